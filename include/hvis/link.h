@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * link.h: the fake-host link, version 1.  This is the layout of the shared memory
+ * (BAR2) of QEMU's ivshmem-doorbell device through which the fakehost transport
+ * (drivers/vmbus/transport_fakehost.c) and tools/fakehost talk; it stands in for the
+ * hypervisor's SynIC and its post-message and signal-event hypercalls.
+ * docs/fakehost-link.md describes it in prose.
+ *
+ *   offset    size               contents
+ *   0x00000   4 KiB              struct hvis_link_header
+ *   0x01000   4 KiB              struct hvis_link_msgq_ctl (post-message queue indices)
+ *   0x02000   64 x 256 B         post-message slots (struct hv_input_post_message)
+ *   0x06000   4 KiB              signal-event bitmap, one bit per connection id
+ *   0x08000   32 x 8 KiB         per guest CPU: SynIC message page, event-flags page
+ *   0x48000                      end (BAR2 is 512 KiB)
+ *
+ * Doorbells (guest to host): the guest writes (host peer id << 16) | vector to BAR0
+ * register 12 (QEMU docs/specs/ivshmem-spec.rst).  Host vectors are HVIS_LINK_HVEC_*.
+ * Interrupts (host to guest): MSI-X vector N of the guest's device is "SynIC SINT 2
+ * on guest CPU N"; the host writes the message or event bit first, then fires it.
+ */
+#ifndef _HVIS_LINK_H
+#define _HVIS_LINK_H
+
+#include "types.h"
+#include "vmbus_proto.h"
+
+#define HVIS_LINK_MAGIC		0x4b4e494c53495648ull	/* "HVISLINK" little-endian */
+#define HVIS_LINK_VERSION	1u
+
+#define HVIS_LINK_BAR2_BYTES	0x80000u
+#define HVIS_LINK_MSGQ_CTL_OFF	0x01000u
+#define HVIS_LINK_MSGQ_OFF	0x02000u
+#define HVIS_LINK_MSGQ_SLOTS	64u
+#define HVIS_LINK_SIGNAL_OFF	0x06000u
+#define HVIS_LINK_SIGNAL_BYTES	(VMBUS_MAX_CHANNEL_RELIDS / 8)
+#define HVIS_LINK_SYNIC_OFF	0x08000u
+#define HVIS_LINK_MAX_CPUS	32u
+#define HVIS_LINK_SYNIC_STRIDE	(2 * HV_HYP_PAGE_SIZE)
+#define HVIS_LINK_END		(HVIS_LINK_SYNIC_OFF + HVIS_LINK_MAX_CPUS * HVIS_LINK_SYNIC_STRIDE)
+static_assert(HVIS_LINK_END <= HVIS_LINK_BAR2_BYTES, "link layout fits BAR2");
+static_assert(HVIS_LINK_MSGQ_OFF + HVIS_LINK_MSGQ_SLOTS * 256 <= HVIS_LINK_SIGNAL_OFF, "msgq");
+
+/* Host doorbell vectors: what the guest rings. */
+enum hvis_link_host_vector {
+	HVIS_LINK_HVEC_POST_MESSAGE = 0,	/* a new slot in the post-message queue */
+	HVIS_LINK_HVEC_SIGNAL_EVENT = 1,	/* bits set in the signal-event bitmap */
+	HVIS_LINK_HVEC_EOM = 2,			/* guest freed a message slot that had PENDING set */
+	HVIS_LINK_HVEC_ATTACH = 3,		/* guest_state changed */
+	HVIS_LINK_HOST_VECTORS = 4,
+};
+
+/* The ivshmem peer id of the host (the server) and the fixed one it gives the guest. */
+#define HVIS_LINK_HOST_PEER	0u
+#define HVIS_LINK_GUEST_PEER	1u
+
+enum hvis_link_guest_state {
+	HVIS_LINK_GUEST_DETACHED = 0,	/* no driver bound; host must not touch the SynIC pages */
+	HVIS_LINK_GUEST_ATTACHED = 1,	/* driver bound; SynIC pages live */
+};
+
+enum hvis_link_host_state {
+	HVIS_LINK_HOST_NONE = 0,
+	HVIS_LINK_HOST_READY = 1,	/* header filled in; host serves the link */
+};
+
+/*
+ * Written by the host before QEMU starts, except the guest_* fields.  The guest checks
+ * magic, version, sizes and offsets before it uses anything else.
+ */
+struct hvis_link_header {
+	u64 magic;
+	u32 version;
+	u32 host_state;			/* enum hvis_link_host_state, host writes */
+	u32 bar_bytes;
+	u32 msgq_ctl_off;
+	u32 msgq_off;
+	u32 msgq_slots;
+	u32 signal_off;
+	u32 signal_bytes;
+	u32 synic_off;
+	u32 synic_stride;
+	u32 max_cpus;
+	u32 host_vectors;		/* doorbell vectors the host listens on */
+	/* guest-written */
+	u32 guest_state;		/* enum hvis_link_guest_state */
+	u32 guest_generation;		/* bumped on every attach */
+	u32 guest_cpus;			/* CPUs whose SynIC pages the guest serves */
+	u32 reserved[1007];
+} __packed;
+static_assert(sizeof(struct hvis_link_header) == 4096, "link header");
+
+/*
+ * Post-message queue: a single-producer (guest) single-consumer (host) ring of slots.
+ * tail is written by the guest after it filled slot tail % slots; head by the host
+ * after it consumed slot head % slots.  Both count up and wrap at 2^32.  A full queue
+ * is HV_STATUS_INSUFFICIENT_BUFFERS to the guest, as a busy hypervisor would answer.
+ */
+struct hvis_link_msgq_ctl {
+	u32 head;
+	u32 pad0[15];
+	u32 tail;
+	u32 pad1[15];
+	u8 reserved[4096 - 128];
+} __packed;
+static_assert(sizeof(struct hvis_link_msgq_ctl) == 4096, "msgq ctl");
+
+#endif /* _HVIS_LINK_H */

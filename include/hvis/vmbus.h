@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmbus.h: the API that hvis class drivers (ICs, balloon, storvsc, netvsc, hvsock)
+ * use to bind to VMBus devices and talk over their channels.  Implemented by
+ * hvis_vmbus.ko (drivers/vmbus); class drivers include nothing else from it.
+ */
+#ifndef _HVIS_VMBUS_H
+#define _HVIS_VMBUS_H
+
+#include <linux/device.h>
+#include <linux/mod_devicetable.h>
+#include <linux/uuid.h>
+#include "vmbus_proto.h"
+#include "ring_proto.h"
+
+struct hvis_channel;
+
+/* Match entry: a class GUID (as guid_t, i.e. wire byte order). */
+struct hvis_device_id {
+	guid_t guid;
+	unsigned long driver_data;
+};
+
+struct hvis_device {
+	struct device dev;
+	guid_t class_id;		/* offer if_type */
+	guid_t instance_id;		/* offer if_instance; the sysfs name */
+	struct hvis_channel *channel;	/* primary channel */
+};
+
+#define to_hvis_device(d) container_of(d, struct hvis_device, dev)
+
+struct hvis_driver {
+	const char *name;
+	const struct hvis_device_id *id_table;
+	int (*probe)(struct hvis_device *dev, const struct hvis_device_id *id);
+	void (*remove)(struct hvis_device *dev);
+	void (*shutdown)(struct hvis_device *dev);
+	struct device_driver driver;
+};
+
+#define to_hvis_driver(d) container_of(d, struct hvis_driver, driver)
+
+int __hvis_driver_register(struct hvis_driver *drv, struct module *owner, const char *mod_name);
+#define hvis_driver_register(drv) __hvis_driver_register(drv, THIS_MODULE, KBUILD_MODNAME)
+void hvis_driver_unregister(struct hvis_driver *drv);
+
+#define module_hvis_driver(__drv) \
+	module_driver(__drv, hvis_driver_register, hvis_driver_unregister)
+
+static inline void hvis_set_drvdata(struct hvis_device *dev, void *data)
+{
+	dev_set_drvdata(&dev->dev, data);
+}
+
+static inline void *hvis_get_drvdata(struct hvis_device *dev)
+{
+	return dev_get_drvdata(&dev->dev);
+}
+
+/*
+ * Channel callback: runs in softirq (tasklet) context on the channel's target CPU
+ * with the inbound ring's interrupts masked; it should drain with
+ * hvis_channel_recv*() until -EAGAIN.  The core unmasks and calls it again if
+ * packets arrived meanwhile.
+ */
+typedef void (*hvis_channel_callback)(void *context);
+
+/*
+ * Opens the channel: allocates both rings (sizes in bytes of payload, page multiples),
+ * creates their GPADL, sends OPENCHANNEL and waits for the host's result.  May sleep.
+ * Returns 0, -ENODEV if the channel was rescinded, -ETIMEDOUT, or -EIO if the host
+ * refused.
+ */
+int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_ring_bytes,
+		      const void *userdata, u32 userdata_len,
+		      hvis_channel_callback callback, void *context);
+
+/* Closes the channel (CLOSECHANNEL, GPADL teardown, frees rings).  May sleep. */
+void hvis_channel_close(struct hvis_channel *ch);
+
+/*
+ * Sends one in-band packet (VM_PKT_DATA_INBAND, or type for completions).  Returns 0,
+ * -EAGAIN if the outbound ring is full, -ENODEV if rescinded, -EIO if broken.
+ * Safe from any context.
+ */
+int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 trans_id,
+		      enum vmbus_packet_type type, u16 flags);
+
+/*
+ * Receives the next packet's payload (data after the descriptor's offset8) into buf.
+ * Returns the payload length and sets *trans_id, -EAGAIN if none, -ENOBUFS if buflen
+ * is too small (the packet is dropped and counted), -EIO if the ring is broken.
+ */
+int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u64 *trans_id);
+
+/*
+ * Receives the next whole packet (descriptor included) into buf, for drivers that
+ * parse transfer-page or GPA-direct packets.  Same returns as hvis_channel_recv.
+ */
+int hvis_channel_recv_raw(struct hvis_channel *ch, void *buf, u32 buflen);
+
+/* The hvis_device a channel belongs to, and the channel's relid / target CPU. */
+struct hvis_device *hvis_channel_device(struct hvis_channel *ch);
+u32 hvis_channel_relid(struct hvis_channel *ch);
+unsigned int hvis_channel_target_cpu(struct hvis_channel *ch);
+
+/* The negotiated VMBus protocol version (VMBUS_MAKE_VERSION form). */
+u32 hvis_vmbus_protocol_version(void);
+
+#endif /* _HVIS_VMBUS_H */

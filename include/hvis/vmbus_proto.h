@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmbus_proto.h: VMBus channel-management wire formats, shared by the guest bus
+ * (drivers/vmbus), the fake host (tools/fakehost) and the unit tests.
+ *
+ * Facts from include/linux/hyperv.h and drivers/hv/hyperv_vmbus.h (upstream Linux)
+ * and the Hyper-V TLFS (include/hyperv/hvgdk_mini.h, formerly
+ * include/asm-generic/hyperv-tlfs.h).  Every size is checked below.
+ */
+#ifndef _HVIS_VMBUS_PROTO_H
+#define _HVIS_VMBUS_PROTO_H
+
+#include "types.h"
+
+/* ---- SynIC (TLFS; include/hyperv/hvgdk_mini.h) ---- */
+
+#define HV_HYP_PAGE_SIZE	4096u
+#define HV_SYNIC_SINT_COUNT	16u
+#define HV_MESSAGE_SIZE		256u
+#define HV_MESSAGE_PAYLOAD_BYTES 240u
+#define HV_EVENT_FLAGS_BYTES	256u	/* per SINT: 2048 bits */
+#define HV_EVENT_FLAGS_BITS	(HV_EVENT_FLAGS_BYTES * 8)
+
+#define HVMSG_NONE		0x00000000u
+#define HVMSG_UNMAPPED_GPA	0x80000000u
+#define HVMSG_TIMER_EXPIRED	0x80000010u
+
+#define HV_MESSAGE_FLAG_PENDING	0x01u
+
+/* Hyper-V's VMBus uses SINT 2 (drivers/hv/hyperv_vmbus.h VMBUS_MESSAGE_SINT). */
+#define VMBUS_MESSAGE_SINT	2u
+
+/* Connection ids (drivers/hv/hyperv_vmbus.h). */
+#define VMBUS_MESSAGE_CONNECTION_ID	1u
+#define VMBUS_MESSAGE_CONNECTION_ID_4	4u	/* INITIATE_CONTACT on protocol >= 5.0 */
+#define VMBUS_MESSAGE_PORT_ID		1u
+#define VMBUS_EVENT_CONNECTION_ID	2u
+#define VMBUS_MONITOR_CONNECTION_ID	3u
+
+/* HvPostMessage "message type" for VMBus channel messages (drivers/hv/connection.c). */
+#define HV_POST_MESSAGE_TYPE_VMBUS	1u
+
+/* Hypercall status codes (TLFS; hvgdk_mini.h). */
+#define HV_STATUS_SUCCESS			0x0u
+#define HV_STATUS_INSUFFICIENT_MEMORY		0xBu
+#define HV_STATUS_INVALID_CONNECTION_ID		0x12u
+#define HV_STATUS_INSUFFICIENT_BUFFERS		0x13u
+
+struct hv_message_header {
+	u32 message_type;
+	u8 payload_size;
+	u8 message_flags;
+	u8 reserved[2];
+	u64 sender;	/* port id or sender */
+} __packed;
+static_assert(sizeof(struct hv_message_header) == 16, "hv_message_header");
+
+/* One slot of the SynIC message page. */
+struct hv_message {
+	struct hv_message_header header;
+	u8 payload[HV_MESSAGE_PAYLOAD_BYTES];
+} __packed __aligned(8);
+static_assert(sizeof(struct hv_message) == HV_MESSAGE_SIZE, "hv_message");
+
+struct hv_message_page {
+	struct hv_message sint_message[HV_SYNIC_SINT_COUNT];
+};
+static_assert(sizeof(struct hv_message_page) == HV_HYP_PAGE_SIZE, "hv_message_page");
+
+struct hv_event_flags_page {
+	u8 flags[HV_SYNIC_SINT_COUNT][HV_EVENT_FLAGS_BYTES];
+};
+static_assert(sizeof(struct hv_event_flags_page) == HV_HYP_PAGE_SIZE, "hv_event_flags_page");
+
+/* Input page of HvPostMessage (TLFS; drivers/hv/hyperv_vmbus.h hv_input_post_message). */
+struct hv_input_post_message {
+	u32 connection_id;
+	u32 reserved;
+	u32 message_type;
+	u32 payload_size;
+	u8 payload[HV_MESSAGE_PAYLOAD_BYTES];
+} __packed;
+static_assert(sizeof(struct hv_input_post_message) == 256, "hv_input_post_message");
+
+/* ---- VMBus protocol versions (include/linux/hyperv.h VERSION_*) ---- */
+
+#define VMBUS_MAKE_VERSION(maj, min)	(((u32)(maj) << 16) | (u32)(min))
+#define VMBUS_VERSION_MAJOR(v)		((v) >> 16)
+#define VMBUS_VERSION_MINOR(v)		((v) & 0xffff)
+#define VERSION_WS2008			VMBUS_MAKE_VERSION(0, 13)
+#define VERSION_WIN7			VMBUS_MAKE_VERSION(1, 1)
+#define VERSION_WIN8			VMBUS_MAKE_VERSION(2, 4)
+#define VERSION_WIN8_1			VMBUS_MAKE_VERSION(3, 0)
+#define VERSION_WIN10			VMBUS_MAKE_VERSION(4, 0)
+#define VERSION_WIN10_V4_1		VMBUS_MAKE_VERSION(4, 1)
+#define VERSION_WIN10_V5		VMBUS_MAKE_VERSION(5, 0)
+#define VERSION_WIN10_V5_1		VMBUS_MAKE_VERSION(5, 1)
+#define VERSION_WIN10_V5_2		VMBUS_MAKE_VERSION(5, 2)
+#define VERSION_WIN10_V5_3		VMBUS_MAKE_VERSION(5, 3)
+
+/* Relids the guest tracks (drivers/hv/hyperv_vmbus.h MAX_CHANNEL_RELIDS). */
+#define VMBUS_MAX_CHANNEL_RELIDS	2048u
+#define VMBUS_INVALID_RELID		0xffffffffu
+
+/* ---- Channel messages (include/linux/hyperv.h enum vmbus_channel_message_type) ---- */
+
+/*
+ * X-macro table: number, name, minimum size in bytes including the 8-byte header,
+ * direction (H2G host to guest, G2H guest to host).  Messages whose tail is
+ * variable (GPADL header/body) give the size of their fixed part.
+ */
+#define VMBUS_CHANNEL_MESSAGES(X)						\
+	X(0,  INVALID,			8,   NONE)				\
+	X(1,  OFFERCHANNEL,		196, H2G)				\
+	X(2,  RESCIND_CHANNELOFFER,	12,  H2G)				\
+	X(3,  REQUESTOFFERS,		8,   G2H)				\
+	X(4,  ALLOFFERS_DELIVERED,	8,   H2G)				\
+	X(5,  OPENCHANNEL,		148, G2H)				\
+	X(6,  OPENCHANNEL_RESULT,	20,  H2G)				\
+	X(7,  CLOSECHANNEL,		12,  G2H)				\
+	X(8,  GPADL_HEADER,		28,  G2H)				\
+	X(9,  GPADL_BODY,		16,  G2H)				\
+	X(10, GPADL_CREATED,		20,  H2G)				\
+	X(11, GPADL_TEARDOWN,		16,  G2H)				\
+	X(12, GPADL_TORNDOWN,		12,  H2G)				\
+	X(13, RELID_RELEASED,		12,  G2H)				\
+	X(14, INITIATE_CONTACT,		40,  G2H)				\
+	X(15, VERSION_RESPONSE,		16,  H2G)				\
+	X(16, UNLOAD,			8,   G2H)				\
+	X(17, UNLOAD_RESPONSE,		8,   H2G)				\
+	X(21, TL_CONNECT_REQUEST,	40,  G2H)				\
+	X(22, MODIFYCHANNEL,		16,  G2H)				\
+	X(23, TL_CONNECT_RESULT,	44,  H2G)				\
+	X(24, MODIFYCHANNEL_RESPONSE,	16,  H2G)
+
+enum vmbus_channel_message_type {
+#define HVIS_X_ENUM(num, name, size, dir) CHANNELMSG_##name = (num),
+	VMBUS_CHANNEL_MESSAGES(HVIS_X_ENUM)
+#undef HVIS_X_ENUM
+	CHANNELMSG_COUNT = 25,
+};
+
+struct vmbus_channel_message_header {
+	u32 msgtype;
+	u32 padding;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_message_header) == 8, "msg header");
+
+#define VMBUS_OFFER_USER_DEFINED_BYTES		120
+#define VMBUS_OFFER_PIPE_USER_DEFINED_BYTES	116
+
+/* Offer channel flags (include/linux/hyperv.h VMBUS_CHANNEL_*). */
+#define VMBUS_CHANNEL_ENUMERATE_DEVICE_INTERFACE	0x0001u
+#define VMBUS_CHANNEL_SERVER_SUPPORTS_TRANSFER_PAGES	0x0002u
+#define VMBUS_CHANNEL_SERVER_SUPPORTS_GPADLS		0x0004u
+#define VMBUS_CHANNEL_NAMED_PIPE_MODE			0x0010u
+#define VMBUS_CHANNEL_LOOPBACK_OFFER			0x0100u
+#define VMBUS_CHANNEL_PARENT_OFFER			0x0200u
+#define VMBUS_CHANNEL_REQUEST_MONITORED_NOTIFICATION	0x0400u
+#define VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER		0x2000u
+
+struct vmbus_channel_offer {
+	struct hvis_guid if_type;
+	struct hvis_guid if_instance;
+	u64 reserved1;
+	u64 reserved2;
+	u16 chn_flags;
+	u16 mmio_megabytes;
+	union {
+		u8 user_def[VMBUS_OFFER_USER_DEFINED_BYTES];
+		struct {
+			u32 pipe_mode;
+			u8 user_def[VMBUS_OFFER_PIPE_USER_DEFINED_BYTES];
+		} __packed pipe;
+	} u;
+	u16 sub_channel_index;
+	u16 reserved3;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_offer) == 176, "vmbus_channel_offer");
+
+struct vmbus_channel_offer_channel {
+	struct vmbus_channel_message_header header;
+	struct vmbus_channel_offer offer;
+	u32 child_relid;
+	u8 monitorid;
+	u8 monitor_allocated;		/* bit 0; other bits reserved */
+	u16 is_dedicated_interrupt;	/* bit 0; other bits reserved */
+	u32 connection_id;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_offer_channel) == 196, "offer_channel");
+
+struct vmbus_channel_rescind_offer {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_rescind_offer) == 12, "rescind");
+
+struct vmbus_channel_open_channel {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 openid;
+	u32 ringbuffer_gpadlhandle;
+	u32 target_vp;
+	u32 downstream_ringbuffer_pageoffset;	/* in 4 KiB pages: where the host-to-guest ring starts */
+	u8 userdata[VMBUS_OFFER_USER_DEFINED_BYTES];
+} __packed;
+static_assert(sizeof(struct vmbus_channel_open_channel) == 148, "open_channel");
+
+struct vmbus_channel_open_result {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 openid;
+	u32 status;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_open_result) == 20, "open_result");
+
+struct vmbus_channel_close_channel {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_close_channel) == 12, "close_channel");
+
+/* GPADL types (include/linux/hyperv.h). */
+#define VMBUS_GPADL_TYPE_RING_BUFFER	1
+#define VMBUS_GPADL_TYPE_SERVER_SAVE_AREA 2
+#define VMBUS_GPADL_TYPE_TRANSACTION	8
+
+struct vmbus_gpa_range {
+	u32 byte_count;
+	u32 byte_offset;
+	u64 pfn_array[];
+} __packed;
+static_assert(sizeof(struct vmbus_gpa_range) == 8, "gpa_range");
+
+struct vmbus_channel_gpadl_header {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 gpadl;
+	u16 range_buflen;	/* bytes of range[] that follow, across header and body messages */
+	u16 rangecount;
+	struct vmbus_gpa_range range[];
+} __packed;
+static_assert(sizeof(struct vmbus_channel_gpadl_header) == 20, "gpadl_header");
+
+struct vmbus_channel_gpadl_body {
+	struct vmbus_channel_message_header header;
+	u32 msgnumber;
+	u32 gpadl;
+	u64 pfn[];
+} __packed;
+static_assert(sizeof(struct vmbus_channel_gpadl_body) == 16, "gpadl_body");
+
+/* PFNs that fit in one GPADL header / body message (drivers/hv/channel.c). */
+#define VMBUS_GPADL_HEADER_MAX_PFNS \
+	((HV_MESSAGE_PAYLOAD_BYTES - sizeof(struct vmbus_channel_gpadl_header) - \
+	  sizeof(struct vmbus_gpa_range)) / sizeof(u64))
+#define VMBUS_GPADL_BODY_MAX_PFNS \
+	((HV_MESSAGE_PAYLOAD_BYTES - sizeof(struct vmbus_channel_gpadl_body)) / sizeof(u64))
+static_assert(VMBUS_GPADL_HEADER_MAX_PFNS == 26, "gpadl header pfns");
+static_assert(VMBUS_GPADL_BODY_MAX_PFNS == 28, "gpadl body pfns");
+
+struct vmbus_channel_gpadl_created {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 gpadl;
+	u32 creation_status;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_gpadl_created) == 20, "gpadl_created");
+
+struct vmbus_channel_gpadl_teardown {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 gpadl;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_gpadl_teardown) == 16, "gpadl_teardown");
+
+struct vmbus_channel_gpadl_torndown {
+	struct vmbus_channel_message_header header;
+	u32 gpadl;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_gpadl_torndown) == 12, "gpadl_torndown");
+
+struct vmbus_channel_relid_released {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_relid_released) == 12, "relid_released");
+
+struct vmbus_channel_initiate_contact {
+	struct vmbus_channel_message_header header;
+	u32 vmbus_version_requested;
+	u32 target_vcpu;
+	union {
+		u64 interrupt_page;	/* protocol < 5.0 */
+		struct {
+			u8 msg_sint;
+			u8 msg_vtl;
+			u8 reserved[6];
+		} __packed;		/* protocol >= 5.0 */
+	};
+	u64 monitor_page1;
+	u64 monitor_page2;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_initiate_contact) == 40, "initiate_contact");
+
+struct vmbus_channel_version_response {
+	struct vmbus_channel_message_header header;
+	u8 version_supported;
+	u8 connection_state;
+	u16 padding;
+	u32 msg_conn_id;	/* protocol >= 5.0: connection id for later messages */
+} __packed;
+static_assert(sizeof(struct vmbus_channel_version_response) == 16, "version_response");
+
+struct vmbus_channel_tl_connect_request {
+	struct vmbus_channel_message_header header;
+	struct hvis_guid guest_endpoint_id;
+	struct hvis_guid host_service_id;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_tl_connect_request) == 40, "tl_connect_request");
+
+struct vmbus_channel_tl_connect_result {
+	struct vmbus_channel_message_header header;
+	struct hvis_guid guest_endpoint_id;
+	struct hvis_guid host_service_id;
+	u32 status;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_tl_connect_result) == 44, "tl_connect_result");
+
+struct vmbus_channel_modifychannel {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 target_vp;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_modifychannel) == 16, "modifychannel");
+
+struct vmbus_channel_modifychannel_response {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 status;
+} __packed;
+static_assert(sizeof(struct vmbus_channel_modifychannel_response) == 16, "modifychannel_response");
+
+/* ---- Device class GUIDs (include/linux/hyperv.h HV_*_GUID) ---- */
+
+#define HV_HEARTBEAT_GUID \
+	HVIS_GUID(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d)
+#define HV_SHUTDOWN_GUID \
+	HVIS_GUID(0x0e0b6031, 0x5213, 0x4934, 0x81, 0x8b, 0x38, 0xd9, 0x0c, 0xed, 0x39, 0xdb)
+#define HV_TS_GUID \
+	HVIS_GUID(0x9527e630, 0xd0ae, 0x497b, 0xad, 0xce, 0xe8, 0x0a, 0xb0, 0x17, 0x5c, 0xaf)
+#define HV_KVP_GUID \
+	HVIS_GUID(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6)
+#define HV_VSS_GUID \
+	HVIS_GUID(0x35fa2e29, 0xea23, 0x4236, 0x96, 0xae, 0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40)
+#define HV_FCOPY_GUID \
+	HVIS_GUID(0x34d14be3, 0xdee4, 0x41c8, 0x9a, 0xe7, 0x6b, 0x17, 0x49, 0x77, 0xc1, 0x92)
+#define HV_DM_GUID \
+	HVIS_GUID(0x525074dc, 0x8985, 0x46e2, 0x80, 0x57, 0xa3, 0x07, 0xdc, 0x18, 0xa5, 0x02)
+#define HV_SCSI_GUID \
+	HVIS_GUID(0xba6163d9, 0x04a1, 0x4d29, 0xb6, 0x05, 0x72, 0xe2, 0xff, 0xb1, 0xdc, 0x7f)
+#define HV_NIC_GUID \
+	HVIS_GUID(0xf8615163, 0xdf3e, 0x46c5, 0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e)
+
+/*
+ * hvis's own echo test device: not a Hyper-V class.  Every in-band packet the guest
+ * sends is returned unchanged; used for ring stress and benchmarks.
+ */
+#define HVIS_ECHO_GUID \
+	HVIS_GUID(0x6876697a, 0x6563, 0x686f, 0x8e, 0x5c, 0x1d, 0x0a, 0x2b, 0x40, 0x91, 0x37)
+
+#endif /* _HVIS_VMBUS_PROTO_H */

@@ -1,0 +1,82 @@
+#!/bin/bash
+# install-deps.sh: installs what building and testing hvis needs on a Debian 12 machine.
+#
+# Idempotent: each package is installed only if missing.  The 6.12 kernel comes from
+# bookworm-backports on the same mirror the machine already uses; the mirror address is
+# read from the existing apt sources at run time, never written into the tree.
+set -euo pipefail
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "install-deps: run as root (apt-get is needed)" >&2
+		exit 1
+	fi
+}
+
+# Prints the URI of the first apt source that serves Debian's "bookworm" suite.
+debian_mirror() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		uri=$(awk '
+			/^URIs:/ { u = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") s = 1 }
+			/^$/ { if (u != "" && s && !done) { print u; done = 1 } u = ""; s = 0 }
+			END { if (u != "" && s && !done) print u }' "$f")
+		[ -n "$uri" ] && { echo "$uri"; return; }
+	done
+	awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+}
+
+add_backports() {
+	local list=/etc/apt/sources.list.d/hvis-backports.list mirror
+	[ -f "$list" ] && return 0
+	mirror=$(debian_mirror)
+	if [ -z "$mirror" ]; then
+		echo "install-deps: no apt source for bookworm found; add one and rerun" >&2
+		exit 1
+	fi
+	echo "deb $mirror bookworm-backports main" >"$list"
+	APT_UPDATED=
+}
+
+APT_UPDATED=
+apt_install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ -z "$APT_UPDATED" ]; then
+		echo "install-deps: apt-get update"
+		apt-get update -qq
+		APT_UPDATED=1
+	fi
+	echo "install-deps: installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+need_root
+add_backports
+
+apt_install build-essential make gcc bc kmod cpio sparse \
+	qemu-system-x86 busybox-static linux-image-amd64 linux-headers-amd64 \
+	socat python3
+
+# The 6.12 kernel and its headers from bookworm-backports, pinned to the newest one there.
+if ! ls /lib/modules/ 2>/dev/null | grep -q '^6\.12\.'; then
+	[ -z "$APT_UPDATED" ] && { apt-get update -qq; APT_UPDATED=1; }
+	echo "install-deps: installing the 6.12 kernel from bookworm-backports"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports linux-image-amd64 linux-headers-amd64 >/dev/null
+	# bookworm's 6.1 metapackage was replaced by the backports one: keep a 6.1 image too.
+fi
+if ! ls /lib/modules/ 2>/dev/null | grep -q '^6\.1\.'; then
+	v=$(apt-cache depends -t bookworm linux-image-amd64=$(apt-cache madison linux-image-amd64 |
+		awk '$6 == "bookworm/main" || $5 ~ /^bookworm\// {print $3; exit}') 2>/dev/null |
+		awk '/Depends: linux-image-6/ {print $2; exit}')
+	[ -n "$v" ] && apt_install "$v" "${v/image/headers}"
+fi
+echo "install-deps: kernels: $(ls /lib/modules | tr '\n' ' ')"
