@@ -238,7 +238,7 @@ struct vmbus_channel_gpadl_header {
 	u32 gpadl;
 	u16 range_buflen;	/* bytes of range[] that follow, across header and body messages */
 	u16 rangecount;
-	struct vmbus_gpa_range range[];
+	/* rangecount struct vmbus_gpa_range follow; hvis always sends one */
 } __packed;
 static_assert(sizeof(struct vmbus_channel_gpadl_header) == 20, "gpadl_header");
 

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ic.h: the integration-component framework that hvis_ic.ko gives each IC driver:
+ * it opens the channel, answers version negotiation, validates every packet and
+ * sends the reply; a service only fills in its answer to its own message type.
+ */
+#ifndef _HVIS_IC_H
+#define _HVIS_IC_H
+
+#include <hvis/vmbus.h>
+#include "ic_msg.h"
+
+struct hvis_ic;
+
+struct hvis_ic_service {
+	const char *name;			/* "Heartbeat": used in log lines */
+	u16 msgtype;				/* ICMSGTYPE_* this service answers */
+	const struct ic_version *versions;	/* message versions, newest first */
+	unsigned int n_versions;
+	u32 min_data_len;			/* bytes its message needs after the IC header */
+	/*
+	 * Answers one request in place (softirq context, must not sleep).  Returns the
+	 * IC status for the host (HV_S_OK or HV_E_FAIL).
+	 */
+	u32 (*handle)(struct hvis_ic *ic, struct hvis_ic_view *msg);
+};
+
+struct hvis_ic {
+	struct hvis_device *dev;
+	const struct hvis_ic_service *svc;
+	struct ic_version fw;			/* negotiated framework version */
+	struct ic_version srv;			/* negotiated service version */
+	bool negotiated;
+	void *priv;				/* the service's own state */
+	u8 *buf;				/* one received packet */
+};
+
+int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv);
+void hvis_ic_remove(struct hvis_device *dev);
+
+static inline struct hvis_ic *hvis_ic_get(struct hvis_device *dev)
+{
+	return hvis_get_drvdata(dev);
+}
+
+#endif /* _HVIS_IC_H */
