@@ -61,7 +61,7 @@ apt_install() {
 need_root
 add_backports
 
-apt_install build-essential make gcc bc kmod cpio sparse \
+apt_install build-essential make gcc bc kmod cpio sparse clang libclang-rt-14-dev \
 	qemu-system-x86 busybox-static linux-image-amd64 linux-headers-amd64 \
 	socat python3
 

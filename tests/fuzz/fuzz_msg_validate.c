@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuzz_msg_validate.c: libFuzzer target for the bus core's host-message validator
+ * (drivers/vmbus/msg_validate.c).  A message it accepts must be of a known
+ * host-to-guest type, at least the size of its struct, and at most one SynIC payload.
+ */
+#include <stdlib.h>
+#include "msg_validate.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
+{
+	struct vmbus_channel_message_header h;
+	const char *why;
+
+	if (hvis_msg_validate_why(in, (u32)size, &why) != 0)
+		return why ? 0 : (abort(), 0);
+	memcpy(&h, in, sizeof(h));
+	if (size > HV_MESSAGE_PAYLOAD_BYTES || size < sizeof(h) ||
+	    strcmp(hvis_msg_name(h.msgtype), "UNKNOWN") == 0)
+		abort();
+	return 0;
+}
