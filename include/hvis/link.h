@@ -45,7 +45,7 @@ static_assert(HVIS_LINK_MSGQ_OFF + HVIS_LINK_MSGQ_SLOTS * 256 <= HVIS_LINK_SIGNA
 enum hvis_link_host_vector {
 	HVIS_LINK_HVEC_POST_MESSAGE = 0,	/* a new slot in the post-message queue */
 	HVIS_LINK_HVEC_SIGNAL_EVENT = 1,	/* bits set in the signal-event bitmap */
-	HVIS_LINK_HVEC_EOM = 2,			/* guest freed a message slot that had PENDING set */
+	HVIS_LINK_HVEC_EOM = 2,			/* guest freed a slot that had PENDING set */
 	HVIS_LINK_HVEC_ATTACH = 3,		/* guest_state changed */
 	HVIS_LINK_HOST_VECTORS = 4,
 };

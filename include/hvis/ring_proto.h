@@ -25,6 +25,7 @@ struct hv_ring_buffer_header {
 	u32 feature_bits;
 	u8 reserved2[HV_RING_HEADER_BYTES - 68];
 };
+
 static_assert(sizeof(struct hv_ring_buffer_header) == HV_RING_HEADER_BYTES, "ring header");
 static_assert(__builtin_offsetof(struct hv_ring_buffer_header, feature_bits) == 64, "feature_bits");
 

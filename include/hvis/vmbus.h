@@ -100,6 +100,41 @@ int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u64 *trans
  */
 int hvis_channel_recv_raw(struct hvis_channel *ch, void *buf, u32 buflen);
 
+/*
+ * Sends one VM_PKT_DATA_USING_GPA_DIRECT packet (COMPLETION_REQUESTED): one range of
+ * @range_bytes bytes (struct vmbus_gpa_range and its PFNs, 4 KiB units) and @len
+ * bytes of in-band payload.  Same returns as hvis_channel_send.
+ */
+int hvis_channel_send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
+				 u32 range_bytes, const void *buf, u32 len, u64 trans_id);
+
+/* Bytes the outbound ring can take now (0 when closed or broken). */
+u32 hvis_channel_write_avail(struct hvis_channel *ch);
+
+/*
+ * Describes a buffer (page-aligned, page allocator / kmalloc / vmalloc, size a multiple
+ * of 4 KiB) to the host, e.g. netvsc's receive and send buffers.  Returns 0 and the
+ * handle, -ENODEV, -ETIMEDOUT or -EIO.  Tear it down before freeing the buffer: a
+ * non-zero return from teardown means the host may still use it, so leak it.
+ * Both may sleep.
+ */
+int hvis_channel_gpadl_create(struct hvis_channel *ch, void *buf, u32 size, u32 *gpadl);
+int hvis_channel_gpadl_teardown(struct hvis_channel *ch, u32 gpadl);
+
+/*
+ * Subchannels: the host offers them (same class and instance as the primary,
+ * sub_channel_index != 0) after the driver asked through its own protocol.  The
+ * callback runs in process context for each new subchannel of @primary; the driver
+ * opens it there or later.  hvis_channel_close(primary) closes its subchannels first.
+ */
+typedef void (*hvis_subchannel_callback)(struct hvis_channel *sc);
+void hvis_channel_set_subchannel_callback(struct hvis_channel *primary,
+					  hvis_subchannel_callback callback);
+u16 hvis_channel_subchannel_index(struct hvis_channel *ch);
+
+/* True once the host rescinded the channel: sends fail with -ENODEV; close it. */
+bool hvis_channel_rescinded(struct hvis_channel *ch);
+
 /* The hvis_device a channel belongs to, and the channel's relid / target CPU. */
 struct hvis_device *hvis_channel_device(struct hvis_channel *ch);
 u32 hvis_channel_relid(struct hvis_channel *ch);

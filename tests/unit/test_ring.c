@@ -38,7 +38,7 @@ static int send_bytes(struct pair *p, u32 len, u8 fill, u64 id, bool *sig)
 /* Reads one packet; returns its payload length or a negative errno. */
 static int recv_one(struct pair *p, u8 *payload, u64 *id)
 {
-	u8 buf[512];
+	u8 buf[512] = { 0 };
 	struct vmpacket_descriptor *d = (void *)buf;
 	int len = hvis_ring_peek(&p->rx, buf, sizeof(buf), NULL);
 
