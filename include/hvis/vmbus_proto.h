@@ -104,39 +104,31 @@ static_assert(sizeof(struct hv_input_post_message) == 256, "hv_input_post_messag
 
 /* ---- Channel messages (include/linux/hyperv.h enum vmbus_channel_message_type) ---- */
 
-/*
- * X-macro table: number, name, minimum size in bytes including the 8-byte header,
- * direction (H2G host to guest, G2H guest to host).  Messages whose tail is
- * variable (GPADL header/body) give the size of their fixed part.
- */
-#define VMBUS_CHANNEL_MESSAGES(X)						\
-	X(0,  INVALID,			8,   NONE)				\
-	X(1,  OFFERCHANNEL,		196, H2G)				\
-	X(2,  RESCIND_CHANNELOFFER,	12,  H2G)				\
-	X(3,  REQUESTOFFERS,		8,   G2H)				\
-	X(4,  ALLOFFERS_DELIVERED,	8,   H2G)				\
-	X(5,  OPENCHANNEL,		148, G2H)				\
-	X(6,  OPENCHANNEL_RESULT,	20,  H2G)				\
-	X(7,  CLOSECHANNEL,		12,  G2H)				\
-	X(8,  GPADL_HEADER,		28,  G2H)				\
-	X(9,  GPADL_BODY,		16,  G2H)				\
-	X(10, GPADL_CREATED,		20,  H2G)				\
-	X(11, GPADL_TEARDOWN,		16,  G2H)				\
-	X(12, GPADL_TORNDOWN,		12,  H2G)				\
-	X(13, RELID_RELEASED,		12,  G2H)				\
-	X(14, INITIATE_CONTACT,		40,  G2H)				\
-	X(15, VERSION_RESPONSE,		16,  H2G)				\
-	X(16, UNLOAD,			8,   G2H)				\
-	X(17, UNLOAD_RESPONSE,		8,   H2G)				\
-	X(21, TL_CONNECT_REQUEST,	40,  G2H)				\
-	X(22, MODIFYCHANNEL,		16,  G2H)				\
-	X(23, TL_CONNECT_RESULT,	44,  H2G)				\
-	X(24, MODIFYCHANNEL_RESPONSE,	16,  H2G)
-
+/* Sizes, names and directions of these are in lib/vmbus_msg.c. */
 enum vmbus_channel_message_type {
-#define HVIS_X_ENUM(num, name, size, dir) CHANNELMSG_##name = (num),
-	VMBUS_CHANNEL_MESSAGES(HVIS_X_ENUM)
-#undef HVIS_X_ENUM
+	CHANNELMSG_INVALID = 0,
+	CHANNELMSG_OFFERCHANNEL = 1,
+	CHANNELMSG_RESCIND_CHANNELOFFER = 2,
+	CHANNELMSG_REQUESTOFFERS = 3,
+	CHANNELMSG_ALLOFFERS_DELIVERED = 4,
+	CHANNELMSG_OPENCHANNEL = 5,
+	CHANNELMSG_OPENCHANNEL_RESULT = 6,
+	CHANNELMSG_CLOSECHANNEL = 7,
+	CHANNELMSG_GPADL_HEADER = 8,
+	CHANNELMSG_GPADL_BODY = 9,
+	CHANNELMSG_GPADL_CREATED = 10,
+	CHANNELMSG_GPADL_TEARDOWN = 11,
+	CHANNELMSG_GPADL_TORNDOWN = 12,
+	CHANNELMSG_RELID_RELEASED = 13,
+	CHANNELMSG_INITIATE_CONTACT = 14,
+	CHANNELMSG_VERSION_RESPONSE = 15,
+	CHANNELMSG_UNLOAD = 16,
+	CHANNELMSG_UNLOAD_RESPONSE = 17,
+	/* 18 to 20 are unused */
+	CHANNELMSG_TL_CONNECT_REQUEST = 21,
+	CHANNELMSG_MODIFYCHANNEL = 22,
+	CHANNELMSG_TL_CONNECT_RESULT = 23,
+	CHANNELMSG_MODIFYCHANNEL_RESPONSE = 24,
 	CHANNELMSG_COUNT = 25,
 };
 

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Malformed host messages: each kind injected through the control socket gives one
+# error line in the guest's dmesg naming the offending field; the message is dropped,
+# a burst is rate-limited, and the guest keeps running and answering heartbeats.
+source "$(dirname "$0")/../qemu/lib.sh"
+
+# kind  field the error line must name (extended regex)
+KINDS='
+bad-size	size|len
+unknown-type	type
+bad-relid	relid
+bad-gpadl	gpadl
+'
+
+vm_start "$KVER"
+vm_load_vmbus
+wait_driver_bound hvis_heartbeat
+wait_for 15 "host has a first heartbeat" fh_heartbeat_seq
+
+# Error and warning lines from hvis modules since the last call (busybox dmesg -r
+# prints each line's "<level>" prefix; levels 0-4 are warning or worse).
+new_errors() {
+	guest 'dmesg -r -c | grep -E "^<[0-4]>.*hvis"' | sed 's/^<[0-9]*>//'
+}
+new_errors >/dev/null
+
+while read -r kind field; do
+	[ -n "$kind" ] || continue
+	assert_fh "fh inject $kind" inject "$kind"
+	sleep 1
+	lines=$(new_errors)
+	note "$kind -> $lines"
+	assert_eq "$(grep -c . <<<"$lines")" 1 "$kind: error lines"
+	assert_match "$lines" "$field" "$kind: the line names the field"
+	assert_eq "$(guest echo alive)" alive "$kind: guest answers"
+done <<<"$KINDS"
+
+for i in $(seq 50); do fh inject bad-size >/dev/null || fail "fh inject burst"; done
+sleep 1
+n=$(new_errors | grep -c .)
+note "50 injected in a burst -> $n lines"
+[ "$n" -ge 1 ] && [ "$n" -le 15 ] || fail "burst of 50 gave $n error lines, expected rate-limited (1..15)"
+
+s1=$(fh_heartbeat_seq)
+sleep 3
+s2=$(fh_heartbeat_seq)
+[ -n "$s1" ] && [ "$s2" -gt "$s1" ] || fail "heartbeats stopped: '$s1' -> '$s2'"
+note "ok: heartbeats continue ($s1 -> $s2)"
+assert_kernel_clean

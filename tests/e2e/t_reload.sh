@@ -1,0 +1,33 @@
+#!/bin/bash
+# Reload: unload every hvis module and load the bus driver again, 20 times.  Each time
+# the modules leave cleanly (refcounts drop to zero, the bus disappears), the same
+# devices re-enumerate and the class drivers bind again; slab use does not creep up
+# and the kernel never warns.
+source "$(dirname "$0")/../qemu/lib.sh"
+
+ROUNDS=${ROUNDS:-20}
+vm_start "$KVER"
+vm_load_vmbus
+wait_driver_bound hvis_heartbeat
+wait_driver_bound hvis_shutdown
+before=$(guest 'echo $(ls /sys/bus/vmbus/devices)')
+slab() { guest "awk '/^Slab:/ { print \$2 }' /proc/meminfo"; }
+slab0=
+
+for i in $(seq "$ROUNDS"); do
+	guest_unload_all >/dev/null || fail "round $i: hvis modules would not unload: $(guest cat /proc/modules)"
+	guest '[ ! -e /sys/bus/vmbus ]' || fail "round $i: /sys/bus/vmbus still there after unload"
+	guest modprobe hvis_vmbus || fail "round $i: modprobe hvis_vmbus"
+	guest_until 30 "[ \"\$(echo \$(ls /sys/bus/vmbus/devices))\" = \"$before\" ]" ||
+		fail "round $i: devices did not re-enumerate: $(guest ls /sys/bus/vmbus/devices)"
+	guest_until 30 'ls -d /sys/bus/vmbus/drivers/hvis_heartbeat/*-* /sys/bus/vmbus/drivers/hvis_shutdown/*-*' ||
+		fail "round $i: class drivers did not bind again"
+	# Settle once, then measure from round 2 on.
+	[ "$i" = 2 ] && slab0=$(slab)
+done
+note "ok: $ROUNDS unload/load rounds"
+slab1=$(slab)
+note "Slab: ${slab0} kB after round 2, ${slab1} kB after round $ROUNDS"
+[ $((slab1 - slab0)) -lt 2048 ] || fail "slab grew by $((slab1 - slab0)) kB over $((ROUNDS - 2)) rounds"
+assert_ge "$(fh_event_count VERSION_NEGOTIATED)" $((ROUNDS + 1)) "host saw one negotiation per load"
+assert_kernel_clean

@@ -1,0 +1,389 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# lib.sh: the host side of the QEMU harness, sourced by tests/e2e/t_*.sh and friends.
+#
+#   vm_start KVER [QEMU-ARGS...]   start the fake host, then QEMU; returns once the
+#                                  guest agent answers.  Knobs (set before the call):
+#       FH_DEVICES="heartbeat,shutdown,echo"   devices the fake host offers
+#       FH_VERSIONS="5.3,..."                  host's VMBus versions (fake host default if unset)
+#       FH_ARGS=(...)                          more `hvis-fakehost serve` arguments
+#       VM_NO_FAKEHOST=1                       no fake host and no ivshmem device
+#       VM_REBOOT=1                            a guest reboot reboots (no -no-reboot)
+#       VM_APPEND="..."                        more kernel command line
+#   guest [-t SECS] CMD...         run CMD in the guest's shell; prints its output,
+#                                  returns its exit status (124 on timeout)
+#   guest_until SECS CMD...        rerun CMD in the guest until it succeeds
+#   fh CMD...                      hvis-fakehost ctl --ctl $VM_DIR/ctl.sock CMD...
+#   vm_wait_exit SECS              wait for QEMU to exit; returns its exit status
+#   vm_stop                        stop everything (also run at exit)
+#   note / fail / skip / assert_*  diagnostics and verdicts
+#
+# A test is one bash script: it sources this file, runs, and exits 0 (pass), 77 (skip)
+# or anything else (fail).  tests/e2e/run.sh turns that into TAP.  On a failure the
+# last lines of the serial log and of the fake host's event log are printed as `# `
+# diagnostics and the whole run directory is kept under build/logs/.
+
+HVIS_TOP=${HVIS_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+FAKEHOST=${FAKEHOST:-$HVIS_TOP/tools/fakehost/hvis-fakehost}
+QEMU=${QEMU:-qemu-system-x86_64}
+VM_MEM_BYTES=$((1024 * 1024 * 1024))
+VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-120}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-60}
+# Kernel messages that fail any test when they show up in the serial log.
+BAD_KERNEL_LINES='WARNING:|BUG:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption|INFO: task .* blocked'
+
+TEST_NAME=${TEST_NAME:-$(basename "${0%.sh}")}
+# The kernel under test: the first argument, else $KVER, else the newest installed.
+KVER=${KVER:-}
+case "${1:-}" in [0-9]*) KVER=$1 ;; esac
+[ -n "$KVER" ] || KVER=$("$HVIS_TOP/scripts/kvers.sh" newest)
+VM_DIR= VM_KVER= VM_ID= VM_RAM= QEMU_PID= FH_PID= AGENT_PID= AGENT_FD= AGENT_SEQ=0
+VM_EXITED= VM_STATUS= VM_BOOT_SECS=
+TEST_FAILED=
+
+note() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# Runs and echoes a host-side command: `run_note fh list`.
+run_note() {
+	note "\$ $*"
+	"$@"
+}
+
+_dump_tail() { # file lines label
+	[ -s "$1" ] || return 0
+	note "---- last $2 lines of $3 ----"
+	tail -n "$2" "$1" | tr -d '\r' | sed 's/^/#   /'
+}
+
+vm_dump_logs() {
+	[ -n "$VM_DIR" ] || return 0
+	_dump_tail "$VM_DIR/serial.log" 40 "serial log"
+	_dump_tail "$VM_DIR/events.log" 25 "fake host events"
+	_dump_tail "$VM_DIR/fakehost.log" 15 "fake host output"
+	_dump_tail "$VM_DIR/qemu.log" 10 "qemu output"
+}
+
+fail() {
+	TEST_FAILED=1
+	note "FAIL: $*"
+	vm_dump_logs
+	exit 1
+}
+
+skip() {
+	note "SKIP: $*"
+	exit 77
+}
+
+assert_eq() { # actual expected what
+	[ "$1" == "$2" ] || fail "$3: got '$1', expected '$2'"
+	note "ok: $3 = $2"
+}
+
+assert_match() { # string extended-regex what
+	grep -Eq -- "$2" <<<"$1" || fail "$3: '$2' not found in: $(head -c 400 <<<"$1")"
+	note "ok: $3"
+}
+
+assert_no_match() { # string extended-regex what
+	! grep -Eq -- "$2" <<<"$1" || fail "$3: unexpected '$(grep -Em1 -- "$2" <<<"$1")'"
+	note "ok: $3"
+}
+
+assert_ge() { # actual minimum what
+	[ "$1" -ge "$2" ] 2>/dev/null || fail "$3: got '$1', expected at least $2"
+	note "ok: $3 = $1 (>= $2)"
+}
+
+# assert_guest WHAT CMD...: CMD succeeds in the guest.
+assert_guest() {
+	local what=$1 out
+	shift
+	out=$(guest "$@") || fail "$what: guest \`$*\` failed: $(head -c 600 <<<"$out")"
+	note "ok: $what"
+}
+
+# assert_fh WHAT CMD...: the fake host's control command succeeds.
+assert_fh() {
+	local what=$1 out
+	shift
+	out=$(fh "$@" 2>&1) || fail "$what: fh $* failed: $out"
+	note "ok: $what"
+}
+
+# The serial log holds no kernel warning, oops or panic.
+assert_kernel_clean() {
+	[ -n "$VM_DIR" ] || return 0
+	local bad
+	bad=$(tr -d '\r' <"$VM_DIR/serial.log" | grep -E "$BAD_KERNEL_LINES" | head -n 5 || true)
+	[ -z "$bad" ] || fail "kernel complained: $bad"
+	note "ok: no WARNING/BUG/Oops/panic in the kernel log"
+}
+
+# wait_for SECS WHAT CMD...: reruns a host-side CMD until it succeeds.
+wait_for() {
+	local secs=$1 what=$2 end
+	shift 2
+	end=$((SECONDS + secs))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || fail "$what: not within ${secs}s"
+		sleep 0.2
+	done
+	note "ok: $what"
+}
+
+# The fake host's control client.
+fh() {
+	"$FAKEHOST" ctl --ctl "$VM_DIR/ctl.sock" "$@"
+}
+
+_vm_alive() {
+	[ -n "$QEMU_PID" ] && [ -z "$VM_EXITED" ] && kill -0 "$QEMU_PID" 2>/dev/null
+}
+
+# Byte count of the agent transcript so far.
+_agent_size() {
+	stat -c %s "$VM_DIR/agent.out" 2>/dev/null || echo 0
+}
+
+# guest [-t SECS] CMD...: runs CMD with /bin/sh in the guest.
+guest() {
+	local t=$GUEST_TIMEOUT id off b64 end rc
+	if [ "${1:-}" = -t ]; then
+		t=$2
+		shift 2
+	fi
+	[ -n "$AGENT_FD" ] || { echo "guest: no VM" >&2; return 125; }
+	AGENT_SEQ=$((AGENT_SEQ + 1))
+	id="$AGENT_SEQ.$RANDOM$RANDOM"
+	off=$(($(_agent_size) + 1))
+	b64=$(printf '%s\n' "$*" | base64 -w0)
+	printf '%s %s\n' "$id" "$b64" >&"$AGENT_FD"
+	end=$((SECONDS + t))
+	until tail -c "+$off" "$VM_DIR/agent.out" | grep -aq "^@@HVIS-END $id "; do
+		if [ $SECONDS -ge $end ]; then
+			echo "guest: \`$*\` timed out after ${t}s" >&2
+			return 124
+		fi
+		if ! _vm_alive; then
+			echo "guest: the VM exited during \`$*\`" >&2
+			return 125
+		fi
+		sleep 0.05
+	done
+	tail -c "+$off" "$VM_DIR/agent.out" | tr -d '\r' | awk -v id="$id" '
+		$0 == "@@HVIS-BEGIN " id "@@" { on = 1; next }
+		index($0, "@@HVIS-END " id " ") == 1 { sub(/@@$/, "", $3); print $3 > "/dev/stderr"; exit }
+		on { print }' 2>"$VM_DIR/.rc"
+	rc=$(cat "$VM_DIR/.rc")
+	return "${rc:-125}"
+}
+
+# guest_until SECS CMD...: reruns CMD in the guest (5 times a second) until it succeeds.
+guest_until() {
+	local secs=$1
+	shift
+	guest -t $((secs + 10)) "i=0; while [ \$i -lt $((secs * 5)) ]; do { $*; } >/dev/null 2>&1 && exit 0; i=\$((i + 1)); sleep 0.2; done; exit 1"
+}
+
+# The newest hvis build for a kernel must exist before a VM can use it.
+_vm_initrd() {
+	"$HVIS_TOP/tests/qemu/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initrd.gz" 2>>"$VM_DIR/harness.log" ||
+		fail "mkinitramfs failed: $(tail -n 3 "$VM_DIR/harness.log")"
+}
+
+_vm_wait_file() { # path secs what
+	local end=$((SECONDS + $2))
+	until [ -S "$1" ] || [ -e "$1" ]; do
+		[ $SECONDS -lt $end ] || fail "$3: $1 did not appear within $2s"
+		sleep 0.05
+	done
+}
+
+vm_start() {
+	VM_KVER=${1:?vm_start KVER}
+	shift
+	local kernel=/boot/vmlinuz-$VM_KVER t0=$SECONDS start_ns fh_cmd qemu_cmd
+	[ -r "$kernel" ] || fail "cannot read $kernel (run as root, or make deps)"
+	VM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-vm.XXXXXX")
+	VM_ID=${VM_DIR##*.}
+	VM_EXITED= VM_STATUS=
+	_vm_initrd
+
+	local machine=q35
+	qemu_cmd=()
+	if [ -z "${VM_NO_FAKEHOST:-}" ]; then
+		[ -x "$FAKEHOST" ] || fail "the fake host is not built: $FAKEHOST (make tools)"
+		VM_RAM=/dev/shm/hvis-$VM_ID.ram
+		rm -f "$VM_RAM"
+		truncate -s "$VM_MEM_BYTES" "$VM_RAM"
+		fh_cmd=("$FAKEHOST" serve --link "$VM_DIR/link.sock" --ram "$VM_RAM"
+			--ram-size "$VM_MEM_BYTES" --cpus 2 --vectors 4 --ctl "$VM_DIR/ctl.sock"
+			--events "$VM_DIR/events.log" --devices "${FH_DEVICES:-heartbeat,shutdown,echo}")
+		[ -n "${FH_VERSIONS:-}" ] && fh_cmd+=(--versions "$FH_VERSIONS")
+		fh_cmd+=("${FH_ARGS[@]}")
+		echo "${fh_cmd[*]}" >"$VM_DIR/fakehost.cmd"
+		"${fh_cmd[@]}" >"$VM_DIR/fakehost.log" 2>&1 &
+		FH_PID=$!
+		_vm_wait_file "$VM_DIR/link.sock" 10 "fake host link socket"
+		_vm_wait_file "$VM_DIR/ctl.sock" 10 "fake host control socket"
+		machine=q35,memory-backend=ram
+		qemu_cmd+=(-object "memory-backend-file,id=ram,mem-path=$VM_RAM,share=on,size=1G"
+			-chardev "socket,path=$VM_DIR/link.sock,id=link"
+			-device ivshmem-doorbell,chardev=link,vectors=4)
+	fi
+	qemu_cmd=("$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m 1G -smp 2
+		-nic none "${qemu_cmd[@]}")
+	[ -n "${VM_REBOOT:-}" ] || qemu_cmd+=(-no-reboot)
+	qemu_cmd+=(-chardev "file,id=con,path=$VM_DIR/serial.log" -serial chardev:con
+		-chardev "socket,id=agent,path=$VM_DIR/agent.sock,server=on,wait=off"
+		-serial chardev:agent
+		-kernel "$kernel" -initrd "$VM_DIR/initrd.gz"
+		-append "console=ttyS0 quiet panic=-1 ${VM_APPEND:-}" "$@")
+	echo "${qemu_cmd[*]}" >"$VM_DIR/qemu.cmd"
+	start_ns=$(date +%s%N)
+	"${qemu_cmd[@]}" </dev/null >"$VM_DIR/qemu.log" 2>&1 &
+	QEMU_PID=$!
+
+	# The agent's transcript: socat holds one connection for the VM's whole life.
+	_vm_wait_file "$VM_DIR/agent.sock" 10 "qemu agent socket"
+	mkfifo "$VM_DIR/agent.in"
+	: >"$VM_DIR/agent.out"
+	socat -b 65536 - "UNIX-CONNECT:$VM_DIR/agent.sock" <"$VM_DIR/agent.in" >>"$VM_DIR/agent.out" 2>>"$VM_DIR/harness.log" &
+	AGENT_PID=$!
+	exec {AGENT_FD}>"$VM_DIR/agent.in"
+
+	vm_wait_ready 1 || fail "guest agent did not start within ${VM_BOOT_TIMEOUT}s"
+	VM_BOOT_SECS=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	note "guest $VM_KVER up in ${VM_BOOT_SECS}s (vm $VM_ID)"
+}
+
+# vm_wait_ready N: waits until the agent has announced itself N times (once per boot).
+vm_wait_ready() {
+	local n=${1:-1} end=$((SECONDS + VM_BOOT_TIMEOUT))
+	while [ "$(grep -ac '^@@HVIS-READY ' "$VM_DIR/agent.out")" -lt "$n" ]; do
+		[ $SECONDS -lt $end ] || return 1
+		_vm_alive || return 1
+		sleep 0.1
+	done
+}
+
+# vm_poweroff: `poweroff -f` in the guest, then vm_wait_exit 30.
+vm_poweroff() {
+	printf '%s %s\n' "poweroff.$RANDOM" "$(echo 'poweroff -f' | base64 -w0)" >&"$AGENT_FD"
+	vm_wait_exit 30
+}
+
+# vm_wait_exit SECS: waits for QEMU to exit; returns its status, or 124 on timeout.
+vm_wait_exit() {
+	local end=$((SECONDS + ${1:-60}))
+	[ -n "$VM_EXITED" ] && return "$VM_STATUS"
+	while kill -0 "$QEMU_PID" 2>/dev/null; do
+		[ $SECONDS -lt $end ] || return 124
+		sleep 0.1
+	done
+	VM_STATUS=0
+	wait "$QEMU_PID" || VM_STATUS=$?
+	VM_EXITED=1
+	return "$VM_STATUS"
+}
+
+_kill_wait() { # pid
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null || return 0
+	local i
+	for i in $(seq 50); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+vm_stop() {
+	[ -n "$VM_DIR" ] || return 0
+	if [ -z "$VM_EXITED" ] && [ -n "$QEMU_PID" ]; then
+		_kill_wait "$QEMU_PID"
+		VM_EXITED=1
+	fi
+	[ -n "$AGENT_FD" ] && exec {AGENT_FD}>&-
+	AGENT_FD=
+	_kill_wait "$AGENT_PID"
+	_kill_wait "$FH_PID"
+	[ -n "$VM_RAM" ] && rm -f "$VM_RAM"
+	if [ -n "$TEST_FAILED" ] || [ -n "${HVIS_KEEP_LOGS:-}" ]; then
+		local keep=$HVIS_TOP/build/logs/$TEST_NAME-$VM_KVER-$VM_ID
+		mkdir -p "$keep"
+		cp -a "$VM_DIR"/*.log "$VM_DIR"/*.cmd "$VM_DIR/agent.out" "$keep/" 2>/dev/null || true
+		note "logs kept in ${keep#"$HVIS_TOP"/}"
+	fi
+	rm -rf "$VM_DIR"
+	VM_DIR= QEMU_PID= FH_PID= AGENT_PID= VM_RAM=
+}
+
+_lib_exit() {
+	local rc=$?
+	[ $rc -ne 0 ] && [ $rc -ne 77 ] && TEST_FAILED=1
+	vm_stop
+	exit $rc
+}
+trap _lib_exit EXIT
+trap 'exit 130' INT TERM
+
+# Guest helpers shared by the tests.
+
+# Loads the bus driver and waits until the fake host's devices show up in sysfs.
+vm_load_vmbus() {
+	assert_guest "modprobe hvis_vmbus" modprobe hvis_vmbus
+	guest_until 30 '[ -n "$(ls /sys/bus/vmbus/devices 2>/dev/null)" ]' ||
+		fail "no devices under /sys/bus/vmbus/devices within 30s"
+}
+
+# Prints "<uuid> <class_id>" for each device in the guest's sysfs.
+guest_devices() {
+	guest 'for d in /sys/bus/vmbus/devices/*; do [ -e "$d/class_id" ] && echo "${d##*/} $(cat $d/class_id)"; done'
+}
+
+# The relid of the first guest device whose driver is DRIVER.
+guest_relid_of() {
+	guest "for d in /sys/bus/vmbus/devices/*; do [ \"\$(basename \$(readlink \$d/driver 2>/dev/null) 2>/dev/null)\" = $1 ] && cat \$d/id && exit 0; done; exit 1"
+}
+
+# Waits until the class driver DRIVER is loaded and bound to a device.
+wait_driver_bound() { # driver [secs]
+	guest_until "${2:-30}" "ls -d /sys/bus/vmbus/drivers/$1/*-* >/dev/null 2>&1" ||
+		fail "driver $1 not bound to a device within ${2:-30}s (lsmod: $(guest lsmod | tr '\n' ' '))"
+	note "ok: $1 bound"
+}
+
+# Host-side events: how many lines of the fake host's event log name EVENT.
+fh_event_count() {
+	grep -cw -- "$1" "$VM_DIR/events.log" 2>/dev/null || true
+}
+
+# fh_wait_event EVENT [SECS]: the fake host logs EVENT within SECS.
+fh_wait_event() {
+	fh wait-event "$1" --timeout "${2:-30}" >/dev/null 2>&1 ||
+		fail "fake host did not log $1 within ${2:-30}s"
+	note "ok: fake host logged $1"
+}
+
+# The heartbeat sequence number the fake host last received from the guest.
+fh_heartbeat_seq() {
+	local out
+	out=$(fh heartbeat) || return 1
+	grep -oiE 'seq[a-z_]*[=: ]+[0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -n 1 ||
+		grep -oE '^[0-9]+$' <<<"$out"
+}
+
+# key=value from text: kv "sent=3 received=3" received -> 3
+kv() {
+	grep -oE "(^|[^a-z_])$2[=:] *[0-9]+" <<<"$1" | grep -oE '[0-9]+$' | head -n 1
+}
+
+# Unloads every hvis module in the guest, dependents first.
+guest_unload_all() {
+	guest 'for pass in 1 2 3 4 5 6; do
+		for m in $(awk "/^hvis_/ && \$3 == 0 { print \$1 }" /proc/modules); do rmmod $m; done
+	done
+	if grep -q ^hvis_ /proc/modules; then cat /proc/modules; exit 1; fi'
+}

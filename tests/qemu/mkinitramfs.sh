@@ -1,0 +1,132 @@
+#!/bin/bash
+# mkinitramfs.sh KVER OUT: the initramfs the QEMU tests boot, as a gzip'd cpio.
+#
+# Contents: busybox-static with all its applet links; /init, the agent and the rest of
+# tests/qemu/guest/; the hvis .ko files built for KVER (build/<KVER>/src/drivers/*/,
+# see scripts/build-modules.sh) under /lib/modules/<KVER>/extra; the kernel's own
+# modules they depend on plus any named in tests/qemu/kmods.list or $HVIS_GUEST_KMODS,
+# decompressed, with modules.dep from depmod.  Images are cached in build/initramfs/
+# by a hash of their contents, so a rerun with nothing changed only re-stages files.
+set -euo pipefail
+
+KVER=${1:?usage: mkinitramfs.sh KVER OUT}
+OUT=${2:?usage: mkinitramfs.sh KVER OUT}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+GUEST=$TOP/tests/qemu/guest
+KO_DIR=${HVIS_KO_DIR:-$TOP/build/$KVER/src}
+KMODS=/lib/modules/$KVER
+CACHE=$TOP/build/initramfs
+
+[ -x /bin/busybox ] || { echo "mkinitramfs: /bin/busybox missing (busybox-static)" >&2; exit 1; }
+[ -d "$KMODS" ] || { echo "mkinitramfs: no $KMODS" >&2; exit 1; }
+
+STAGE=$(mktemp -d "${TMPDIR:-/tmp}/hvis-initramfs.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+mkdir -p "$CACHE"
+
+# Busybox and its applets.
+mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,lib/modules/"$KVER"/extra}
+cp /bin/busybox "$STAGE/bin/busybox"
+for a in $(/bin/busybox --list-full); do
+	[ -e "$STAGE/$a" ] || ln -s /bin/busybox "$STAGE/$a"
+done
+
+# The guest side of the harness.
+install -m 755 "$GUEST/init" "$STAGE/init"
+install -m 755 "$GUEST/hvis-agent" "$GUEST/hvis-hotplug" "$STAGE/sbin/"
+install -m 755 "$GUEST/rc.sysinit" "$GUEST/rc.shutdown" "$STAGE/etc/"
+install -m 644 "$GUEST/inittab" "$STAGE/etc/inittab"
+echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
+echo "root:x:0:" >"$STAGE/etc/group"
+
+# Copies one kernel module (maybe compressed) and, through modules.dep, its dependencies.
+declare -A copied
+copy_kmod() {
+	local name=$1 rel dep
+	name=${name//-/_}
+	[ -n "${copied[$name]:-}" ] && return 0
+	copied[$name]=1
+	rel=$(awk -v n="$name" '{
+		f = $1; sub(/:$/, "", f); b = f; sub(/.*\//, "", b); sub(/\.ko.*/, "", b)
+		gsub(/-/, "_", b); if (b == n) { print; exit } }' "$KMODS/modules.dep")
+	if [ -z "$rel" ]; then
+		grep -q "/$name.ko" "$KMODS/modules.builtin" 2>/dev/null && return 0
+		echo "mkinitramfs: kernel module $name not found for $KVER" >&2
+		return 1
+	fi
+	local file=${rel%%:*}
+	mkdir -p "$STAGE/lib/modules/$KVER/$(dirname "$file")"
+	case $file in
+	*.xz) xz -dc "$KMODS/$file" >"$STAGE/lib/modules/$KVER/${file%.xz}" ;;
+	*.zst) zstd -qdc "$KMODS/$file" >"$STAGE/lib/modules/$KVER/${file%.zst}" ;;
+	*.gz) gzip -dc "$KMODS/$file" >"$STAGE/lib/modules/$KVER/${file%.gz}" ;;
+	*) cp "$KMODS/$file" "$STAGE/lib/modules/$KVER/$file" ;;
+	esac
+	for dep in ${rel#*:}; do
+		dep=${dep##*/}
+		copy_kmod "${dep%%.ko*}"
+	done
+}
+
+# hvis modules, and whatever of the kernel's they need.
+hvis_names=()
+if [ -d "$KO_DIR/drivers" ]; then
+	while IFS= read -r ko; do
+		cp "$ko" "$STAGE/lib/modules/$KVER/extra/"
+		hvis_names+=("$(basename "$ko" .ko)")
+	done < <(find "$KO_DIR/drivers" -name '*.ko' | sort)
+fi
+want=()
+[ -f "$TOP/tests/qemu/kmods.list" ] && want+=($(sed 's/#.*//' "$TOP/tests/qemu/kmods.list"))
+want+=(${HVIS_GUEST_KMODS:-})
+for ko in "$STAGE/lib/modules/$KVER/extra/"*.ko; do
+	[ -e "$ko" ] || continue
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		[[ " ${hvis_names[*]} " == *" $dep "* ]] || want+=("$dep")
+	done
+done
+for m in "${want[@]}"; do
+	copy_kmod "$m"
+done
+cp "$KMODS"/modules.builtin* "$KMODS/modules.order" "$STAGE/lib/modules/$KVER/" 2>/dev/null || true
+depmod -b "$STAGE" "$KVER"
+
+# A content hash over names, modes, link targets and file contents.
+hash=$(cd "$STAGE" && find . -print0 | LC_ALL=C sort -z |
+	while IFS= read -r -d '' f; do
+		if [ -L "$f" ]; then
+			echo "L $f $(readlink "$f")"
+		elif [ -f "$f" ]; then
+			echo "F $f $(stat -c %a "$f") $(sha256sum <"$f" | cut -c1-64)"
+		else
+			echo "D $f"
+		fi
+	done | sha256sum | cut -c1-16)
+image=$CACHE/$KVER-$hash.cpio.gz
+
+# /dev/console as a hand-written newc entry, so no mknod (root) is needed.
+newc() { # name mode rdevmajor rdevminor
+	local name=$1 mode=$2 maj=$3 min=$4 n hdr pad
+	n=$((${#name} + 1))
+	printf -v hdr '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		0 "$mode" 0 0 1 0 0 0 0 "$maj" "$min" "$n" 0
+	printf '%s%s\0' "$hdr" "$name"
+	pad=$(((4 - (110 + n) % 4) % 4))
+	head -c "$pad" /dev/zero
+}
+
+if [ ! -s "$image" ]; then
+	tmp=$image.tmp.$$
+	{
+		newc dev $((0040755)) 0 0
+		newc dev/console $((0020600)) 5 1
+		newc TRAILER!!! 0 0 0
+		(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
+	} | gzip -1 >"$tmp"
+	mv "$tmp" "$image"
+	# Keep the cache small: the newest four images per kernel.
+	ls -t "$CACHE/$KVER"-*.cpio.gz 2>/dev/null | tail -n +5 | xargs -r rm -f
+fi
+mkdir -p "$(dirname "$OUT")"
+ln -f "$image" "$OUT" 2>/dev/null || cp "$image" "$OUT"
+echo "mkinitramfs: $OUT ($KVER, $(du -k "$image" | cut -f1) KiB, modules: ${hvis_names[*]:-none})" >&2
