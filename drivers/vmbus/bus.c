@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bus.c: the "vmbus" bus type: matching drivers to devices by class GUID (or
+ * driver_override), probe/remove/shutdown, the MODALIAS uevent, and driver
+ * registration for class drivers.
+ *
+ * MODALIAS is "vmbus:" and the 16 class GUID bytes in wire order as 32 hex digits,
+ * as drivers/hv/vmbus_drv.c writes it, so upstream-style aliases match.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "compat.h"
+#include "core.h"
+
+/* What probe gets when driver_override bound a driver whose table lacks the class. */
+static const struct hvis_device_id null_id;
+
+static const struct hvis_device_id *match_id(const struct hvis_device_id *id,
+					     const guid_t *class)
+{
+	if (!id)
+		return NULL;
+	for (; !guid_is_null(&id->guid); id++)
+		if (guid_equal(&id->guid, class))
+			return id;
+	return NULL;
+}
+
+static const struct hvis_device_id *device_id_for(struct hvis_vmbus_device *vdev,
+						  const struct hvis_driver *drv)
+{
+	if (vdev->driver_override)
+		return strcmp(vdev->driver_override, drv->name) ? NULL : &null_id;
+	return match_id(drv->id_table, &vdev->hdev.class_id);
+}
+
+static int hvis_bus_match(struct device *dev, HVIS_MATCH_DRV_CONST struct device_driver *drv)
+{
+	struct hvis_vmbus_device *vdev = to_hvis_vmbus_device(to_hvis_device(dev));
+
+	return !!device_id_for(vdev, to_hvis_driver(drv));
+}
+
+static int hvis_bus_uevent(HVIS_UEVENT_CONST struct device *dev, struct kobj_uevent_env *env)
+{
+	const struct hvis_device *hdev = container_of(dev, struct hvis_device, dev);
+
+	return add_uevent_var(env, "MODALIAS=vmbus:%*phN", (int)sizeof(hdev->class_id),
+			      &hdev->class_id);
+}
+
+static int hvis_bus_probe(struct device *dev)
+{
+	struct hvis_vmbus_device *vdev = to_hvis_vmbus_device(to_hvis_device(dev));
+	struct hvis_driver *drv = to_hvis_driver(dev->driver);
+	const struct hvis_device_id *id = device_id_for(vdev, drv);
+
+	if (!id || !drv->probe)
+		return -ENODEV;
+	return drv->probe(&vdev->hdev, id);
+}
+
+static void hvis_bus_remove(struct device *dev)
+{
+	struct hvis_vmbus_device *vdev = to_hvis_vmbus_device(to_hvis_device(dev));
+	struct hvis_driver *drv = to_hvis_driver(dev->driver);
+	struct hvis_channel *pri = vdev->hdev.channel, *sc;
+
+	if (drv->remove)
+		drv->remove(&vdev->hdev);
+	/* The next driver must find the channels closed (virtio_dev_remove does alike). */
+	mutex_lock(&pri->sc_lock);
+	list_for_each_entry(sc, &pri->sc_list, sc_node)
+		hvis_channel_force_close(sc);
+	mutex_unlock(&pri->sc_lock);
+	hvis_channel_force_close(pri);
+	hvis_channel_set_subchannel_callback(pri, NULL);
+}
+
+static void hvis_bus_shutdown(struct device *dev)
+{
+	struct hvis_driver *drv;
+
+	if (!dev->driver)
+		return;
+	drv = to_hvis_driver(dev->driver);
+	if (drv->shutdown)
+		drv->shutdown(to_hvis_device(dev));
+}
+
+struct bus_type hvis_bus_type = {
+	.name = "vmbus",
+	.match = hvis_bus_match,
+	.uevent = hvis_bus_uevent,
+	.probe = hvis_bus_probe,
+	.remove = hvis_bus_remove,
+	.shutdown = hvis_bus_shutdown,
+	.dev_groups = hvis_sysfs_dev_groups,
+};
+
+int __hvis_driver_register(struct hvis_driver *drv, struct module *owner, const char *mod_name)
+{
+	if (!drv->name)
+		return -EINVAL;
+	drv->driver.name = drv->name;
+	drv->driver.bus = &hvis_bus_type;
+	drv->driver.owner = owner;
+	drv->driver.mod_name = mod_name;
+	return driver_register(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(__hvis_driver_register);
+
+void hvis_driver_unregister(struct hvis_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(hvis_driver_unregister);
+
+/* True when the in-tree hv_vmbus is loaded: it owns the "vmbus" bus. */
+static bool hv_vmbus_loaded(void)
+{
+	void *sym = __symbol_get("__vmbus_driver_register");
+
+	if (!sym)
+		return false;
+	__symbol_put("__vmbus_driver_register");
+	return true;
+}
+
+int hvis_bus_init(void)
+{
+	int ret;
+
+	if (hv_vmbus_loaded())
+		ret = -EEXIST;
+	else
+		ret = bus_register(&hvis_bus_type);
+	if (ret == -EEXIST)
+		pr_err("the in-tree hv_vmbus owns the vmbus bus: blacklist hv_vmbus to use hvis\n");
+	return ret;
+}
+
+void hvis_bus_uninit(void)
+{
+	bus_unregister(&hvis_bus_type);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * main.c: module init and exit of hvis_vmbus.  Brings the pieces up in order (the
+ * connection state, debugfs, the bus, then the transports, which attach to the bus
+ * core when their device shows up) and takes them down in reverse.
+ */
+#include <linux/module.h>
+#include "core.h"
+
+static int __init hvis_vmbus_init(void)
+{
+	int ret;
+
+	ret = hvis_connection_init();
+	if (ret)
+		return ret;
+	hvis_debugfs_init();
+	ret = hvis_bus_init();
+	if (ret)
+		goto err_uninit_debugfs;
+	ret = hvis_transport_fakehost_init();
+	if (ret)
+		goto err_uninit_bus;
+	ret = hvis_transport_hyperv_init();
+	if (ret)
+		goto err_uninit_fakehost;
+	return 0;
+
+err_uninit_fakehost:
+	hvis_transport_fakehost_uninit();
+err_uninit_bus:
+	hvis_bus_uninit();
+err_uninit_debugfs:
+	hvis_debugfs_uninit();
+	hvis_connection_uninit();
+	return ret;
+}
+
+static void __exit hvis_vmbus_exit(void)
+{
+	hvis_transport_hyperv_uninit();
+	hvis_transport_fakehost_uninit();
+	hvis_bus_uninit();
+	hvis_debugfs_uninit();
+	hvis_connection_uninit();
+}
+
+module_init(hvis_vmbus_init);
+module_exit(hvis_vmbus_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hvis VMBus bus core with Hyper-V and fake-host transports");

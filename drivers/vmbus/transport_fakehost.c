@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * transport_fakehost.c: the fake-host transport.  A PCI driver for QEMU's
+ * ivshmem-doorbell device whose shared memory (BAR2) holds the hvis link
+ * (include/hvis/link.h): per-CPU SynIC pages, a post-message queue and a signal
+ * bitmap, served by tools/fakehost.
+ *
+ * BAR0 registers (QEMU docs/specs/ivshmem-spec.rst): 0 IntrMask, 4 IntrStatus,
+ * 8 IVPosition, 12 Doorbell (write (peer << 16) | vector).  MSI-X vector N is SINT 2
+ * of guest CPU N.  QEMU drops the device's MSI-X writes unless bus mastering is on.
+ */
+#include <linux/cpumask.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <hvis/link.h>
+#include "core.h"
+
+#define FH_NAME			"hvis_fakehost"
+#define IVSHMEM_VENDOR		0x1af4
+#define IVSHMEM_DEVICE		0x1110
+#define IVSHMEM_REG_DOORBELL	12
+#define IVSHMEM_BAR_REGS	0
+#define IVSHMEM_BAR_SHM		2
+
+struct fh_vector {
+	struct fakehost *fh;
+	unsigned int cpu;
+	int irq;
+	bool requested;
+};
+
+struct fakehost {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	u8 *shm;
+	struct hvis_link_header *hdr;
+	struct hvis_link_msgq_ctl *msgq_ctl;
+	struct hv_input_post_message *slots;
+	u32 nslots;
+	u32 tail;			/* ours; the shared copy is only published */
+	unsigned long *signal_bits;
+	u32 signal_nbits;
+	u8 *synic;
+	u32 synic_stride;
+	unsigned int ncpus;		/* CPUs 0..ncpus-1 have a vector */
+	spinlock_t post_lock;
+	struct fh_vector *vecs;
+};
+
+static void fh_ring(struct fakehost *fh, enum hvis_link_host_vector vec)
+{
+	writel((HVIS_LINK_HOST_PEER << 16) | vec, fh->regs + IVSHMEM_REG_DOORBELL);
+}
+
+static int fh_post_msg(void *priv, u32 conn_id, u32 msg_type, const void *payload, u32 len)
+{
+	struct fakehost *fh = priv;
+	struct hv_input_post_message *slot;
+	unsigned long flags;
+	u32 head;
+
+	if (len > HV_MESSAGE_PAYLOAD_BYTES)
+		return -EINVAL;
+	spin_lock_irqsave(&fh->post_lock, flags);
+	head = READ_ONCE(fh->msgq_ctl->head);
+	/* A full queue is HV_STATUS_INSUFFICIENT_BUFFERS on Hyper-V: try again. */
+	if (fh->tail - head >= fh->nslots) {
+		spin_unlock_irqrestore(&fh->post_lock, flags);
+		return -EAGAIN;
+	}
+	slot = &fh->slots[fh->tail % fh->nslots];
+	slot->connection_id = conn_id;
+	slot->reserved = 0;
+	slot->message_type = msg_type;
+	slot->payload_size = len;
+	memcpy(slot->payload, payload, len);
+	/* The slot is written before the host can see the new tail. */
+	virt_wmb();
+	fh->tail++;
+	WRITE_ONCE(fh->msgq_ctl->tail, fh->tail);
+	spin_unlock_irqrestore(&fh->post_lock, flags);
+	fh_ring(fh, HVIS_LINK_HVEC_POST_MESSAGE);
+	return 0;
+}
+
+static void fh_signal_event(void *priv, u32 conn_id)
+{
+	struct fakehost *fh = priv;
+
+	if (conn_id >= fh->signal_nbits) {
+		dev_err_ratelimited(&fh->pdev->dev, "connection id %u beyond the signal bitmap\n",
+				    conn_id);
+		return;
+	}
+	set_bit(conn_id, fh->signal_bits);
+	fh_ring(fh, HVIS_LINK_HVEC_SIGNAL_EVENT);
+}
+
+static struct hv_message_page *fh_msg_page(void *priv, unsigned int cpu)
+{
+	struct fakehost *fh = priv;
+
+	if (cpu >= fh->ncpus)
+		return NULL;
+	return (struct hv_message_page *)(fh->synic + (size_t)cpu * fh->synic_stride);
+}
+
+static struct hv_event_flags_page *fh_event_page(void *priv, unsigned int cpu)
+{
+	struct fakehost *fh = priv;
+
+	if (cpu >= fh->ncpus)
+		return NULL;
+	return (struct hv_event_flags_page *)(fh->synic + (size_t)cpu * fh->synic_stride +
+					      HV_HYP_PAGE_SIZE);
+}
+
+static void fh_eom(void *priv, unsigned int cpu)
+{
+	fh_ring(priv, HVIS_LINK_HVEC_EOM);
+}
+
+static u32 fh_vp_index(void *priv, unsigned int cpu)
+{
+	return cpu;
+}
+
+static const struct hvis_transport_ops fh_ops = {
+	.name = "fakehost",
+	.post_msg = fh_post_msg,
+	.signal_event = fh_signal_event,
+	.msg_page = fh_msg_page,
+	.event_page = fh_event_page,
+	.eom = fh_eom,
+	.vp_index = fh_vp_index,
+};
+
+static irqreturn_t fh_irq(int irq, void *data)
+{
+	struct fh_vector *v = data;
+
+	hvis_vmbus_isr(v->cpu);
+	return IRQ_HANDLED;
+}
+
+static bool in_bar(u32 bar_bytes, u64 off, u64 size, u64 align)
+{
+	return !(off & (align - 1)) && off <= bar_bytes && size <= bar_bytes - off;
+}
+
+/* Checks the header the host wrote; returns what is wrong, or NULL. */
+static const char *fh_validate(struct fakehost *fh, resource_size_t bar_len)
+{
+	const struct hvis_link_header *h = fh->hdr;
+	u32 bar_bytes = READ_ONCE(h->bar_bytes);
+	u32 slots = READ_ONCE(h->msgq_slots);
+	u32 sig_off = READ_ONCE(h->signal_off), sig_bytes = READ_ONCE(h->signal_bytes);
+	u32 synic_off = READ_ONCE(h->synic_off), stride = READ_ONCE(h->synic_stride);
+	u32 max_cpus = READ_ONCE(h->max_cpus);
+	u32 msgq_off = READ_ONCE(h->msgq_off), ctl_off = READ_ONCE(h->msgq_ctl_off);
+
+	if (READ_ONCE(h->magic) != HVIS_LINK_MAGIC)
+		return "magic";
+	if (READ_ONCE(h->version) != HVIS_LINK_VERSION)
+		return "version";
+	if (READ_ONCE(h->host_state) != HVIS_LINK_HOST_READY)
+		return "host_state (host not ready)";
+	if (bar_bytes < sizeof(*h) || bar_bytes > bar_len)
+		return "bar_bytes";
+	if (!in_bar(bar_bytes, ctl_off, sizeof(struct hvis_link_msgq_ctl), 64))
+		return "msgq_ctl_off";
+	if (!slots || slots > 0x10000 ||
+	    !in_bar(bar_bytes, msgq_off, (u64)slots * sizeof(struct hv_input_post_message), 8))
+		return "msgq_off/msgq_slots";
+	if (sig_bytes < sizeof(unsigned long) || (sig_bytes % sizeof(unsigned long)) ||
+	    !in_bar(bar_bytes, sig_off, sig_bytes, sizeof(unsigned long)))
+		return "signal_off/signal_bytes";
+	if (!max_cpus || max_cpus > HVIS_LINK_MAX_CPUS)
+		return "max_cpus";
+	if (stride < 2 * HV_HYP_PAGE_SIZE ||
+	    !in_bar(bar_bytes, synic_off, (u64)max_cpus * stride, HV_HYP_PAGE_SIZE) ||
+	    (stride & (HV_HYP_PAGE_SIZE - 1)))
+		return "synic_off/synic_stride";
+	if (READ_ONCE(h->host_vectors) < HVIS_LINK_HOST_VECTORS)
+		return "host_vectors";
+
+	/* Keep our own copies: the host cannot move things under us later. */
+	fh->msgq_ctl = (struct hvis_link_msgq_ctl *)(fh->shm + ctl_off);
+	fh->slots = (struct hv_input_post_message *)(fh->shm + msgq_off);
+	fh->nslots = slots;
+	fh->signal_bits = (unsigned long *)(fh->shm + sig_off);
+	fh->signal_nbits = sig_bytes * 8;
+	fh->synic = fh->shm + synic_off;
+	fh->synic_stride = stride;
+	fh->ncpus = max_cpus;
+	return NULL;
+}
+
+static void fh_free_irqs(struct fakehost *fh)
+{
+	unsigned int i;
+
+	for (i = 0; i < fh->ncpus; i++) {
+		if (!fh->vecs[i].requested)
+			continue;
+		irq_update_affinity_hint(fh->vecs[i].irq, NULL);
+		free_irq(fh->vecs[i].irq, &fh->vecs[i]);
+		fh->vecs[i].requested = false;
+	}
+}
+
+static int fh_setup_irqs(struct fakehost *fh)
+{
+	struct pci_dev *pdev = fh->pdev;
+	int nvec = pci_msix_vec_count(pdev);
+	unsigned int i;
+	int ret;
+
+	if (nvec <= 0) {
+		dev_err(&pdev->dev, "no MSI-X vectors (use ivshmem-doorbell with vectors=N)\n");
+		return -ENODEV;
+	}
+	nvec = min3((unsigned int)nvec, num_online_cpus(), fh->ncpus);
+	ret = pci_alloc_irq_vectors(pdev, 1, nvec, PCI_IRQ_MSIX);
+	if (ret < 0)
+		return ret;
+	fh->ncpus = ret;
+	fh->vecs = kcalloc(fh->ncpus, sizeof(*fh->vecs), GFP_KERNEL);
+	if (!fh->vecs) {
+		ret = -ENOMEM;
+		goto err_free_vectors;
+	}
+	for (i = 0; i < fh->ncpus; i++) {
+		fh->vecs[i].fh = fh;
+		fh->vecs[i].cpu = i;
+		fh->vecs[i].irq = pci_irq_vector(pdev, i);
+		ret = request_irq(fh->vecs[i].irq, fh_irq, 0, FH_NAME, &fh->vecs[i]);
+		if (ret)
+			goto err_free_irqs;
+		fh->vecs[i].requested = true;
+		/* Vector N is CPU N's SINT 2: deliver it there. */
+		if (cpu_online(i))
+			irq_set_affinity_and_hint(fh->vecs[i].irq, cpumask_of(i));
+	}
+	return 0;
+
+err_free_irqs:
+	fh_free_irqs(fh);
+	kfree(fh->vecs);
+	fh->vecs = NULL;
+err_free_vectors:
+	pci_free_irq_vectors(pdev);
+	return ret;
+}
+
+static void fh_link_set(struct fakehost *fh, bool attached)
+{
+	struct hvis_link_header *h = fh->hdr;
+
+	if (attached) {
+		WRITE_ONCE(h->guest_cpus, fh->ncpus);
+		WRITE_ONCE(h->guest_generation, READ_ONCE(h->guest_generation) + 1);
+	}
+	/* guest_cpus and the generation are visible before the state that covers them. */
+	virt_wmb();
+	WRITE_ONCE(h->guest_state, attached ? HVIS_LINK_GUEST_ATTACHED : HVIS_LINK_GUEST_DETACHED);
+	/* ... and the state before the doorbell. */
+	virt_mb();
+	fh_ring(fh, HVIS_LINK_HVEC_ATTACH);
+}
+
+static int fh_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	resource_size_t shm_len;
+	struct fakehost *fh;
+	const char *bad;
+	unsigned int cpu;
+	int ret;
+
+	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
+	if (!fh)
+		return -ENOMEM;
+	fh->pdev = pdev;
+	spin_lock_init(&fh->post_lock);
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto err_free_fh;
+	ret = pci_request_regions(pdev, FH_NAME);
+	if (ret)
+		goto err_disable_device;
+	fh->regs = pci_iomap(pdev, IVSHMEM_BAR_REGS, 0);
+	if (!fh->regs) {
+		ret = -ENOMEM;
+		goto err_release_regions;
+	}
+	shm_len = pci_resource_len(pdev, IVSHMEM_BAR_SHM);
+	if (shm_len < sizeof(struct hvis_link_header) || shm_len > U32_MAX) {
+		dev_err(&pdev->dev, "BAR2 of %pa bytes cannot hold an hvis link; another ivshmem user?\n",
+			&shm_len);
+		ret = -ENODEV;
+		goto err_unmap_regs;
+	}
+	fh->shm = memremap(pci_resource_start(pdev, IVSHMEM_BAR_SHM), shm_len, MEMREMAP_WB);
+	if (!fh->shm) {
+		ret = -ENOMEM;
+		goto err_unmap_regs;
+	}
+	fh->hdr = (struct hvis_link_header *)fh->shm;
+	bad = fh_validate(fh, shm_len);
+	if (bad) {
+		dev_err(&pdev->dev, "BAR2 is not a usable hvis link (bad %s); another ivshmem user?\n",
+			bad);
+		ret = -ENODEV;
+		goto err_unmap_shm;
+	}
+	/* Without bus mastering QEMU silently drops the device's MSI-X writes. */
+	pci_set_master(pdev);
+	ret = fh_setup_irqs(fh);
+	if (ret)
+		goto err_clear_master;
+	/* Messages left over from an earlier attach are not ours. */
+	for (cpu = 0; cpu < fh->ncpus; cpu++) {
+		memset(fh_msg_page(fh, cpu), 0, HV_HYP_PAGE_SIZE);
+		memset(fh_event_page(fh, cpu), 0, HV_HYP_PAGE_SIZE);
+	}
+	fh->tail = READ_ONCE(fh->msgq_ctl->tail);
+	pci_set_drvdata(pdev, fh);
+	fh_link_set(fh, true);
+	ret = hvis_vmbus_attach(&fh_ops, fh, &pdev->dev);
+	if (ret)
+		goto err_detach_link;
+	dev_info(&pdev->dev, "fake-host link attached, %u CPU%s\n", fh->ncpus,
+		 fh->ncpus == 1 ? "" : "s");
+	return 0;
+
+err_detach_link:
+	fh_link_set(fh, false);
+	fh_free_irqs(fh);
+	kfree(fh->vecs);
+	pci_free_irq_vectors(pdev);
+err_clear_master:
+	pci_clear_master(pdev);
+err_unmap_shm:
+	memunmap(fh->shm);
+err_unmap_regs:
+	pci_iounmap(pdev, fh->regs);
+err_release_regions:
+	pci_release_regions(pdev);
+err_disable_device:
+	pci_disable_device(pdev);
+err_free_fh:
+	kfree(fh);
+	return ret;
+}
+
+static void fh_remove(struct pci_dev *pdev)
+{
+	struct fakehost *fh = pci_get_drvdata(pdev);
+
+	hvis_vmbus_detach(&fh_ops);
+	fh_link_set(fh, false);
+	fh_free_irqs(fh);
+	kfree(fh->vecs);
+	pci_free_irq_vectors(pdev);
+	pci_clear_master(pdev);
+	memunmap(fh->shm);
+	pci_iounmap(pdev, fh->regs);
+	pci_release_regions(pdev);
+	pci_disable_device(pdev);
+	kfree(fh);
+}
+
+static const struct pci_device_id fh_ids[] = {
+	{ PCI_DEVICE(IVSHMEM_VENDOR, IVSHMEM_DEVICE) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, fh_ids);
+
+static struct pci_driver fh_driver = {
+	.name = FH_NAME,
+	.id_table = fh_ids,
+	.probe = fh_probe,
+	.remove = fh_remove,
+};
+
+int hvis_transport_fakehost_init(void)
+{
+	return pci_register_driver(&fh_driver);
+}
+
+void hvis_transport_fakehost_uninit(void)
+{
+	pci_unregister_driver(&fh_driver);
+}
