@@ -43,7 +43,7 @@ get_checkpatch() {
 
 kernel_sources() {
 	git ls-files -co --exclude-standard -- 'drivers/*.c' 'drivers/*.h' 'include/hvis/*.h' \
-		'lib/*.c' 'lib/*.h' | grep -v '\.mod\.c$'
+		'lib/*.c' 'lib/*.h' ':!include/hvis/types_user.h' | grep -v '\.mod\.c$'
 }
 
 log=$(mktemp)

@@ -65,11 +65,13 @@ static_assert(sizeof(struct hv_message) == HV_MESSAGE_SIZE, "hv_message");
 struct hv_message_page {
 	struct hv_message sint_message[HV_SYNIC_SINT_COUNT];
 };
+
 static_assert(sizeof(struct hv_message_page) == HV_HYP_PAGE_SIZE, "hv_message_page");
 
 struct hv_event_flags_page {
 	u8 flags[HV_SYNIC_SINT_COUNT][HV_EVENT_FLAGS_BYTES];
 };
+
 static_assert(sizeof(struct hv_event_flags_page) == HV_HYP_PAGE_SIZE, "hv_event_flags_page");
 
 /* Input page of HvPostMessage (TLFS; drivers/hv/hyperv_vmbus.h hv_input_post_message). */
@@ -193,7 +195,7 @@ struct vmbus_channel_open_channel {
 	u32 openid;
 	u32 ringbuffer_gpadlhandle;
 	u32 target_vp;
-	u32 downstream_ringbuffer_pageoffset;	/* in 4 KiB pages: where the host-to-guest ring starts */
+	u32 downstream_ringbuffer_pageoffset;	/* 4 KiB pages before the host-to-guest ring */
 	u8 userdata[VMBUS_OFFER_USER_DEFINED_BYTES];
 } __packed;
 static_assert(sizeof(struct vmbus_channel_open_channel) == 148, "open_channel");

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * compat.h: the kernel API differences between the kernels hvis builds for, each
+ * decided by a header probe in compat/Kbuild.include (not by version numbers).  No
+ * other file tests a kernel version.
+ */
+#ifndef _HVIS_COMPAT_H
+#define _HVIS_COMPAT_H
+
+/* bus_type.uevent takes a const struct device (6.3 and later). */
+#ifdef HVIS_COMPAT_UEVENT_CONST
+#define HVIS_UEVENT_CONST const
+#else
+#define HVIS_UEVENT_CONST
+#endif
+
+/* bus_type.match takes a const struct device_driver (6.11 and later). */
+#ifdef HVIS_COMPAT_MATCH_CONST
+#define HVIS_MATCH_DRV_CONST const
+#else
+#define HVIS_MATCH_DRV_CONST
+#endif
+
+/* Where .remove still returns int, the void-returning callback is .remove_new. */
+#ifdef HVIS_COMPAT_PLATFORM_REMOVE_INT
+#define HVIS_PLATFORM_REMOVE remove_new
+#else
+#define HVIS_PLATFORM_REMOVE remove
+#endif
+
+#endif /* _HVIS_COMPAT_H */
