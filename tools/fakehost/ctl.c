@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ctl.c: the control socket (server side, one command line per connection) and the
+ * `hvis-fakehost ctl` client.  Reply: a first line "ok" or "error <text>", then the
+ * command's output.  Commands and their output: docs/fakehost-ctl.md.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "dev_heartbeat.h"
+#include "dev_shutdown.h"
+#include "fakehost.h"
+#include "guid.h"
+#include "hvis/ic_proto.h"
+
+#define CTL_LINE_MAX	1024
+#define CTL_MAX_ARGS	16
+
+/* ---- output helpers ---- */
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= n;
+	}
+}
+
+/* ---- commands ---- */
+
+struct ctl_cmd {
+	struct fakehost *fh;
+	FILE *out;		/* the command's output */
+	char err[256];		/* set on failure */
+	bool parked;		/* wait-event kept the connection */
+	int fd;
+};
+
+static int fail(struct ctl_cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct ctl_cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool parse_u64(const char *s, u64 *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+static void print_channel(FILE *out, const struct host_channel *ch)
+{
+	const struct host_chan_stats *s = &ch->stats;
+
+	fprintf(out, "channel relid=%u class=%s sub=%u state=%s cpu=%u", ch->relid,
+		ch->dev ? ch->dev->ops->name : "(rescinded)", ch->sub_index,
+		host_chan_state_name(ch->state), ch->target_cpu);
+	if (ch->state == CHAN_OPEN)
+		fprintf(out, " gpadl=%#x in_ring=%u out_ring=%u", ch->gpadl, ch->in.data_size,
+			ch->out.data_size);
+	fprintf(out, " rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu signals_in=%llu interrupts_out=%llu ring_full=%llu dropped=%llu\n",
+		(unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
+		(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+		(unsigned long long)s->signals_in, (unsigned long long)s->interrupts_out,
+		(unsigned long long)s->ring_full, (unsigned long long)s->dropped);
+}
+
+static int cmd_status(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct fakehost *fh = c->fh;
+	struct vmbus_host *h = &fh->host;
+	struct link *l = &fh->link;
+	struct host_channel *ch;
+	struct host_device *d;
+	char v[128], nv[128];
+
+	host_format_versions(h->versions, h->nversions, v, sizeof(v));
+	host_format_versions(h->next_versions, h->next_nversions, nv, sizeof(nv));
+	fprintf(c->out, "link qemu=%s guest=%s generation=%u cpus=%u vectors=%u delivered=%llu queued=%llu dropped=%llu interrupts=%llu\n",
+		l->client_fd >= 0 ? "connected" : "waiting", l->attached ? "attached" : "detached",
+		l->generation, l->guest_cpus, l->nvectors, (unsigned long long)l->delivered,
+		(unsigned long long)l->queued, (unsigned long long)l->dropped,
+		(unsigned long long)l->interrupts);
+	fprintf(c->out, "vmbus state=%s version=%u.%u msg_cpu=%u versions=%s%s%s quiesced=%d\n",
+		host_conn_state_name(h->state), VMBUS_VERSION_MAJOR(h->version),
+		VMBUS_VERSION_MINOR(h->version), h->msg_cpu, v, *nv ? " next_versions=" : "", nv,
+		h->quiesced);
+	for (ch = h->channels; ch; ch = ch->next)
+		print_channel(c->out, ch);
+	for (d = h->devices; d; d = d->next) {
+		char inst[GUID_TEXT_LEN], extra[200] = "";
+
+		guid_to_text(&d->instance, inst);
+		if (d->ops->status)
+			d->ops->status(d, extra, sizeof(extra));
+		fprintf(c->out, "device class=%s instance=%s subchannels=%u%s%s\n", d->ops->name,
+			inst, d->subchannels, *extra ? " " : "", extra);
+	}
+	return 0;
+}
+
+static struct host_channel *primary_of(struct vmbus_host *h, struct host_device *d)
+{
+	struct host_channel *ch;
+
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->dev == d && !ch->sub_index)
+			return ch;
+	return NULL;
+}
+
+static int cmd_list(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct vmbus_host *h = &c->fh->host;
+	struct host_device *d;
+
+	for (d = h->devices; d; d = d->next) {
+		struct host_channel *ch = primary_of(h, d);
+		char cls[GUID_TEXT_LEN], inst[GUID_TEXT_LEN];
+		char relid[16] = "-";
+
+		guid_to_text(&d->ops->class_id, cls);
+		guid_to_text(&d->instance, inst);
+		if (ch)
+			snprintf(relid, sizeof(relid), "%u", ch->relid);
+		fprintf(c->out, "%s %s %s %s subchannels=%u state=%s\n", relid, d->ops->name, cls,
+			inst, d->subchannels, ch ? host_chan_state_name(ch->state) : "not_offered");
+	}
+	return 0;
+}
+
+static int cmd_offer(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct vmbus_host *h = &c->fh->host;
+	const struct host_device_ops *ops;
+	struct hvis_guid inst, *instp = NULL;
+	struct host_device *d, *e;
+	u64 subs = 0;
+	int i;
+
+	if (argc < 2)
+		return fail(c, "usage: offer TYPE [INSTANCE-GUID] [--subchannels N]");
+	ops = device_ops_by_name(argv[1]);
+	if (!ops)
+		return fail(c, "unknown device type %s (have %s)", argv[1], device_class_names());
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--subchannels") && i + 1 < argc) {
+			if (!parse_u64(argv[++i], &subs) || subs > 64)
+				return fail(c, "bad --subchannels %s (0..64)", argv[i]);
+		} else if (!instp && !guid_from_text(argv[i], &inst)) {
+			instp = &inst;
+		} else {
+			return fail(c, "bad argument %s", argv[i]);
+		}
+	}
+	for (e = h->devices; instp && e; e = e->next)
+		if (!memcmp(&e->instance, instp, sizeof(inst)))
+			return fail(c, "that instance is already configured");
+	d = host_add_device(h, ops, instp, subs);
+	if (!d)
+		return fail(c, "cannot add the device");
+	if (primary_of(h, d))
+		fprintf(c->out, "relid=%u\n", primary_of(h, d)->relid);
+	else
+		fprintf(c->out, "relid=none (offered on the guest's next REQUESTOFFERS)\n");
+	return 0;
+}
+
+static int cmd_rescind(struct ctl_cmd *c, int argc, char **argv)
+{
+	u64 relid;
+
+	if (argc != 2 || !parse_u64(argv[1], &relid) || relid > 0xffffffffu)
+		return fail(c, "usage: rescind RELID");
+	if (host_rescind(&c->fh->host, (u32)relid))
+		return fail(c, "no live channel with relid %llu", (unsigned long long)relid);
+	return 0;
+}
+
+static int cmd_shutdown(struct ctl_cmd *c, int argc, char **argv)
+{
+	u32 flags = !strcmp(argv[0], "reboot") ? IC_SHUTDOWN_FLAG_REBOOT :
+						  IC_SHUTDOWN_FLAG_POWEROFF;
+	int ret;
+
+	if (argc > 1 && !strcmp(argv[1], "--force"))
+		flags |= IC_SHUTDOWN_FLAG_FORCE;
+	ret = dev_shutdown_request(&c->fh->host, flags);
+	if (ret == -ENOTCONN)
+		return fail(c, "no open shutdown channel with negotiated versions");
+	if (ret)
+		return fail(c, "sending the shutdown request failed: %s", strerror(-ret));
+	return 0;
+}
+
+static int cmd_heartbeat(struct ctl_cmd *c, int argc, char **argv)
+{
+	char buf[200];
+
+	dev_heartbeat_status(&c->fh->host, buf, sizeof(buf));
+	fprintf(c->out, "%s\n", buf);
+	return 0;
+}
+
+static int cmd_events(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct event_log *ev = &c->fh->ev;
+	u64 since = 0, seq;
+
+	if (argc > 2 || (argc == 2 && !parse_u64(argv[1], &since)))
+		return fail(c, "usage: events [SINCE]");
+	seq = since + 1 > ev->first_seq ? since + 1 : ev->first_seq;
+	for (; seq < ev->next_seq; seq++) {
+		const char *line = events_line(ev, seq);
+
+		if (line)
+			fprintf(c->out, "%s\n", line);
+	}
+	return 0;
+}
+
+static int cmd_wait_event(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct fakehost *fh = c->fh;
+	u64 since = 0, timeout = 30, seq;
+	struct ctl_waiter *w;
+	int i;
+
+	if (argc < 2 || strlen(argv[1]) >= sizeof(w->name))
+		return fail(c, "usage: wait-event NAME [--since N] [--timeout SECONDS]");
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--since") && i + 1 < argc && parse_u64(argv[i + 1], &since))
+			i++;
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc &&
+			 parse_u64(argv[i + 1], &timeout))
+			i++;
+		else
+			return fail(c, "bad argument %s", argv[i]);
+	}
+	seq = events_find(&fh->ev, argv[1], since);
+	if (seq) {
+		fprintf(c->out, "%s\n", events_line(&fh->ev, seq));
+		return 0;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return fail(c, "out of memory");
+	w->fd = c->fd;
+	strcpy(w->name, argv[1]);
+	w->since = since;
+	w->deadline_ms = fh_now_ms() + timeout * 1000;
+	w->next = fh->waiters;
+	fh->waiters = w;
+	c->parked = true;
+	return 0;
+}
+
+static int cmd_echo_stats(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct host_channel *ch;
+	u64 relid;
+
+	if (argc != 2 || !parse_u64(argv[1], &relid) || relid > 0xffffffffu)
+		return fail(c, "usage: echo-stats RELID");
+	ch = host_channel_by_relid(&c->fh->host, (u32)relid);
+	if (!ch || !ch->dev || ch->dev->ops != &dev_echo_ops)
+		return fail(c, "relid %llu is not an echo channel", (unsigned long long)relid);
+	fprintf(c->out, "relid=%u state=%s received=%llu received_bytes=%llu sent=%llu sent_bytes=%llu signals_from_guest=%llu interrupts_to_guest=%llu ring_full=%llu dropped=%llu\n",
+		ch->relid, host_chan_state_name(ch->state),
+		(unsigned long long)ch->stats.rx_packets, (unsigned long long)ch->stats.rx_bytes,
+		(unsigned long long)ch->stats.tx_packets, (unsigned long long)ch->stats.tx_bytes,
+		(unsigned long long)ch->stats.signals_in,
+		(unsigned long long)ch->stats.interrupts_out,
+		(unsigned long long)ch->stats.ring_full, (unsigned long long)ch->stats.dropped);
+	return 0;
+}
+
+/* Malformed host->guest messages; the guest must log and drop each. */
+static int cmd_inject(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct fakehost *fh = c->fh;
+	u8 msg[HV_MESSAGE_PAYLOAD_BYTES] __aligned(8) = {};
+	struct vmbus_channel_message_header *hdr = (void *)msg;
+	const char *kind = argc > 1 ? argv[1] : "";
+	u32 len, payload_size, u;
+	int ret;
+
+	if (!strcmp(kind, "short-offer") || !strcmp(kind, "bad-size")) {
+		/* An OFFERCHANNEL cut to 100 of its 196 bytes. */
+		hdr->msgtype = CHANNELMSG_OFFERCHANNEL;
+		len = 100;
+	} else if (!strcmp(kind, "oversize")) {
+		/* A SynIC header that claims 241 payload bytes of a 240-byte slot. */
+		struct vmbus_channel_rescind_offer *r = (void *)msg;
+
+		r->header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER;
+		r->child_relid = 0xffff;
+		len = HV_MESSAGE_PAYLOAD_BYTES;
+	} else if (!strcmp(kind, "unknown-msg") || !strcmp(kind, "unknown-type")) {
+		hdr->msgtype = 99;
+		len = sizeof(*hdr);
+	} else if (!strcmp(kind, "bad-relid")) {
+		struct vmbus_channel_rescind_offer *r = (void *)msg;
+
+		r->header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER;
+		r->child_relid = 0xffff;
+		len = sizeof(*r);
+	} else if (!strcmp(kind, "bad-gpadl-torndown") || !strcmp(kind, "bad-gpadl")) {
+		struct vmbus_channel_gpadl_torndown *t = (void *)msg;
+
+		t->header.msgtype = CHANNELMSG_GPADL_TORNDOWN;
+		t->gpadl = 0xdeadbeef;
+		len = sizeof(*t);
+	} else {
+		return fail(c, "usage: inject short-offer|bad-size|oversize|unknown-msg|"
+			    "unknown-type|bad-relid|bad-gpadl-torndown|bad-gpadl");
+	}
+	payload_size = !strcmp(kind, "oversize") ? HV_MESSAGE_PAYLOAD_BYTES + 1 : len;
+	u = fh->host.msg_cpu;
+	ret = link_send(&fh->link, u, msg, len, (u8)payload_size);
+	if (ret)
+		return fail(c, "guest not attached (cpu %u): %s", u, strerror(-ret));
+	events_addf(&fh->ev, "INJECTED", "kind=%s msgtype=%u payload_size=%u cpu=%u", kind,
+		    hdr->msgtype, payload_size, u);
+	return 0;
+}
+
+static int cmd_versions(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct vmbus_host *h = &c->fh->host;
+	u32 v[HOST_MAX_VERSIONS], n;
+
+	if (argc != 2 || host_parse_versions(argv[1], v, &n))
+		return fail(c, "usage: versions MAJOR.MINOR[,MAJOR.MINOR...]");
+	memcpy(h->next_versions, v, sizeof(v));
+	h->next_nversions = n;
+	if (h->state == HOST_DISCONNECTED) {
+		host_set_versions(h, v, n);
+		h->next_nversions = 0;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
+} commands[] = {
+	{ "status", cmd_status },
+	{ "list", cmd_list },
+	{ "offer", cmd_offer },
+	{ "rescind", cmd_rescind },
+	{ "shutdown", cmd_shutdown },
+	{ "reboot", cmd_shutdown },
+	{ "heartbeat", cmd_heartbeat },
+	{ "events", cmd_events },
+	{ "wait-event", cmd_wait_event },
+	{ "echo-stats", cmd_echo_stats },
+	{ "inject", cmd_inject },
+	{ "versions", cmd_versions },
+};
+
+static void reply(int fd, const char *err, const char *body, size_t len)
+{
+	char line[300];
+
+	if (err)
+		snprintf(line, sizeof(line), "error %s\n", err);
+	else
+		snprintf(line, sizeof(line), "ok\n");
+	write_all(fd, line, strlen(line));
+	if (body && len)
+		write_all(fd, body, len);
+}
+
+static void execute(struct fakehost *fh, int fd, char *line)
+{
+	struct ctl_cmd c = { .fh = fh, .fd = fd };
+	char *argv[CTL_MAX_ARGS], *save = NULL, *tok, *body = NULL;
+	size_t body_len = 0;
+	unsigned int i;
+	int argc = 0, ret = -1;
+
+	for (tok = strtok_r(line, " \t\r\n", &save); tok && argc < CTL_MAX_ARGS;
+	     tok = strtok_r(NULL, " \t\r\n", &save))
+		argv[argc++] = tok;
+	c.out = open_memstream(&body, &body_len);
+	if (!c.out) {
+		reply(fd, "out of memory", NULL, 0);
+		close(fd);
+		return;
+	}
+	if (!argc) {
+		fail(&c, "empty command");
+	} else {
+		for (i = 0; i < ARRAY_SIZE(commands); i++)
+			if (!strcmp(argv[0], commands[i].name))
+				break;
+		if (i == ARRAY_SIZE(commands))
+			fail(&c, "unknown command %s", argv[0]);
+		else
+			ret = commands[i].fn(&c, argc, argv);
+	}
+	fclose(c.out);
+	if (fh->verbose)
+		fprintf(stderr, "fakehost: ctl %s -> %s\n", argc ? argv[0] : "", ret ? c.err : "ok");
+	if (!c.parked) {
+		reply(fd, ret ? c.err : NULL, body, body_len);
+		close(fd);
+	}
+	free(body);
+}
+
+/* ---- server ---- */
+
+int ctl_listen(struct fakehost *fh)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+	if (strlen(fh->ctl_path) >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr.sun_path, fh->ctl_path);
+	unlink(fh->ctl_path);
+	fh->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fh->ctl_fd < 0)
+		return -errno;
+	if (bind(fh->ctl_fd, (struct sockaddr *)&addr, sizeof(addr)) || listen(fh->ctl_fd, 64))
+		return -errno;
+	return 0;
+}
+
+void ctl_accept(struct fakehost *fh)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	char line[CTL_LINE_MAX];
+	size_t len = 0;
+	int fd;
+
+	while ((fd = accept4(fh->ctl_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		/* Clients send their line at once; a silent one is dropped after 2 s. */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		len = 0;
+		while (len < sizeof(line) - 1) {
+			ssize_t n = read(fd, line + len, sizeof(line) - 1 - len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			len += n;
+			if (memchr(line + len - n, '\n', n))
+				break;
+		}
+		line[len] = '\0';
+		execute(fh, fd, line);
+	}
+}
+
+int ctl_check_waiters(struct fakehost *fh, u64 now_ms)
+{
+	struct ctl_waiter **pp = &fh->waiters, *w;
+	int next = -1;
+
+	while ((w = *pp)) {
+		u64 seq = events_find(&fh->ev, w->name, w->since);
+		char buf[600];
+
+		if (seq) {
+			snprintf(buf, sizeof(buf), "%s\n", events_line(&fh->ev, seq));
+			reply(w->fd, NULL, buf, strlen(buf));
+		} else if (now_ms >= w->deadline_ms) {
+			snprintf(buf, sizeof(buf), "timeout waiting for %s", w->name);
+			reply(w->fd, buf, NULL, 0);
+		} else {
+			u64 left = w->deadline_ms - now_ms;
+
+			if (next < 0 || left < (u64)next)
+				next = left > 60000 ? 60000 : (int)left;
+			pp = &w->next;
+			continue;
+		}
+		close(w->fd);
+		*pp = w->next;
+		free(w);
+	}
+	return next;
+}
+
+void ctl_close(struct fakehost *fh)
+{
+	struct ctl_waiter *w;
+
+	while ((w = fh->waiters)) {
+		fh->waiters = w->next;
+		reply(w->fd, "fake host exiting", NULL, 0);
+		close(w->fd);
+		free(w);
+	}
+	if (fh->ctl_fd >= 0) {
+		close(fh->ctl_fd);
+		unlink(fh->ctl_path);
+	}
+}
+
+/* ---- client ---- */
+
+int ctl_client(const char *path, int argc, char **argv)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char line[CTL_LINE_MAX], buf[65536], *nl;
+	size_t len = 0, off = 0, got = 0, cap = 0;
+	char *all = NULL;
+	int fd, i;
+
+	for (i = 0; i < argc; i++) {
+		int n = snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(line) - len - 1) {
+			fprintf(stderr, "hvis-fakehost ctl: command too long\n");
+			return 1;
+		}
+		len += n;
+	}
+	line[len++] = '\n';
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		fprintf(stderr, "hvis-fakehost ctl: socket path too long\n");
+		return 1;
+	}
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		fprintf(stderr, "hvis-fakehost ctl: cannot connect to %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	write_all(fd, line, len);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (got + n + 1 > cap) {
+			char *m;
+
+			cap = (got + n + 1) * 2;
+			m = realloc(all, cap);
+			if (!m)
+				break;
+			all = m;
+		}
+		memcpy(all + got, buf, n);
+		got += n;
+	}
+	close(fd);
+	if (!all) {
+		fprintf(stderr, "hvis-fakehost ctl: no reply\n");
+		return 1;
+	}
+	all[got] = '\0';
+	nl = strchr(all, '\n');
+	off = nl ? (size_t)(nl - all) + 1 : got;
+	if (!strncmp(all, "ok", 2) && (all[2] == '\n' || all[2] == '\0')) {
+		fwrite(all + off, 1, got - off, stdout);
+		free(all);
+		return 0;
+	}
+	if (nl)
+		*nl = '\0';
+	fprintf(stderr, "hvis-fakehost ctl: %s\n", !strncmp(all, "error ", 6) ? all + 6 : all);
+	fwrite(all + off, 1, got - off, stderr);
+	free(all);
+	return 1;
+}

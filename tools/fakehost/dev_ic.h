@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dev_ic.h: the host side of the integration-component (IC) framework shared by the
+ * heartbeat and shutdown backends: version negotiation, building requests, reading
+ * the guest's responses.
+ */
+#ifndef _FH_DEV_IC_H
+#define _FH_DEV_IC_H
+
+#include "hvis/ic_proto.h"
+#include "vmbus_host.h"
+
+struct ic_service {
+	u16 msgtype;			/* ICMSGTYPE_* of the service's own requests */
+	const struct ic_version *versions;	/* message versions offered, newest first */
+	u32 nversions;
+	/* A response to one of the service's requests (not NEGOTIATE). */
+	void (*response)(struct host_channel *ch, const struct icmsg_hdr *hdr,
+			 const u8 *data, u32 len);
+	/* Called from tick once negotiated. */
+	void (*tick)(struct host_channel *ch, u64 now_ms);
+};
+
+/* Per open channel (ch->priv). */
+struct ic_chan {
+	const struct ic_service *svc;
+	bool negotiate_sent;
+	bool negotiated;
+	struct ic_version fw;		/* chosen by the guest */
+	struct ic_version msg;
+	u64 next_trans_id;
+	u64 open_ms;
+	u64 unread_since_ms;		/* host->guest ring non-empty since (0: empty) */
+};
+
+/* Delay from open to the NEGOTIATE request, so the guest has seen OPENCHANNEL_RESULT. */
+#define IC_NEGOTIATE_DELAY_MS	20
+/* A guest that leaves a request unread this long gets its interrupt again. */
+#define IC_NUDGE_MS		1000
+
+int ic_open(struct host_channel *ch, const struct ic_service *svc);
+void ic_close(struct host_channel *ch);
+void ic_packets(struct host_channel *ch);
+void ic_tick(struct host_channel *ch, u64 now_ms);
+
+/* Sends a request of the service's type with data; 0 or -errno. */
+int ic_send(struct host_channel *ch, u16 msgtype, const void *data, u32 len);
+
+/* The open, negotiated channel of the first configured device with these ops. */
+struct host_channel *ic_find_channel(struct vmbus_host *h, const struct host_device_ops *ops);
+
+#endif /* _FH_DEV_IC_H */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * device.h: the contract between the VMBus host state machine and a device backend
+ * (echo, heartbeat, shutdown, ...): one small vtable per device class.
+ */
+#ifndef _FH_DEVICE_H
+#define _FH_DEVICE_H
+
+#include "hvis/vmbus_proto.h"
+
+struct host_channel;
+struct host_device;
+
+/*
+ * struct host_device_ops - what a device class does on the host side
+ * @name:	short class name, used on the command line and in events ("echo")
+ * @class_id:	the offer's if_type
+ * @create:	(optional) allocate dev->priv when the device is configured
+ * @destroy:	(optional) free it when the device is removed
+ * @fill_offer:	(optional) set class-specific offer fields (flags, user_def)
+ * @open:	the guest opened a channel of the device; its rings are mapped.  A
+ *		non-zero return fails the open (OPENCHANNEL_RESULT carries an error).
+ * @packets:	the guest signalled the channel: drain the inbound ring, retry
+ *		blocked sends
+ * @close:	the channel closed (guest close, rescind or reset); rings go away after
+ * @tick:	(optional) called about every heartbeat period for each open channel
+ * @status:	(optional) one line of class-specific state for `ctl status`
+ */
+struct host_device_ops {
+	const char *name;
+	struct hvis_guid class_id;
+	int (*create)(struct host_device *dev);
+	void (*destroy)(struct host_device *dev);
+	void (*fill_offer)(struct host_device *dev, struct vmbus_channel_offer *offer);
+	int (*open)(struct host_channel *ch);
+	void (*packets)(struct host_channel *ch);
+	void (*close)(struct host_channel *ch);
+	void (*tick)(struct host_channel *ch, u64 now_ms);
+	void (*status)(struct host_device *dev, char *buf, size_t len);
+};
+
+/* The backends (dev_*.c). */
+extern const struct host_device_ops dev_echo_ops;
+extern const struct host_device_ops dev_heartbeat_ops;
+extern const struct host_device_ops dev_shutdown_ops;
+
+/* Looks a class up by name; NULL if unknown. */
+const struct host_device_ops *device_ops_by_name(const char *name);
+
+/* Names of all classes, comma separated, for usage messages. */
+const char *device_class_names(void);
+
+#endif /* _FH_DEVICE_H */

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * host_ring.c: a channel's ring pair on the host side, over lib/ring.c.  The GPADL
+ * given in OPENCHANNEL holds the guest->host ring first and the host->guest ring from
+ * page downstream_ringbuffer_pageoffset on; each is one header page plus data
+ * (include/linux/hyperv.h struct vmbus_channel_open_channel, drivers/hv/channel.c
+ * __vmbus_open).  The mitigation rules are lib/ring.c's: signal on empty -> non-empty
+ * when the guest's interrupt_mask is clear; honour pending_send_sz both ways.
+ */
+#include <stdlib.h>
+#include "vmbus_host.h"
+
+int host_chan_map_rings(struct host_channel *ch, struct host_gpadl *g, u32 downstream_pages,
+			const char **why)
+{
+	u32 n = g->npages;
+	u8 *base;
+
+	if (downstream_pages < 2 || n < downstream_pages + 2) {
+		*why = "downstream_ringbuffer_pageoffset";
+		return -EINVAL;
+	}
+	base = guest_mem_map(ch->host->mem, g->pfns, n);
+	if (!base) {
+		*why = "pfn (cannot map)";
+		return -EINVAL;
+	}
+	if (hvis_ring_init(&ch->in, base, base + GUEST_PAGE_SIZE,
+			   (downstream_pages - 1) * GUEST_PAGE_SIZE, false) ||
+	    hvis_ring_init(&ch->out, base + (size_t)downstream_pages * GUEST_PAGE_SIZE,
+			   base + (size_t)(downstream_pages + 1) * GUEST_PAGE_SIZE,
+			   (n - downstream_pages - 1) * GUEST_PAGE_SIZE, false)) {
+		guest_mem_unmap(base, n);
+		*why = "ring header (read_index)";
+		return -EINVAL;
+	}
+	ch->pkt_buf_len = ch->in.data_size;
+	ch->pkt_buf = malloc(ch->pkt_buf_len);
+	if (!ch->pkt_buf) {
+		guest_mem_unmap(base, n);
+		*why = "ring size (host out of memory)";
+		return -ENOMEM;
+	}
+	ch->ring_base = base;
+	ch->ring_pages = n;
+	return 0;
+}
+
+void host_chan_unmap_rings(struct host_channel *ch)
+{
+	guest_mem_unmap(ch->ring_base, ch->ring_pages);
+	ch->ring_base = NULL;
+	ch->ring_pages = 0;
+	free(ch->pkt_buf);
+	ch->pkt_buf = NULL;
+	ch->pkt_buf_len = 0;
+	memset(&ch->in, 0, sizeof(ch->in));
+	memset(&ch->out, 0, sizeof(ch->out));
+}
+
+static void interrupt_guest(struct host_channel *ch)
+{
+	struct vmbus_host *h = ch->host;
+
+	ch->stats.interrupts_out++;
+	h->notify->signal(h->ctx, ch->target_cpu, ch->relid);
+}
+
+/* Writes a packet (descriptor built from type/flags/trans_id, or raw when desc_raw). */
+static int chan_write(struct host_channel *ch, bool desc_raw, u16 type, u16 flags,
+		      u64 trans_id, const void *data, u32 len)
+{
+	struct hvis_kvec v = { data, len };
+	struct hvis_ring_stats rs = {};
+	bool signal = false;
+	int ret;
+
+	if (ch->state != CHAN_OPEN || !ch->ring_base || ch->host->quiesced)
+		return -EPIPE;
+	if (desc_raw)
+		ret = hvis_ring_write_raw(&ch->out, &v, 1, &signal, &rs);
+	else
+		ret = hvis_ring_write_packet(&ch->out, type, flags, trans_id, &v, 1, &signal, &rs);
+	if (ret == -EAGAIN) {
+		ch->stats.ring_full++;
+		return ret;
+	}
+	if (ret == -EIO) {
+		host_guest_error(ch->host, "ring_index", "relid=%u ring=host_to_guest", ch->relid);
+		return ret;
+	}
+	if (ret)
+		return ret;
+	ch->stats.tx_packets++;
+	ch->stats.tx_bytes += rs.bytes;	/* descriptor and payload, as rx_bytes */
+	if (signal)
+		interrupt_guest(ch);
+	return 0;
+}
+
+int host_chan_send(struct host_channel *ch, u16 type, u16 flags, u64 trans_id,
+		   const void *data, u32 len)
+{
+	return chan_write(ch, false, type, flags, trans_id, data, len);
+}
+
+int host_chan_send_raw(struct host_channel *ch, const void *pkt, u32 len)
+{
+	return chan_write(ch, true, 0, 0, 0, pkt, len);
+}
+
+void host_chan_want_room(struct host_channel *ch, u32 bytes)
+{
+	if (ch->ring_base)
+		hvis_ring_set_pending_send(&ch->out, bytes);
+}
+
+void host_chan_read_begin(struct host_channel *ch)
+{
+	hvis_ring_begin_read(&ch->in);
+}
+
+int host_chan_peek(struct host_channel *ch)
+{
+	u32 needed = 0;
+	int ret;
+
+	if (!ch->ring_base)
+		return -EAGAIN;
+	ret = hvis_ring_peek(&ch->in, ch->pkt_buf, ch->pkt_buf_len, &needed);
+	if (ret == -EIO || ret == -ENOBUFS) {
+		host_guest_error(ch->host, "ring_index", "relid=%u ring=guest_to_host", ch->relid);
+		ch->in.broken = true;
+		return -EIO;
+	}
+	return ret;
+}
+
+void host_chan_consume(struct host_channel *ch, u32 len)
+{
+	hvis_ring_advance(&ch->in, len);
+	ch->stats.rx_packets++;
+	ch->stats.rx_bytes += len;
+}
+
+bool host_chan_read_end(struct host_channel *ch)
+{
+	if (!ch->ring_base)
+		return false;
+	if (hvis_ring_commit_read(&ch->in, NULL))
+		interrupt_guest(ch);
+	return hvis_ring_end_read(&ch->in) > 0;
+}

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * main.c: hvis-fakehost's command line and event loop.  `serve` runs one epoll loop
+ * over the ivshmem server socket, QEMU's connection, the host doorbell eventfds and
+ * the control socket, and ticks the devices; it glues the link (link.c) to the VMBus
+ * state machine (vmbus_host.c) through a notifier.  `ctl` is the control client.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "fakehost.h"
+#include "guid.h"
+
+#define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
+#define RETRY_MS	5	/* retry of queued SynIC messages */
+
+enum { TAG_LISTEN = 1, TAG_QEMU, TAG_DOORBELL, TAG_CTL };
+
+static volatile sig_atomic_t stop;
+
+u64 fh_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the notifier: state machine -> link and event log ---- */
+
+static void nt_send_msg(void *ctx, u32 cpu, const void *msg, u32 len)
+{
+	struct fakehost *fh = ctx;
+	struct vmbus_channel_message_header hdr;
+	int ret = link_send(&fh->link, cpu, msg, len, (u8)len);
+
+	if (ret) {
+		memcpy(&hdr, msg, sizeof(hdr));
+		events_addf(&fh->ev, "MESSAGE_DROPPED", "msgtype=%u cpu=%u reason=%s", hdr.msgtype,
+			    cpu, ret == -ENOSPC ? "queue_full" : "guest_not_attached");
+	}
+}
+
+static void nt_signal(void *ctx, u32 cpu, u32 relid)
+{
+	struct fakehost *fh = ctx;
+
+	link_signal(&fh->link, cpu, relid);
+}
+
+static void nt_event(void *ctx, const char *name, const char *text)
+{
+	struct fakehost *fh = ctx;
+	u64 seq = events_add(&fh->ev, name, text);
+
+	if (fh->verbose)
+		fprintf(stderr, "fakehost: %llu %s %s\n", (unsigned long long)seq, name, text);
+}
+
+static const struct host_notifier_ops notifier = {
+	.send_msg = nt_send_msg,
+	.signal = nt_signal,
+	.event = nt_event,
+};
+
+static void on_new_event(void *ctx)
+{
+	struct fakehost *fh = ctx;
+
+	if (fh->waiters)
+		ctl_check_waiters(fh, fh_now_ms());
+}
+
+/* ---- the link ---- */
+
+static void epoll_add(struct fakehost *fh, int fd, u32 tag, u32 events)
+{
+	struct epoll_event e = { .events = events, .data.u64 = ((u64)tag << 32) | (u32)fd };
+
+	if (epoll_ctl(fh->epfd, EPOLL_CTL_ADD, fd, &e))
+		fprintf(stderr, "fakehost: epoll_ctl: %s\n", strerror(errno));
+}
+
+static void service_link(struct fakehost *fh)
+{
+	struct link *l = &fh->link;
+	struct hv_input_post_message m;
+	u32 w;
+	int ret;
+
+	link_drain_doorbells(l);
+	switch (link_check_attach(l)) {
+	case LINK_NEW_ATTACH:
+		host_reset(&fh->host, "guest_attach");
+		fh->host.guest_cpus = l->guest_cpus;
+		events_addf(&fh->ev, "GUEST_ATTACHED", "generation=%u cpus=%u", l->generation,
+			    l->guest_cpus);
+		break;
+	case LINK_NEW_DETACH:
+		host_reset(&fh->host, "guest_detach");
+		events_addf(&fh->ev, "GUEST_DETACHED", "generation=%u", l->generation);
+		break;
+	case LINK_UNCHANGED:
+		break;
+	}
+	while ((ret = link_next_message(l, &m)) != 0) {
+		if (ret < 0) {
+			host_guest_error(&fh->host, "msgq_tail", "tail=%u", l->msgq->tail);
+			continue;
+		}
+		host_handle_message(&fh->host, m.connection_id, m.message_type, m.payload,
+				    m.payload_size);
+	}
+	for (w = 0; w < link_signal_words(); w++) {
+		u64 bits = link_take_signals(l, w);
+
+		while (bits) {
+			u32 b = __builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			host_handle_signal(&fh->host, w * 64 + b);
+		}
+	}
+	link_retry(l);
+}
+
+static void qemu_connected(struct fakehost *fh)
+{
+	int ret = link_accept(&fh->link);
+
+	if (ret == -EBUSY) {
+		events_add(&fh->ev, "QEMU_REJECTED", "reason=busy");
+		return;
+	}
+	if (ret) {
+		events_addf(&fh->ev, "QEMU_HANDSHAKE_FAILED", "error=%d", ret);
+		return;
+	}
+	host_reset(&fh->host, "qemu_connected");
+	guest_mem_close(&fh->mem);
+	ret = guest_mem_open(&fh->mem, fh->ram_path, fh->ram_size);
+	if (ret)
+		events_addf(&fh->ev, "RAM_ERROR", "path=%s error=%d", fh->ram_path, ret);
+	epoll_add(fh, fh->link.client_fd, TAG_QEMU, EPOLLIN | EPOLLRDHUP);
+	events_addf(&fh->ev, "QEMU_CONNECTED", "peer=%u vectors=%u", HVIS_LINK_GUEST_PEER,
+		    fh->link.nvectors);
+}
+
+static void qemu_event(struct fakehost *fh)
+{
+	char buf[64];
+	ssize_t n = recv(fh->link.client_fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
+		return;		/* QEMU does not talk to the server; ignore it if it does */
+	epoll_ctl(fh->epfd, EPOLL_CTL_DEL, fh->link.client_fd, NULL);
+	host_reset(&fh->host, "qemu_disconnected");
+	link_disconnect(&fh->link);
+	guest_mem_close(&fh->mem);
+	events_add(&fh->ev, "QEMU_DISCONNECTED", "");
+}
+
+/* ---- serve ---- */
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int add_devices(struct fakehost *fh, const char *list)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+	int ret = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		const struct host_device_ops *ops;
+		u32 subs = 0;
+
+		if (colon) {
+			*colon = '\0';
+			subs = strtoul(colon + 1, NULL, 10);
+		}
+		ops = device_ops_by_name(tok);
+		if (!ops || subs > 64 || !host_add_device(&fh->host, ops, NULL, subs)) {
+			fprintf(stderr, "hvis-fakehost: bad device '%s' (have %s)\n", tok,
+				device_class_names());
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(copy);
+	return ret;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hvis-fakehost serve --link SOCK --ram FILE --ram-size BYTES\n"
+		"                           --cpus N --vectors V --ctl CTLSOCK\n"
+		"                           --events FILE [--versions 5.3,...,2.4]\n"
+		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS]]\n"
+		"                           [--heartbeat-ms N] [--foreground] [-v]\n"
+		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
+		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
+		"          echo-stats inject versions (docs/fakehost-ctl.md)\n");
+}
+
+static int serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "link", required_argument, NULL, 'l' },
+		{ "ram", required_argument, NULL, 'r' },
+		{ "ram-size", required_argument, NULL, 's' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "vectors", required_argument, NULL, 'V' },
+		{ "ctl", required_argument, NULL, 'C' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "versions", required_argument, NULL, 'n' },
+		{ "devices", required_argument, NULL, 'd' },
+		{ "heartbeat-ms", required_argument, NULL, 'H' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
+	const char *versions = NULL;
+	static struct fakehost fh;
+	u32 cpus = 0, vectors = 0, hb_ms = 1000, tag, nv;
+	u32 v[HOST_MAX_VERSIONS];
+	struct epoll_event evs[32];
+	u64 next_tick = 0;
+	int opt, ret, i;
+
+	memset(&fh, 0, sizeof(fh));
+	fh.ctl_fd = -1;
+	guest_mem_init(&fh.mem);
+	while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'l': link_path = optarg; break;
+		case 'r': fh.ram_path = optarg; break;
+		case 's': fh.ram_size = strtoull(optarg, NULL, 0); break;
+		case 'c': cpus = strtoul(optarg, NULL, 0); break;
+		case 'V': vectors = strtoul(optarg, NULL, 0); break;
+		case 'C': fh.ctl_path = optarg; break;
+		case 'e': events_path = optarg; break;
+		case 'n': versions = optarg; break;
+		case 'd': devices = optarg; break;
+		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
+		case 'f': break;	/* always in the foreground */
+		case 'v': fh.verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!link_path || !fh.ram_path || !fh.ram_size || !fh.ctl_path || !events_path ||
+	    !vectors || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* Guest CPU N is guest vector N: no more CPUs than vectors are served. */
+	if (!cpus || cpus > vectors)
+		cpus = vectors;
+	if (vectors > HVIS_LINK_MAX_CPUS || !hb_ms) {
+		fprintf(stderr, "hvis-fakehost: --vectors/--cpus must be 1..%u, --heartbeat-ms > 0\n",
+			HVIS_LINK_MAX_CPUS);
+		return 2;
+	}
+
+	ret = events_init(&fh.ev, events_path);
+	if (ret) {
+		fprintf(stderr, "hvis-fakehost: %s: %s\n", events_path, strerror(-ret));
+		return 1;
+	}
+	fh.ev.on_event = on_new_event;
+	fh.ev.ctx = &fh;
+	host_init(&fh.host, &notifier, &fh);
+	fh.host.mem = &fh.mem;
+	fh.host.heartbeat_ms = hb_ms;
+	if (versions) {
+		if (host_parse_versions(versions, v, &nv)) {
+			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
+			return 2;
+		}
+		host_set_versions(&fh.host, v, nv);
+	}
+	if (*devices && add_devices(&fh, devices))
+		return 2;
+	/* QEMU gets an eventfd for each of its vectors; CPUs beyond --cpus are not served. */
+	ret = link_init(&fh.link, link_path, vectors, cpus);
+	if (ret) {
+		fprintf(stderr, "hvis-fakehost: link %s: %s\n", link_path, strerror(-ret));
+		return 1;
+	}
+	ret = ctl_listen(&fh);
+	if (ret) {
+		fprintf(stderr, "hvis-fakehost: ctl %s: %s\n", fh.ctl_path, strerror(-ret));
+		return 1;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	fh.epfd = epoll_create1(EPOLL_CLOEXEC);
+	epoll_add(&fh, fh.link.listen_fd, TAG_LISTEN, EPOLLIN);
+	epoll_add(&fh, fh.ctl_fd, TAG_CTL, EPOLLIN);
+	for (i = 0; i < HVIS_LINK_HOST_VECTORS; i++)
+		epoll_add(&fh, fh.link.host_efd[i], TAG_DOORBELL, EPOLLIN);
+	{
+		char vbuf[128];
+
+		host_format_versions(fh.host.versions, fh.host.nversions, vbuf, sizeof(vbuf));
+		events_addf(&fh.ev, "HOST_STARTED", "versions=%s devices=%s cpus=%u vectors=%u",
+			    vbuf, devices, cpus, vectors);
+	}
+	fprintf(stderr, "hvis-fakehost: serving %s (ctl %s)\n", link_path, fh.ctl_path);
+
+	while (!stop) {
+		u64 now = fh_now_ms();
+		int timeout, n, wt;
+
+		if (now >= next_tick) {
+			host_tick(&fh.host, now);
+			next_tick = now + TICK_MS;
+		}
+		timeout = (int)(next_tick - now);
+		if (link_has_pending(&fh.link) && timeout > RETRY_MS)
+			timeout = RETRY_MS;
+		wt = ctl_check_waiters(&fh, now);
+		if (wt >= 0 && wt < timeout)
+			timeout = wt;
+		n = epoll_wait(fh.epfd, evs, ARRAY_SIZE(evs), timeout);
+		if (n < 0 && errno != EINTR) {
+			fprintf(stderr, "hvis-fakehost: epoll_wait: %s\n", strerror(errno));
+			break;
+		}
+		fh.host.now_ms = fh_now_ms();
+		for (i = 0; i < n; i++) {
+			tag = evs[i].data.u64 >> 32;
+			switch (tag) {
+			case TAG_LISTEN:
+				qemu_connected(&fh);
+				break;
+			case TAG_QEMU:
+				qemu_event(&fh);
+				break;
+			case TAG_DOORBELL:
+				service_link(&fh);
+				break;
+			case TAG_CTL:
+				ctl_accept(&fh);
+				break;
+			}
+		}
+		/* Poll retry: a message queued for a busy slot, EOM lost or not. */
+		if (link_has_pending(&fh.link))
+			service_link(&fh);
+	}
+
+	events_add(&fh.ev, "HOST_STOPPED", "");
+	ctl_close(&fh);
+	host_uninit(&fh.host);
+	link_uninit(&fh.link);
+	guest_mem_close(&fh.mem);
+	events_uninit(&fh.ev);
+	close(fh.epfd);
+	return 0;
+}
+
+static int ctl_main(int argc, char **argv)
+{
+	const char *path = NULL;
+	int i = 1;
+
+	if (argc > 2 && !strcmp(argv[1], "--ctl")) {
+		path = argv[2];
+		i = 3;
+	} else if (argc > 1 && !strncmp(argv[1], "--ctl=", 6)) {
+		path = argv[1] + 6;
+		i = 2;
+	}
+	if (!path || i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	return ctl_client(path, argc - i, argv + i);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "serve"))
+		return serve(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "ctl"))
+		return ctl_main(argc - 1, argv + 1);
+	usage(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr);
+	return 2;
+}

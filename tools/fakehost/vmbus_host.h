@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmbus_host.h: the host side of VMBus as a sans-I/O state machine: connection and
+ * version negotiation, offers and rescinds, GPADLs, channel open/close, unload.
+ * Guest messages come in through host_handle_message(); everything that goes out
+ * (SynIC messages, channel interrupts, events) goes through struct host_notifier_ops,
+ * so tests can record it.  The link (link.c) is one implementation, the unit tests'
+ * recorder another.
+ */
+#ifndef _FH_VMBUS_HOST_H
+#define _FH_VMBUS_HOST_H
+
+#include "hvis/vmbus_proto.h"
+#include "ring.h"
+#include "device.h"
+#include "gpadl.h"
+#include "guest_mem.h"
+
+#define HOST_MAX_VERSIONS	16
+
+/* Where the connection with the guest's VMBus driver stands. */
+enum host_conn_state {
+	HOST_DISCONNECTED,	/* no INITIATE_CONTACT accepted since the last reset or unload */
+	HOST_CONNECTED,		/* a version was agreed; no REQUESTOFFERS yet */
+	HOST_OFFERS_SENT,	/* REQUESTOFFERS answered: offers and ALLOFFERS_DELIVERED sent;
+				 * new devices are offered at once */
+};
+
+/* Where one channel stands. */
+enum host_chan_state {
+	CHAN_OFFERED,		/* OFFERCHANNEL sent; the guest has not opened it */
+	CHAN_OPEN,		/* guest sent OPENCHANNEL; rings mapped, device open, result 0 sent */
+	CHAN_CLOSED,		/* guest sent CLOSECHANNEL; rings unmapped; it may open again */
+	CHAN_REVOKED,		/* host sent RESCIND; device closed; awaiting RELID_RELEASED */
+};
+
+/* Counters per channel, from the host's point of view. */
+struct host_chan_stats {
+	u64 rx_packets;		/* packets read from the guest->host ring */
+	u64 rx_bytes;
+	u64 tx_packets;		/* packets written to the host->guest ring */
+	u64 tx_bytes;
+	u64 signals_in;		/* guest signal-event doorbells for this channel */
+	u64 interrupts_out;	/* channel interrupts raised in the guest */
+	u64 ring_full;		/* writes that found the host->guest ring full */
+	u64 dropped;		/* packets the backend could not send and gave up on */
+};
+
+struct host_channel {
+	struct host_channel *next;
+	struct vmbus_host *host;
+	struct host_device *dev;
+	u32 relid;
+	u32 conn_id;		/* = relid: the connection id the guest signals */
+	u16 sub_index;		/* 0 for the primary */
+	enum host_chan_state state;
+	u32 target_cpu;
+	u32 gpadl;		/* ring GPADL while open */
+	u32 ring_pages;		/* pages mapped at ring_base */
+	u8 *ring_base;
+	struct hvis_ring in;	/* guest -> host: we consume */
+	struct hvis_ring out;	/* host -> guest: we produce */
+	u8 *pkt_buf;		/* copy of the packet being parsed */
+	u32 pkt_buf_len;
+	struct host_chan_stats stats;
+	bool subs_offered;	/* primary: its subchannels are offered */
+	void *priv;		/* the backend's, between open and close */
+};
+
+/* A configured device: offered on every connection until it is rescinded. */
+struct host_device {
+	struct host_device *next;
+	const struct host_device_ops *ops;
+	struct hvis_guid instance;
+	u32 subchannels;
+	u32 index;		/* configuration order, from 0 */
+	void *priv;		/* the backend's, for the device's lifetime */
+	struct vmbus_host *host;
+};
+
+/*
+ * struct host_notifier_ops - every side effect of the state machine
+ * @send_msg:	deliver a channel message (len <= 240) to the SynIC message slot of
+ *		guest CPU cpu; the implementation queues it while the slot is busy
+ * @signal:	set relid's bit in cpu's event flags and interrupt that CPU
+ * @event:	log an event: NAME and its key=value text
+ */
+struct host_notifier_ops {
+	void (*send_msg)(void *ctx, u32 cpu, const void *msg, u32 len);
+	void (*signal)(void *ctx, u32 cpu, u32 relid);
+	void (*event)(void *ctx, const char *name, const char *text);
+};
+
+struct vmbus_host {
+	const struct host_notifier_ops *notify;
+	void *ctx;
+	const struct guest_mem *mem;	/* guest RAM; NULL or fd < 0: none */
+	u32 guest_cpus;			/* CPUs that can take messages and interrupts */
+	u32 versions[HOST_MAX_VERSIONS];	/* accepted versions, newest first */
+	u32 nversions;
+	u32 next_versions[HOST_MAX_VERSIONS];	/* `ctl versions`: used from the next reset */
+	u32 next_nversions;
+
+	enum host_conn_state state;
+	u32 version;			/* agreed version while connected */
+	u32 msg_cpu;			/* target_vcpu of INITIATE_CONTACT */
+	u32 next_relid;
+	bool quiesced;			/* guest acknowledged shutdown: no more ring writes */
+	struct host_channel *channels;
+	struct host_gpadl *gpadls;
+	struct host_device *devices;
+	u32 ndevices;
+
+	/* rate limit of GUEST_ERROR events */
+	u64 err_window_start;
+	u32 err_in_window;
+	u64 err_suppressed;
+	u64 now_ms;
+	u32 heartbeat_ms;
+};
+
+void host_init(struct vmbus_host *h, const struct host_notifier_ops *notify, void *ctx);
+void host_uninit(struct vmbus_host *h);
+
+/* Sets the accepted versions ("5.3,5.2,...").  0 or -EINVAL. */
+int host_parse_versions(const char *list, u32 *out, u32 *n);
+void host_set_versions(struct vmbus_host *h, const u32 *v, u32 n);
+void host_format_versions(const u32 *v, u32 n, char *buf, size_t len);
+
+/* Adds a device; offers it now if the guest already asked for offers. */
+struct host_device *host_add_device(struct vmbus_host *h, const struct host_device_ops *ops,
+				    const struct hvis_guid *instance, u32 subchannels);
+
+/*
+ * Forgets every channel and GPADL as if the guest's VMBus started over (new attach,
+ * detach, QEMU gone, UNLOAD): devices are closed, rings unmapped; configured devices
+ * stay and are offered again on the next REQUESTOFFERS.
+ */
+void host_reset(struct vmbus_host *h, const char *why);
+
+/*
+ * Handles one post-message slot from the guest: connection id, HvPostMessage type
+ * and payload.  Bad input is logged as GUEST_ERROR and dropped.
+ */
+void host_handle_message(struct vmbus_host *h, u32 conn_id, u32 msg_type,
+			 const void *payload, u32 len);
+
+/* The guest signalled connection id conn_id. */
+void host_handle_signal(struct vmbus_host *h, u32 conn_id);
+
+/* Calls each open channel's tick. */
+void host_tick(struct vmbus_host *h, u64 now_ms);
+
+/* Rescinds a channel (and a primary's subchannels); -ENOENT if no such live relid. */
+int host_rescind(struct vmbus_host *h, u32 relid);
+
+struct host_channel *host_channel_by_relid(struct vmbus_host *h, u32 relid);
+const char *host_chan_state_name(enum host_chan_state s);
+const char *host_conn_state_name(enum host_conn_state s);
+
+/* Sends a raw message to the guest's message CPU (used by fault injection). */
+void host_send_raw(struct vmbus_host *h, const void *msg, u32 len);
+
+/* Logging helpers for the backends. */
+void host_event(struct vmbus_host *h, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A GUEST_ERROR what=<field> event, rate limited. */
+void host_guest_error(struct vmbus_host *h, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- host_ring.c: the channel's two rings ---- */
+
+/* Maps the GPADL's pages and sets up both rings; 0 or -EINVAL with *why. */
+int host_chan_map_rings(struct host_channel *ch, struct host_gpadl *g, u32 downstream_pages,
+			const char **why);
+void host_chan_unmap_rings(struct host_channel *ch);
+
+/*
+ * Writes one packet to the host->guest ring and interrupts the guest if the ring
+ * rules say so.  0, -EAGAIN (no room; nothing written) or another -errno.
+ */
+int host_chan_send(struct host_channel *ch, u16 type, u16 flags, u64 trans_id,
+		   const void *data, u32 len);
+
+/* Writes a packet that already holds its descriptor (len8 must match len). */
+int host_chan_send_raw(struct host_channel *ch, const void *pkt, u32 len);
+
+/* Asks the guest to signal once `bytes` are free in the host->guest ring (0 clears). */
+void host_chan_want_room(struct host_channel *ch, u32 bytes);
+
+/* Reading the guest->host ring: begin masks the guest's interrupts ... */
+void host_chan_read_begin(struct host_channel *ch);
+/* ... peek copies the next packet into ch->pkt_buf (its length, -EAGAIN or -EIO) ... */
+int host_chan_peek(struct host_channel *ch);
+/* ... consume steps past it ... */
+void host_chan_consume(struct host_channel *ch, u32 len);
+/* ... and end publishes the reads, signals a waiting guest, unmasks: true if more came. */
+bool host_chan_read_end(struct host_channel *ch);
+
+#endif /* _FH_VMBUS_HOST_H */
