@@ -373,6 +373,21 @@ static void fh_remove(struct pci_dev *pdev)
 	kfree(fh);
 }
 
+/*
+ * Reboot or power-off: the rings live in guest RAM that the next boot reuses, so the
+ * host must stop writing into them now, as a hypervisor forgets a rebooting VM's
+ * channels.  Detaching the link tells it to reset its VMBus state.
+ */
+static void fh_shutdown(struct pci_dev *pdev)
+{
+	struct fakehost *fh = pci_get_drvdata(pdev);
+
+	if (!fh)
+		return;
+	fh_link_set(fh, false);
+	pci_clear_master(pdev);
+}
+
 static const struct pci_device_id fh_ids[] = {
 	{ PCI_DEVICE(IVSHMEM_VENDOR, IVSHMEM_DEVICE) },
 	{ }
@@ -384,6 +399,7 @@ static struct pci_driver fh_driver = {
 	.id_table = fh_ids,
 	.probe = fh_probe,
 	.remove = fh_remove,
+	.shutdown = fh_shutdown,
 };
 
 int hvis_transport_fakehost_init(void)
