@@ -4,7 +4,57 @@
 # Idempotent: each package is installed only if missing.  The 6.12 kernel comes from
 # bookworm-backports on the same mirror the machine already uses; the mirror address is
 # read from the existing apt sources at run time, never written into the tree.
+#
+#   install-deps.sh              install whatever is missing (as root)
+#   install-deps.sh --if-missing the same, but needs no root when nothing is missing
+#   install-deps.sh --list       print what is missing and exit 1 if anything is
 set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse clang libclang-rt-14-dev
+	cppcheck linux-source-6.1
+	qemu-system-x86 busybox-static socat python3)
+
+missing_packages() {
+	local p
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			echo "$p"
+	done
+}
+
+# A kernel series counts when an image and its headers are both installed.
+have_series() {
+	[ -n "$(NEED_IMAGE=1 "$TOP/scripts/kvers.sh" series "$1")" ]
+}
+
+missing_all() {
+	missing_packages
+	have_series 6.1 || echo "kernel-6.1"
+	have_series 6.12 || echo "kernel-6.12"
+}
+
+case "${1:-}" in
+--list)
+	m=$(missing_all)
+	[ -z "$m" ] && exit 0
+	echo "$m"
+	exit 1
+	;;
+--if-missing)
+	m=$(missing_all)
+	if [ -z "$m" ]; then
+		echo "install-deps: nothing missing"
+		exit 0
+	fi
+	echo "install-deps: missing: $(echo $m)"
+	;;
+"") ;;
+*)
+	echo "usage: $0 [--if-missing | --list]" >&2
+	exit 2
+	;;
+esac
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -61,22 +111,34 @@ apt_install() {
 need_root
 add_backports
 
-apt_install build-essential make gcc bc kmod cpio sparse clang libclang-rt-14-dev \
-	qemu-system-x86 busybox-static linux-image-amd64 linux-headers-amd64 \
-	socat python3
+apt_install "${PACKAGES[@]}"
+
+# Installs the headers of an installed image that has none, when apt knows them.
+headers_for_images() {
+	local v
+	for v in /lib/modules/"$1".*/; do
+		v=$(basename "$v")
+		[ -e "/boot/vmlinuz-$v" ] && [ ! -e "/lib/modules/$v/build/Makefile" ] || continue
+		apt-cache show "linux-headers-$v" >/dev/null 2>&1 && apt_install "linux-headers-$v"
+	done
+	return 0
+}
 
 # The 6.12 kernel and its headers from bookworm-backports, pinned to the newest one there.
-if ! ls /lib/modules/ 2>/dev/null | grep -q '^6\.12\.'; then
+headers_for_images 6.12
+if ! have_series 6.12; then
 	[ -z "$APT_UPDATED" ] && { apt-get update -qq; APT_UPDATED=1; }
 	echo "install-deps: installing the 6.12 kernel from bookworm-backports"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		-t bookworm-backports linux-image-amd64 linux-headers-amd64 >/dev/null
 	# bookworm's 6.1 metapackage was replaced by the backports one: keep a 6.1 image too.
 fi
-if ! ls /lib/modules/ 2>/dev/null | grep -q '^6\.1\.'; then
+headers_for_images 6.1
+if ! have_series 6.1; then
+	[ -z "$APT_UPDATED" ] && { apt-get update -qq; APT_UPDATED=1; }
 	v=$(apt-cache depends -t bookworm linux-image-amd64=$(apt-cache madison linux-image-amd64 |
 		awk '$6 == "bookworm/main" || $5 ~ /^bookworm\// {print $3; exit}') 2>/dev/null |
 		awk '/Depends: linux-image-6/ {print $2; exit}')
 	[ -n "$v" ] && apt_install "$v" "${v/image/headers}"
 fi
-echo "install-deps: kernels: $(ls /lib/modules | tr '\n' ' ')"
+echo "install-deps: kernels: $("$TOP/scripts/kvers.sh" test)"

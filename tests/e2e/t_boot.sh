@@ -10,9 +10,14 @@ vm_load_vmbus
 assert_match "$(guest dmesg)" 'Vmbus version:5\.3' "guest dmesg: Vmbus version:5.3"
 fh_wait_event VERSION_NEGOTIATED 10
 
-host=$(fh list | tr 'A-F' 'a-f') || fail "fh list failed"
-mine=$(guest_devices | tr 'A-F{}' 'a-f  ') || fail "listing guest devices failed"
-note "host offers:" "$host" "guest sees:" "$mine"
+host=$(fh list) || fail "fh list failed"
+host=$(tr 'A-F' 'a-f' <<<"$host")
+mine=$(guest_devices) || fail "listing guest devices failed"
+mine=$(tr 'A-F{}' 'a-f  ' <<<"$mine")
+note "fh list:"
+note "$host"
+note "guest sysfs (uuid class_id):"
+note "$mine"
 n_guest=$(grep -c . <<<"$mine")
 n_host=$(grep -cE '[0-9a-f]{8}-[0-9a-f]{4}-' <<<"$host")
 assert_eq "$n_guest" "$n_host" "devices in guest sysfs vs devices the host offers"

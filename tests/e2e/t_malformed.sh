@@ -6,10 +6,11 @@ source "$(dirname "$0")/../qemu/lib.sh"
 
 # kind  field the error line must name (extended regex)
 KINDS='
-bad-size	size|len
-unknown-type	type
+bad-size	payload_size
+oversize	payload_size
+unknown-type	msgtype
 bad-relid	relid
-bad-gpadl	gpadl
+bad-gpadl	gpadl|GPADL
 '
 
 vm_start "$KVER"

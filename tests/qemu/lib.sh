@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC1007
 # lib.sh: the host side of the QEMU harness, sourced by tests/e2e/t_*.sh and friends.
 #
 #   vm_start KVER [QEMU-ARGS...]   start the fake host, then QEMU; returns once the
@@ -9,6 +10,8 @@
 #       VM_NO_FAKEHOST=1                       no fake host and no ivshmem device
 #       VM_REBOOT=1                            a guest reboot reboots (no -no-reboot)
 #       VM_APPEND="..."                        more kernel command line
+#       VM_KERNEL=/path VM_INITRD=/path        boot these instead of /boot/vmlinuz-KVER and
+#                                              the harness initramfs (tests/install: a disk guest)
 #   guest [-t SECS] CMD...         run CMD in the guest's shell; prints its output,
 #                                  returns its exit status (124 on timeout)
 #   guest_until SECS CMD...        rerun CMD in the guest until it succeeds
@@ -25,7 +28,7 @@
 HVIS_TOP=${HVIS_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FAKEHOST=${FAKEHOST:-$HVIS_TOP/tools/fakehost/hvis-fakehost}
 QEMU=${QEMU:-qemu-system-x86_64}
-VM_MEM_BYTES=$((1024 * 1024 * 1024))
+VM_MEM_BYTES=${VM_MEM_BYTES:-$((1024 * 1024 * 1024))}
 VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-120}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-60}
 # Kernel messages that fail any test when they show up in the serial log.
@@ -199,21 +202,37 @@ _vm_wait_file() { # path secs what
 	done
 }
 
+# Guest RAM lives in a file both QEMU and the fake host map: /dev/shm when it has room
+# for it (containers often give /dev/shm only 64 MiB), else $TMPDIR.
+_vm_ram_dir() {
+	local d=${HVIS_RAM_DIR:-}
+	if [ -z "$d" ]; then
+		d=/dev/shm
+		[ "$(df -Pk "$d" 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt $((VM_MEM_BYTES / 1024 + 262144)) ] 2>/dev/null ||
+			d=${TMPDIR:-/tmp}
+	fi
+	echo "$d"
+}
+
 vm_start() {
 	VM_KVER=${1:?vm_start KVER}
 	shift
-	local kernel=/boot/vmlinuz-$VM_KVER t0=$SECONDS start_ns fh_cmd qemu_cmd
+	local kernel=${VM_KERNEL:-/boot/vmlinuz-$VM_KVER} start_ns fh_cmd qemu_cmd
 	[ -r "$kernel" ] || fail "cannot read $kernel (run as root, or make deps)"
 	VM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-vm.XXXXXX")
 	VM_ID=${VM_DIR##*.}
 	VM_EXITED= VM_STATUS=
-	_vm_initrd
+	if [ -n "${VM_INITRD:-}" ]; then
+		cp "$VM_INITRD" "$VM_DIR/initrd.gz" || fail "cannot read $VM_INITRD"
+	else
+		_vm_initrd
+	fi
 
 	local machine=q35
 	qemu_cmd=()
 	if [ -z "${VM_NO_FAKEHOST:-}" ]; then
 		[ -x "$FAKEHOST" ] || fail "the fake host is not built: $FAKEHOST (make tools)"
-		VM_RAM=/dev/shm/hvis-$VM_ID.ram
+		VM_RAM=$(_vm_ram_dir)/hvis-$VM_ID.ram
 		rm -f "$VM_RAM"
 		truncate -s "$VM_MEM_BYTES" "$VM_RAM"
 		fh_cmd=("$FAKEHOST" serve --link "$VM_DIR/link.sock" --ram "$VM_RAM"
@@ -227,11 +246,11 @@ vm_start() {
 		_vm_wait_file "$VM_DIR/link.sock" 10 "fake host link socket"
 		_vm_wait_file "$VM_DIR/ctl.sock" 10 "fake host control socket"
 		machine=q35,memory-backend=ram
-		qemu_cmd+=(-object "memory-backend-file,id=ram,mem-path=$VM_RAM,share=on,size=1G"
+		qemu_cmd+=(-object "memory-backend-file,id=ram,mem-path=$VM_RAM,share=on,size=$VM_MEM_BYTES"
 			-chardev "socket,path=$VM_DIR/link.sock,id=link"
 			-device ivshmem-doorbell,chardev=link,vectors=4)
 	fi
-	qemu_cmd=("$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m 1G -smp 2
+	qemu_cmd=("$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp 2
 		-nic none "${qemu_cmd[@]}")
 	[ -n "${VM_REBOOT:-}" ] || qemu_cmd+=(-no-reboot)
 	qemu_cmd+=(-chardev "file,id=con,path=$VM_DIR/serial.log" -serial chardev:con
@@ -371,8 +390,8 @@ fh_wait_event() {
 fh_heartbeat_seq() {
 	local out
 	out=$(fh heartbeat) || return 1
-	grep -oiE 'seq[a-z_]*[=: ]+[0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -n 1 ||
-		grep -oE '^[0-9]+$' <<<"$out"
+	out=$(grep -oE '(^|[^a-z_])seq=[0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -n 1)
+	[ -n "$out" ] && echo "$out"
 }
 
 # key=value from text: kv "sent=3 received=3" received -> 3

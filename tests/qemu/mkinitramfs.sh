@@ -36,6 +36,26 @@ install -m 755 "$GUEST/init" "$STAGE/init"
 install -m 755 "$GUEST/hvis-agent" "$GUEST/hvis-hotplug" "$STAGE/sbin/"
 install -m 755 "$GUEST/rc.sysinit" "$GUEST/rc.shutdown" "$STAGE/etc/"
 install -m 644 "$GUEST/inittab" "$STAGE/etc/inittab"
+# Userspace tools the guest runs, linked statically (the guest has no libc).
+GUEST_TOOLS=(lsvmbus)
+for t in "${GUEST_TOOLS[@]}"; do
+	src=$TOP/tools/$t/$t.c
+	bin=$TOP/build/guest-bin/$t
+	[ -f "$src" ] || continue
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		mkdir -p "$(dirname "$bin")"
+		${CC:-gcc} -static -O2 -std=gnu11 -o "$bin" "$src" ||
+			{ echo "mkinitramfs: building $t for the guest failed" >&2; exit 1; }
+	fi
+	install -m 755 "$bin" "$STAGE/usr/bin/$t"
+done
+# Tools with a `guest` make target build static binaries into build/guest-bin/<dir>/.
+for d in timesync kvpd balloon; do
+	[ -f "$TOP/tools/$d/Makefile" ] || continue
+	make -s -C "$TOP/tools/$d" guest GUEST_BIN="$TOP/build/guest-bin" >&2 ||
+		{ echo "mkinitramfs: building tools/$d for the guest failed" >&2; exit 1; }
+	install -m 755 "$TOP/build/guest-bin/$d"/* "$STAGE/usr/sbin/"
+done
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 echo "root:x:0:" >"$STAGE/etc/group"
 

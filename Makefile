@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# hvis: build, test and demo entry points.  `make help` lists the targets.
+#
+#   make                  modules for the newest installed kernel, plus the userspace tools
+#   make KVER=<version>   modules for another installed kernel (headers in /lib/modules/<v>/build)
+#   make W=1 / C=2        passed to Kbuild (extra warnings / sparse)
+#   make check            installs what is missing, builds, runs unit and QEMU tests
+#   make e2e KVERS="..."  QEMU tests on the given kernels (default: newest 6.1 and 6.12)
+#   make e2e T=t_boot     one QEMU test
+#   make deb              build/deb/hvis-dkms_<v>_all.deb, hvis-tools_<v>_<arch>.deb, hvis-fakehost
+#   make dkms-install     (in a guest, as root) DKMS-install hvis for every kernel with headers
+#   make dkms-remove      (in a guest, as root) undo dkms-install
+#   make check-install    debootstrap a Debian 12 guest, install the .debs with apt, boot it
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+KVER ?= $(shell $(TOP)/scripts/kvers.sh newest)
+KVERS ?= $(shell $(TOP)/scripts/kvers.sh test)
+KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
+	$(if $(HVIS_DEBUG),HVIS_DEBUG=$(HVIS_DEBUG))
+
+.PHONY: all modules modules-all tools unit fuzz fuzz-smoke lint e2e selftest check demo bench deps \
+	deb dkms-conf dkms-install dkms-remove check-install clean help
+
+all: modules tools
+
+modules:
+	@$(TOP)/scripts/build-modules.sh $(KVER) $(KBUILD_ARGS)
+
+# Modules for every kernel the QEMU tests run on.
+modules-all:
+	@set -e; for k in $(KVERS); do $(TOP)/scripts/build-modules.sh $$k $(KBUILD_ARGS); done
+
+# Every tools/<name>/ with a Makefile (hvis-fakehost, lsvmbus, ...).
+tools:
+	@set -e; for d in $(wildcard tools/*/Makefile); do $(MAKE) -C $$(dirname $$d); done
+
+# tests/unit's run also runs the tools' own unit tests.
+unit:
+	@$(MAKE) --no-print-directory -C tests/unit run
+
+# A libFuzzer campaign (FUZZ_SECONDS per target); not part of check.
+fuzz:
+	@$(MAKE) --no-print-directory -C tests/fuzz fuzz
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory -C tests/fuzz smoke
+
+lint:
+	@KVERS="$(KVERS)" scripts/lint.sh
+
+# Harness self-check: a guest boots each kernel, answers the agent and powers off.
+selftest:
+	@tests/e2e/run.sh -t tests/qemu/selftest.sh $(KVERS)
+
+e2e: modules-all tools
+	@tests/e2e/run.sh $(if $(T),-t $(T)) $(KVERS)
+
+# KVERS is passed on only when given: check.sh looks again after installing kernels.
+check:
+	@$(if $(filter command line environment,$(origin KVERS)),KVERS="$(KVERS)") $(TOP)/scripts/check.sh
+
+demo:
+	@$(TOP)/scripts/demo.sh
+
+bench: modules tools
+	@tests/bench/echo_bench.sh $(KVER)
+
+deps:
+	@$(TOP)/scripts/install-deps.sh
+
+# Debian packages, from the work tree (version: scripts/version.sh).
+deb:
+	@$(TOP)/scripts/mkdeb.sh
+
+# Prints the dkms.conf the packages get (generated from drivers/*/Kbuild).
+dkms-conf:
+	@$(TOP)/scripts/dkms-conf.sh $$($(TOP)/scripts/version.sh)
+
+# For a guest: install or remove hvis through DKMS without the package.
+dkms-install:
+	@$(TOP)/scripts/dkms-install.sh install
+
+dkms-remove:
+	@$(TOP)/scripts/dkms-install.sh remove
+
+# The install test (tests/install): a debootstrapped Debian 12 guest gets the .debs with
+# apt and boots against the fake host; then upgrade and removal.  KVERS as for e2e.
+check-install: tools
+	@E2E_TIMEOUT=$${E2E_TIMEOUT:-2400} tests/e2e/run.sh -t tests/install/t_dkms_install.sh $(KVERS)
+
+clean:
+	rm -rf build
+	@for d in $(wildcard tools/*/Makefile tests/unit/Makefile tests/fuzz/Makefile); do \
+		$(MAKE) -C $$(dirname $$d) clean; done
+
+help:
+	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke lint selftest e2e check demo bench deps"
+	@echo "         deb dkms-conf dkms-install dkms-remove check-install clean"
+	@echo "KVER=$(KVER)"
+	@echo "KVERS=$(KVERS)"

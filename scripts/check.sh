@@ -1,0 +1,97 @@
+#!/bin/bash
+# check.sh: what `make check` runs.  Installs what is missing, builds everything, then
+# runs each stage and sums their TAP results into one last line, "N passed, N failed".
+#
+#   build     modules for every test kernel, the userspace tools     (one point each)
+#   unit      tests/unit (make run; it also runs the tools' tests)   (their TAP points)
+#   fuzz      tests/fuzz smoke runs                                  (their TAP points)
+#   lint      scripts/lint.sh: checkpatch, W=1 + sparse, cppcheck    (their TAP points)
+#   selftest  tests/qemu/selftest.sh on each kernel                  (one point per kernel)
+#   e2e       tests/e2e/t_*.sh on each kernel                        (one point per test)
+#
+# CHECK_STAGES limits the stages (e.g. CHECK_STAGES="build unit").  The full output is
+# also written to build/check.log.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+STAGES=${CHECK_STAGES:-build unit fuzz lint selftest e2e}
+mkdir -p build
+exec 3>&1 4>&2 > >(tee build/check.log) 2>&1
+TEE_PID=$!
+# Hands the terminal back and lets tee finish, so the last line is really last.
+finish() {
+	exec 1>&3 2>&4 3>&- 4>&-
+	wait "$TEE_PID" 2>/dev/null
+	exit "$1"
+}
+
+t_all=$SECONDS
+if ! scripts/install-deps.sh --if-missing; then
+	echo "check: installing dependencies failed (as root: make deps)"
+	echo "0 passed, 1 failed"
+	finish 1
+fi
+KVERS=${KVERS:-$(scripts/kvers.sh test)}
+echo "check: kernels: $KVERS"
+
+PASSED=0 FAILED=0 SKIPPED=0 SUMMARY=()
+
+# stage NAME CMD...: runs CMD, shows its output, counts the TAP points it printed.
+# A command that fails without printing a failing point counts as one failure.
+stage() {
+	local name=$1 log=build/check-$1.log t0=$SECONDS rc p f s
+	shift
+	echo
+	echo "==== $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -cE '^ok [0-9]+' "$log" | head -n1)
+	s=$(grep -cE '^ok [0-9]+.*# SKIP' "$log" | head -n1)
+	f=$(grep -cE '^not ok [0-9]+' "$log" | head -n1)
+	p=$((p - s))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		f=1
+	fi
+	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+	SUMMARY+=("$(printf '%-9s %4d passed, %d failed, %d skipped, %ds' "$name" "$p" "$f" "$s" $((SECONDS - t0)))")
+}
+
+build_all() {
+	local n=0 k d
+	for k in $KVERS; do
+		n=$((n + 1))
+		if scripts/build-modules.sh "$k"; then echo "ok $n - modules for $k"; else echo "not ok $n - modules for $k"; fi
+	done
+	for d in tools/*/; do
+		[ -f "$d/Makefile" ] || continue
+		n=$((n + 1))
+		if make -C "$d"; then echo "ok $n - ${d%/}"; else echo "not ok $n - ${d%/}"; fi
+	done
+	echo "1..$n"
+}
+
+for s in $STAGES; do
+	case $s in
+	build) stage build build_all ;;
+	unit) [ -f tests/unit/Makefile ] && stage unit make --no-print-directory -C tests/unit run ;;
+	fuzz) [ -f tests/fuzz/Makefile ] && stage fuzz make --no-print-directory -C tests/fuzz smoke ;;
+	lint) [ -x scripts/lint.sh ] && KVERS=$KVERS stage lint scripts/lint.sh ;;
+	selftest) stage selftest tests/e2e/run.sh -t tests/qemu/selftest.sh $KVERS ;;
+	e2e) stage e2e tests/e2e/run.sh $KVERS ;;
+	*)
+		echo "not ok - unknown stage $s"
+		FAILED=$((FAILED + 1))
+		;;
+	esac
+done
+
+echo
+echo "==== summary ($((SECONDS - t_all))s)"
+printf '%s\n' "${SUMMARY[@]}"
+line="$PASSED passed, $FAILED failed"
+[ "$SKIPPED" -gt 0 ] && line+=", $SKIPPED skipped"
+echo "$line"
+[ "$FAILED" = 0 ]
+finish $?
