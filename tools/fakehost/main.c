@@ -205,7 +205,7 @@ static void usage(FILE *f)
 		"                           --cpus N --vectors V --ctl CTLSOCK\n"
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS]]\n"
-		"                           [--heartbeat-ms N] [--foreground] [-v]\n"
+		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions (docs/fakehost-ctl.md)\n");
@@ -224,6 +224,7 @@ static int serve(int argc, char **argv)
 		{ "versions", required_argument, NULL, 'n' },
 		{ "devices", required_argument, NULL, 'd' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
+		{ "poll-us", required_argument, NULL, 'P' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -232,7 +233,7 @@ static int serve(int argc, char **argv)
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
 	const char *versions = NULL;
 	static struct fakehost fh;
-	u32 cpus = 0, vectors = 0, hb_ms = 1000, tag, nv;
+	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
 	struct epoll_event evs[32];
 	u64 next_tick = 0;
@@ -253,6 +254,7 @@ static int serve(int argc, char **argv)
 		case 'n': versions = optarg; break;
 		case 'd': devices = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
+		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -283,6 +285,7 @@ static int serve(int argc, char **argv)
 	host_init(&fh.host, &notifier, &fh);
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
+	fh.host.poll_us = poll_us;
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);

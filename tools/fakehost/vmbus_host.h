@@ -117,6 +117,7 @@ struct vmbus_host {
 	u64 err_suppressed;
 	u64 now_ms;
 	u32 heartbeat_ms;
+	u32 poll_us;			/* busy-poll a drained ring this long before unmasking */
 };
 
 void host_init(struct vmbus_host *h, const struct host_notifier_ops *notify, void *ctx);
