@@ -60,9 +60,15 @@ static void queue_blocking(const void *msg, u32 len)
 
 static void complete_or_drop(u32 type, u32 relid, u32 key, const void *msg, u32 len)
 {
-	if (!hvis_connection_waiter_complete(type, relid, key, msg, len))
-		pr_err_ratelimited("host sent %s (relid %d, id %#x) that nobody waits for, dropped\n",
-				   hvis_msg_name(type), relid == HVIS_ANY ? -1 : (int)relid, key);
+	if (hvis_connection_waiter_complete(type, relid, key, msg, len))
+		return;
+	/* GPADL_TORNDOWN names no channel: only its gpadl identifies it. */
+	if (relid == HVIS_ANY)
+		pr_err_ratelimited("host sent %s for gpadl %#x that nobody waits for, dropped\n",
+				   hvis_msg_name(type), key);
+	else
+		pr_err_ratelimited("host sent %s (relid %u, id %#x) that nobody waits for, dropped\n",
+				   hvis_msg_name(type), relid, key);
 }
 
 /* @msg is a validated private copy of @len bytes. */
