@@ -108,11 +108,15 @@ static void echo_fill(struct echo_dev *ed, u64 seq, u32 len)
 		ed->txbuf[i] = echo_pattern(seq, i);
 }
 
-/* Waits until the callback counted more than `seen` echoes; false on a stall. */
-static bool echo_wait_progress(struct echo_dev *ed, u64 seen)
+/*
+ * Waits until the callback has counted at least `target` echoes; false on a stall.
+ * Callers take `target` from a count read before the event they wait out (a full
+ * ring), so echoes that arrive in between are not waited for again.
+ */
+static bool echo_wait_received(struct echo_dev *ed, u64 target)
 {
 	long left = wait_event_interruptible_timeout(ed->progress,
-						     READ_ONCE(ed->received) > seen ||
+						     READ_ONCE(ed->received) >= target ||
 						     READ_ONCE(ed->dying),
 						     ECHO_STALL_SECS * HZ);
 
@@ -134,12 +138,22 @@ static int echo_run(struct echo_dev *ed, u64 count, u32 len)
 	for (seq = 0; seq < count && !rc; seq++) {
 		echo_fill(ed, seq, len);
 		for (;;) {
+			u64 seen = READ_ONCE(ed->received);
+
 			rc = hvis_channel_send(ed->hdev->channel, ed->txbuf, len, seq,
 					       VM_PKT_DATA_INBAND, 0);
 			if (rc != -EAGAIN)
 				break;
-			/* Ring full: the host drains it as we drain its echoes. */
-			if (!echo_wait_progress(ed, READ_ONCE(ed->received))) {
+			/*
+			 * Ring full: the host drains it as we drain its echoes.  If every
+			 * echo is back, the host has read every packet and is about to
+			 * publish that: try again.
+			 */
+			if (seen == ed->sent) {
+				cond_resched();
+				continue;
+			}
+			if (!echo_wait_received(ed, seen + 1)) {
 				rc = -ETIMEDOUT;
 				break;
 			}
@@ -151,10 +165,8 @@ static int echo_run(struct echo_dev *ed, u64 count, u32 len)
 		if (signal_pending(current))
 			rc = -EINTR;
 	}
-	while (!rc && READ_ONCE(ed->received) < ed->sent) {
-		if (!echo_wait_progress(ed, READ_ONCE(ed->received)))
-			rc = -ETIMEDOUT;
-	}
+	if (!rc && !echo_wait_received(ed, ed->sent))
+		rc = -ETIMEDOUT;
 	ed->elapsed_ns = ktime_to_ns(ktime_sub(ktime_get(), start));
 	return rc;
 }
