@@ -20,10 +20,15 @@ struct hvis_ic_service {
 	u32 min_data_len;			/* bytes its message needs after the IC header */
 	/*
 	 * Answers one request in place (softirq context, must not sleep).  Returns the
-	 * IC status for the host (HV_S_OK or HV_E_FAIL).
+	 * IC status for the host (HV_S_OK or HV_E_FAIL), or HVIS_IC_DEFER when the
+	 * service copied the packet (ic->len bytes at ic->buf, ic->trans_id) and answers
+	 * later with hvis_ic_reply().
 	 */
 	u32 (*handle)(struct hvis_ic *ic, struct hvis_ic_view *msg);
 };
+
+/* handle()'s "no reply now" answer; never a status on the wire. */
+#define HVIS_IC_DEFER	0xffffffffu
 
 struct hvis_ic {
 	struct hvis_device *dev;
@@ -33,10 +38,19 @@ struct hvis_ic {
 	bool negotiated;
 	void *priv;				/* the service's own state */
 	u8 *buf;				/* one received packet */
+	u32 len;				/* its length */
+	u64 trans_id;				/* and its transaction id */
 };
 
 int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv);
 void hvis_ic_remove(struct hvis_device *dev);
+
+/*
+ * Sends a deferred answer: @pkt is a copy of the request (@len bytes, as received,
+ * with @trans_id); its IC header gets the response flags and @status.  Any context.
+ * Returns 0, or -EAGAIN (not logged) when the outbound ring is full: retry later.
+ */
+int hvis_ic_reply(struct hvis_ic *ic, void *pkt, u32 len, u64 trans_id, u32 status);
 
 static inline struct hvis_ic *hvis_ic_get(struct hvis_device *dev)
 {

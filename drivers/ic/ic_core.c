@@ -66,7 +66,11 @@ static void ic_handle_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 					    ic->svc->name, v.data_len, ic->svc->min_data_len);
 			status = HV_E_FAIL;
 		} else {
+			ic->len = len;
+			ic->trans_id = trans_id;
 			status = ic->svc->handle(ic, &v);
+			if (status == HVIS_IC_DEFER)
+				return;
 		}
 		hvis_ic_set_response(&v, status);
 	} else {
@@ -95,6 +99,21 @@ static void ic_channel_callback(void *context)
 		ic_handle_one(ic, len, trans_id);
 	}
 }
+
+int hvis_ic_reply(struct hvis_ic *ic, void *pkt, u32 len, u64 trans_id, u32 status)
+{
+	struct hvis_ic_view v;
+	int rc;
+
+	if (hvis_ic_parse(pkt, len, &v))
+		return -EINVAL;
+	hvis_ic_set_response(&v, status);
+	rc = hvis_channel_send(ic->dev->channel, pkt, len, trans_id, VM_PKT_DATA_INBAND, 0);
+	if (rc && rc != -EAGAIN)
+		dev_err_ratelimited(&ic->dev->dev, "%s IC: reply failed: %d\n", ic->svc->name, rc);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(hvis_ic_reply);
 
 int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv)
 {

@@ -25,8 +25,10 @@
 #define ICMSGHDRFLAG_RESPONSE		4
 
 /* IC status codes (include/linux/hyperv.h HV_S_OK, HV_E_FAIL). */
+#ifndef HV_S_OK
 #define HV_S_OK		0x00000000u
 #define HV_E_FAIL	0x80004005u
+#endif
 
 #define IC_VERSION_NEGOTIATION_MAX_VER_COUNT 100
 
@@ -85,6 +87,36 @@ struct shutdown_msg_data {
 	u8 display_message[2048];
 } __packed;
 static_assert(sizeof(struct shutdown_msg_data) == 2060, "shutdown_msg_data");
+
+/* ---- Time sync (include/linux/hyperv.h ictimesync_data, ictimesync_ref_data) ---- */
+
+/* Flags of a time sample (include/linux/hyperv.h ICTIMESYNCFLAG_*). */
+#define ICTIMESYNCFLAG_PROBE	0
+#define ICTIMESYNCFLAG_SYNC	1
+#define ICTIMESYNCFLAG_SAMPLE	2
+
+/* 100 ns units from 1601-01-01 to 1970-01-01 (include/linux/hyperv.h WLTIMEDELTA). */
+#define WLTIMEDELTA	116444736000000000ULL
+
+/* Message versions before 4.0. */
+struct ictimesync_data {
+	u64 parenttime;		/* host time, 100 ns units since 1601 */
+	u64 childtime;
+	u64 roundtriptime;
+	u8 flags;
+} __packed;
+static_assert(sizeof(struct ictimesync_data) == 25, "ictimesync_data");
+
+/* Message version 4.0: carries the VM reference time at which the host sampled. */
+struct ictimesync_ref_data {
+	u64 parenttime;
+	u64 vmreferencetime;
+	u8 flags;
+	u8 leapflags;
+	u8 stratum;
+	u8 reserved[3];
+} __packed;
+static_assert(sizeof(struct ictimesync_ref_data) == 22, "ictimesync_ref_data");
 
 /* Versions the guest offers (drivers/hv/hv_util.c fw_versions, *_versions). */
 #define IC_FW_VERSION_3_0	{ 3, 0 }

@@ -56,6 +56,18 @@ for d in timesync kvpd balloon; do
 		{ echo "mkinitramfs: building tools/$d for the guest failed" >&2; exit 1; }
 	install -m 755 "$TOP/build/guest-bin/$d"/* "$STAGE/usr/sbin/"
 done
+# Debian's Hyper-V daemons (package hyperv-daemons), if installed, with their shared
+# libraries, so tests can run them against the hvis drivers.
+for b in /usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/libexec/hypervkvpd/*; do
+	[ -f "$b" ] || continue
+	mkdir -p "$STAGE$(dirname "$b")"
+	cp -L "$b" "$STAGE$b"
+	for lib in $(ldd "$b" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*'); do
+		[ -e "$STAGE$lib" ] && continue
+		mkdir -p "$STAGE$(dirname "$lib")"
+		cp -L "$lib" "$STAGE$lib"
+	done
+done
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 echo "root:x:0:" >"$STAGE/etc/group"
 

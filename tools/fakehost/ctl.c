@@ -11,8 +11,11 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "dev_dm.h"
 #include "dev_heartbeat.h"
 #include "dev_shutdown.h"
+#include "dev_timesync.h"
+#include "dev_kvp.h"
 #include "fakehost.h"
 #include "guid.h"
 #include "hvis/ic_proto.h"
@@ -223,6 +226,76 @@ static int cmd_heartbeat(struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_timesync(struct ctl_cmd *c, int argc, char **argv)
+{
+	bool sample = false, status = false;
+	u64 sample_ms = 0;
+	char buf[256];
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--sample"))
+			sample = true;
+		else if (!strcmp(argv[i], "--status"))
+			status = true;
+		else if (!strcmp(argv[i], "--sample-ms") && i + 1 < argc &&
+			 parse_u64(argv[i + 1], &sample_ms) && sample_ms && sample_ms < 3600000)
+			i++;
+		else
+			return fail(c, "usage: timesync [--sample] [--sample-ms N] [--status]");
+	}
+	if (!status) {
+		ret = dev_timesync_request(&c->fh->host, sample, (u32)sample_ms);
+		if (ret == -ENOTCONN)
+			return fail(c, "no open timesync channel with negotiated versions");
+		if (ret)
+			return fail(c, "sending the time sample failed: %s", strerror(-ret));
+	}
+	dev_timesync_status(&c->fh->host, buf, sizeof(buf));
+	fprintf(c->out, "%s\n", buf);
+	return 0;
+}
+
+/* Parks the connection until event NAME with seq > since (as wait-event does). */
+static int park(struct ctl_cmd *c, const char *name, u64 since, u64 timeout)
+{
+	struct ctl_waiter *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return fail(c, "out of memory");
+	w->fd = c->fd;
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	w->since = since;
+	w->deadline_ms = fh_now_ms() + timeout * 1000;
+	w->next = c->fh->waiters;
+	c->fh->waiters = w;
+	c->parked = true;
+	return 0;
+}
+
+static int cmd_kvp(struct ctl_cmd *c, int argc, char **argv)
+{
+	u64 since = c->fh->ev.next_seq - 1;
+	const char *err;
+	int ret;
+
+	if (argc == 2 && !strcmp(argv[1], "items")) {
+		dev_kvp_items(&c->fh->host, c->out);
+		return 0;
+	}
+	ret = dev_kvp_request(&c->fh->host, argc - 1, argv + 1, &err);
+	if (ret == -EINVAL)
+		return fail(c, "%s", err);
+	if (ret == -ENOTCONN)
+		return fail(c, "no open kvp channel with negotiated versions");
+	if (ret == -EBUSY)
+		return fail(c, "a kvp request is still waiting for the guest");
+	if (ret)
+		return fail(c, "sending the kvp request failed: %s", strerror(-ret));
+	/* The reply is the KVP_RESULT event line. */
+	return park(c, "KVP_RESULT", since, 60);
+}
+
 static int cmd_events(struct ctl_cmd *c, int argc, char **argv)
 {
 	struct event_log *ev = &c->fh->ev;
@@ -362,6 +435,17 @@ static int cmd_versions(struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
+/* Dynamic Memory: `memory set SIZE`, `dm status|config|inject` (dev_dm.c). */
+static int cmd_memory(struct ctl_cmd *c, int argc, char **argv)
+{
+	return dev_dm_ctl_memory(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
+static int cmd_dm(struct ctl_cmd *c, int argc, char **argv)
+{
+	return dev_dm_ctl_dm(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
@@ -373,11 +457,15 @@ static const struct {
 	{ "shutdown", cmd_shutdown },
 	{ "reboot", cmd_shutdown },
 	{ "heartbeat", cmd_heartbeat },
+	{ "timesync", cmd_timesync },
+	{ "kvp", cmd_kvp },
 	{ "events", cmd_events },
 	{ "wait-event", cmd_wait_event },
 	{ "echo-stats", cmd_echo_stats },
 	{ "inject", cmd_inject },
 	{ "versions", cmd_versions },
+	{ "memory", cmd_memory },
+	{ "dm", cmd_dm },
 };
 
 static void reply(int fd, const char *err, const char *body, size_t len)

@@ -13,7 +13,7 @@
 /* Framework versions the host offers (include/uapi/linux/hyperv.h UTIL_FW_VERSION...). */
 static const struct ic_version ic_fw_versions[] = { IC_FW_VERSION_3_0, IC_FW_VERSION_1_0 };
 
-#define IC_MAX_DATA	2200u	/* largest request: shutdown's 2060 bytes */
+#define IC_MAX_DATA	8192u	/* largest request: KVP's 7432 bytes */
 
 int ic_send(struct host_channel *ch, u16 msgtype, const void *data, u32 len)
 {

@@ -7,7 +7,10 @@
 static const struct host_device_ops *const all_devices[] = {
 	&dev_heartbeat_ops,
 	&dev_shutdown_ops,
+	&dev_timesync_ops,
+	&dev_kvp_ops,
 	&dev_echo_ops,
+	&dev_dm_ops,
 };
 
 const struct host_device_ops *device_ops_by_name(const char *name)
@@ -22,5 +25,5 @@ const struct host_device_ops *device_ops_by_name(const char *name)
 
 const char *device_class_names(void)
 {
-	return "heartbeat,shutdown,echo";
+	return "heartbeat,shutdown,timesync,kvp,echo,dm";
 }

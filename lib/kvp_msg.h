@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kvp_msg.h: the KVP IC's pure part: checking a host request and turning it into the
+ * daemon's message (UTF-16LE to UTF-8, numbers to decimal strings), and writing the
+ * daemon's answer back into the host's packet (UTF-8 to UTF-16LE).  Conversions and
+ * which fields each operation carries follow drivers/hv/hv_kvp.c (kvp_send_key,
+ * kvp_respond_to_host, process_ib_ipinfo, process_ob_ipinfo).  Used by
+ * drivers/ic/kvp.c, the fake host and the unit tests.
+ */
+#ifndef _HVIS_KVP_MSG_H
+#define _HVIS_KVP_MSG_H
+
+#include "../include/hvis/ic_proto.h"
+#include "../include/hvis/kvp_abi.h"
+
+/*
+ * UTF-16LE (@n units, stops at the first NUL) to NUL-terminated UTF-8 in @out
+ * (@cap bytes).  Unpaired surrogates become U+FFFD.  Returns the UTF-8 length, or
+ * -ENOSPC when it does not fit.
+ */
+int hvis_utf16_to_utf8(const u8 *in, u32 n, char *out, u32 cap);
+
+/*
+ * NUL-terminated UTF-8 (at most @inlen bytes) to UTF-16LE in @out (@cap units, the
+ * NUL included).  Malformed bytes become U+FFFD.  Returns the units written without
+ * the NUL, or -ENOSPC.
+ */
+int hvis_utf8_to_utf16(const char *in, u32 inlen, u8 *out, u32 cap);
+
+/*
+ * Checks a host KVP request (the bytes after the IC header) and builds the daemon's
+ * message in @out.  Returns HV_S_OK, HV_INVALIDARG (short message, unknown pool,
+ * oversized or bad key/value, unknown value type) or HV_ERROR_NOT_SUPPORTED
+ * (unknown operation); @why then names the problem.
+ */
+u32 hvis_kvp_from_host(const u8 *data, u32 len, struct hv_kvp_msg *out, const char **why);
+
+/*
+ * Writes the daemon's successful answer @d to the host request of operation @op in
+ * place (@data, @len bytes: the request, checked by hvis_kvp_from_host).  Returns
+ * HV_S_OK, or HV_E_FAIL when an answer does not fit the host's fields.
+ */
+u32 hvis_kvp_to_host(u8 op, const struct hv_kvp_msg *d, u8 *data, u32 len);
+
+/* Bytes a host request of operation @op needs after the IC header; 0 if unknown. */
+u32 hvis_kvp_host_len(u8 op);
+
+#endif /* _HVIS_KVP_MSG_H */

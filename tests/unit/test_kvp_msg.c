@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_kvp_msg.c: unit tests of lib/kvp_msg.c: UTF-16/UTF-8 conversions, host
+ * request checks (sizes, pools, operations, value types) and answers to the host.
+ */
+#include "tap.h"
+#include "kvp_msg.h"
+
+static struct hv_kvp_msg host, daemon_msg;
+
+static u32 set_req(u8 pool, const char *key, const char *value)
+{
+	struct hv_kvp_exchg_msg_value *d = &host.body.kvp_set.data;
+
+	memset(&host, 0, sizeof(host));
+	host.kvp_hdr.operation = KVP_OP_SET;
+	host.kvp_hdr.pool = pool;
+	d->value_type = REG_SZ;
+	d->key_size = 2 * (hvis_utf8_to_utf16(key, 600, d->key, 256) + 1);
+	d->value_size = 2 * (hvis_utf8_to_utf16(value, 3000, d->value, 1024) + 1);
+	return sizeof(host);
+}
+
+int main(void)
+{
+	struct hv_kvp_exchg_msg_value *hd = &host.body.kvp_set.data;
+	struct hv_kvp_exchg_msg_value *dd = &daemon_msg.body.kvp_set.data;
+	const char *why;
+	u8 u16[64];
+	char u8s[64];
+	u32 len;
+
+	tap_check(hvis_utf8_to_utf16("h\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 20, u16, 32) == 5,
+		  "UTF-8 to UTF-16: a surrogate pair for U+1F600");
+	tap_check(hvis_utf16_to_utf8(u16, 32, u8s, sizeof(u8s)) == 10 &&
+		  !strcmp(u8s, "h\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), "and back");
+	tap_check(hvis_utf8_to_utf16("abc", 4, u16, 3) == -ENOSPC, "no room for the NUL");
+	u16[0] = 0x00;
+	u16[1] = 0xd8;	/* lone high surrogate */
+	u16[2] = 0;
+	u16[3] = 0;
+	tap_check(hvis_utf16_to_utf8(u16, 2, u8s, sizeof(u8s)) == 3 &&
+		  !strcmp(u8s, "\xef\xbf\xbd"), "a lone surrogate becomes U+FFFD");
+
+	len = set_req(0, "Key", "Value");
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_S_OK,
+		  "SET accepted");
+	tap_check(!strcmp((char *)dd->key, "Key") && dd->key_size == 4 &&
+		  !strcmp((char *)dd->value, "Value") && dd->value_size == 6,
+		  "SET converted to UTF-8 with sizes including the NUL");
+
+	hd->value_type = REG_U64;
+	hd->value_u64 = 18446744073709551615ULL;
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_S_OK &&
+		  !strcmp((char *)dd->value, "18446744073709551615") && dd->value_type == REG_SZ,
+		  "REG_U64 rendered as a decimal REG_SZ");
+	hd->value_type = 3;
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_INVALIDARG,
+		  "unknown value type refused: %s", why);
+
+	set_req(0, "Key", "Value");
+	hd->key_size = HV_KVP_EXCHANGE_MAX_KEY_SIZE + 2;
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_INVALIDARG,
+		  "oversized key_size refused: %s", why);
+	set_req(0, "Key", "Value");
+	hd->value_size = HV_KVP_EXCHANGE_MAX_VALUE_SIZE + 2;
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_INVALIDARG,
+		  "oversized value_size refused: %s", why);
+	set_req(5, "Key", "Value");
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_INVALIDARG,
+		  "pool 5 refused: %s", why);
+	set_req(0, "Key", "Value");
+	host.kvp_hdr.operation = 9;
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) ==
+		  HV_ERROR_NOT_SUPPORTED, "unknown operation refused: %s", why);
+	host.kvp_hdr.operation = KVP_OP_SET;
+	tap_check(hvis_kvp_from_host((u8 *)&host, 100, &daemon_msg, &why) == HV_INVALIDARG,
+		  "short SET refused: %s", why);
+	tap_check(hvis_kvp_from_host((u8 *)&host, sizeof(struct hv_kvp_ip_msg) - 1 + 0, &daemon_msg,
+				     &why) == HV_S_OK, "a SET needs only its own fields");
+
+	/* GET answer: the daemon's UTF-8 value goes back as UTF-16 with its size. */
+	set_req(1, "Key", "");
+	host.kvp_hdr.operation = KVP_OP_GET;
+	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_S_OK &&
+		  dd->value_size == HV_KVP_EXCHANGE_MAX_VALUE_SIZE, "GET offers the whole value field");
+	strcpy((char *)dd->value, "answer");
+	tap_check(hvis_kvp_to_host(KVP_OP_GET, &daemon_msg, (u8 *)&host, len) == HV_S_OK &&
+		  hd->value_size == 14 && hd->value[0] == 'a' && hd->value[1] == 0,
+		  "GET answer in UTF-16, value_size 2 * (6 + 1)");
+	tap_check(hvis_kvp_to_host(KVP_OP_GET, &daemon_msg, (u8 *)&host, 50) == HV_E_FAIL,
+		  "an answer never writes past a short packet");
+	return tap_done();
+}
