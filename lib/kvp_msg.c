@@ -311,6 +311,20 @@ static int ipfield_out(const u8 *in, u32 units, u8 *out)
 	return n < 0 ? n : 0;
 }
 
+/* The daemon's UTF-8 value as the host's REG_SZ UTF-16, sizes counting the NUL. */
+static u32 value_to_host(const struct hv_kvp_exchg_msg_value *dv,
+			 struct hv_kvp_exchg_msg_value *hv)
+{
+	int n = hvis_utf8_to_utf16((const char *)dv->value, sizeof(dv->value), hv->value,
+				   HV_KVP_EXCHANGE_MAX_VALUE_SIZE / 2);
+
+	if (n < 0)
+		return HV_E_FAIL;
+	hv->value_size = 2 * ((u32)n + 1);
+	hv->value_type = REG_SZ;
+	return HV_S_OK;
+}
+
 u32 hvis_kvp_to_host(u8 op, const struct hv_kvp_msg *d, u8 *data, u32 len)
 {
 	struct hv_kvp_msg *h = (struct hv_kvp_msg *)data;
@@ -337,15 +351,7 @@ u32 hvis_kvp_to_host(u8 op, const struct hv_kvp_msg *d, u8 *data, u32 len)
 		return HV_S_OK;
 	}
 	case KVP_OP_GET:
-		hv = &h->body.kvp_get.data;
-		dv = &d->body.kvp_get.data;
-		n = hvis_utf8_to_utf16((const char *)dv->value, sizeof(dv->value), hv->value,
-				       HV_KVP_EXCHANGE_MAX_VALUE_SIZE / 2);
-		if (n < 0)
-			return HV_E_FAIL;
-		hv->value_size = 2 * ((u32)n + 1);
-		hv->value_type = REG_SZ;
-		return HV_S_OK;
+		return value_to_host(&d->body.kvp_get.data, &h->body.kvp_get.data);
 	case KVP_OP_ENUMERATE:
 		hv = &h->body.kvp_enum_data.data;
 		dv = &d->body.kvp_enum_data.data;
@@ -354,13 +360,7 @@ u32 hvis_kvp_to_host(u8 op, const struct hv_kvp_msg *d, u8 *data, u32 len)
 		if (n < 0)
 			return HV_E_FAIL;
 		hv->key_size = 2 * ((u32)n + 1);
-		n = hvis_utf8_to_utf16((const char *)dv->value, sizeof(dv->value), hv->value,
-				       HV_KVP_EXCHANGE_MAX_VALUE_SIZE / 2);
-		if (n < 0)
-			return HV_E_FAIL;
-		hv->value_size = 2 * ((u32)n + 1);
-		hv->value_type = REG_SZ;
-		return HV_S_OK;
+		return value_to_host(dv, hv);
 	default:	/* SET, DELETE, SET_IP_INFO: the status says it all */
 		return HV_S_OK;
 	}

@@ -162,8 +162,13 @@ static int auto_item(unsigned int index, char *key, size_t kcap, char *value, si
 
 /* ---- IP settings ---- */
 
-/* The interface whose MAC (any case, ':' or '-') is @mac; false if none. */
-static bool if_by_mac(const char *mac, char *ifname, size_t len)
+/*
+ * The interface whose sysfs attribute @attr (a path under /sys/class/net/<if>/) reads as
+ * something @same accepts for @want; false if none.
+ */
+static bool if_by_attr(const char *attr, const char *want,
+		       bool (*same)(const char *have, const char *want),
+		       char *ifname, size_t len)
 {
 	DIR *d = opendir("/sys/class/net");
 	struct dirent *e;
@@ -172,25 +177,18 @@ static bool if_by_mac(const char *mac, char *ifname, size_t len)
 	if (!d)
 		return false;
 	while (!found && (e = readdir(d))) {
-		char path[300], addr[64] = "";
+		char path[300], have[128] = "";
 		FILE *f;
-		size_t i;
 
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/sys/class/net/%s/address", e->d_name);
+		snprintf(path, sizeof(path), "/sys/class/net/%s/%s", e->d_name, attr);
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		if (fgets(addr, sizeof(addr), f)) {
-			addr[strcspn(addr, "\n")] = '\0';
-			found = strlen(addr) == strlen(mac);
-			for (i = 0; found && addr[i]; i++) {
-				char a = (char)toupper((unsigned char)addr[i]);
-				char b = (char)toupper((unsigned char)mac[i]);
-
-				found = a == b || (a == ':' && b == '-');
-			}
+		if (fgets(have, sizeof(have), f)) {
+			have[strcspn(have, "\n")] = '\0';
+			found = same(have, want);
 		}
 		fclose(f);
 		if (found)
@@ -198,6 +196,34 @@ static bool if_by_mac(const char *mac, char *ifname, size_t len)
 	}
 	closedir(d);
 	return found;
+}
+
+/* MACs match in any case, with ':' or '-' between the bytes. */
+static bool same_mac(const char *addr, const char *mac)
+{
+	size_t i;
+
+	if (strlen(addr) != strlen(mac))
+		return false;
+	for (i = 0; addr[i]; i++) {
+		char a = (char)toupper((unsigned char)addr[i]);
+		char b = (char)toupper((unsigned char)mac[i]);
+
+		if (a != b && !(a == ':' && b == '-'))
+			return false;
+	}
+	return true;
+}
+
+static bool same_text_nocase(const char *have, const char *want)
+{
+	return !strcasecmp(have, want);
+}
+
+/* The interface whose MAC (any case, ':' or '-') is @mac; false if none. */
+static bool if_by_mac(const char *mac, char *ifname, size_t len)
+{
+	return if_by_attr("address", mac, same_mac, ifname, len);
 }
 
 static void append(char *dst, size_t cap, const char *s)
@@ -280,30 +306,7 @@ static void get_ip_info(const char *ifname, struct hv_kvp_ipaddr_value *v)
 /* The interface whose VMBus device instance (device_id, "{guid}") is @id. */
 static bool if_by_device_id(const char *id, char *ifname, size_t len)
 {
-	DIR *d = opendir("/sys/class/net");
-	struct dirent *e;
-	bool found = false;
-
-	if (!d)
-		return false;
-	while (!found && (e = readdir(d))) {
-		char path[300], dev[128] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/class/net/%s/device/device_id", e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(dev, sizeof(dev), f)) {
-			dev[strcspn(dev, "\n")] = '\0';
-			found = !strcasecmp(dev, id);
-		}
-		fclose(f);
-		if (found)
-			snprintf(ifname, len, "%.*s", IFNAMSIZ - 1, e->d_name);
-	}
-	closedir(d);
-	return found;
+	return if_by_attr("device/device_id", id, same_text_nocase, ifname, len);
 }
 
 /* Writes ifcfg-<if> (upstream's keys) and runs the hook that applies it. */
