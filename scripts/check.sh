@@ -8,6 +8,11 @@
 #   lint      scripts/lint.sh: checkpatch, W=1 + sparse, cppcheck    (their TAP points)
 #   selftest  tests/qemu/selftest.sh on each kernel                  (one point per kernel)
 #   e2e       tests/e2e/t_*.sh on each kernel                        (one point per test)
+#   package   tests/install/package.sh: make deb, lintian, contents  (their TAP points)
+#   install   tests/install/t_dkms_install.sh on each kernel: apt    (one point per kernel)
+#             install into a debootstrapped Debian 12 guest, boot,
+#             upgrade, remove (about 6 min per kernel, +2 min per
+#             kernel the first time, for the cached root fs)
 #
 # CHECK_STAGES limits the stages (e.g. CHECK_STAGES="build unit").  The full output is
 # also written to build/check.log.
@@ -15,7 +20,7 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
-STAGES=${CHECK_STAGES:-build unit fuzz lint selftest e2e}
+STAGES=${CHECK_STAGES:-build unit fuzz lint selftest e2e package install}
 mkdir -p build
 exec 3>&1 4>&2 > >(tee build/check.log) 2>&1
 TEE_PID=$!
@@ -80,6 +85,9 @@ for s in $STAGES; do
 	lint) [ -x scripts/lint.sh ] && KVERS=$KVERS stage lint scripts/lint.sh ;;
 	selftest) stage selftest tests/e2e/run.sh -t tests/qemu/selftest.sh $KVERS ;;
 	e2e) stage e2e tests/e2e/run.sh $KVERS ;;
+	package) stage package tests/install/package.sh $KVERS ;;
+	install) E2E_TIMEOUT=${INSTALL_TIMEOUT:-1800} stage install \
+		tests/e2e/run.sh -t tests/install/t_dkms_install.sh $KVERS ;;
 	*)
 		echo "not ok - unknown stage $s"
 		FAILED=$((FAILED + 1))

@@ -1,0 +1,192 @@
+#!/bin/bash
+# Install, upgrade and remove hvis in a real Debian 12 guest, as a user would.
+#
+#   1. `make deb` twice: version V1 (the tree's) and V2 = V1+upgrade1.
+#   2. A cached debootstrap root fs (tests/install/mkrootfs.sh: systemd, udev,
+#      initramfs-tools, linux-image/-headers-KVER, dkms) is copied onto an ext4 disk image;
+#      in a chroot of it, `apt-get install ./hvis-dkms_V1 ./hvis-tools_V1`: DKMS builds the
+#      modules for KVER and update-initramfs rebuilds the guest's initramfs.
+#   3. Boot the disk in QEMU (virtio-blk root, Debian's kernel and the disk's initramfs)
+#      against the fake host: udev loads hvis_vmbus and the IC drivers with no insmod,
+#      lsvmbus lists what the host offers, heartbeats flow, `ctl shutdown` powers it off.
+#   4. Upgrade to V2 with apt (chroot), boot again, same checks, on the V2 modules.
+#   5. `apt-get remove hvis-dkms hvis-tools` (chroot; HVIS_REMOVE_IN_GUEST=1: in the running
+#      guest): a last boot shows modules, blacklist and hook gone, no hvis module loaded,
+#      the in-tree hv_* drivers back in the initramfs and hv_vmbus loadable again.
+# Needs root (debootstrap, chroot, loop mounts).  Prints phase times.
+source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "$0")/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip "needs root (debootstrap, chroot, loop mount)"
+for c in debootstrap mkfs.ext4 dpkg-deb; do
+	command -v $c >/dev/null || skip "$c missing (make deps)"
+done
+
+# Extended-regex form of a literal string (versions hold '+' and '.').
+re() { sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
+
+RUN=$(mktemp -d "$HVIS_TOP/build/install/run-$KVER.XXXXXX")
+IMG=$RUN/disk.img
+trap 'rc=$?; disk_umount; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
+
+step "build packages"
+V1=$("$HVIS_TOP/scripts/version.sh")
+V2=$V1+upgrade1
+"$HVIS_TOP/scripts/mkdeb.sh" --guest-only "$RUN/v1" >/dev/null 2>"$RUN/mkdeb.log" || fail "make deb: $(tail -n 5 "$RUN/mkdeb.log")"
+HVIS_VERSION=$V2 "$HVIS_TOP/scripts/mkdeb.sh" --guest-only "$RUN/v2" >/dev/null 2>>"$RUN/mkdeb.log" ||
+	fail "make deb (V2): $(tail -n 5 "$RUN/mkdeb.log")"
+note "V1=$V1  V2=$V2"
+MODULES=$("$HVIS_TOP/scripts/dkms-conf.sh" --modules | awk '{ print $2 }' | sort | tr '\n' ' ')
+note "modules: $MODULES"
+
+step "root fs (cached)"
+ROOTFS=$("$HVIS_TOP/tests/install/mkrootfs.sh" "$KVER") || fail "mkrootfs.sh $KVER failed"
+note "root fs: ${ROOTFS#"$HVIS_TOP"/}"
+cmp -s "$ROOTFS/boot/vmlinuz-$KVER" "/boot/vmlinuz-$KVER" ||
+	fail "the guest's vmlinuz-$KVER differs from this machine's /boot/vmlinuz-$KVER"
+
+step "disk image"
+disk_create "$ROOTFS" "$IMG"
+disk_mount "$IMG"
+harness_install
+mkdir -p "$DISK_MNT/root/debs"
+cp -a "$RUN/v1" "$RUN/v2" "$DISK_MNT/root/debs/"
+
+step "apt install V1 (chroot, DKMS build)"
+in_disk sh -c 'apt-get install -y /root/debs/v1/hvis-dkms_*.deb /root/debs/v1/hvis-tools_*.deb' \
+	>"$RUN/apt-v1.log" 2>&1 || { cat "$RUN/apt-v1.log" | tail -n 30 | sed 's/^/# /'; fail "apt-get install V1 failed"; }
+grep -E 'Sign|sign|MOK' "$RUN/apt-v1.log" | head -n 4 | sed 's/^/#   /'
+assert_match "$(in_disk dkms status -m hvis)" "^hvis/$(re "$V1"), $(re "$KVER"), x86_64: installed" "dkms status: V1 installed for $KVER"
+cp "$DISK_MNT/boot/initrd.img-$KVER" "$RUN/initrd"
+disk_umount
+
+# check_booted VERSION: what must hold in a guest booted with hvis VERSION installed.
+check_booted() {
+	local v=$1 m out host n_host n_lines s1 s2
+	assert_guest "root fs is the virtio disk" 'grep -q "^/dev/vda / ext4" /proc/mounts'
+	assert_eq "$(guest uname -r)" "$KVER" "guest kernel"
+	assert_match "$(guest dkms status -m hvis)" "^hvis/$(re "$v"), $(re "$KVER"), x86_64: installed" "dkms status: hvis $v installed"
+	assert_guest "no hvis version but $v registered with DKMS" \
+		"[ \"\$(cd /var/lib/dkms/hvis && ls -d */source)\" = '$v/source' ]"
+	guest_until 120 "grep -q '^hvis_heartbeat ' /proc/modules && grep -q '^hvis_shutdown ' /proc/modules" ||
+		fail "hvis IC drivers not loaded at boot: $(guest lsmod)"
+	note "ok: loaded at boot without insmod: $(guest "grep -o '^hvis_[a-z_]*' /proc/modules | sort | tr '\n' ' '")"
+	for m in hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown; do
+		out=$(guest modinfo -n "$m")
+		assert_match "$out" "^/lib/modules/$(re "$KVER")/updates/dkms/$m\.ko" "$m comes from DKMS (updates/dkms)"
+		guest "cmp -s $out /var/lib/dkms/hvis/$v/$KVER/x86_64/module/${out##*/}" ||
+			fail "$m is not the module DKMS built for hvis $v"
+	done
+	assert_eq "$(guest modinfo -F signer hvis_vmbus)" "DKMS module signing key" "modules signed by DKMS's MOK key"
+	assert_guest "udev bound the IC drivers" 'ls -d /sys/bus/vmbus/drivers/hvis_heartbeat/*-* /sys/bus/vmbus/drivers/hvis_shutdown/*-*'
+	assert_guest "the in-tree hv_vmbus is not loaded" '! grep -q "^hv_vmbus " /proc/modules'
+	assert_guest "hv_vmbus is blacklisted" 'modprobe -c | grep -q "^blacklist hv_vmbus$"'
+	out=$(guest "lsinitramfs /boot/initrd.img-$KVER | grep -E '/(hvis_[a-z_]*|hv_vmbus|hv_storvsc|hv_netvsc|hv_utils|hyperv_keyboard)\.ko'")
+	for m in $MODULES; do
+		assert_match "$out" "/$m\.ko" "initramfs holds $m"
+	done
+	assert_no_match "$out" '/(hv_vmbus|hv_storvsc|hv_netvsc|hv_utils|hyperv_keyboard)\.ko' "initramfs holds no in-tree hv_* module"
+	# Early boot: the first hvis kernel message comes before systemd (PID 1 of the root fs)
+	# starts, i.e. udev loaded hvis_vmbus inside the initramfs.
+	out=$(guest 'dmesg | grep -n -m1 -e hvis -e "Vmbus version" | cut -d: -f1; dmesg | grep -n -m1 "systemd\[1\]" | cut -d: -f1')
+	[ "$(sed -n 1p <<<"$out")" -lt "$(sed -n 2p <<<"$out")" ] 2>/dev/null ||
+		fail "hvis_vmbus did not load in the initramfs (dmesg lines: $(echo $out))"
+	note "ok: hvis_vmbus loaded from the initramfs (dmesg line $(sed -n 1p <<<"$out") < systemd's $(sed -n 2p <<<"$out"))"
+
+	host=$(fh list) || fail "fh list failed"
+	n_host=$(grep -ciE '[0-9a-f]{8}-[0-9a-f]{4}-' <<<"$host")
+	out=$(guest lsvmbus) || fail "lsvmbus failed: $out"
+	note "lsvmbus:"
+	note "$out"
+	n_lines=$(grep -c . <<<"$out")
+	assert_eq "$n_lines" "$n_host" "lsvmbus lines vs devices the fake host offers"
+	assert_match "$out" '\[Heartbeat\]' "lsvmbus names the heartbeat device"
+	assert_match "$(guest lsvmbus --json)" '"class_id"' "lsvmbus --json"
+
+	wait_for 30 "host has a first heartbeat" fh_heartbeat_seq
+	s1=$(fh_heartbeat_seq)
+	sleep 3
+	s2=$(fh_heartbeat_seq)
+	[ -n "$s1" ] && [ -n "$s2" ] && [ "$s2" -gt "$s1" ] || fail "heartbeat seq did not advance: '$s1' -> '$s2'"
+	note "ok: heartbeat seq $s1 -> $s2 over 3 s"
+}
+
+# shutdown_by_host: `ctl shutdown`; the guest powers off through systemd.
+shutdown_by_host() {
+	assert_fh "fh shutdown" shutdown
+	vm_wait_exit 180 || fail "guest did not power off within 180 s of ctl shutdown (status $?)"
+	note "ok: guest powered off after ctl shutdown"
+	assert_kernel_clean
+	vm_stop
+}
+
+step "boot V1"
+disk_boot "$KVER" "$IMG" "$RUN/initrd"
+note "guest booted to its agent in ${VM_BOOT_SECS}s"
+step "checks V1"
+check_booted "$V1"
+step "shutdown V1"
+shutdown_by_host
+
+step "apt upgrade to V2 (chroot, DKMS build)"
+disk_mount "$IMG"
+in_disk sh -c 'apt-get install -y /root/debs/v2/hvis-dkms_*.deb /root/debs/v2/hvis-tools_*.deb' \
+	>"$RUN/apt-v2.log" 2>&1 || { tail -n 30 "$RUN/apt-v2.log" | sed 's/^/# /'; fail "apt-get install V2 failed"; }
+assert_match "$(in_disk dpkg-query -W -f='${Version}' hvis-dkms)" "^$(re "$V2")\$" "hvis-dkms upgraded to V2"
+assert_no_match "$(in_disk ls /usr/src)" "^hvis-$(re "$V1")\$" "V1 sources gone from /usr/src"
+cp "$DISK_MNT/boot/initrd.img-$KVER" "$RUN/initrd"
+disk_umount
+
+step "boot V2"
+disk_boot "$KVER" "$IMG" "$RUN/initrd"
+note "guest booted to its agent in ${VM_BOOT_SECS}s"
+step "checks V2"
+check_booted "$V2"
+
+# Removal: with apt in a chroot of the powered-off disk, or, with HVIS_REMOVE_IN_GUEST=1,
+# in the running guest (realistic, but update-initramfs under TCG takes many minutes).
+if [ -n "${HVIS_REMOVE_IN_GUEST:-}" ]; then
+	step "apt remove (in the guest)"
+	out=$(guest -t 1800 'apt-get remove -y hvis-dkms hvis-tools 2>&1') ||
+		fail "apt-get remove failed: $(tail -n 20 <<<"$out")"
+	step "shutdown after removal"
+	# The V2 modules stay loaded until this boot ends: the host can still shut it down.
+	shutdown_by_host
+	disk_mount "$IMG"
+else
+	step "shutdown V2"
+	shutdown_by_host
+	step "apt remove (chroot)"
+	disk_mount "$IMG"
+	in_disk apt-get remove -y hvis-dkms hvis-tools >"$RUN/apt-remove.log" 2>&1 ||
+		{ tail -n 30 "$RUN/apt-remove.log" | sed 's/^/# /'; fail "apt-get remove failed"; }
+fi
+cp "$DISK_MNT/boot/initrd.img-$KVER" "$RUN/initrd"
+disk_umount
+
+step "boot without hvis"
+disk_boot "$KVER" "$IMG" "$RUN/initrd"
+note "guest booted to its agent in ${VM_BOOT_SECS}s"
+step "checks after removal"
+assert_guest "dpkg: hvis-dkms and hvis-tools not installed" \
+	'! dpkg-query -W -f="\${Status}\n" hvis-dkms hvis-tools 2>/dev/null | grep -q "ok installed"'
+assert_eq "$(guest 'dkms status 2>/dev/null | grep "^hvis/"')" "" "dkms status: no hvis"
+assert_guest "no hvis module file left" "! find /lib/modules/$KVER -name 'hvis_*' | grep -q ."
+assert_guest "no /usr/src/hvis-*" '! ls -d /usr/src/hvis-* 2>/dev/null'
+assert_guest "blacklist gone" '[ ! -e /lib/modprobe.d/hvis.conf ] && ! modprobe -c | grep -q "^blacklist hv_vmbus$"'
+assert_guest "initramfs hook gone" '[ ! -e /usr/share/initramfs-tools/hooks/hvis ]'
+assert_guest "lsvmbus gone" '! command -v lsvmbus'
+assert_guest "no hvis module loaded" '! grep -q "^hvis_" /proc/modules'
+out=$(guest "lsinitramfs /boot/initrd.img-$KVER | grep -E '/(hvis_[a-z_]*|hv_vmbus|hv_storvsc)\.ko'")
+assert_no_match "$out" '/hvis_' "initramfs holds no hvis module"
+assert_match "$out" '/hv_vmbus\.ko' "initramfs holds the in-tree hv_vmbus again"
+assert_match "$out" '/hv_storvsc\.ko' "initramfs holds the in-tree hv_storvsc again"
+assert_match "$(guest modprobe -n -v hv_vmbus)" "kernel/drivers/hv/hv_vmbus\.ko" "modprobe resolves the in-tree hv_vmbus"
+# Not on Hyper-V, hv_vmbus's init answers ENODEV: it is tried, not refused by a blacklist.
+out=$(guest 'modprobe hv_vmbus 2>&1; echo rc=$?')
+assert_match "$out" 'No such device' "modprobe hv_vmbus runs the in-tree driver (ENODEV off Hyper-V)"
+step "shutdown without hvis"
+vm_poweroff || true
+vm_stop
+
+step_report
