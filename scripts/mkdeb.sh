@@ -230,6 +230,8 @@ unit_scripts() { # root
 		echo '#!/bin/sh'
 		echo 'set -e'
 		echo 'if [ -d /run/systemd/system ] && [ "$1" = remove ]; then'
+		# ":" keeps the body valid when the package has udev rules but no units.
+		echo '	:'
 		for u in "${units[@]}"; do echo "	deb-systemd-invoke stop '$u' >/dev/null || true"; done
 		echo 'fi'
 		echo 'exit 0'
