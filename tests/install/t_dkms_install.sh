@@ -25,6 +25,7 @@ done
 # Extended-regex form of a literal string (versions hold '+' and '.').
 re() { sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
 
+mkdir -p "$HVIS_TOP/build/install"
 RUN=$(mktemp -d "$HVIS_TOP/build/install/run-$KVER.XXXXXX")
 IMG=$RUN/disk.img
 trap 'rc=$?; disk_umount; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
