@@ -32,6 +32,7 @@
 #define DM_TIMEOUT_MS	60000u		/* a transaction the guest leaves unanswered */
 #define DM_RETRY_MS	5000u		/* after a partial answer, before trying again */
 #define DM_HA_ATTEMPTS	3u		/* failed hot-adds before the host stops trying */
+#define DM_SHRINK_MS	5000u		/* dynamic: a lower target holds this long first */
 
 enum dm_policy { POL_FIXED, POL_DYNAMIC };
 enum dm_pending { P_NONE, P_BALLOON, P_UNBALLOON, P_HOT_ADD };
@@ -57,7 +58,16 @@ struct dm_dev {
 	u64 caps;
 	char tried[64];		/* versions the guest asked for, refused */
 	u64 status_reports, avail, committed;
-	u64 ballooned, hot_added;
+	bool stale;		/* a transaction ended after the last status report */
+	u64 shrink_ms;		/* dynamic: when the target fell below assigned; 0: not */
+	u64 ballooned;
+	/*
+	 * Memory hot-added in this VM: it stays in the guest when the channel closes
+	 * (driver reload, VMBus reset), so it is kept until a new VM (vm_gen) starts.
+	 */
+	u64 hot_added;
+	u64 ha_base;		/* hot_added when this channel opened */
+	u32 vm_gen;
 	u64 *ranges;		/* ballooned ranges as the guest reported them (LIFO) */
 	u32 nranges, cap_ranges;
 	u8 *bitmap;		/* ballooned pages, by RAM-file page */
@@ -191,6 +201,7 @@ static void on_status(struct host_channel *ch, const struct dm_status *m)
 
 	d->avail = m->num_avail;
 	d->committed = m->num_committed;
+	d->stale = false;
 	/* The first report, then every tenth: `dm status` counts them all. */
 	if (d->status_reports++ % 10 == 0)
 		host_event(ch->host, "DM_STATUS", "avail_mb=%llu committed_mb=%llu reports=%llu",
@@ -298,6 +309,7 @@ static void on_balloon_response(struct host_channel *ch, const void *msg)
 	if (d->got_pages < d->req_pages)
 		d->retry_ms = ch->host->now_ms + DM_RETRY_MS;
 	d->pending = P_NONE;
+	d->stale = true;
 }
 
 static void on_unballoon_response(struct host_channel *ch)
@@ -324,6 +336,7 @@ static void on_unballoon_response(struct host_channel *ch)
 		   (unsigned long long)(ch->host->now_ms - d->pending_ms),
 		   (unsigned long long)d->ballooned);
 	d->pending = P_NONE;
+	d->stale = true;
 }
 
 static void on_hot_add_response(struct host_channel *ch, const struct dm_hot_add_response *m)
@@ -336,6 +349,7 @@ static void on_hot_add_response(struct host_channel *ch, const struct dm_hot_add
 		return;
 	}
 	d->pending = P_NONE;
+	d->stale = true;
 	if (got > d->req_pages) {
 		dm_error(d, ch->host, "page_count", "page_count=%llu requested=%llu",
 			 (unsigned long long)got, (unsigned long long)d->req_pages);
@@ -485,23 +499,25 @@ static int send_unballoon(struct host_channel *ch, u64 want)
 /*
  * Where hot-add continues: the next GPA page after startup + hot_added in q35's RAM
  * layout (below the PCI hole, then from 4 GiB), and the pages left in that segment.
+ * The region named starts where this connection's hot-adding started: memory
+ * hot-added before the guest reopened the channel is boot memory to its new driver.
  */
 static bool ha_next(const struct dm_dev *d, const struct vmbus_host *h, u64 *pfn, u64 *room,
 		    u64 *seg_start)
 {
 	u64 used = startup_of(d, h) + d->hot_added, low = h->mem->lowmem / PG;
-	u64 all = ram_pages(h);
+	u64 base = startup_of(d, h) + d->ha_base, all = ram_pages(h);
 
 	if (used >= all)
 		return false;
 	if (used < low) {
 		*pfn = used;
 		*room = low - used;
-		*seg_start = startup_of(d, h) < low ? startup_of(d, h) : 0;
+		*seg_start = base;
 	} else {
 		*pfn = GUEST_4G / PG + (used - low);
 		*room = all - used;
-		*seg_start = GUEST_4G / PG + (startup_of(d, h) > low ? startup_of(d, h) - low : 0);
+		*seg_start = GUEST_4G / PG + (base > low ? base - low : 0);
 	}
 	return true;
 }
@@ -536,9 +552,15 @@ static u64 target_of(const struct dm_dev *d, const struct vmbus_host *h)
 
 	if (d->policy == POL_FIXED)
 		return d->target ? d->target : startup_of(d, h);
-	if (!d->status_reports)
+	/*
+	 * Decide on a report sent after the last transaction: an older one counts pages
+	 * that have moved since (ballooned pages are part of num_committed).
+	 */
+	if (!d->status_reports || d->stale)
 		return assigned(d, h);
-	t = d->committed + d->committed * d->buffer / 100;
+	/* The guest counts its ballooned pages as committed; demand is the rest. */
+	t = d->committed > d->ballooned ? d->committed - d->ballooned : 0;
+	t += t * d->buffer / 100;
 	if (t < d->min)
 		t = d->min;
 	return t > max ? max : t;
@@ -591,7 +613,17 @@ static void dm_tick(struct host_channel *ch, u64 now_ms)
 	tgt = target_of(d, h);
 	/* The dynamic policy moves only for changes above 2% (or 8 MiB). */
 	slack = d->policy == POL_DYNAMIC ? (cur / 50 > 8 * MIB_PAGES ? cur / 50 : 8 * MIB_PAGES) : 0;
+	/*
+	 * The dynamic policy grows at once but shrinks only when the lower target has held
+	 * for DM_SHRINK_MS, so a workload that is still growing is not ballooned.
+	 */
+	if (d->policy != POL_DYNAMIC || tgt + slack >= cur)
+		d->shrink_ms = 0;
+	else if (!d->shrink_ms)
+		d->shrink_ms = now_ms;
 	if (tgt + slack < cur) {
+		if (d->shrink_ms && now_ms - d->shrink_ms < DM_SHRINK_MS)
+			return;
 		if (d->caps & DM_CAP_BALLOON)
 			send_balloon(ch, min(cur - tgt, d->batch), false);
 	} else if (tgt > cur + slack) {
@@ -614,7 +646,9 @@ static void reset_conn(struct dm_dev *d)
 	d->caps = 0;
 	d->tried[0] = '\0';
 	d->status_reports = d->avail = d->committed = 0;
-	d->ballooned = d->hot_added = 0;
+	d->stale = false;
+	d->shrink_ms = 0;
+	d->ballooned = 0;
 	d->pending = P_NONE;
 	d->retry_ms = 0;
 	d->ha_failures = 0;
@@ -626,6 +660,11 @@ static int dm_open(struct host_channel *ch)
 	struct dm_dev *d = dm_of(ch);
 
 	reset_conn(d);
+	if (d->vm_gen != ch->host->vm_gen) {
+		d->vm_gen = ch->host->vm_gen;
+		d->hot_added = 0;
+	}
+	d->ha_base = d->hot_added;
 	d->ch = ch;
 	d->file_pages = ram_pages(ch->host);
 	if (d->file_pages) {
@@ -641,7 +680,10 @@ static void dm_close(struct host_channel *ch)
 {
 	struct dm_dev *d = dm_of(ch);
 
-	/* The guest keeps what it has; ballooned pages go back with its next reset. */
+	/*
+	 * The guest keeps what it has: ballooned pages go back to it when its driver goes
+	 * (or with its next reset); hot-added memory stays, and hot_added with it.
+	 */
 	if (d->ch == ch) {
 		host_event(ch->host, "DM_CLOSED", "ballooned=%llu hot_added=%llu",
 			   (unsigned long long)d->ballooned, (unsigned long long)d->hot_added);

@@ -142,6 +142,7 @@ static void qemu_connected(struct fakehost *fh)
 		return;
 	}
 	host_reset(&fh->host, "qemu_connected");
+	fh->host.vm_gen++;
 	guest_mem_close(&fh->mem);
 	ret = guest_mem_open(&fh->mem, fh->ram_path, fh->ram_size);
 	if (ret)

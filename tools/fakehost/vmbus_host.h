@@ -106,6 +106,7 @@ struct vmbus_host {
 	u32 msg_cpu;			/* target_vcpu of INITIATE_CONTACT */
 	u32 next_relid;
 	bool quiesced;			/* guest acknowledged shutdown: no more ring writes */
+	u32 vm_gen;			/* bumped each time QEMU connects: a new VM */
 	struct host_channel *channels;
 	struct host_gpadl *gpadls;
 	struct host_device *devices;

@@ -1,0 +1,84 @@
+#!/bin/bash
+# Dynamic Memory under a live workload, 20 cycles: a guest process fills 300 MiB and
+# keeps verifying and rewriting it (hvis-memcheck) while the host grows the guest to
+# 1152 MiB (the first cycle hot-adds a 128 MiB block, later ones unballoon) and
+# shrinks it to 896 MiB (balloon) 20 times.  Checks: the process is never killed and
+# reads back no wrong word; after every shrink MemTotal and assigned_mb (guest and
+# host) return to the same figures; kernel memory (slab and the rest, with per-CPU
+# free lists counted as free) does not grow over cycles 2..20; no kernel warning.
+source "$(dirname "$0")/../qemu/lib.sh"
+
+CYCLES=${CYCLES:-20}
+VM_MEM_BYTES=$((2048 * 1024 * 1024))
+VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
+FH_DEVICES=heartbeat,shutdown,dm
+vm_start "$KVER"
+assert_fh "dm config" dm config startup=1G policy=fixed target=1G
+vm_load_vmbus
+assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
+wait_driver_bound hvis_balloon
+fh wait-event DM_CAPABILITIES --timeout 30 >/dev/null || fail "no DM_CAPABILITIES"
+
+SYS='/sys/bus/vmbus/drivers/hvis_balloon/*-*/dynamic_memory'
+memtotal_mb() { guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo"; }
+dmkv() { kv "$(fh dm status)" "$1"; }
+since() { fh events | tail -n 1 | awk '{ print $1 }'; }
+wait_ev() { # NAME SINCE SECS -> the event line
+	fh wait-event "$1" --since "$2" --timeout "${3:-60}" || fail "no $1 after seq $2"
+}
+# "slab_kB other_kB": kernel memory outside page cache, with per-CPU free pages as free.
+kmem() {
+	guest 'sync; echo 3 > /proc/sys/vm/drop_caches; pcp=$(awk "/^ +count:/ { s += \$2 } END { print s * 4 }" /proc/zoneinfo); awk -v pcp=$pcp "
+		/^MemTotal:/ { t = \$2 } /^MemFree:/ { f = \$2 } /^Buffers:/ { b = \$2 }
+		/^Cached:/ { c = \$2 } /^Slab:/ { s = \$2 } /^AnonPages:/ { a = \$2 }
+		END { print s, t - f - pcp - b - c - s - a }" /proc/meminfo'
+}
+
+assert_guest "start hvis-memcheck 300" 'rm -f /tmp/stop; hvis-memcheck 300 /tmp/stop >/tmp/mc.out 2>&1 & echo $! >/tmp/mc.pid'
+guest_until 60 'grep -q "^filled 300" /tmp/mc.out' || fail "memcheck did not fill: $(guest cat /tmp/mc.out)"
+note "ok: 300 MiB filled"
+
+mem0= fig0=
+for i in $(seq "$CYCLES"); do
+	s=$(since)
+	fh memory set 1152M >/dev/null || fail "cycle $i: memory set 1152M"
+	if [ "$i" = 1 ]; then
+		line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
+		assert_match "$line" "pages=32768 requested=32768 result=1" "cycle 1: 128 MiB hot-added"
+	else
+		line=$(wait_ev DM_UNBALLOON "$s" 60)
+		grep -q "ballooned=0" <<<"$line" || fail "cycle $i: unballoon left pages: $line"
+	fi
+	s=$(since)
+	fh memory set 896M >/dev/null || fail "cycle $i: memory set 896M"
+	line=$(wait_ev DM_BALLOON_DONE "$s" 60)
+	grep -q "pages=65536 requested=65536 partial=0" <<<"$line" || fail "cycle $i: balloon: $line"
+	guest "kill -0 \$(cat /tmp/mc.pid)" || fail "cycle $i: hvis-memcheck is gone: $(guest 'cat /tmp/mc.out; dmesg | tail -n 20')"
+	fig="memtotal=$(memtotal_mb) guest_assigned=$(guest "cat $SYS/assigned_mb") host_assigned=$(dmkv assigned_mb)"
+	if [ "$i" = 1 ]; then
+		fig0=$fig
+		note "cycle 1 at 896M: $fig"
+		assert_match "$fig" "guest_assigned=896 host_assigned=896" "assigned 896 MiB on both sides"
+	else
+		[ "$fig" = "$fig0" ] || fail "cycle $i: figures moved: $fig (cycle 1: $fig0)"
+	fi
+	[ "$i" = 2 ] && mem0=$(kmem)
+done
+note "ok: $CYCLES cycles, the same figures after each: $fig0"
+mem1=$(kmem)
+read -r slab0 other0 <<<"$mem0"
+read -r slab1 other1 <<<"$mem1"
+note "after cycle 2: slab ${slab0} kB, other kernel ${other0} kB; after cycle $CYCLES: slab ${slab1} kB, other kernel ${other1} kB"
+[ $((slab1 - slab0)) -lt 512 ] || fail "slab grew by $((slab1 - slab0)) kB"
+[ $((other1 - other0)) -lt 512 ] || fail "kernel memory grew by $((other1 - other0)) kB"
+note "ok: kernel memory did not grow beyond 512 kB"
+
+assert_guest "stop hvis-memcheck" 'touch /tmp/stop'
+guest_until 60 'grep -q "^passes=" /tmp/mc.out' || fail "memcheck did not finish: $(guest cat /tmp/mc.out)"
+out=$(guest cat /tmp/mc.out)
+note "$out"
+assert_match "$out" "errors=0$" "no corrupted word"
+passes=$(grep -oE 'passes=[0-9]+' <<<"$out" | cut -d= -f2)
+assert_ge "$passes" 1 "verify passes over 300 MiB while ballooning"
+assert_no_match "$(guest dmesg)" "Out of memory|oom-kill|Killed process" "no OOM kill"
+assert_kernel_clean
