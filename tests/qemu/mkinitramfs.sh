@@ -50,7 +50,7 @@ for t in "${GUEST_TOOLS[@]}"; do
 	install -m 755 "$bin" "$STAGE/usr/bin/$t"
 done
 # Tools with a `guest` make target build static binaries into build/guest-bin/<dir>/.
-for d in timesync kvpd balloon; do
+for d in timesync kvpd balloon vssd fcopyd; do
 	[ -f "$TOP/tools/$d/Makefile" ] || continue
 	make -s -C "$TOP/tools/$d" guest GUEST_BIN="$TOP/build/guest-bin" >&2 ||
 		{ echo "mkinitramfs: building tools/$d for the guest failed" >&2; exit 1; }

@@ -16,6 +16,8 @@
 #include "dev_shutdown.h"
 #include "dev_timesync.h"
 #include "dev_kvp.h"
+#include "dev_vss.h"
+#include "dev_fcopy.h"
 #include "fakehost.h"
 #include "guid.h"
 #include "hvis/ic_proto.h"
@@ -296,6 +298,55 @@ static int cmd_kvp(struct ctl_cmd *c, int argc, char **argv)
 	return park(c, "KVP_RESULT", since, 60);
 }
 
+static int cmd_vss(struct ctl_cmd *c, int argc, char **argv)
+{
+	u64 since = c->fh->ev.next_seq - 1;
+	struct host_device *d;
+	char line[200];
+	int ret;
+
+	if (argc == 2 && !strcmp(argv[1], "status")) {
+		for (d = c->fh->host.devices; d; d = d->next) {
+			if (d->ops != &dev_vss_ops)
+				continue;
+			d->ops->status(d, line, sizeof(line));
+			fprintf(c->out, "%s\n", line);
+			return 0;
+		}
+		return fail(c, "no vss device configured");
+	}
+	ret = dev_vss_request(&c->fh->host, argc - 1, argv + 1);
+	if (ret == -EINVAL)
+		return fail(c, "usage: vss freeze|thaw|hot-backup|dm-info|bad-op|status");
+	if (ret == -ENOTCONN)
+		return fail(c, "no open vss channel with negotiated versions");
+	if (ret == -EBUSY)
+		return fail(c, "a vss request is still waiting for the guest");
+	if (ret)
+		return fail(c, "sending the vss request failed: %s", strerror(-ret));
+	/* The reply is the VSS_RESULT event line; a guest FREEZE may take a while. */
+	return park(c, "VSS_RESULT", since, 120);
+}
+
+static int cmd_copy_file(struct ctl_cmd *c, int argc, char **argv)
+{
+	u64 since = c->fh->ev.next_seq - 1;
+	const char *err;
+	int ret;
+
+	ret = dev_fcopy_start(&c->fh->host, argc - 1, argv + 1, &err);
+	if (ret == -EINVAL || ret == -ENOENT)
+		return fail(c, "%s", err);
+	if (ret == -ENOTCONN)
+		return fail(c, "no open fcopy channel with negotiated versions");
+	if (ret == -EBUSY)
+		return fail(c, "a file copy is still running");
+	if (ret)
+		return fail(c, "starting the copy failed: %s", strerror(-ret));
+	/* The reply is the FCOPY_RESULT event line (100 MiB under TCG takes minutes). */
+	return park(c, "FCOPY_RESULT", since, 1200);
+}
+
 static int cmd_events(struct ctl_cmd *c, int argc, char **argv)
 {
 	struct event_log *ev = &c->fh->ev;
@@ -459,6 +510,8 @@ static const struct {
 	{ "heartbeat", cmd_heartbeat },
 	{ "timesync", cmd_timesync },
 	{ "kvp", cmd_kvp },
+	{ "vss", cmd_vss },
+	{ "copy-file", cmd_copy_file },
 	{ "events", cmd_events },
 	{ "wait-event", cmd_wait_event },
 	{ "echo-stats", cmd_echo_stats },

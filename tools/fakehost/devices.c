@@ -9,6 +9,8 @@ static const struct host_device_ops *const all_devices[] = {
 	&dev_shutdown_ops,
 	&dev_timesync_ops,
 	&dev_kvp_ops,
+	&dev_vss_ops,
+	&dev_fcopy_ops,
 	&dev_echo_ops,
 	&dev_dm_ops,
 };
@@ -25,5 +27,5 @@ const struct host_device_ops *device_ops_by_name(const char *name)
 
 const char *device_class_names(void)
 {
-	return "heartbeat,shutdown,timesync,kvp,echo,dm";
+	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm";
 }

@@ -1,0 +1,40 @@
+#!/bin/bash
+# The SET_IP_INFO hook: /usr/lib/hvis/hvis-set-ifconfig applies the ifcfg file that
+# hvis-kvpd writes (DEVICE, IPADDR, NETMASK, GATEWAY, DNS, ';'-separated lists) with
+# ip(8): the interface ends up with exactly the host's addresses, default route and
+# DNS servers; a file with bad values is refused and changes nothing.  (The full path
+# host -> hvis-kvpd -> hook needs a netvsc NIC, which the fake host does not offer;
+# t_kvp covers the daemon's side.)
+source "$(dirname "$0")/../qemu/lib.sh"
+
+HOOK=$HVIS_TOP/tools/kvpd/hvis-set-ifconfig
+FH_DEVICES="heartbeat"
+export HVIS_GUEST_KMODS="dummy"
+vm_start "$KVER"
+guest "mkdir -p /usr/lib/hvis /var/lib/hyperv && echo $(base64 -w0 "$HOOK") | base64 -d >/usr/lib/hvis/hvis-set-ifconfig && chmod 755 /usr/lib/hvis/hvis-set-ifconfig"
+assert_guest "a dummy NIC with an old address" 'modprobe dummy; { [ -e /sys/class/net/dummy0 ] || ip link add dummy0 type dummy; } &&
+	ip addr add 198.51.100.7/24 dev dummy0'
+
+assert_guest "the hook applies two addresses, a gateway and two DNS servers" 'printf "%s\n" DEVICE=dummy0 BOOTPROTO=none \
+	"IPADDR=192.0.2.20;192.0.2.21" "NETMASK=255.255.255.0;255.255.0.0" GATEWAY=192.0.2.1 \
+	"DNS=192.0.2.53;192.0.2.54" >/var/lib/hyperv/ifcfg-dummy0 &&
+	/usr/lib/hvis/hvis-set-ifconfig /var/lib/hyperv/ifcfg-dummy0'
+addrs=$(guest 'ip -4 -o addr show dev dummy0 | awk "{ print \$4 }" | sort | tr "\n" " "')
+assert_eq "$addrs" "192.0.2.20/24 192.0.2.21/16 " "dummy0 has exactly the host's addresses (the old one is gone)"
+assert_match "$(guest 'ip link show dev dummy0')" 'UP' "dummy0 is up"
+assert_match "$(guest 'ip -4 route show default')" '^default via 192\.0\.2\.1 dev dummy0' "default route via the gateway"
+assert_eq "$(guest 'grep ^nameserver /etc/resolv.conf | tr "\n" " "')" \
+	"nameserver 192.0.2.53 nameserver 192.0.2.54 " "resolv.conf lists the DNS servers"
+
+# Bad files: refused with a message, nothing changes.
+before=$(guest 'ip -4 -o addr show dev dummy0; ip route; cat /etc/resolv.conf')
+for bad in 'IPADDR=192.0.2.30$(reboot)' 'IPADDR=999.1.1.1' 'NETMASK=255.0.255.0' 'DEVICE=nosuch0' \
+	'GATEWAY=gw.example'; do
+	out=$(guest "printf '%s\n' DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24 '$bad' >/tmp/bad &&
+		/usr/lib/hvis/hvis-set-ifconfig /tmp/bad 2>&1; echo rc=\$?")
+	assert_match "$out" 'rc=1$' "refused: $bad"
+	assert_match "$out" 'hvis-set-ifconfig: ' "with a message: $(head -n1 <<<"$out")"
+done
+assert_eq "$(guest 'ip -4 -o addr show dev dummy0; ip route; cat /etc/resolv.conf')" "$before" \
+	"the refused files changed nothing"
+assert_kernel_clean
