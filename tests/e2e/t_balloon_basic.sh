@@ -5,27 +5,12 @@
 # (a partly backed request, then one that continues it), the floor on a runtime
 # shrink, the same figures in sysfs / `hvis-balloon status` and `ctl dm status`, and
 # bad host requests refused with nothing changed.
-source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "$0")/dm_lib.sh"
 
-VM_MEM_BYTES=$((2048 * 1024 * 1024))
-# hvis.noautoload: the driver loads only after the host side is configured.
-VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
-FH_DEVICES=heartbeat,shutdown,dm
-vm_start "$KVER"
-assert_fh "dm config" dm config startup=1G policy=fixed target=1G
-vm_load_vmbus
-assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
-wait_driver_bound hvis_balloon
+dm_vm_start startup=1G policy=fixed target=1G
 
-SYS='/sys/bus/vmbus/drivers/hvis_balloon/*-*/dynamic_memory'
 gsys() { guest "cat $SYS/$1"; }
-memtotal_mb() { guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo"; }
 blocks_mb() { echo $(($(stat -c '%b * %B' "$VM_RAM") / 1048576)); }
-dmkv() { kv "$(fh dm status)" "$1"; }
-since() { fh events | tail -n 1 | awk '{ print $1 }'; }
-wait_ev() { # NAME SINCE SECS -> the event line
-	fh wait-event "$1" --since "$2" --timeout "${3:-60}" || fail "no $1 after seq $2"
-}
 
 line=$(fh wait-event DM_VERSION_NEGOTIATED --timeout 30) || fail "no DM_VERSION_NEGOTIATED"
 assert_match "$line" "version=2.0" "host: protocol 2.0 negotiated"

@@ -5,19 +5,10 @@
 # follows it up (unballoon, then hot-add) to the maximum (less its 2 % dead band) and
 # no further, with no OOM kill; when the workload exits the host shrinks the guest to
 # the minimum again.
-source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "$0")/dm_lib.sh"
 
-VM_MEM_BYTES=$((2048 * 1024 * 1024))
-VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
-FH_DEVICES=heartbeat,shutdown,dm
-vm_start "$KVER"
-assert_fh "dm config" dm config startup=1G policy=dynamic min=512M max=1152M buffer=20
-vm_load_vmbus
-assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
-wait_driver_bound hvis_balloon
+dm_vm_start startup=1G policy=dynamic min=512M max=1152M buffer=20
 
-SYS='/sys/bus/vmbus/drivers/hvis_balloon/*-*/dynamic_memory'
-dmkv() { kv "$(fh dm status)" "$1"; }
 # wait_assigned LO HI SECS: the host's assigned_mb settles in [LO, HI].
 wait_assigned() {
 	local end=$((SECONDS + $3)) a st

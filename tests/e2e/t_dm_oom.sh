@@ -5,22 +5,11 @@
 # says so (partly met, in its log and in the page counts the host receives), keeps
 # at least the floor available, and no process is OOM-killed; the workload's data
 # stays intact.  Then the host gives everything back.
-source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "$0")/dm_lib.sh"
 
-VM_MEM_BYTES=$((2048 * 1024 * 1024))
-VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
-FH_DEVICES=heartbeat,shutdown,dm
-vm_start "$KVER"
-assert_fh "dm config" dm config startup=1G policy=fixed target=1G
-vm_load_vmbus
-assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
-wait_driver_bound hvis_balloon
-fh wait-event DM_CAPABILITIES --timeout 30 >/dev/null || fail "no DM_CAPABILITIES"
+dm_vm_start startup=1G policy=fixed target=1G
 
-SYS='/sys/bus/vmbus/drivers/hvis_balloon/*-*/dynamic_memory'
 avail_mb() { guest "awk '/^MemAvailable/ { print int(\$2 / 1024) }' /proc/meminfo"; }
-dmkv() { kv "$(fh dm status)" "$1"; }
-since() { fh events | tail -n 1 | awk '{ print $1 }'; }
 
 floor=$(guest "cat $SYS/floor_mb")
 hold=$(($(avail_mb) * 70 / 100))

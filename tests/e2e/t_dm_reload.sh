@@ -3,25 +3,10 @@
 # 128 MiB, the driver is reloaded (the memory stays in the guest), and the next grow
 # continues after the hot-added block instead of offering the same range again; the
 # guest accepts it and both sides agree on the assigned memory.
-source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "$0")/dm_lib.sh"
 
-VM_MEM_BYTES=$((2048 * 1024 * 1024))
-VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
-FH_DEVICES=heartbeat,shutdown,dm
-vm_start "$KVER"
-assert_fh "dm config" dm config startup=1G policy=fixed target=1G
-vm_load_vmbus
-assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
-wait_driver_bound hvis_balloon
-fh wait-event DM_CAPABILITIES --timeout 30 >/dev/null || fail "no DM_CAPABILITIES"
+dm_vm_start startup=1G policy=fixed target=1G
 
-SYS='/sys/bus/vmbus/drivers/hvis_balloon/*-*/dynamic_memory'
-memtotal_mb() { guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo"; }
-dmkv() { kv "$(fh dm status)" "$1"; }
-since() { fh events | tail -n 1 | awk '{ print $1 }'; }
-wait_ev() { # NAME SINCE SECS -> the event line
-	fh wait-event "$1" --since "$2" --timeout "${3:-60}" || fail "no $1 after seq $2"
-}
 
 s=$(since)
 assert_fh "memory set 1152M" memory set 1152M

@@ -1,0 +1,29 @@
+#!/bin/bash
+# dm_lib.sh: what the Dynamic Memory tests share.  The guest boots with 1 GiB of a 2 GiB
+# RAM file (the rest is there to be hot-added) and loads hvis_balloon only once the
+# host's DM policy is set (hvis.noautoload); helpers read both sides' figures.
+source "$(dirname "$0")/../qemu/lib.sh"
+
+SYS='/sys/bus/vmbus/drivers/hvis_balloon/*-*/dynamic_memory'
+
+# dm_vm_start DM-CONFIG-ARGS...: boots the guest, configures the host's DM with
+# `ctl dm config ARGS`, loads hvis_balloon and waits for its capabilities report.
+dm_vm_start() {
+	VM_MEM_BYTES=$((2048 * 1024 * 1024))
+	VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
+	FH_DEVICES=heartbeat,shutdown,dm
+	vm_start "$KVER"
+	assert_fh "dm config" dm config "$@"
+	vm_load_vmbus
+	assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
+	wait_driver_bound hvis_balloon
+	fh wait-event DM_CAPABILITIES --timeout 30 >/dev/null || fail "no DM_CAPABILITIES"
+}
+
+memtotal_mb() { guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo"; }
+dmkv() { kv "$(fh dm status)" "$1"; }
+# The newest host event's sequence number.
+since() { fh events | tail -n 1 | awk '{ print $1 }'; }
+wait_ev() { # NAME SINCE SECS -> the event line
+	fh wait-event "$1" --since "$2" --timeout "${3:-60}" || fail "no $1 after seq $2"
+}
