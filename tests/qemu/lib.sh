@@ -422,6 +422,30 @@ kv() {
 	grep -oE "(^|[^a-z_])$2[=:] *[0-9]+" <<<"$1" | grep -oE '[0-9]+$' | head -n 1
 }
 
+
+# guest_kmem: "<slab_kB> <other_kB>" after dropping caches: slab, and the kernel memory
+# that neither slab, page cache nor processes' anonymous pages explain (pages the
+# kernel allocated directly, such as ring buffers).  Pages on the per-CPU free lists
+# (zoneinfo "count") are free but missing from MemFree; freed rings land there first,
+# so they count as free here.
+guest_kmem() {
+	guest 'sync; echo 3 > /proc/sys/vm/drop_caches; pcp=$(awk "/^ +count:/ { s += \$2 } END { print s * 4 }" /proc/zoneinfo); awk -v pcp=$pcp "
+		/^MemTotal:/ { t = \$2 } /^MemFree:/ { f = \$2 } /^Buffers:/ { b = \$2 }
+		/^Cached:/ { c = \$2 } /^Slab:/ { s = \$2 } /^AnonPages:/ { a = \$2 }
+		END { print s, t - f - pcp - b - c - s - a }" /proc/meminfo'
+}
+
+# assert_kmem_flat BEFORE AFTER WHAT: neither figure of guest_kmem grew by 512 kB or more.
+assert_kmem_flat() {
+	local slab0 other0 slab1 other1
+	read -r slab0 other0 <<<"$1"
+	read -r slab1 other1 <<<"$2"
+	note "$3: slab ${slab0} -> ${slab1} kB, other kernel ${other0} -> ${other1} kB"
+	[ $((slab1 - slab0)) -lt 512 ] || fail "$3: slab grew by $((slab1 - slab0)) kB"
+	[ $((other1 - other0)) -lt 512 ] || fail "$3: kernel memory grew by $((other1 - other0)) kB"
+	note "ok: $3: no growth in slab or other kernel memory beyond 512 kB"
+}
+
 # Unloads every hvis module in the guest, dependents first.
 guest_unload_all() {
 	guest 'for pass in 1 2 3 4 5 6; do
