@@ -18,6 +18,7 @@
 #include "dev_kvp.h"
 #include "dev_vss.h"
 #include "dev_fcopy.h"
+#include "dev_nic.h"
 #include "fakehost.h"
 #include "guid.h"
 #include "hvis/ic_proto.h"
@@ -114,7 +115,7 @@ static int cmd_status(struct ctl_cmd *c, int argc, char **argv)
 	for (ch = h->channels; ch; ch = ch->next)
 		print_channel(c->out, ch);
 	for (d = h->devices; d; d = d->next) {
-		char inst[GUID_TEXT_LEN], extra[200] = "";
+		char inst[GUID_TEXT_LEN], extra[400] = "";
 
 		guid_to_text(&d->instance, inst);
 		if (d->ops->status)
@@ -497,6 +498,12 @@ static int cmd_dm(struct ctl_cmd *c, int argc, char **argv)
 	return dev_dm_ctl_dm(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/* Synthetic NIC: `nic status|link|host-ip|mac|send` (dev_nic.c). */
+static int cmd_nic(struct ctl_cmd *c, int argc, char **argv)
+{
+	return dev_nic_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
@@ -519,6 +526,7 @@ static const struct {
 	{ "versions", cmd_versions },
 	{ "memory", cmd_memory },
 	{ "dm", cmd_dm },
+	{ "nic", cmd_nic },
 };
 
 static void reply(int fd, const char *err, const char *body, size_t len)

@@ -48,6 +48,7 @@ extern const struct host_device_ops dev_timesync_ops;
 extern const struct host_device_ops dev_kvp_ops;
 extern const struct host_device_ops dev_vss_ops;
 extern const struct host_device_ops dev_fcopy_ops;
+extern const struct host_device_ops dev_nic_ops;
 
 /* Looks a class up by name; NULL if unknown. */
 const struct host_device_ops *device_ops_by_name(const char *name);

@@ -13,6 +13,7 @@ static const struct host_device_ops *const all_devices[] = {
 	&dev_fcopy_ops,
 	&dev_echo_ops,
 	&dev_dm_ops,
+	&dev_nic_ops,
 };
 
 const struct host_device_ops *device_ops_by_name(const char *name)
@@ -27,5 +28,5 @@ const struct host_device_ops *device_ops_by_name(const char *name)
 
 const char *device_class_names(void)
 {
-	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm";
+	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm,nic";
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "fakehost.h"
 #include "guid.h"
+#include "dev_nic.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
@@ -179,18 +180,24 @@ static int add_devices(struct fakehost *fh, const char *list)
 	int ret = 0;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(tok, ':');
+		char *at = strchr(tok, '@'), *colon;
 		const struct host_device_ops *ops;
+		struct host_device *dev;
 		u32 subs = 0;
 
+		/* nic@MAC: the NIC's MAC address (its colons are not a subchannel count). */
+		if (at)
+			*at++ = '\0';
+		colon = strchr(tok, ':');
 		if (colon) {
 			*colon = '\0';
 			subs = strtoul(colon + 1, NULL, 10);
 		}
 		ops = device_ops_by_name(tok);
-		if (!ops || subs > 64 || !host_add_device(&fh->host, ops, NULL, subs)) {
-			fprintf(stderr, "hvis-fakehost: bad device '%s' (have %s)\n", tok,
-				device_class_names());
+		dev = ops && subs <= 64 ? host_add_device(&fh->host, ops, NULL, subs) : NULL;
+		if (!dev || (at && dev_nic_set_mac(dev, at))) {
+			fprintf(stderr, "hvis-fakehost: bad device '%s%s%s' (have %s; nic@00:15:5d:00:00:10)\n",
+				tok, at ? "@" : "", at ? at : "", device_class_names());
 			ret = -EINVAL;
 			break;
 		}
@@ -205,7 +212,7 @@ static void usage(FILE *f)
 		"usage: hvis-fakehost serve --link SOCK --ram FILE --ram-size BYTES\n"
 		"                           --cpus N --vectors V --ctl CTLSOCK\n"
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
-		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS]]\n"
+		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC]]\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netvsc_proto.h: the synthetic NIC's two wire protocols, shared by hvis_netvsc.ko and
+ * the fake host's NIC backend:
+ *  - NVSP, the VMBus-level protocol: version negotiation, the receive and send
+ *    buffers, and "here is an RNDIS message" packets;
+ *  - RNDIS, the NDIS messages carried inside: control (INITIALIZE, QUERY, SET,
+ *    INDICATE_STATUS, KEEPALIVE) and data (PACKET with per-packet info).
+ *
+ * Facts are from drivers/net/hyperv/hyperv_net.h (torvalds/linux: NVSP message
+ * numbers and structs, RNDIS structs, PPI types, buffer sizes) and
+ * include/linux/rndis.h (RNDIS message numbers, status codes, OIDs).  Upstream's
+ * bit-field structs are spelled as little-endian words with masks here.
+ */
+#ifndef _HVIS_NETVSC_PROTO_H
+#define _HVIS_NETVSC_PROTO_H
+
+#include "types.h"
+
+/* The NIC's class GUID, HV_NIC_GUID, is in vmbus_proto.h with the other classes. */
+
+/* ---- NVSP ---- */
+
+/* Versions (hyperv_net.h NVSP_PROTOCOL_VERSION_*). */
+#define NVSP_VERSION_1		0x00002
+#define NVSP_VERSION_2		0x30002
+#define NVSP_VERSION_4		0x40000
+#define NVSP_VERSION_5		0x50000
+#define NVSP_VERSION_6		0x60000
+#define NVSP_VERSION_61		0x60001
+
+/* NDIS versions announced with SEND_NDIS_VER (netvsc.c: 6.1 up to NVSP 4, else 6.30). */
+#define NDIS_VERSION_6_1	0x00060001
+#define NDIS_VERSION_6_30	0x0006001e
+
+/* Message types (hyperv_net.h enum nvsp_msg_type / NVSP_MSG*_TYPE_*). */
+enum nvsp_msg_type {
+	NVSP_MSG_INIT			= 1,
+	NVSP_MSG_INIT_COMPLETE		= 2,
+	NVSP_MSG1_SEND_NDIS_VER		= 100,
+	NVSP_MSG1_SEND_RECV_BUF		= 101,
+	NVSP_MSG1_SEND_RECV_BUF_COMPLETE = 102,
+	NVSP_MSG1_REVOKE_RECV_BUF	= 103,
+	NVSP_MSG1_SEND_SEND_BUF		= 104,
+	NVSP_MSG1_SEND_SEND_BUF_COMPLETE = 105,
+	NVSP_MSG1_REVOKE_SEND_BUF	= 106,
+	NVSP_MSG1_SEND_RNDIS_PKT	= 107,
+	NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE = 108,
+	NVSP_MSG2_SEND_NDIS_CONFIG	= 125,
+	NVSP_MSG4_SEND_VF_ASSOCIATION	= 128,
+	NVSP_MSG4_SWITCH_DATA_PATH	= 129,
+	NVSP_MSG5_OID_QUERY_EX		= 131,
+	NVSP_MSG5_OID_QUERY_EX_COMP	= 132,
+	NVSP_MSG5_SUBCHANNEL		= 133,
+	NVSP_MSG5_SEND_INDIRECTION_TABLE = 134,
+};
+
+/* Status values (hyperv_net.h enum nvsp_status / NVSP_STAT_*). */
+enum nvsp_status {
+	NVSP_STAT_NONE			= 0,
+	NVSP_STAT_SUCCESS		= 1,
+	NVSP_STAT_FAIL			= 2,
+	NVSP_STAT_PROTOCOL_TOO_NEW	= 3,
+	NVSP_STAT_PROTOCOL_TOO_OLD	= 4,
+	NVSP_STAT_INVALID_RNDIS_PKT	= 5,
+	NVSP_STAT_BUSY			= 6,
+	NVSP_STAT_PROTOCOL_UNSUPPORTED	= 7,
+};
+
+struct nvsp_init {
+	u32 min_protocol_ver;
+	u32 max_protocol_ver;
+} __packed;
+
+struct nvsp_init_complete {
+	u32 negotiated_protocol_ver;
+	u32 max_mdl_chain_len;
+	u32 status;
+} __packed;
+
+struct nvsp1_send_ndis_version {
+	u32 ndis_major_ver;
+	u32 ndis_minor_ver;
+} __packed;
+
+/* SEND_RECV_BUF and SEND_SEND_BUF: a GPADL and an id (RECV 0xcafe, SEND 0). */
+struct nvsp1_send_buffer {
+	u32 gpadl_handle;
+	u16 id;
+} __packed;
+
+#define NVSP_RECV_BUFFER_ID	0xcafe
+#define NVSP_SEND_BUFFER_ID	0
+
+struct nvsp1_recv_buffer_section {
+	u32 offset;
+	u32 sub_alloc_size;
+	u32 num_sub_allocs;
+	u32 end_offset;
+} __packed;
+
+/* netvsc.c accepts exactly one section at offset 0. */
+struct nvsp1_recv_buffer_complete {
+	u32 status;
+	u32 num_sections;
+	struct nvsp1_recv_buffer_section sections[1];
+} __packed;
+
+struct nvsp1_send_buffer_complete {
+	u32 status;
+	u32 section_size;
+} __packed;
+
+struct nvsp1_revoke_buffer {
+	u16 id;
+} __packed;
+
+#define NVSP_RNDIS_CHANNEL_DATA		0
+#define NVSP_RNDIS_CHANNEL_CONTROL	1
+#define NVSP_NO_SEND_SECTION		0xffffffffu
+
+struct nvsp1_send_rndis_packet {
+	u32 channel_type;		/* NVSP_RNDIS_CHANNEL_* */
+	u32 send_buf_section_index;	/* NVSP_NO_SEND_SECTION: data is in page ranges */
+	u32 send_buf_section_size;
+} __packed;
+
+struct nvsp1_send_rndis_packet_complete {
+	u32 status;
+} __packed;
+
+/* NVSP 2 capability bits (hyperv_net.h struct nvsp_2_vsc_capability). */
+#define NVSP_CAP_VMQ			(1ull << 0)
+#define NVSP_CAP_CHIMNEY		(1ull << 1)
+#define NVSP_CAP_SRIOV			(1ull << 2)
+#define NVSP_CAP_IEEE8021Q		(1ull << 3)
+#define NVSP_CAP_CORRELATION_ID		(1ull << 4)
+#define NVSP_CAP_TEAMING		(1ull << 5)
+#define NVSP_CAP_VSUBNETID		(1ull << 6)
+#define NVSP_CAP_RSC			(1ull << 7)
+
+struct nvsp2_send_ndis_config {
+	u32 mtu;
+	u32 reserved;
+	u64 capability;
+} __packed;
+
+/*
+ * One NVSP message: a type word and the body.  Upstream's union nvsp_all_messages is
+ * 24 bytes (its largest member is the receive-buffer completion), so senders send 28
+ * bytes, zero-padded; receivers accept any length that holds the body of the type
+ * they read.
+ */
+#define NVSP_MSG_BODY_BYTES	24
+
+struct nvsp_msg {
+	u32 type;
+	union {
+		struct nvsp_init init;
+		struct nvsp_init_complete init_complete;
+		struct nvsp1_send_ndis_version ndis_ver;
+		struct nvsp1_send_buffer send_buf;	/* SEND_RECV_BUF / SEND_SEND_BUF */
+		struct nvsp1_recv_buffer_complete recv_buf_complete;
+		struct nvsp1_send_buffer_complete send_buf_complete;
+		struct nvsp1_revoke_buffer revoke;
+		struct nvsp1_send_rndis_packet rndis;
+		struct nvsp1_send_rndis_packet_complete rndis_complete;
+		struct nvsp2_send_ndis_config ndis_config;
+		u8 raw[NVSP_MSG_BODY_BYTES];
+	};
+} __packed;
+static_assert(sizeof(struct nvsp_init_complete) == 12, "nvsp_init_complete");
+static_assert(sizeof(struct nvsp1_send_buffer) == 6, "nvsp1_send_buffer");
+static_assert(sizeof(struct nvsp1_recv_buffer_complete) == 24, "recv_buffer_complete");
+static_assert(sizeof(struct nvsp1_send_rndis_packet) == 12, "send_rndis_packet");
+static_assert(sizeof(struct nvsp2_send_ndis_config) == 16, "send_ndis_config");
+static_assert(sizeof(struct nvsp_msg) == 28, "nvsp_msg");
+
+#define NVSP_HDR_BYTES	4u	/* the type word */
+
+/* Buffer sizes (hyperv_net.h NETVSC_*): defaults and the host's limits. */
+#define NETVSC_RECV_SECTION_SIZE	1728
+#define NETVSC_SEND_SECTION_SIZE	6144
+#define NETVSC_RECV_BUFFER_MAX		(31u * 1024 * 1024)
+#define NETVSC_RECV_BUFFER_MAX_LEGACY	(15u * 1024 * 1024)	/* NVSP <= 2 */
+#define NETVSC_SEND_BUFFER_MAX		(15u * 1024 * 1024)
+#define NETVSC_MIN_SECTION_SIZE		68	/* netvsc.c rejects smaller sections */
+#define NETVSC_MTU_MAX			65535
+#define NETVSC_MTU_MIN			68
+
+/* ---- RNDIS (include/linux/rndis.h, hyperv_net.h) ---- */
+
+#define RNDIS_MSG_PACKET		0x00000001
+#define RNDIS_MSG_INIT			0x00000002
+#define RNDIS_MSG_HALT			0x00000003
+#define RNDIS_MSG_QUERY			0x00000004
+#define RNDIS_MSG_SET			0x00000005
+#define RNDIS_MSG_RESET			0x00000006
+#define RNDIS_MSG_INDICATE		0x00000007
+#define RNDIS_MSG_KEEPALIVE		0x00000008
+#define RNDIS_MSG_COMPLETION		0x80000000u
+#define RNDIS_MSG_INIT_C		(RNDIS_MSG_INIT | RNDIS_MSG_COMPLETION)
+#define RNDIS_MSG_QUERY_C		(RNDIS_MSG_QUERY | RNDIS_MSG_COMPLETION)
+#define RNDIS_MSG_SET_C			(RNDIS_MSG_SET | RNDIS_MSG_COMPLETION)
+#define RNDIS_MSG_RESET_C		(RNDIS_MSG_RESET | RNDIS_MSG_COMPLETION)
+#define RNDIS_MSG_KEEPALIVE_C		(RNDIS_MSG_KEEPALIVE | RNDIS_MSG_COMPLETION)
+
+#define RNDIS_STATUS_SUCCESS		0x00000000u
+#define RNDIS_STATUS_FAILURE		0xc0000001u
+#define RNDIS_STATUS_INVALID_DATA	0xc0010015u
+#define RNDIS_STATUS_NOT_SUPPORTED	0xc00000bbu
+#define RNDIS_STATUS_BUFFER_OVERFLOW	0x80000005u
+#define RNDIS_STATUS_MEDIA_CONNECT	0x4001000bu
+#define RNDIS_STATUS_MEDIA_DISCONNECT	0x4001000cu
+#define RNDIS_STATUS_LINK_SPEED_CHANGE	0x40010013u
+#define RNDIS_STATUS_NETWORK_CHANGE	0x40010018u
+
+#define RNDIS_MAJOR_VERSION		1
+#define RNDIS_MINOR_VERSION		0
+#define RNDIS_MAX_XFER_SIZE		0x4000	/* what rndis_filter.c asks for */
+#define RNDIS_MEDIUM_802_3		0
+
+/* OIDs (include/linux/rndis.h RNDIS_OID_*). */
+#define RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE	0x00010106
+#define RNDIS_OID_GEN_LINK_SPEED		0x00010107
+#define RNDIS_OID_GEN_CURRENT_PACKET_FILTER	0x0001010e
+#define RNDIS_OID_GEN_MAXIMUM_TOTAL_SIZE	0x00010111
+#define RNDIS_OID_GEN_MEDIA_CONNECT_STATUS	0x00010114
+#define RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER	0x0001021b
+#define RNDIS_OID_GEN_FRIENDLY_NAME		0x00010116
+#define RNDIS_OID_802_3_PERMANENT_ADDRESS	0x01010101
+#define RNDIS_OID_802_3_CURRENT_ADDRESS		0x01010102
+
+#define RNDIS_MEDIA_STATE_CONNECTED	0
+#define RNDIS_MEDIA_STATE_DISCONNECTED	1
+
+/* Packet filter bits (hyperv_net.h NDIS_PACKET_TYPE_*). */
+#define NDIS_PACKET_TYPE_DIRECTED	0x00000001
+#define NDIS_PACKET_TYPE_MULTICAST	0x00000002
+#define NDIS_PACKET_TYPE_ALL_MULTICAST	0x00000004
+#define NDIS_PACKET_TYPE_BROADCAST	0x00000008
+#define NDIS_PACKET_TYPE_PROMISCUOUS	0x00000020
+
+/* Every RNDIS message starts with this; msg_len counts it. */
+struct rndis_msg_hdr {
+	u32 msg_type;
+	u32 msg_len;
+} __packed;
+
+struct rndis_init_request {
+	u32 req_id;
+	u32 major_ver;
+	u32 minor_ver;
+	u32 max_xfer_size;
+} __packed;
+
+struct rndis_init_complete {
+	u32 req_id;
+	u32 status;
+	u32 major_ver;
+	u32 minor_ver;
+	u32 dev_flags;
+	u32 medium;
+	u32 max_pkt_per_msg;
+	u32 max_xfer_size;
+	u32 pkt_alignment_factor;	/* alignment is 1 << this */
+	u32 af_list_offset;
+	u32 af_list_size;
+} __packed;
+
+/* QUERY and SET requests: info buffer offset counts from the start of this struct. */
+struct rndis_oid_request {
+	u32 req_id;
+	u32 oid;
+	u32 info_buflen;
+	u32 info_buf_offset;
+	u32 dev_vc_handle;
+} __packed;
+
+struct rndis_query_complete {
+	u32 req_id;
+	u32 status;
+	u32 info_buflen;
+	u32 info_buf_offset;	/* from the start of this struct */
+} __packed;
+
+struct rndis_set_complete {
+	u32 req_id;
+	u32 status;
+} __packed;
+
+struct rndis_indicate_status {
+	u32 status;
+	u32 status_buflen;
+	u32 status_buf_offset;	/* from the start of this struct */
+} __packed;
+
+struct rndis_keepalive_request {
+	u32 req_id;
+} __packed;
+
+struct rndis_keepalive_complete {
+	u32 req_id;
+	u32 status;
+} __packed;
+
+/* A data packet: every offset counts from the start of this struct (after the hdr). */
+struct rndis_packet {
+	u32 data_offset;
+	u32 data_len;
+	u32 oob_data_offset;
+	u32 oob_data_len;
+	u32 num_oob_data_elements;
+	u32 per_pkt_info_offset;
+	u32 per_pkt_info_len;
+	u32 vc_handle;
+	u32 reserved;
+} __packed;
+
+/* One per-packet info element; ppi_offset counts from the start of this element. */
+struct rndis_ppi {
+	u32 size;
+	u32 type;		/* bit 31: an internal (hypervisor) type */
+	u32 ppi_offset;
+} __packed;
+
+#define RNDIS_PPI_INTERNAL	0x80000000u
+
+/* PPI types (hyperv_net.h enum ndis_per_pkt_info_type). */
+enum rndis_ppi_type {
+	PPI_TCPIP_CHKSUM	= 0,
+	PPI_IPSEC		= 1,
+	PPI_TCP_LARGESEND	= 2,
+	PPI_CLASSIFICATION	= 3,
+	PPI_SG_LIST		= 5,
+	PPI_IEEE_8021Q		= 6,
+	PPI_ORIGINAL		= 7,
+	PPI_NBL_HASH_VALUE	= 8,
+};
+
+static_assert(sizeof(struct rndis_msg_hdr) == 8, "rndis_msg_hdr");
+static_assert(sizeof(struct rndis_init_request) == 16, "rndis_init_request");
+static_assert(sizeof(struct rndis_init_complete) == 44, "rndis_init_complete");
+static_assert(sizeof(struct rndis_oid_request) == 20, "rndis_oid_request");
+static_assert(sizeof(struct rndis_query_complete) == 16, "rndis_query_complete");
+static_assert(sizeof(struct rndis_indicate_status) == 12, "rndis_indicate_status");
+static_assert(sizeof(struct rndis_packet) == 36, "rndis_packet");
+static_assert(sizeof(struct rndis_ppi) == 12, "rndis_ppi");
+
+#endif /* _HVIS_NETVSC_PROTO_H */

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netvsc_msg.h: pure checks and builders of the synthetic NIC's NVSP and RNDIS
+ * messages (include/hvis/netvsc_proto.h).  No kernel API: built into
+ * hvis_netvsc.ko, the fake host, the unit tests and the fuzzer, so every length,
+ * offset and count either side receives is checked by the same code.
+ *
+ * Every check returns a negative errno (-EINVAL, or -EPROTO for a type the sender
+ * may not send) and sets *why to a short phrase naming the field ("data_offset past
+ * the message"); on success *why is untouched.  Nothing here reads past len.
+ */
+#ifndef _HVIS_NETVSC_MSG_H
+#define _HVIS_NETVSC_MSG_H
+
+#include "../include/hvis/netvsc_proto.h"
+#include "../include/hvis/ring_proto.h"
+
+enum netvsc_dir {
+	NETVSC_FROM_HOST,
+	NETVSC_FROM_GUEST,
+};
+
+/* ---- NVSP ---- */
+
+/*
+ * Checks one in-band NVSP message of len bytes (the payload after the VMBus
+ * descriptor): the type word fits, the type is one that side may send, and len holds
+ * that type's body.  RECV_BUF_COMPLETE from the host must carry exactly one section;
+ * a status other than SUCCESS skips the section check.  Returns the type.
+ */
+int nvsp_msg_check(const void *buf, u32 len, enum netvsc_dir from, const char **why);
+
+/* The name of an NVSP type for logs ("SEND_RNDIS_PKT"), "UNKNOWN" if none. */
+const char *nvsp_msg_name(u32 type);
+
+/*
+ * Checks a receive-buffer completion against the buffer the guest offered:
+ * one section, offset 0, sub_alloc_size >= NETVSC_MIN_SECTION_SIZE, num_sub_allocs
+ * >= 1 and sub_alloc_size * num_sub_allocs <= buf_size (no overflow).  On success
+ * sets *section_size and *sections.
+ */
+int nvsp_recv_buf_check(const struct nvsp1_recv_buffer_complete *c, u32 buf_size,
+			u32 *section_size, u32 *sections, const char **why);
+
+/*
+ * Checks a send-buffer completion: section_size >= NETVSC_MIN_SECTION_SIZE and
+ * <= buf_size.  On success sets *sections = buf_size / section_size.
+ */
+int nvsp_send_buf_check(const struct nvsp1_send_buffer_complete *c, u32 buf_size,
+			u32 *sections, const char **why);
+
+/*
+ * Checks a whole VM_PKT_DATA_USING_XFER_PAGES packet of pkt_len bytes (descriptor
+ * included) as the guest receives it: the header and its range_cnt ranges fit below
+ * offset8 * 8, offset8 * 8 <= pkt_len, xfer_pageset_id is NVSP_RECV_BUFFER_ID,
+ * 1 <= range_cnt <= max_ranges, every range lies inside a recv buffer of buf_size
+ * bytes and is at most section_size long, and the NVSP message after the header is
+ * SEND_RNDIS_PKT.  Returns range_cnt.
+ */
+int nvsp_xfer_check(const void *pkt, u32 pkt_len, u32 buf_size, u32 section_size,
+		    u32 max_ranges, const char **why);
+
+/* ---- RNDIS ---- */
+
+/*
+ * Checks one RNDIS message of len bytes: the header fits, 8 <= msg_len <= len, the
+ * type is one that side may send (the host: PACKET, INDICATE, the completions and
+ * KEEPALIVE; the guest: PACKET, INIT, HALT, QUERY, SET, RESET, KEEPALIVE and
+ * KEEPALIVE_C), and msg_len holds the type's fixed part.  Offsets inside the message
+ * are checked by the functions below.  Returns 0 and sets *type and *msg_len;
+ * callers use msg_len, not len, from here on.
+ */
+int rndis_msg_check(const void *buf, u32 len, enum netvsc_dir from, u32 *type,
+		    u32 *msg_len, const char **why);
+
+/* The name of an RNDIS type for logs ("QUERY_C"), "UNKNOWN" if none. */
+const char *rndis_msg_name(u32 type);
+
+/* Where a checked PACKET's frame and per-packet info lie, as offsets from buf. */
+struct rndis_packet_view {
+	u32 data_off;
+	u32 data_len;
+	u32 ppi_off;
+	u32 ppi_len;
+};
+
+/*
+ * Checks a PACKET message of msg_len bytes (from rndis_msg_check): data_offset and
+ * data_len inside the message, data_len >= 14 (an Ethernet header) and <= max_frame,
+ * per-packet info inside the message and not overlapping the fixed part, and every
+ * PPI element's size and ppi_offset inside the PPI area.  Fills *v.
+ */
+int rndis_packet_parse(const void *buf, u32 msg_len, u32 max_frame,
+		       struct rndis_packet_view *v, const char **why);
+
+/*
+ * The value of the first PPI of @type (RNDIS_PPI_INTERNAL set for internal types) in
+ * a parsed packet, if its value is at least want bytes: returns a pointer into buf, or
+ * NULL if there is none.
+ */
+const void *rndis_ppi_find(const void *buf, const struct rndis_packet_view *v, u32 type,
+			   u32 want);
+
+/*
+ * Checks a QUERY_C of msg_len bytes: when info_buflen != 0, info_buf_offset and
+ * info_buflen lie inside the message.  Sets *req_id, *status, and *info_off (from
+ * buf) / *info_len (0 if none).
+ */
+int rndis_query_c_parse(const void *buf, u32 msg_len, u32 *req_id, u32 *status,
+			u32 *info_off, u32 *info_len, const char **why);
+
+/*
+ * Checks an INDICATE of msg_len bytes; sets *status and, if it carries a status
+ * buffer inside the message, *info_off / *info_len (else 0, 0).
+ */
+int rndis_indicate_parse(const void *buf, u32 msg_len, u32 *status, u32 *info_off,
+			 u32 *info_len, const char **why);
+
+/*
+ * Checks a QUERY or SET request of msg_len bytes (as the host receives it): the info
+ * buffer lies inside the message.  Sets *req_id, *oid, *info_off / *info_len.
+ */
+int rndis_oid_request_parse(const void *buf, u32 msg_len, u32 *req_id, u32 *oid,
+			    u32 *info_off, u32 *info_len, const char **why);
+
+/*
+ * Writes a PACKET message header (rndis_msg_hdr + rndis_packet) for a frame of
+ * frame_len bytes placed right after it with no PPI, into buf of cap bytes.  Returns
+ * the header length (44), or 0 if cap is too small.  The caller copies the frame to
+ * buf + 44.
+ */
+u32 rndis_packet_build(void *buf, u32 cap, u32 frame_len);
+
+/* Bytes of a PACKET header as rndis_packet_build writes it. */
+#define RNDIS_PACKET_HDR_BYTES	(sizeof(struct rndis_msg_hdr) + sizeof(struct rndis_packet))
+
+#endif /* _HVIS_NETVSC_MSG_H */

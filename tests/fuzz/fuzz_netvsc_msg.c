@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuzz_netvsc_msg.c: libFuzzer target for the synthetic NIC's NVSP and RNDIS checks
+ * (lib/netvsc_msg.c).  The first byte picks the function (and direction); some take
+ * their numeric limits from the next bytes; the rest is the message, copied into a
+ * buffer of exactly its size so ASan sees any read past it.  Whatever passes must
+ * describe areas inside the message, or the target aborts.
+ */
+#include <stdlib.h>
+#include "netvsc_msg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
+
+/* Takes a u32 limit from the front of the input, if there is one. */
+static u32 take32(const u8 **in, size_t *size, u32 dflt)
+{
+	u32 v;
+
+	if (*size < 4)
+		return dflt;
+	memcpy(&v, *in, 4);
+	*in += 4;
+	*size -= 4;
+	return v;
+}
+
+static void check_area(u32 off, u32 len, u32 msg_len)
+{
+	if ((u64)off + len > msg_len)
+		abort();
+}
+
+static void packet(const u8 *msg, u32 msg_len, u32 max_frame)
+{
+	struct rndis_packet_view v;
+	const char *why = NULL;
+	const u8 *p;
+	u32 t;
+
+	if (rndis_packet_parse(msg, msg_len, max_frame, &v, &why)) {
+		if (!why)
+			abort();
+		return;
+	}
+	check_area(v.data_off, v.data_len, msg_len);
+	check_area(v.ppi_off, v.ppi_len, msg_len);
+	if (v.data_len < 14 || v.data_len > max_frame || v.data_off < RNDIS_PACKET_HDR_BYTES)
+		abort();
+	if (v.ppi_len && v.ppi_off < RNDIS_PACKET_HDR_BYTES)
+		abort();
+	for (t = 0; t < 12; t++) {
+		u32 type = t < 10 ? t : (t - 10) | RNDIS_PPI_INTERNAL;
+
+		p = rndis_ppi_find(msg, &v, type, t);
+		if (p && (p < msg + v.ppi_off || p + t > msg + v.ppi_off + v.ppi_len))
+			abort();
+	}
+}
+
+static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
+{
+	u32 type = 0, msg_len = 0, a, b, c, d;
+	const char *why = NULL;
+	int rc;
+
+	rc = rndis_msg_check(msg, len, from, &type, &msg_len, &why);
+	if (rc) {
+		if ((rc != -EINVAL && rc != -EPROTO) || !why)
+			abort();
+		return;
+	}
+	if (msg_len < 8 || msg_len > len || !strcmp(rndis_msg_name(type), "UNKNOWN"))
+		abort();
+	switch (type) {
+	case RNDIS_MSG_PACKET:
+		packet(msg, msg_len, 65535);
+		break;
+	case RNDIS_MSG_QUERY_C:
+		if (!rndis_query_c_parse(msg, msg_len, &a, &b, &c, &d, &why))
+			check_area(c, d, msg_len);
+		break;
+	case RNDIS_MSG_INDICATE:
+		if (!rndis_indicate_parse(msg, msg_len, &a, &c, &d, &why))
+			check_area(c, d, msg_len);
+		break;
+	case RNDIS_MSG_QUERY:
+	case RNDIS_MSG_SET:
+		if (!rndis_oid_request_parse(msg, msg_len, &a, &b, &c, &d, &why))
+			check_area(c, d, msg_len);
+		break;
+	}
+}
+
+/*
+ * Selectors 12-15 fix the fields a random input rarely gets right (packet type,
+ * pageset id, NVSP type, RNDIS type and msg_len), so the fuzzer reaches the range,
+ * offset and PPI checks behind them at once.
+ */
+static void assist(u8 *msg, u32 len, u8 sel)
+{
+	static const u32 types[] = { RNDIS_MSG_PACKET, RNDIS_MSG_QUERY_C, RNDIS_MSG_INDICATE };
+	u16 v16, off8;
+	u32 v32;
+
+	if (sel == 12) {
+		if (len < 24)
+			return;
+		v16 = VM_PKT_DATA_USING_XFER_PAGES;
+		memcpy(msg, &v16, 2);
+		v16 = NVSP_RECV_BUFFER_ID;
+		memcpy(msg + 16, &v16, 2);
+		memcpy(&off8, msg + 2, 2);
+		v32 = NVSP_MSG1_SEND_RNDIS_PKT;
+		if ((u32)off8 * 8 + 4 <= len)
+			memcpy(msg + off8 * 8, &v32, 4);
+		return;
+	}
+	if (len < 8)
+		return;
+	memcpy(msg, &types[sel - 13], 4);
+	memcpy(msg + 4, &len, 4);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
+{
+	struct nvsp1_recv_buffer_complete rc;
+	struct nvsp1_send_buffer_complete sc;
+	u32 a, b, c, d, len, buf_size;
+	const char *why = NULL;
+	u8 sel, *msg;
+	int r;
+
+	if (!size || size > 0x100000)
+		return 0;
+	sel = in[0] % 16;
+	in++;
+	size--;
+	/* Limits first, so the message copy below is the exact rest. */
+	buf_size = (sel >= 3 && sel <= 5) || sel == 12 ? take32(&in, &size, 16u << 20) : 0;
+	c = sel == 5 || sel == 12 ? take32(&in, &size, NETVSC_RECV_SECTION_SIZE) : 0;
+	d = sel == 5 || sel == 12 ? take32(&in, &size, 562) : 0;
+	len = (u32)size;
+	msg = malloc(len ? len : 1);
+	if (!msg)
+		return 0;
+	memcpy(msg, in, len);
+	if (sel >= 12)
+		assist(msg, len, sel);
+
+	switch (sel) {
+	case 0:
+	case 1:
+		r = nvsp_msg_check(msg, len, sel ? NETVSC_FROM_GUEST : NETVSC_FROM_HOST, &why);
+		if (r < 0 ? (r != -EINVAL && r != -EPROTO) || !why :
+		    !strcmp(nvsp_msg_name(r), "UNKNOWN") || len < 4)
+			abort();
+		break;
+	case 2:
+		if (nvsp_msg_check(msg, len, NETVSC_FROM_HOST, &why) ==
+		    NVSP_MSG1_SEND_RECV_BUF_COMPLETE) {
+			memcpy(&rc, msg + 4, sizeof(rc));
+			nvsp_recv_buf_check(&rc, 16u << 20, &a, &b, &why);
+		}
+		break;
+	case 3:
+		if (len >= sizeof(rc) &&
+		    !nvsp_recv_buf_check((const void *)msg, buf_size, &a, &b, &why) &&
+		    (a < NETVSC_MIN_SECTION_SIZE || !b || (u64)a * b > buf_size))
+			abort();
+		break;
+	case 4:
+		if (len >= sizeof(sc) &&
+		    !nvsp_send_buf_check((const void *)msg, buf_size, &a, &why) &&
+		    (!a || a > buf_size / NETVSC_MIN_SECTION_SIZE))
+			abort();
+		break;
+	case 5:
+	case 12:
+		r = nvsp_xfer_check(msg, len, buf_size, c, d, &why);
+		if (r > 0) {
+			u32 i;
+
+			if ((u32)r > d || 24 + (u64)r * 8 > len)
+				abort();
+			for (i = 0; i < (u32)r; i++) {
+				memcpy(&a, msg + 24 + i * 8, 4);
+				memcpy(&b, msg + 24 + i * 8 + 4, 4);
+				if (a > c || (u64)a + b > buf_size)
+					abort();
+			}
+		} else if (!r || !why) {
+			abort();
+		}
+		break;
+	case 6:
+	case 7:
+	case 13:
+	case 14:
+	case 15:
+		rndis(msg, len, sel == 7 ? NETVSC_FROM_GUEST : NETVSC_FROM_HOST);
+		break;
+	case 8:
+		packet(msg, len, len ? msg[len - 1] * 16u : 0);
+		break;
+	case 9:
+		if (!rndis_query_c_parse(msg, len, &a, &b, &c, &d, &why))
+			check_area(c, d, len);
+		if (!rndis_oid_request_parse(msg, len, &a, &b, &c, &d, &why))
+			check_area(c, d, len);
+		break;
+	case 10:
+		if (!rndis_indicate_parse(msg, len, &a, &c, &d, &why))
+			check_area(c, d, len);
+		break;
+	case 11: {
+		/* Build a PACKET for a frame of the first word's low bits, then parse it. */
+		u32 frame = len >= 4 ? (msg[0] | msg[1] << 8) : 14;
+		u32 cap = len >= 4 ? (msg[2] | msg[3] << 8) : 0;
+		u8 *out = malloc(cap ? cap : 1);
+		struct rndis_packet_view v;
+		u32 t, ml;
+
+		if (!out)
+			break;
+		if (rndis_packet_build(out, cap, frame)) {
+			if (44 + (u64)frame > cap)
+				abort();
+			memset(out + 44, 0, frame);
+			if (rndis_msg_check(out, cap, NETVSC_FROM_GUEST, &t, &ml, &why) ||
+			    t != RNDIS_MSG_PACKET || ml != 44 + frame)
+				abort();
+			if (frame >= 14 && rndis_packet_parse(out, ml, 0xffff, &v, &why))
+				abort();
+		} else if (44 + (u64)frame <= cap) {
+			abort();
+		}
+		free(out);
+		break;
+	}
+	}
+	free(msg);
+	return 0;
+}

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_netvsc_msg.c: unit tests of lib/netvsc_msg.c: NVSP and RNDIS message checks in
+ * both directions, buffer completions, transfer-page packets, hostile offsets and
+ * counts (including u32 values that wrap), PPI walking, and the PACKET builder.
+ */
+#include "tap.h"
+#include "netvsc_msg.h"
+
+static u8 buf[8192] __attribute__((aligned(8)));
+
+#define RECV_BUF	(16u * 1024 * 1024)
+#define SECTION		NETVSC_RECV_SECTION_SIZE
+
+static void put32(u32 off, u32 v)
+{
+	memcpy(buf + off, &v, 4);
+}
+
+static void put16(u32 off, u16 v)
+{
+	memcpy(buf + off, &v, 2);
+}
+
+/* An NVSP message of type with a zero body; returns 4 + body bytes. */
+static u32 nvsp(u32 type, u32 body)
+{
+	memset(buf, 0, sizeof(buf));
+	put32(0, type);
+	return NVSP_HDR_BYTES + body;
+}
+
+/* An RNDIS message of type and msg_len, zero filled. */
+static u32 rndis(u32 type, u32 msg_len)
+{
+	memset(buf, 0, sizeof(buf));
+	put32(0, type);
+	put32(4, msg_len);
+	return msg_len;
+}
+
+/*
+ * A transfer-page packet: n ranges of len bytes each, section i at i * SECTION, then an
+ * NVSP SEND_RNDIS_PKT at offset8 * 8.  Returns the packet length.
+ */
+static u32 xfer(u32 n, u32 len)
+{
+	u32 hdr = 24 + n * 8, off8 = (hdr + 7) / 8, i;
+
+	memset(buf, 0, sizeof(buf));
+	put16(0, VM_PKT_DATA_USING_XFER_PAGES);
+	put16(2, off8);
+	put16(4, (off8 * 8 + 28) / 8);
+	put16(16, NVSP_RECV_BUFFER_ID);
+	put32(20, n);
+	for (i = 0; i < n; i++) {
+		put32(24 + i * 8, len);
+		put32(24 + i * 8 + 4, i * SECTION);
+	}
+	put32(off8 * 8, NVSP_MSG1_SEND_RNDIS_PKT);
+	return off8 * 8 + 28;
+}
+
+/* A PACKET with a 60-byte frame after the PPI area [ppi_off, ppi_off + ppi_len). */
+static u32 packet(u32 ppi_len)
+{
+	u32 ppi_off = 36, data_off = ppi_off + ppi_len, len = 8 + data_off + 60;
+
+	rndis(RNDIS_MSG_PACKET, len);
+	put32(8, data_off);
+	put32(12, 60);
+	if (ppi_len) {
+		put32(8 + 20, ppi_off);
+		put32(8 + 24, ppi_len);
+	}
+	return len;
+}
+
+/* Writes a PPI element at byte at (from buf): size, type, ppi_offset 12, value. */
+static void ppi(u32 at, u32 size, u32 type, u32 value)
+{
+	put32(at, size);
+	put32(at + 4, type);
+	put32(at + 8, 12);
+	if (size >= 16)
+		put32(at + 12, value);
+}
+
+int main(void)
+{
+	struct nvsp1_recv_buffer_complete rc;
+	struct nvsp1_send_buffer_complete sc;
+	struct rndis_packet_view v;
+	const char *why = "";
+	u32 len, type, mlen, a, b, c, d;
+	const void *p;
+
+	/* ---- NVSP messages ---- */
+	tap_check(nvsp_msg_check(buf, 3, NETVSC_FROM_HOST, &why) == -EINVAL,
+		  "an NVSP message shorter than the type word is refused");
+	len = nvsp(NVSP_MSG_INIT_COMPLETE, 12);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == NVSP_MSG_INIT_COMPLETE,
+		  "INIT_COMPLETE from the host");
+	tap_check(nvsp_msg_check(buf, len - 1, NETVSC_FROM_HOST, &why) == -EINVAL,
+		  "INIT_COMPLETE one byte short is refused (%s)", why);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == -EPROTO,
+		  "INIT_COMPLETE from the guest is the wrong direction (%s)", why);
+	len = nvsp(NVSP_MSG_INIT, 8);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG_INIT &&
+		  nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EPROTO,
+		  "INIT only from the guest");
+	len = nvsp(NVSP_MSG1_SEND_RNDIS_PKT, 24);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG1_SEND_RNDIS_PKT &&
+		  nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == NVSP_MSG1_SEND_RNDIS_PKT,
+		  "a 28-byte SEND_RNDIS_PKT from either side");
+	tap_check(nvsp_msg_check(buf, 15, NETVSC_FROM_HOST, &why) == -EINVAL,
+		  "SEND_RNDIS_PKT of 15 bytes is refused");
+	len = nvsp(NVSP_MSG1_SEND_RECV_BUF, 6);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG1_SEND_RECV_BUF,
+		  "a 10-byte SEND_RECV_BUF from the guest");
+	len = nvsp(NVSP_MSG1_REVOKE_SEND_BUF, 2);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG1_REVOKE_SEND_BUF &&
+		  nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EPROTO,
+		  "REVOKE_SEND_BUF only from the guest");
+	len = nvsp(NVSP_MSG2_SEND_NDIS_CONFIG, 16);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG2_SEND_NDIS_CONFIG &&
+		  nvsp_msg_check(buf, len - 1, NETVSC_FROM_GUEST, &why) == -EINVAL,
+		  "SEND_NDIS_CONFIG needs its 16-byte body");
+	len = nvsp(NVSP_MSG5_SUBCHANNEL, 8);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == NVSP_MSG5_SUBCHANNEL &&
+		  nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG5_SUBCHANNEL,
+		  "SUBCHANNEL request and completion");
+	len = nvsp(NVSP_MSG5_SEND_INDIRECTION_TABLE, 8);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) ==
+		  NVSP_MSG5_SEND_INDIRECTION_TABLE &&
+		  nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == -EPROTO,
+		  "SEND_INDIRECTION_TABLE only from the host");
+	len = nvsp(NVSP_MSG4_SWITCH_DATA_PATH, 4);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG4_SWITCH_DATA_PATH &&
+		  nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EPROTO,
+		  "SWITCH_DATA_PATH only from the guest");
+	len = nvsp(NVSP_MSG5_OID_QUERY_EX, 24);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EPROTO &&
+		  nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == -EPROTO,
+		  "OID_QUERY_EX from neither side");
+	len = nvsp(0xdeadbeef, 24);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EPROTO,
+		  "an unknown NVSP type is refused (%s)", why);
+	tap_check(!strcmp(nvsp_msg_name(NVSP_MSG1_SEND_RNDIS_PKT), "SEND_RNDIS_PKT") &&
+		  !strcmp(nvsp_msg_name(999), "UNKNOWN"), "NVSP names");
+
+	/* SEND_RECV_BUF_COMPLETE: 24-byte body, one section when SUCCESS. */
+	len = nvsp(NVSP_MSG1_SEND_RECV_BUF_COMPLETE, 24);
+	put32(4, NVSP_STAT_SUCCESS);
+	put32(8, 1);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) ==
+		  NVSP_MSG1_SEND_RECV_BUF_COMPLETE, "RECV_BUF_COMPLETE with one section");
+	tap_check(nvsp_msg_check(buf, len - 1, NETVSC_FROM_HOST, &why) == -EINVAL,
+		  "RECV_BUF_COMPLETE one byte short is refused");
+	put32(8, 0);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EINVAL,
+		  "RECV_BUF_COMPLETE with 0 sections is refused (%s)", why);
+	put32(8, 2);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EINVAL,
+		  "RECV_BUF_COMPLETE with 2 sections is refused");
+	put32(4, NVSP_STAT_FAIL);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) ==
+		  NVSP_MSG1_SEND_RECV_BUF_COMPLETE,
+		  "a failed RECV_BUF_COMPLETE skips the section check");
+
+	/* ---- buffer completions ---- */
+	memset(&rc, 0, sizeof(rc));
+	rc.status = NVSP_STAT_SUCCESS;
+	rc.num_sections = 1;
+	rc.sections[0].sub_alloc_size = SECTION;
+	rc.sections[0].num_sub_allocs = RECV_BUF / SECTION;
+	a = 0;
+	b = 0;
+	tap_check(!nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) && a == SECTION &&
+		  b == RECV_BUF / SECTION, "the default receive buffer completion");
+	rc.num_sections = 0;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "recv completion with 0 sections is refused");
+	rc.num_sections = 2;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "recv completion with 2 sections is refused");
+	rc.num_sections = 1;
+	rc.sections[0].offset = 8;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "a section not at offset 0 is refused");
+	rc.sections[0].offset = 0;
+	rc.sections[0].sub_alloc_size = NETVSC_MIN_SECTION_SIZE - 1;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "sub_alloc_size 67 is refused (%s)", why);
+	rc.sections[0].sub_alloc_size = NETVSC_MIN_SECTION_SIZE;
+	rc.sections[0].num_sub_allocs = 0;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "num_sub_allocs 0 is refused");
+	rc.sections[0].sub_alloc_size = 0x10000;
+	rc.sections[0].num_sub_allocs = 0x10000;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "size * count wrapping u32 to 0 is refused");
+	rc.sections[0].sub_alloc_size = SECTION;
+	rc.sections[0].num_sub_allocs = RECV_BUF / SECTION + 1;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "one section more than the buffer holds is refused");
+	rc.sections[0].num_sub_allocs = RECV_BUF / SECTION;
+	rc.status = NVSP_STAT_FAIL;
+	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
+		  "a failed recv completion is refused");
+
+	sc.status = NVSP_STAT_SUCCESS;
+	sc.section_size = NETVSC_SEND_SECTION_SIZE;
+	tap_check(!nvsp_send_buf_check(&sc, 1024 * 1024, &a, &why) && a == 170,
+		  "the default send buffer: 170 sections");
+	sc.section_size = NETVSC_MIN_SECTION_SIZE - 1;
+	tap_check(nvsp_send_buf_check(&sc, 1024 * 1024, &a, &why) == -EINVAL,
+		  "send section_size too small is refused");
+	sc.section_size = 1024 * 1024 + 1;
+	tap_check(nvsp_send_buf_check(&sc, 1024 * 1024, &a, &why) == -EINVAL,
+		  "send section_size beyond the buffer is refused");
+	sc.section_size = 1024 * 1024;
+	tap_check(!nvsp_send_buf_check(&sc, 1024 * 1024, &a, &why) && a == 1,
+		  "one section the size of the buffer");
+
+	/* ---- transfer-page packets ---- */
+	len = xfer(2, 100);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == 2,
+		  "a 2-range transfer-page packet");
+	len = xfer(1, SECTION);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == 1,
+		  "a range exactly one section long");
+	put32(24, SECTION + 1);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "a range longer than a section is refused (%s)", why);
+	put32(24, 100);
+	put32(28, RECV_BUF - 100);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == 1,
+		  "a range ending exactly at the buffer end");
+	put32(28, RECV_BUF - 99);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "a range one byte past the buffer end is refused (%s)", why);
+	put32(28, 0xfffffff8);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 0xffffffff, &why) == -EINVAL,
+		  "a range offset 0xfffffff8 that wraps is refused");
+	put32(28, 0);
+	put32(20, 0);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "range_cnt 0 is refused");
+	put32(20, 0x20000000);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 0xffffffff, &why) == -EINVAL,
+		  "a huge range_cnt is refused without overflow (%s)", why);
+	put32(20, 2);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "range_cnt past offset8 is refused (%s)", why);
+	len = xfer(3, 100);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 2, &why) == -EINVAL,
+		  "range_cnt above max_ranges is refused");
+	len = xfer(1, 100);
+	put16(2, len / 8 + 1);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "offset8 past the packet is refused (%s)", why);
+	put16(2, 2);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "offset8 inside the transfer-page header is refused");
+	len = xfer(1, 100);
+	tap_check(nvsp_xfer_check(buf, 32 + 3, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "an NVSP message shorter than its type word is refused");
+	tap_check(nvsp_xfer_check(buf, 23, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "a packet shorter than the header is refused");
+	put16(16, 0);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "the send buffer's pageset id is refused");
+	len = xfer(1, 100);
+	put32(32, NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE);
+	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
+		  "a transfer-page packet not carrying SEND_RNDIS_PKT is refused");
+
+	/* ---- RNDIS messages ---- */
+	tap_check(rndis_msg_check(buf, 7, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
+		  "an RNDIS message shorter than its header is refused");
+	len = rndis(RNDIS_MSG_QUERY_C, 24);
+	tap_check(!rndis_msg_check(buf, len + 4, NETVSC_FROM_HOST, &type, &mlen, &why) &&
+		  type == RNDIS_MSG_QUERY_C && mlen == 24, "QUERY_C from the host, msg_len < len");
+	tap_check(rndis_msg_check(buf, len - 1, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
+		  "msg_len one past the bytes received is refused (%s)", why);
+	tap_check(rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) == -EPROTO,
+		  "QUERY_C from the guest is the wrong direction");
+	len = rndis(RNDIS_MSG_QUERY_C, 23);
+	tap_check(rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
+		  "a QUERY_C shorter than its fixed part is refused (%s)", why);
+	len = rndis(RNDIS_MSG_QUERY_C, 4);
+	tap_check(rndis_msg_check(buf, 24, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
+		  "msg_len below 8 is refused");
+	len = rndis(RNDIS_MSG_INIT, 24);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) &&
+		  rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) == -EPROTO,
+		  "INIT only from the guest");
+	len = rndis(RNDIS_MSG_INIT_C, 52);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) &&
+		  rndis_msg_check(buf, 51, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
+		  "INIT_C needs 52 bytes");
+	len = rndis(RNDIS_MSG_HALT, 12);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) &&
+		  rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) == -EPROTO,
+		  "HALT only from the guest");
+	len = rndis(RNDIS_MSG_KEEPALIVE, 12);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) &&
+		  !rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why),
+		  "KEEPALIVE from either side");
+	len = rndis(RNDIS_MSG_KEEPALIVE_C, 16);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) &&
+		  !rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why),
+		  "KEEPALIVE_C from either side");
+	len = rndis(RNDIS_MSG_INDICATE, 20);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) &&
+		  rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) == -EPROTO,
+		  "INDICATE only from the host");
+	len = rndis(RNDIS_MSG_SET, 28);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) &&
+		  rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) == -EPROTO,
+		  "SET only from the guest");
+	len = rndis(RNDIS_MSG_RESET_C, 16);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) &&
+		  rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) == -EPROTO,
+		  "RESET_C only from the host");
+	len = rndis(0x42, 64);
+	tap_check(rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) == -EPROTO,
+		  "an unknown RNDIS type is refused");
+	tap_check(!strcmp(rndis_msg_name(RNDIS_MSG_QUERY_C), "QUERY_C") &&
+		  !strcmp(rndis_msg_name(0x42), "UNKNOWN"), "RNDIS names");
+
+	/* ---- PACKET ---- */
+	len = packet(0);
+	tap_check(!rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) &&
+		  !rndis_packet_parse(buf, mlen, 1514, &v, &why) && v.data_off == 44 &&
+		  v.data_len == 60 && v.ppi_len == 0, "a PACKET without PPI");
+	tap_check(rndis_packet_parse(buf, 43, 1514, &v, &why) == -EINVAL,
+		  "a PACKET shorter than its fixed part is refused");
+	tap_check(rndis_packet_parse(buf, len - 1, 1514, &v, &why) == -EINVAL,
+		  "a frame one byte past the message is refused (%s)", why);
+	tap_check(rndis_packet_parse(buf, len, 59, &v, &why) == -EINVAL,
+		  "a frame above max_frame is refused");
+	put32(12, 13);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "a frame shorter than an Ethernet header is refused (%s)", why);
+	put32(12, 60);
+	put32(8, len - 8);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "data_offset exactly at the end with data is refused");
+	put32(8, len - 8 + 1);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL &&
+		  !strcmp(why, "data_offset past the message"),
+		  "data_offset one past the end is refused (%s)", why);
+	put32(8, 0xfffffff8);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "data_offset 0xfffffff8 (wraps with the header) is refused");
+	put32(8, 36);
+	put32(12, 0xffffffe0);
+	tap_check(rndis_packet_parse(buf, len, 0xffffffff, &v, &why) == -EINVAL,
+		  "data_len that wraps the offset is refused");
+	put32(12, 60);
+	put32(8, 8);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "data inside the fixed part is refused (%s)", why);
+
+	/* PPI: a VLAN and a hash value, 16 bytes each. */
+	len = packet(32);
+	ppi(44, 16, PPI_IEEE_8021Q, 0x123);
+	ppi(60, 16, PPI_NBL_HASH_VALUE, 0xabcdef);
+	tap_check(!rndis_packet_parse(buf, len, 1514, &v, &why) && v.ppi_off == 44 &&
+		  v.ppi_len == 32 && v.data_off == 76, "a PACKET with two PPIs");
+	p = rndis_ppi_find(buf, &v, PPI_NBL_HASH_VALUE, 4);
+	tap_check(p == buf + 72, "rndis_ppi_find finds the second PPI's value");
+	memcpy(&a, p ? p : buf, 4);
+	tap_check(p && a == 0xabcdef, "and its value reads back");
+	tap_check(!rndis_ppi_find(buf, &v, PPI_TCPIP_CHKSUM, 4),
+		  "rndis_ppi_find: a type not present");
+	tap_check(!rndis_ppi_find(buf, &v, PPI_IEEE_8021Q | RNDIS_PPI_INTERNAL, 4),
+		  "rndis_ppi_find: the internal bit is part of the type");
+	tap_check(!rndis_ppi_find(buf, &v, PPI_IEEE_8021Q, 5),
+		  "rndis_ppi_find: a value smaller than wanted");
+	ppi(60, 0, PPI_NBL_HASH_VALUE, 0);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "a PPI of size 0 is refused (%s)", why);
+	ppi(60, 20, PPI_NBL_HASH_VALUE, 0);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "a PPI larger than the area left is refused (%s)", why);
+	ppi(60, 16, PPI_NBL_HASH_VALUE, 0);
+	put32(68, 16);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "ppi_offset at the element's end is refused (%s)", why);
+	put32(68, 0xfffffff8);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "ppi_offset 0xfffffff8 is refused");
+	put32(68, 4);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "ppi_offset inside the PPI header is refused");
+	put32(68, 12);
+	put32(8 + 24, 28);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "a PPI area ending mid-element is refused (%s)", why);
+	put32(8 + 24, 32);
+	put32(8 + 20, 20);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "per_pkt_info_offset inside the fixed part is refused (%s)", why);
+	put32(8 + 20, len - 8 + 1);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "per_pkt_info_offset past the message is refused");
+	put32(8 + 20, 0xfffffff8);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "per_pkt_info_offset 0xfffffff8 is refused");
+	put32(8 + 20, 36);
+	put32(8 + 24, 0xfffffff0);
+	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
+		  "a per_pkt_info_len that wraps is refused");
+
+	/* rndis_packet_build round trip. */
+	memset(buf, 0xaa, sizeof(buf));
+	tap_check(rndis_packet_build(buf, 44 + 59, 60) == 0 && buf[0] == 0xaa,
+		  "rndis_packet_build refuses a buffer one byte too small");
+	tap_check(rndis_packet_build(buf, 44, 0xffffffff) == 0,
+		  "rndis_packet_build: 44 + frame_len overflowing u32 is refused");
+	a = rndis_packet_build(buf, 44 + 60, 60);
+	memset(buf + a, 0x11, 60);
+	tap_check(a == RNDIS_PACKET_HDR_BYTES && a == 44 &&
+		  !rndis_msg_check(buf, 44 + 60, NETVSC_FROM_GUEST, &type, &mlen, &why) &&
+		  type == RNDIS_MSG_PACKET && mlen == 104 &&
+		  !rndis_packet_parse(buf, mlen, 1514, &v, &why) && v.data_off == 44 &&
+		  v.data_len == 60 && v.ppi_len == 0 && buf[v.data_off] == 0x11,
+		  "rndis_packet_build round-trips through rndis_packet_parse");
+
+	/* ---- QUERY_C ---- */
+	len = rndis(RNDIS_MSG_QUERY_C, 24 + 6);
+	put32(8, 77);
+	put32(12, RNDIS_STATUS_SUCCESS);
+	put32(16, 6);
+	put32(20, 16);
+	tap_check(!rndis_query_c_parse(buf, len, &a, &b, &c, &d, &why) && a == 77 && b == 0 &&
+		  c == 24 && d == 6, "a QUERY_C with a MAC address");
+	tap_check(rndis_query_c_parse(buf, len - 1, &a, &b, &c, &d, &why) == -EINVAL,
+		  "a QUERY_C info buffer one byte past the message is refused (%s)", why);
+	put32(20, 0xfffffff8);
+	tap_check(rndis_query_c_parse(buf, len, &a, &b, &c, &d, &why) == -EINVAL,
+		  "info_buf_offset 0xfffffff8 is refused");
+	put32(20, 8);
+	tap_check(rndis_query_c_parse(buf, len, &a, &b, &c, &d, &why) == -EINVAL,
+		  "an info buffer inside the fixed part is refused");
+	put32(16, 0);
+	tap_check(!rndis_query_c_parse(buf, len, &a, &b, &c, &d, &why) && c == 0 && d == 0,
+		  "a QUERY_C without info ignores the offset");
+	tap_check(rndis_query_c_parse(buf, 23, &a, &b, &c, &d, &why) == -EINVAL,
+		  "a QUERY_C shorter than its fixed part is refused");
+
+	/* ---- INDICATE ---- */
+	len = rndis(RNDIS_MSG_INDICATE, 20 + 4);
+	put32(8, RNDIS_STATUS_LINK_SPEED_CHANGE);
+	put32(12, 4);
+	put32(16, 12);
+	tap_check(!rndis_indicate_parse(buf, len, &a, &c, &d, &why) &&
+		  a == RNDIS_STATUS_LINK_SPEED_CHANGE && c == 20 && d == 4,
+		  "an INDICATE with a status buffer");
+	tap_check(!rndis_indicate_parse(buf, len - 4, &a, &c, &d, &why) && c == 0 && d == 0,
+		  "an INDICATE whose buffer lies outside msg_len reports none");
+	tap_check(rndis_indicate_parse(buf, 19, &a, &c, &d, &why) == -EINVAL,
+		  "an INDICATE shorter than its fixed part is refused");
+
+	/* ---- QUERY / SET requests ---- */
+	len = rndis(RNDIS_MSG_SET, 28 + 4);
+	put32(8, 5);
+	put32(12, RNDIS_OID_GEN_CURRENT_PACKET_FILTER);
+	put32(16, 4);
+	put32(20, 20);
+	tap_check(!rndis_oid_request_parse(buf, len, &a, &b, &c, &d, &why) && a == 5 &&
+		  b == RNDIS_OID_GEN_CURRENT_PACKET_FILTER && c == 28 && d == 4,
+		  "a SET of the packet filter");
+	tap_check(rndis_oid_request_parse(buf, len - 1, &a, &b, &c, &d, &why) == -EINVAL,
+		  "a SET info buffer one byte past the message is refused");
+	put32(16, 0xfffffff0);
+	tap_check(rndis_oid_request_parse(buf, len, &a, &b, &c, &d, &why) == -EINVAL,
+		  "an info_buflen that wraps is refused (%s)", why);
+	put32(16, 0);
+	tap_check(!rndis_oid_request_parse(buf, len, &a, &b, &c, &d, &why) && c == 0 && d == 0,
+		  "a QUERY without an info buffer");
+	tap_check(rndis_oid_request_parse(buf, 27, &a, &b, &c, &d, &why) == -EINVAL,
+		  "a QUERY shorter than its fixed part is refused");
+
+	return tap_done();
+}

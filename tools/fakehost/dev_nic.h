@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dev_nic.h: the fake host's synthetic NIC backend (class "nic", HV_NIC_GUID): NVSP
+ * and RNDIS on the host side, a net_responder behind the wire, the `nic` control
+ * command and the NIC_* events (docs/fakehost-ctl.md).
+ */
+#ifndef _FH_DEV_NIC_H
+#define _FH_DEV_NIC_H
+
+#include <stdio.h>
+#include "vmbus_host.h"
+
+/* Sets a NIC device's MAC (`--devices nic@00:15:5d:00:00:10`); 0 or -EINVAL. */
+int dev_nic_set_mac(struct host_device *dev, const char *mac);
+
+/* `ctl nic ARGS...`: 0, or -1 with err filled in. */
+int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
+		size_t errlen);
+
+#endif /* _FH_DEV_NIC_H */
