@@ -7,6 +7,7 @@
  * indications and bad input.
  */
 #include "fakehost_test.h"
+#include "eth_frames.h"
 #include "dev_nic.h"
 #include "netvsc_msg.h"
 #include "net_responder.h"
@@ -162,57 +163,7 @@ static const char *nic_status(struct guest *g)
 
 static const char *nic_status(struct guest *g);
 
-static const u8 guest_mac[6] = { 0x00, 0x15, 0x5d, 0x00, 0x00, 0x01 };
-static const u8 host_mac[6] = { 0x00, 0x15, 0x5d, 0xff, 0xff, 0x01 };
-static const u8 guest_ip[4] = { 192, 0, 2, 10 }, host_ip[4] = { 192, 0, 2, 1 };
-
-static void put16(u8 *p, u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static u32 arp_frame(u8 *f)
-{
-	memset(f, 0, 60);
-	memset(f, 0xff, 6);
-	memcpy(f + 6, guest_mac, 6);
-	put16(f + 12, 0x0806);
-	put16(f + 14, 1);
-	put16(f + 16, 0x0800);
-	f[18] = 6;
-	f[19] = 4;
-	put16(f + 20, 1);
-	memcpy(f + 22, guest_mac, 6);
-	memcpy(f + 28, guest_ip, 4);
-	memcpy(f + 38, host_ip, 4);
-	return 60;
-}
-
-static u32 ping_frame(u8 *f, u32 payload)
-{
-	u8 *ip = f + 14, *icmp = f + 34;
-	u32 i;
-
-	memcpy(f, host_mac, 6);
-	memcpy(f + 6, guest_mac, 6);
-	put16(f + 12, 0x0800);
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	put16(ip + 2, (u16)(28 + payload));
-	ip[8] = 64;
-	ip[9] = 1;
-	memcpy(ip + 12, guest_ip, 4);
-	memcpy(ip + 16, host_ip, 4);
-	put16(ip + 10, net_checksum(ip, 20, 0));
-	memset(icmp, 0, 8);
-	icmp[0] = 8;
-	put16(icmp + 6, 1);
-	for (i = 0; i < payload; i++)
-		icmp[8 + i] = (u8)i;
-	put16(icmp + 2, net_checksum(icmp, 8 + payload, 0));
-	return 34 + 8 + payload;
-}
+static const u8 host_ip[4] = { 192, 0, 2, 1 };
 
 /* Wraps a frame in an RNDIS PACKET at buf; the message length. */
 static u32 rndis_frame(u8 *buf, u32 cap, const u8 *frame, u32 len)
@@ -278,7 +229,7 @@ static void test_ping(struct guest *g)
 	u64 pfns[2] = { DATA_PFN, DATA_PFN + 1 };
 
 	/* ARP in a send section. */
-	n = rndis_frame(buf, sizeof(buf), f, arp_frame(f));
+	n = rndis_frame(buf, sizeof(buf), f, arp_request(f, host_ip));
 	tap_check(rndis_in_section(g, 2, buf, n, NVSP_RNDIS_CHANNEL_DATA) == NVSP_STAT_SUCCESS &&
 		  next(g) == VM_PKT_DATA_USING_XFER_PAGES && (r = rx_frame(g, &flen)) &&
 		  flen == 42 && !memcmp(r, guest_mac, 6) && r[12] == 0x08 && r[13] == 0x06 &&
@@ -286,7 +237,7 @@ static void test_ping(struct guest *g)
 	complete_xfer(g, trans_of(g));
 
 	/* A 1000-byte ping in GPA-direct pages, straddling a page boundary. */
-	n = rndis_frame(buf, sizeof(buf), f, ping_frame(f, 1000));
+	n = rndis_frame(buf, sizeof(buf), f, icmp_echo(f, host_ip, 1000));
 	memcpy(g->w.ram + DATA_PFN * 4096ull + 3500, buf, n);
 	rb[0] = n;
 	rb[1] = 3500;
@@ -404,7 +355,7 @@ static void test_link(struct guest *g)
 static void test_sections_run_out(struct guest *g)
 {
 	u8 f[64], buf[256];
-	u32 n = rndis_frame(buf, sizeof(buf), f, arp_frame(f)), i, sent = 0;
+	u32 n = rndis_frame(buf, sizeof(buf), f, arp_request(f, host_ip)), i, sent = 0;
 	u64 first = 0;
 
 	for (i = 0; i < 153; i++) {
