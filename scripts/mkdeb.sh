@@ -271,7 +271,8 @@ for mk in "$TREE"/tools/*/Makefile; do
 	[ -f "$mk" ] || continue
 	dir=$(basename "$(dirname "$mk")")
 	has_install=
-	grep -qE '^install:' "$mk" && has_install=1
+	# The target may come from an included file (tools/daemon.mk): ask make.
+	make -s --no-print-directory -C "$TREE/tools/$dir" -n install >/dev/null 2>&1 && has_install=1
 	if hp=$(host_tool_of "$dir"); then
 		[ -n "$GUEST_ONLY" ] && continue
 		pkg=${hp% *} bin=${hp#* }

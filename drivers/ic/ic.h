@@ -7,6 +7,8 @@
 #ifndef _HVIS_IC_H
 #define _HVIS_IC_H
 
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <hvis/vmbus.h>
 #include "ic_msg.h"
 
@@ -25,6 +27,14 @@ struct hvis_ic_service {
 	 * later with hvis_ic_reply().
 	 */
 	u32 (*handle)(struct hvis_ic *ic, struct hvis_ic_view *msg);
+	/*
+	 * (optional) True while the host's version negotiation should wait, e.g. KVP
+	 * until its daemon registers, so that the host's first requests are not failed.
+	 * The framework keeps the request and answers it when the service calls
+	 * hvis_ic_release_negotiation() or after *hold_secs seconds.
+	 */
+	bool (*hold_negotiation)(struct hvis_ic *ic);
+	const unsigned int *hold_secs;
 };
 
 /* handle()'s "no reply now" answer; never a status on the wire. */
@@ -40,6 +50,14 @@ struct hvis_ic {
 	u8 *buf;				/* one received packet */
 	u32 len;				/* its length */
 	u64 trans_id;				/* and its transaction id */
+	/* A held negotiate request (hold_negotiation), under hold_lock. */
+	spinlock_t hold_lock;
+	u8 *held;
+	u32 held_len;
+	u64 held_trans_id;
+	bool hold_expired;			/* held once already: do not hold again */
+	bool dying;				/* being removed: answer nothing more */
+	struct delayed_work hold_work;
 };
 
 int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv);
@@ -51,6 +69,9 @@ void hvis_ic_remove(struct hvis_device *dev);
  * Returns 0, or -EAGAIN (not logged) when the outbound ring is full: retry later.
  */
 int hvis_ic_reply(struct hvis_ic *ic, void *pkt, u32 len, u64 trans_id, u32 status);
+
+/* Answers a held negotiation now (any context); nothing if none is held. */
+void hvis_ic_release_negotiation(struct hvis_ic *ic);
 
 static inline struct hvis_ic *hvis_ic_get(struct hvis_device *dev)
 {

@@ -47,6 +47,99 @@ static void ic_handle_negotiate(struct hvis_ic *ic, struct hvis_ic_view *v)
 	ic->negotiated = true;
 }
 
+/*
+ * Keeps a copy of the negotiate request in ic->buf instead of answering it, while the
+ * service asks for a hold (drivers/hv/hv_kvp.c holds KVP's for HV_UTIL_NEGO_TIMEOUT,
+ * 55 s, until its daemon registers).  True if held.  Tasklet context.
+ */
+static bool ic_hold_negotiation(struct hvis_ic *ic, u32 len, u64 trans_id)
+{
+	unsigned int secs;
+	u8 *copy;
+
+	if (!ic->svc->hold_negotiation || ic->negotiated || READ_ONCE(ic->hold_expired) ||
+	    !ic->svc->hold_negotiation(ic))
+		return false;
+	copy = kmemdup(ic->buf, len, GFP_ATOMIC);
+	if (!copy)
+		return false;
+	secs = READ_ONCE(*ic->svc->hold_secs);
+	spin_lock(&ic->hold_lock);
+	if (!ic->held)
+		dev_info(&ic->dev->dev, "%s IC: version negotiation held for up to %u s until the daemon registers\n",
+			 ic->svc->name, secs);
+	kfree(ic->held);	/* the host asked again: answer the newest */
+	ic->held = copy;
+	ic->held_len = len;
+	ic->held_trans_id = trans_id;
+	spin_unlock(&ic->hold_lock);
+	mod_delayed_work(system_wq, &ic->hold_work, secs * HZ);
+	return true;
+}
+
+/* Answers the held negotiation: on release, on timeout, or on ring-full retry. */
+static void ic_hold_work_fn(struct work_struct *work)
+{
+	struct hvis_ic *ic = container_of(to_delayed_work(work), struct hvis_ic, hold_work);
+	struct hvis_ic_view v;
+	u64 trans_id;
+	u8 *pkt;
+	u32 len;
+	int rc;
+
+	spin_lock_bh(&ic->hold_lock);
+	pkt = ic->held;
+	len = ic->held_len;
+	trans_id = ic->held_trans_id;
+	ic->held = NULL;
+	spin_unlock_bh(&ic->hold_lock);
+	if (!pkt || hvis_ic_parse(pkt, len, &v)) {
+		kfree(pkt);
+		return;
+	}
+	if (READ_ONCE(ic->dying)) {
+		kfree(pkt);
+		return;
+	}
+	if (!READ_ONCE(ic->hold_expired)) {
+		WRITE_ONCE(ic->hold_expired, true);
+		if (ic->svc->hold_negotiation(ic))
+			dev_warn(&ic->dev->dev, "%s IC: no daemon registered; answering the host's version negotiation anyway\n",
+				 ic->svc->name);
+		else
+			dev_info(&ic->dev->dev, "%s IC: daemon registered; answering the host's version negotiation\n",
+				 ic->svc->name);
+	}
+	spin_lock_bh(&ic->hold_lock);
+	ic_handle_negotiate(ic, &v);
+	spin_unlock_bh(&ic->hold_lock);
+	rc = hvis_channel_send(ic->dev->channel, pkt, len, trans_id, VM_PKT_DATA_INBAND, 0);
+	if (rc == -EAGAIN) {
+		spin_lock_bh(&ic->hold_lock);
+		if (!ic->held) {
+			ic->held = pkt;
+			pkt = NULL;
+		}
+		spin_unlock_bh(&ic->hold_lock);
+		mod_delayed_work(system_wq, &ic->hold_work, HZ / 10);
+	} else if (rc) {
+		dev_err(&ic->dev->dev, "%s IC: negotiation reply failed: %d\n", ic->svc->name, rc);
+	}
+	kfree(pkt);
+}
+
+void hvis_ic_release_negotiation(struct hvis_ic *ic)
+{
+	bool held;
+
+	spin_lock_bh(&ic->hold_lock);
+	held = ic->held;
+	spin_unlock_bh(&ic->hold_lock);
+	if (held)
+		mod_delayed_work(system_wq, &ic->hold_work, 0);
+}
+EXPORT_SYMBOL_GPL(hvis_ic_release_negotiation);
+
 static void ic_handle_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 {
 	struct hvis_ic_view v;
@@ -58,7 +151,11 @@ static void ic_handle_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 		return;
 	}
 	if (v.hdr->icmsgtype == ICMSGTYPE_NEGOTIATE) {
+		if (ic_hold_negotiation(ic, len, trans_id))
+			return;
+		spin_lock(&ic->hold_lock);
 		ic_handle_negotiate(ic, &v);
+		spin_unlock(&ic->hold_lock);
 	} else if (v.hdr->icmsgtype == ic->svc->msgtype) {
 		if (v.data_len < ic->svc->min_data_len) {
 			dev_err_ratelimited(&ic->dev->dev,
@@ -131,6 +228,8 @@ int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, vo
 	ic->dev = dev;
 	ic->svc = svc;
 	ic->priv = priv;
+	spin_lock_init(&ic->hold_lock);
+	INIT_DELAYED_WORK(&ic->hold_work, ic_hold_work_fn);
 	hvis_set_drvdata(dev, ic);
 
 	rc = hvis_channel_open(dev->channel, IC_RING_BYTES, IC_RING_BYTES, NULL, 0,
@@ -154,8 +253,11 @@ void hvis_ic_remove(struct hvis_device *dev)
 {
 	struct hvis_ic *ic = hvis_get_drvdata(dev);
 
+	WRITE_ONCE(ic->dying, true);
 	hvis_channel_close(dev->channel);
+	cancel_delayed_work_sync(&ic->hold_work);
 	hvis_set_drvdata(dev, NULL);
+	kfree(ic->held);
 	kfree(ic->buf);
 	kfree(ic);
 }

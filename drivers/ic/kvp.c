@@ -32,6 +32,16 @@ static const struct ic_version kvp_versions[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } }
 
 /* How long the daemon may take to answer (hv_kvp.c HV_UTIL_TIMEOUT: 30 s). */
 #define KVP_DAEMON_TIMEOUT	(30 * HZ)
+/*
+ * How long the host's version negotiation waits for a daemon (hv_kvp.c
+ * HV_UTIL_NEGO_TIMEOUT): the host sends its requests, e.g. a failover IP address,
+ * right after negotiating, and without a daemon they would fail.
+ */
+static unsigned int negotiation_hold = 55;
+module_param(negotiation_hold, uint, 0644);
+MODULE_PARM_DESC(negotiation_hold,
+		 "Seconds the host's KVP negotiation waits for the daemon to register (0: no wait)");
+
 /* Host requests waiting for the daemon; more are refused. */
 #define KVP_QUEUE_MAX		16
 /* Ring-full retries of an answer, 1-2 ms apart. */
@@ -196,8 +206,15 @@ static u32 kvp_handle(struct hvis_ic *ic, struct hvis_ic_view *msg)
 	return HVIS_IC_DEFER;
 }
 
+static bool kvp_hold_negotiation(struct hvis_ic *ic)
+{
+	return !READ_ONCE(kvp.registered) && READ_ONCE(negotiation_hold);
+}
+
 static const struct hvis_ic_service kvp_service = {
 	.name = "KVP",
+	.hold_negotiation = kvp_hold_negotiation,
+	.hold_secs = &negotiation_hold,
 	.msgtype = ICMSGTYPE_KVPEXCHANGE,
 	.versions = kvp_versions,
 	.n_versions = ARRAY_SIZE(kvp_versions),
@@ -225,7 +242,7 @@ static int kvp_release(struct inode *inode, struct file *f)
 	mutex_lock(&kvp.lock);
 	kvp_abort_cur("the daemon closed /dev/vmbus/hv_kvp");
 	kvp.open = false;
-	kvp.registered = false;
+	WRITE_ONCE(kvp.registered, false);
 	kvp.reg_answer = false;
 	mutex_unlock(&kvp.lock);
 	cancel_delayed_work_sync(&kvp.timeout);
@@ -297,10 +314,14 @@ static ssize_t kvp_write(struct file *f, const char __user *buf, size_t count, l
 			mutex_unlock(&kvp.lock);
 			return -EINVAL;
 		}
-		kvp.registered = true;
+		WRITE_ONCE(kvp.registered, true);
 		kvp.reg_answer = true;
 		wake_up_interruptible(&kvp.wq);
 		pr_info("KVP: daemon registered, driver version %s\n", HV_DRV_VERSION);
+		spin_lock_bh(&kvp.qlock);
+		if (kvp.ic)
+			hvis_ic_release_negotiation(kvp.ic);
+		spin_unlock_bh(&kvp.qlock);
 		mutex_unlock(&kvp.lock);
 		return count;
 	}
@@ -370,6 +391,9 @@ static int kvp_probe(struct hvis_device *dev, const struct hvis_device_id *id)
 	if (!rc) {
 		spin_lock_bh(&kvp.qlock);
 		kvp.ic = hvis_ic_get(dev);
+		/* A daemon that registered while the channel opened releases the hold too. */
+		if (kvp.registered)
+			hvis_ic_release_negotiation(kvp.ic);
 		spin_unlock_bh(&kvp.qlock);
 	}
 	mutex_unlock(&kvp.lock);

@@ -343,6 +343,17 @@ static int vss_probe(struct hvis_device *dev, const struct hvis_device_id *id)
 {
 	int rc;
 
+	/*
+	 * Hosts before Windows Server 2012 R2 (VMBus 3.0) have no usable guest backup
+	 * service; upstream refuses them the same way (drivers/hv/hv_snapshot.c).
+	 */
+	if (hvis_vmbus_protocol_version() < VERSION_WIN8_1) {
+		dev_info(&dev->dev,
+			 "VSS: backup (volume snapshot) is not supported on VMBus %u.%u hosts; needs 3.0\n",
+			 VMBUS_VERSION_MAJOR(hvis_vmbus_protocol_version()),
+			 VMBUS_VERSION_MINOR(hvis_vmbus_protocol_version()));
+		return -ENODEV;
+	}
 	spin_lock_bh(&vss.lock);
 	rc = vss.ic ? -EBUSY : 0;
 	spin_unlock_bh(&vss.lock);

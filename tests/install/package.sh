@@ -58,6 +58,15 @@ grep -q ' ./usr/bin/lsvmbus$' "$log" && grep -q ' ./usr/share/man/man8/lsvmbus.8
 	! grep -q 'fakehost' "$log"
 point $? "hvis-tools holds lsvmbus and its man page, no fake host"
 
+# Every program a shipped systemd unit starts is in the package, executable.
+rc=0 n=0
+while read -r exe; do
+	n=$((n + 1))
+	grep -qE "^-rwx.* \.$exe\$" "$log" || { echo "a unit starts $exe, which hvis-tools lacks" >>"$log"; rc=1; }
+done < <(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$TOP"/packaging/systemd/*.service)
+[ "$n" -gt 0 ] || rc=1
+point $rc "hvis-tools holds the $n daemons its systemd units start"
+
 # The in-tree modules that need hv_vmbus are all blacklisted.
 for k in "${KVERS[@]}"; do
 	missing=$(awk '/hv_vmbus/ { f = $1; sub(/:$/, "", f); sub(/.*\//, "", f); sub(/\.ko.*/, "", f);

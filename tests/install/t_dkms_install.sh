@@ -8,7 +8,9 @@
 #      modules for KVER and update-initramfs rebuilds the guest's initramfs.
 #   3. Boot the disk in QEMU (virtio-blk root, Debian's kernel and the disk's initramfs)
 #      against the fake host: udev loads hvis_vmbus and the IC drivers with no insmod,
-#      lsvmbus lists what the host offers, heartbeats flow, `ctl shutdown` powers it off.
+#      lsvmbus lists what the host offers, heartbeats flow, udev/systemd start the KVP,
+#      VSS and file-copy daemons, the host's KVP item persists across boots, `ctl
+#      shutdown` powers it off.
 #   4. Upgrade to V2 with apt (chroot), boot again, same checks, on the V2 modules.
 #   5. `apt-get remove hvis-dkms hvis-tools` (chroot; HVIS_REMOVE_IN_GUEST=1: in the running
 #      guest): a last boot shows modules, blacklist and hook gone, no hvis module loaded,
@@ -16,6 +18,8 @@
 # Needs root (debootstrap, chroot, loop mounts).  Prints phase times.
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/lib.sh"
+
+FH_DEVICES="heartbeat,shutdown,echo,kvp,vss,fcopy"
 
 [ "$(id -u)" = 0 ] || skip "needs root (debootstrap, chroot, loop mount)"
 for c in debootstrap mkfs.ext4 dpkg-deb; do
@@ -89,7 +93,8 @@ check_booted() {
 	assert_no_match "$out" '/(hv_vmbus|hv_storvsc|hv_netvsc|hv_utils|hyperv_keyboard)\.ko' "initramfs holds no in-tree hv_* module"
 	# Early boot: the first hvis kernel message comes before systemd (PID 1 of the root fs)
 	# starts, i.e. udev loaded hvis_vmbus inside the initramfs.
-	out=$(guest 'dmesg | grep -n -m1 -e hvis -e "Vmbus version" | cut -d: -f1; dmesg | grep -n -m1 "systemd\[1\]" | cut -d: -f1')
+	# (dmesg goes to a file first: grep -m1 closing the pipe makes dmesg print a write error.)
+	out=$(guest 'dmesg >/tmp/boot.dmesg; grep -n -m1 -e hvis -e "Vmbus version" /tmp/boot.dmesg | cut -d: -f1; grep -n -m1 "systemd\[1\]" /tmp/boot.dmesg | cut -d: -f1')
 	[ "$(sed -n 1p <<<"$out")" -lt "$(sed -n 2p <<<"$out")" ] 2>/dev/null ||
 		fail "hvis_vmbus did not load in the initramfs (dmesg lines: $(echo $out))"
 	note "ok: hvis_vmbus loaded from the initramfs (dmesg line $(sed -n 1p <<<"$out") < systemd's $(sed -n 2p <<<"$out"))"
@@ -112,6 +117,32 @@ check_booted() {
 	note "ok: heartbeat seq $s1 -> $s2 over 3 s"
 }
 
+# check_services: udev starts the integration-service daemons through systemd when
+# their devices appear; the KVP daemon answers the host.  An item the host set in an
+# earlier boot (KVP_KEPT, set on the first boot) is still there: the pool file
+# survived the reboot (and the upgrade).
+KVP_KEPT=
+check_services() {
+	local d out
+	for d in hvis-kvpd hvis-vssd hvis-fcopyd; do
+		guest_until 90 "systemctl is-active -q $d" ||
+			fail "$d is not active: $(guest "systemctl status --no-pager $d 2>&1 | tail -n 5" | tr '\n' '|')"
+		note "ok: $d started by udev/systemd ($(guest "systemctl show -p MainPID --value $d" | sed 's/^/pid /'))"
+	done
+	guest_until 60 'journalctl -b -u hvis-kvpd | grep -q "KVP LIC Version"' ||
+		fail "hvis-kvpd logged no registration: $(guest 'journalctl -b -u hvis-kvpd | tail -n 5' | tr '\n' '|')"
+	wait_for 90 "the host's KVP channel is negotiated" fh kvp get 0 NoSuchKey
+	if [ -z "$KVP_KEPT" ]; then
+		KVP_KEPT=boot-$RANDOM
+		assert_match "$(fh kvp set 0 InstallTest "$KVP_KEPT" 2>&1)" 'status=0( |$)' "host sets a KVP item"
+	fi
+	out=$(fh kvp get 0 InstallTest 2>&1)
+	assert_match "$out" "status=0 value=$KVP_KEPT\$" "the host reads the item back (set on the first boot)"
+	assert_guest "the item is in the pool file" "tr '\\0' '\\n' </var/lib/hyperv/.kvp_pool_0 | grep -qx '$KVP_KEPT'"
+	out=$(fh kvp enum 2 2>&1; fh kvp items 2>&1)
+	assert_match "$out" "OSBuildNumber=$(re "$KVER")" "the host reads the guest's intrinsic items"
+}
+
 # shutdown_by_host: `ctl shutdown`; the guest powers off through systemd.
 shutdown_by_host() {
 	assert_fh "fh shutdown" shutdown
@@ -126,6 +157,7 @@ disk_boot "$KVER" "$IMG" "$RUN/initrd"
 note "guest booted to its agent in ${VM_BOOT_SECS}s"
 step "checks V1"
 check_booted "$V1"
+check_services
 step "shutdown V1"
 shutdown_by_host
 
@@ -143,6 +175,7 @@ disk_boot "$KVER" "$IMG" "$RUN/initrd"
 note "guest booted to its agent in ${VM_BOOT_SECS}s"
 step "checks V2"
 check_booted "$V2"
+check_services
 
 # Removal: with apt in a chroot of the powered-off disk, or, with HVIS_REMOVE_IN_GUEST=1,
 # in the running guest (realistic, but update-initramfs under TCG takes many minutes).
