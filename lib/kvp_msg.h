@@ -12,20 +12,7 @@
 
 #include "../include/hvis/ic_proto.h"
 #include "../include/hvis/kvp_abi.h"
-
-/*
- * UTF-16LE (@n units, stops at the first NUL) to NUL-terminated UTF-8 in @out
- * (@cap bytes).  Unpaired surrogates become U+FFFD.  Returns the UTF-8 length, or
- * -ENOSPC when it does not fit.
- */
-int hvis_utf16_to_utf8(const u8 *in, u32 n, char *out, u32 cap);
-
-/*
- * NUL-terminated UTF-8 (at most @inlen bytes) to UTF-16LE in @out (@cap units, the
- * NUL included).  Malformed bytes become U+FFFD.  Returns the units written without
- * the NUL, or -ENOSPC.
- */
-int hvis_utf8_to_utf16(const char *in, u32 inlen, u8 *out, u32 cap);
+#include "utf16.h"
 
 /*
  * Checks a host KVP request (the bytes after the IC header) and builds the daemon's

@@ -3,14 +3,15 @@
  * fcopy.c: the host-to-guest file copy integration component (message version 1.1,
  * framework 3.0, as drivers/hv/hv_fcopy.c before 6.10 and tools/hv/
  * hv_fcopy_uio_daemon.c now).  Upstream moved the service to a uio daemon; hvis keeps
- * a kernel driver and a char device, /dev/vmbus/hv_fcopy, served by hvis-fcopyd:
- * the daemon writes a u32 FCOPY_HVIS_VERSION to register, then reads one host message
- * at a time (the bytes after the IC header) and answers each with a u32 status.
+ * the kernel driver and its char device, /dev/vmbus/hv_fcopy, with the pre-6.10 ABI
+ * (include/hvis/fcopy_abi.h), served by hvis-fcopyd or Debian's hv_fcopy_daemon.
  *
  * The driver checks what the daemon can't trust: a known operation, a message long
  * enough for it and a WRITE_TO_FILE chunk no larger than DATA_FRAGMENT and inside the
- * packet.  Anything else is refused here with a log line and never reaches the
- * daemon, which checks paths and offsets.  The host sends one request at a time.
+ * packet, START_FILE_COPY names that are NUL-terminated, valid UTF-16 (converted to
+ * UTF-8 here, as upstream did).  Anything else is refused here with a log line and
+ * never reaches the daemon, which checks paths and offsets.  The host sends one
+ * request at a time.
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -24,6 +25,7 @@
 #include <linux/workqueue.h>
 #include "ic.h"
 #include "hvis/fcopy_abi.h"
+#include "utf16.h"
 
 static const struct ic_version fcopy_versions[] = { { 1, 1 } };
 
@@ -42,6 +44,7 @@ static struct fcopy_dev {
 	struct hvis_ic *ic;
 	bool open;
 	bool registered;
+	bool reg_answer;		/* our version waits for the daemon's read */
 	enum fcopy_state state;
 	u32 status;
 	u8 *pkt;
@@ -131,6 +134,30 @@ static const char *fcopy_check(const u8 *data, u32 len, u32 *op)
 	}
 }
 
+/*
+ * Rewrites a START_FILE_COPY's two UTF-16 name fields of the daemon's copy (@m) as
+ * NUL-terminated UTF-8 in the same fields.  Why not, or NULL.
+ */
+static const char *fcopy_names_to_utf8(struct hv_start_fcopy *m)
+{
+	u8 *fields[] = { (u8 *)m + offsetof(struct hv_start_fcopy, file_name),
+			 (u8 *)m + offsetof(struct hv_start_fcopy, path_name) };
+	char utf8[sizeof(m->file_name)];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		n = hvis_utf16_to_utf8_strict(fields[i], W_MAX_PATH, utf8, sizeof(utf8));
+		if (n == -ENOSPC)
+			return "name too long once in UTF-8";
+		if (n < 0)
+			return "name is not NUL-terminated UTF-16";
+		memset(fields[i], 0, sizeof(m->file_name));
+		memcpy(fields[i], utf8, n + 1);
+	}
+	return NULL;
+}
+
 static u32 fcopy_handle(struct hvis_ic *ic, struct hvis_ic_view *msg)
 {
 	const char *why;
@@ -152,6 +179,14 @@ static u32 fcopy_handle(struct hvis_ic *ic, struct hvis_ic_view *msg)
 	pkt = kmemdup(ic->buf, ic->len, GFP_ATOMIC);
 	if (!pkt)
 		return HV_E_FAIL;
+	why = op == START_FILE_COPY ?
+	      fcopy_names_to_utf8((struct hv_start_fcopy *)(pkt + ICMSG_HDR)) : NULL;
+	if (why) {
+		kfree(pkt);
+		dev_warn_ratelimited(&ic->dev->dev, "FCopy: host request refused (op %u): %s\n",
+				     op, why);
+		return HV_INVALIDARG;
+	}
 	spin_lock(&fc.lock);
 	if (fc.state != FCOPY_IDLE || !fc.registered) {
 		spin_unlock(&fc.lock);
@@ -201,6 +236,7 @@ static int fcopy_release(struct inode *inode, struct file *f)
 	}
 	fc.open = false;
 	fc.registered = false;
+	fc.reg_answer = false;
 	spin_unlock_bh(&fc.lock);
 	pr_info("FCopy: daemon disconnected\n");
 	return 0;
@@ -211,27 +247,24 @@ static bool fcopy_readable(void)
 	bool r;
 
 	spin_lock_bh(&fc.lock);
-	r = fc.state == FCOPY_TO_DAEMON;
+	r = fc.reg_answer || fc.state == FCOPY_TO_DAEMON;
 	spin_unlock_bh(&fc.lock);
 	return r;
 }
 
-/* The largest message: the framework's receive buffer (ic_core.c IC_RECV_BYTES). */
-#define FCOPY_MAX_MSG	(4 * PAGE_SIZE)
-
 static ssize_t fcopy_read(struct file *f, char __user *buf, size_t count, loff_t *ppos)
 {
-	u8 *data;
+	struct hv_do_fcopy *data;	/* the largest message */
 	u32 n;
 	int rc;
 
 	/* A copy: the packet may be freed (timeout, remove) while we copy to user. */
-	data = kmalloc(FCOPY_MAX_MSG, GFP_KERNEL);
+	data = kmalloc(sizeof(*data), GFP_KERNEL);
 	if (!data)
 		return -ENOMEM;
 	for (;;) {
 		spin_lock_bh(&fc.lock);
-		if (fc.state == FCOPY_TO_DAEMON)
+		if (fc.reg_answer || fc.state == FCOPY_TO_DAEMON)
 			break;
 		spin_unlock_bh(&fc.lock);
 		rc = -EAGAIN;
@@ -242,7 +275,21 @@ static ssize_t fcopy_read(struct file *f, char __user *buf, size_t count, loff_t
 			return rc;
 		}
 	}
-	n = min_t(u32, fc.len - ICMSG_HDR, FCOPY_MAX_MSG);
+	if (fc.reg_answer) {
+		u32 v = FCOPY_CURRENT_VERSION;
+
+		if (count < sizeof(v)) {
+			spin_unlock_bh(&fc.lock);
+			kfree(data);
+			return -EINVAL;
+		}
+		fc.reg_answer = false;
+		spin_unlock_bh(&fc.lock);
+		kfree(data);
+		return copy_to_user(buf, &v, sizeof(v)) ? -EFAULT : sizeof(v);
+	}
+	/* Daemons read into a union of the messages: none is longer than hv_do_fcopy. */
+	n = min_t(u32, fc.len - ICMSG_HDR, sizeof(*data));
 	if (count < n) {
 		spin_unlock_bh(&fc.lock);
 		kfree(data);
@@ -271,14 +318,17 @@ static ssize_t fcopy_write(struct file *f, const char __user *buf, size_t count,
 		return -EFAULT;
 	spin_lock_bh(&fc.lock);
 	if (!fc.registered) {
-		if (v != FCOPY_HVIS_VERSION) {
+		if (v != FCOPY_VERSION_0 && v != FCOPY_VERSION_1) {
 			spin_unlock_bh(&fc.lock);
 			pr_err("FCopy: incompatible daemon (version %u)\n", v);
 			return -EINVAL;
 		}
 		fc.registered = true;
+		/* A version-1 daemon reads ours back first (hv_fcopy.c handshake). */
+		fc.reg_answer = v == FCOPY_VERSION_1;
 		spin_unlock_bh(&fc.lock);
-		pr_info("FCopy: daemon registered\n");
+		wake_up_interruptible(&fc.wq);
+		pr_info("FCopy: daemon registered (version %u)\n", v);
 		return count;
 	}
 	if (fc.state != FCOPY_AT_DAEMON) {

@@ -5,17 +5,23 @@
  * upstream's (include/uapi/linux/hyperv.h before 6.10: struct hv_fcopy_hdr,
  * hv_start_fcopy, hv_do_fcopy; file and path names UTF-16LE, W_MAX_PATH characters).
  *
- * hvis's own guest ABI on /dev/vmbus/hv_fcopy (hvis_fcopy.ko <-> hvis-fcopyd): the
- * daemon writes a u32 FCOPY_HVIS_VERSION to register; then each read returns one host
- * message as received (the bytes after the IC header, already checked for operation
- * and size by the driver), and the daemon answers each with one u32 status write.
+ * The guest ABI on /dev/vmbus/hv_fcopy is upstream's before 6.10 (drivers/hv/hv_fcopy.c,
+ * tools/hv/hv_fcopy_daemon.c), so hvis-fcopyd and Debian's hv_fcopy_daemon both work:
+ * the daemon writes a u32 version to register (FCOPY_VERSION_1: the driver answers
+ * with its own version, one u32 read; FCOPY_VERSION_0: no answer); then each read
+ * returns one host message (the bytes after the IC header, checked by the driver),
+ * START_FILE_COPY with its names converted to NUL-terminated UTF-8 in the same
+ * fields, and the daemon answers each with one u32 status write.
  */
 #ifndef _HVIS_FCOPY_ABI_H
 #define _HVIS_FCOPY_ABI_H
 
 #include "types.h"
 
-#define FCOPY_HVIS_VERSION	1
+/* Daemon/driver versions (include/uapi/linux/hyperv.h before 6.10). */
+#define FCOPY_VERSION_0		0
+#define FCOPY_VERSION_1		1
+#define FCOPY_CURRENT_VERSION	FCOPY_VERSION_1
 
 #define START_FILE_COPY		0
 #define WRITE_TO_FILE		1

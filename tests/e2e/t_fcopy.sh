@@ -3,7 +3,8 @@
 # through hvis_fcopy and hvis-fcopyd and reports the throughput; an existing file is
 # not overwritten unless the host asks; a cancelled copy leaves nothing behind; bad
 # host input (a chunk past the end of the data, an oversized chunk, a path that
-# escapes with "..") gets an error back and changes nothing.  FCOPY_MIB sets the size
+# escapes with "..", a name that is not valid UTF-16) gets an error back and changes
+# nothing; Debian's hv_fcopy_daemon works against the same device.  FCOPY_MIB sets the size
 # of the big file in MiB (default 100: about 14 s of copying under TCG).
 source "$(dirname "$0")/../qemu/lib.sh"
 
@@ -74,5 +75,25 @@ assert_match "$(guest 'cat /tmp/fcopyd.log')" "unsafe path '/tmp/in/\.\./\.\./et
 	"the daemon logs the unsafe path"
 assert_match "$(guest 'cat /tmp/fcopyd.log')" 'WRITE_TO_FILE at 6144\+[0-9]+ refused' \
 	"the daemon logs the chunk past the end"
+r=$(copy --bad bad-name "$HOSTDIR/small" /tmp/in/name)
+assert_eq "$(status_of "$r")" 0x80070057 "a file name that is not valid UTF-16: E_INVALIDARG"
+assert_match "$(guest dmesg)" 'FCopy: host request refused \(op 0\): name is not NUL-terminated UTF-16' \
+	"the driver logs the bad name"
 assert_eq "$(guest 'ls -lA /tmp/in /etc | md5sum')" "$before" "bad input changed nothing in /tmp/in or /etc"
+
+# Debian's hv_fcopy_daemon (hyperv-daemons, the pre-6.10 ABI) on the same device.
+if [ -x /usr/sbin/hv_fcopy_daemon ]; then
+	guest 'kill $(pidof hvis-fcopyd); sleep 0.5; dmesg -c >/dev/null; /usr/sbin/hv_fcopy_daemon -n >/tmp/hvfcopy.log 2>&1 &'
+	guest_until 20 'dmesg | grep -q "FCopy: daemon registered (version 1)"' ||
+		fail "hv_fcopy_daemon did not register"
+	note "ok: Debian hv_fcopy_daemon registered"
+	r=$(copy "$HOSTDIR/small" "/tmp/in/d$(printf '\xc3\xa9')bian")
+	assert_eq "$(status_of "$r")" 0 "hv_fcopy_daemon: copy to a non-ASCII name succeeds"
+	assert_eq "$(gsha "/tmp/in/d$(printf '\xc3\xa9')bian")" "$(hsha "$HOSTDIR/small")" \
+		"hv_fcopy_daemon: the file arrives whole under its UTF-8 name"
+	r=$(copy "$HOSTDIR/v2" "/tmp/in/d$(printf '\xc3\xa9')bian")
+	assert_eq "$(status_of "$r")" 0x80070050 "hv_fcopy_daemon: no overwrite unless asked"
+else
+	note "skip: /usr/sbin/hv_fcopy_daemon not installed (hyperv-daemons)"
+fi
 assert_kernel_clean

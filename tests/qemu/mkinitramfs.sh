@@ -58,7 +58,7 @@ for d in timesync kvpd balloon vssd fcopyd; do
 done
 # Debian's Hyper-V daemons (package hyperv-daemons), if installed, with their shared
 # libraries, so tests can run them against the hvis drivers.
-for b in /usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/libexec/hypervkvpd/*; do
+for b in /usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon /usr/libexec/hypervkvpd/*; do
 	[ -f "$b" ] || continue
 	mkdir -p "$STAGE$(dirname "$b")"
 	cp -L "$b" "$STAGE$b"

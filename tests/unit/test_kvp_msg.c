@@ -41,6 +41,15 @@ int main(void)
 	u16[3] = 0;
 	tap_check(hvis_utf16_to_utf8(u16, 2, u8s, sizeof(u8s)) == 3 &&
 		  !strcmp(u8s, "\xef\xbf\xbd"), "a lone surrogate becomes U+FFFD");
+	tap_check(hvis_utf16_to_utf8_strict(u16, 2, u8s, sizeof(u8s)) == -EINVAL,
+		  "strict: a lone surrogate is refused");
+	hvis_utf8_to_utf16("ab", 3, u16, 32);
+	tap_check(hvis_utf16_to_utf8_strict(u16, 3, u8s, sizeof(u8s)) == 2 && !strcmp(u8s, "ab"),
+		  "strict: a terminated name converts");
+	tap_check(hvis_utf16_to_utf8_strict(u16, 2, u8s, sizeof(u8s)) == -EINVAL,
+		  "strict: no NUL within the field is refused");
+	tap_check(hvis_utf16_to_utf8_strict(u16, 3, u8s, 2) == -ENOSPC,
+		  "strict: no room for the NUL");
 
 	len = set_req(0, "Key", "Value");
 	tap_check(hvis_kvp_from_host((u8 *)&host, len, &daemon_msg, &why) == HV_S_OK,

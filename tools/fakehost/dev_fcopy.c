@@ -22,7 +22,7 @@
 static const struct ic_version fcopy_versions[] = { { 1, 1 } };
 
 enum fc_phase { FC_IDLE, FC_START, FC_WRITE, FC_COMPLETE, FC_CANCEL };
-enum fc_bad { FC_GOOD, FC_BAD_OFFSET, FC_BAD_CHUNK };
+enum fc_bad { FC_GOOD, FC_BAD_OFFSET, FC_BAD_CHUNK, FC_BAD_NAME };
 
 struct fcopy_state {
 	enum fc_phase phase;
@@ -175,7 +175,7 @@ int dev_fcopy_start(struct vmbus_host *h, int argc, char **argv, const char **er
 	int i, fd;
 
 	*err = "usage: copy-file HOSTPATH GUESTPATH [--overwrite] [--cancel-after BYTES] | "
-	       "copy-file --bad offset-past-end|big-chunk HOSTPATH GUESTPATH";
+	       "copy-file --bad offset-past-end|big-chunk|bad-name HOSTPATH GUESTPATH";
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--overwrite")) {
 			flags |= OVER_WRITE;
@@ -189,6 +189,8 @@ int dev_fcopy_start(struct vmbus_host *h, int argc, char **argv, const char **er
 				bad = FC_BAD_OFFSET;
 			else if (!strcmp(argv[i], "big-chunk"))
 				bad = FC_BAD_CHUNK;
+			else if (!strcmp(argv[i], "bad-name"))
+				bad = FC_BAD_NAME;
 			else
 				return -EINVAL;
 		} else if (!hostpath) {
@@ -227,6 +229,13 @@ int dev_fcopy_start(struct vmbus_host *h, int argc, char **argv, const char **er
 		close(fd);
 		*err = "guest directory too long";
 		return -EINVAL;
+	}
+	if (bad == FC_BAD_NAME) {
+		/* An unpaired high surrogate (0xd800) as the name's first character. */
+		u8 *name = (u8 *)s + offsetof(struct hv_start_fcopy, file_name);
+
+		name[0] = 0x00;
+		name[1] = 0xd8;
 	}
 	s->copy_flags = flags;
 	s->file_size = (u64)st.st_size;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvis-fcopyd: the host-to-guest file copy daemon.  It registers on
- * /dev/vmbus/hv_fcopy (hvis ABI: include/hvis/fcopy_abi.h) and serves the host's
+ * /dev/vmbus/hv_fcopy (upstream's pre-6.10 ABI: include/hvis/fcopy_abi.h) and serves the host's
  * copies (the operations of upstream's hv_fcopy_daemon / hv_fcopy_uio_daemon):
  *   START_FILE_COPY  path_name (a directory) + file_name; OVER_WRITE allows replacing
  *                    an existing file, CREATE_PATH creating the directory.  Data goes
@@ -59,49 +59,14 @@ static void logmsg(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* UTF-16LE (NUL-terminated within @n units) to UTF-8; false if it does not fit. */
-static bool utf16_to_utf8(const u8 *raw, unsigned int n, char *out, size_t cap)
+/* A name field the driver filled with NUL-terminated UTF-8, copied to @out. */
+static bool name_field(const char *p, char *out, size_t cap)
 {
-	u16 in[W_MAX_PATH];
-	size_t o = 0;
-	unsigned int i;
+	const char *nul = memchr(p, '\0', W_MAX_PATH * sizeof(u16));
 
-	if (n > W_MAX_PATH)
+	if (!nul || (size_t)(nul - p) >= cap)
 		return false;
-	for (i = 0; i < n; i++)
-		in[i] = (u16)(raw[2 * i] | raw[2 * i + 1] << 8);
-
-	for (i = 0; i < n && in[i]; i++) {
-		u32 c = in[i];
-
-		if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && in[i + 1] >= 0xdc00 &&
-		    in[i + 1] < 0xe000) {
-			c = 0x10000 + ((c - 0xd800) << 10) + (in[i + 1] - 0xdc00);
-			i++;
-		} else if (c >= 0xd800 && c < 0xe000) {
-			return false;
-		}
-		if (o + 4 >= cap)
-			return false;
-		if (c < 0x80) {
-			out[o++] = (char)c;
-		} else if (c < 0x800) {
-			out[o++] = (char)(0xc0 | c >> 6);
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			out[o++] = (char)(0xe0 | c >> 12);
-			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		} else {
-			out[o++] = (char)(0xf0 | c >> 18);
-			out[o++] = (char)(0x80 | ((c >> 12) & 0x3f));
-			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	if (i == n)
-		return false;	/* no NUL */
-	out[o] = '\0';
+	memcpy(out, p, nul - p + 1);
 	return true;
 }
 
@@ -168,9 +133,11 @@ static u32 start_copy(const struct hv_start_fcopy *m)
 		       cp.target);
 		return HV_E_FAIL;
 	}
-	if (!utf16_to_utf8((const u8 *)m + offsetof(struct hv_start_fcopy, path_name), W_MAX_PATH, dir, sizeof(dir)) ||
-	    !utf16_to_utf8((const u8 *)m + offsetof(struct hv_start_fcopy, file_name), W_MAX_PATH, name, sizeof(name))) {
-		logmsg(LOG_ERR, "FCopy: START_FILE_COPY: bad or unterminated name: refused");
+	if (!name_field((const char *)m + offsetof(struct hv_start_fcopy, path_name), dir,
+			sizeof(dir)) ||
+	    !name_field((const char *)m + offsetof(struct hv_start_fcopy, file_name), name,
+			sizeof(name))) {
+		logmsg(LOG_ERR, "FCopy: START_FILE_COPY: unterminated or over-long name: refused");
 		return HV_INVALIDARG;
 	}
 	dl = strlen(dir);
@@ -279,7 +246,7 @@ int main(int argc, char **argv)
 {
 	static u8 buf[16384];
 	struct sigaction sa = { .sa_handler = on_signal };
-	u32 version = FCOPY_HVIS_VERSION, status;
+	u32 version = FCOPY_CURRENT_VERSION, status;
 	int fd, opt;
 	ssize_t n;
 
@@ -310,7 +277,14 @@ int main(int argc, char **argv)
 		logmsg(LOG_ERR, "FCopy: registration failed: %m");
 		return 1;
 	}
-	logmsg(LOG_INFO, "FCopy: hvis-fcopyd registered; pid %d", getpid());
+	/* The driver answers a version-1 registration with its own version. */
+	n = read(fd, &version, sizeof(version));
+	if (n != sizeof(version)) {
+		logmsg(LOG_ERR, "FCopy: no version from the driver (%zd): %m", n);
+		return 1;
+	}
+	logmsg(LOG_INFO, "FCopy: hvis-fcopyd registered, driver version %u; pid %d", version,
+	       getpid());
 	while (!stop) {
 		const struct hv_fcopy_hdr *h = (const void *)buf;
 
