@@ -13,7 +13,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse clang libclang-rt-14-dev
 	cppcheck linux-source-6.1
-	qemu-system-x86 busybox-static socat python3 hyperv-daemons
+	qemu-system-x86 busybox-static socat ethtool python3 hyperv-daemons
 	debootstrap e2fsprogs lintian file)
 
 missing_packages() {

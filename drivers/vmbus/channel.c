@@ -76,6 +76,9 @@ static void chan_tasklet_fn(struct tasklet_struct *t)
 		return;
 	hvis_ring_begin_read(&ch->in);
 	cb(ch->context);
+	/* The driver drains later and unmasks with hvis_channel_read_done(). */
+	if (READ_ONCE(ch->drain_later))
+		return;
 	/* Packets that came while the interrupt was masked get another run. */
 	if (hvis_ring_end_read(&ch->in) && READ_ONCE(ch->state) == HVIS_CHAN_OPENED)
 		tasklet_schedule(&ch->tasklet);
@@ -434,6 +437,25 @@ out_unlock:
 		signal_host(ch);
 	return ret;
 }
+
+void hvis_channel_set_drain_later(struct hvis_channel *ch, bool on)
+{
+	WRITE_ONCE(ch->drain_later, on);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_set_drain_later);
+
+bool hvis_channel_read_done(struct hvis_channel *ch)
+{
+	unsigned long irqflags;
+	bool more = false;
+
+	spin_lock_irqsave(&ch->in_lock, irqflags);
+	if (ch->state == HVIS_CHAN_OPENED && !ch->broken)
+		more = hvis_ring_end_read(&ch->in) != 0;
+	spin_unlock_irqrestore(&ch->in_lock, irqflags);
+	return more;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_read_done);
 
 int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u64 *trans_id)
 {

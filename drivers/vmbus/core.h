@@ -75,6 +75,7 @@ struct hvis_channel {
 
 	hvis_channel_callback callback;
 	void *context;
+	bool drain_later;			/* the driver reads outside the callback */
 	struct tasklet_struct tasklet;
 
 	struct hvis_ring_stats out_stats;	/* signals = intr_out_empty */

@@ -130,14 +130,14 @@ struct nvsp1_send_rndis_packet_complete {
 } __packed;
 
 /* NVSP 2 capability bits (hyperv_net.h struct nvsp_2_vsc_capability). */
-#define NVSP_CAP_VMQ			(1ull << 0)
-#define NVSP_CAP_CHIMNEY		(1ull << 1)
-#define NVSP_CAP_SRIOV			(1ull << 2)
-#define NVSP_CAP_IEEE8021Q		(1ull << 3)
-#define NVSP_CAP_CORRELATION_ID		(1ull << 4)
-#define NVSP_CAP_TEAMING		(1ull << 5)
-#define NVSP_CAP_VSUBNETID		(1ull << 6)
-#define NVSP_CAP_RSC			(1ull << 7)
+#define NVSP_CAP_VMQ			0x01ull
+#define NVSP_CAP_CHIMNEY		0x02ull
+#define NVSP_CAP_SRIOV			0x04ull
+#define NVSP_CAP_IEEE8021Q		0x08ull
+#define NVSP_CAP_CORRELATION_ID		0x10ull
+#define NVSP_CAP_TEAMING		0x20ull
+#define NVSP_CAP_VSUBNETID		0x40ull
+#define NVSP_CAP_RSC			0x80ull
 
 struct nvsp2_send_ndis_config {
 	u32 mtu;

@@ -76,6 +76,17 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_rin
 		      const void *userdata, u32 userdata_len,
 		      hvis_channel_callback callback, void *context);
 
+/*
+ * For drivers that read in NAPI (or other deferred context) rather than in the
+ * callback.  With drain_later on (set it before hvis_channel_open), the core masks the
+ * host's interrupts before calling the callback and leaves them masked; the driver
+ * reads until -EAGAIN and then calls hvis_channel_read_done(), which unmasks and
+ * returns true if packets arrived meanwhile (read again).  As drivers/hv's
+ * hv_begin_read / hv_end_read for upstream netvsc.
+ */
+void hvis_channel_set_drain_later(struct hvis_channel *ch, bool on);
+bool hvis_channel_read_done(struct hvis_channel *ch);
+
 /* Closes the channel (CLOSECHANNEL, GPADL teardown, frees rings).  May sleep. */
 void hvis_channel_close(struct hvis_channel *ch);
 

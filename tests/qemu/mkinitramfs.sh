@@ -56,9 +56,11 @@ for d in timesync kvpd balloon vssd fcopyd; do
 		{ echo "mkinitramfs: building tools/$d for the guest failed" >&2; exit 1; }
 	install -m 755 "$TOP/build/guest-bin/$d"/* "$STAGE/usr/sbin/"
 done
-# Debian's Hyper-V daemons (package hyperv-daemons), if installed, with their shared
-# libraries, so tests can run them against the hvis drivers.
-for b in /usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon /usr/libexec/hypervkvpd/*; do
+# Debian's Hyper-V daemons (package hyperv-daemons), so tests can run them against the
+# hvis drivers, and the network tools a user checks a NIC with (ethtool, socat), if
+# installed, with their shared libraries.
+for b in /usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon /usr/libexec/hypervkvpd/* \
+	/usr/sbin/ethtool /usr/bin/socat; do
 	[ -f "$b" ] || continue
 	mkdir -p "$STAGE$(dirname "$b")"
 	cp -L "$b" "$STAGE$b"

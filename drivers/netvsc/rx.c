@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rx.c: the receive side of the synthetic NIC: the channel callback (schedules NAPI),
+ * the NAPI poll that drains the inbound ring packet by packet, transfer-page packets
+ * (each range one RNDIS message out of the receive buffer: frames to the stack,
+ * control messages to rndis.c), the receive completions the host needs to reuse its
+ * sections (kept queued while the outbound ring is full), and dispatching VM_PKT_COMP
+ * packets to tx.c.
+ *
+ * Protocol facts from torvalds/linux drivers/net/hyperv/netvsc.c (netvsc_poll,
+ * netvsc_receive, enq_receive_complete, send_recv_completions) and rndis_filter.c
+ * (rndis_filter_receive).
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/slab.h>
+#include "netvsc.h"
+
+/* One whole packet: transfer-page packets of up to ~2000 ranges fit. */
+#define NETVSC_RAW_BYTES	(16 * 1024)
+#define NETVSC_MIN_COMPS	64u
+
+/* netvsc_dev.comps et al. exist only once the receive buffer is set up. */
+static bool rx_ready(struct netvsc_dev *nv)
+{
+	/* Pairs with the release in netvsc_rx_alloc. */
+	return !!smp_load_acquire(&nv->comps);
+}
+
+void netvsc_channel_callback(void *context)
+{
+	struct netvsc_dev *nv = context;
+
+	/* The bus runs us in softirq; all reading happens in netvsc_poll. */
+	napi_schedule(&nv->napi);
+}
+
+void netvsc_comp_retry_work(struct work_struct *work)
+{
+	struct netvsc_dev *nv = container_of(to_delayed_work(work), struct netvsc_dev,
+					     comp_retry);
+
+	local_bh_disable();
+	napi_schedule(&nv->napi);
+	local_bh_enable();
+}
+
+static void rx_queue_comp(struct netvsc_dev *nv, u64 trans_id, u32 status)
+{
+	struct netvsc_rx_comp *c = &nv->comps[(nv->comp_head + nv->comp_count) % nv->comp_cap];
+
+	c->trans_id = trans_id;
+	c->status = status;
+	nv->comp_count++;
+}
+
+/* Sends queued receive completions in order until the ring is full. */
+static void rx_flush_comps(struct netvsc_dev *nv)
+{
+	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE };
+	struct netvsc_rx_comp *c;
+	int rc;
+
+	while (nv->comp_count) {
+		c = &nv->comps[nv->comp_head];
+		msg.rndis_complete.status = c->status;
+		rc = hvis_channel_send(nv->ch, &msg, sizeof(msg), c->trans_id, VM_PKT_COMP, 0);
+		if (rc == -EAGAIN) {
+			netvsc_count(nv, NETVSC_C_RX_COMP_BUSY);
+			return;
+		}
+		if (rc) {
+			/* The channel is gone or broken: nobody will take them. */
+			net_warn_ratelimited("%s: %u receive completions lost: %d\n",
+					     netdev_name(nv->ndev), nv->comp_count, rc);
+			nv->comp_count = 0;
+			return;
+		}
+		nv->comp_head = (nv->comp_head + 1) % nv->comp_cap;
+		nv->comp_count--;
+	}
+}
+
+static void rx_drop(struct netvsc_dev *nv)
+{
+	u64_stats_update_begin(&nv->rx_syncp);
+	nv->rx_dropped++;
+	u64_stats_update_end(&nv->rx_syncp);
+}
+
+static int rx_frame(struct netvsc_dev *nv, u32 msg_len)
+{
+	struct net_device *ndev = nv->ndev;
+	struct rndis_packet_view v;
+	const char *why = NULL;
+	struct sk_buff *skb;
+	int rc;
+
+	rc = rndis_packet_parse(nv->rx_copy, msg_len, ndev->max_mtu + VLAN_ETH_HLEN, &v, &why);
+	if (rc) {
+		net_warn_ratelimited("%s: bad RNDIS PACKET dropped: %s\n", netdev_name(ndev), why);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		rx_drop(nv);
+		return rc;
+	}
+	if (!netif_running(ndev)) {
+		rx_drop(nv);
+		return 0;
+	}
+	skb = napi_alloc_skb(&nv->napi, v.data_len);
+	if (!skb) {
+		netvsc_count(nv, NETVSC_C_RX_NO_MEMORY);
+		rx_drop(nv);
+		return 0;
+	}
+	skb_put_data(skb, nv->rx_copy + v.data_off, v.data_len);
+	skb->protocol = eth_type_trans(skb, ndev);
+
+	u64_stats_update_begin(&nv->rx_syncp);
+	nv->rx_packets++;
+	nv->rx_bytes += v.data_len;
+	u64_stats_update_end(&nv->rx_syncp);
+	napi_gro_receive(&nv->napi, skb);
+	return 0;
+}
+
+/* One range of a transfer-page packet: one RNDIS message in the receive buffer. */
+static int rx_range(struct netvsc_dev *nv, u32 off, u32 len)
+{
+	const char *why = NULL;
+	u32 type, msg_len;
+	int rc;
+
+	/*
+	 * nvsp_xfer_check put the range inside the buffer and within one section.  The
+	 * host can still rewrite it: copy it out first, then check the copy only.
+	 */
+	memcpy(nv->rx_copy, (u8 *)nv->recv_buf + off, len);
+	rc = rndis_msg_check(nv->rx_copy, len, NETVSC_FROM_HOST, &type, &msg_len, &why);
+	if (rc) {
+		net_warn_ratelimited("%s: bad RNDIS message dropped: %s\n",
+				     netdev_name(nv->ndev), why);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		return rc;
+	}
+	if (type == RNDIS_MSG_PACKET)
+		return rx_frame(nv, msg_len);
+	netvsc_rndis_receive_ctrl(nv, nv->rx_copy, type, msg_len);
+	return 0;
+}
+
+static void rx_xfer(struct netvsc_dev *nv, u32 len)
+{
+	const struct vmtransfer_page_packet_header *x = (const void *)nv->raw;
+	u32 max_ranges = (nv->raw_size - sizeof(*x) - sizeof(struct nvsp_msg)) /
+			 sizeof(struct vmtransfer_page_range);
+	u32 status = NVSP_STAT_SUCCESS;
+	const char *why = NULL;
+	int i, n;
+
+	n = nvsp_xfer_check(nv->raw, len, nv->recv_buf_size, nv->recv_section_size,
+			    max_ranges, &why);
+	if (n < 0) {
+		net_warn_ratelimited("%s: bad transfer-page packet dropped: %s\n",
+				     netdev_name(nv->ndev), why);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		status = NVSP_STAT_INVALID_RNDIS_PKT;
+	}
+	for (i = 0; i < n; i++) {
+		if (rx_range(nv, x->ranges[i].byte_offset, x->ranges[i].byte_count))
+			status = NVSP_STAT_INVALID_RNDIS_PKT;
+	}
+	/* Answered even when bad, so the host gets its sections back. */
+	rx_queue_comp(nv, x->d.trans_id, status);
+}
+
+static void rx_inband(struct netvsc_dev *nv, const void *msg, u32 len)
+{
+	const char *why = NULL;
+	int type = nvsp_msg_check(msg, len, NETVSC_FROM_HOST, &why);
+
+	if (type < 0) {
+		net_warn_ratelimited("%s: bad NVSP message dropped: %s\n",
+				     netdev_name(nv->ndev), why);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		return;
+	}
+	/* VF association and the send indirection table: nothing to do with one channel. */
+	netdev_dbg(nv->ndev, "NVSP %s ignored\n", nvsp_msg_name(type));
+}
+
+/*
+ * Transfer-page data before probe set up the receive path: dropped, but completed
+ * at once so the host gets its sections back.
+ */
+static void rx_too_early(struct netvsc_dev *nv, u64 trans_id)
+{
+	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE };
+
+	net_warn_ratelimited("%s: data before the receive buffer was set up dropped\n",
+			     netdev_name(nv->ndev));
+	netvsc_count(nv, NETVSC_C_RX_BAD);
+	msg.rndis_complete.status = NVSP_STAT_FAIL;
+	if (hvis_channel_send(nv->ch, &msg, sizeof(msg), trans_id, VM_PKT_COMP, 0))
+		netvsc_count(nv, NETVSC_C_RX_COMP_BUSY);
+}
+
+static void rx_packet(struct netvsc_dev *nv, u32 len)
+{
+	const struct vmpacket_descriptor *d = (const void *)nv->raw;
+	u32 off;
+
+	if (len < sizeof(*d)) {
+		net_warn_ratelimited("%s: %u-byte packet has no descriptor\n",
+				     netdev_name(nv->ndev), len);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		return;
+	}
+	off = d->offset8 * 8u;
+	if (off < sizeof(*d) || off > len) {
+		net_warn_ratelimited("%s: packet offset8 %u outside its %u bytes\n",
+				     netdev_name(nv->ndev), d->offset8, len);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		return;
+	}
+	switch (d->type) {
+	case VM_PKT_COMP:
+		netvsc_send_completion(nv, d->trans_id, nv->raw + off, len - off);
+		break;
+	case VM_PKT_DATA_USING_XFER_PAGES:
+		if (!rx_ready(nv)) {
+			rx_too_early(nv, d->trans_id);
+			return;
+		}
+		rx_xfer(nv, len);
+		break;
+	case VM_PKT_DATA_INBAND:
+		rx_inband(nv, nv->raw + off, len - off);
+		break;
+	default:
+		net_warn_ratelimited("%s: unhandled packet type %u\n", netdev_name(nv->ndev),
+				     d->type);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		break;
+	}
+}
+
+int netvsc_poll(struct napi_struct *napi, int budget)
+{
+	struct netvsc_dev *nv = container_of(napi, struct netvsc_dev, napi);
+	bool ready = rx_ready(nv), stalled = false;
+	int done = 0, len;
+
+	if (ready)
+		rx_flush_comps(nv);
+	while (done < budget) {
+		/* Each transfer-page packet needs a completion slot: keep one free. */
+		if (ready && nv->comp_count == nv->comp_cap) {
+			stalled = true;
+			break;
+		}
+		len = hvis_channel_recv_raw(nv->ch, nv->raw, nv->raw_size);
+		if (len == -ENOBUFS) {
+			net_warn_ratelimited("%s: packet larger than %u bytes dropped\n",
+					     netdev_name(nv->ndev), nv->raw_size);
+			netvsc_count(nv, NETVSC_C_RX_BAD);
+			done++;
+			continue;
+		}
+		if (len < 0)
+			break;
+		rx_packet(nv, len);
+		done++;
+	}
+	if (ready)
+		rx_flush_comps(nv);
+	netvsc_tx_maybe_wake(nv);
+
+	if (done == budget || !napi_complete_done(napi, done))
+		return done;
+	/*
+	 * Unmask the host's interrupts, unless completions wait for ring space: then
+	 * they stay masked and the retry work polls again soon, so that neither this
+	 * poll nor the host's interrupts spin on a ring the host has not read yet.
+	 */
+	if (!stalled && hvis_channel_read_done(nv->ch))
+		napi_schedule(napi);
+	else if ((stalled || (ready && nv->comp_count)) && !READ_ONCE(nv->destroying))
+		schedule_delayed_work(&nv->comp_retry, 1);
+	return done;
+}
+
+int netvsc_rx_alloc(struct netvsc_dev *nv)
+{
+	struct netvsc_rx_comp *comps;
+
+	nv->rx_copy = kmalloc(nv->recv_section_size, GFP_KERNEL);
+	if (!nv->rx_copy)
+		return -ENOMEM;
+	nv->comp_cap = max(nv->recv_sections + 1, NETVSC_MIN_COMPS);
+	comps = kcalloc(nv->comp_cap, sizeof(*comps), GFP_KERNEL);
+	if (!comps)
+		return -ENOMEM;
+	/* Publishes rx_copy and comp_cap with it (rx_ready). */
+	smp_store_release(&nv->comps, comps);
+	return 0;
+}
+
+int netvsc_raw_alloc(struct netvsc_dev *nv)
+{
+	nv->raw_size = NETVSC_RAW_BYTES;
+	nv->raw = kmalloc(nv->raw_size, GFP_KERNEL);
+	return nv->raw ? 0 : -ENOMEM;
+}
+
+/* After NAPI is disabled. */
+void netvsc_rx_free(struct netvsc_dev *nv)
+{
+	kfree(nv->comps);
+	nv->comps = NULL;
+	kfree(nv->rx_copy);
+	nv->rx_copy = NULL;
+	kfree(nv->raw);
+	nv->raw = NULL;
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tx.c: the transmit side of the synthetic NIC: the send-buffer section allocator
+ * (a bitmap), ndo_start_xmit (RNDIS PACKET header + frame copied into one section,
+ * announced with an in-band SEND_RNDIS_PKT), the host's VM_PKT_COMP completions
+ * (which free sections; ids are checked, never trusted) and stopping and waking
+ * the queue.
+ *
+ * Protocol facts from torvalds/linux drivers/net/hyperv/netvsc.c (netvsc_send,
+ * netvsc_copy_to_send_buf, netvsc_send_pkt, netvsc_send_completion).
+ */
+#include <linux/bitops.h>
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+#include "netvsc.h"
+
+static int tx_get_section(struct netvsc_dev *nv)
+{
+	unsigned int i;
+
+	do {
+		i = find_first_zero_bit(nv->send_map, nv->send_sections);
+		if (i >= nv->send_sections)
+			return -ENOSPC;
+	} while (test_and_set_bit(i, nv->send_map));
+	return i;
+}
+
+static bool tx_have_section(struct netvsc_dev *nv)
+{
+	/* Pairs with the release in nvsp.c once the send buffer is accepted. */
+	unsigned long *map = smp_load_acquire(&nv->send_map);
+
+	return map && find_first_zero_bit(map, nv->send_sections) < nv->send_sections;
+}
+
+void netvsc_tx_maybe_wake(struct netvsc_dev *nv)
+{
+	struct net_device *ndev = nv->ndev;
+
+	if (netif_queue_stopped(ndev) && netif_running(ndev) && !READ_ONCE(nv->destroying) &&
+	    tx_have_section(nv)) {
+		netif_wake_queue(ndev);
+		netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
+	}
+}
+
+static void tx_stop(struct netvsc_dev *nv)
+{
+	netif_stop_queue(nv->ndev);
+	netvsc_count(nv, NETVSC_C_STOP_QUEUE);
+}
+
+static netdev_tx_t tx_drop(struct netvsc_dev *nv, struct sk_buff *skb)
+{
+	u64_stats_update_begin(&nv->tx_syncp);
+	nv->tx_dropped++;
+	u64_stats_update_end(&nv->tx_syncp);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct netvsc_dev *nv = netdev_priv(ndev);
+	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT };
+	u32 len = skb->len, hdr_len;
+	u8 *dst;
+	int sec, rc;
+
+	/* No page-buffer path in this version: a frame must fit one section. */
+	if (RNDIS_PACKET_HDR_BYTES + len > nv->send_section_size) {
+		netvsc_count(nv, NETVSC_C_TX_TOO_BIG);
+		return tx_drop(nv, skb);
+	}
+
+	sec = tx_get_section(nv);
+	if (sec < 0) {
+		netvsc_count(nv, NETVSC_C_TX_NO_SPACE);
+		tx_stop(nv);
+		/* A completion may have freed one before the queue stopped. */
+		smp_mb__after_atomic();
+		sec = tx_get_section(nv);
+		if (sec < 0)
+			return NETDEV_TX_BUSY;
+		netif_start_queue(ndev);
+		netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
+	}
+
+	dst = (u8 *)nv->send_buf + (size_t)sec * nv->send_section_size;
+	hdr_len = rndis_packet_build(dst, nv->send_section_size, len);
+	if (!hdr_len || skb_copy_bits(skb, 0, dst + hdr_len, len)) {
+		clear_bit(sec, nv->send_map);
+		netvsc_count(nv, NETVSC_C_TX_ERROR);
+		return tx_drop(nv, skb);
+	}
+
+	msg.rndis.channel_type = NVSP_RNDIS_CHANNEL_DATA;
+	msg.rndis.send_buf_section_index = sec;
+	msg.rndis.send_buf_section_size = hdr_len + len;
+	rc = hvis_channel_send(nv->ch, &msg, sizeof(msg), NETVSC_TID_TX_BASE + sec,
+			       VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (rc == -EAGAIN) {
+		clear_bit(sec, nv->send_map);
+		netvsc_count(nv, NETVSC_C_TX_BUSY);
+		tx_stop(nv);
+		/* Woken by a send completion, or by the poll this schedules. */
+		schedule_delayed_work(&nv->comp_retry, 1);
+		return NETDEV_TX_BUSY;
+	}
+	if (rc) {
+		clear_bit(sec, nv->send_map);
+		netvsc_count(nv, NETVSC_C_TX_ERROR);
+		return tx_drop(nv, skb);
+	}
+
+	u64_stats_update_begin(&nv->tx_syncp);
+	nv->tx_packets++;
+	nv->tx_bytes += len;
+	u64_stats_update_end(&nv->tx_syncp);
+	/* The frame is in the section now; the section is freed on completion. */
+	dev_consume_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+static void tx_bad_comp(struct netvsc_dev *nv, u64 trans_id, const char *why)
+{
+	net_warn_ratelimited("%s: send completion %#llx ignored: %s\n",
+			     netdev_name(nv->ndev), trans_id, why);
+	netvsc_count(nv, NETVSC_C_TX_COMP_BAD);
+}
+
+/* A VM_PKT_COMP from the host (softirq, from the poll). */
+void netvsc_send_completion(struct netvsc_dev *nv, u64 trans_id, const void *msg, u32 len)
+{
+	const char *why = NULL;
+	unsigned long *map;
+	u32 sec, status;
+	int type;
+
+	if (trans_id == NETVSC_TID_NVSP) {
+		netvsc_nvsp_complete(nv, msg, len);
+		return;
+	}
+	type = nvsp_msg_check(msg, len, NETVSC_FROM_HOST, &why);
+	if (type < 0) {
+		tx_bad_comp(nv, trans_id, why);
+		return;
+	}
+	if (type != NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE) {
+		tx_bad_comp(nv, trans_id, nvsp_msg_name(type));
+		return;
+	}
+	memcpy(&status, (const u8 *)msg + NVSP_HDR_BYTES, sizeof(status));
+	if (status != NVSP_STAT_SUCCESS) {
+		netvsc_count(nv, NETVSC_C_TX_ERROR);
+		net_dbg_ratelimited("%s: host completed a send with status %u\n",
+				    netdev_name(nv->ndev), status);
+	}
+	if (trans_id == NETVSC_TID_CTRL)
+		return;
+
+	/* Pairs with the release in nvsp.c once the send buffer is accepted. */
+	map = smp_load_acquire(&nv->send_map);
+	if (!map || trans_id < NETVSC_TID_TX_BASE ||
+	    trans_id - NETVSC_TID_TX_BASE >= nv->send_sections) {
+		tx_bad_comp(nv, trans_id, "unknown transaction id");
+		return;
+	}
+	sec = trans_id - NETVSC_TID_TX_BASE;
+	if (!test_and_clear_bit(sec, map)) {
+		tx_bad_comp(nv, trans_id, "section not in flight");
+		return;
+	}
+	netvsc_tx_maybe_wake(nv);
+}

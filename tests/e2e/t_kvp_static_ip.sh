@@ -1,0 +1,73 @@
+#!/bin/bash
+# Static IP injection, end to end: the host asks for the IP settings of the synthetic
+# NIC with a given MAC and gets its address, mask, gateway and DNS; the host then
+# sets a static address for that NIC (SET_IP_INFO by the NIC's VMBus instance id),
+# hvis-kvpd hands it to the packaged hook (hvis-set-ifconfig), and the guest reaches
+# the gateway through the new address.  A second injection into another subnet
+# replaces the first.  A request for an unknown MAC or adapter fails and changes
+# nothing.
+source "$(dirname "$0")/../qemu/lib.sh"
+
+FH_DEVICES="heartbeat,shutdown,kvp,nic@00:15:5d:12:34:56"
+MAC=00:15:5d:12:34:56
+vm_start "$KVER"
+vm_load_vmbus
+wait_driver_bound hvis_kvp
+wait_driver_bound hvis_netvsc
+
+result() { fh kvp "$@" 2>&1; }
+HOOK=$HVIS_TOP/tools/kvpd/hvis-set-ifconfig
+guest "mkdir -p /usr/lib/hvis /var/lib/hyperv && echo $(base64 -w0 "$HOOK") | base64 -d >/usr/lib/hvis/hvis-set-ifconfig && chmod 755 /usr/lib/hvis/hvis-set-ifconfig"
+guest "hvis-kvpd -n >/tmp/kvpd.log 2>&1 &"
+guest_until 20 'dmesg | grep -q "KVP: daemon registered"' || fail "hvis-kvpd did not register"
+
+# The host names the NIC by its VMBus instance, as Hyper-V does.
+inst=$(fh list | awk '$2 == "nic" { print $4 }')
+[ -n "$inst" ] || fail "the fake host lists no nic device: $(fh list)"
+ifname=$(guest "for i in /sys/class/net/*; do [ \"\$(cat \$i/address)\" = $MAC ] && echo \${i##*/}; done")
+[ -n "$ifname" ] || fail "no guest interface has MAC $MAC: $(guest 'ip -br link')"
+assert_eq "$(guest "cat /sys/class/net/$ifname/device/device_id")" "{$inst}" \
+	"$ifname's device/device_id is the host's NIC instance"
+
+# 1. The guest configures the NIC itself; the host reads the settings by MAC.
+assert_guest "guest sets 192.0.2.10/24 via 192.0.2.1 on $ifname" \
+	"ip addr add 192.0.2.10/24 dev $ifname && ip link set $ifname up &&
+	 ip route add default via 192.0.2.1 && echo 'nameserver 192.0.2.53' >/etc/resolv.conf"
+r=$(result ipinfo "$MAC")
+note "$r"
+assert_match "$r" 'status=0 .*ip=192\.0\.2\.10( |;)' "GET_IP_INFO: the NIC's address"
+assert_match "$r" 'subnet=255\.255\.255\.0' "GET_IP_INFO: its mask"
+assert_match "$r" 'gateway=192\.0\.2\.1 ' "GET_IP_INFO: its gateway"
+assert_match "$r" 'dns=192\.0\.2\.53' "GET_IP_INFO: its DNS server"
+
+# 2. The host injects a static address in the same subnet.
+r=$(result setip "{$inst}" 192.0.2.77 255.255.255.0 192.0.2.1 192.0.2.54)
+note "$r"
+assert_match "$r" 'status=0( |$)' "SET_IP_INFO 192.0.2.77/24 accepted"
+addrs=$(guest "ip -4 -o addr show dev $ifname scope global")
+assert_match "$addrs" 'inet 192\.0\.2\.77/24' "the guest has the injected address"
+assert_no_match "$addrs" '192\.0\.2\.10/' "the old address is gone"
+assert_match "$(guest 'ip route show default')" 'via 192\.0\.2\.1 ' "default route via the injected gateway"
+assert_match "$(guest 'cat /etc/resolv.conf')" 'nameserver 192\.0\.2\.54' "the injected DNS server"
+assert_guest "ping the gateway from the injected address" "ping -c 3 -W 2 -I 192.0.2.77 192.0.2.1 >/dev/null"
+assert_match "$(result ipinfo "$MAC")" 'status=0 .*ip=192\.0\.2\.77' "GET_IP_INFO now reports the injected address"
+
+# 3. Another subnet: the host-side gateway moves, the guest follows the injection.
+assert_fh "the fake host's responder moves to 198.51.100.1" nic host-ip 0 198.51.100.1
+r=$(result setip "{$inst}" 198.51.100.7 255.255.255.0 198.51.100.1 198.51.100.53)
+assert_match "$r" 'status=0( |$)' "SET_IP_INFO 198.51.100.7/24 accepted"
+addrs=$(guest "ip -4 -o addr show dev $ifname scope global")
+assert_match "$addrs" 'inet 198\.51\.100\.7/24' "the guest has the new address"
+assert_no_match "$addrs" '192\.0\.2\.77' "the previous injection is replaced"
+assert_guest "ping the new gateway" "ping -c 3 -W 2 198.51.100.1 >/dev/null"
+
+# 4. Bad requests change nothing.
+before=$(guest "ip -4 -o addr show dev $ifname; ip route; cat /etc/resolv.conf" | md5sum)
+assert_no_match "$(result ipinfo 00:15:5d:99:99:99)" 'status=0 ' "GET_IP_INFO for an unknown MAC fails"
+assert_no_match "$(result setip '{00000000-0000-0000-0000-000000000000}' 203.0.113.5 255.255.255.0 203.0.113.1 203.0.113.53)" \
+	'status=0 ' "SET_IP_INFO for an unknown adapter fails"
+assert_eq "$(guest "ip -4 -o addr show dev $ifname; ip route; cat /etc/resolv.conf" | md5sum)" "$before" \
+	"addresses, routes and DNS unchanged"
+assert_match "$(guest 'cat /tmp/kvpd.log')" 'SET_IP_INFO: no interface for adapter' "the daemon logs the unknown adapter"
+note "daemon log: $(guest 'grep SET_IP_INFO /tmp/kvpd.log' | tr '\n' '|')"
+assert_kernel_clean

@@ -1,0 +1,203 @@
+#!/bin/bash
+# Synthetic NIC (hvis_netvsc): the driver binds and eth0 appears with the host's MAC
+# and the VMBus device behind it; pings of several sizes to the fake host's responder
+# (192.0.2.1) lose nothing; UDP echo (port 7) returns the data byte-exact; link down /
+# up / network-change reach the carrier; the module unloads and reloads with traffic
+# in between; the kernel log stays clean.
+source "$(dirname "$0")/../qemu/lib.sh"
+
+NIC_CLASS=f8615163-df3e-46c5-913f-f2d2f965ed0e
+HOST_IP=192.0.2.1
+GUEST_IP=192.0.2.2
+FH_DEVICES="heartbeat,shutdown,nic"
+
+# What ethtool says of eth0: driver (-i), link settings, the driver's counters (-S).
+nic_ethtool() {
+	guest 'ethtool -i eth0 && ethtool eth0 && ethtool -S eth0' || fail "ethtool eth0 failed"
+}
+
+# The guest's interface bound to hvis_netvsc (one name).
+nic_ifname() {
+	guest 'ls /sys/bus/vmbus/drivers/hvis_netvsc/*/net/ 2>/dev/null'
+}
+
+# ping_ok COUNT SIZE: COUNT pings of SIZE bytes to the host, 0% loss.  Prints the summary.
+ping_ok() {
+	local out
+	out=$(guest -t 300 "ping -A -q -c $1 -s $2 -w 240 $HOST_IP") ||
+		fail "ping -c $1 -s $2: $(tail -n 3 <<<"$out")"
+	assert_match "$(grep -E 'packets transmitted' <<<"$out")" \
+		"^$1 packets transmitted, $1 packets received, 0% packet loss" \
+		"$1 pings of $2 bytes, 0% loss ($(grep -oE 'min/avg/max = [0-9./]+ ms' <<<"$out"))"
+}
+
+# Brings eth0 up with the guest address and waits for the carrier.  IPv6 is off on
+# it so that no background traffic (router solicitations) blurs the frame counts.
+nic_up() {
+	assert_guest "eth0 up with $GUEST_IP" \
+		"f=/proc/sys/net/ipv6/conf/eth0/disable_ipv6; if [ -e \$f ]; then echo 1 >\$f; fi
+		ip link set eth0 up && ip addr add $GUEST_IP/24 dev eth0"
+	guest_until 5 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier within 5s"
+}
+
+vm_start "$KVER"
+vm_load_vmbus
+wait_driver_bound hvis_netvsc
+
+# ---- the device: name, MAC, sysfs link to the VMBus device ----
+host_line=$(fh nic status) || fail "fh nic status failed"
+host_mac=$(grep -oE 'mac=[0-9a-f:]+' <<<"$host_line" | head -n 1 | cut -d= -f2)
+[ -n "$host_mac" ] || fail "no mac= in: $host_line"
+inst=$(fh list | awk -v c="$NIC_CLASS" '$2 == "nic" || index($0, c) { print $4; exit }')
+[ -n "$inst" ] || fail "the fake host lists no nic: $(fh list)"
+assert_eq "$(nic_ifname)" "eth0" "the interface hvis_netvsc registered"
+assert_eq "$(guest cat /sys/class/net/eth0/address)" "$host_mac" "eth0 MAC (the host's)"
+assert_eq "$(guest cat /sys/class/net/eth0/device/device_id)" "{$inst}" \
+	"/sys/class/net/eth0/device/device_id (the VMBus instance)"
+assert_eq "$(guest 'basename $(readlink /sys/class/net/eth0/device/driver)')" "hvis_netvsc" \
+	"eth0's device driver"
+assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "1500" "eth0 MTU"
+
+# ---- link up, pings of several sizes ----
+assert_fh "host link up" nic link 0 up
+nic_up
+note "$(guest ip link show eth0 | head -n 1)"
+for size in 56 1000 1472; do
+	ping_ok 200 $size
+done
+
+# ---- UDP echo, byte-exact ----
+assert_guest "6000 random bytes" "dd if=/dev/urandom of=/tmp/u.in bs=1000 count=6 2>/dev/null"
+# socat sends each block read from the file as one datagram (-b) and writes the
+# replies in the order they come; -t: how long it waits for replies after the input ends.
+for chunk in 1472 1000 100; do
+	out=$(guest -t 120 "socat -b $chunk -t 3 UDP:$HOST_IP:7 - </tmp/u.in >/tmp/u.out; echo rc=\$?; cmp /tmp/u.in /tmp/u.out && echo same")
+	assert_match "$out" "rc=0" "UDP echo in $chunk-byte datagrams (socat)"
+	assert_match "$out" "same" "UDP echo in $chunk-byte datagrams: every reply came back, byte-exact"
+done
+assert_match "$(fh nic status)" "udp_replies=[1-9]" "the host's responder answered UDP"
+
+# ---- link down / up ----
+assert_fh "host link down" nic link 0 down
+guest_until 2 'ip link show eth0 | grep -q NO-CARRIER' || fail "no NO-CARRIER within 2s of link down"
+note "ok: NO-CARRIER within 2s: $(guest ip link show eth0 | head -n 1)"
+tx_drop0=$(guest cat /sys/class/net/eth0/statistics/tx_dropped)
+assert_eq "$tx_drop0" 0 "tx_dropped before the link went down"
+out=$(guest -t 30 "ping -c 3 -W 1 -w 4 $HOST_IP") && fail "pings succeeded with the link down: $out"
+down_sent=$(grep -oE '^[0-9]+ packets transmitted' <<<"$out" | cut -d' ' -f1)
+assert_match "$out" "packets received, 100% packet loss" "pings fail while the link is down"
+assert_fh "host link up" nic link 0 up
+guest_until 5 'ip link show eth0 | grep -q LOWER_UP' || fail "no carrier within 5s of link up"
+note "ok: carrier back after link up"
+ping_ok 20 56
+# Without carrier the stack's noop qdisc drops what is sent; newer kernels count that
+# in tx_dropped (6.12), older ones do not (6.1).  Either way the driver dropped nothing.
+tx_drop1=$(guest cat /sys/class/net/eth0/statistics/tx_dropped)
+[ "$tx_drop1" = 0 ] || [ "$tx_drop1" = "$down_sent" ] ||
+	fail "tx_dropped is $tx_drop1: neither 0 nor the $down_sent pings sent without carrier"
+note "ok: tx_dropped = $tx_drop1 ($down_sent pings were sent without carrier)"
+
+# ---- network change: carrier bounces and returns ----
+assert_fh "host network change" nic link 0 bounce
+guest_until 2 'ip link show eth0 | grep -q NO-CARRIER' || fail "no NO-CARRIER within 2s of the network change"
+note "ok: carrier dropped on the network change"
+guest_until 6 'ip link show eth0 | grep -q LOWER_UP' || fail "carrier not back within 6s of the network change"
+note "ok: carrier returned after the network change"
+ping_ok 20 1000
+
+# ---- counters ----
+stats=$(guest 'cd /sys/class/net/eth0/statistics && for f in rx_packets tx_packets rx_errors tx_errors rx_dropped tx_dropped; do echo "$f=$(cat $f)"; done')
+note "eth0 statistics: $(tr '\n' ' ' <<<"$stats")"
+assert_ge "$(kv "$stats" rx_packets)" 660 "rx_packets"
+assert_ge "$(kv "$stats" tx_packets)" 660 "tx_packets"
+assert_eq "$(kv "$stats" rx_errors)" 0 "rx_errors (bad messages from the host)"
+assert_eq "$(kv "$stats" tx_errors)" 0 "tx_errors"
+assert_eq "$(kv "$stats" rx_dropped)" 0 "rx_dropped"
+assert_eq "$(kv "$stats" tx_dropped)" "$tx_drop1" "tx_dropped unchanged since the link came back"
+es=$(nic_ethtool)
+note "ethtool: $(tr '\n' ' ' <<<"$es")"
+assert_match "$es" "driver: hvis_netvsc" "ethtool -i: driver"
+# bus-info is the VMBus device's name, cut to the field's 31 characters.
+assert_match "$es" "bus-info: ${inst:0:31}" "ethtool -i: bus-info"
+assert_match "$es" "Speed: 10000Mb/s" "ethtool: 10 Gbps (the host's LINK_SPEED)"
+assert_match "$es" "Duplex: Full" "ethtool: full duplex"
+assert_match "$es" "Link detected: yes" "ethtool: link detected"
+assert_eq "$(sed -n '/NIC statistics:/,$p' <<<"$es" | grep -c ': [0-9]')" 11 "ethtool -S: 11 counters"
+for c in tx_too_big tx_error tx_comp_bad rx_bad rx_no_memory; do
+	assert_eq "$(kv "$es" $c)" 0 "ethtool -S $c"
+done
+assert_eq "$(kv "$es" link_change)" 4 "ethtool -S link_change (up, down, up, network change)"
+host_line=$(fh nic status)
+note "host: $host_line"
+# Every frame the guest counted as sent reached the host, and every frame the host
+# handed over was counted as received: nothing lost inside the driver.
+assert_eq "$(kv "$host_line" tx_frames)" "$(kv "$stats" tx_packets)" "frames the host got = guest tx_packets"
+assert_eq "$(kv "$host_line" rx_frames)" "$(kv "$stats" rx_packets)" "frames the host sent = guest rx_packets"
+assert_match "$host_line" " bad=0( |$)" "the host saw no bad message from the guest"
+
+# ---- unload / reload with traffic ----
+kmem0=$(guest_kmem)
+for i in 1 2 3 4 5; do
+	assert_guest "rmmod hvis_netvsc ($i)" rmmod hvis_netvsc
+	guest_until 5 '[ ! -e /sys/class/net/eth0 ]' || fail "eth0 still there after rmmod ($i)"
+	assert_guest "modprobe hvis_netvsc ($i)" modprobe hvis_netvsc
+	guest_until 15 '[ -e /sys/class/net/eth0 ]' || fail "eth0 not back after modprobe ($i)"
+	assert_eq "$(guest cat /sys/class/net/eth0/address)" "$host_mac" "eth0 MAC after reload $i"
+	nic_up
+	ping_ok 20 1000
+done
+assert_match "$(fh nic status)" " bad=0( |$)" "the host saw no bad message across reloads"
+# Each load takes ~3.3 MiB (rings, 2 MiB receive and 1 MiB send buffer): all given back.
+assert_kmem_flat "$kmem0" "$(guest_kmem)" "5 unload/reload cycles"
+
+# ---- tiny buffers: sections run out, the queue stops and wakes, nothing is lost ----
+assert_guest "rmmod hvis_netvsc (tiny buffers)" rmmod hvis_netvsc
+assert_guest "modprobe with a 32 KiB send and 64 KiB receive buffer" \
+	modprobe hvis_netvsc send_buffer_kb=32 recv_buffer_kb=64
+guest_until 15 '[ -e /sys/class/net/eth0 ]' || fail "eth0 not back with tiny buffers"
+assert_match "$(guest 'dmesg | grep "hvis_netvsc.*send 5x6144, recv 37x1728" | tail -n 1')" \
+	"send 5x6144, recv 37x1728" "5 send and 37 receive sections"
+nic_up
+# 60 datagrams of 1000 bytes: a 4-digit sequence number, then random bytes.
+assert_guest "60 numbered datagrams of random bytes" \
+	"i=0; while [ \$i -lt 60 ]; do printf %04d \$i; head -c 996 /dev/urandom; i=\$((i + 1)); done >/tmp/b.in"
+# The neighbour entry is new (new device): resolve it first, or the datagrams queued
+# behind the ARP request may leave after later ones (net/core/neighbour.c), which is
+# reordering the driver has nothing to do with.
+assert_guest "ARP entry for $HOST_IP" "ping -c 1 -W 5 $HOST_IP"
+for round in 1 2 3; do
+	out=$(guest -t 120 "socat -b 1000 -t 3 UDP:$HOST_IP:7 - </tmp/b.in >/tmp/b.out; echo rc=\$?
+		cmp /tmp/b.in /tmp/b.out >/dev/null && echo same && exit
+		echo order:; i=0; while [ \$i -lt 60 ]; do dd if=/tmp/b.out bs=1000 skip=\$i count=1 2>/dev/null | head -c 4; echo -n ' '; i=\$((i + 1)); done")
+	assert_match "$out" "rc=0" "burst $round: 60 datagrams out back to back (socat)"
+	assert_match "$out" "same" "burst $round: 60 replies, byte-exact and in order"
+done
+ping_ok 200 1472
+es=$(nic_ethtool)
+note "ethtool after the bursts: $(tr '\n' ' ' <<<"$es")"
+for c in tx_too_big tx_error tx_comp_bad rx_bad rx_no_memory; do
+	assert_eq "$(kv "$es" $c)" 0 "ethtool -S $c after the bursts"
+done
+assert_ge "$(kv "$es" stop_queue)" 1 "the queue stopped when the 5 send sections ran out"
+assert_eq "$(kv "$es" wake_queue)" "$(kv "$es" stop_queue)" "every stop was followed by a wake"
+
+# ---- rescind while in use, then a new offer ----
+relid=$(guest_relid_of hvis_netvsc) || fail "no netvsc device"
+guest "ping -q -i 0.2 $HOST_IP >/tmp/rescind-ping.log 2>&1 &"
+sleep 1
+assert_fh "fh rescind $relid" rescind "$relid"
+guest_until 15 '[ ! -e /sys/class/net/eth0 ]' || fail "eth0 still there 15 s after the rescind"
+note "ok: eth0 gone after the rescind"
+fh_wait_event RELID_RELEASED 15
+guest 'kill %1 2>/dev/null; killall ping 2>/dev/null; true' >/dev/null
+assert_fh "fh offer nic $inst" offer nic "$inst"
+guest_until 20 '[ -e /sys/class/net/eth0 ]' || fail "eth0 not back after the new offer"
+assert_eq "$(guest cat /sys/class/net/eth0/device/device_id)" "{$inst}" "device_id after the new offer"
+nic_up
+ping_ok 50 56
+
+dm=$(guest 'dmesg | grep -i netvsc')
+note "guest log: $(grep -c . <<<"$dm") netvsc lines; last: $(tail -n 1 <<<"$dm")"
+assert_no_match "$dm" "bad|dropped|ignored|unexpected|no answer|failed|leaked|unhandled" \
+	"no netvsc complaint in the guest log"
+assert_kernel_clean
