@@ -12,6 +12,18 @@ static u8 buf[8192] __attribute__((aligned(8)));
 #define RECV_BUF	(16u * 1024 * 1024)
 #define SECTION		NETVSC_RECV_SECTION_SIZE
 
+/*
+ * A refusal for the intended reason: @rc is @want and the check's explanation (*why,
+ * read after the call) names @reason.
+ */
+static void refused_by(int rc, int want, const char *why, const char *reason, const char *what)
+{
+	tap_check(rc == want && why && strstr(why, reason), "%s (%s)", what, why ? why : "-");
+}
+
+#define refused(call, want, reason, what) \
+	do { int rc_ = (call); refused_by(rc_, want, why, reason, what); } while (0)
+
 static void put32(u32 off, u32 v)
 {
 	memcpy(buf + off, &v, 4);
@@ -101,10 +113,12 @@ int main(void)
 	len = nvsp(NVSP_MSG_INIT_COMPLETE, 12);
 	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == NVSP_MSG_INIT_COMPLETE,
 		  "INIT_COMPLETE from the host");
-	tap_check(nvsp_msg_check(buf, len - 1, NETVSC_FROM_HOST, &why) == -EINVAL,
-		  "INIT_COMPLETE one byte short is refused (%s)", why);
-	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == -EPROTO,
-		  "INIT_COMPLETE from the guest is the wrong direction (%s)", why);
+	refused(nvsp_msg_check(buf, len - 1, NETVSC_FROM_HOST, &why),
+		-EINVAL, "NVSP message shorter than its body",
+		"INIT_COMPLETE one byte short is refused");
+	refused(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why),
+		-EPROTO, "NVSP type the guest may not send",
+		"INIT_COMPLETE from the guest is the wrong direction");
 	len = nvsp(NVSP_MSG_INIT, 8);
 	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG_INIT &&
 		  nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EPROTO,
@@ -144,8 +158,8 @@ int main(void)
 		  nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == -EPROTO,
 		  "OID_QUERY_EX from neither side");
 	len = nvsp(0xdeadbeef, 24);
-	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EPROTO,
-		  "an unknown NVSP type is refused (%s)", why);
+	refused(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why), -EPROTO, "unknown NVSP type",
+		"an unknown NVSP type is refused");
 	tap_check(!strcmp(nvsp_msg_name(NVSP_MSG1_SEND_RNDIS_PKT), "SEND_RNDIS_PKT") &&
 		  !strcmp(nvsp_msg_name(999), "UNKNOWN"), "NVSP names");
 
@@ -158,8 +172,8 @@ int main(void)
 	tap_check(nvsp_msg_check(buf, len - 1, NETVSC_FROM_HOST, &why) == -EINVAL,
 		  "RECV_BUF_COMPLETE one byte short is refused");
 	put32(8, 0);
-	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EINVAL,
-		  "RECV_BUF_COMPLETE with 0 sections is refused (%s)", why);
+	refused(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why), -EINVAL, "num_sections not 1",
+		"RECV_BUF_COMPLETE with 0 sections is refused");
 	put32(8, 2);
 	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) == -EINVAL,
 		  "RECV_BUF_COMPLETE with 2 sections is refused");
@@ -190,8 +204,8 @@ int main(void)
 		  "a section not at offset 0 is refused");
 	rc.sections[0].offset = 0;
 	rc.sections[0].sub_alloc_size = NETVSC_MIN_SECTION_SIZE - 1;
-	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
-		  "sub_alloc_size 67 is refused (%s)", why);
+	refused(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why),
+		-EINVAL, "sub_alloc_size below the minimum", "sub_alloc_size 67 is refused");
 	rc.sections[0].sub_alloc_size = NETVSC_MIN_SECTION_SIZE;
 	rc.sections[0].num_sub_allocs = 0;
 	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
@@ -231,15 +245,16 @@ int main(void)
 	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == 1,
 		  "a range exactly one section long");
 	put32(24, SECTION + 1);
-	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
-		  "a range longer than a section is refused (%s)", why);
+	refused(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why),
+		-EINVAL, "range longer than a section", "a range longer than a section is refused");
 	put32(24, 100);
 	put32(28, RECV_BUF - 100);
 	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == 1,
 		  "a range ending exactly at the buffer end");
 	put32(28, RECV_BUF - 99);
-	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
-		  "a range one byte past the buffer end is refused (%s)", why);
+	refused(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why),
+		-EINVAL, "range past the receive buffer",
+		"a range one byte past the buffer end is refused");
 	put32(28, 0xfffffff8);
 	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 0xffffffff, &why) == -EINVAL,
 		  "a range offset 0xfffffff8 that wraps is refused");
@@ -248,18 +263,18 @@ int main(void)
 	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
 		  "range_cnt 0 is refused");
 	put32(20, 0x20000000);
-	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 0xffffffff, &why) == -EINVAL,
-		  "a huge range_cnt is refused without overflow (%s)", why);
+	refused(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 0xffffffff, &why),
+		-EINVAL, "range_cnt past offset8", "a huge range_cnt is refused without overflow");
 	put32(20, 2);
-	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
-		  "range_cnt past offset8 is refused (%s)", why);
+	refused(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why),
+		-EINVAL, "range_cnt past offset8", "range_cnt past offset8 is refused");
 	len = xfer(3, 100);
 	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 2, &why) == -EINVAL,
 		  "range_cnt above max_ranges is refused");
 	len = xfer(1, 100);
 	put16(2, len / 8 + 1);
-	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
-		  "offset8 past the packet is refused (%s)", why);
+	refused(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why),
+		-EINVAL, "offset8 past the packet", "offset8 past the packet is refused");
 	put16(2, 2);
 	tap_check(nvsp_xfer_check(buf, len, RECV_BUF, SECTION, 562, &why) == -EINVAL,
 		  "offset8 inside the transfer-page header is refused");
@@ -282,13 +297,15 @@ int main(void)
 	len = rndis(RNDIS_MSG_QUERY_C, 24);
 	tap_check(!rndis_msg_check(buf, len + 4, NETVSC_FROM_HOST, &type, &mlen, &why) &&
 		  type == RNDIS_MSG_QUERY_C && mlen == 24, "QUERY_C from the host, msg_len < len");
-	tap_check(rndis_msg_check(buf, len - 1, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
-		  "msg_len one past the bytes received is refused (%s)", why);
+	refused(rndis_msg_check(buf, len - 1, NETVSC_FROM_HOST, &type, &mlen, &why),
+		-EINVAL, "msg_len past the bytes received",
+		"msg_len one past the bytes received is refused");
 	tap_check(rndis_msg_check(buf, len, NETVSC_FROM_GUEST, &type, &mlen, &why) == -EPROTO,
 		  "QUERY_C from the guest is the wrong direction");
 	len = rndis(RNDIS_MSG_QUERY_C, 23);
-	tap_check(rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
-		  "a QUERY_C shorter than its fixed part is refused (%s)", why);
+	refused(rndis_msg_check(buf, len, NETVSC_FROM_HOST, &type, &mlen, &why),
+		-EINVAL, "msg_len shorter than the type's fixed part",
+		"a QUERY_C shorter than its fixed part is refused");
 	len = rndis(RNDIS_MSG_QUERY_C, 4);
 	tap_check(rndis_msg_check(buf, 24, NETVSC_FROM_HOST, &type, &mlen, &why) == -EINVAL,
 		  "msg_len below 8 is refused");
@@ -337,21 +354,22 @@ int main(void)
 		  v.data_len == 60 && v.ppi_len == 0, "a PACKET without PPI");
 	tap_check(rndis_packet_parse(buf, 43, 1514, &v, &why) == -EINVAL,
 		  "a PACKET shorter than its fixed part is refused");
-	tap_check(rndis_packet_parse(buf, len - 1, 1514, &v, &why) == -EINVAL,
-		  "a frame one byte past the message is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len - 1, 1514, &v, &why),
+		-EINVAL, "data_len past the message",
+		"a frame one byte past the message is refused");
 	tap_check(rndis_packet_parse(buf, len, 59, &v, &why) == -EINVAL,
 		  "a frame above max_frame is refused");
 	put32(12, 13);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
-		  "a frame shorter than an Ethernet header is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why),
+		-EINVAL, "data_len shorter than an Ethernet header",
+		"a frame shorter than an Ethernet header is refused");
 	put32(12, 60);
 	put32(8, len - 8);
 	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
 		  "data_offset exactly at the end with data is refused");
 	put32(8, len - 8 + 1);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL &&
-		  !strcmp(why, "data_offset past the message"),
-		  "data_offset one past the end is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why),
+		-EINVAL, "data_offset past the message", "data_offset one past the end is refused");
 	put32(8, 0xfffffff8);
 	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
 		  "data_offset 0xfffffff8 (wraps with the header) is refused");
@@ -361,8 +379,9 @@ int main(void)
 		  "data_len that wraps the offset is refused");
 	put32(12, 60);
 	put32(8, 8);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
-		  "data inside the fixed part is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why),
+		-EINVAL, "data_offset inside the fixed part",
+		"data inside the fixed part is refused");
 
 	/* PPI: a VLAN and a hash value, 16 bytes each. */
 	len = packet(32);
@@ -381,15 +400,15 @@ int main(void)
 	tap_check(!rndis_ppi_find(buf, &v, PPI_IEEE_8021Q, 5),
 		  "rndis_ppi_find: a value smaller than wanted");
 	ppi(60, 0, PPI_NBL_HASH_VALUE, 0);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
-		  "a PPI of size 0 is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why),
+		-EINVAL, "PPI size smaller than its header", "a PPI of size 0 is refused");
 	ppi(60, 20, PPI_NBL_HASH_VALUE, 0);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
-		  "a PPI larger than the area left is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why), -EINVAL, "PPI size past the PPI area",
+		"a PPI larger than the area left is refused");
 	ppi(60, 16, PPI_NBL_HASH_VALUE, 0);
 	put32(68, 16);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
-		  "ppi_offset at the element's end is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why), -EINVAL, "ppi_offset past the PPI",
+		"ppi_offset at the element's end is refused");
 	put32(68, 0xfffffff8);
 	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
 		  "ppi_offset 0xfffffff8 is refused");
@@ -398,12 +417,13 @@ int main(void)
 		  "ppi_offset inside the PPI header is refused");
 	put32(68, 12);
 	put32(8 + 24, 28);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
-		  "a PPI area ending mid-element is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why), -EINVAL, "PPI size past the PPI area",
+		"a PPI area ending mid-element is refused");
 	put32(8 + 24, 32);
 	put32(8 + 20, 20);
-	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
-		  "per_pkt_info_offset inside the fixed part is refused (%s)", why);
+	refused(rndis_packet_parse(buf, len, 1514, &v, &why),
+		-EINVAL, "per_pkt_info_offset inside the fixed part",
+		"per_pkt_info_offset inside the fixed part is refused");
 	put32(8 + 20, len - 8 + 1);
 	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,
 		  "per_pkt_info_offset past the message is refused");
@@ -438,8 +458,9 @@ int main(void)
 	put32(20, 16);
 	tap_check(!rndis_query_c_parse(buf, len, &a, &b, &c, &d, &why) && a == 77 && b == 0 &&
 		  c == 24 && d == 6, "a QUERY_C with a MAC address");
-	tap_check(rndis_query_c_parse(buf, len - 1, &a, &b, &c, &d, &why) == -EINVAL,
-		  "a QUERY_C info buffer one byte past the message is refused (%s)", why);
+	refused(rndis_query_c_parse(buf, len - 1, &a, &b, &c, &d, &why),
+		-EINVAL, "info_buflen past the message",
+		"a QUERY_C info buffer one byte past the message is refused");
 	put32(20, 0xfffffff8);
 	tap_check(rndis_query_c_parse(buf, len, &a, &b, &c, &d, &why) == -EINVAL,
 		  "info_buf_offset 0xfffffff8 is refused");
@@ -477,8 +498,8 @@ int main(void)
 	tap_check(rndis_oid_request_parse(buf, len - 1, &a, &b, &c, &d, &why) == -EINVAL,
 		  "a SET info buffer one byte past the message is refused");
 	put32(16, 0xfffffff0);
-	tap_check(rndis_oid_request_parse(buf, len, &a, &b, &c, &d, &why) == -EINVAL,
-		  "an info_buflen that wraps is refused (%s)", why);
+	refused(rndis_oid_request_parse(buf, len, &a, &b, &c, &d, &why),
+		-EINVAL, "info_buflen past the message", "an info_buflen that wraps is refused");
 	put32(16, 0);
 	tap_check(!rndis_oid_request_parse(buf, len, &a, &b, &c, &d, &why) && c == 0 && d == 0,
 		  "a QUERY without an info buffer");
