@@ -99,6 +99,9 @@ struct nic_dev {
 	u64 bad_window_ms;
 	u32 bad_in_window;
 	u64 bad_suppressed;
+	u64 injected;		/* `nic bad` messages sent */
+	u64 injected_acks;	/* the guest's completions of those that used no section */
+	u64 inject_trans;	/* trans_id of the last such message, 0 if none */
 };
 
 static struct nic_dev *nic_of(struct host_channel *ch)
@@ -269,6 +272,42 @@ static int free_section(struct nic_dev *nd)
 	return -1;
 }
 
+/*
+ * Sends one VM_PKT_DATA_USING_XFER_PAGES packet announcing @count bytes at @offset of
+ * the guest's receive buffer (one range) as an RNDIS message of channel @chan.
+ * Returns 0, -EAGAIN (no room in the ring) or another error.
+ */
+static int xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, u32 offset,
+		     u32 count)
+{
+	u8 pkt[XFER_PKT_BYTES] __aligned(8) = {};
+	struct vmtransfer_page_packet_header *x = (void *)pkt;
+	struct vmtransfer_page_range r = { .byte_count = count, .byte_offset = offset };
+	struct nvsp_msg m = {};
+	int ret;
+
+	x->d.type = VM_PKT_DATA_USING_XFER_PAGES;
+	x->d.offset8 = (sizeof(*x) + sizeof(r)) / 8;
+	x->d.len8 = XFER_PKT_BYTES / 8;
+	x->d.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+	x->d.trans_id = trans;
+	x->xfer_pageset_id = pageset;
+	x->sender_owns_set = 0;
+	x->range_cnt = 1;
+	memcpy(pkt + sizeof(*x), &r, sizeof(r));
+	m.type = NVSP_MSG1_SEND_RNDIS_PKT;
+	m.rndis.channel_type = chan;
+	m.rndis.send_buf_section_index = NVSP_NO_SEND_SECTION;
+	m.rndis.send_buf_section_size = 0;
+	memcpy(pkt + x->d.offset8 * 8, &m, sizeof(m));
+	ret = host_chan_send_raw(ch, pkt, sizeof(pkt));
+	if (ret == -EAGAIN) {
+		host_chan_want_room(ch, hvis_ring_packet_bytes(sizeof(pkt) - 16));
+		ret = host_chan_send_raw(ch, pkt, sizeof(pkt));
+	}
+	return ret;
+}
+
 /* Sends queued messages while there are free sections and room in the ring. */
 static void nic_flush(struct host_channel *ch)
 {
@@ -276,10 +315,6 @@ static void nic_flush(struct host_channel *ch)
 
 	while (nd->q_count && nd->recv.map && !nd->comp_pending) {
 		struct nic_out *e = &nd->q[nd->q_head];
-		u8 pkt[XFER_PKT_BYTES] __aligned(8) = {};
-		struct vmtransfer_page_packet_header *x = (void *)pkt;
-		struct vmtransfer_page_range r;
-		struct nvsp_msg m = {};
 		int s = free_section(nd), ret;
 		u64 trans;
 
@@ -287,29 +322,10 @@ static void nic_flush(struct host_channel *ch)
 			return;
 		memcpy(nd->recv.map + (size_t)s * nd->recv.section_size, e->data, e->len);
 		trans = (u64)++nd->seq << 32 | (u32)s;
-		x->d.type = VM_PKT_DATA_USING_XFER_PAGES;
-		x->d.offset8 = (sizeof(*x) + sizeof(r)) / 8;
-		x->d.len8 = XFER_PKT_BYTES / 8;
-		x->d.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
-		x->d.trans_id = trans;
-		x->xfer_pageset_id = NVSP_RECV_BUFFER_ID;
-		x->sender_owns_set = 0;
-		x->range_cnt = 1;
-		r.byte_count = e->len;
-		r.byte_offset = (u32)s * nd->recv.section_size;
-		memcpy(pkt + sizeof(*x), &r, sizeof(r));
-		m.type = NVSP_MSG1_SEND_RNDIS_PKT;
-		m.rndis.channel_type = e->chan;
-		m.rndis.send_buf_section_index = NVSP_NO_SEND_SECTION;
-		m.rndis.send_buf_section_size = 0;
-		memcpy(pkt + x->d.offset8 * 8, &m, sizeof(m));
-		ret = host_chan_send_raw(ch, pkt, sizeof(pkt));
-		if (ret == -EAGAIN) {
-			host_chan_want_room(ch, hvis_ring_packet_bytes(sizeof(pkt) - 16));
-			ret = host_chan_send_raw(ch, pkt, sizeof(pkt));
-			if (ret == -EAGAIN)
-				return;		/* the guest's signal brings us back */
-		}
+		ret = xfer_send(ch, e->chan, trans, NVSP_RECV_BUFFER_ID,
+				(u32)s * nd->recv.section_size, e->len);
+		if (ret == -EAGAIN)
+			return;		/* the guest's signal brings us back */
 		if (ret) {
 			nd->drops++;
 		} else {
@@ -778,6 +794,11 @@ static void on_guest_comp(struct host_channel *ch, const struct vmpacket_descrip
 		nic_bad(nd, "completion", "type=%s (not SEND_RNDIS_PKT_COMPLETE)", nvsp_msg_name(type));
 		return;
 	}
+	if (nd->inject_trans && d->trans_id == nd->inject_trans) {
+		nd->injected_acks++;
+		nd->inject_trans = 0;
+		return;
+	}
 	if (!nd->recv.map || s >= nd->recv.sections || !section_used(nd, s) ||
 	    nd->recv_trans[s] != d->trans_id) {
 		nic_bad(nd, "trans_id", "trans_id=%#llx (no such receive in flight)",
@@ -1006,13 +1027,14 @@ static void nic_status_line(struct host_device *dev, char *buf, size_t len)
 	char mac[18];
 
 	snprintf(buf, len,
-		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu",
+		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu",
 		 nic_ordinal(dev), fmt_mac(nd->mac, mac), nd->link_up ? "up" : "down",
 		 nd->nvsp_version, nd->rndis_inited, nd->filter, nd->resp.ip[0], nd->resp.ip[1],
 		 nd->resp.ip[2], nd->resp.ip[3], (unsigned long long)nd->rx_frames,
 		 (unsigned long long)nd->tx_frames, (unsigned long long)nd->drops,
 		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, nd->q_count,
-		 (unsigned long long)nd->bad);
+		 (unsigned long long)nd->bad, (unsigned long long)nd->injected,
+		 (unsigned long long)nd->injected_acks);
 }
 
 const struct host_device_ops dev_nic_ops = {
@@ -1075,10 +1097,92 @@ static int hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp"
+
+/* A 60-byte frame as an RNDIS PACKET at buf with one PPI of @ppi_size bytes (0: none). */
+static u32 inject_packet(u8 *buf, u32 ppi_size)
+{
+	struct rndis_msg_hdr hdr = { .msg_type = RNDIS_MSG_PACKET };
+	struct rndis_packet p = {};
+	struct rndis_ppi ppi = { .size = ppi_size, .type = PPI_IEEE_8021Q,
+				 .ppi_offset = sizeof(ppi) };
+	u32 ppi_len = ppi_size ? sizeof(ppi) + 4 : 0;
+
+	p.per_pkt_info_offset = ppi_len ? sizeof(p) : 0;
+	p.per_pkt_info_len = ppi_len;
+	p.data_offset = sizeof(p) + ppi_len;
+	p.data_len = 60;
+	hdr.msg_len = sizeof(hdr) + p.data_offset + p.data_len;
+	memcpy(buf, &hdr, sizeof(hdr));
+	memcpy(buf + sizeof(hdr), &p, sizeof(p));
+	if (ppi_len)
+		memcpy(buf + sizeof(hdr) + sizeof(p), &ppi, sizeof(ppi));
+	memset(buf + sizeof(hdr) + p.data_offset, 0xff, 6);	/* broadcast */
+	return hdr.msg_len;
+}
+
+/*
+ * `nic bad DEV KIND`: one malformed message the guest must refuse, count and answer.
+ * Kinds that put a message in a receive section take it the normal way (the guest's
+ * completion frees it); the others are acknowledged through inject_trans.
+ */
+static int nic_inject(struct nic_dev *nd, const char *kind)
+{
+	struct host_channel *ch = nd->ch;
+	u8 buf[NETVSC_RECV_SECTION_SIZE] __aligned(8) = {};
+	struct rndis_msg_hdr *hdr = (void *)buf;
+	struct rndis_packet *p = (void *)(buf + sizeof(*hdr));
+	u64 trans;
+	u32 len;
+	int s, ret;
+
+	if (!strcmp(kind, "bad-comp")) {
+		struct nvsp_msg m = { .type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE };
+
+		m.rndis_complete.status = NVSP_STAT_SUCCESS;
+		return send_comp(ch, 0xbad0bad0bad0ull, &m);
+	}
+	if (!strcmp(kind, "range-past-end") || !strcmp(kind, "bad-pageset")) {
+		bool past = kind[0] == 'r';
+
+		trans = (u64)++nd->seq << 32 | 0xfffffffeu;
+		ret = xfer_send(ch, NVSP_RNDIS_CHANNEL_DATA, trans,
+				past ? NVSP_RECV_BUFFER_ID : 0x1234,
+				past ? nd->recv.size - 32 : 0, 64);	/* 32 bytes past the end */
+		if (!ret)
+			nd->inject_trans = trans;
+		return ret;
+	}
+	if (!strcmp(kind, "rndis-len")) {
+		len = inject_packet(buf, 0);
+		hdr->msg_len = len + 64;		/* past the range */
+	} else if (!strcmp(kind, "data-offset")) {
+		len = inject_packet(buf, 0);
+		p->data_offset = len;			/* past the message */
+	} else if (!strcmp(kind, "ppi")) {
+		len = inject_packet(buf, 1);		/* a PPI smaller than its own header */
+	} else {
+		return -EINVAL;
+	}
+	s = free_section(nd);
+	if (s < 0)
+		return -ENOSPC;
+	memcpy(nd->recv.map + (size_t)s * nd->recv.section_size, buf, len);
+	trans = (u64)++nd->seq << 32 | (u32)s;
+	ret = xfer_send(ch, NVSP_RNDIS_CHANNEL_DATA, trans, NVSP_RECV_BUFFER_ID,
+			(u32)s * nd->recv.section_size, len);
+	if (!ret) {
+		section_mark(nd, s, true);
+		nd->recv_trans[s] = trans;
+		nd->recv_in_use++;
+	}
+	return ret;
+}
+
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic send DEV HEXFRAME";
+	static const char usage[] = "usage: nic status | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -1137,6 +1241,21 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		if (!net_parse_mac(argv[3], nd->mac))
 			return fail(err, errlen, "bad MAC (00:15:5d:00:00:10)");
 		fprintf(out, "mac=%s (the guest reads it at its next RNDIS query)\n", argv[3]);
+		return 0;
+	}
+	if (!strcmp(argv[1], "bad")) {
+		int ret;
+
+		if (!nic_live(nd) || !nd->recv.map || !nd->rndis_inited)
+			return fail(err, errlen, "the nic has no open channel with a receive buffer");
+		ret = nic_inject(nd, argv[3]);
+		if (ret == -EINVAL)
+			return fail(err, errlen, "KIND: " NIC_BAD_KINDS);
+		if (ret)
+			return fail(err, errlen, "not sent (no free section or no room in the ring)");
+		nd->injected++;
+		host_event(h, "NIC_INJECT", "nic=%u kind=%s", nic_ordinal(dev), argv[3]);
+		fprintf(out, "injected=%s\n", argv[3]);
 		return 0;
 	}
 	if (!strcmp(argv[1], "send")) {
