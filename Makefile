@@ -66,6 +66,7 @@ demo:
 bench: modules tools
 	@tests/bench/echo_bench.sh $(KVER)
 	@tests/bench/dm_bench.sh $(KVER)
+	@tests/bench/net_bench.sh $(KVER)
 
 deps:
 	@$(TOP)/scripts/install-deps.sh
