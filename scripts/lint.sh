@@ -10,20 +10,9 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
+source scripts/tap.sh
 KVERS=${KVERS:-$(scripts/kvers.sh test)}
 CP_DIR=$TOP/build/checkpatch
-n=0 failed=0
-
-point() {	# point OK NAME [LOGFILE]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && sed -e 's/^/# /' "$3" | head -40
-	fi
-}
 
 # checkpatch.pl and its data files, unpacked once from the newest linux-source tarball.
 get_checkpatch() {
@@ -78,5 +67,4 @@ if command -v cppcheck >/dev/null; then
 	point $? "cppcheck on the userspace C" "$log"
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_end

@@ -7,26 +7,15 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
+source scripts/tap.sh
 KVERS=("$@")
 [ ${#KVERS[@]} -gt 0 ] || read -ra KVERS <<<"$(scripts/kvers.sh test)"
 OUT=$TOP/build/deb
-n=0 failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-point() { # rc name
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		sed -e 's/^/# /' "$log" | head -30
-	fi
-}
-
 scripts/mkdeb.sh "$OUT" >"$log" 2>&1
-point $? "make deb: $(cd "$OUT" && ls *.deb 2>/dev/null | tr '\n' ' ')"
+point $? "make deb: $(cd "$OUT" && ls *.deb 2>/dev/null | tr '\n' ' ')" "$log"
 V=$(scripts/version.sh)
 dkms_deb=$OUT/hvis-dkms_${V}_all.deb
 tools_deb=$OUT/hvis-tools_${V}_$(dpkg --print-architecture).deb
@@ -37,7 +26,7 @@ if command -v lintian >/dev/null; then
 	rc=$?
 	grep -v '^running with root' "$log" >"$log.x"
 	mv "$log.x" "$log"
-	point $rc "lintian: no error ($(grep -c '^W:' "$log") warnings, $(grep -c '^[IP]:' "$log") info/pedantic)"
+	point $rc "lintian: no error ($(grep -c '^W:' "$log") warnings, $(grep -c '^[IP]:' "$log") info/pedantic)" "$log"
 	[ $rc = 0 ] && grep '^[WIP]:' "$log" | sed 's/^/# lintian: /'
 else
 	echo "ok $((n += 1)) - lintian # SKIP lintian not installed"
@@ -51,21 +40,21 @@ for f in "./usr/src/hvis-$V/dkms.conf" "./usr/src/hvis-$V/Kbuild" ./lib/modprobe
 	grep -qF " $f" <<<"$c" || { echo "missing $f" >>"$log"; rc=1; }
 done
 grep -q "/usr/src/hvis-$V/drivers/test/" <<<"$c" && { echo "ships drivers/test" >>"$log"; rc=1; }
-point $rc "hvis-dkms holds dkms.conf, Kbuild, the blacklist and the initramfs hook, not drivers/test"
+point $rc "hvis-dkms holds dkms.conf, Kbuild, the blacklist and the initramfs hook, not drivers/test" "$log"
 
 dpkg-deb -c "$tools_deb" >"$log" 2>&1
 grep -q ' ./usr/bin/lsvmbus$' "$log" && grep -q ' ./usr/share/man/man8/lsvmbus.8.gz$' "$log" &&
 	! grep -q 'fakehost' "$log"
-point $? "hvis-tools holds lsvmbus and its man page, no fake host"
+point $? "hvis-tools holds lsvmbus and its man page, no fake host" "$log"
 
 # Every program a shipped systemd unit starts is in the package, executable.
-rc=0 n=0
+rc=0 units=0
 while read -r exe; do
-	n=$((n + 1))
+	units=$((units + 1))
 	grep -qE "^-rwx.* \.$exe\$" "$log" || { echo "a unit starts $exe, which hvis-tools lacks" >>"$log"; rc=1; }
 done < <(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$TOP"/packaging/systemd/*.service)
-[ "$n" -gt 0 ] || rc=1
-point $rc "hvis-tools holds the $n daemons its systemd units start"
+[ "$units" -gt 0 ] || rc=1
+point $rc "hvis-tools holds the $units daemons its systemd units start" "$log"
 
 # The in-tree modules that need hv_vmbus are all blacklisted.
 for k in "${KVERS[@]}"; do
@@ -74,12 +63,11 @@ for k in "${KVERS[@]}"; do
 		while read -r m; do grep -qx "blacklist $m" packaging/dkms/hvis.modprobe.conf || echo "$m"; done)
 	echo "not blacklisted: $missing" >"$log"
 	[ -z "$missing" ]
-	point $? "every in-tree module of $k that needs hv_vmbus is blacklisted"
+	point $? "every in-tree module of $k that needs hv_vmbus is blacklisted" "$log"
 done
 
 for k in "${KVERS[@]}"; do
 	scripts/dkms-conf.sh --check "$k" >"$log" 2>&1
-	point $? "dkms.conf names the modules built for $k"
+	point $? "dkms.conf names the modules built for $k" "$log"
 done
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_end
