@@ -52,6 +52,7 @@ static int netvsc_open(struct net_device *ndev)
 		netif_carrier_on(ndev);
 	else
 		netif_carrier_off(ndev);
+	clear_bit(0, &nv->tx_stopped);
 	netif_start_queue(ndev);
 	return 0;
 }

@@ -106,6 +106,7 @@ struct netvsc_dev {
 	u32 send_section_size;
 	u32 send_sections;
 	unsigned long *send_map;	/* bit set: section in flight */
+	unsigned long tx_stopped;	/* bit 0: the driver stopped the queue (tx.c) */
 
 	/* RNDIS (rndis.c) */
 	spinlock_t req_lock;		/* reqs */

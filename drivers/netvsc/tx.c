@@ -39,16 +39,22 @@ void netvsc_tx_maybe_wake(struct netvsc_dev *nv)
 	struct net_device *ndev = nv->ndev;
 
 	if (netif_queue_stopped(ndev) && netif_running(ndev) && !READ_ONCE(nv->destroying) &&
-	    tx_have_section(nv)) {
+	    tx_have_section(nv) && test_and_clear_bit(0, &nv->tx_stopped)) {
 		netif_wake_queue(ndev);
 		netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
 	}
 }
 
+/*
+ * The queue is stopped before the bit is set, and woken only by whoever clears the
+ * bit: so a completion racing with xmit wakes it once, and every counted stop pairs
+ * with one counted wake.
+ */
 static void tx_stop(struct netvsc_dev *nv)
 {
 	netif_stop_queue(nv->ndev);
-	netvsc_count(nv, NETVSC_C_STOP_QUEUE);
+	if (!test_and_set_bit(0, &nv->tx_stopped))
+		netvsc_count(nv, NETVSC_C_STOP_QUEUE);
 }
 
 static netdev_tx_t tx_drop(struct netvsc_dev *nv, struct sk_buff *skb)
@@ -83,8 +89,10 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 		sec = tx_get_section(nv);
 		if (sec < 0)
 			return NETDEV_TX_BUSY;
-		netif_start_queue(ndev);
-		netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
+		if (test_and_clear_bit(0, &nv->tx_stopped)) {
+			netif_start_queue(ndev);
+			netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
+		}
 	}
 
 	dst = (u8 *)nv->send_buf + (size_t)sec * nv->send_section_size;
