@@ -28,12 +28,12 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
+#include "../daemon_log.h"
 #include "hvis/ic_proto.h"
 #include "hvis/fcopy_abi.h"
 
 #define FCOPY_DEV	"/dev/vmbus/hv_fcopy"
 
-static bool foreground;
 static volatile sig_atomic_t stop;
 
 static struct {
@@ -44,20 +44,6 @@ static struct {
 	u64 written;		/* end of the data so far */
 	bool overwrite;
 } cp = { .fd = -1 };
-
-static void logmsg(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (foreground) {
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	} else {
-		vsyslog(prio, fmt, ap);
-	}
-	va_end(ap);
-}
 
 /* A name field the driver filled with NUL-terminated UTF-8, copied to @out. */
 static bool name_field(const char *p, char *out, size_t cap)

@@ -28,13 +28,13 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+#include "../daemon_log.h"
 #include "hvis/ic_proto.h"
 #include "hvis/vss_abi.h"
 
 #define VSS_DEV		"/dev/vmbus/hv_vss"
 #define MAX_FS		256
 
-static bool foreground;
 static unsigned int thaw_timeout = 120;
 static volatile sig_atomic_t stop;
 
@@ -44,20 +44,6 @@ struct frozen {
 };
 static struct frozen frozen[MAX_FS];
 static int nfrozen;
-
-static void logmsg(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (foreground) {
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	} else {
-		vsyslog(prio, fmt, ap);
-	}
-	va_end(ap);
-}
 
 /* Filesystems that cannot or must not be frozen: no block device, or vfat (upstream). */
 static bool freezable(const struct mntent *m)
