@@ -4,7 +4,9 @@
 #   make                  modules for the newest installed kernel, plus the userspace tools
 #   make KVER=<version>   modules for another installed kernel (headers in /lib/modules/<v>/build)
 #   make W=1 / C=2        passed to Kbuild (extra warnings / sparse)
-#   make check            installs what is missing, builds, runs unit and QEMU tests
+#   make check            installs what is missing, builds, runs unit and QEMU tests (tiered:
+#                         every QEMU test on the newest kernel, a marked set on the others)
+#   make check-all        the same over the whole kernel matrix (every test on every kernel)
 #   make e2e KVERS="..."  QEMU tests on the given kernels (default: newest 6.1 and 6.12)
 #   make e2e T=t_boot     one QEMU test
 #   make deb              build/deb/hvis-dkms_<v>_all.deb, hvis-tools_<v>_<arch>.deb, hvis-fakehost
@@ -19,7 +21,7 @@ KVERS ?= $(shell $(TOP)/scripts/kvers.sh test)
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 	$(if $(HVIS_DEBUG),HVIS_DEBUG=$(HVIS_DEBUG))
 
-.PHONY: all modules modules-all tools unit fuzz fuzz-smoke lint e2e selftest check demo bench deps \
+.PHONY: all modules modules-all tools unit fuzz fuzz-smoke lint e2e selftest check check-all demo bench deps \
 	deb dkms-conf dkms-install dkms-remove check-install clean help
 
 all: modules tools
@@ -60,6 +62,10 @@ e2e: modules-all tools
 check:
 	@$(if $(filter command line environment,$(origin KVERS)),KVERS="$(KVERS)") $(TOP)/scripts/check.sh
 
+# The whole matrix: every e2e test and the install test on every test kernel.
+check-all:
+	@$(if $(filter command line environment,$(origin KVERS)),KVERS="$(KVERS)") CHECK_TIER=all $(TOP)/scripts/check.sh
+
 demo:
 	@$(TOP)/scripts/demo.sh
 
@@ -97,7 +103,7 @@ clean:
 		$(MAKE) -C $$(dirname $$d) clean; done
 
 help:
-	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke lint selftest e2e check demo bench deps"
+	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke lint selftest e2e check check-all demo bench deps"
 	@echo "         deb dkms-conf dkms-install dkms-remove check-install clean"
 	@echo "KVER=$(KVER)"
 	@echo "KVERS=$(KVERS)"

@@ -5,6 +5,7 @@
 # (a partly backed request, then one that continues it), the floor on a runtime
 # shrink, the same figures in sysfs / `hvis-balloon status` and `ctl dm status`, and
 # bad host requests refused with nothing changed.
+# kernels: all
 source "$(dirname "$0")/dm_lib.sh"
 
 dm_vm_start startup=1G policy=fixed target=1G

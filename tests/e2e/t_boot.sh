@@ -2,6 +2,7 @@
 # Boot, connect and enumerate: hvis_vmbus loads, negotiates VMBus 5.3 with the fake
 # host, every device the host offers appears in sysfs with the host's class id, and
 # the class drivers load by themselves from the devices' modaliases.
+# kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 vm_start "$KVER"

@@ -4,6 +4,7 @@
 # (192.0.2.1) lose nothing; UDP echo (port 7) returns the data byte-exact; link down /
 # up / network-change reach the carrier; the module unloads and reloads with traffic
 # in between; the kernel log stays clean.
+# kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 NIC_CLASS=f8615163-df3e-46c5-913f-f2d2f965ed0e

@@ -3,6 +3,7 @@
 # the modules leave cleanly (refcounts drop to zero, the bus disappears), the same
 # devices re-enumerate and the class drivers bind again; kernel memory (slab and
 # pages, measured after dropping caches) does not creep up and the kernel never warns.
+# kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 ROUNDS=${ROUNDS:-20}

@@ -2,6 +2,7 @@
 # Rescind in use: the host rescinds the echo device while the guest streams packets
 # through it.  The device leaves sysfs, the stream stops with an error, the guest stays
 # up and the host sees the relid released.
+# kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 vm_start "$KVER"

@@ -2,6 +2,7 @@
 # Time sync: the host's SYNC sets the guest clock at boot and on `ctl timesync`; a
 # clock an hour off is right again within 10 s; the "hyperv" PTP clock returns host
 # time.  Reports the offsets measured.
+# kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 FH_DEVICES="heartbeat,shutdown,timesync"

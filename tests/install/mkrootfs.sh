@@ -4,9 +4,11 @@
 # debootstrap (minbase) plus systemd, udev, initramfs-tools, the kernel image and headers
 # for KVER, and dkms, all installed with apt from the mirrors this machine's own apt
 # sources name (read at run time through `apt-get indextargets`; no host name is written
-# into the tree).  The result is a directory, build/install/rootfs-<KVER>-<key>/, where
-# <key> hashes the package list, the apt sources and this script, so a change to any of
-# them builds a new one; older ones for the same kernel are removed.  Prints the path.
+# into the tree).  The result is a directory, <cache>/install/rootfs-<KVER>-<key>/, where
+# <cache> is outside the clone (scripts/cache-dir.sh: $HVIS_CACHE, else /var/cache/hvis),
+# so fresh clones share it, and <key> hashes the package list, the apt sources and this
+# script, so a change to any of them builds a new one; older ones for the same kernel are
+# removed.  Prints the path.
 #
 # hvis itself is NOT in this image: tests/install/t_dkms_install.sh installs its .debs
 # into a copy of it.  Needs root (debootstrap, chroot).
@@ -14,7 +16,7 @@ set -euo pipefail
 
 KVER=${1:?usage: mkrootfs.sh KVER}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=$TOP/build/install
+CACHE=$("$TOP/scripts/cache-dir.sh" install)
 SUITE=bookworm
 BASE_PACKAGES=systemd-sysv,udev,kmod,initramfs-tools,zstd,procps
 APT_PACKAGES=("linux-image-$KVER" "linux-headers-$KVER" dkms openssl)
@@ -60,7 +62,7 @@ cleanup() {
 trap cleanup EXIT
 
 t0=$SECONDS
-log "debootstrap $SUITE into ${TMP#"$TOP"/} (from $MIRROR)"
+log "debootstrap $SUITE into $TMP (from $MIRROR)"
 debootstrap --variant=minbase --include="$BASE_PACKAGES" "$SUITE" "$TMP" "$MIRROR" \
 	>"$CACHE/debootstrap-$KVER.log" 2>&1 ||
 	{ log "debootstrap failed; see $CACHE/debootstrap-$KVER.log"; tail -n 20 "$CACHE/debootstrap-$KVER.log" >&2; exit 1; }
