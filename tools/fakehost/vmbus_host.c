@@ -345,7 +345,7 @@ static void offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub
 	if (ch->monitor_id >= 0) {
 		/*
 		 * Only the offer says so: the host never scans the monitor pages, and the
-		 * guest signals every time anyway (drivers/hv/channel.c vmbus_set_event).
+		 * guest signals every time anyway (drivers/hv/connection.c vmbus_set_event).
 		 */
 		msg.monitorid = (u8)ch->monitor_id;
 		msg.monitor_allocated = 1;
@@ -400,7 +400,7 @@ struct host_device *host_add_device_flags(struct vmbus_host *h,
 		d->instance = *fixed;
 	} else {
 		/*
-		 * Deterministic per configuration slot: 0000NNNN-6876-6973-8000-<class
+		 * Deterministic per configuration slot: 0000NNNN-6876-6973-80xx-<class
 		 * tail>; a second device of a fixed-instance class gets one too.
 		 */
 		u32 n = d->index + 1;
