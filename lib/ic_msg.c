@@ -18,6 +18,22 @@ int hvis_ic_parse(void *pkt, u32 len, struct hvis_ic_view *v)
 	return 0;
 }
 
+static const struct ic_version fw_3_and_1[] = { IC_FW_VERSION_3_0, IC_FW_VERSION_1_0 };
+static const struct ic_version fw_3_only[] = { IC_FW_VERSION_3_0 };
+
+const struct ic_version *hvis_ic_fw_versions(u16 msgtype, unsigned int *n)
+{
+	switch (msgtype) {
+	case ICMSGTYPE_VSS:
+	case ICMSGTYPE_FCOPY:
+		*n = ARRAY_SIZE(fw_3_only);
+		return fw_3_only;
+	default:
+		*n = ARRAY_SIZE(fw_3_and_1);
+		return fw_3_and_1;
+	}
+}
+
 static bool version_listed(const struct ic_version *list, unsigned int n, struct ic_version want)
 {
 	unsigned int i;

@@ -30,6 +30,14 @@ int hvis_ic_negotiate(struct hvis_ic_view *v, const struct ic_version *our_fw, u
 		      const struct ic_version *our_srv, unsigned int n_srv,
 		      struct ic_version *fw, struct ic_version *srv);
 
+/*
+ * The IC framework versions the guest offers for service @msgtype (ICMSGTYPE_*),
+ * newest first; *n gets their count.  As upstream: heartbeat, shutdown, time sync
+ * (drivers/hv/hv_util.c fw_versions) and KVP (hv_kvp.c) accept 3.0 and 1.0; VSS
+ * (hv_snapshot.c) and file copy (hv_fcopy.c) only 3.0.
+ */
+const struct ic_version *hvis_ic_fw_versions(u16 msgtype, unsigned int *n);
+
 /* Marks the packet as this guest's response with the given status. */
 static inline void hvis_ic_set_response(struct hvis_ic_view *v, u32 status)
 {

@@ -28,6 +28,41 @@ u32 hvis_kvp_host_len(u8 op)
 	}
 }
 
+int hvis_kvp_parse_register(const struct hv_kvp_msg *msg, u32 len)
+{
+	if (!msg || len < sizeof(*msg))
+		return -EINVAL;
+	switch (msg->kvp_hdr.operation) {
+	case KVP_OP_REGISTER:
+	case KVP_OP_REGISTER1:
+		return msg->kvp_hdr.operation;
+	default:
+		return -EINVAL;
+	}
+}
+
+void hvis_kvp_build_register(int reg_op, struct hv_kvp_msg *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kvp_hdr.operation = (u8)reg_op;
+	memcpy(out->body.kvp_register.version, HV_DRV_VERSION, sizeof(HV_DRV_VERSION));
+}
+
+bool hvis_kvp_daemon_handles(int reg_op, u8 op)
+{
+	if (reg_op == KVP_OP_REGISTER1)
+		return true;
+	return reg_op == KVP_OP_REGISTER && op != KVP_OP_GET_IP_INFO &&
+	       op != KVP_OP_SET_IP_INFO;
+}
+
+u32 hvis_kvp_daemon_status(int reg_op, const struct hv_kvp_msg *ans)
+{
+	if (reg_op == KVP_OP_REGISTER)
+		return ans->body.kvp_enum_data.data.key[0] ? HV_S_OK : HV_S_CONT;
+	return (u32)ans->error;
+}
+
 /* A host key (UTF-16, @size bytes with the NUL) into the daemon's key field. */
 static u32 key_in(const u8 *key, u32 size, u8 *out, u8 *out_size, const char **why)
 {

@@ -15,6 +15,26 @@
 #include "utf16.h"
 
 /*
+ * Daemon registration (drivers/hv/hv_kvp.c kvp_handle_handshake): the daemon's first
+ * write names its protocol in kvp_hdr.operation.  KVP_OP_REGISTER1 (hv_kvp_daemon
+ * since 2012, hvis-kvpd): the status of each answer is its first 4 bytes (error).
+ * KVP_OP_REGISTER (the legacy daemon, still accepted upstream): no IP injection (its
+ * number is KVP_OP_GET_IP_INFO's), and an answer with an empty key means HV_S_CONT.
+ * Returns the registration op of @msg (@len bytes), or -EINVAL for a short message or
+ * any other op.
+ */
+int hvis_kvp_parse_register(const struct hv_kvp_msg *msg, u32 len);
+
+/* The driver's answer to a registration with @reg_op: that op and HV_DRV_VERSION. */
+void hvis_kvp_build_register(int reg_op, struct hv_kvp_msg *out);
+
+/* True if a daemon registered with @reg_op handles host operation @op. */
+bool hvis_kvp_daemon_handles(int reg_op, u8 op);
+
+/* The host status for a daemon's answer @ans under registration @reg_op. */
+u32 hvis_kvp_daemon_status(int reg_op, const struct hv_kvp_msg *ans);
+
+/*
  * Checks a host KVP request (the bytes after the IC header) and builds the daemon's
  * message in @out.  Returns HV_S_OK, HV_INVALIDARG (short message, unknown pool,
  * oversized or bad key/value, unknown value type) or HV_ERROR_NOT_SUPPORTED

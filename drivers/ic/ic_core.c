@@ -4,7 +4,8 @@
  * version negotiation and replies, shared by heartbeat, shutdown and the other ICs.
  *
  * Ring and buffer sizes follow drivers/hv/hv_util.c (3 pages of ring each way, a
- * 4-page receive buffer); framework versions 3.0 and 1.0 as there.
+ * 4-page receive buffer).  Framework versions are per service, as upstream's
+ * (lib/ic_msg.c hvis_ic_fw_versions).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -12,8 +13,6 @@
 
 #define IC_RING_BYTES	(3 * PAGE_SIZE)
 #define IC_RECV_BYTES	(4 * PAGE_SIZE)
-
-static const struct ic_version ic_fw_versions[] = { IC_FW_VERSION_3_0, IC_FW_VERSION_1_0 };
 
 static void ic_reply(struct hvis_ic *ic, u32 len, u64 trans_id)
 {
@@ -26,8 +25,10 @@ static void ic_reply(struct hvis_ic *ic, u32 len, u64 trans_id)
 
 static void ic_handle_negotiate(struct hvis_ic *ic, struct hvis_ic_view *v)
 {
-	int rc = hvis_ic_negotiate(v, ic_fw_versions, ARRAY_SIZE(ic_fw_versions),
-				   ic->svc->versions, ic->svc->n_versions, &ic->fw, &ic->srv);
+	unsigned int n_fw;
+	const struct ic_version *fw = hvis_ic_fw_versions(ic->svc->msgtype, &n_fw);
+	int rc = hvis_ic_negotiate(v, fw, n_fw, ic->svc->versions, ic->svc->n_versions,
+				   &ic->fw, &ic->srv);
 
 	if (rc == -EINVAL) {
 		dev_err_ratelimited(&ic->dev->dev,

@@ -7,7 +7,9 @@
  * hvis-kvpd and Debian's hv_kvp_daemon work: a daemon writes a REGISTER1 message and
  * reads back the driver version "3.1"; afterwards every read and write is one whole
  * struct hv_kvp_msg, the first 4 bytes of an answer being its status
- * (drivers/hv/hv_kvp.c, drivers/hv/hv_utils_transport.c).
+ * (drivers/hv/hv_kvp.c, drivers/hv/hv_utils_transport.c).  A legacy daemon's REGISTER
+ * is accepted too, as upstream does: it gets no IP requests, and an empty key in its
+ * answer is the failure (lib/kvp_msg.c hvis_kvp_parse_register and friends).
  *
  * Host input is checked before the daemon sees it (lib/kvp_msg.c): an unknown
  * operation or pool, an oversized key or value, or a short message is answered at
@@ -69,7 +71,8 @@ static struct kvp_dev {
 	struct hvis_ic *ic;		/* NULL while no channel is bound */
 	bool open;
 	bool registered;
-	bool reg_answer;		/* the REGISTER1 answer waits for a read */
+	int reg_op;			/* KVP_OP_REGISTER1 or the legacy KVP_OP_REGISTER */
+	bool reg_answer;		/* the registration answer waits for a read */
 	enum kvp_state state;
 	struct kvp_req *cur;
 	struct hv_kvp_msg msg;		/* to the daemon */
@@ -134,6 +137,11 @@ static void kvp_next(void)
 	while (kvp.state == KVP_IDLE && (r = kvp_dequeue())) {
 		if (!kvp.registered) {
 			kvp_log_refusal(r, HV_E_FAIL, "no KVP daemon registered");
+			kvp_answer(r, HV_E_FAIL);
+			continue;
+		}
+		if (r->len > ICMSG_HDR && !hvis_kvp_daemon_handles(kvp.reg_op, r->pkt[ICMSG_HDR])) {
+			kvp_log_refusal(r, HV_E_FAIL, "the legacy KVP daemon does no IP injection");
 			kvp_answer(r, HV_E_FAIL);
 			continue;
 		}
@@ -279,9 +287,7 @@ static ssize_t kvp_read(struct file *f, char __user *buf, size_t count, loff_t *
 			mutex_unlock(&kvp.lock);
 			return -ENOMEM;
 		}
-		reg->kvp_hdr.operation = KVP_OP_REGISTER1;
-		strscpy(reg->body.kvp_register.version, HV_DRV_VERSION,
-			sizeof(reg->body.kvp_register.version));
+		hvis_kvp_build_register(kvp.reg_op, reg);
 		rc = copy_to_user(buf, reg, sizeof(*reg)) ? -EFAULT : sizeof(*reg);
 		if (rc > 0)
 			kvp.reg_answer = false;
@@ -308,15 +314,20 @@ static ssize_t kvp_write(struct file *f, const char __user *buf, size_t count, l
 		return -EFAULT;
 	}
 	if (!kvp.registered) {
-		if (kvp.in.kvp_hdr.operation != KVP_OP_REGISTER1) {
+		int reg_op = hvis_kvp_parse_register(&kvp.in, sizeof(kvp.in));
+
+		if (reg_op < 0) {
 			pr_err("KVP: incompatible daemon (registration op %u)\n",
 			       kvp.in.kvp_hdr.operation);
 			mutex_unlock(&kvp.lock);
 			return -EINVAL;
 		}
+		kvp.reg_op = reg_op;
 		WRITE_ONCE(kvp.registered, true);
 		kvp.reg_answer = true;
 		wake_up_interruptible(&kvp.wq);
+		if (reg_op == KVP_OP_REGISTER)
+			pr_info("KVP: legacy daemon registered: no IP injection; upgrade the KVP daemon\n");
 		pr_info("KVP: daemon registered, driver version %s\n", HV_DRV_VERSION);
 		spin_lock_bh(&kvp.qlock);
 		if (kvp.ic)
@@ -332,11 +343,11 @@ static ssize_t kvp_write(struct file *f, const char __user *buf, size_t count, l
 		return count;
 	}
 	op = kvp.msg.kvp_hdr.operation;
-	status = (u32)kvp.in.error;
+	status = hvis_kvp_daemon_status(kvp.reg_op, &kvp.in);
 	if (status == HV_S_OK)
 		status = hvis_kvp_to_host(op, &kvp.in, kvp.cur->pkt + ICMSG_HDR,
 					  kvp.cur->len - ICMSG_HDR);
-	if (status == HV_E_FAIL && kvp.in.error == HV_S_OK)
+	if (status == HV_E_FAIL && hvis_kvp_daemon_status(kvp.reg_op, &kvp.in) == HV_S_OK)
 		kvp_log_refusal(kvp.cur, status, "daemon answer does not fit the host's fields");
 	kvp_answer(kvp.cur, status);
 	kvp.cur = NULL;

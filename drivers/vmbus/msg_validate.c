@@ -32,7 +32,7 @@ static int check_offer(const struct vmbus_channel_offer_channel *o, const char *
 	if (!relid_ok(o->child_relid))
 		return bad(field, "child_relid");
 	/* Monitor ids index 4 trigger groups of 32 bits (drivers/hv/hyperv_vmbus.h). */
-	if ((o->monitor_allocated & 1) && o->monitorid >= 128)
+	if ((o->monitor_allocated & 1) && o->monitorid > VMBUS_MAX_MONITOR_ID)
 		return bad(field, "monitorid");
 	return 0;
 }

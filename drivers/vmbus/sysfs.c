@@ -3,12 +3,14 @@
  * sysfs.c: what /sys/bus/vmbus/devices/<instance>/ shows, with upstream's names and
  * formats so that lsvmbus and hyperv-daemons read hvis as they read hv_vmbus
  * (Documentation/ABI/stable/sysfs-bus-vmbus, drivers/hv/vmbus_drv.c): the device
- * attributes and one channels/<relid>/ directory per channel.
+ * attributes and one channels/<relid>/ directory per channel.  As upstream, the
+ * monitor attributes exist only for an offer with monitor_allocated.
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/topology.h>
 #include "core.h"
 
 #define HVIS_VENDOR_MICROSOFT	0x1414
@@ -52,6 +54,67 @@ static ssize_t monitor_id_show(struct device *dev, struct device_attribute *attr
 	return sysfs_emit(buf, "%u\n", primary_of(dev)->offer.monitorid);
 }
 static DEVICE_ATTR_RO(monitor_id);
+
+#ifdef CONFIG_NUMA
+/* The node of the CPU the primary channel interrupts (drivers/hv/vmbus_drv.c). */
+static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", cpu_to_node(READ_ONCE(primary_of(dev)->target_cpu)));
+}
+static DEVICE_ATTR_RO(numa_node);
+#endif
+
+/* ---- the monitor pages: only for an offer with monitor_allocated ---- */
+
+static bool has_monitor(const struct hvis_channel *ch)
+{
+	return ch->offer.monitor_allocated & 1;
+}
+
+enum monitor_field { MON_PENDING, MON_LATENCY, MON_CONN_ID };
+
+/*
+ * A channel's slot in monitor page @which (0: the host's, 1: the guest's), as
+ * drivers/hv/vmbus_drv.c channel_pending/latency/conn_id read it.  The host writes
+ * these pages; monitorid was checked at the offer (msg_validate.c) and again here.
+ */
+static ssize_t monitor_show(const struct hvis_channel *ch, char *buf, int which,
+			    enum monitor_field f)
+{
+	const struct hv_monitor_page *mp = hvis_conn.monitor_pages[which];
+	unsigned int id = ch->offer.monitorid;
+	unsigned int grp = id / VMBUS_MONITOR_PER_GROUP, off = id % VMBUS_MONITOR_PER_GROUP;
+	u32 val;
+
+	if (!mp || !has_monitor(ch) || id > VMBUS_MAX_MONITOR_ID)
+		return -ENODEV;
+	switch (f) {
+	case MON_PENDING:
+		val = READ_ONCE(mp->trigger_group[grp].pending);
+		break;
+	case MON_LATENCY:
+		val = READ_ONCE(mp->latency[grp][off]);
+		break;
+	default:
+		val = READ_ONCE(mp->parameter[grp][off].connection_id);
+		break;
+	}
+	return sysfs_emit(buf, "%u\n", val);
+}
+
+#define MONITOR_ATTR(name, which, field)						\
+static ssize_t name##_show(struct device *dev, struct device_attribute *attr, char *buf) \
+{											\
+	return monitor_show(primary_of(dev), buf, which, field);			\
+}											\
+static DEVICE_ATTR_RO(name)
+
+MONITOR_ATTR(server_monitor_pending, 0, MON_PENDING);
+MONITOR_ATTR(client_monitor_pending, 1, MON_PENDING);
+MONITOR_ATTR(server_monitor_latency, 0, MON_LATENCY);
+MONITOR_ATTR(client_monitor_latency, 1, MON_LATENCY);
+MONITOR_ATTR(server_monitor_conn_id, 0, MON_CONN_ID);
+MONITOR_ATTR(client_monitor_conn_id, 1, MON_CONN_ID);
 
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -174,6 +237,15 @@ static struct attribute *hvis_dev_attrs[] = {
 	&dev_attr_device_id.attr,
 	&dev_attr_state.attr,
 	&dev_attr_monitor_id.attr,
+#ifdef CONFIG_NUMA
+	&dev_attr_numa_node.attr,
+#endif
+	&dev_attr_server_monitor_pending.attr,
+	&dev_attr_client_monitor_pending.attr,
+	&dev_attr_server_monitor_latency.attr,
+	&dev_attr_client_monitor_latency.attr,
+	&dev_attr_server_monitor_conn_id.attr,
+	&dev_attr_client_monitor_conn_id.attr,
 	&dev_attr_modalias.attr,
 	&dev_attr_vendor.attr,
 	&dev_attr_device.attr,
@@ -192,8 +264,26 @@ static struct attribute *hvis_dev_attrs[] = {
 	NULL,
 };
 
+/* Upstream hides the monitor attributes of an offer without a monitor (vmbus_drv.c). */
+static umode_t hvis_dev_attr_visible(struct kobject *kobj, struct attribute *attr, int idx)
+{
+	struct device *dev = kobj_to_dev(kobj);
+
+	if (!has_monitor(primary_of(dev)) &&
+	    (attr == &dev_attr_monitor_id.attr ||
+	     attr == &dev_attr_server_monitor_pending.attr ||
+	     attr == &dev_attr_client_monitor_pending.attr ||
+	     attr == &dev_attr_server_monitor_latency.attr ||
+	     attr == &dev_attr_client_monitor_latency.attr ||
+	     attr == &dev_attr_server_monitor_conn_id.attr ||
+	     attr == &dev_attr_client_monitor_conn_id.attr))
+		return 0;
+	return attr->mode;
+}
+
 static const struct attribute_group hvis_dev_group = {
 	.attrs = hvis_dev_attrs,
+	.is_visible = hvis_dev_attr_visible,
 };
 
 const struct attribute_group *hvis_sysfs_dev_groups[] = {
@@ -316,6 +406,17 @@ static ssize_t chan_monitor_id_show(struct hvis_channel *ch, char *buf)
 	return sysfs_emit(buf, "%u\n", ch->offer.monitorid);
 }
 
+/* channels/<relid>/pending and latency read the guest's page (vmbus_drv.c). */
+static ssize_t chan_pending_show(struct hvis_channel *ch, char *buf)
+{
+	return monitor_show(ch, buf, 1, MON_PENDING);
+}
+
+static ssize_t chan_latency_show(struct hvis_channel *ch, char *buf)
+{
+	return monitor_show(ch, buf, 1, MON_LATENCY);
+}
+
 #define CHAN_ATTR(_name, _mode, _show, _store)					\
 static struct chan_attr chan_attr_##_name = {					\
 	.attr = { .name = #_name, .mode = _mode },				\
@@ -332,6 +433,8 @@ CHAN_ATTR(events, 0444, events_show, NULL);
 CHAN_ATTR(interrupts, 0444, interrupts_show, NULL);
 CHAN_ATTR(subchannel_id, 0444, subchannel_id_show, NULL);
 CHAN_ATTR(monitor_id, 0444, chan_monitor_id_show, NULL);
+CHAN_ATTR(pending, 0444, chan_pending_show, NULL);
+CHAN_ATTR(latency, 0444, chan_latency_show, NULL);
 CHAN_ATTR(intr_in_full, 0444, intr_in_full_show, NULL);
 CHAN_ATTR(intr_out_empty, 0444, intr_out_empty_show, NULL);
 CHAN_ATTR(out_full_first, 0444, out_full_first_show, NULL);
@@ -347,13 +450,31 @@ static struct attribute *chan_attrs[] = {
 	&chan_attr_interrupts.attr,
 	&chan_attr_subchannel_id.attr,
 	&chan_attr_monitor_id.attr,
+	&chan_attr_pending.attr,
+	&chan_attr_latency.attr,
 	&chan_attr_intr_in_full.attr,
 	&chan_attr_intr_out_empty.attr,
 	&chan_attr_out_full_first.attr,
 	&chan_attr_out_full_total.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(chan);
+
+static umode_t chan_attr_visible(struct kobject *kobj, struct attribute *attr, int idx)
+{
+	const struct hvis_channel *ch = container_of(kobj, struct hvis_channel, kobj);
+
+	if (!has_monitor(ch) &&
+	    (attr == &chan_attr_monitor_id.attr || attr == &chan_attr_pending.attr ||
+	     attr == &chan_attr_latency.attr))
+		return 0;
+	return attr->mode;
+}
+
+static const struct attribute_group chan_group = {
+	.attrs = chan_attrs,
+	.is_visible = chan_attr_visible,
+};
+__ATTRIBUTE_GROUPS(chan);
 
 static void chan_kobj_release(struct kobject *kobj)
 {

@@ -183,6 +183,45 @@ struct vmbus_channel_offer_channel {
 } __packed;
 static_assert(sizeof(struct vmbus_channel_offer_channel) == 196, "offer_channel");
 
+/*
+ * The two monitor pages the guest gives in INITIATE_CONTACT (monitor_page1: the
+ * host's, "server"; monitor_page2: the guest's, "client").  An offer with
+ * monitor_allocated owns slot monitorid: trigger group monitorid / 32, entry
+ * monitorid % 32 (drivers/hv/hyperv_vmbus.h struct hv_monitor_page, 4096 bytes;
+ * drivers/hv/vmbus_drv.c channel_pending/latency/conn_id read it).
+ */
+#define VMBUS_MONITOR_GROUPS		4
+#define VMBUS_MONITOR_PER_GROUP		32
+#define VMBUS_MAX_MONITOR_ID		(VMBUS_MONITOR_GROUPS * VMBUS_MONITOR_PER_GROUP - 1)
+
+struct hv_monitor_trigger_group {
+	u32 pending;
+	u32 armed;
+} __packed;
+
+struct hv_monitor_parameter {
+	u32 connection_id;
+	u16 flag_number;
+	u16 rsvdz;
+} __packed;
+
+struct hv_monitor_page {
+	u32 trigger_state;
+	u32 rsvdz1;
+	struct hv_monitor_trigger_group trigger_group[VMBUS_MONITOR_GROUPS];
+	u64 rsvdz2[3];
+	s32 next_checktime[VMBUS_MONITOR_GROUPS][VMBUS_MONITOR_PER_GROUP];
+	u16 latency[VMBUS_MONITOR_GROUPS][VMBUS_MONITOR_PER_GROUP];
+	u64 rsvdz3[32];
+	struct hv_monitor_parameter parameter[VMBUS_MONITOR_GROUPS][VMBUS_MONITOR_PER_GROUP];
+	u8 rsvdz4[1984];
+} __packed;
+static_assert(sizeof(struct hv_monitor_page) == 4096, "hv_monitor_page");
+static_assert(__builtin_offsetof(struct hv_monitor_page, latency) == 576,
+	      "hv_monitor_page.latency");
+static_assert(__builtin_offsetof(struct hv_monitor_page, parameter) == 1088,
+	      "hv_monitor_page.parameter");
+
 struct vmbus_channel_rescind_offer {
 	struct vmbus_channel_message_header header;
 	u32 child_relid;
@@ -373,6 +412,40 @@ static_assert(sizeof(struct vmbus_channel_modifychannel_response) == 16, "modify
 #define HV_NIC_GUID \
 	{ { 0x63, 0x51, 0x61, 0xf8, 0x3e, 0xdf, 0xc5, 0x46, \
 	    0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e } }
+
+/*
+ * ---- Fixed instance GUIDs (offer if_instance) Hyper-V gives its integration services ----
+ * Userspace finds these devices by instance: tools/hv/hv_fcopy_uio_daemon.c (6.10+)
+ * hard-codes the file-copy one in FCOPY_DEVICE_PATH.  Sources: microsoft/openvmm
+ * vm/devices/hyperv_ic_protocol (shutdown INSTANCE_ID; kvp.rs, timesync.rs), and for all
+ * six ProjectMile/Mile.HyperV Mile.HyperV.VMBus.h IC_*_INSTANCE_ID (from Windows icsvc
+ * symbols), agreeing with lsvmbus/devinfo dumps of Hyper-V and Azure guests.
+ */
+
+/* fd149e91-82e0-4a7d-afa6-2a4166cbd7c0 (IC_HEARTBEAT_INSTANCE_ID) */
+#define HV_HEARTBEAT_INSTANCE \
+	{ { 0x91, 0x9e, 0x14, 0xfd, 0xe0, 0x82, 0x7d, 0x4a, \
+	    0xaf, 0xa6, 0x2a, 0x41, 0x66, 0xcb, 0xd7, 0xc0 } }
+/* b6650ff7-33bc-4840-8048-e0676786f393 (openvmm shutdown INSTANCE_ID) */
+#define HV_SHUTDOWN_INSTANCE \
+	{ { 0xf7, 0x0f, 0x65, 0xb6, 0xbc, 0x33, 0x40, 0x48, \
+	    0x80, 0x48, 0xe0, 0x67, 0x67, 0x86, 0xf3, 0x93 } }
+/* 2dd1ce17-079e-403c-b352-a1921ee207ee (openvmm timesync INSTANCE_ID) */
+#define HV_TS_INSTANCE \
+	{ { 0x17, 0xce, 0xd1, 0x2d, 0x9e, 0x07, 0x3c, 0x40, \
+	    0xb3, 0x52, 0xa1, 0x92, 0x1e, 0xe2, 0x07, 0xee } }
+/* 242ff919-07db-4180-9c2e-b86cb68c8c55 (openvmm kvp INSTANCE_ID) */
+#define HV_KVP_INSTANCE \
+	{ { 0x19, 0xf9, 0x2f, 0x24, 0xdb, 0x07, 0x80, 0x41, \
+	    0x9c, 0x2e, 0xb8, 0x6c, 0xb6, 0x8c, 0x8c, 0x55 } }
+/* 2450ee40-33bf-4fbd-892e-9fb06e9214cf (IC_VSS_INSTANCE_ID) */
+#define HV_VSS_INSTANCE \
+	{ { 0x40, 0xee, 0x50, 0x24, 0xbf, 0x33, 0xbd, 0x4f, \
+	    0x89, 0x2e, 0x9f, 0xb0, 0x6e, 0x92, 0x14, 0xcf } }
+/* eb765408-105f-49b6-b4aa-c123b64d17d4 (hv_fcopy_uio_daemon.c FCOPY_DEVICE_PATH) */
+#define HV_FCOPY_INSTANCE \
+	{ { 0x08, 0x54, 0x76, 0xeb, 0x5f, 0x10, 0xb6, 0x49, \
+	    0xb4, 0xaa, 0xc1, 0x23, 0xb6, 0x4d, 0x17, 0xd4 } }
 
 /*
  * hvis's own echo test device: not a Hyper-V class.  Every in-band packet the guest

@@ -2,8 +2,9 @@
 /*
  * test_guids.c: every class GUID in include/hvis/vmbus_proto.h, written there as wire
  * bytes, must print as the textual GUID that upstream's include/linux/hyperv.h gives
- * (first three groups little-endian); and the modalias the bus reports for it must
- * be the one the class driver's MODULE_ALIAS names.
+ * (first three groups little-endian), and every fixed instance GUID as the text its
+ * source gives; the modalias the bus reports for a class must be the one the class
+ * driver's MODULE_ALIAS names.
  */
 #include <stdio.h>
 #include "tap.h"
@@ -65,6 +66,14 @@ static const struct known known[] = {
 	{ "dm", HV_DM_GUID, "525074dc-8985-46e2-8057-a307dc18a502", NULL, NULL },
 	{ "scsi", HV_SCSI_GUID, "ba6163d9-04a1-4d29-b605-72e2ffb1dc7f", NULL, NULL },
 	{ "nic", HV_NIC_GUID, "f8615163-df3e-46c5-913f-f2d2f965ed0e", NULL, NULL },
+	{ "heartbeat instance", HV_HEARTBEAT_INSTANCE, "fd149e91-82e0-4a7d-afa6-2a4166cbd7c0",
+	  NULL, NULL },
+	{ "shutdown instance", HV_SHUTDOWN_INSTANCE, "b6650ff7-33bc-4840-8048-e0676786f393",
+	  NULL, NULL },
+	{ "timesync instance", HV_TS_INSTANCE, "2dd1ce17-079e-403c-b352-a1921ee207ee", NULL, NULL },
+	{ "kvp instance", HV_KVP_INSTANCE, "242ff919-07db-4180-9c2e-b86cb68c8c55", NULL, NULL },
+	{ "vss instance", HV_VSS_INSTANCE, "2450ee40-33bf-4fbd-892e-9fb06e9214cf", NULL, NULL },
+	{ "fcopy instance", HV_FCOPY_INSTANCE, "eb765408-105f-49b6-b4aa-c123b64d17d4", NULL, NULL },
 	{ "echo", HVIS_ECHO_GUID, "6876697a-6563-686f-8e5c-1d0a2b409137",
 	  "vmbus:7a69766863656f688e5c1d0a2b409137", "drivers/test/hvis_echo.c" },
 };

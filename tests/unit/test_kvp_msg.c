@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_kvp_msg.c: unit tests of lib/kvp_msg.c: UTF-16/UTF-8 conversions, host
- * request checks (sizes, pools, operations, value types) and answers to the host.
+ * request checks (sizes, pools, operations, value types), answers to the host and
+ * the daemon's registration.
  */
 #include "tap.h"
 #include "kvp_msg.h"
@@ -26,6 +27,60 @@ static u32 set_req(u8 pool, const char *key, const char *value)
 	d->key_size = 2 * (hvis_utf8_to_utf16(key, 600, d->key, 256) + 1);
 	d->value_size = 2 * (hvis_utf8_to_utf16(value, 3000, d->value, 1024) + 1);
 	return sizeof(host);
+}
+
+/*
+ * Daemon registration as drivers/hv/hv_kvp.c kvp_handle_handshake: REGISTER1, and the
+ * legacy REGISTER (no IP injection, empty key = HV_S_CONT); anything else is refused.
+ */
+static void test_registration(void)
+{
+	static struct hv_kvp_msg reg, ans;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.kvp_hdr.operation = KVP_OP_REGISTER1;
+	tap_check(hvis_kvp_parse_register(&reg, sizeof(reg)) == KVP_OP_REGISTER1,
+		  "register: REGISTER1 (op 100) accepted");
+	reg.kvp_hdr.operation = KVP_OP_REGISTER;
+	tap_check(hvis_kvp_parse_register(&reg, sizeof(reg)) == KVP_OP_REGISTER,
+		  "register: the legacy REGISTER (op 4) accepted, as upstream");
+	reg.kvp_hdr.operation = 101;
+	tap_check(hvis_kvp_parse_register(&reg, sizeof(reg)) == -EINVAL,
+		  "register: op 101 refused");
+	reg.kvp_hdr.operation = KVP_OP_SET;
+	tap_check(hvis_kvp_parse_register(&reg, sizeof(reg)) == -EINVAL,
+		  "register: a SET as first message refused");
+	reg.kvp_hdr.operation = KVP_OP_REGISTER1;
+	tap_check(hvis_kvp_parse_register(&reg, sizeof(reg) - 1) == -EINVAL,
+		  "register: a short message refused");
+
+	hvis_kvp_build_register(KVP_OP_REGISTER, &ans);
+	tap_check(ans.kvp_hdr.operation == KVP_OP_REGISTER &&
+		  !strcmp((char *)ans.body.kvp_register.version, "3.1"),
+		  "register: the answer repeats the daemon's op with driver version 3.1");
+	hvis_kvp_build_register(KVP_OP_REGISTER1, &ans);
+	tap_check(ans.kvp_hdr.operation == KVP_OP_REGISTER1, "register: REGISTER1 answered as such");
+
+	tap_check(hvis_kvp_daemon_handles(KVP_OP_REGISTER1, KVP_OP_SET_IP_INFO) &&
+		  hvis_kvp_daemon_handles(KVP_OP_REGISTER1, KVP_OP_GET_IP_INFO),
+		  "register: a REGISTER1 daemon gets IP requests");
+	tap_check(hvis_kvp_daemon_handles(KVP_OP_REGISTER, KVP_OP_ENUMERATE) &&
+		  hvis_kvp_daemon_handles(KVP_OP_REGISTER, KVP_OP_SET) &&
+		  !hvis_kvp_daemon_handles(KVP_OP_REGISTER, KVP_OP_GET_IP_INFO) &&
+		  !hvis_kvp_daemon_handles(KVP_OP_REGISTER, KVP_OP_SET_IP_INFO),
+		  "register: a legacy daemon gets pool requests, no IP requests");
+
+	memset(&ans, 0, sizeof(ans));
+	ans.error = (s32)HV_S_CONT;
+	strcpy((char *)ans.body.kvp_enum_data.data.key, "Key");
+	tap_check(hvis_kvp_daemon_status(KVP_OP_REGISTER1, &ans) == HV_S_CONT,
+		  "status: REGISTER1 takes the answer's error word");
+	ans.error = 0;
+	tap_check(hvis_kvp_daemon_status(KVP_OP_REGISTER, &ans) == HV_S_OK,
+		  "status: legacy answer with a key is a success");
+	ans.body.kvp_enum_data.data.key[0] = 0;
+	tap_check(hvis_kvp_daemon_status(KVP_OP_REGISTER, &ans) == HV_S_CONT,
+		  "status: legacy answer with an empty key is HV_S_CONT");
 }
 
 int main(void)
@@ -106,5 +161,6 @@ int main(void)
 		  "GET answer in UTF-16, value_size 2 * (6 + 1)");
 	tap_check(hvis_kvp_to_host(KVP_OP_GET, &daemon_msg, (u8 *)&host, 50) == HV_E_FAIL,
 		  "an answer never writes past a short packet");
+	test_registration();
 	return tap_done();
 }

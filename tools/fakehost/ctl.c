@@ -120,8 +120,9 @@ static int cmd_status(struct ctl_cmd *c, int argc, char **argv)
 		guid_to_text(&d->instance, inst);
 		if (d->ops->status)
 			d->ops->status(d, extra, sizeof(extra));
-		fprintf(c->out, "device class=%s instance=%s subchannels=%u%s%s\n", d->ops->name,
-			inst, d->subchannels, *extra ? " " : "", extra);
+		fprintf(c->out, "device class=%s instance=%s subchannels=%u%s%s%s\n", d->ops->name,
+			inst, d->subchannels, *extra ? " " : "", extra,
+			d->monitor ? " monitor=1" : "");
 	}
 	return 0;
 }
@@ -162,11 +163,12 @@ static int cmd_offer(struct ctl_cmd *c, int argc, char **argv)
 	const struct host_device_ops *ops;
 	struct hvis_guid inst, *instp = NULL;
 	struct host_device *d, *e;
+	u32 flags = 0;
 	u64 subs = 0;
 	int i;
 
 	if (argc < 2)
-		return fail(c, "usage: offer TYPE [INSTANCE-GUID] [--subchannels N]");
+		return fail(c, "usage: offer TYPE [INSTANCE-GUID] [--subchannels N] [--monitor]");
 	ops = device_ops_by_name(argv[1]);
 	if (!ops)
 		return fail(c, "unknown device type %s (have %s)", argv[1], device_class_names());
@@ -174,6 +176,8 @@ static int cmd_offer(struct ctl_cmd *c, int argc, char **argv)
 		if (!strcmp(argv[i], "--subchannels") && i + 1 < argc) {
 			if (!parse_u64(argv[++i], &subs) || subs > 64)
 				return fail(c, "bad --subchannels %s (0..64)", argv[i]);
+		} else if (!strcmp(argv[i], "--monitor")) {
+			flags |= HOST_DEV_MONITOR;
 		} else if (!instp && !guid_from_text(argv[i], &inst)) {
 			instp = &inst;
 		} else {
@@ -183,7 +187,7 @@ static int cmd_offer(struct ctl_cmd *c, int argc, char **argv)
 	for (e = h->devices; instp && e; e = e->next)
 		if (!memcmp(&e->instance, instp, sizeof(inst)))
 			return fail(c, "that instance is already configured");
-	d = host_add_device(h, ops, instp, subs);
+	d = host_add_device_flags(h, ops, instp, subs, flags);
 	if (!d)
 		return fail(c, "cannot add the device");
 	if (primary_of(h, d))

@@ -56,4 +56,7 @@ const struct host_device_ops *device_ops_by_name(const char *name);
 /* Names of all classes, comma separated, for usage messages. */
 const char *device_class_names(void);
 
+/* The instance GUID Hyper-V always offers this class with, or NULL if it has none. */
+const struct hvis_guid *device_fixed_instance(const struct host_device_ops *ops);
+
 #endif /* _FH_DEVICE_H */

@@ -180,12 +180,37 @@ static int add_devices(struct fakehost *fh, const char *list)
 	int ret = 0;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *at = strchr(tok, '@'), *colon;
+		char *eq = strchr(tok, '='), *plus, *at, *colon;
+		struct hvis_guid inst, *instp = NULL;
 		const struct host_device_ops *ops;
 		struct host_device *dev;
-		u32 subs = 0;
+		u32 subs = 0, flags = 0;
 
+		/* TYPE=GUID: the device's instance GUID instead of the default. */
+		if (eq) {
+			*eq++ = '\0';
+			if (guid_from_text(eq, &inst)) {
+				fprintf(stderr, "hvis-fakehost: bad instance GUID '%s' for %s\n",
+					eq, tok);
+				ret = -EINVAL;
+				break;
+			}
+			instp = &inst;
+		}
+		/* TYPE+monitor: offered with a monitor allocated. */
+		plus = strchr(tok, '+');
+		if (plus) {
+			*plus++ = '\0';
+			if (strcmp(plus, "monitor")) {
+				fprintf(stderr, "hvis-fakehost: bad device flag '+%s' (have +monitor)\n",
+					plus);
+				ret = -EINVAL;
+				break;
+			}
+			flags |= HOST_DEV_MONITOR;
+		}
 		/* nic@MAC: the NIC's MAC address (its colons are not a subchannel count). */
+		at = strchr(tok, '@');
 		if (at)
 			*at++ = '\0';
 		colon = strchr(tok, ':');
@@ -194,10 +219,12 @@ static int add_devices(struct fakehost *fh, const char *list)
 			subs = strtoul(colon + 1, NULL, 10);
 		}
 		ops = device_ops_by_name(tok);
-		dev = ops && subs <= 64 ? host_add_device(&fh->host, ops, NULL, subs) : NULL;
+		dev = ops && subs <= 64 ? host_add_device_flags(&fh->host, ops, instp, subs, flags) :
+					    NULL;
 		if (!dev || (at && dev_nic_set_mac(dev, at))) {
-			fprintf(stderr, "hvis-fakehost: bad device '%s%s%s' (have %s; nic@00:15:5d:00:00:10)\n",
-				tok, at ? "@" : "", at ? at : "", device_class_names());
+			fprintf(stderr, "hvis-fakehost: bad device '%s%s%s%s%s' (have %s; nic@00:15:5d:00:00:10; kvp=GUID once per GUID)\n",
+				tok, at ? "@" : "", at ? at : "", eq ? "=" : "", eq ? eq : "",
+				device_class_names());
 			ret = -EINVAL;
 			break;
 		}
@@ -212,7 +239,7 @@ static void usage(FILE *f)
 		"usage: hvis-fakehost serve --link SOCK --ram FILE --ram-size BYTES\n"
 		"                           --cpus N --vectors V --ctl CTLSOCK\n"
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
-		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC]]\n"
+		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"

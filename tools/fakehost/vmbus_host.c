@@ -269,6 +269,7 @@ void host_reset(struct vmbus_host *h, const char *why)
 	h->msg_cpu = 0;
 	h->next_relid = 1;
 	h->quiesced = false;
+	memset(h->unloaded_relids, 0, sizeof(h->unloaded_relids));
 	if (h->next_nversions) {
 		host_set_versions(h, h->next_versions, h->next_nversions);
 		h->next_nversions = 0;
@@ -293,6 +294,22 @@ void host_uninit(struct vmbus_host *h)
 
 /* ---- offers ---- */
 
+/* The lowest monitorid no live channel holds, or -1 when all 128 are taken. */
+static int free_monitor_id(const struct vmbus_host *h)
+{
+	bool used[VMBUS_MAX_MONITOR_ID + 1] = {};
+	const struct host_channel *ch;
+	int id;
+
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->monitor_id >= 0)
+			used[ch->monitor_id] = true;
+	for (id = 0; id <= VMBUS_MAX_MONITOR_ID; id++)
+		if (!used[id])
+			return id;
+	return -1;
+}
+
 static void offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub_index)
 {
 	struct vmbus_channel_offer_channel msg = {};
@@ -312,6 +329,7 @@ static void offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub
 	ch->sub_index = sub_index;
 	ch->state = CHAN_OFFERED;
 	ch->target_cpu = h->msg_cpu;
+	ch->monitor_id = -1;
 	for (pp = &h->channels; *pp; pp = &(*pp)->next)
 		;
 	*pp = ch;
@@ -323,8 +341,15 @@ static void offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub
 	if (dev->ops->fill_offer)
 		dev->ops->fill_offer(dev, &msg.offer);
 	msg.child_relid = ch->relid;
-	msg.monitorid = 0;
-	msg.monitor_allocated = 0;	/* no monitor pages: the guest signals every time */
+	ch->monitor_id = dev->monitor ? free_monitor_id(h) : -1;
+	if (ch->monitor_id >= 0) {
+		/*
+		 * Only the offer says so: the host never scans the monitor pages, and the
+		 * guest signals every time anyway (drivers/hv/connection.c vmbus_set_event).
+		 */
+		msg.monitorid = (u8)ch->monitor_id;
+		msg.monitor_allocated = 1;
+	}
 	msg.is_dedicated_interrupt = 1;
 	msg.connection_id = ch->conn_id;
 	host_event(h, "OFFER_SENT", "relid=%u class=%s sub=%u", ch->relid, dev->ops->name,
@@ -332,27 +357,61 @@ static void offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub
 	send_msg(h, &msg, sizeof(msg));
 }
 
+static bool instance_in_use(const struct vmbus_host *h, const struct hvis_guid *instance)
+{
+	const struct host_device *d;
+
+	for (d = h->devices; d; d = d->next)
+		if (!memcmp(&d->instance, instance, sizeof(*instance)))
+			return true;
+	return false;
+}
+
 struct host_device *host_add_device(struct vmbus_host *h, const struct host_device_ops *ops,
 				    const struct hvis_guid *instance, u32 subchannels)
 {
+	return host_add_device_flags(h, ops, instance, subchannels, 0);
+}
+
+struct host_device *host_add_device_flags(struct vmbus_host *h,
+					  const struct host_device_ops *ops,
+					  const struct hvis_guid *instance, u32 subchannels,
+					  u32 flags)
+{
 	struct host_device *d = calloc(1, sizeof(*d)), **pp;
+	const struct hvis_guid *fixed;
 
 	if (!d)
 		return NULL;
+	if (instance && instance_in_use(h, instance)) {
+		free(d);
+		return NULL;
+	}
 	d->ops = ops;
 	d->host = h;
 	d->subchannels = subchannels;
+	d->monitor = flags & HOST_DEV_MONITOR;
 	d->index = h->ndevices++;
+	fixed = device_fixed_instance(ops);
 	if (instance) {
 		d->instance = *instance;
+	} else if (fixed && !instance_in_use(h, fixed)) {
+		/* The instance Hyper-V uses for this class (userspace may rely on it). */
+		d->instance = *fixed;
 	} else {
-		/* Deterministic per configuration slot: 0000NNNN-6876-6973-8000-<class tail>. */
+		/*
+		 * Deterministic per configuration slot: 0000NNNN-6876-6973-80xx-<class
+		 * tail>; a second device of a fixed-instance class gets one too.
+		 */
 		u32 n = d->index + 1;
 
-		memcpy(d->instance.b, &n, 4);
-		memcpy(d->instance.b + 4, "vhsi", 4);
-		d->instance.b[8] = 0x80;
-		memcpy(d->instance.b + 9, ops->class_id.b + 9, 7);
+		do {
+			memcpy(d->instance.b, &n, 4);
+			memcpy(d->instance.b + 4, "vhsi", 4);
+			d->instance.b[8] = 0x80;
+			memcpy(d->instance.b + 9, ops->class_id.b + 9, 7);
+			n += 0x10000;	/* past any slot number: only if a chosen GUID took it */
+		} while (instance_in_use(h, &d->instance));
 	}
 	if (ops->create && ops->create(d)) {
 		free(d);
@@ -451,6 +510,8 @@ static void handle_initiate_contact(struct vmbus_host *h, u32 conn_id,
 	}
 	if (h->state != HOST_DISCONNECTED)
 		host_reset(h, "initiate_contact");
+	/* A new connection: releases of the unloaded one are over. */
+	memset(h->unloaded_relids, 0, sizeof(h->unloaded_relids));
 	if (msg->target_vcpu >= h->guest_cpus) {
 		host_guest_error(h, "target_vcpu", "msg=INITIATE_CONTACT target_vcpu=%u cpus=%u",
 				 msg->target_vcpu, h->guest_cpus);
@@ -709,14 +770,39 @@ static void handle_relid_released(struct vmbus_host *h,
 	free(ch);
 }
 
+/*
+ * RELID_RELEASED while disconnected: fine for a relid that was live at the last
+ * UNLOAD (see unloaded_relids), once each.  Returns false if it is not one of them.
+ */
+static bool released_after_unload(struct vmbus_host *h,
+				  const struct vmbus_channel_relid_released *msg)
+{
+	u32 relid = msg->child_relid;
+	u8 bit;
+
+	if (relid >= VMBUS_MAX_CHANNEL_RELIDS)
+		return false;
+	bit = (u8)(1u << (relid % 8));
+	if (!(h->unloaded_relids[relid / 8] & bit))
+		return false;
+	h->unloaded_relids[relid / 8] &= (u8)~bit;
+	host_event(h, "RELID_RELEASED", "relid=%u after_unload=1", relid);
+	return true;
+}
+
 static void handle_unload(struct vmbus_host *h)
 {
 	struct vmbus_channel_message_header resp = { .msgtype = CHANNELMSG_UNLOAD_RESPONSE };
+	u8 live[sizeof(h->unloaded_relids)] = {};
+	struct host_channel *ch;
 	u32 cpu = h->msg_cpu;
 
+	for (ch = h->channels; ch; ch = ch->next)
+		live[ch->relid / 8] |= (u8)(1u << (ch->relid % 8));
 	host_event(h, "UNLOAD", "version=%u.%u", VMBUS_VERSION_MAJOR(h->version),
 		   VMBUS_VERSION_MINOR(h->version));
 	host_reset(h, "unload");
+	memcpy(h->unloaded_relids, live, sizeof(live));
 	h->msg_cpu = cpu;
 	send_msg(h, &resp, sizeof(resp));
 	h->msg_cpu = 0;
@@ -801,6 +887,9 @@ void host_handle_message(struct vmbus_host *h, u32 conn_id, u32 msg_type,
 		host_guest_error(h, "connection_id", "msg=%s connection_id=%u", info->name, conn_id);
 		return;
 	}
+	if (h->state == HOST_DISCONNECTED && hdr.msgtype == CHANNELMSG_RELID_RELEASED &&
+	    released_after_unload(h, (const void *)buf))
+		return;
 	if (h->state == HOST_DISCONNECTED && hdr.msgtype != CHANNELMSG_UNLOAD) {
 		host_guest_error(h, "state", "msg=%s state=disconnected", info->name);
 		return;

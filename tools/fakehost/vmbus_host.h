@@ -64,6 +64,7 @@ struct host_channel {
 	u32 pkt_buf_len;
 	struct host_chan_stats stats;
 	bool subs_offered;	/* primary: its subchannels are offered */
+	int monitor_id;		/* the offer's monitorid (0..127), or -1: no monitor */
 	void *priv;		/* the backend's, between open and close */
 };
 
@@ -74,6 +75,7 @@ struct host_device {
 	struct hvis_guid instance;
 	u32 subchannels;
 	u32 index;		/* configuration order, from 0 */
+	bool monitor;		/* offered with monitor_allocated and a monitorid */
 	void *priv;		/* the backend's, for the device's lifetime */
 	struct vmbus_host *host;
 };
@@ -111,6 +113,13 @@ struct vmbus_host {
 	struct host_gpadl *gpadls;
 	struct host_device *devices;
 	u32 ndevices;
+	/*
+	 * Relids that were live when the guest last unloaded: upstream's guest still
+	 * sends RELID_RELEASED for each channel it frees after UNLOAD_RESPONSE
+	 * (vmbus_exit: vmbus_disconnect, then vmbus_free_channels), and Hyper-V takes
+	 * it.  Cleared by the next INITIATE_CONTACT or reset.
+	 */
+	u8 unloaded_relids[VMBUS_MAX_CHANNEL_RELIDS / 8];
 
 	/* rate limit of GUEST_ERROR events */
 	u64 err_window_start;
@@ -129,9 +138,21 @@ int host_parse_versions(const char *list, u32 *out, u32 *n);
 void host_set_versions(struct vmbus_host *h, const u32 *v, u32 n);
 void host_format_versions(const u32 *v, u32 n, char *buf, size_t len);
 
-/* Adds a device; offers it now if the guest already asked for offers. */
+/*
+ * Adds a device; offers it now if the guest already asked for offers.  @instance NULL
+ * picks the class's fixed Hyper-V instance GUID if it has one and no configured device
+ * uses it, else a generated one.  NULL if @instance is already configured.
+ */
 struct host_device *host_add_device(struct vmbus_host *h, const struct host_device_ops *ops,
 				    const struct hvis_guid *instance, u32 subchannels);
+
+/* The same with HOST_DEV_* flags. */
+#define HOST_DEV_MONITOR	1u	/* offer with a monitor allocated, as Hyper-V does for
+				 * storage and network devices */
+struct host_device *host_add_device_flags(struct vmbus_host *h,
+					  const struct host_device_ops *ops,
+					  const struct hvis_guid *instance, u32 subchannels,
+					  u32 flags);
 
 /*
  * Forgets every channel and GPADL as if the guest's VMBus started over (new attach,

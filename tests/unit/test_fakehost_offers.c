@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_fakehost_offers.c: what the fake host puts in its offers (the fixed instance
+ * GUIDs Hyper-V gives its integration services, distinct instances for a class
+ * offered twice, a chosen instance, monitor allocation), and how it takes the
+ * RELID_RELEASED messages upstream's guest sends after UNLOAD.
+ */
+#include "fakehost_test.h"
+#include "guid.h"
+
+/* The instance GUID text of the offer for relid, or "" if there is none. */
+static const char *offered_instance(const struct recorder *r, u32 relid)
+{
+	static char text[GUID_TEXT_LEN];
+	struct vmbus_channel_offer_channel o;
+	u32 i;
+
+	text[0] = '\0';
+	for (i = 0; i < r->nmsgs; i++) {
+		if (msg_type(&r->msgs[i]) != CHANNELMSG_OFFERCHANNEL)
+			continue;
+		memcpy(&o, r->msgs[i].data, sizeof(o));
+		if (o.child_relid == relid)
+			guid_to_text(&o.offer.if_instance, text);
+	}
+	return text;
+}
+
+static bool offer_of(const struct recorder *r, u32 relid, struct vmbus_channel_offer_channel *o)
+{
+	u32 i;
+
+	for (i = 0; i < r->nmsgs; i++) {
+		if (msg_type(&r->msgs[i]) != CHANNELMSG_OFFERCHANNEL)
+			continue;
+		memcpy(o, r->msgs[i].data, sizeof(*o));
+		if (o->child_relid == relid)
+			return true;
+	}
+	return false;
+}
+
+static void test_ics_are_offered_with_hyperv_instances(void)
+{
+	static const struct {
+		const struct host_device_ops *ops;
+		const char *instance;
+	} want[] = {
+		{ &dev_heartbeat_ops, "fd149e91-82e0-4a7d-afa6-2a4166cbd7c0" },
+		{ &dev_shutdown_ops, "b6650ff7-33bc-4840-8048-e0676786f393" },
+		{ &dev_timesync_ops, "2dd1ce17-079e-403c-b352-a1921ee207ee" },
+		{ &dev_kvp_ops, "242ff919-07db-4180-9c2e-b86cb68c8c55" },
+		{ &dev_vss_ops, "2450ee40-33bf-4fbd-892e-9fb06e9214cf" },
+		{ &dev_fcopy_ops, "eb765408-105f-49b6-b4aa-c123b64d17d4" },
+	};
+	struct world w;
+	u32 i;
+
+	world_init(&w, 1);
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		host_add_device(&w.h, want[i].ops, NULL, 0);
+	host_add_device(&w.h, &dev_echo_ops, NULL, 0);
+	guest_connect(&w);
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		tap_check(!strcmp(offered_instance(&w.r, i + 1), want[i].instance),
+			  "%s is offered as instance %s (got %s)", want[i].ops->name,
+			  want[i].instance, offered_instance(&w.r, i + 1));
+	tap_check(!strcmp(offered_instance(&w.r, 7), "00000007-6876-6973-805c-1d0a2b409137"),
+		  "echo (no Hyper-V instance) keeps its generated one (got %s)",
+		  offered_instance(&w.r, 7));
+	world_uninit(&w);
+}
+
+static void test_a_class_offered_twice_gets_distinct_instances(void)
+{
+	struct hvis_guid chosen;
+	struct world w;
+	char a[GUID_TEXT_LEN], b[GUID_TEXT_LEN];
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	guest_connect(&w);
+	strcpy(a, offered_instance(&w.r, 1));
+	strcpy(b, offered_instance(&w.r, 2));
+	tap_check(!strcmp(a, "fd149e91-82e0-4a7d-afa6-2a4166cbd7c0") && *b && strcmp(a, b),
+		  "two heartbeats: the first has Hyper-V's instance, the second another (%s, %s)",
+		  a, b);
+
+	/* A device given the fixed GUID of another class's ... */
+	guid_from_text("b6650ff7-33bc-4840-8048-e0676786f393", &chosen);
+	tap_check(host_add_device(&w.h, &dev_echo_ops, &chosen, 0) != NULL,
+		  "an echo device may be given the shutdown IC's instance");
+	tap_check(!strcmp(offered_instance(&w.r, 3), "b6650ff7-33bc-4840-8048-e0676786f393"),
+		  "it is offered with the chosen instance");
+	/* ... leaves that class its own default. */
+	host_add_device(&w.h, &dev_shutdown_ops, NULL, 0);
+	strcpy(a, offered_instance(&w.r, 4));
+	tap_check(*a && strcmp(a, "b6650ff7-33bc-4840-8048-e0676786f393"),
+		  "a shutdown IC added then does not reuse the taken instance (got %s)", a);
+	tap_check(host_add_device(&w.h, &dev_kvp_ops, &chosen, 0) == NULL,
+		  "a chosen instance that is already configured is refused");
+	world_uninit(&w);
+}
+
+static void test_a_rescinded_device_frees_its_instance(void)
+{
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_kvp_ops, NULL, 0);
+	guest_connect(&w);
+	tap_check(host_rescind(&w.h, 1) == 0, "rescind the KVP device");
+	rec_clear(&w.r);
+	host_add_device(&w.h, &dev_kvp_ops, NULL, 0);
+	tap_check(!strcmp(offered_instance(&w.r, 2), "242ff919-07db-4180-9c2e-b86cb68c8c55"),
+		  "a KVP device added after the rescind gets Hyper-V's instance again (got %s)",
+		  offered_instance(&w.r, 2));
+	world_uninit(&w);
+}
+
+static void test_monitor_allocation(void)
+{
+	struct vmbus_channel_offer_channel o;
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_echo_ops, NULL, 0);
+	host_add_device_flags(&w.h, &dev_echo_ops, NULL, 1, HOST_DEV_MONITOR);
+	host_add_device_flags(&w.h, &dev_heartbeat_ops, NULL, 0, HOST_DEV_MONITOR);
+	guest_connect(&w);
+	tap_check(offer_of(&w.r, 1, &o) && !o.monitor_allocated && !o.monitorid,
+		  "monitor: a plain device is offered without a monitor");
+	tap_check(offer_of(&w.r, 2, &o) && o.monitor_allocated == 1 && o.monitorid == 0,
+		  "monitor: the first +monitor device gets monitorid 0");
+	tap_check(offer_of(&w.r, 3, &o) && o.monitor_allocated == 1 && o.monitorid == 1,
+		  "monitor: the next one gets monitorid 1");
+	w.r.nmsgs = 0;
+	host_rescind(&w.h, 3);
+	host_add_device_flags(&w.h, &dev_echo_ops, NULL, 0, HOST_DEV_MONITOR);
+	tap_check(offer_of(&w.r, 4, &o) && o.monitor_allocated == 1 && o.monitorid == 2,
+		  "monitor: an id is not reused while its rescinded channel awaits RELID_RELEASED");
+	world_uninit(&w);
+}
+
+static void release(struct world *w, u32 relid)
+{
+	struct vmbus_channel_relid_released m = {
+		.header.msgtype = CHANNELMSG_RELID_RELEASED,
+		.child_relid = relid,
+	};
+
+	post(w, VMBUS_MESSAGE_CONNECTION_ID, &m, sizeof(m));
+}
+
+static void test_relid_released_after_unload_is_accepted(void)
+{
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	host_add_device(&w.h, &dev_echo_ops, NULL, 2);
+	guest_connect(&w);
+	guest_simple(&w, CHANNELMSG_UNLOAD);
+	rec_clear(&w.r);
+	/* As upstream's vmbus_exit: UNLOAD, then vmbus_free_channels releases each relid. */
+	release(&w, 1);
+	release(&w, 2);
+	tap_check(w.r.nmsgs == 0 && !rec_has_event(&w.r, "GUEST_ERROR"),
+		  "unload: RELID_RELEASED of channels live at UNLOAD: no GUEST_ERROR, no answer");
+	tap_check(rec_count_events(&w.r, "RELID_RELEASED") == 2 &&
+		  rec_has_event(&w.r, "RELID_RELEASED relid=1 after_unload=1") &&
+		  rec_has_event(&w.r, "RELID_RELEASED relid=2 after_unload=1"),
+		  "unload: each is logged as RELID_RELEASED after_unload=1");
+	rec_clear(&w.r);
+	release(&w, 1);
+	tap_check(rec_has_event(&w.r, "GUEST_ERROR"),
+		  "unload: a second release of the same relid is a GUEST_ERROR");
+	rec_clear(&w.r);
+	release(&w, 9);
+	tap_check(rec_has_event(&w.r, "GUEST_ERROR"),
+		  "unload: a release of a relid that was never offered is a GUEST_ERROR");
+	/* A new connection ends the release phase. */
+	guest_connect(&w);
+	rec_clear(&w.r);
+	release(&w, 9);
+	tap_check(rec_has_event(&w.r, "GUEST_ERROR what=child_relid msg=RELID_RELEASED relid=9"),
+		  "connected: RELID_RELEASED of a never-offered relid is a GUEST_ERROR what=child_relid");
+	world_uninit(&w);
+}
+
+static void test_relid_released_without_unload_is_an_error(void)
+{
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	guest_connect(&w);
+	host_reset(&w.h, "guest_detach");
+	rec_clear(&w.r);
+	release(&w, 1);
+	tap_check(rec_has_event(&w.r, "GUEST_ERROR what=state"),
+		  "no unload: RELID_RELEASED while disconnected is a GUEST_ERROR what=state");
+	world_uninit(&w);
+}
+
+int main(void)
+{
+	test_ics_are_offered_with_hyperv_instances();
+	test_a_class_offered_twice_gets_distinct_instances();
+	test_a_rescinded_device_frees_its_instance();
+	test_monitor_allocation();
+	test_relid_released_after_unload_is_accepted();
+	test_relid_released_without_unload_is_an_error();
+	return tap_done();
+}
