@@ -13,7 +13,8 @@
 
 int hvis_ts_parse(const struct hvis_ic_view *v, struct ic_version srv, struct hvis_ts_sample *s)
 {
-	u64 parent;
+	u64 parent, vmref = 0;
+	bool has_ref = false;
 	u8 flags;
 
 	if (srv.major >= 4) {
@@ -23,6 +24,8 @@ int hvis_ts_parse(const struct hvis_ic_view *v, struct ic_version srv, struct hv
 			return -EINVAL;
 		memcpy(&d, v->data, sizeof(d));
 		parent = d.parenttime;
+		vmref = d.vmreferencetime;
+		has_ref = true;
 		flags = d.flags;
 	} else {
 		struct ictimesync_data d;
@@ -36,7 +39,29 @@ int hvis_ts_parse(const struct hvis_ic_view *v, struct ic_version srv, struct hv
 	if (parent < WLTIMEDELTA || parent > TS_MAX_100NS)
 		return -ERANGE;
 	s->host_ns = (s64)((parent - WLTIMEDELTA) * 100);
+	s->vmref = vmref;
+	s->has_ref = has_ref;
 	s->flags = flags;
+	return 0;
+}
+
+int hvis_ts_at_receipt(const struct hvis_ts_sample *s, bool have_ref, u64 now_ref,
+		       s64 *host_ns)
+{
+	u64 age;
+
+	if (!s->has_ref || !have_ref) {
+		*host_ns = s->host_ns;
+		return 0;
+	}
+	if (s->vmref > now_ref)
+		return -ERANGE;
+	age = now_ref - s->vmref;
+	/* In 100 ns units: compare before multiplying, so nothing overflows. */
+	if (age >= HVIS_TS_STALE_NS / 100)
+		return -ESTALE;
+	/* host_ns <= TS_MAX_100NS's value leaves room for HVIS_TS_STALE_NS more. */
+	*host_ns = s->host_ns + (s64)(age * 100);
 	return 0;
 }
 

@@ -4,9 +4,12 @@
  * sample into "host time now".  Used by drivers/ic/timesync.c and the unit tests.
  *
  * Behaviour follows drivers/hv/hv_util.c: host time is in 100 ns units since 1601
- * (WLTIMEDELTA converts it), a sample's age is measured on a guest reference clock,
- * and a sample 600 s old or older is stale (-ESTALE); with timesync_implicit a
- * sample that finds the guest 5 s or more behind is treated like SYNC.
+ * (WLTIMEDELTA converts it); a v4.0 sample also carries vmreferencetime, the guest's
+ * partition reference counter (100 ns units) when the host took the sample, and the
+ * guest adds the counter's advance since then (adj_guesttime); after receipt a
+ * sample's age is measured on a guest clock, and a sample 600 s old or older is stale
+ * (-ESTALE); with timesync_implicit a sample that finds the guest 5 s or more behind
+ * is treated like SYNC.
  */
 #ifndef _HVIS_TS_MSG_H
 #define _HVIS_TS_MSG_H
@@ -19,7 +22,9 @@
 #define HVIS_TS_IMPLICIT_NS	(5LL * 1000000000LL)
 
 struct hvis_ts_sample {
-	s64 host_ns;		/* host time as Unix ns */
+	s64 host_ns;		/* host time as Unix ns, when the host took the sample */
+	u64 vmref;		/* v4.0: reference counter then (100 ns units) */
+	bool has_ref;		/* vmref is valid (message version 4.0 or later) */
 	u8 flags;		/* ICTIMESYNCFLAG_* */
 };
 
@@ -37,7 +42,18 @@ struct hvis_ts_state {
  */
 int hvis_ts_parse(const struct hvis_ic_view *v, struct ic_version srv, struct hvis_ts_sample *s);
 
-/* Records an accepted sample received at guest reference time @ref_ns. */
+/*
+ * Host time now, when the guest's reference counter reads @now_ref (100 ns units):
+ * a v4.0 sample plus the counter's advance since the host took it, an older sample
+ * as it is (no counter in it), or any sample as it is when @have_ref is false (the
+ * transport has no reference counter).  0, -ERANGE when vmreferencetime is ahead of
+ * @now_ref (a sample from the future), -ESTALE when the sample was taken
+ * HVIS_TS_STALE_NS or longer ago.
+ */
+int hvis_ts_at_receipt(const struct hvis_ts_sample *s, bool have_ref, u64 now_ref,
+		       s64 *host_ns);
+
+/* Records an accepted sample (host_ns already corrected) at guest clock @ref_ns. */
 void hvis_ts_record(struct hvis_ts_state *st, const struct hvis_ts_sample *s, u64 ref_ns);
 
 /*

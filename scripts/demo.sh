@@ -34,7 +34,7 @@ set +e # lib.sh reports failures itself (fail), with the logs
 source tests/qemu/lib.sh
 vm_start "$KVER"
 
-step "4. Loading hvis_vmbus; the class drivers load from the devices' modaliases"
+step "4. Loading hvis_vmbus with its fake-host transport; the class drivers load from the devices' modaliases"
 vm_load_vmbus >/dev/null
 wait_driver_bound hvis_heartbeat >/dev/null
 wait_driver_bound hvis_shutdown >/dev/null

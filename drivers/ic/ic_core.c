@@ -38,8 +38,8 @@ static void ic_handle_negotiate(struct hvis_ic *ic, struct hvis_ic_view *v)
 		return;
 	}
 	if (rc) {
-		dev_err(&ic->dev->dev, "%s IC: host offers no version we support\n",
-			ic->svc->name);
+		dev_err_ratelimited(&ic->dev->dev, "%s IC: host offers no version we support\n",
+				    ic->svc->name);
 		return;
 	}
 	if (!ic->negotiated)
@@ -124,7 +124,8 @@ static void ic_hold_work_fn(struct work_struct *work)
 		spin_unlock_bh(&ic->hold_lock);
 		mod_delayed_work(system_wq, &ic->hold_work, HZ / 10);
 	} else if (rc) {
-		dev_err(&ic->dev->dev, "%s IC: negotiation reply failed: %d\n", ic->svc->name, rc);
+		dev_err_ratelimited(&ic->dev->dev, "%s IC: negotiation reply failed: %d\n",
+				    ic->svc->name, rc);
 	}
 	kfree(pkt);
 }

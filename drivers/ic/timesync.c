@@ -6,12 +6,19 @@
  * chrony's `refclock PHC` (drivers/hv/hv_util.c timesync_onchannelcallback,
  * adj_guesttime, hv_ptp_clock_info).
  *
- * Upstream measures a sample's age on the partition reference counter, which the
- * host's v4.0 messages also carry (vmreferencetime).  hvis measures it on the guest's
- * CLOCK_MONOTONIC_RAW from the moment the sample was received, for every version, so
- * the transit time from host to guest is not corrected for.
+ * A v4.0 sample carries vmreferencetime, the partition reference counter when the
+ * host took it; as upstream's adj_guesttime(), the guest adds the counter's advance
+ * since then (hvis_vmbus_ref_counter(): Hyper-V's reference counter, or the fake-host
+ * link's), so a sample that waited in the host or the ring still gives host time now.
+ * From receipt on, the sample's age is measured on CLOCK_MONOTONIC_RAW (upstream: the
+ * reference counter again; the two run at the same rate, and the raw clock has ns
+ * resolution on every transport).
+ *
+ * Every line the host can trigger is rate-limited; the counters in the device's
+ * `timesync` sysfs file say how many steps and refusals there were.
  */
 #include <linux/module.h>
+#include <linux/ratelimit.h>
 #include <linux/ptp_clock_kernel.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
@@ -35,6 +42,9 @@ struct ts_dev {
 	struct ptp_clock *ptp;
 	atomic64_t syncs;
 	atomic64_t samples;
+	atomic64_t steps;		/* clock steps done */
+	atomic64_t refused;		/* samples refused */
+	atomic64_t last_step_ms;
 };
 
 static int ts_host_now(struct ts_dev *ts, struct timespec64 *out)
@@ -67,11 +77,35 @@ static void ts_settime_fn(struct work_struct *work)
 	ktime_get_real_ts64(&before);
 	rc = do_settimeofday64(&host);
 	step_ms = div_s64(timespec64_to_ns(&host) - timespec64_to_ns(&before), NSEC_PER_MSEC);
-	if (rc)
-		dev_err(&ts->dev->dev, "TimeSync: setting the clock failed: %d\n", rc);
-	else
-		dev_info(&ts->dev->dev, "TimeSync: clock set to host time (step %lld ms)\n",
-			 step_ms);
+	if (rc) {
+		dev_err_ratelimited(&ts->dev->dev, "TimeSync: setting the clock failed: %d\n", rc);
+		return;
+	}
+	atomic64_inc(&ts->steps);
+	atomic64_set(&ts->last_step_ms, step_ms);
+	/* The host decides how often: at most a burst of lines, the counters keep the rest. */
+	dev_info_ratelimited(&ts->dev->dev, "TimeSync: clock set to host time (step %lld ms)\n",
+			     step_ms);
+}
+
+/* Host-triggered refusals share one limit: a burst of lines, then the counter. */
+static DEFINE_RATELIMIT_STATE(ts_refuse_rs, 5 * HZ, 10);
+
+/* Refuses a sample: counts it and logs one rate-limited line naming the field. */
+static __printf(2, 3) u32 ts_refuse(struct ts_dev *ts, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	atomic64_inc(&ts->refused);
+	if (!__ratelimit(&ts_refuse_rs))
+		return HV_E_FAIL;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	dev_err(&ts->dev->dev, "TimeSync: sample refused: %pV\n", &vaf);
+	va_end(args);
+	return HV_E_FAIL;
 }
 
 static u32 ts_handle(struct hvis_ic *ic, struct hvis_ic_view *msg)
@@ -80,15 +114,24 @@ static u32 ts_handle(struct hvis_ic *ic, struct hvis_ic_view *msg)
 	struct hvis_ts_sample s;
 	unsigned long flags;
 	u64 now = ktime_get_raw_ns();
-	bool step;
+	u64 now_ref = 0;
+	bool have_ref, step;
 	int rc;
 
+	have_ref = !hvis_vmbus_ref_counter(&now_ref);
 	rc = hvis_ts_parse(msg, ic->srv, &s);
-	if (rc) {
-		dev_err_ratelimited(&ic->dev->dev, "TimeSync: %s sample refused\n",
-				    rc == -ERANGE ? "out-of-range" : "short");
-		return HV_E_FAIL;
-	}
+	if (rc == -ERANGE)
+		return ts_refuse(ts, "parenttime out of range (before 1970 or after 2262)");
+	if (rc)
+		return ts_refuse(ts, "payload of %u bytes too short for message version %u.%u",
+				 msg->data_len, ic->srv.major, ic->srv.minor);
+	rc = hvis_ts_at_receipt(&s, have_ref, now_ref, &s.host_ns);
+	if (rc == -ERANGE)
+		return ts_refuse(ts, "vmreferencetime %llu ahead of the reference counter %llu",
+				 s.vmref, now_ref);
+	if (rc)
+		return ts_refuse(ts, "vmreferencetime %llu is 600 s behind the counter %llu",
+				 s.vmref, now_ref);
 	spin_lock_irqsave(&ts->lock, flags);
 	hvis_ts_record(&ts->st, &s, now);
 	spin_unlock_irqrestore(&ts->lock, flags);
@@ -155,10 +198,14 @@ static ssize_t timesync_show(struct device *d, struct device_attribute *attr, ch
 	struct hvis_ic *ic = hvis_ic_get(to_hvis_device(d));
 	struct ts_dev *ts = ic->priv;
 
-	return sysfs_emit(buf, "syncs=%lld samples=%lld ptp=%d\n",
+	return sysfs_emit(buf,
+			  "syncs=%lld samples=%lld ptp=%d steps=%lld last_step_ms=%lld refused=%lld\n",
 			  (long long)atomic64_read(&ts->syncs),
 			  (long long)atomic64_read(&ts->samples),
-			  ts->ptp ? ptp_clock_index(ts->ptp) : -1);
+			  ts->ptp ? ptp_clock_index(ts->ptp) : -1,
+			  (long long)atomic64_read(&ts->steps),
+			  (long long)atomic64_read(&ts->last_step_ms),
+			  (long long)atomic64_read(&ts->refused));
 }
 static DEVICE_ATTR_RO(timesync);
 

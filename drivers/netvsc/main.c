@@ -143,6 +143,8 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 
 	/* NAPI reads; the host's interrupts stay masked until a poll finishes. */
 	hvis_channel_set_drain_later(nv->ch, true);
+	/* Packets bigger than the raw buffer are dropped anyway: no bigger copy buffer. */
+	hvis_channel_set_max_packet(nv->ch, nv->raw_size);
 	rc = hvis_channel_open(nv->ch, ring, ring, NULL, 0, netvsc_channel_callback, nv);
 	if (rc) {
 		dev_err(&hdev->dev, "cannot open the channel: %d\n", rc);

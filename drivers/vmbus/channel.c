@@ -16,8 +16,6 @@
 #include <linux/vmalloc.h>
 #include "core.h"
 
-#define PKT_BUF_INITIAL	4096u
-
 static struct device *chan_dev(struct hvis_channel *ch)
 {
 	return &ch->vdev->hdev.dev;
@@ -100,7 +98,7 @@ static void free_ring(struct hvis_channel *ch)
 	else
 		free_pages_exact(ch->ring_mem, ch->ring_mem_bytes);
 	ch->ring_mem = NULL;
-	kfree(ch->pkt_buf);
+	kvfree(ch->pkt_buf);
 	ch->pkt_buf = NULL;
 }
 
@@ -111,7 +109,7 @@ static void drop_ring(struct hvis_channel *ch, u32 gpadl)
 		dev_err(chan_dev(ch), "channel %u: host did not release GPADL %#x; %zu bytes leaked\n",
 			ch->relid, gpadl, ch->ring_mem_bytes);
 		ch->ring_mem = NULL;
-		kfree(ch->pkt_buf);
+		kvfree(ch->pkt_buf);
 		ch->pkt_buf = NULL;
 		return;
 	}
@@ -137,8 +135,16 @@ static int alloc_ring(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes)
 		return -ENOMEM;
 	ch->ring_mem = mem;
 	ch->ring_mem_bytes = total;
-	ch->pkt_buf = kmalloc(PKT_BUF_INITIAL, GFP_KERNEL);
-	ch->pkt_buf_size = PKT_BUF_INITIAL;
+	/*
+	 * Inbound packets are copied here before anyone parses them: room for the largest
+	 * packet the driver declared, at most what the ring can hold (its data size less
+	 * one trailer, and never completely full).  Allocated now, in process context,
+	 * so the receive path never allocates.
+	 */
+	ch->pkt_buf_size = recv_bytes - 2 * VMBUS_PKT_TRAILER_BYTES;
+	if (ch->max_pkt && ch->max_pkt < ch->pkt_buf_size)
+		ch->pkt_buf_size = ALIGN(ch->max_pkt, 8);
+	ch->pkt_buf = kvmalloc(ch->pkt_buf_size, GFP_KERNEL);
 	if (!ch->pkt_buf) {
 		free_ring(ch);
 		return -ENOMEM;
@@ -373,11 +379,13 @@ int hvis_channel_send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa
 }
 EXPORT_SYMBOL_GPL(hvis_channel_send_gpa_direct);
 
-/* Copies the next packet into the private buffer, growing it if need be.  in_lock held. */
-static int peek_locked(struct hvis_channel *ch)
+/*
+ * Copies the next packet into the private buffer.  in_lock held.  A well-framed
+ * packet too big for the buffer gives -ENOBUFS and its length in *too_big.
+ */
+static int peek_locked(struct hvis_channel *ch, u32 *too_big)
 {
 	u32 needed = 0;
-	u8 *bigger;
 	int ret;
 
 	if (READ_ONCE(ch->state) != HVIS_CHAN_OPENED)
@@ -385,15 +393,9 @@ static int peek_locked(struct hvis_channel *ch)
 	if (ch->broken)
 		return -EIO;
 	ret = hvis_ring_peek(&ch->in, ch->pkt_buf, ch->pkt_buf_size, &needed);
-	if (ret == -ENOBUFS && needed > ch->pkt_buf_size && needed <= ch->in.data_size) {
-		bigger = krealloc(ch->pkt_buf, needed, GFP_ATOMIC);
-		if (!bigger)
-			return -ENOMEM;
-		ch->pkt_buf = bigger;
-		ch->pkt_buf_size = needed;
-		ret = hvis_ring_peek(&ch->in, ch->pkt_buf, ch->pkt_buf_size, &needed);
-	}
-	if (ret == -EIO)
+	if (ret == -ENOBUFS)
+		*too_big = needed;
+	else if (ret == -EIO)
 		mark_broken(ch, "inbound");
 	return ret;
 }
@@ -404,13 +406,21 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 	const struct vmpacket_descriptor *desc;
 	unsigned long irqflags;
 	bool signal = false;
-	u32 off, plen;
+	u32 off, plen, too_big = 0;
 	int ret;
 
 	if (!ch || (buflen && !buf))
 		return -EINVAL;
 	spin_lock_irqsave(&ch->in_lock, irqflags);
-	ret = peek_locked(ch);
+	ret = peek_locked(ch, &too_big);
+	if (ret == -ENOBUFS) {
+		/* Bigger than the driver said it takes: the host's error.  Skip it. */
+		ch->in_dropped++;
+		dev_err_ratelimited(chan_dev(ch), "channel %u: host sent a packet of %u bytes, over the %u bytes its driver takes; dropped\n",
+				    ch->relid, too_big, ch->pkt_buf_size);
+		hvis_ring_advance(&ch->in, too_big);
+		goto commit;
+	}
 	if (ret < 0)
 		goto out_unlock;
 	desc = (const void *)ch->pkt_buf;
@@ -428,6 +438,7 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 		ret = plen;
 	}
 	hvis_ring_advance(&ch->in, (u32)desc->len8 * 8);
+commit:
 	signal = hvis_ring_commit_read(&ch->in, &ch->in_stats);
 	if (signal)
 		ch->events++;
@@ -437,6 +448,12 @@ out_unlock:
 		signal_host(ch);
 	return ret;
 }
+
+void hvis_channel_set_max_packet(struct hvis_channel *ch, u32 bytes)
+{
+	ch->max_pkt = bytes;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_set_max_packet);
 
 void hvis_channel_set_drain_later(struct hvis_channel *ch, bool on)
 {

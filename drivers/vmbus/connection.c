@@ -40,6 +40,23 @@ u32 hvis_vmbus_protocol_version(void)
 }
 EXPORT_SYMBOL_GPL(hvis_vmbus_protocol_version);
 
+int hvis_vmbus_ref_counter(u64 *ref)
+{
+	const struct hvis_transport_ops *ops;
+	int ret = -ENODEV;
+
+	/* stop_transport() waits for this section before the transport goes. */
+	rcu_read_lock();
+	ops = READ_ONCE(hvis_conn.ops);
+	if (ops && ops->ref_counter) {
+		*ref = ops->ref_counter(hvis_conn.priv);
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvis_vmbus_ref_counter);
+
 static int post_on(u32 conn_id, const void *msg, u32 len)
 {
 	const struct hvis_transport_ops *ops = READ_ONCE(hvis_conn.ops);
@@ -346,6 +363,7 @@ out_unlock:
 	mutex_unlock(&hvis_conn.attach_lock);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(hvis_vmbus_attach);
 
 void hvis_vmbus_detach(const struct hvis_transport_ops *ops)
 {
@@ -366,6 +384,7 @@ void hvis_vmbus_detach(const struct hvis_transport_ops *ops)
 	hvis_conn.version = 0;
 	mutex_unlock(&hvis_conn.attach_lock);
 }
+EXPORT_SYMBOL_GPL(hvis_vmbus_detach);
 
 int hvis_connection_init(void)
 {

@@ -71,7 +71,8 @@ struct hvis_channel {
 	spinlock_t out_lock;			/* producer side: out, out stats, state */
 	spinlock_t in_lock;			/* consumer side: in, pkt_buf, state */
 	u8 *pkt_buf;				/* inbound packets are copied here first */
-	u32 pkt_buf_size;
+	u32 pkt_buf_size;			/* fixed at open */
+	u32 max_pkt;				/* driver's largest inbound packet; 0: ring's */
 
 	hvis_channel_callback callback;
 	void *context;

@@ -24,6 +24,7 @@ static int stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "in_packets: %llu\n", READ_ONCE(ch->in_stats.packets));
 	seq_printf(s, "in_bytes: %llu\n", READ_ONCE(ch->in_stats.bytes));
 	seq_printf(s, "in_dropped: %llu\n", READ_ONCE(ch->in_dropped));
+	seq_printf(s, "pkt_buf: %u\n", READ_ONCE(ch->pkt_buf_size));
 	seq_printf(s, "signals: %llu\n", READ_ONCE(ch->events));
 	seq_printf(s, "signals_out_empty: %llu\n", READ_ONCE(ch->out_stats.signals));
 	seq_printf(s, "signals_in_full: %llu\n", READ_ONCE(ch->in_stats.signals));

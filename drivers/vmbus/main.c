@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * main.c: module init and exit of hvis_vmbus.  Brings the pieces up in order (the
- * connection state, debugfs, the bus, then the transports, which attach to the bus
- * core when their device shows up) and takes them down in reverse.
+ * connection state, debugfs, the bus, then the Hyper-V transport, which attaches to
+ * the bus core when its device shows up) and takes them down in reverse.  The
+ * fake-host transport is a module of its own (hvis_vmbus_fakehost, loaded only on
+ * request: docs/fakehost-link.md).
  */
 #include <linux/module.h>
 #include "core.h"
@@ -18,16 +20,11 @@ static int __init hvis_vmbus_init(void)
 	ret = hvis_bus_init();
 	if (ret)
 		goto err_uninit_debugfs;
-	ret = hvis_transport_fakehost_init();
-	if (ret)
-		goto err_uninit_bus;
 	ret = hvis_transport_hyperv_init();
 	if (ret)
-		goto err_uninit_fakehost;
+		goto err_uninit_bus;
 	return 0;
 
-err_uninit_fakehost:
-	hvis_transport_fakehost_uninit();
 err_uninit_bus:
 	hvis_bus_uninit();
 err_uninit_debugfs:
@@ -39,7 +36,6 @@ err_uninit_debugfs:
 static void __exit hvis_vmbus_exit(void)
 {
 	hvis_transport_hyperv_uninit();
-	hvis_transport_fakehost_uninit();
 	hvis_bus_uninit();
 	hvis_debugfs_uninit();
 	hvis_connection_uninit();
@@ -49,4 +45,4 @@ module_init(hvis_vmbus_init);
 module_exit(hvis_vmbus_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("hvis VMBus bus core with Hyper-V and fake-host transports");
+MODULE_DESCRIPTION("hvis VMBus bus core with the Hyper-V transport");

@@ -220,6 +220,7 @@ void hvis_vmbus_isr(unsigned int cpu)
 out_unlock:
 	rcu_read_unlock();
 }
+EXPORT_SYMBOL_GPL(hvis_vmbus_isr);
 
 int hvis_msg_dispatch_start(unsigned int nr_cpus)
 {

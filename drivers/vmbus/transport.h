@@ -36,6 +36,10 @@ struct hv_event_flags_page;
  * @eom: tells the host that a message slot of @cpu was freed while its PENDING flag
  *	was set, so it may deliver the next message.  Any context.
  * @vp_index: the hypervisor's virtual-processor index of @cpu (what target_vp means).
+ * @ref_counter: (optional) the partition reference counter: 100 ns units, monotonic,
+ *	the same counter the host reads when it stamps a TimeSync v4.0 sample
+ *	(vmreferencetime; drivers/hv/hv_util.c adj_guesttime).  Never sleeps; any
+ *	context.
  *
  * All callbacks get the @priv the transport gave hvis_vmbus_attach().
  */
@@ -47,6 +51,7 @@ struct hvis_transport_ops {
 	struct hv_event_flags_page *(*event_page)(void *priv, unsigned int cpu);
 	void (*eom)(void *priv, unsigned int cpu);
 	u32 (*vp_index)(void *priv, unsigned int cpu);
+	u64 (*ref_counter)(void *priv);
 };
 
 /*
@@ -63,9 +68,7 @@ void hvis_vmbus_detach(const struct hvis_transport_ops *ops);
 /* Called by the transport from its interrupt for SINT 2 of @cpu (hard-irq context). */
 void hvis_vmbus_isr(unsigned int cpu);
 
-/* Transport registration, called in order by main.c. */
-int hvis_transport_fakehost_init(void);
-void hvis_transport_fakehost_uninit(void);
+/* Transport registration, called by main.c (the fake-host transport is its own module). */
 int hvis_transport_hyperv_init(void);
 void hvis_transport_hyperv_uninit(void);
 

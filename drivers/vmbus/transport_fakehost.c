@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * transport_fakehost.c: the fake-host transport.  A PCI driver for QEMU's
- * ivshmem-doorbell device whose shared memory (BAR2) holds the hvis link
- * (include/hvis/link.h): per-CPU SynIC pages, a post-message queue and a signal
- * bitmap, served by tools/fakehost.
+ * transport_fakehost.c: the fake-host transport, module hvis_vmbus_fakehost.  A PCI
+ * driver for QEMU's ivshmem-doorbell device whose shared memory (BAR2) holds the hvis
+ * link (include/hvis/link.h): per-CPU SynIC pages, a post-message queue, a signal
+ * bitmap and the reference counter, served by tools/fakehost.
+ *
+ * For tests only.  The module has no MODULE_DEVICE_TABLE, so no modalias names it and
+ * udev never loads it: on a real guest an ivshmem device belongs to whoever its host
+ * set it up for.  Loaded by hand, it still touches a device's BAR2 only after the
+ * header's magic and version say it is an hvis link.
  *
  * BAR0 registers (QEMU docs/specs/ivshmem-spec.rst): 0 IntrMask, 4 IntrStatus,
  * 8 IVPosition, 12 Doorbell (write (peer << 16) | vector).  MSI-X vector N is SINT 2
@@ -16,7 +21,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <hvis/link.h>
-#include "core.h"
+#include "transport.h"
 
 #define FH_NAME			"hvis_fakehost"
 #define IVSHMEM_VENDOR		0x1af4
@@ -37,6 +42,7 @@ struct fakehost {
 	void __iomem *regs;
 	u8 *shm;
 	struct hvis_link_header *hdr;
+	const u64 *ref_time;		/* the header's, 8-byte aligned */
 	struct hvis_link_msgq_ctl *msgq_ctl;
 	struct hv_input_post_message *slots;
 	u32 nslots;
@@ -128,6 +134,14 @@ static u32 fh_vp_index(void *priv, unsigned int cpu)
 	return cpu;
 }
 
+/* The counter the host publishes in the link header (docs/fakehost-link.md). */
+static u64 fh_ref_counter(void *priv)
+{
+	struct fakehost *fh = priv;
+
+	return READ_ONCE(*fh->ref_time);
+}
+
 static const struct hvis_transport_ops fh_ops = {
 	.name = "fakehost",
 	.post_msg = fh_post_msg,
@@ -136,6 +150,7 @@ static const struct hvis_transport_ops fh_ops = {
 	.event_page = fh_event_page,
 	.eom = fh_eom,
 	.vp_index = fh_vp_index,
+	.ref_counter = fh_ref_counter,
 };
 
 static irqreturn_t fh_irq(int irq, void *data)
@@ -151,7 +166,7 @@ static bool in_bar(u32 bar_bytes, u64 off, u64 size, u64 align)
 	return !(off & (align - 1)) && off <= bar_bytes && size <= bar_bytes - off;
 }
 
-/* Checks the header the host wrote; returns what is wrong, or NULL. */
+/* Checks the rest of an hvis link header; returns what is wrong, or NULL. */
 static const char *fh_validate(struct fakehost *fh, resource_size_t bar_len)
 {
 	const struct hvis_link_header *h = fh->hdr;
@@ -162,10 +177,6 @@ static const char *fh_validate(struct fakehost *fh, resource_size_t bar_len)
 	u32 max_cpus = READ_ONCE(h->max_cpus);
 	u32 msgq_off = READ_ONCE(h->msgq_off), ctl_off = READ_ONCE(h->msgq_ctl_off);
 
-	if (READ_ONCE(h->magic) != HVIS_LINK_MAGIC)
-		return "magic";
-	if (READ_ONCE(h->version) != HVIS_LINK_VERSION)
-		return "version";
 	if (READ_ONCE(h->host_state) != HVIS_LINK_HOST_READY)
 		return "host_state (host not ready)";
 	if (bar_bytes < sizeof(*h) || bar_bytes > bar_len)
@@ -196,7 +207,41 @@ static const char *fh_validate(struct fakehost *fh, resource_size_t bar_len)
 	fh->synic = fh->shm + synic_off;
 	fh->synic_stride = stride;
 	fh->ncpus = max_cpus;
+	fh->ref_time = (const u64 *)(fh->shm + offsetof(struct hvis_link_header, ref_time));
 	return NULL;
+}
+
+/*
+ * Is BAR2 an hvis link of our version?  Reads the magic and the version through a
+ * mapping of the header alone and nothing more.  Another user's shared memory is
+ * left alone with one line.
+ */
+static int fh_check_link(struct pci_dev *pdev, resource_size_t shm_len, u32 *bar_bytes)
+{
+	struct hvis_link_header *h;
+	u64 magic = 0;
+	u32 version = 0;
+
+	if (shm_len >= sizeof(*h)) {
+		h = memremap(pci_resource_start(pdev, IVSHMEM_BAR_SHM), sizeof(*h), MEMREMAP_WB);
+		if (!h)
+			return -ENOMEM;
+		magic = READ_ONCE(h->magic);
+		version = READ_ONCE(h->version);
+		*bar_bytes = READ_ONCE(h->bar_bytes);
+		memunmap(h);
+	}
+	if (magic != HVIS_LINK_MAGIC) {
+		dev_notice(&pdev->dev, "ivshmem device is not an hvis fake-host link (BAR2 of %pa bytes, magic %#llx): left alone\n",
+			   &shm_len, magic);
+		return -ENODEV;
+	}
+	if (version != HVIS_LINK_VERSION) {
+		dev_notice(&pdev->dev, "hvis fake-host link version %u, this driver speaks version %u: left alone\n",
+			   version, HVIS_LINK_VERSION);
+		return -ENODEV;
+	}
+	return 0;
 }
 
 static void fh_free_irqs(struct fakehost *fh)
@@ -278,6 +323,7 @@ static int fh_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct fakehost *fh;
 	const char *bad;
 	unsigned int cpu;
+	u32 bar_bytes;
 	int ret;
 
 	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
@@ -297,22 +343,24 @@ static int fh_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_release_regions;
 	}
 	shm_len = pci_resource_len(pdev, IVSHMEM_BAR_SHM);
-	if (shm_len < sizeof(struct hvis_link_header) || shm_len > U32_MAX) {
-		dev_err(&pdev->dev, "BAR2 of %pa bytes cannot hold an hvis link; another ivshmem user?\n",
-			&shm_len);
+	ret = fh_check_link(pdev, shm_len, &bar_bytes);
+	if (ret)
+		goto err_unmap_regs;
+	if (bar_bytes < sizeof(struct hvis_link_header) || bar_bytes > shm_len) {
+		dev_err(&pdev->dev, "hvis link header: bad bar_bytes %u (BAR2 has %pa)\n",
+			bar_bytes, &shm_len);
 		ret = -ENODEV;
 		goto err_unmap_regs;
 	}
-	fh->shm = memremap(pci_resource_start(pdev, IVSHMEM_BAR_SHM), shm_len, MEMREMAP_WB);
+	fh->shm = memremap(pci_resource_start(pdev, IVSHMEM_BAR_SHM), bar_bytes, MEMREMAP_WB);
 	if (!fh->shm) {
 		ret = -ENOMEM;
 		goto err_unmap_regs;
 	}
 	fh->hdr = (struct hvis_link_header *)fh->shm;
-	bad = fh_validate(fh, shm_len);
+	bad = fh_validate(fh, bar_bytes);
 	if (bad) {
-		dev_err(&pdev->dev, "BAR2 is not a usable hvis link (bad %s); another ivshmem user?\n",
-			bad);
+		dev_err(&pdev->dev, "hvis link header: bad %s\n", bad);
 		ret = -ENODEV;
 		goto err_unmap_shm;
 	}
@@ -388,11 +436,11 @@ static void fh_shutdown(struct pci_dev *pdev)
 	pci_clear_master(pdev);
 }
 
+/* No MODULE_DEVICE_TABLE on purpose: see the top of this file. */
 static const struct pci_device_id fh_ids[] = {
 	{ PCI_DEVICE(IVSHMEM_VENDOR, IVSHMEM_DEVICE) },
 	{ }
 };
-MODULE_DEVICE_TABLE(pci, fh_ids);
 
 static struct pci_driver fh_driver = {
 	.name = FH_NAME,
@@ -402,12 +450,7 @@ static struct pci_driver fh_driver = {
 	.shutdown = fh_shutdown,
 };
 
-int hvis_transport_fakehost_init(void)
-{
-	return pci_register_driver(&fh_driver);
-}
+module_pci_driver(fh_driver);
 
-void hvis_transport_fakehost_uninit(void)
-{
-	pci_unregister_driver(&fh_driver);
-}
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hvis VMBus fake-host transport (ivshmem link; tests only)");

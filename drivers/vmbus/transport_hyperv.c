@@ -145,6 +145,12 @@ static u32 hv_vp(void *priv, unsigned int cpu)
 	return hv_vp_index ? hv_vp_index[cpu] : cpu;
 }
 
+/* The kernel's Hyper-V reference counter: TSC page or HV_X64_MSR_TIME_REF_COUNT. */
+static u64 hv_ref_counter(void *priv)
+{
+	return hv_read_reference_counter();
+}
+
 static const struct hvis_transport_ops hv_ops = {
 	.name = "hyperv",
 	.post_msg = hv_post_msg,
@@ -153,6 +159,7 @@ static const struct hvis_transport_ops hv_ops = {
 	.event_page = hv_event_page,
 	.eom = hv_eom,
 	.vp_index = hv_vp,
+	.ref_counter = hv_ref_counter,
 };
 
 static void hv_callback(void)

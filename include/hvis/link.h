@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * link.h: the fake-host link, version 1.  This is the layout of the shared memory
+ * link.h: the fake-host link, version 2.  This is the layout of the shared memory
  * (BAR2) of QEMU's ivshmem-doorbell device through which the fakehost transport
  * (drivers/vmbus/transport_fakehost.c) and tools/fakehost talk; it stands in for the
  * hypervisor's SynIC and its post-message and signal-event hypercalls.
@@ -26,7 +26,11 @@
 #include "vmbus_proto.h"
 
 #define HVIS_LINK_MAGIC		0x4b4e494c53495648ull	/* "HVISLINK" little-endian */
-#define HVIS_LINK_VERSION	1u
+/* 2: the header carries the reference counter (ref_time, ref_period_us). */
+#define HVIS_LINK_VERSION	2u
+
+/* How often the host refreshes the header's ref_time. */
+#define HVIS_LINK_REF_PERIOD_US	1000u
 
 #define HVIS_LINK_BAR2_BYTES	0x80000u
 #define HVIS_LINK_MSGQ_CTL_OFF	0x01000u
@@ -65,8 +69,15 @@ enum hvis_link_host_state {
 };
 
 /*
- * Written by the host before QEMU starts, except the guest_* fields.  The guest checks
- * magic, version, sizes and offsets before it uses anything else.
+ * Written by the host before QEMU starts, except the guest_* fields and ref_time.  The
+ * guest checks magic and version before it reads anything else, then the sizes and
+ * offsets before it uses them.
+ *
+ * ref_time is the partition reference counter that Hyper-V gives a guest (TLFS
+ * "partition reference counter", drivers/clocksource/hyperv_timer.c): 100 ns units
+ * since the host reset the link for this VM, on the host's CLOCK_MONOTONIC, and the
+ * host stores it (a 64-bit aligned store) every ref_period_us.  Both sides read this
+ * one field, so a reading means the same on both; TimeSync's vmreferencetime is one.
  */
 struct hvis_link_header {
 	u64 magic;
@@ -86,9 +97,13 @@ struct hvis_link_header {
 	u32 guest_state;		/* enum hvis_link_guest_state */
 	u32 guest_generation;		/* bumped on every attach */
 	u32 guest_cpus;			/* CPUs whose SynIC pages the guest serves */
-	u32 reserved[1007];
+	/* host-written, version 2 */
+	u32 ref_period_us;		/* how often ref_time is refreshed */
+	u64 ref_time;			/* reference counter, 100 ns units; 8-byte aligned */
+	u32 reserved[1004];
 } __packed;
 static_assert(sizeof(struct hvis_link_header) == 4096, "link header");
+static_assert(offsetof(struct hvis_link_header, ref_time) == 72, "ref_time is 8-byte aligned");
 
 /*
  * Post-message queue: a single-producer (guest) single-consumer (host) ring of slots.

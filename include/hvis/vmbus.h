@@ -77,6 +77,15 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_rin
 		      hvis_channel_callback callback, void *context);
 
 /*
+ * The largest inbound packet (descriptor included) the driver takes; call before
+ * hvis_channel_open.  The channel's copy buffer is allocated at open with this size
+ * (default, or 0: the largest packet the inbound ring can hold).  A bigger packet
+ * from the host is skipped with a rate-limited error and counted (in_dropped), and
+ * the receive call returns -ENOBUFS for it.
+ */
+void hvis_channel_set_max_packet(struct hvis_channel *ch, u32 bytes);
+
+/*
  * For drivers that read in NAPI (or other deferred context) rather than in the
  * callback.  With drain_later on (set it before hvis_channel_open), the core masks the
  * host's interrupts before calling the callback and leaves them masked; the driver
@@ -101,7 +110,8 @@ int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 tra
 /*
  * Receives the next packet's payload (data after the descriptor's offset8) into buf.
  * Returns the payload length and sets *trans_id, -EAGAIN if none, -ENOBUFS if buflen
- * is too small (the packet is dropped and counted), -EIO if the ring is broken.
+ * (or the channel's max packet) is too small (the packet is dropped and counted), -EIO
+ * if the ring is broken.
  */
 int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u64 *trans_id);
 
@@ -153,5 +163,13 @@ unsigned int hvis_channel_target_cpu(struct hvis_channel *ch);
 
 /* The negotiated VMBus protocol version (VMBUS_MAKE_VERSION form). */
 u32 hvis_vmbus_protocol_version(void);
+
+/*
+ * The partition reference counter (100 ns units, monotonic) that the host also reads:
+ * TimeSync v4.0's vmreferencetime is a reading of it.  Hyper-V's reference counter on
+ * Hyper-V, the link's published counter on the fake host (docs/fakehost-link.md).
+ * 0, or -ENODEV when no transport is attached or it has no such counter.  Any context.
+ */
+int hvis_vmbus_ref_counter(u64 *ref);
 
 #endif /* _HVIS_VMBUS_H */

@@ -17,7 +17,7 @@ mem0=
 for i in $(seq "$ROUNDS"); do
 	guest_unload_all >/dev/null || fail "round $i: hvis modules would not unload: $(guest cat /proc/modules)"
 	guest '[ ! -e /sys/bus/vmbus ]' || fail "round $i: /sys/bus/vmbus still there after unload"
-	guest modprobe hvis_vmbus || fail "round $i: modprobe hvis_vmbus"
+	guest modprobe hvis_vmbus_fakehost || fail "round $i: modprobe hvis_vmbus_fakehost"
 	guest_until 30 "[ \"\$(echo \$(ls /sys/bus/vmbus/devices))\" = \"$before\" ]" ||
 		fail "round $i: devices did not re-enumerate: $(guest ls /sys/bus/vmbus/devices)"
 	guest_until 30 'ls -d /sys/bus/vmbus/drivers/hvis_heartbeat/*-* /sys/bus/vmbus/drivers/hvis_shutdown/*-*' ||

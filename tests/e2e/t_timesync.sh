@@ -1,7 +1,11 @@
 #!/bin/bash
 # Time sync: the host's SYNC sets the guest clock at boot and on `ctl timesync`; a
 # clock an hour off is right again within 10 s; the "hyperv" PTP clock returns host
-# time.  Reports the offsets measured.
+# time.  A v4.0 sample the host held for 20 s (`--age 20`: host time and
+# vmreferencetime both 20 s old) still gives host time now, for the clock step and
+# the PTP clock (drivers/hv/hv_util.c adj_guesttime).  A burst of SYNCs gives a
+# bounded number of log lines while the guest's counters count every step.  Reports
+# the offsets measured.
 # kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
@@ -82,4 +86,61 @@ note "RESULT guest-host offset via PHC: ${best} ns ($(awk -v o="$best" 'BEGIN { 
 note "ok: PHC offset within 50 ms"
 assert_eq "$(kv "$(guest cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync)" syncs)" 2 \
 	"guest counted two SYNCs (boot, ctl timesync)"
+
+# A SAMPLE held 20 s by the host: the PHC still reads host time now.  Periodic samples
+# pause first (the next one would be fresh), so the PHC extrapolates the aged one.
+AGE=20
+assert_fh "periodic samples paused" timesync --sample --sample-ms 3000000
+assert_fh "a SAMPLE taken ${AGE} s ago" timesync --sample --age $AGE
+note "host: $(fh timesync --status)"
+sleep 1
+h0=$(date +%s%N)
+phc=$(guest hvis-phc -n 5) || fail "hvis-phc failed: $phc"
+h1=$(date +%s%N)
+phc_s=$(sed -n 's/.* phc=\([0-9]*\)\..*/\1/p' <<<"$phc")
+d=$((phc_s * 1000 - (h0 + h1) / 2000000))
+note "PHC after a sample held ${AGE} s: PHC minus host clock ${d} ms (1 s resolution)"
+[ "$(abs "$d")" -le 2000 ] ||
+	fail "the PHC is ${d} ms off host time after a sample held ${AGE} s: vmreferencetime not applied"
+note "ok: the PHC corrects a sample held ${AGE} s"
+
+# A SYNC held 20 s: the guest clock, an hour off, ends at host time now, not 20 s behind.
+assert_guest "set the guest clock an hour ahead" 'date -s @$(( $(date +%s) + 3600 )) >/dev/null'
+steps0=$(kv "$(guest cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync)" steps)
+assert_fh "a SYNC taken ${AGE} s ago" timesync --age $AGE
+guest_until 10 "[ \$(cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync | sed 's/.*steps=\([0-9]*\).*/\1/') -gt $steps0 ]" ||
+	fail "no clock step after the aged SYNC"
+off=$(clock_offset_ms)
+note "after a SYNC held ${AGE} s: guest - host = ${off} ms (1 s resolution)"
+[ "$(abs "$off")" -le 2000 ] ||
+	fail "guest clock ${off} ms off host time after a SYNC held ${AGE} s: vmreferencetime not applied"
+note "ok: the clock step corrects a SYNC held ${AGE} s"
+assert_fh "samples every 5 s again" timesync --sample --sample-ms 5000
+
+# A burst of host SYNCs: at most a burst of "clock set" lines (10 per 5 s), every step
+# counted in sysfs.  The limit's window from the steps above expires first, so only
+# windows that begin during the burst count.
+BURST=50
+sleep 6
+lines0=$(guest 'dmesg | grep -c "TimeSync: clock set"')
+st0=$(guest cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync)
+t0=$SECONDS
+for i in $(seq $BURST); do
+	fh timesync >/dev/null || fail "ctl timesync ($i of the burst)"
+	sleep 0.02
+done
+guest_until 10 "[ \$(cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync | sed 's/.*syncs=\([0-9]*\).*/\1/') -ge $(($(kv "$st0" syncs) + BURST)) ]" ||
+	fail "the guest did not count $BURST more SYNCs: $(guest cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync)"
+sleep 1
+st1=$(guest cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync)
+lines=$(($(guest 'dmesg | grep -c "TimeSync: clock set"') - lines0))
+steps=$(($(kv "$st1" steps) - $(kv "$st0" steps)))
+secs=$((SECONDS - t0))
+# The rate limit allows 10 lines per 5 s window; windows begun within $secs s:
+bound=$((10 * (secs / 5 + 1)))
+note "burst of $BURST SYNCs in ${secs} s: $steps clock steps, $lines log lines (limit $bound); guest: $st1"
+[ "$steps" -gt "$bound" ] || fail "only $steps clock steps for $BURST SYNCs: the burst cannot show the limit"
+[ "$lines" -le "$bound" ] ||
+	fail "$lines 'clock set' lines for $steps steps: host-triggered lines not rate-limited"
+note "ok: $steps steps gave $lines lines"
 assert_kernel_clean

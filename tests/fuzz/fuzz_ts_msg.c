@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * fuzz_ts_msg.c: libFuzzer target for time-sync samples (lib/ts_msg.c).  The first
- * byte picks the message version; an accepted sample must extrapolate without
- * overflow for any age under the stale bound.
+ * byte picks the message version; an accepted sample must survive the reference-time
+ * correction at any counter reading and extrapolate without overflow for any age
+ * under the stale bound.
  */
 #include <stdlib.h>
 #include "ts_msg.h"
@@ -15,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	struct hvis_ts_state st = {};
 	struct hvis_ts_sample s;
 	struct hvis_ic_view v;
-	s64 now;
+	s64 now, at;
+	u64 now_ref;
 	u8 *pkt;
 
 	if (!size)
@@ -27,6 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (!hvis_ic_parse(pkt, (u32)(size - 1), &v) && !hvis_ts_parse(&v, ver, &s)) {
 		if (s.host_ns < 0)
 			abort();
+		/* The counter reading comes from the sample's own bytes: any value. */
+		now_ref = s.vmref ^ ((u64)s.flags << 40) ^ s.host_ns;
+		if (!hvis_ts_at_receipt(&s, true, now_ref, &at)) {
+			if (at < s.host_ns || (s.has_ref && now_ref < s.vmref))
+				abort();
+			s.host_ns = at;
+		}
 		hvis_ts_record(&st, &s, 0);
 		if (hvis_ts_host_now(&st, HVIS_TS_STALE_NS - 1, &now) || now < s.host_ns)
 			abort();

@@ -10,7 +10,8 @@
 #   disk_boot KVER IMG INITRD       vm_start a guest whose root fs is IMG (virtio-blk),
 #                                   kernel /boot/vmlinuz-KVER, the disk's own initramfs
 #   harness_install                 put the test agent (tests/qemu/guest/hvis-agent, as a
-#                                   systemd unit on ttyS1) and a fstab into the mounted disk
+#                                   systemd unit on ttyS1), a fstab and the fake-host
+#                                   transport's initramfs entry into the mounted disk
 #   step NAME / step_end            timing of the test's phases, printed as notes
 
 DISK_MNT= DISK_BINDS=()
@@ -87,6 +88,9 @@ harness_install() {
 	ln -sf /etc/systemd/system/hvis-test-agent.service \
 		"$DISK_MNT/etc/systemd/system/multi-user.target.wants/hvis-test-agent.service"
 	echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' >"$DISK_MNT/etc/fstab"
+	# The test host's choice, not the package's: the fake-host transport has no modalias,
+	# so the initramfs loads it by name (it pulls in hvis_vmbus).
+	echo hvis_vmbus_fakehost >>"$DISK_MNT/etc/initramfs-tools/modules"
 	echo hvis-guest >"$DISK_MNT/etc/hostname"
 	in_disk passwd -d root >/dev/null
 }

@@ -7,7 +7,9 @@
 #      in a chroot of it, `apt-get install ./hvis-dkms_V1 ./hvis-tools_V1`: DKMS builds the
 #      modules for KVER and update-initramfs rebuilds the guest's initramfs.
 #   3. Boot the disk in QEMU (virtio-blk root, Debian's kernel and the disk's initramfs)
-#      against the fake host: udev loads hvis_vmbus and the IC drivers with no insmod,
+#      against the fake host: the initramfs loads hvis_vmbus_fakehost (listed by the
+#      harness in /etc/initramfs-tools/modules; the package never loads the fake-host
+#      transport by itself), udev loads the IC drivers with no insmod,
 #      lsvmbus lists what the host offers, heartbeats flow, udev/systemd start the KVP,
 #      VSS and file-copy daemons, the host's KVP item persists across boots, `ctl
 #      shutdown` powers it off.
@@ -83,6 +85,8 @@ check_booted() {
 			fail "$m is not the module DKMS built for hvis $v"
 	done
 	assert_eq "$(guest modinfo -F signer hvis_vmbus)" "DKMS module signing key" "modules signed by DKMS's MOK key"
+	assert_guest "no installed module claims the ivshmem device by alias (fake-host transport is opt-in)" \
+		"! grep -qi ' pci:v00001AF4d00001110' /lib/modules/$KVER/modules.alias"
 	assert_guest "udev bound the IC drivers" 'ls -d /sys/bus/vmbus/drivers/hvis_heartbeat/*-* /sys/bus/vmbus/drivers/hvis_shutdown/*-*'
 	assert_guest "the in-tree hv_vmbus is not loaded" '! grep -q "^hv_vmbus " /proc/modules'
 	assert_guest "hv_vmbus is blacklisted" 'modprobe -c | grep -q "^blacklist hv_vmbus$"'

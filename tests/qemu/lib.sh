@@ -373,9 +373,10 @@ trap 'exit 130' INT TERM
 
 # Guest helpers shared by the tests.
 
-# Loads the bus driver and waits until the fake host's devices show up in sysfs.
+# Loads the bus driver with its fake-host transport (a module of its own that nothing
+# autoloads: docs/fakehost-link.md) and waits until the fake host's devices show up.
 vm_load_vmbus() {
-	assert_guest "modprobe hvis_vmbus" modprobe hvis_vmbus
+	assert_guest "modprobe hvis_vmbus_fakehost" modprobe hvis_vmbus_fakehost
 	guest_until 30 '[ -n "$(ls /sys/bus/vmbus/devices 2>/dev/null)" ]' ||
 		fail "no devices under /sys/bus/vmbus/devices within 30s"
 }

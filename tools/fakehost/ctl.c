@@ -236,7 +236,7 @@ static int cmd_heartbeat(struct ctl_cmd *c, int argc, char **argv)
 static int cmd_timesync(struct ctl_cmd *c, int argc, char **argv)
 {
 	bool sample = false, status = false;
-	u64 sample_ms = 0;
+	u64 sample_ms = 0, age_s = 0;
 	char buf[256];
 	int i, ret;
 
@@ -248,13 +248,19 @@ static int cmd_timesync(struct ctl_cmd *c, int argc, char **argv)
 		else if (!strcmp(argv[i], "--sample-ms") && i + 1 < argc &&
 			 parse_u64(argv[i + 1], &sample_ms) && sample_ms && sample_ms < 3600000)
 			i++;
+		else if (!strcmp(argv[i], "--age") && i + 1 < argc &&
+			 parse_u64(argv[i + 1], &age_s) && age_s < 3600)
+			i++;
 		else
-			return fail(c, "usage: timesync [--sample] [--sample-ms N] [--status]");
+			return fail(c, "usage: timesync [--sample] [--sample-ms N] [--age SECS] [--status]");
 	}
 	if (!status) {
-		ret = dev_timesync_request(&c->fh->host, sample, (u32)sample_ms);
+		ret = dev_timesync_request(&c->fh->host, sample, (u32)sample_ms, (u32)age_s);
 		if (ret == -ENOTCONN)
 			return fail(c, "no open timesync channel with negotiated versions");
+		if (ret == -ERANGE)
+			return fail(c, "the guest's reference counter is younger than %llu s",
+				    (unsigned long long)age_s);
 		if (ret)
 			return fail(c, "sending the time sample failed: %s", strerror(-ret));
 	}

@@ -5,13 +5,18 @@
  * sample period; `ctl timesync` sends another SYNC.  Payloads: ictimesync_ref_data
  * for message version 4.0, ictimesync_data before (include/linux/hyperv.h); host time
  * in 100 ns units since 1601 (WLTIMEDELTA); flags ICTIMESYNCFLAG_SYNC / _SAMPLE.
- * The guest answers each message in place (drivers/hv/hv_util.c).
+ * A v4.0 sample's vmreferencetime is the link's reference counter (refclock.c) read
+ * together with the host time, as Hyper-V stamps it with the partition reference
+ * time; `ctl timesync --age S` sends a sample taken S seconds ago, as a host that
+ * held it that long would.  The guest answers each message in place
+ * (drivers/hv/hv_util.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include "dev_ic.h"
 #include "dev_timesync.h"
+#include "refclock.h"
 
 static const struct ic_version ts_versions[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
 
@@ -23,6 +28,7 @@ struct ts_state {
 	bool boot_sync_sent;
 	u64 syncs, samples, acks, failed;
 	u64 sent_us;			/* when the last message left */
+	u64 last_vmref;			/* vmreferencetime of the last v4.0 message */
 	u64 last_rtt_us;
 	u8 last_flags;
 };
@@ -44,26 +50,35 @@ static u64 host_time_100ns(void)
 	return WLTIMEDELTA + (u64)t.tv_sec * 10000000u + (u64)t.tv_nsec / 100u;
 }
 
-static int ts_send(struct host_channel *ch, u8 flags)
+/* Sends a sample taken age_s seconds ago (0: now). */
+static int ts_send(struct host_channel *ch, u8 flags, u32 age_s)
 {
 	struct ic_chan *ic = ch->priv;
 	struct ts_state *ts = ch->dev->priv;
+	u64 age = (u64)age_s * 10000000u;
+	/* One instant: the guest's reference counter and the host's clock. */
+	u64 ref = refclock_read(), parent = host_time_100ns();
 	int ret;
 
+	if (age > ref)
+		return -ERANGE;		/* the VM is younger than that */
+	ref -= age;
+	parent -= age;
 	if (ic->msg.major >= 4) {
 		struct ictimesync_ref_data d = {};
 
-		/* No reference counter is shared with the guest: host monotonic time. */
-		d.vmreferencetime = clock_us(CLOCK_MONOTONIC) * 10u;
+		d.vmreferencetime = ref;
 		d.flags = flags;
 		d.stratum = 2;
-		d.parenttime = host_time_100ns();
+		d.parenttime = parent;
 		ret = ic_send(ch, ICMSGTYPE_TIMESYNC, &d, sizeof(d));
+		if (!ret)
+			ts->last_vmref = ref;
 	} else {
 		struct ictimesync_data d = {};
 
 		d.flags = flags;
-		d.parenttime = host_time_100ns();
+		d.parenttime = parent;
 		ret = ic_send(ch, ICMSGTYPE_TIMESYNC, &d, sizeof(d));
 	}
 	if (ret)
@@ -72,8 +87,8 @@ static int ts_send(struct host_channel *ch, u8 flags)
 	ts->last_flags = flags;
 	if (flags & ICTIMESYNCFLAG_SYNC) {
 		ts->syncs++;
-		host_event(ch->host, "TIMESYNC_SENT", "relid=%u flags=%u kind=sync", ch->relid,
-			   flags);
+		host_event(ch->host, "TIMESYNC_SENT", "relid=%u flags=%u kind=sync age_s=%u",
+			   ch->relid, flags, age_s);
 	} else {
 		ts->samples++;
 	}
@@ -101,7 +116,7 @@ static void ts_tick(struct host_channel *ch, u64 now_ms)
 	struct ts_state *ts = ch->dev->priv;
 
 	if (!ts->boot_sync_sent) {
-		if (!ts_send(ch, ICTIMESYNCFLAG_SYNC))
+		if (!ts_send(ch, ICTIMESYNCFLAG_SYNC, 0))
 			ts->boot_sync_sent = true;
 		ts->next_sample_ms = now_ms + ts->sample_ms;
 		return;
@@ -109,7 +124,7 @@ static void ts_tick(struct host_channel *ch, u64 now_ms)
 	if (now_ms < ts->next_sample_ms)
 		return;
 	ts->next_sample_ms = now_ms + ts->sample_ms;
-	ts_send(ch, ICTIMESYNCFLAG_SAMPLE);
+	ts_send(ch, ICTIMESYNCFLAG_SAMPLE, 0);
 }
 
 static const struct ic_service ts_service = {
@@ -120,7 +135,7 @@ static const struct ic_service ts_service = {
 	.tick = ts_tick,
 };
 
-int dev_timesync_request(struct vmbus_host *h, bool sample, u32 sample_ms)
+int dev_timesync_request(struct vmbus_host *h, bool sample, u32 sample_ms, u32 age_s)
 {
 	struct host_channel *ch = ic_find_channel(h, &dev_timesync_ops);
 	struct ts_state *ts;
@@ -130,17 +145,20 @@ int dev_timesync_request(struct vmbus_host *h, bool sample, u32 sample_ms)
 	ts = ch->dev->priv;
 	if (sample_ms)
 		ts->sample_ms = sample_ms;
-	return ts_send(ch, sample ? ICTIMESYNCFLAG_SAMPLE : ICTIMESYNCFLAG_SYNC);
+	if (sample_ms)
+		ts->next_sample_ms = h->now_ms + ts->sample_ms;
+	return ts_send(ch, sample ? ICTIMESYNCFLAG_SAMPLE : ICTIMESYNCFLAG_SYNC, age_s);
 }
 
 static void ts_status(struct host_device *dev, char *buf, size_t len)
 {
 	struct ts_state *ts = dev->priv;
 
-	snprintf(buf, len, "syncs=%llu samples=%llu acks=%llu failed=%llu rtt_us=%llu sample_ms=%u",
+	snprintf(buf, len, "syncs=%llu samples=%llu acks=%llu failed=%llu rtt_us=%llu sample_ms=%u ref=%llu last_vmref=%llu",
 		 (unsigned long long)ts->syncs, (unsigned long long)ts->samples,
 		 (unsigned long long)ts->acks, (unsigned long long)ts->failed,
-		 (unsigned long long)ts->last_rtt_us, ts->sample_ms);
+		 (unsigned long long)ts->last_rtt_us, ts->sample_ms,
+		 (unsigned long long)refclock_read(), (unsigned long long)ts->last_vmref);
 }
 
 void dev_timesync_status(struct vmbus_host *h, char *buf, size_t len)

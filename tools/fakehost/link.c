@@ -23,14 +23,22 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "link.h"
+#include "refclock.h"
 
 #define LINK_QUEUE_MAX		4096u
 #define IVSHMEM_PROTOCOL_VERSION 0
+
+static u64 *ref_slot(struct link *l)
+{
+	return (u64 *)(l->shm + offsetof(struct hvis_link_header, ref_time));
+}
 
 static void shm_reset(struct link *l)
 {
 	struct hvis_link_header *h = l->hdr;
 
+	/* No reference-counter store races with the rewrite. */
+	refclock_publish(NULL);
 	memset(l->shm, 0, HVIS_LINK_BAR2_BYTES);
 	h->magic = HVIS_LINK_MAGIC;
 	h->version = HVIS_LINK_VERSION;
@@ -45,6 +53,9 @@ static void shm_reset(struct link *l)
 	h->max_cpus = l->max_cpus;
 	h->host_vectors = HVIS_LINK_HOST_VECTORS;
 	h->guest_state = HVIS_LINK_GUEST_DETACHED;
+	h->ref_period_us = HVIS_LINK_REF_PERIOD_US;
+	/* A new VM: its reference counter starts at 0. */
+	refclock_publish(ref_slot(l));
 	/* Everything above is in place before the guest can see READY. */
 	hvis_store_release(&h->host_state, HVIS_LINK_HOST_READY);
 	l->head = 0;
@@ -85,6 +96,9 @@ int link_init(struct link *l, const char *sock_path, u32 vectors, u32 cpus)
 	l->signal = (u64 *)(l->shm + HVIS_LINK_SIGNAL_OFF);
 	l->synic = l->shm + HVIS_LINK_SYNIC_OFF;
 	shm_reset(l);
+	/* Again, for its answer: the refresh thread starts with the first call. */
+	if (refclock_publish(ref_slot(l)))
+		return -EAGAIN;
 
 	for (i = 0; i < HVIS_LINK_HOST_VECTORS; i++) {
 		l->host_efd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -121,6 +135,7 @@ void link_uninit(struct link *l)
 	unsigned int i;
 
 	link_disconnect(l);
+	refclock_stop();
 	for (i = 0; i < HVIS_LINK_HOST_VECTORS; i++)
 		if (l->host_efd[i] >= 0)
 			close(l->host_efd[i]);
