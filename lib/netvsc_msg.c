@@ -3,13 +3,16 @@
  * netvsc_msg.c: pure checks and builders of the synthetic NIC's NVSP and RNDIS messages
  * (see netvsc_msg.h): which side may send which type, each type's body length, the
  * receive and send buffer completions, transfer-page packets, and the offsets and
- * lengths inside RNDIS PACKET, QUERY_C, INDICATE and QUERY/SET messages.
+ * lengths inside RNDIS PACKET, QUERY_C, INDICATE and QUERY/SET messages, and the NDIS
+ * offload objects (hardware capabilities, offload parameters).
  *
  * Facts (message numbers, body layouts, what the guest accepts) are from torvalds/linux
  * drivers/net/hyperv/hyperv_net.h, drivers/net/hyperv/netvsc.c (netvsc_receive,
  * netvsc_send_completion, netvsc_init_buf, netvsc_send_table) and
  * drivers/net/hyperv/rndis_filter.c (rndis_filter_receive_data, rndis_get_ppi,
- * rndis_filter_query_device, the indicate status checks).
+ * rndis_filter_query_device, the indicate status checks, rndis_query_hwcaps,
+ * rndis_filter_set_offload_params), and for what a host requires and sends OpenVMM's
+ * vm/devices/net/netvsp/src/lib.rs (NvspMessage sizes, read_ndis_object).
  *
  * Everything read from a buffer is copied into a local first (packets are not
  * aligned), every offset sum is done in u64 so a hostile u32 cannot wrap, and nothing
@@ -116,6 +119,18 @@ static const struct nvsp_rule *nvsp_rule(u32 type)
 	return NULL;
 }
 
+u32 nvsp_msg_min_len(u32 version)
+{
+	return version >= NVSP_VERSION_61 ? NVSP_MSG_BYTES_V61 : NVSP_MSG_BYTES_V1;
+}
+
+int nvsp_request_len_check(u32 len, u32 version, const char **why)
+{
+	if (len < nvsp_msg_min_len(version))
+		return bad(why, "NVSP request shorter than the negotiated version's size");
+	return 0;
+}
+
 const char *nvsp_msg_name(u32 type)
 {
 	const struct nvsp_rule *r = nvsp_rule(type);
@@ -164,6 +179,8 @@ int nvsp_recv_buf_check(const struct nvsp1_recv_buffer_complete *c, u32 buf_size
 		return bad(why, "section offset not 0");
 	if (s->sub_alloc_size < NETVSC_MIN_SECTION_SIZE)
 		return bad(why, "sub_alloc_size below the minimum");
+	if (s->sub_alloc_size > NETVSC_RECV_SECTION_MAX)
+		return bad(why, "sub_alloc_size above the maximum");
 	if (s->num_sub_allocs < 1)
 		return bad(why, "num_sub_allocs is 0");
 	if ((u64)s->sub_alloc_size * s->num_sub_allocs > buf_size)
@@ -474,4 +491,162 @@ u32 rndis_packet_build(void *buf, u32 cap, u32 frame_len)
 	memcpy(buf, &h, sizeof(h));
 	memcpy((u8 *)buf + sizeof(h), &p, sizeof(p));
 	return hdr_len;
+}
+
+/* ---- NDIS offload objects ---- */
+
+u32 ndis_offload_query_hdr(u32 version, struct ndis_object_header *h)
+{
+	h->type = NDIS_OBJECT_TYPE_OFFLOAD;
+	if (version >= NVSP_VERSION_5) {
+		h->revision = NDIS_OFFLOAD_REVISION_3;
+		h->size = NDIS_OFFLOAD_SIZE;
+	} else if (version >= NVSP_VERSION_4) {
+		h->revision = NDIS_OFFLOAD_REVISION_2;
+		h->size = NDIS_OFFLOAD_SIZE_6_1;
+	} else {
+		h->revision = NDIS_OFFLOAD_REVISION_1;
+		h->size = NDIS_OFFLOAD_SIZE_6_0;
+	}
+	return h->size;
+}
+
+int ndis_offload_parse(const void *buf, u32 len, struct ndis_offload *out, const char **why)
+{
+	struct ndis_object_header h;
+
+	if (len < sizeof(h))
+		return bad(why, "offload object shorter than its header");
+	if (len > sizeof(*out))
+		return bad(why, "offload object longer than an ndis_offload");
+	memcpy(&h, buf, sizeof(h));
+	if (h.type != NDIS_OBJECT_TYPE_OFFLOAD)
+		return bad(why, "header.type not NDIS_OBJECT_TYPE_OFFLOAD");
+	if (h.revision < NDIS_OFFLOAD_REVISION_1)
+		return bad(why, "header.revision below 1");
+	if (h.size > len)
+		return bad(why, "header.size past the bytes received");
+	if (h.size < NDIS_OFFLOAD_SIZE_6_0)
+		return bad(why, "header.size below the NDIS 6.0 size");
+	memset(out, 0, sizeof(*out));
+	memcpy(out, buf, h.size);
+	return 0;
+}
+
+u32 ndis_offload_build(void *buf, u32 cap, u32 version, const struct ndis_offload *caps)
+{
+	struct ndis_offload o = *caps;
+	u32 size = ndis_offload_query_hdr(version, &o.header);
+
+	if (size > cap)
+		return 0;
+	memcpy(buf, &o, size);
+	return size;
+}
+
+u32 ndis_offload_params_all_off(u32 version, struct ndis_offload_params *p)
+{
+	u32 size = version <= NVSP_VERSION_4 ? NDIS_OFFLOAD_PARAMS_SIZE_V4 : sizeof(*p);
+
+	memset(p, 0, sizeof(*p));
+	p->header.type = NDIS_OBJECT_TYPE_DEFAULT;
+	p->header.revision = NDIS_OFFLOAD_PARAMETERS_REVISION_3;
+	p->header.size = size;
+	p->ip_v4_csum = NDIS_OFFLOAD_PARAMETERS_TX_RX_DISABLED;
+	p->tcp_ip_v4_csum = NDIS_OFFLOAD_PARAMETERS_TX_RX_DISABLED;
+	p->tcp_ip_v6_csum = NDIS_OFFLOAD_PARAMETERS_TX_RX_DISABLED;
+	/* rndis_filter.c: up to NVSP 4 the UDP checksum fields must stay NO_CHANGE. */
+	if (version > NVSP_VERSION_4) {
+		p->udp_ip_v4_csum = NDIS_OFFLOAD_PARAMETERS_TX_RX_DISABLED;
+		p->udp_ip_v6_csum = NDIS_OFFLOAD_PARAMETERS_TX_RX_DISABLED;
+		p->rsc_ip_v4 = NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED;
+		p->rsc_ip_v6 = NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED;
+	}
+	p->lso_v1 = NDIS_OFFLOAD_PARAMETERS_LSO_DISABLED;
+	p->lso_v2_ipv4 = NDIS_OFFLOAD_PARAMETERS_LSO_DISABLED;
+	p->lso_v2_ipv6 = NDIS_OFFLOAD_PARAMETERS_LSO_DISABLED;
+	return size;
+}
+
+int ndis_offload_params_parse(const void *buf, u32 len, struct ndis_offload_params *out,
+			      const char **why)
+{
+	static const struct {
+		u8 off;
+		u8 max;
+		const char *bad;
+	} fields[] = {
+#define P_FIELD(f, m) { offsetof(struct ndis_offload_params, f), m, #f " out of range" }
+		P_FIELD(ip_v4_csum, NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED),
+		P_FIELD(tcp_ip_v4_csum, NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED),
+		P_FIELD(udp_ip_v4_csum, NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED),
+		P_FIELD(tcp_ip_v6_csum, NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED),
+		P_FIELD(udp_ip_v6_csum, NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED),
+		P_FIELD(lso_v1, NDIS_OFFLOAD_PARAMETERS_LSO_ENABLED),
+		P_FIELD(lso_v2_ipv4, NDIS_OFFLOAD_PARAMETERS_LSO_ENABLED),
+		P_FIELD(lso_v2_ipv6, NDIS_OFFLOAD_PARAMETERS_LSO_ENABLED),
+		P_FIELD(rsc_ip_v4, NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED),
+		P_FIELD(rsc_ip_v6, NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED),
+#undef P_FIELD
+	};
+	struct ndis_object_header h;
+	u32 i;
+
+	if (len < sizeof(h))
+		return bad(why, "offload parameters shorter than their header");
+	memcpy(&h, buf, sizeof(h));
+	if (h.type != NDIS_OBJECT_TYPE_DEFAULT)
+		return bad(why, "header.type not NDIS_OBJECT_TYPE_DEFAULT");
+	if (h.revision < 1)
+		return bad(why, "header.revision below 1");
+	if (h.size > len)
+		return bad(why, "header.size past the bytes received");
+	if (h.size < NDIS_OFFLOAD_PARAMS_SIZE_V4)
+		return bad(why, "header.size below the NVSP 4 size");
+	memset(out, 0, sizeof(*out));
+	memcpy(out, buf, h.size < sizeof(*out) ? h.size : sizeof(*out));
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (((const u8 *)out)[fields[i].off] > fields[i].max)
+			return bad(why, fields[i].bad);
+	return 0;
+}
+
+/* Whether checksum setting v asks for a direction the capability bit lacks. */
+static bool csum_lacks(u8 v, u32 tx_caps, u32 rx_caps, u32 bit)
+{
+	bool tx = v == NDIS_OFFLOAD_PARAMETERS_TX_ENABLED_RX_DISABLED ||
+		  v == NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED;
+	bool rx = v == NDIS_OFFLOAD_PARAMETERS_RX_ENABLED_TX_DISABLED ||
+		  v == NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED;
+
+	return (tx && !(tx_caps & bit)) || (rx && !(rx_caps & bit));
+}
+
+const char *ndis_offload_params_unsupported(const struct ndis_offload_params *p,
+					    const struct ndis_offload *caps)
+{
+	const struct ndis_csum_offload *c = &caps->csum;
+	const u8 on = NDIS_OFFLOAD_PARAMETERS_LSO_ENABLED;	/* = RSC_ENABLED */
+
+	if (csum_lacks(p->ip_v4_csum, c->ip4_txcsum, c->ip4_rxcsum, NDIS_TXCSUM_CAP_IP4))
+		return "ip_v4_csum";
+	if (csum_lacks(p->tcp_ip_v4_csum, c->ip4_txcsum, c->ip4_rxcsum, NDIS_TXCSUM_CAP_TCP4))
+		return "tcp_ip_v4_csum";
+	if (csum_lacks(p->udp_ip_v4_csum, c->ip4_txcsum, c->ip4_rxcsum, NDIS_TXCSUM_CAP_UDP4))
+		return "udp_ip_v4_csum";
+	if (csum_lacks(p->tcp_ip_v6_csum, c->ip6_txcsum, c->ip6_rxcsum, NDIS_TXCSUM_CAP_TCP6))
+		return "tcp_ip_v6_csum";
+	if (csum_lacks(p->udp_ip_v6_csum, c->ip6_txcsum, c->ip6_rxcsum, NDIS_TXCSUM_CAP_UDP6))
+		return "udp_ip_v6_csum";
+	if (p->lso_v1 == on && !(caps->lsov1.encap & NDIS_OFFLOAD_ENCAP_8023))
+		return "lso_v1";
+	if (p->lso_v2_ipv4 == on && !(caps->lsov2.ip4_encap & NDIS_OFFLOAD_ENCAP_8023))
+		return "lso_v2_ipv4";
+	if (p->lso_v2_ipv6 == on && !(caps->lsov2.ip6_encap & NDIS_OFFLOAD_ENCAP_8023))
+		return "lso_v2_ipv6";
+	if (p->rsc_ip_v4 == on && !caps->rsc_ip4)
+		return "rsc_ip_v4";
+	if (p->rsc_ip_v6 == on && !caps->rsc_ip6)
+		return "rsc_ip_v6";
+	return NULL;
 }

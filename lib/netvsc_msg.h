@@ -30,12 +30,28 @@ enum netvsc_dir {
  */
 int nvsp_msg_check(const void *buf, u32 len, enum netvsc_dir from, const char **why);
 
+/*
+ * The bytes an NVSP request must have once @version is negotiated (0: none yet):
+ * NVSP_MSG_BYTES_V61 from NVSP 6.1 on, NVSP_MSG_BYTES_V1 before.  What the host
+ * requires of the guest's in-band requests (not of completions), and what a host
+ * sends.
+ */
+u32 nvsp_msg_min_len(u32 version);
+
+/*
+ * Checks the length of an in-band NVSP request of len bytes against @version:
+ * -EINVAL ("NVSP request shorter than the negotiated version's size") if shorter
+ * than nvsp_msg_min_len(version).
+ */
+int nvsp_request_len_check(u32 len, u32 version, const char **why);
+
 /* The name of an NVSP type for logs ("SEND_RNDIS_PKT"), "UNKNOWN" if none. */
 const char *nvsp_msg_name(u32 type);
 
 /*
  * Checks a receive-buffer completion against the buffer the guest offered:
- * one section, offset 0, sub_alloc_size >= NETVSC_MIN_SECTION_SIZE, num_sub_allocs
+ * one section, offset 0, NETVSC_MIN_SECTION_SIZE <= sub_alloc_size <=
+ * NETVSC_RECV_SECTION_MAX (the guest allocates one section's copy), num_sub_allocs
  * >= 1 and sub_alloc_size * num_sub_allocs <= buf_size (no overflow).  On success
  * sets *section_size and *sections.
  */
@@ -133,5 +149,54 @@ u32 rndis_packet_build(void *buf, u32 cap, u32 frame_len);
 
 /* Bytes of a PACKET header as rndis_packet_build writes it. */
 #define RNDIS_PACKET_HDR_BYTES	(sizeof(struct rndis_msg_hdr) + sizeof(struct rndis_packet))
+
+/* ---- NDIS offload objects ---- */
+
+/*
+ * What the guest puts in its OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES query for
+ * @version (rndis_filter.c rndis_filter_query_device): an ndis_offload header of
+ * revision 3 / NDIS_OFFLOAD_SIZE from NVSP 5, revision 2 / NDIS_OFFLOAD_SIZE_6_1 for
+ * NVSP 4, revision 1 / NDIS_OFFLOAD_SIZE_6_0 before.  Returns the size.
+ */
+u32 ndis_offload_query_hdr(u32 version, struct ndis_object_header *h);
+
+/*
+ * Checks the host's OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answer of len bytes as the
+ * guest receives it (rndis_filter.c rndis_query_hwcaps): len <= sizeof(*out), header
+ * type NDIS_OBJECT_TYPE_OFFLOAD, revision >= 1, NDIS_OFFLOAD_SIZE_6_0 <= size <= len.
+ * On success *out holds the object, zero past header.size.
+ */
+int ndis_offload_parse(const void *buf, u32 len, struct ndis_offload *out, const char **why);
+
+/*
+ * Writes the host's answer for a guest at @version: the capabilities in *caps with a
+ * header of the revision and size the guest asks for (as ndis_offload_query_hdr), into
+ * buf of cap bytes.  Returns the bytes written, 0 if cap is too small.
+ */
+u32 ndis_offload_build(void *buf, u32 cap, u32 version, const struct ndis_offload *caps);
+
+/*
+ * Fills *p as a guest that turns every offload off (hvis has none yet) and returns
+ * the bytes to send for @version (rndis_filter.c rndis_filter_set_offload_params):
+ * header type NDIS_OBJECT_TYPE_DEFAULT, revision 3, size 28, or 22 up to NVSP 4
+ * (where the UDP checksum fields stay NO_CHANGE and RSC is not sent).
+ */
+u32 ndis_offload_params_all_off(u32 version, struct ndis_offload_params *p);
+
+/*
+ * Checks an OID_TCP_OFFLOAD_PARAMETERS set of len bytes as the host receives it:
+ * header type NDIS_OBJECT_TYPE_DEFAULT, revision >= 1, NDIS_OFFLOAD_PARAMS_SIZE_V4 <=
+ * size <= len, and every setting in range (checksums 0..4, LSO and RSC 0..2; RSC only
+ * when size covers it).  On success *out holds the object, zero past header.size.
+ */
+int ndis_offload_params_parse(const void *buf, u32 len, struct ndis_offload_params *out,
+			      const char **why);
+
+/*
+ * The first setting of a checked *p that turns on an offload *caps does not offer
+ * ("tcp_ip_v4_csum"), or NULL if it asks for nothing the caps lack.
+ */
+const char *ndis_offload_params_unsupported(const struct ndis_offload_params *p,
+					    const struct ndis_offload *caps);
 
 #endif /* _HVIS_NETVSC_MSG_H */

@@ -37,8 +37,12 @@
 /* NETWORK_CHANGE: carrier stays off this long (netvsc_drv.c LINKCHANGE_INT, 2 s). */
 #define NETVSC_LINKCHANGE_DELAY	(2 * HZ)
 
-/* Bytes of one RNDIS control message we send, and of a response we keep. */
-#define NETVSC_CTRL_MSG_BYTES	128u
+/*
+ * Bytes of one RNDIS control message we send (the largest: a QUERY of the hardware
+ * offload capabilities carrying a 156-byte ndis_offload header, 184 bytes), and of a
+ * response we keep.
+ */
+#define NETVSC_CTRL_MSG_BYTES	256u
 #define NETVSC_CTRL_RESP_BYTES	256u
 
 /* Counters shown by ethtool -S, in this order (netdev.c names them). */
@@ -117,6 +121,7 @@ struct netvsc_dev {
 	u32 max_pkt_per_msg;
 	bool rndis_inited;		/* INIT succeeded: HALT on teardown */
 	bool link_up;
+	struct ndis_offload hwcaps;	/* the host's offload capabilities */
 	u32 link_speed_mbps;		/* SPEED_UNKNOWN if never told */
 	u32 filter;			/* the packet filter last set */
 	struct delayed_work link_work;	/* NETWORK_CHANGE: carrier back on */

@@ -19,6 +19,10 @@ static const u32 nvsp_versions[] = {
 	NVSP_VERSION_4, NVSP_VERSION_2, NVSP_VERSION_1,
 };
 
+/*
+ * Every request is a whole struct nvsp_msg, 40 bytes, whatever its type and version,
+ * as upstream's netvsc.c sends them (see netvsc_proto.h).
+ */
 static int nvsp_send(struct netvsc_dev *nv, const struct nvsp_msg *msg, bool want_reply)
 {
 	return hvis_channel_send(nv->ch, msg, sizeof(*msg),
@@ -195,10 +199,16 @@ static int nvsp_recv_buffer(struct netvsc_dev *nv, u32 size)
 			   resp.recv_buf_complete.status);
 		return -EIO;
 	}
+	/* Section size and count size guest allocations (rx.c): bounded here. */
 	rc = nvsp_recv_buf_check(&resp.recv_buf_complete, size, &nv->recv_section_size,
 				 &nv->recv_sections, &why);
 	if (rc) {
-		netdev_err(nv->ndev, "bad receive buffer completion: %s\n", why);
+		const struct nvsp1_recv_buffer_section *s = &resp.recv_buf_complete.sections[0];
+
+		if (net_ratelimit())
+			netdev_err(nv->ndev,
+				   "receive buffer completion refused: %s (sub_alloc_size %u, num_sub_allocs %u, buffer %u)\n",
+				   why, s->sub_alloc_size, s->num_sub_allocs, size);
 		return rc;
 	}
 	return 0;

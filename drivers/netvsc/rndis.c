@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rndis.c: RNDIS control on the synthetic NIC: INIT, QUERY, SET and HALT requests,
+ * rndis.c: RNDIS control on the synthetic NIC: INIT, QUERY, SET and HALT requests, the
+ * offload capabilities query and offload parameters set,
  * matching the host's completions to requests by req_id (with a timeout, so a
  * silent or rescinded host cannot hang us), status indications (link up/down,
  * network change, link speed) and answering the host's keepalives.
  *
  * Protocol facts from torvalds/linux drivers/net/hyperv/rndis_filter.c
  * (rndis_filter_send_request, rndis_filter_receive_response, rndis_filter_init_device,
- * rndis_filter_query_device*, rndis_filter_set_packet_filter) and netvsc_drv.c
+ * rndis_filter_query_device*, rndis_filter_set_packet_filter, rndis_netdev_set_hwcaps,
+ * rndis_query_hwcaps, rndis_filter_set_offload_params) and netvsc_drv.c
  * (netvsc_linkstatus_callback).
  */
 #include <linux/etherdevice.h>
@@ -170,7 +172,12 @@ static int rndis_status(struct netvsc_dev *nv, struct netvsc_req *req, const cha
 	return -EIO;
 }
 
-static int rndis_query(struct netvsc_dev *nv, u32 oid, void *out, u32 *out_len)
+/*
+ * QUERY @oid.  @in (in_len bytes, may be NULL) is the info buffer sent with the
+ * query; the answer's info buffer (at most *out_len bytes) lands in @out.
+ */
+static int rndis_query_in(struct netvsc_dev *nv, u32 oid, const void *in, u32 in_len,
+			  void *out, u32 *out_len)
 {
 	struct rndis_oid_request *q;
 	struct netvsc_req *req;
@@ -178,13 +185,17 @@ static int rndis_query(struct netvsc_dev *nv, u32 oid, void *out, u32 *out_len)
 	u32 req_id, status, info_off, info_len;
 	int rc;
 
-	req = rndis_req_alloc(nv, RNDIS_MSG_QUERY, sizeof(*q));
+	if (sizeof(struct rndis_msg_hdr) + sizeof(*q) + in_len > NETVSC_CTRL_MSG_BYTES)
+		return -EINVAL;
+	req = rndis_req_alloc(nv, RNDIS_MSG_QUERY, sizeof(*q) + in_len);
 	if (!req)
 		return -ENOMEM;
 	q = rndis_body(req);
 	q->oid = oid;
-	q->info_buflen = 0;
+	q->info_buflen = in_len;
 	q->info_buf_offset = sizeof(*q);
+	if (in_len)
+		memcpy((u8 *)q + sizeof(*q), in, in_len);
 	rc = rndis_req_run(nv, req);
 	if (rc)
 		goto out;
@@ -210,6 +221,11 @@ static int rndis_query(struct netvsc_dev *nv, u32 oid, void *out, u32 *out_len)
 out:
 	rndis_req_free(req);
 	return rc;
+}
+
+static int rndis_query(struct netvsc_dev *nv, u32 oid, void *out, u32 *out_len)
+{
+	return rndis_query_in(nv, oid, NULL, 0, out, out_len);
 }
 
 static int rndis_query_u32(struct netvsc_dev *nv, u32 oid, u32 *val)
@@ -292,8 +308,55 @@ static void rndis_set_link(struct netvsc_dev *nv, bool up)
 }
 
 /*
+ * Offloads, as upstream's rndis_netdev_set_hwcaps() does at every attach: query the
+ * host's hardware capabilities (the query carries the ndis_offload header of the
+ * revision and size our NVSP version reads), check the answer as untrusted input,
+ * then set the offload parameters.  hvis has no offloads yet, so it turns every one
+ * off whatever the host offers.  Hyper-V answers both; upstream fails the device if
+ * either fails, and so do we.
+ */
+static int rndis_set_hwcaps(struct netvsc_dev *nv)
+{
+	struct ndis_offload_params params;
+	struct ndis_object_header h;
+	struct ndis_offload caps;
+	u32 len = sizeof(caps), in_len;
+	const char *why = NULL;
+	int rc;
+
+	in_len = ndis_offload_query_hdr(nv->nvsp_ver, &h);
+	memset(&caps, 0, sizeof(caps));
+	caps.header = h;
+	rc = rndis_query_in(nv, OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, &caps, in_len, &caps,
+			    &len);
+	if (rc) {
+		netdev_err(nv->ndev, "offload capabilities query failed: %d\n", rc);
+		return rc;
+	}
+	rc = ndis_offload_parse(&caps, len, &nv->hwcaps, &why);
+	if (rc) {
+		if (net_ratelimit())
+			netdev_err(nv->ndev, "offload capabilities refused: %s (%u bytes)\n",
+				   why, len);
+		return rc;
+	}
+	netdev_dbg(nv->ndev,
+		   "host offloads: revision %u, tx csum v4 %#x v6 %#x, lso v2 encap v4 %#x v6 %#x, rsc %u/%u\n",
+		   nv->hwcaps.header.revision, nv->hwcaps.csum.ip4_txcsum,
+		   nv->hwcaps.csum.ip6_txcsum, nv->hwcaps.lsov2.ip4_encap,
+		   nv->hwcaps.lsov2.ip6_encap, nv->hwcaps.rsc_ip4, nv->hwcaps.rsc_ip6);
+
+	len = ndis_offload_params_all_off(nv->nvsp_ver, &params);
+	rc = rndis_set(nv, OID_TCP_OFFLOAD_PARAMETERS, &params, len);
+	if (rc)
+		netdev_err(nv->ndev, "setting the offload parameters failed: %d\n", rc);
+	return rc;
+}
+
+/*
  * The RNDIS part of probe (rndis_filter.c rndis_filter_device_add): INIT, then the
- * frame size, the MAC, the link state and, from NVSP 5 on, the link speed.
+ * frame size, the MAC, the link state, the offloads and, from NVSP 5 on, the link
+ * speed.
  */
 int netvsc_rndis_init(struct netvsc_dev *nv, u8 *mac, u32 *max_frame)
 {
@@ -319,6 +382,10 @@ int netvsc_rndis_init(struct netvsc_dev *nv, u8 *mac, u32 *max_frame)
 	if (rc)
 		return rc;
 	rndis_set_link(nv, val == RNDIS_MEDIA_STATE_CONNECTED);
+
+	rc = rndis_set_hwcaps(nv);
+	if (rc)
+		return rc;
 
 	nv->link_speed_mbps = SPEED_UNKNOWN;
 	/* The value is in units of 100 bps (rndis_filter.c). */

@@ -54,6 +54,13 @@ static void rx_queue_comp(struct netvsc_dev *nv, u64 trans_id, u32 status)
 	nv->comp_count++;
 }
 
+/*
+ * A receive completion is the type word and the status only, 8 bytes, as upstream
+ * sends it (netvsc.c send_recv_completions, struct recv_comp_msg): the 40-byte size
+ * is for requests, not completions.
+ */
+#define NETVSC_RX_COMP_BYTES	(NVSP_HDR_BYTES + sizeof(struct nvsp1_send_rndis_packet_complete))
+
 /* Sends queued receive completions in order until the ring is full. */
 static void rx_flush_comps(struct netvsc_dev *nv)
 {
@@ -64,7 +71,8 @@ static void rx_flush_comps(struct netvsc_dev *nv)
 	while (nv->comp_count) {
 		c = &nv->comps[nv->comp_head];
 		msg.rndis_complete.status = c->status;
-		rc = hvis_channel_send(nv->ch, &msg, sizeof(msg), c->trans_id, VM_PKT_COMP, 0);
+		rc = hvis_channel_send(nv->ch, &msg, NETVSC_RX_COMP_BYTES, c->trans_id,
+				       VM_PKT_COMP, 0);
 		if (rc == -EAGAIN) {
 			netvsc_count(nv, NETVSC_C_RX_COMP_BUSY);
 			return;
@@ -201,7 +209,7 @@ static void rx_too_early(struct netvsc_dev *nv, u64 trans_id)
 			     netdev_name(nv->ndev));
 	netvsc_count(nv, NETVSC_C_RX_BAD);
 	msg.rndis_complete.status = NVSP_STAT_FAIL;
-	if (hvis_channel_send(nv->ch, &msg, sizeof(msg), trans_id, VM_PKT_COMP, 0))
+	if (hvis_channel_send(nv->ch, &msg, NETVSC_RX_COMP_BYTES, trans_id, VM_PKT_COMP, 0))
 		netvsc_count(nv, NETVSC_C_RX_COMP_BUSY);
 }
 
@@ -294,11 +302,16 @@ int netvsc_rx_alloc(struct netvsc_dev *nv)
 {
 	struct netvsc_rx_comp *comps;
 
+	/*
+	 * Both sizes come from the host, bounded by nvsp_recv_buf_check: a section by
+	 * NETVSC_RECV_SECTION_MAX, the count by the receive buffer / the minimum section
+	 * (up to ~480000 for 31 MiB), which is why the completion ring is kv-allocated.
+	 */
 	nv->rx_copy = kmalloc(nv->recv_section_size, GFP_KERNEL);
 	if (!nv->rx_copy)
 		return -ENOMEM;
 	nv->comp_cap = max(nv->recv_sections + 1, NETVSC_MIN_COMPS);
-	comps = kcalloc(nv->comp_cap, sizeof(*comps), GFP_KERNEL);
+	comps = kvcalloc(nv->comp_cap, sizeof(*comps), GFP_KERNEL);
 	if (!comps)
 		return -ENOMEM;
 	/* Publishes rx_copy and comp_cap with it (rx_ready). */
@@ -316,7 +329,7 @@ int netvsc_raw_alloc(struct netvsc_dev *nv)
 /* After NAPI is disabled. */
 void netvsc_rx_free(struct netvsc_dev *nv)
 {
-	kfree(nv->comps);
+	kvfree(nv->comps);
 	nv->comps = NULL;
 	kfree(nv->rx_copy);
 	nv->rx_copy = NULL;

@@ -146,12 +146,19 @@ struct nvsp2_send_ndis_config {
 } __packed;
 
 /*
- * One NVSP message: a type word and the body.  Upstream's union nvsp_all_messages is
- * 24 bytes (its largest member is the receive-buffer completion), so senders send 28
- * bytes, zero-padded; receivers accept any length that holds the body of the type
- * they read.
+ * One NVSP message: a type word and the body.  Upstream's union nvsp_all_messages
+ * (drivers/net/hyperv/hyperv_net.h, 6.1 and 6.12) is 36 bytes because it holds the
+ * NVSP 6 PacketDirect messages (struct nvsp_6_pd_api_req / _comp), so struct
+ * nvsp_message is 40 bytes and upstream's guest sends 40 bytes for every NVSP
+ * request.  Hyper-V does not answer a request shorter than it expects (FreeBSD
+ * sys/dev/hyperv/netvsc/if_hnreg.h, HN_NVS_REQSIZE_MIN); OpenVMM's netvsp
+ * (vm/devices/net/netvsp/src/protocol.rs PACKET_SIZE_V1 0x1c, PACKET_SIZE_V61 0x28)
+ * sends 28-byte messages until NVSP 6.1 is negotiated and 40-byte ones after.
+ * Receivers accept any length that holds the body of the type they read.
  */
-#define NVSP_MSG_BODY_BYTES	24
+#define NVSP_MSG_BODY_BYTES	36
+#define NVSP_MSG_BYTES_V1	28u	/* a request before NVSP 6.1 */
+#define NVSP_MSG_BYTES_V61	40u	/* a request once NVSP 6.1 is negotiated */
 
 struct nvsp_msg {
 	u32 type;
@@ -174,7 +181,8 @@ static_assert(sizeof(struct nvsp1_send_buffer) == 6, "nvsp1_send_buffer");
 static_assert(sizeof(struct nvsp1_recv_buffer_complete) == 24, "recv_buffer_complete");
 static_assert(sizeof(struct nvsp1_send_rndis_packet) == 12, "send_rndis_packet");
 static_assert(sizeof(struct nvsp2_send_ndis_config) == 16, "send_ndis_config");
-static_assert(sizeof(struct nvsp_msg) == 28, "nvsp_msg");
+/* hyperv_net.h: sizeof(struct nvsp_message) == 40 (6.1 and 6.12). */
+static_assert(sizeof(struct nvsp_msg) == NVSP_MSG_BYTES_V61, "nvsp_msg");
 
 #define NVSP_HDR_BYTES	4u	/* the type word */
 
@@ -185,6 +193,13 @@ static_assert(sizeof(struct nvsp_msg) == 28, "nvsp_msg");
 #define NETVSC_RECV_BUFFER_MAX_LEGACY	(15u * 1024 * 1024)	/* NVSP <= 2 */
 #define NETVSC_SEND_BUFFER_MAX		(15u * 1024 * 1024)
 #define NETVSC_MIN_SECTION_SIZE		68	/* netvsc.c rejects smaller sections */
+/*
+ * hvis's own bound on a host-chosen receive section (the guest keeps one section's
+ * copy in a kmalloc buffer): far above what one RNDIS message with a frame of
+ * NETVSC_MTU_MAX and its per-packet info needs, far below the 4 MiB where kmalloc
+ * warns (and panic_on_warn panics).
+ */
+#define NETVSC_RECV_SECTION_MAX		(128u * 1024)
 #define NETVSC_MTU_MAX			65535
 #define NETVSC_MTU_MIN			68
 
@@ -227,9 +242,14 @@ static_assert(sizeof(struct nvsp_msg) == 28, "nvsp_msg");
 #define RNDIS_OID_GEN_MAXIMUM_TOTAL_SIZE	0x00010111
 #define RNDIS_OID_GEN_MEDIA_CONNECT_STATUS	0x00010114
 #define RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER	0x0001021b
-#define RNDIS_OID_GEN_FRIENDLY_NAME		0x00010116
+#define RNDIS_OID_GEN_FRIENDLY_NAME		0x00020216
 #define RNDIS_OID_802_3_PERMANENT_ADDRESS	0x01010101
 #define RNDIS_OID_802_3_CURRENT_ADDRESS		0x01010102
+
+/* NDIS 6 offload OIDs (hyperv_net.h OID_TCP_OFFLOAD_*). */
+#define OID_TCP_OFFLOAD_CURRENT_CONFIG		0xfc01020b	/* query */
+#define OID_TCP_OFFLOAD_PARAMETERS		0xfc01020c	/* set */
+#define OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES	0xfc01020d	/* query */
 
 #define RNDIS_MEDIA_STATE_CONNECTED	0
 #define RNDIS_MEDIA_STATE_DISCONNECTED	1
@@ -346,5 +366,155 @@ static_assert(sizeof(struct rndis_query_complete) == 16, "rndis_query_complete")
 static_assert(sizeof(struct rndis_indicate_status) == 12, "rndis_indicate_status");
 static_assert(sizeof(struct rndis_packet) == 36, "rndis_packet");
 static_assert(sizeof(struct rndis_ppi) == 12, "rndis_ppi");
+
+/*
+ * ---- NDIS offload objects (hyperv_net.h struct ndis_object_header, ndis_offload,
+ * ndis_offload_params; how they are used: rndis_filter.c rndis_query_hwcaps,
+ * rndis_filter_set_offload_params, rndis_netdev_set_hwcaps).  Upstream's structs are
+ * naturally aligned, not packed; the padding they get is spelled out here.
+ */
+#define NDIS_OBJECT_TYPE_DEFAULT	0x80	/* ndis_offload_params */
+#define NDIS_OBJECT_TYPE_OFFLOAD	0xa7	/* ndis_offload */
+
+#define NDIS_OFFLOAD_REVISION_1		1	/* NDIS 6.0 layout: up to flags */
+#define NDIS_OFFLOAD_REVISION_2		2	/* NDIS 6.1: + ipsecv2 */
+#define NDIS_OFFLOAD_REVISION_3		3	/* NDIS 6.30: + rsc, encap_gre */
+
+/* Encapsulation bits of ndis_offload (hyperv_net.h NDIS_OFFLOAD_ENCAP_*). */
+#define NDIS_OFFLOAD_ENCAP_8023		0x0002
+
+/* ndis_csum_offload tx bits (hyperv_net.h NDIS_TXCSUM_CAP_*). */
+#define NDIS_TXCSUM_CAP_TCP4OPT		0x004
+#define NDIS_TXCSUM_CAP_TCP4		0x010
+#define NDIS_TXCSUM_CAP_UDP4		0x040
+#define NDIS_TXCSUM_CAP_IP4		0x100
+#define NDIS_TXCSUM_CAP_TCP6		0x010
+#define NDIS_TXCSUM_CAP_UDP6		0x040
+
+struct ndis_object_header {
+	u8 type;
+	u8 revision;
+	u16 size;
+} __packed;
+
+struct ndis_csum_offload {
+	u32 ip4_txenc;
+	u32 ip4_txcsum;
+	u32 ip4_rxenc;
+	u32 ip4_rxcsum;
+	u32 ip6_txenc;
+	u32 ip6_txcsum;
+	u32 ip6_rxenc;
+	u32 ip6_rxcsum;
+} __packed;
+
+struct ndis_lsov1_offload {
+	u32 encap;
+	u32 maxsize;
+	u32 minsegs;
+	u32 opts;
+} __packed;
+
+struct ndis_ipsecv1_offload {
+	u32 encap;
+	u32 ah_esp;
+	u32 xport_tun;
+	u32 ip4_opts;
+	u32 flags;
+	u32 ip4_ah;
+	u32 ip4_esp;
+} __packed;
+
+struct ndis_lsov2_offload {
+	u32 ip4_encap;
+	u32 ip4_maxsz;
+	u32 ip4_minsg;
+	u32 ip6_encap;
+	u32 ip6_maxsz;
+	u32 ip6_minsg;
+	u32 ip6_opts;
+} __packed;
+
+struct ndis_ipsecv2_offload {
+	u32 encap;
+	u8 ip6, ip4opt, ip6ext, ah, esp, ah_esp, xport, tun, xport_tun, lso, extseq;
+	u8 pad;
+	u32 udp_esp;
+	u32 auth;
+	u32 crypto;
+	u32 sa_caps;
+} __packed;
+
+/* OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answer, header.type NDIS_OBJECT_TYPE_OFFLOAD. */
+struct ndis_offload {
+	struct ndis_object_header header;
+	struct ndis_csum_offload csum;
+	struct ndis_lsov1_offload lsov1;
+	struct ndis_ipsecv1_offload ipsecv1;
+	struct ndis_lsov2_offload lsov2;
+	u32 flags;
+	struct ndis_ipsecv2_offload ipsecv2;	/* NDIS >= 6.1 */
+	u8 rsc_ip4;				/* NDIS >= 6.30 */
+	u8 rsc_ip6;
+	u16 pad;
+	u32 encap_gre_flags;
+	u32 encap_gre_maxhdr;
+} __packed;
+
+/* hyperv_net.h NDIS_OFFLOAD_SIZE_6_0 / _6_1 / NDIS_OFFLOAD_SIZE (upstream offsetofs). */
+#define NDIS_OFFLOAD_SIZE_6_0		112u
+#define NDIS_OFFLOAD_SIZE_6_1		144u
+#define NDIS_OFFLOAD_SIZE		156u
+
+/* ndis_offload_params values (hyperv_net.h NDIS_OFFLOAD_PARAMETERS_*). */
+#define NDIS_OFFLOAD_PARAMETERS_NO_CHANGE		0
+#define NDIS_OFFLOAD_PARAMETERS_TX_RX_DISABLED		1	/* checksum fields */
+#define NDIS_OFFLOAD_PARAMETERS_TX_ENABLED_RX_DISABLED	2
+#define NDIS_OFFLOAD_PARAMETERS_RX_ENABLED_TX_DISABLED	3
+#define NDIS_OFFLOAD_PARAMETERS_TX_RX_ENABLED		4	/* the largest */
+#define NDIS_OFFLOAD_PARAMETERS_LSO_DISABLED		1	/* lso_v1, lso_v2_* */
+#define NDIS_OFFLOAD_PARAMETERS_LSO_ENABLED		2
+#define NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED		1
+#define NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED		2
+#define NDIS_OFFLOAD_PARAMETERS_REVISION_3		3
+
+/* OID_TCP_OFFLOAD_PARAMETERS set, header.type NDIS_OBJECT_TYPE_DEFAULT. */
+struct ndis_offload_params {
+	struct ndis_object_header header;
+	u8 ip_v4_csum;
+	u8 tcp_ip_v4_csum;
+	u8 udp_ip_v4_csum;
+	u8 tcp_ip_v6_csum;
+	u8 udp_ip_v6_csum;
+	u8 lso_v1;
+	u8 ip_sec_v1;
+	u8 lso_v2_ipv4;
+	u8 lso_v2_ipv6;
+	u8 tcp_connection_ip_v4;
+	u8 tcp_connection_ip_v6;
+	u8 pad;
+	u32 flags;
+	u8 ip_sec_v2;
+	u8 ip_sec_v2_ip_v4;
+	u8 rsc_ip_v4;
+	u8 rsc_ip_v6;
+	u8 encapsulated_packet_task_offload;
+	u8 encapsulation_types;
+	u16 pad2;
+} __packed;
+
+/* rndis_filter.c: NVSP <= 4 sends the first 22 bytes (hyperv_net.h VERSION_4_OFFLOAD_SIZE). */
+#define NDIS_OFFLOAD_PARAMS_SIZE_V4	22u
+
+static_assert(sizeof(struct ndis_object_header) == 4, "ndis_object_header");
+static_assert(sizeof(struct ndis_ipsecv2_offload) == 32, "ndis_ipsecv2_offload");
+static_assert(offsetof(struct ndis_offload, ipsecv2) == NDIS_OFFLOAD_SIZE_6_0, "6.0 size");
+static_assert(offsetof(struct ndis_offload, rsc_ip4) == NDIS_OFFLOAD_SIZE_6_1, "6.1 size");
+static_assert(offsetof(struct ndis_offload, encap_gre_flags) == 148, "encap_gre");
+static_assert(sizeof(struct ndis_offload) == NDIS_OFFLOAD_SIZE, "ndis_offload");
+static_assert(offsetof(struct ndis_offload_params, flags) == 16, "params flags");
+static_assert(offsetof(struct ndis_offload_params, rsc_ip_v4) == NDIS_OFFLOAD_PARAMS_SIZE_V4,
+	      "params rsc");
+static_assert(sizeof(struct ndis_offload_params) == 28, "ndis_offload_params");
 
 #endif /* _HVIS_NETVSC_PROTO_H */

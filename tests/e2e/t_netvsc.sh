@@ -3,7 +3,9 @@
 # and the VMBus device behind it; pings of several sizes to the fake host's responder
 # (192.0.2.1) lose nothing; UDP echo (port 7) returns the data byte-exact; link down /
 # up / network-change reach the carrier; the module unloads and reloads with traffic
-# in between; the kernel log stays clean.
+# in between; the kernel log stays clean.  Conformance with what Hyper-V expects: every
+# NVSP request is 40 bytes (the host saw no short one), and each attach queries the
+# hardware offload capabilities and sets the offload parameters, all off.
 # kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
@@ -58,6 +60,20 @@ assert_eq "$(guest cat /sys/class/net/eth0/device/device_id)" "{$inst}" \
 assert_eq "$(guest 'basename $(readlink /sys/class/net/eth0/device/driver)')" "hvis_netvsc" \
 	"eth0's device driver"
 assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "1500" "eth0 MTU"
+
+# ---- what Hyper-V expects at attach: request sizes, offload caps and parameters ----
+host_line=$(fh nic status)
+assert_match "$host_line" " nvsp=0x60001 " "NVSP 6.1 negotiated"
+assert_match "$host_line" " short_nvsp=0 " "no NVSP request shorter than 6.1's 40 bytes"
+assert_match "$host_line" " hwcaps_queries=1 offload_sets=1 offload_params=set " \
+	"the guest queried the offload capabilities and set the offload parameters once"
+ev=$(cat "$VM_DIR/events.log")
+assert_match "$(grep -w NIC_OFFLOAD_CAPS <<<"$ev")" "revision=3 size=156" \
+	"the capabilities answer: a revision 3 NDIS_OFFLOAD of 156 bytes"
+assert_match "$(grep -w NIC_OFFLOAD_PARAMS <<<"$ev")" \
+	"revision=3 size=28 ip_v4_csum=1 tcp_ip_v4_csum=1 udp_ip_v4_csum=1 tcp_ip_v6_csum=1 udp_ip_v6_csum=1 lso_v1=1 lso_v2_ipv4=1 lso_v2_ipv6=1 rsc_ip_v4=1 rsc_ip_v6=1" \
+	"the parameters set: 28 bytes, every offload disabled"
+assert_eq "$(fh_event_count NIC_BAD)" 0 "no NIC_BAD from the host at attach"
 
 # ---- link up, pings of several sizes ----
 assert_fh "host link up" nic link 0 up
@@ -147,18 +163,26 @@ for i in 1 2 3 4 5; do
 	nic_up
 	ping_ok 20 1000
 done
-assert_match "$(fh nic status)" " bad=0( |$)" "the host saw no bad message across reloads"
+host_line=$(fh nic status)
+assert_match "$host_line" " bad=0( |$)" "the host saw no bad message across reloads"
+assert_match "$host_line" " short_nvsp=0 hwcaps_queries=6 offload_sets=6 " \
+	"each of the 6 attaches queried the caps and set the parameters, no short request"
 # Each load takes ~3.3 MiB (rings, 2 MiB receive and 1 MiB send buffer): all given back.
 assert_kmem_flat "$kmem0" "$(guest_kmem)" "5 unload/reload cycles"
 
 # ---- tiny buffers: sections run out, the queue stops and wakes, nothing is lost ----
 assert_guest "rmmod hvis_netvsc (tiny buffers)" rmmod hvis_netvsc
+# The new eth0 gets a plain FIFO qdisc: fq_codel's CoDel drops datagrams that wait more
+# than 5 ms for 100 ms, which they do when a slow (TCG, loaded) host keeps the 5 send
+# sections busy, and that loss is the qdisc's policy, not the driver's.
+assert_guest "default qdisc pfifo_fast" "sysctl -w net.core.default_qdisc=pfifo_fast"
 assert_guest "modprobe with a 32 KiB send and 64 KiB receive buffer" \
 	modprobe hvis_netvsc send_buffer_kb=32 recv_buffer_kb=64
 guest_until 15 '[ -e /sys/class/net/eth0 ]' || fail "eth0 not back with tiny buffers"
 assert_match "$(guest 'dmesg | grep "hvis_netvsc.*send 5x6144, recv 37x1728" | tail -n 1')" \
 	"send 5x6144, recv 37x1728" "5 send and 37 receive sections"
 nic_up
+assert_match "$(guest tc qdisc show dev eth0)" "pfifo_fast" "eth0's qdisc is pfifo_fast"
 # 60 datagrams of 1000 bytes: a 4-digit sequence number, then random bytes.
 assert_guest "60 numbered datagrams of random bytes" \
 	"i=0; while [ \$i -lt 60 ]; do printf %04d \$i; head -c 996 /dev/urandom; i=\$((i + 1)); done >/tmp/b.in"

@@ -5,7 +5,10 @@
 # than its header, a send completion for a transaction never sent.  Each is refused
 # with a log line naming the field and counted (ethtool -S rx_bad / tx_comp_bad); every
 # transfer-page packet is still completed, so the host gets its sections back; traffic
-# goes on and the kernel log stays clean.
+# goes on and the kernel log stays clean.  Then the host offers receive sections of
+# 8 MiB (`nic recv-section`) in a 16 MiB buffer: the guest refuses the completion,
+# naming sub_alloc_size, instead of a kmalloc that warns (and panics under
+# panic_on_warn); with the default section it attaches again.
 source "$(dirname "$0")/../qemu/lib.sh"
 
 FH_DEVICES="heartbeat,shutdown,nic"
@@ -47,4 +50,28 @@ assert_match "$host" "injected=$n injected_acks=2( |$)" \
 assert_match "$host" " rx_sections_in_use=0/" "every receive section came back"
 assert_match "$host" " bad=0( |$)" "the guest answered nothing malformed"
 assert_guest "ping after" "ping -c 20 -W 2 192.0.2.1 >/dev/null"
+
+# ---- a host-chosen receive section the guest must not allocate ----
+assert_fh "host offers 8 MiB receive sections" nic recv-section 0 8388608
+assert_guest "rmmod hvis_netvsc" rmmod hvis_netvsc
+guest 'dmesg -c >/dev/null'
+# A 16 MiB receive buffer holds two 8 MiB sections, so only the section cap refuses them.
+assert_guest "modprobe hvis_netvsc recv_buffer_kb=16384" modprobe hvis_netvsc recv_buffer_kb=16384
+guest_until 20 'dmesg | grep -q "receive buffer completion refused"' ||
+	fail "no refusal of the 8 MiB sections in the guest log: $(guest dmesg | tail -n 5)"
+log=$(guest dmesg)
+assert_match "$log" "receive buffer completion refused: sub_alloc_size above the maximum \(sub_alloc_size 8388608, num_sub_allocs 2, buffer 16777216\)" \
+	"8 MiB sections refused, the log names sub_alloc_size"
+assert_eq "$(grep -c 'receive buffer completion refused' <<<"$log")" 1 "one line for the refusal"
+assert_match "$(grep -w NIC_BUFFER "$VM_DIR/events.log" | tail -n 1)" "kind=recv .*sections=2 section_size=8388608" \
+	"the host did offer 2 sections of 8 MiB"
+assert_guest "no eth0 while the host offers them" '[ ! -e /sys/class/net/eth0 ]'
+assert_fh "host back to 1728-byte sections" nic recv-section 0 default
+assert_guest "rmmod hvis_netvsc (after the refusal)" rmmod hvis_netvsc
+assert_guest "modprobe hvis_netvsc recv_buffer_kb=16384 (default sections)" \
+	modprobe hvis_netvsc recv_buffer_kb=16384
+guest_until 20 '[ -e /sys/class/net/eth0 ]' || fail "eth0 not back with the default sections"
+assert_guest "eth0 up again" 'echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6; ip link set eth0 up && ip addr add 192.0.2.2/24 dev eth0'
+guest_until 5 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier after the reattach"
+assert_guest "ping with the default sections" "ping -c 5 -W 2 192.0.2.1 >/dev/null"
 assert_kernel_clean

@@ -4,7 +4,10 @@
  * (lib/netvsc_msg.c).  The first byte picks the function (and direction); some take
  * their numeric limits from the next bytes; the rest is the message, copied into a
  * buffer of exactly its size so ASan sees any read past it.  Whatever passes must
- * describe areas inside the message, or the target aborts.
+ * describe areas inside the message, or the target aborts.  QUERY_C and SET messages
+ * of the offload OIDs go on to the NDIS offload object checks, as the guest and the
+ * host do.  The seed corpus (corpus/fuzz_netvsc_msg, from corpus/netvsc_seeds.py)
+ * has every NVSP and RNDIS message type, the offload OIDs and objects in it.
  */
 #include <stdlib.h>
 #include "netvsc_msg.h"
@@ -57,6 +60,50 @@ static void packet(const u8 *msg, u32 msg_len, u32 max_frame)
 	}
 }
 
+/* The host's OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answer, as the guest checks it. */
+static void offload_caps(const u8 *obj, u32 len)
+{
+	struct ndis_offload o;
+	const char *why = NULL;
+
+	if (ndis_offload_parse(obj, len, &o, &why)) {
+		if (!why)
+			abort();
+		return;
+	}
+	if (o.header.type != NDIS_OBJECT_TYPE_OFFLOAD || o.header.size > len ||
+	    o.header.size < NDIS_OFFLOAD_SIZE_6_0 || len > sizeof(o))
+		abort();
+}
+
+/* The guest's OID_TCP_OFFLOAD_PARAMETERS, as the host checks them. */
+static void offload_params(const u8 *obj, u32 len)
+{
+	struct ndis_offload_params p;
+	struct ndis_offload caps;
+	const char *why = NULL, *off;
+
+	if (ndis_offload_params_parse(obj, len, &p, &why)) {
+		if (!why)
+			abort();
+		return;
+	}
+	if (p.header.type != NDIS_OBJECT_TYPE_DEFAULT || p.header.size > len ||
+	    p.header.size < NDIS_OFFLOAD_PARAMS_SIZE_V4 || p.tcp_ip_v4_csum > 4 ||
+	    p.lso_v2_ipv6 > 2 || p.rsc_ip_v4 > 2)
+		abort();
+	/* No caps: anything turned on is named; all caps: nothing is. */
+	memset(&caps, 0, sizeof(caps));
+	off = ndis_offload_params_unsupported(&p, &caps);
+	if (off && (p.ip_v4_csum < 2 && p.tcp_ip_v4_csum < 2 && p.udp_ip_v4_csum < 2 &&
+		    p.tcp_ip_v6_csum < 2 && p.udp_ip_v6_csum < 2 && p.lso_v1 < 2 &&
+		    p.lso_v2_ipv4 < 2 && p.lso_v2_ipv6 < 2 && p.rsc_ip_v4 < 2 && p.rsc_ip_v6 < 2))
+		abort();
+	memset(&caps, 0xff, sizeof(caps));
+	if (ndis_offload_params_unsupported(&p, &caps))
+		abort();
+}
+
 static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
 {
 	u32 type = 0, msg_len = 0, a, b, c, d;
@@ -76,8 +123,12 @@ static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
 		packet(msg, msg_len, 65535);
 		break;
 	case RNDIS_MSG_QUERY_C:
-		if (!rndis_query_c_parse(msg, msg_len, &a, &b, &c, &d, &why))
+		if (!rndis_query_c_parse(msg, msg_len, &a, &b, &c, &d, &why)) {
 			check_area(c, d, msg_len);
+			/* The guest reads the answer into a struct ndis_offload. */
+			if (d && d <= sizeof(struct ndis_offload))
+				offload_caps(msg + c, d);
+		}
 		break;
 	case RNDIS_MSG_INDICATE:
 		if (!rndis_indicate_parse(msg, msg_len, &a, &c, &d, &why))
@@ -85,8 +136,11 @@ static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
 		break;
 	case RNDIS_MSG_QUERY:
 	case RNDIS_MSG_SET:
-		if (!rndis_oid_request_parse(msg, msg_len, &a, &b, &c, &d, &why))
+		if (!rndis_oid_request_parse(msg, msg_len, &a, &b, &c, &d, &why)) {
 			check_area(c, d, msg_len);
+			if (type == RNDIS_MSG_SET && b == OID_TCP_OFFLOAD_PARAMETERS)
+				offload_params(msg + c, d);
+		}
 		break;
 	}
 }
@@ -132,7 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 
 	if (!size || size > 0x100000)
 		return 0;
-	sel = in[0] % 16;
+	sel = in[0] % 19;
 	in++;
 	size--;
 	/* Limits first, so the message copy below is the exact rest. */
@@ -144,7 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (!msg)
 		return 0;
 	memcpy(msg, in, len);
-	if (sel >= 12)
+	if (sel >= 12 && sel <= 15)
 		assist(msg, len, sel);
 
 	switch (sel) {
@@ -153,6 +207,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 		r = nvsp_msg_check(msg, len, sel ? NETVSC_FROM_GUEST : NETVSC_FROM_HOST, &why);
 		if (r < 0 ? (r != -EINVAL && r != -EPROTO) || !why :
 		    !strcmp(nvsp_msg_name(r), "UNKNOWN") || len < 4)
+			abort();
+		/* A request the host takes is as long as NVSP 6.1 (or earlier) needs. */
+		if (sel && r >= 0 && !nvsp_request_len_check(len, NVSP_VERSION_61, &why) &&
+		    len < NVSP_MSG_BYTES_V61)
 			abort();
 		break;
 	case 2:
@@ -235,6 +293,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 			abort();
 		}
 		free(out);
+		break;
+	}
+	case 16:
+		offload_caps(msg, len);
+		break;
+	case 17:
+		offload_params(msg, len);
+		break;
+	case 18: {
+		/* The all-off object of any version passes the host's checks. */
+		struct ndis_offload_params p, back;
+		u32 n = ndis_offload_params_all_off(len >= 2 ? (u32)msg[0] << 16 | msg[1] : 0, &p);
+
+		if (n > sizeof(p) || n < NDIS_OFFLOAD_PARAMS_SIZE_V4)
+			abort();
+		offload_params((const u8 *)&p, n);
+		if (ndis_offload_params_parse(&p, n, &back, &why))
+			abort();
 		break;
 	}
 	}

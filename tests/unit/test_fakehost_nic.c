@@ -4,7 +4,8 @@
  * (tools/fakehost/dev_nic.c): NVSP INIT and buffers, RNDIS INIT, queries (batched in
  * one send section), the packet filter, an ARP + ping round trip through the net
  * responder (the ping in GPA-direct pages), receive-section accounting, link
- * indications and bad input.
+ * indications and bad input, NVSP request sizes (a 28-byte request refused once 6.1 is
+ * negotiated), the offload capabilities query and the offload parameters set.
  */
 #include "fakehost_test.h"
 #include "eth_frames.h"
@@ -142,7 +143,7 @@ static u32 oid_req(u8 *buf, u32 type, u32 req_id, u32 oid, const void *info, u32
 	return h.msg_len;
 }
 
-static char status_line[512];
+static char status_line[1024];
 
 
 static const char *nic_status(struct guest *g)
@@ -374,6 +375,115 @@ static void test_sections_run_out(struct guest *g)
 		  "sections: a completion lets the next reply use the freed section");
 }
 
+/* The bytes of the NVSP message in the last packet (ring padding included). */
+static u32 comp_len(const struct guest *g)
+{
+	struct vmpacket_descriptor d;
+
+	memcpy(&d, g->pkt, sizeof(d));
+	return (u32)g->len - d.offset8 * 8u;
+}
+
+/* The RNDIS completion announced by the last XFER_PAGES packet, completed; NULL if none. */
+static const u8 *ctrl_reply(struct guest *g, u32 *len)
+{
+	u32 chan = 9;
+	const u8 *msg = NULL;
+
+	if (next(g) == VM_PKT_DATA_USING_XFER_PAGES)
+		msg = xfer_msg(g, len, &chan);
+	complete_xfer(g, trans_of(g));
+	return chan == NVSP_RNDIS_CHANNEL_CONTROL ? msg : NULL;
+}
+
+/* The status of a SET_C just received, or 0xdead. */
+static u32 set_status(struct guest *g)
+{
+	u32 len = 0, status = 0xdead, type = 0;
+	const u8 *msg = ctrl_reply(g, &len);
+
+	if (msg && len >= 16) {
+		memcpy(&type, msg, 4);
+		memcpy(&status, msg + 12, 4);
+	}
+	return type == RNDIS_MSG_SET_C ? status : 0xdead;
+}
+
+/* OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES and OID_TCP_OFFLOAD_PARAMETERS, as upstream sends them. */
+static void test_offload(struct guest *g)
+{
+	struct ndis_offload caps;
+	struct ndis_object_header h;
+	struct ndis_offload_params p;
+	struct rndis_query_complete qc = {};
+	u8 buf[512], info[sizeof(struct ndis_offload)] = {};
+	const char *why = "";
+	const u8 *msg = NULL;
+	u32 len = 0, n;
+
+	memset(&caps, 0, sizeof(caps));
+	n = ndis_offload_query_hdr(NVSP_VERSION_61, &h);
+	memcpy(info, &h, sizeof(h));
+	len = oid_req(buf, RNDIS_MSG_QUERY, 30, OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, info, n);
+	if (rndis_in_section(g, 6, buf, len, 1) == NVSP_STAT_SUCCESS)
+		msg = ctrl_reply(g, &len);
+	tap_check(msg != NULL, "offload: capabilities query answered");
+	if (msg)
+		memcpy(&qc, msg + 8, sizeof(qc));
+	tap_check(msg && qc.req_id == 30 && qc.status == RNDIS_STATUS_SUCCESS &&
+		  qc.info_buflen == 156 && qc.info_buf_offset == 16 && len == 24 + 156 &&
+		  !ndis_offload_parse(msg + 24, qc.info_buflen, &caps, &why) &&
+		  caps.header.revision == 3 && caps.header.size == 156,
+		  "offload: a valid revision 3 NDIS_OFFLOAD of 156 bytes (%s)", why);
+	tap_check(msg && !caps.csum.ip4_txcsum && !caps.csum.ip4_rxcsum && !caps.csum.ip6_txcsum &&
+		  !caps.csum.ip6_rxcsum && !caps.lsov1.encap && !caps.lsov2.ip4_encap &&
+		  !caps.lsov2.ip6_encap && !caps.rsc_ip4 && !caps.rsc_ip6 &&
+		  caps.csum.ip4_txenc == NDIS_OFFLOAD_ENCAP_8023,
+		  "offload: it offers no checksum, LSO or RSC offload");
+	tap_check(rec_has_event(&g->w.r, "NIC_OFFLOAD_CAPS nic=0 revision=3 size=156"),
+		  "offload: NIC_OFFLOAD_CAPS event");
+
+	n = ndis_offload_params_all_off(NVSP_VERSION_61, &p);
+	len = oid_req(buf, RNDIS_MSG_SET, 31, OID_TCP_OFFLOAD_PARAMETERS, &p, n);
+	tap_check(rndis_in_section(g, 6, buf, len, 1) == NVSP_STAT_SUCCESS &&
+		  set_status(g) == RNDIS_STATUS_SUCCESS &&
+		  rec_has_event(&g->w.r, "NIC_OFFLOAD_PARAMS nic=0 revision=3 size=28 ip_v4_csum=1") &&
+		  strstr(nic_status(g), "hwcaps_queries=1 offload_sets=1 offload_params=set"),
+		  "offload: every offload off is accepted (%s)", nic_status(g));
+	p.header.type = NDIS_OBJECT_TYPE_OFFLOAD;
+	len = oid_req(buf, RNDIS_MSG_SET, 32, OID_TCP_OFFLOAD_PARAMETERS, &p, n);
+	tap_check(rndis_in_section(g, 6, buf, len, 1) == NVSP_STAT_SUCCESS &&
+		  set_status(g) == RNDIS_STATUS_INVALID_DATA &&
+		  rec_has_event(&g->w.r, "NIC_BAD nic=0 field=offload_params len=28 why=\"header.type"),
+		  "offload: parameters with object type 0xa7 -> INVALID_DATA, NIC_BAD");
+	p.header.type = NDIS_OBJECT_TYPE_DEFAULT;
+	p.lso_v2_ipv6 = NDIS_OFFLOAD_PARAMETERS_LSO_ENABLED;
+	len = oid_req(buf, RNDIS_MSG_SET, 33, OID_TCP_OFFLOAD_PARAMETERS, &p, n);
+	tap_check(rndis_in_section(g, 6, buf, len, 1) == NVSP_STAT_SUCCESS &&
+		  set_status(g) == RNDIS_STATUS_NOT_SUPPORTED &&
+		  rec_has_event(&g->w.r, "NIC_BAD nic=0 field=lso_v2_ipv6"),
+		  "offload: turning on LSOv2 IPv6, not offered -> NOT_SUPPORTED, NIC_BAD");
+	tap_check(strstr(nic_status(g), "offload_sets=1 "), "offload: refused sets are not counted");
+}
+
+/*
+ * Request sizes: before a version is agreed a request needs 28 bytes; once 6.1 is,
+ * 40 (Hyper-V does not answer less; hvis sent 28 before issue 9).  The 12-byte INIT
+ * before was the first short request, this is the second.
+ */
+static void test_short_requests(struct guest *g)
+{
+	struct nvsp_msg m = { .type = NVSP_MSG1_SEND_RECV_BUF };
+
+	m.send_buf.gpadl_handle = RECV_GPADL;
+	m.send_buf.id = NVSP_RECV_BUFFER_ID;
+	send_pkt(g, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, 0x28, &m, 28);
+	tap_check(next(g) == -1 &&
+		  rec_has_event(&g->w.r, "NIC_BAD nic=0 field=len8 msg=SEND_RECV_BUF bytes=32 min=40 version=0x60001") &&
+		  strstr(nic_status(g), "short_nvsp=2 ") && strstr(nic_status(g), "rx_sections_in_use=0/0"),
+		  "size: a 28-byte SEND_RECV_BUF at NVSP 6.1 is not answered, NIC_BAD field=len8");
+}
+
 static void test_nic_conversation(void)
 {
 	struct guest *g = calloc(1, sizeof(*g));
@@ -391,6 +501,14 @@ static void test_nic_conversation(void)
 	open_nic(g);
 	tap_check(host_channel_by_relid(&g->w.h, 1)->state == CHAN_OPEN, "nic: channel open");
 
+	/* A 12-byte INIT (16 with padding) is below even the pre-6.1 size: no answer. */
+	m.type = NVSP_MSG_INIT;
+	m.init.min_protocol_ver = m.init.max_protocol_ver = NVSP_VERSION_61;
+	send_pkt(g, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, 1, &m, 12);
+	tap_check(next(g) == -1 &&
+		  rec_has_event(&g->w.r, "NIC_BAD nic=0 field=len8 msg=INIT bytes=16 min=28 version=0"),
+		  "nvsp: a 12-byte INIT is not answered, NIC_BAD field=len8");
+
 	/* NVSP INIT: an unknown version refused, 6.1 accepted. */
 	m.type = NVSP_MSG_INIT;
 	m.init.min_protocol_ver = m.init.max_protocol_ver = 0x70000;
@@ -398,6 +516,7 @@ static void test_nic_conversation(void)
 	tap_check(next(g) == VM_PKT_COMP && (c = comp_msg(g)).type == NVSP_MSG_INIT_COMPLETE &&
 		  c.init_complete.status == NVSP_STAT_PROTOCOL_UNSUPPORTED && trans_of(g) == 1,
 		  "nvsp: version 7.0 refused (PROTOCOL_UNSUPPORTED)");
+	tap_check(comp_len(g) == 32, "nvsp: before 6.1 the host's messages are 28 bytes (+4 padding)");
 	m.init.min_protocol_ver = m.init.max_protocol_ver = NVSP_VERSION_61;
 	nvsp(g, 2, &m);
 	tap_check(next(g) == VM_PKT_COMP && (c = comp_msg(g)).type == NVSP_MSG_INIT_COMPLETE &&
@@ -406,6 +525,8 @@ static void test_nic_conversation(void)
 		  c.init_complete.max_mdl_chain_len == 34 && trans_of(g) == 2 &&
 		  rec_has_event(&g->w.r, "NIC_INIT nic=0 min=0x60001 max=0x60001 version=0x60001 status=success"),
 		  "nvsp: 6.1 accepted, NIC_INIT event");
+	tap_check(comp_len(g) == 40, "nvsp: from 6.1 on the host's messages are 40 bytes");
+	test_short_requests(g);
 
 	/* NDIS config and version: no replies. */
 	memset(&m, 0, sizeof(m));
@@ -509,6 +630,7 @@ static void test_nic_conversation(void)
 	memcpy(&status, msg + 12, 4);
 	tap_check(h.msg_type == RNDIS_MSG_SET_C && status == 0, "set filter: SET_C SUCCESS");
 	complete_xfer(g, trans_of(g));
+	test_offload(g);
 	test_ping(g);
 	test_bad_input(g);
 	test_link(g);

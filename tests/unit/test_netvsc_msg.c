@@ -2,7 +2,9 @@
 /*
  * test_netvsc_msg.c: unit tests of lib/netvsc_msg.c: NVSP and RNDIS message checks in
  * both directions, buffer completions, transfer-page packets, hostile offsets and
- * counts (including u32 values that wrap), PPI walking, and the PACKET builder.
+ * counts (including u32 values that wrap), PPI walking, the PACKET builder, wire sizes
+ * and OIDs against upstream's, NVSP request sizes per version, the receive section
+ * cap, and the NDIS offload objects (capabilities and parameters).
  */
 #include "tap.h"
 #include "netvsc_msg.h"
@@ -96,6 +98,184 @@ static void ppi(u32 at, u32 size, u32 type, u32 value)
 	put32(at + 8, 12);
 	if (size >= 16)
 		put32(at + 12, value);
+}
+
+/* Wire sizes and numbers as upstream's hyperv_net.h and include/linux/rndis.h have them. */
+static void test_sizes_and_oids(void)
+{
+	tap_check(sizeof(struct nvsp_msg) == 40 && NVSP_MSG_BYTES_V61 == 40 &&
+		  NVSP_MSG_BYTES_V1 == 28, "struct nvsp_msg is 40 bytes like nvsp_message");
+	tap_check(RNDIS_OID_GEN_FRIENDLY_NAME == 0x00020216,
+		  "RNDIS_OID_GEN_FRIENDLY_NAME is 0x00020216");
+	tap_check(OID_TCP_OFFLOAD_PARAMETERS == 0xfc01020c &&
+		  OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES == 0xfc01020d, "offload OIDs");
+	tap_check(sizeof(struct ndis_offload) == 156 && NDIS_OFFLOAD_SIZE_6_0 == 112 &&
+		  NDIS_OFFLOAD_SIZE_6_1 == 144 && sizeof(struct ndis_offload_params) == 28 &&
+		  NDIS_OFFLOAD_PARAMS_SIZE_V4 == 22 && NDIS_OBJECT_TYPE_OFFLOAD == 0xa7,
+		  "ndis_offload 156 (6.0: 112, 6.1: 144), ndis_offload_params 28 (NVSP 4: 22)");
+}
+
+static void test_request_len(void)
+{
+	const char *why = "";
+
+	tap_check(nvsp_msg_min_len(0) == 28 && nvsp_msg_min_len(NVSP_VERSION_6) == 28 &&
+		  nvsp_msg_min_len(NVSP_VERSION_61) == 40, "request sizes: 28 before 6.1, 40 from 6.1");
+	tap_check(!nvsp_request_len_check(28, NVSP_VERSION_5, &why) &&
+		  !nvsp_request_len_check(40, NVSP_VERSION_61, &why),
+		  "a 28-byte request at NVSP 5 and a 40-byte one at 6.1 pass");
+	refused(nvsp_request_len_check(32, NVSP_VERSION_61, &why), -EINVAL,
+		"shorter than the negotiated version's size",
+		"a 28-byte request (32 with ring padding) at NVSP 6.1 is refused");
+	refused(nvsp_request_len_check(16, 0, &why), -EINVAL,
+		"shorter than the negotiated version's size",
+		"a 12-byte INIT (16 padded) before any version is refused");
+}
+
+static void test_section_cap(void)
+{
+	struct nvsp1_recv_buffer_complete rc = { .status = NVSP_STAT_SUCCESS, .num_sections = 1 };
+	const u32 big = 31u * 1024 * 1024;
+	const char *why = "";
+	u32 a = 0, b = 0;
+
+	rc.sections[0].sub_alloc_size = NETVSC_RECV_SECTION_MAX;
+	rc.sections[0].num_sub_allocs = 2;
+	tap_check(!nvsp_recv_buf_check(&rc, big, &a, &b, &why) && a == NETVSC_RECV_SECTION_MAX &&
+		  b == 2, "a section of exactly NETVSC_RECV_SECTION_MAX (128 KiB) is taken");
+	rc.sections[0].sub_alloc_size = NETVSC_RECV_SECTION_MAX + 1;
+	refused(nvsp_recv_buf_check(&rc, big, &a, &b, &why), -EINVAL,
+		"sub_alloc_size above the maximum", "a section one byte above the maximum is refused");
+	rc.sections[0].sub_alloc_size = 8u * 1024 * 1024;
+	refused(nvsp_recv_buf_check(&rc, 16u * 1024 * 1024, &a, &b, &why), -EINVAL,
+		"sub_alloc_size above the maximum",
+		"two 8 MiB sections in a 16 MiB buffer (a >4 MiB kmalloc) are refused");
+	rc.sections[0].sub_alloc_size = big;
+	rc.sections[0].num_sub_allocs = 1;
+	refused(nvsp_recv_buf_check(&rc, big, &a, &b, &why), -EINVAL,
+		"sub_alloc_size above the maximum", "one section filling a 31 MiB buffer is refused");
+}
+
+/* The capabilities object a host puts in QUERY_C, as the guest checks it. */
+static void test_offload_caps(void)
+{
+	struct ndis_offload caps = {}, out;
+	struct ndis_object_header h;
+	const char *why = "";
+	u8 obj[sizeof(struct ndis_offload) + 8];
+	u32 n;
+
+	tap_check(ndis_offload_query_hdr(NVSP_VERSION_61, &h) == 156 && h.type == 0xa7 &&
+		  h.revision == 3 && h.size == 156 &&
+		  ndis_offload_query_hdr(NVSP_VERSION_4, &h) == 144 && h.revision == 2 &&
+		  ndis_offload_query_hdr(NVSP_VERSION_2, &h) == 112 && h.revision == 1,
+		  "query header: rev 3/156 from NVSP 5, rev 2/144 at NVSP 4, rev 1/112 before");
+	caps.csum.ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps.rsc_ip4 = 1;
+	memset(obj, 0x55, sizeof(obj));
+	n = ndis_offload_build(obj, sizeof(obj), NVSP_VERSION_61, &caps);
+	tap_check(n == 156 && obj[0] == 0xa7 && obj[1] == 3 && obj[2] == 156 && obj[3] == 0 &&
+		  obj[156] == 0x55 && !ndis_offload_parse(obj, n, &out, &why) &&
+		  out.csum.ip4_txenc == NDIS_OFFLOAD_ENCAP_8023 && out.rsc_ip4 == 1,
+		  "a revision 3 object builds and parses back");
+	n = ndis_offload_build(obj, sizeof(obj), NVSP_VERSION_4, &caps);
+	tap_check(n == 144 && !ndis_offload_parse(obj, n, &out, &why) && out.rsc_ip4 == 0,
+		  "a revision 2 object of 144 bytes: RSC past its size reads 0");
+	tap_check(ndis_offload_build(obj, 155, NVSP_VERSION_61, &caps) == 0,
+		  "build refuses a buffer one byte short");
+
+	n = ndis_offload_build(obj, sizeof(obj), NVSP_VERSION_61, &caps);
+	refused(ndis_offload_parse(obj, 3, &out, &why), -EINVAL, "shorter than its header",
+		"a 3-byte object is refused");
+	refused(ndis_offload_parse(obj, 157, &out, &why), -EINVAL, "longer than an ndis_offload",
+		"an object longer than struct ndis_offload is refused");
+	obj[0] = 0x80;
+	refused(ndis_offload_parse(obj, n, &out, &why), -EINVAL, "header.type",
+		"object type 0x80 (not 0xa7) is refused");
+	obj[0] = 0xa7;
+	obj[1] = 0;
+	refused(ndis_offload_parse(obj, n, &out, &why), -EINVAL, "header.revision",
+		"revision 0 is refused");
+	obj[1] = 3;
+	refused(ndis_offload_parse(obj, n - 1, &out, &why), -EINVAL,
+		"header.size past the bytes received", "header.size one past the bytes is refused");
+	obj[2] = 111;
+	refused(ndis_offload_parse(obj, n, &out, &why), -EINVAL, "below the NDIS 6.0 size",
+		"header.size 111 (below the 6.0 size) is refused");
+	obj[2] = 112;
+	tap_check(!ndis_offload_parse(obj, 112, &out, &why) && out.ipsecv2.encap == 0,
+		  "a 112-byte NDIS 6.0 object is accepted");
+}
+
+/* The parameters a guest sets, as the host checks them. */
+static void test_offload_params(void)
+{
+	struct ndis_offload_params p, out;
+	struct ndis_offload caps = {};
+	const char *why = "";
+	u8 obj[40] = {};
+	u32 n;
+
+	n = ndis_offload_params_all_off(NVSP_VERSION_61, &p);
+	tap_check(n == 28 && p.header.type == NDIS_OBJECT_TYPE_DEFAULT && p.header.revision == 3 &&
+		  p.header.size == 28 && p.ip_v4_csum == 1 && p.tcp_ip_v4_csum == 1 &&
+		  p.udp_ip_v4_csum == 1 && p.tcp_ip_v6_csum == 1 && p.udp_ip_v6_csum == 1 &&
+		  p.lso_v2_ipv4 == 1 && p.lso_v2_ipv6 == 1 && p.rsc_ip_v4 == 1 && p.rsc_ip_v6 == 1,
+		  "all off at NVSP 6.1: 28 bytes, every offload disabled");
+	memcpy(obj, &p, n);
+	tap_check(!ndis_offload_params_parse(obj, n, &out, &why) &&
+		  !ndis_offload_params_unsupported(&out, &caps),
+		  "the host accepts all-off against a NIC with no offloads");
+	n = ndis_offload_params_all_off(NVSP_VERSION_4, &p);
+	tap_check(n == 22 && p.header.size == 22 && p.udp_ip_v4_csum == 0 && p.udp_ip_v6_csum == 0,
+		  "all off at NVSP 4: 22 bytes, UDP checksum fields left NO_CHANGE");
+	memset(obj, 0, sizeof(obj));
+	memcpy(obj, &p, n);
+	obj[22] = 9;	/* past the 22 bytes: never read */
+	tap_check(!ndis_offload_params_parse(obj, n, &out, &why) && out.rsc_ip_v4 == 0,
+		  "a 22-byte object is accepted; bytes past header.size are not read");
+
+	n = ndis_offload_params_all_off(NVSP_VERSION_61, &p);
+	memcpy(obj, &p, n);
+	refused(ndis_offload_params_parse(obj, 3, &out, &why), -EINVAL, "shorter than their header",
+		"3 bytes are refused");
+	obj[0] = 0xa7;
+	refused(ndis_offload_params_parse(obj, n, &out, &why), -EINVAL, "header.type",
+		"object type 0xa7 (not 0x80) is refused");
+	obj[0] = 0x80;
+	obj[1] = 0;
+	refused(ndis_offload_params_parse(obj, n, &out, &why), -EINVAL, "header.revision",
+		"revision 0 is refused");
+	obj[1] = 3;
+	refused(ndis_offload_params_parse(obj, 27, &out, &why), -EINVAL,
+		"header.size past the bytes received", "header.size 28 in 27 bytes is refused");
+	obj[2] = 21;
+	refused(ndis_offload_params_parse(obj, n, &out, &why), -EINVAL, "below the NVSP 4 size",
+		"header.size 21 is refused");
+	obj[2] = 28;
+	obj[offsetof(struct ndis_offload_params, tcp_ip_v4_csum)] = 5;
+	refused(ndis_offload_params_parse(obj, n, &out, &why), -EINVAL, "tcp_ip_v4_csum out of range",
+		"a checksum setting of 5 is refused, the field named");
+	obj[offsetof(struct ndis_offload_params, tcp_ip_v4_csum)] = 1;
+	obj[offsetof(struct ndis_offload_params, rsc_ip_v6)] = 3;
+	refused(ndis_offload_params_parse(obj, n, &out, &why), -EINVAL, "rsc_ip_v6 out of range",
+		"an RSC setting of 3 is refused, the field named");
+	obj[offsetof(struct ndis_offload_params, rsc_ip_v6)] = 1;
+	obj[offsetof(struct ndis_offload_params, lso_v2_ipv4)] = 2;
+	tap_check(!ndis_offload_params_parse(obj, n, &out, &why) &&
+		  ndis_offload_params_unsupported(&out, &caps) &&
+		  !strcmp(ndis_offload_params_unsupported(&out, &caps), "lso_v2_ipv4"),
+		  "turning LSOv2 IPv4 on where the caps lack it is named");
+	caps.lsov2.ip4_encap = NDIS_OFFLOAD_ENCAP_8023;
+	tap_check(!ndis_offload_params_unsupported(&out, &caps),
+		  "... and allowed where the caps offer it");
+	obj[offsetof(struct ndis_offload_params, lso_v2_ipv4)] = 1;
+	obj[offsetof(struct ndis_offload_params, udp_ip_v6_csum)] = 3;	/* rx on */
+	caps.csum.ip6_txcsum = NDIS_TXCSUM_CAP_UDP6;
+	tap_check(!ndis_offload_params_parse(obj, n, &out, &why) &&
+		  ndis_offload_params_unsupported(&out, &caps) &&
+		  !strcmp(ndis_offload_params_unsupported(&out, &caps), "udp_ip_v6_csum"),
+		  "UDPv6 receive checksum on with only the transmit cap is named");
 }
 
 int main(void)
@@ -506,5 +686,10 @@ int main(void)
 	tap_check(rndis_oid_request_parse(buf, 27, &a, &b, &c, &d, &why) == -EINVAL,
 		  "a QUERY shorter than its fixed part is refused");
 
+	test_sizes_and_oids();
+	test_request_len();
+	test_section_cap();
+	test_offload_caps();
+	test_offload_params();
 	return tap_done();
 }

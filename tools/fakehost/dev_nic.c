@@ -2,10 +2,16 @@
 /*
  * dev_nic.c: the synthetic NIC (class "nic", HV_NIC_GUID) on the host side, the part
  * Hyper-V's VMSwitch port (OpenVMM's netvsp) plays for drivers/net/hyperv/netvsc.c.
- * One channel; no subchannels, RSS or offloads (those OIDs answer NOT_SUPPORTED).
+ * One channel; no subchannels or RSS (those OIDs answer NOT_SUPPORTED), no offloads:
+ * OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answers a complete NDIS_OFFLOAD object that
+ * offers nothing, and OID_TCP_OFFLOAD_PARAMETERS accepts a valid object that turns
+ * nothing on (as Hyper-V answers both: upstream's rndis_netdev_set_hwcaps() fails
+ * the NIC otherwise).
  *
- * NVSP (in-band VMBus packets, include/hvis/netvsc_proto.h): INIT (versions 2 .. 6.1)
- * -> INIT_COMPLETE; SEND_NDIS_CONFIG / SEND_NDIS_VER recorded; SEND_RECV_BUF and
+ * NVSP (in-band VMBus packets, include/hvis/netvsc_proto.h): every request must be as
+ * long as the negotiated version needs (28 bytes, 40 from NVSP 6.1; Hyper-V answers
+ * nothing shorter), else it is dropped with NIC_BAD field=len8; our messages to the
+ * guest have the same sizes.  INIT (versions 2 .. 6.1) -> INIT_COMPLETE; SEND_NDIS_CONFIG / SEND_NDIS_VER recorded; SEND_RECV_BUF and
  * SEND_SEND_BUF map the guest's GPADLs -> *_COMPLETE; REVOKE_* forget them;
  * SEND_RNDIS_PKT carries RNDIS messages from the guest, in a send-buffer section or in
  * GPA-direct page ranges (or both: header in a section, the rest in pages), several
@@ -36,7 +42,8 @@
 #define NIC_MAX_MDL_CHAIN	34
 #define NIC_LINK_SPEED		100000000u	/* 10 Gbps, in 100 bps units */
 #define NIC_BAD_PER_SEC		20
-#define XFER_PKT_BYTES		64	/* header 24 + 1 range 8 + nvsp 28, padded */
+#define XFER_HDR_RANGE_BYTES	32	/* transfer-page header 24 + 1 range 8 */
+#define XFER_PKT_MAX		(XFER_HDR_RANGE_BYTES + NVSP_MSG_BYTES_V61)
 
 /* RESET_C body (include/linux/rndis.h rndis_reset_complete). */
 struct nic_reset_complete {
@@ -65,6 +72,7 @@ struct nic_dev {
 	u8 mac[6];
 	bool link_up;
 	u32 max_frame;		/* answer to MAXIMUM_FRAME_SIZE */
+	u32 recv_section;	/* receive section size offered (`nic recv-section`) */
 	u32 link_speed;
 	struct net_responder resp;
 
@@ -74,6 +82,8 @@ struct nic_dev {
 	u32 ndis_version;
 	u32 guest_mtu;
 	u64 guest_caps;
+	bool offload_set;	/* OID_TCP_OFFLOAD_PARAMETERS accepted on this connection */
+	struct ndis_offload_params offload;	/* ... and what it set */
 	struct nic_buf recv, send;
 	u8 *recv_used;		/* bitmap of sections the guest has not completed */
 	u64 *recv_trans;	/* trans_id of the packet that announced each section */
@@ -102,6 +112,9 @@ struct nic_dev {
 	u64 injected;		/* `nic bad` messages sent */
 	u64 injected_acks;	/* the guest's completions of those that used no section */
 	u64 inject_trans;	/* trans_id of the last such message, 0 if none */
+	u64 short_nvsp;		/* NVSP requests shorter than the version needs */
+	u64 hwcaps_queries;	/* OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answered */
+	u64 offload_sets;	/* OID_TCP_OFFLOAD_PARAMETERS accepted */
 };
 
 static struct nic_dev *nic_of(struct host_channel *ch)
@@ -214,17 +227,19 @@ static int buf_map(struct host_channel *ch, struct nic_buf *b, u32 id, u32 max_b
 
 /* ---- host -> guest ---- */
 
+/* NVSP messages to the guest are as long as the negotiated version's (OpenVMM's netvsp). */
 static int send_comp(struct host_channel *ch, u64 trans, const struct nvsp_msg *m)
 {
 	struct nic_dev *nd = nic_of(ch);
-	int ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, sizeof(*m));
+	u32 len = nvsp_msg_min_len(nd->nvsp_version);
+	int ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, len);
 
 	if (ret == -EAGAIN) {
 		/* Kept until the guest makes room; no more packets are read meanwhile. */
 		nd->comp_pending = true;
 		nd->comp_trans = trans;
 		nd->comp_msg = *m;
-		host_chan_want_room(ch, hvis_ring_packet_bytes(sizeof(*m)));
+		host_chan_want_room(ch, hvis_ring_packet_bytes(len));
 	}
 	return ret;
 }
@@ -280,15 +295,17 @@ static int free_section(struct nic_dev *nd)
 static int xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, u32 offset,
 		     u32 count)
 {
-	u8 pkt[XFER_PKT_BYTES] __aligned(8) = {};
+	u8 pkt[XFER_PKT_MAX] __aligned(8) = {};
 	struct vmtransfer_page_packet_header *x = (void *)pkt;
 	struct vmtransfer_page_range r = { .byte_count = count, .byte_offset = offset };
+	u32 len = (XFER_HDR_RANGE_BYTES + nvsp_msg_min_len(nic_of(ch)->nvsp_version) + 7) & ~7u;
 	struct nvsp_msg m = {};
 	int ret;
 
+	static_assert(sizeof(*x) + sizeof(r) == XFER_HDR_RANGE_BYTES, "xfer header");
 	x->d.type = VM_PKT_DATA_USING_XFER_PAGES;
 	x->d.offset8 = (sizeof(*x) + sizeof(r)) / 8;
-	x->d.len8 = XFER_PKT_BYTES / 8;
+	x->d.len8 = len / 8;
 	x->d.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
 	x->d.trans_id = trans;
 	x->xfer_pageset_id = pageset;
@@ -299,11 +316,11 @@ static int xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, 
 	m.rndis.channel_type = chan;
 	m.rndis.send_buf_section_index = NVSP_NO_SEND_SECTION;
 	m.rndis.send_buf_section_size = 0;
-	memcpy(pkt + x->d.offset8 * 8, &m, sizeof(m));
-	ret = host_chan_send_raw(ch, pkt, sizeof(pkt));
+	memcpy(pkt + XFER_HDR_RANGE_BYTES, &m, len - XFER_HDR_RANGE_BYTES);
+	ret = host_chan_send_raw(ch, pkt, len);
 	if (ret == -EAGAIN) {
-		host_chan_want_room(ch, hvis_ring_packet_bytes(sizeof(pkt) - 16));
-		ret = host_chan_send_raw(ch, pkt, sizeof(pkt));
+		host_chan_want_room(ch, hvis_ring_packet_bytes(len - 16));
+		ret = host_chan_send_raw(ch, pkt, len);
 	}
 	return ret;
 }
@@ -411,9 +428,25 @@ static void on_rndis_init(struct nic_dev *nd, const u8 *msg)
 		   req.max_xfer_size, fmt_mac(nd->mac, mac));
 }
 
+/*
+ * What this NIC offers (nothing yet): a complete NDIS_OFFLOAD whose checksum parts
+ * name the 802.3 encapsulation with no checksum bits, and no LSO, IPsec or RSC, the
+ * way OpenVMM's netvsp describes a NIC with every offload off.
+ */
+static void nic_offload_caps(struct ndis_offload *caps)
+{
+	memset(caps, 0, sizeof(*caps));
+	caps->csum.ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps->csum.ip4_rxenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps->csum.ip6_txenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps->csum.ip6_rxenc = NDIS_OFFLOAD_ENCAP_8023;
+}
+
 static void on_query(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 {
-	u8 body[sizeof(struct rndis_query_complete) + 8] __aligned(4) = {};
+	u8 body[sizeof(struct rndis_query_complete) + sizeof(struct ndis_offload)] __aligned(4) = {};
+	u8 obj[sizeof(struct ndis_offload)];
+	struct ndis_offload caps;
 	struct rndis_query_complete c = {};
 	u32 req_id, oid, ioff, ilen, v32;
 	const void *val = NULL;
@@ -445,8 +478,16 @@ static void on_query(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 		val = &v32;
 		vlen = 4;
 		break;
+	case OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES:
+		nic_offload_caps(&caps);
+		vlen = ndis_offload_build(obj, sizeof(obj), nd->nvsp_version, &caps);
+		val = obj;
+		nd->hwcaps_queries++;
+		host_event(nd->dev->host, "NIC_OFFLOAD_CAPS", "nic=%u revision=%u size=%u",
+			   nic_ordinal(nd->dev), obj[1], vlen);
+		break;
 	default:
-		break;	/* FRIENDLY_NAME, offloads, RSS, ...: NOT_SUPPORTED */
+		break;	/* FRIENDLY_NAME, RSS, ...: NOT_SUPPORTED */
 	}
 	c.req_id = req_id;
 	c.status = val ? RNDIS_STATUS_SUCCESS : RNDIS_STATUS_NOT_SUPPORTED;
@@ -456,6 +497,34 @@ static void on_query(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 	if (vlen)
 		memcpy(body + sizeof(c), val, vlen);
 	queue_ctrl(nd, RNDIS_MSG_QUERY_C, body, sizeof(c) + vlen);
+}
+
+/* OID_TCP_OFFLOAD_PARAMETERS (info checked to lie in the message): an RNDIS status. */
+static u32 set_offload(struct nic_dev *nd, const u8 *info, u32 len)
+{
+	struct ndis_offload_params p;
+	struct ndis_offload caps;
+	const char *why = "?", *off;
+
+	if (ndis_offload_params_parse(info, len, &p, &why)) {
+		nic_bad(nd, "offload_params", "len=%u why=\"%s\"", len, why);
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	nic_offload_caps(&caps);
+	off = ndis_offload_params_unsupported(&p, &caps);
+	if (off) {
+		nic_bad(nd, off, "oid=TCP_OFFLOAD_PARAMETERS (turns on an offload this NIC lacks)");
+		return RNDIS_STATUS_NOT_SUPPORTED;
+	}
+	nd->offload = p;
+	nd->offload_set = true;
+	nd->offload_sets++;
+	host_event(nd->dev->host, "NIC_OFFLOAD_PARAMS",
+		   "nic=%u revision=%u size=%u ip_v4_csum=%u tcp_ip_v4_csum=%u udp_ip_v4_csum=%u tcp_ip_v6_csum=%u udp_ip_v6_csum=%u lso_v1=%u lso_v2_ipv4=%u lso_v2_ipv6=%u rsc_ip_v4=%u rsc_ip_v6=%u",
+		   nic_ordinal(nd->dev), p.header.revision, p.header.size, p.ip_v4_csum,
+		   p.tcp_ip_v4_csum, p.udp_ip_v4_csum, p.tcp_ip_v6_csum, p.udp_ip_v6_csum,
+		   p.lso_v1, p.lso_v2_ipv4, p.lso_v2_ipv6, p.rsc_ip_v4, p.rsc_ip_v6);
+	return RNDIS_STATUS_SUCCESS;
 }
 
 static void on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -470,7 +539,9 @@ static void on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 	}
 	c.req_id = req_id;
 	c.status = RNDIS_STATUS_NOT_SUPPORTED;
-	if (oid == RNDIS_OID_GEN_CURRENT_PACKET_FILTER) {
+	if (oid == OID_TCP_OFFLOAD_PARAMETERS) {
+		c.status = set_offload(nd, msg + ioff, ilen);
+	} else if (oid == RNDIS_OID_GEN_CURRENT_PACKET_FILTER) {
 		if (ilen < sizeof(v) || ioff > msg_len || msg_len - ioff < sizeof(v)) {
 			nic_bad(nd, "info_buflen", "oid=CURRENT_PACKET_FILTER len=%u", ilen);
 			c.status = RNDIS_STATUS_INVALID_DATA;
@@ -729,6 +800,7 @@ static void on_recv_buf(struct host_channel *ch, u64 trans, const struct nvsp_ms
 	struct nic_dev *nd = nic_of(ch);
 	struct nvsp_msg r = { .type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE };
 	struct nvsp1_recv_buffer_section *s = &r.recv_buf_complete.sections[0];
+	u32 section = nd->recv_section;
 
 	r.recv_buf_complete.status = NVSP_STAT_FAIL;
 	if (!nd->nvsp_version) {
@@ -736,7 +808,7 @@ static void on_recv_buf(struct host_channel *ch, u64 trans, const struct nvsp_ms
 	} else if (m->send_buf.id != NVSP_RECV_BUFFER_ID) {
 		nic_bad(nd, "id", "msg=SEND_RECV_BUF id=%#x (not 0xcafe)", m->send_buf.id);
 	} else if (!buf_map(ch, &nd->recv, m->send_buf.gpadl_handle, NIC_RECV_MAX_BYTES,
-			    NETVSC_RECV_SECTION_SIZE, "recv")) {
+			    section, "recv")) {
 		nd->recv_used = calloc(1, (nd->recv.sections + 7) / 8);
 		nd->recv_trans = calloc(nd->recv.sections, sizeof(*nd->recv_trans));
 		if (!nd->recv_used || !nd->recv_trans) {
@@ -745,12 +817,13 @@ static void on_recv_buf(struct host_channel *ch, u64 trans, const struct nvsp_ms
 			r.recv_buf_complete.status = NVSP_STAT_SUCCESS;
 			r.recv_buf_complete.num_sections = 1;
 			s->offset = 0;
-			s->sub_alloc_size = NETVSC_RECV_SECTION_SIZE;
+			s->sub_alloc_size = section;
 			s->num_sub_allocs = nd->recv.sections;
-			s->end_offset = nd->recv.sections * NETVSC_RECV_SECTION_SIZE;
-			host_event(ch->host, "NIC_BUFFER", "nic=%u kind=recv gpadl=%#x bytes=%u sections=%u",
+			s->end_offset = nd->recv.sections * section;
+			host_event(ch->host, "NIC_BUFFER",
+				   "nic=%u kind=recv gpadl=%#x bytes=%u sections=%u section_size=%u",
 				   nic_ordinal(ch->dev), nd->recv.gpadl, nd->recv.size,
-				   nd->recv.sections);
+				   nd->recv.sections, section);
 		}
 	}
 	send_comp(ch, trans, &r);
@@ -819,6 +892,13 @@ static void on_nvsp(struct host_channel *ch, const u8 *pkt, u32 len, u32 off8)
 
 	if (type < 0) {
 		nic_bad(nd, "nvsp", "why=\"%s\" len=%u", why, len - off8);
+		return;
+	}
+	/* Hyper-V does not answer a request shorter than its version's size. */
+	if (nvsp_request_len_check(len - off8, nd->nvsp_version, &why)) {
+		nd->short_nvsp++;
+		nic_bad(nd, "len8", "msg=%s bytes=%u min=%u version=%#x (%s)", nvsp_msg_name(type),
+			len - off8, nvsp_msg_min_len(nd->nvsp_version), nd->nvsp_version, why);
 		return;
 	}
 	memcpy(&m, pkt + off8, min(len - off8, (u32)sizeof(m)));
@@ -955,6 +1035,8 @@ static void reset_conn(struct nic_dev *nd)
 	nd->ch = NULL;
 	nd->nvsp_version = nd->ndis_version = nd->guest_mtu = 0;
 	nd->guest_caps = 0;
+	nd->offload_set = false;
+	memset(&nd->offload, 0, sizeof(nd->offload));
 	nd->rndis_inited = false;
 	nd->filter = 0;
 	nd->comp_pending = false;
@@ -1009,6 +1091,7 @@ static int nic_create(struct host_device *dev)
 	nd->mac[5] = n & 0xff;
 	nd->link_up = true;
 	nd->max_frame = 1500;
+	nd->recv_section = NETVSC_RECV_SECTION_SIZE;
 	nd->link_speed = NIC_LINK_SPEED;
 	net_responder_init(&nd->resp);
 	dev->priv = nd;
@@ -1182,7 +1265,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -1193,14 +1276,18 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				continue;
 			nic_status_line(dev, line, sizeof(line));
 			nd = dev->priv;
-			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu\n",
+			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu short_nvsp=%llu hwcaps_queries=%llu offload_sets=%llu offload_params=%s recv_section=%u\n",
 				line, nic_live(nd) ? "open" : "closed",
 				(unsigned long long)nd->filtered, (unsigned long long)nd->ctrl_msgs,
 				(unsigned long long)nd->resp.arp_replies,
 				(unsigned long long)nd->resp.icmp_replies,
 				(unsigned long long)nd->resp.udp_replies,
 				(unsigned long long)nd->resp.ignored,
-				(unsigned long long)nd->resp.truncated);
+				(unsigned long long)nd->resp.truncated,
+				(unsigned long long)nd->short_nvsp,
+				(unsigned long long)nd->hwcaps_queries,
+				(unsigned long long)nd->offload_sets, nd->offload_set ? "set" : "none",
+				nd->recv_section);
 		}
 		return 0;
 	}
@@ -1235,6 +1322,20 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		if (!net_parse_ipv4(argv[3], nd->resp.ip))
 			return fail(err, errlen, "bad address (A.B.C.D)");
 		fprintf(out, "host_ip=%s\n", argv[3]);
+		return 0;
+	}
+	if (!strcmp(argv[1], "recv-section")) {
+		unsigned long v = NETVSC_RECV_SECTION_SIZE;
+		char *end = NULL;
+
+		if (strcmp(argv[3], "default")) {
+			v = strtoul(argv[3], &end, 0);
+			if (end == argv[3] || *end || v < NETVSC_RECV_SECTION_SIZE ||
+			    v > NIC_RECV_MAX_BYTES)
+				return fail(err, errlen, "BYTES: 1728 .. 33554432, or default");
+		}
+		nd->recv_section = (u32)v;
+		fprintf(out, "recv_section=%lu (offered at the guest's next SEND_RECV_BUF)\n", v);
 		return 0;
 	}
 	if (!strcmp(argv[1], "mac")) {
