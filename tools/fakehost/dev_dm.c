@@ -949,8 +949,9 @@ static int dm_inject(struct dm_dev *d, struct vmbus_host *h, const char *kind, c
 		}
 	} else if (!strcmp(kind, "dup-unballoon") || !strcmp(kind, "overlap-unballoon")) {
 		/*
-		 * The newest ballooned range twice, or with a second range over its second
-		 * half (2 MiB aligned, so each range alone is whole ballooned chunks).
+		 * The newest ballooned range twice; or the newest one of 4 MiB or more
+		 * and a second range over its second half (2 MiB aligned, so each range
+		 * alone is whole ballooned chunks).
 		 */
 		u8 buf[sizeof(struct dm_unballoon_request) + 16] __aligned(8) = {};
 		struct dm_unballoon_request *m = (void *)buf;
@@ -961,9 +962,15 @@ static int dm_inject(struct dm_dev *d, struct vmbus_host *h, const char *kind, c
 		r = d->ranges[d->nranges - 1];
 		r2 = r;
 		if (kind[0] == 'o') {
+			u32 i = d->nranges;
+
+			/* The newest range of at least 4 MiB (two 2 MiB chunks). */
+			while (i > 0 && DM_RANGE_COUNT(d->ranges[i - 1]) < 1024)
+				i--;
+			if (!i)
+				return fail(err, errlen, "no ballooned range of 4 MiB or more");
+			r = d->ranges[i - 1];
 			half = DM_RANGE_COUNT(r) / 2 / 512 * 512;
-			if (!half)
-				return fail(err, errlen, "the newest ballooned range is under 4 MiB");
 			r2 = DM_RANGE(DM_RANGE_START(r) + half, DM_RANGE_COUNT(r) - half);
 		}
 		m->range_count = 2;
