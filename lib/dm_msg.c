@@ -181,7 +181,6 @@ u64 dm_balloon_allowed(u64 want, u64 avail, u64 floor)
 	return want < avail - floor ? want : avail - floor;
 }
 
-
 int dm_hot_add_plan(const struct dm_ha_region *regs, u32 nregs, u64 range, bool have_region,
 		    u64 region, u64 chunk, u64 boot_end, struct dm_ha_plan *plan,
 		    const char **why)
