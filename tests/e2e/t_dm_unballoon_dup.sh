@@ -41,7 +41,7 @@ assert_kernel_clean
 guest 'dmesg -c >/dev/null'
 s=$(since)
 t0=$SECONDS
-for i in $(seq 100); do
+for _ in $(seq 100); do
 	for _ in $(seq 50); do fh dm inject dup-unballoon >/dev/null 2>&1 && break; sleep 0.05; done
 done
 for _ in $(seq 100); do
