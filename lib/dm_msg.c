@@ -130,6 +130,34 @@ int dm_msg_check(const void *buf, u32 len, enum dm_dir from, const char **why)
 	return bad(why, "type");
 }
 
+static bool overlaps(u64 a0, u64 a1, u64 b0, u64 b1)
+{
+	return a0 < b1 && b0 < a1;
+}
+
+bool dm_ranges_overlap(const void *buf, u32 *first, u32 *second)
+{
+	u32 n = dm_msg_range_count(buf), i, j;
+
+	/* At most DM_UNBALLOON_MAX_RANGES (509) ranges: pairwise is ~130k tests. */
+	for (i = 0; i < n; i++) {
+		u64 a = dm_msg_range(buf, i);
+		u64 a0 = DM_RANGE_START(a), a1 = a0 + DM_RANGE_COUNT(a);
+
+		for (j = i + 1; j < n; j++) {
+			u64 b = dm_msg_range(buf, j);
+			u64 b0 = DM_RANGE_START(b);
+
+			if (overlaps(a0, a1, b0, b0 + DM_RANGE_COUNT(b))) {
+				*first = i;
+				*second = j;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* MiB in 4 KiB pages. */
 #define DM_MIB(n)	((u64)(n) << 8)
 
@@ -151,11 +179,6 @@ u64 dm_balloon_allowed(u64 want, u64 avail, u64 floor)
 	if (avail <= floor)
 		return 0;
 	return want < avail - floor ? want : avail - floor;
-}
-
-static bool overlaps(u64 a0, u64 a1, u64 b0, u64 b1)
-{
-	return a0 < b1 && b0 < a1;
 }
 
 int dm_hot_add_plan(const struct dm_ha_region *regs, u32 nregs, u64 range, bool have_region,

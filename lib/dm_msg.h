@@ -33,6 +33,13 @@ u64 dm_msg_range(const void *buf, u32 i);
 u32 dm_msg_range_count(const void *buf);
 
 /*
+ * True when two ranges of a checked UNBALLOON_REQUEST or BALLOON_RESPONSE name a page
+ * in common (the same range twice, or overlapping ranges); *first < *second are the
+ * first such pair.  Per-range checks cannot see this: each range alone is valid.
+ */
+bool dm_ranges_overlap(const void *buf, u32 *first, u32 *second);
+
+/*
  * The balloon floor in 4 KiB pages for a guest with total_pages of RAM (4 KiB pages):
  * the memory ballooning never takes away.  Piecewise linear in total, as
  * drivers/hv/hv_balloon.c compute_balloon_floor: < 128 MiB: 8 MiB + total/2;

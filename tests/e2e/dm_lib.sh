@@ -8,14 +8,18 @@ SYS='/sys/bus/vmbus/drivers/hvis_balloon/*-*/dynamic_memory'
 
 # dm_vm_start DM-CONFIG-ARGS...: boots the guest, configures the host's DM with
 # `ctl dm config ARGS`, loads hvis_balloon and waits for its capabilities report.
+# DM_MEMHP (default online) is the kernel's memhp_default_state; DM_MEMHP=none leaves
+# the kernel's own default.  DM_MODARGS are hvis_balloon's module parameters.
 dm_vm_start() {
+	local memhp=${DM_MEMHP:-online}
 	VM_MEM_BYTES=$((2048 * 1024 * 1024))
-	VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
+	VM_APPEND="mem=1G hvis.noautoload"
+	[ "$memhp" = none ] || VM_APPEND+=" memhp_default_state=$memhp"
 	FH_DEVICES=heartbeat,shutdown,dm
 	vm_start "$KVER"
 	assert_fh "dm config" dm config "$@"
 	vm_load_vmbus
-	assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
+	assert_guest "modprobe hvis_balloon" modprobe hvis_balloon ${DM_MODARGS:-}
 	wait_driver_bound hvis_balloon
 	fh wait-event DM_CAPABILITIES --timeout 30 >/dev/null || fail "no DM_CAPABILITIES"
 }

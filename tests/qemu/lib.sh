@@ -10,6 +10,9 @@
 #       VM_NO_FAKEHOST=1                       no fake host and no ivshmem device
 #       VM_REBOOT=1                            a guest reboot reboots (no -no-reboot)
 #       VM_APPEND="..."                        more kernel command line
+#       VM_S4=1                                advertise ACPI S4 (hibernation); by default
+#                                              the guest has none, as a Hyper-V VM without
+#                                              hibernation enabled
 #       VM_KERNEL=/path VM_INITRD=/path        boot these instead of /boot/vmlinuz-KVER and
 #                                              the harness initramfs (tests/install: a disk guest)
 #   guest [-t SECS] CMD...         run CMD in the guest's shell; prints its output,
@@ -279,6 +282,7 @@ vm_start() {
 	qemu_cmd=("$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp 2
 		-nic none "${qemu_cmd[@]}")
 	[ -n "${VM_REBOOT:-}" ] || qemu_cmd+=(-no-reboot)
+	[ -n "${VM_S4:-}" ] || qemu_cmd+=(-global ICH9-LPC.disable_s4=1)
 	qemu_cmd+=(-chardev "file,id=con,path=$VM_DIR/serial.log" -serial chardev:con
 		-chardev "socket,id=agent,path=$VM_DIR/agent.sock,server=on,wait=off"
 		-serial chardev:agent

@@ -96,6 +96,39 @@ int main(void)
 		  "a full 4 KiB UNBALLOON_REQUEST is accepted");
 
 	{
+		u32 a = 99, b = 99;
+		u64 r;
+
+		len = unballoon(3, 3);
+		tap_check(!dm_ranges_overlap(buf, &a, &b) && a == 99,
+			  "three adjacent ranges: no page named twice");
+		memcpy(buf + 16 + 2 * 8, buf + 16, 8);
+		tap_check(dm_ranges_overlap(buf, &a, &b) && a == 0 && b == 2,
+			  "the same range twice: ranges 0 and 2 named");
+		r = DM_RANGE(0x40000 + 256, 512);
+		memcpy(buf + 16 + 2 * 8, &r, 8);
+		tap_check(dm_ranges_overlap(buf, &a, &b) && a == 0 && b == 2,
+			  "a range overlapping two others: the first pair (0, 2) named");
+		len = unballoon(2, 2);
+		r = DM_RANGE(0x40000 + 511, 1);
+		memcpy(buf + 16 + 8, &r, 8);
+		tap_check(dm_ranges_overlap(buf, &a, &b) && a == 0 && b == 1,
+			  "one page inside an earlier range (its last page) is found");
+		r = DM_RANGE(0x40000 + 512, 1);
+		memcpy(buf + 16 + 8, &r, 8);
+		tap_check(!dm_ranges_overlap(buf, &a, &b), "the page right after a range is not an overlap");
+		r = DM_RANGE(0x3ffff, 2);
+		memcpy(buf + 16 + 8, &r, 8);
+		tap_check(dm_ranges_overlap(buf, &a, &b) && a == 0 && b == 1,
+			  "a later range that starts before and reaches into an earlier one is found");
+		len = unballoon(DM_UNBALLOON_MAX_RANGES, DM_UNBALLOON_MAX_RANGES);
+		tap_check(!dm_ranges_overlap(buf, &a, &b), "a full message of distinct ranges passes");
+		memcpy(buf + 16 + (DM_UNBALLOON_MAX_RANGES - 1) * 8, buf + 16 + 7 * 8, 8);
+		tap_check(dm_ranges_overlap(buf, &a, &b) && a == 7 && b == DM_UNBALLOON_MAX_RANGES - 1,
+			  "a duplicate at the end of a full message is found");
+	}
+
+	{
 		struct dm_balloon_response *r = (void *)buf;
 
 		len = put_hdr(DM_BALLOON_RESPONSE, 16 + 8);

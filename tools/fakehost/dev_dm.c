@@ -13,6 +13,11 @@
  * Pages the guest balloons out are punched out of the guest-RAM file
  * (fallocate(FALLOC_FL_PUNCH_HOLE)), so the host's memory use really drops.
  *
+ * A request the guest leaves unanswered (hv_balloon in a guest that can hibernate
+ * ignores balloon requests) ends after a timeout (`dm config timeout=`): event
+ * DM_TIMEOUT, counted in `dm status`; the host may then send new requests, and an
+ * answer that still comes is taken as the late answer while no newer request went out.
+ *
  * Policies: "fixed" drives the guest's assigned memory (startup + hot-added -
  * ballooned) to a target (`ctl memory set`); "dynamic" derives the target from the
  * guest's committed pages plus a buffer percentage, between a minimum and a maximum.
@@ -29,7 +34,7 @@
 
 #define PG		4096ull
 #define MIB_PAGES	256ull
-#define DM_TIMEOUT_MS	60000u		/* a transaction the guest leaves unanswered */
+#define DM_TIMEOUT_MS	60000u		/* default: a transaction the guest leaves unanswered */
 #define DM_RETRY_MS	5000u		/* after a partial answer, before trying again */
 #define DM_HA_ATTEMPTS	3u		/* failed hot-adds before the host stops trying */
 #define DM_SHRINK_MS	5000u		/* dynamic: a lower target holds this long first */
@@ -50,6 +55,7 @@ struct dm_dev {
 	u32 nversions;
 	bool hot_add;		/* the host may hot-add */
 	u64 batch;		/* largest balloon or hot-add request */
+	u64 timeout_ms;		/* how long a request may stay unanswered */
 
 	/* the open channel and the protocol state of this connection */
 	struct host_channel *ch;
@@ -74,7 +80,12 @@ struct dm_dev {
 	u64 file_pages;
 
 	enum dm_pending pending;
+	enum dm_pending late;	/* timed out; its answer may still come */
 	bool injected;		/* the pending transaction came from `dm inject` */
+	bool late_answer;	/* the answer being handled is a late one */
+	u64 timeouts;
+	enum dm_pending last_timeout;
+	u64 ha_last_start, ha_last_pages, ha_last_region;	/* the last hot-add request */
 	u64 pending_ms, req_pages, got_pages, unb_pages;
 	u32 resp_msgs, unb_from;
 	u64 ha_start;
@@ -210,6 +221,22 @@ static void on_status(struct host_channel *ch, const struct dm_status *m)
 			   (unsigned long long)d->status_reports);
 }
 
+/*
+ * Whether an answer of this kind belongs to a transaction: the pending one, or one
+ * that timed out when nothing was sent since (its answer comes late).
+ */
+static bool answer_expected(struct dm_dev *d, enum dm_pending kind)
+{
+	if (d->pending == kind)
+		return true;
+	if (d->pending != P_NONE || d->late != kind)
+		return false;
+	d->pending = kind;
+	d->late = P_NONE;
+	d->late_answer = true;
+	return true;
+}
+
 static bool bit(const u8 *b, u64 i)
 {
 	return b[i / 8] & (1u << (i % 8));
@@ -291,7 +318,7 @@ static void on_balloon_response(struct host_channel *ch, const void *msg)
 	const struct dm_balloon_response *m = msg;
 	u32 i, n = dm_msg_range_count(msg);
 
-	if (d->pending != P_BALLOON) {
+	if (!answer_expected(d, P_BALLOON)) {
 		dm_error(d, ch->host, "state", "msg=BALLOON_RESPONSE (no balloon request pending)");
 		return;
 	}
@@ -301,11 +328,11 @@ static void on_balloon_response(struct host_channel *ch, const void *msg)
 	if (m->flags & DM_BALLOON_RESP_MORE)
 		return;
 	host_event(ch->host, "DM_BALLOON_DONE",
-		   "pages=%llu requested=%llu partial=%d messages=%u ms=%llu ballooned=%llu",
+		   "pages=%llu requested=%llu partial=%d messages=%u ms=%llu ballooned=%llu%s",
 		   (unsigned long long)d->got_pages, (unsigned long long)d->req_pages,
 		   d->got_pages < d->req_pages, d->resp_msgs,
 		   (unsigned long long)(ch->host->now_ms - d->pending_ms),
-		   (unsigned long long)d->ballooned);
+		   (unsigned long long)d->ballooned, d->late_answer ? " late=1" : "");
 	if (d->got_pages < d->req_pages)
 		d->retry_ms = ch->host->now_ms + DM_RETRY_MS;
 	d->pending = P_NONE;
@@ -317,7 +344,7 @@ static void on_unballoon_response(struct host_channel *ch)
 	struct dm_dev *d = dm_of(ch);
 	u32 i;
 
-	if (d->pending != P_UNBALLOON) {
+	if (!answer_expected(d, P_UNBALLOON)) {
 		dm_error(d, ch->host, "state", "msg=UNBALLOON_RESPONSE (no unballoon pending)");
 		return;
 	}
@@ -331,10 +358,10 @@ static void on_unballoon_response(struct host_channel *ch)
 		d->nranges = d->unb_from;
 		d->ballooned -= d->unb_pages;
 	}
-	host_event(ch->host, "DM_UNBALLOON", "pages=%llu ms=%llu ballooned=%llu",
+	host_event(ch->host, "DM_UNBALLOON", "pages=%llu ms=%llu ballooned=%llu%s",
 		   (unsigned long long)(d->injected ? 0 : d->unb_pages),
 		   (unsigned long long)(ch->host->now_ms - d->pending_ms),
-		   (unsigned long long)d->ballooned);
+		   (unsigned long long)d->ballooned, d->late_answer ? " late=1" : "");
 	d->pending = P_NONE;
 	d->stale = true;
 }
@@ -344,7 +371,7 @@ static void on_hot_add_response(struct host_channel *ch, const struct dm_hot_add
 	struct dm_dev *d = dm_of(ch);
 	u64 got = m->page_count;
 
-	if (d->pending != P_HOT_ADD) {
+	if (!answer_expected(d, P_HOT_ADD)) {
 		dm_error(d, ch->host, "state", "msg=MEM_HOT_ADD_RESPONSE (no hot-add pending)");
 		return;
 	}
@@ -357,10 +384,10 @@ static void on_hot_add_response(struct host_channel *ch, const struct dm_hot_add
 	}
 	if (!d->injected)
 		d->hot_added += got;
-	host_event(ch->host, "DM_HOT_ADD_DONE", "pages=%llu requested=%llu result=%u ms=%llu hot_added=%llu",
+	host_event(ch->host, "DM_HOT_ADD_DONE", "pages=%llu requested=%llu result=%u ms=%llu hot_added=%llu%s",
 		   (unsigned long long)got, (unsigned long long)d->req_pages, m->result,
 		   (unsigned long long)(ch->host->now_ms - d->pending_ms),
-		   (unsigned long long)d->hot_added);
+		   (unsigned long long)d->hot_added, d->late_answer ? " late=1" : "");
 	if (d->injected)
 		return;
 	if (m->result == 1 && got < d->req_pages) {
@@ -451,6 +478,8 @@ static int send_balloon(struct host_channel *ch, u64 pages, bool injected)
 	if (ret)
 		return ret;
 	d->pending = P_BALLOON;
+	d->late = P_NONE;
+	d->late_answer = false;
 	d->injected = injected;
 	d->pending_ms = ch->host->now_ms;
 	d->req_pages = pages;
@@ -486,6 +515,8 @@ static int send_unballoon(struct host_channel *ch, u64 want)
 	if (ret)
 		return ret;
 	d->pending = P_UNBALLOON;
+	d->late = P_NONE;
+	d->late_answer = false;
 	d->injected = false;
 	d->pending_ms = ch->host->now_ms;
 	d->unb_pages = pages;
@@ -534,10 +565,15 @@ static int send_hot_add(struct host_channel *ch, u64 pfn, u64 pages, u64 region,
 	if (ret)
 		return ret;
 	d->pending = P_HOT_ADD;
+	d->late = P_NONE;
+	d->late_answer = false;
 	d->injected = injected;
 	d->pending_ms = ch->host->now_ms;
 	d->req_pages = pages;
 	d->ha_start = pfn;
+	d->ha_last_start = pfn;
+	d->ha_last_pages = pages;
+	d->ha_last_region = region;
 	d->hot_add_ops++;
 	host_event(ch->host, "DM_HOT_ADD_SENT", "start=%#llx pages=%llu region_start=%#llx region_pages=%llu%s",
 		   (unsigned long long)pfn, (unsigned long long)pages,
@@ -600,10 +636,18 @@ static void dm_tick(struct host_channel *ch, u64 now_ms)
 	if (!d || h->quiesced || !d->caps_done || !d->bitmap)
 		return;
 	if (d->pending != P_NONE) {
-		if (now_ms - d->pending_ms > DM_TIMEOUT_MS) {
-			dm_error(d, h, "timeout", "pending=%s ms=%llu", pending_names[d->pending],
-				 (unsigned long long)(now_ms - d->pending_ms));
+		if (now_ms - d->pending_ms > d->timeout_ms) {
+			/* The guest left it unanswered: end it, and try again later. */
+			d->timeouts++;
+			d->last_timeout = d->pending;
+			host_event(h, "DM_TIMEOUT", "pending=%s ms=%llu timeouts=%llu%s",
+				   pending_names[d->pending],
+				   (unsigned long long)(now_ms - d->pending_ms),
+				   (unsigned long long)d->timeouts, d->injected ? " injected=1" : "");
+			d->late = d->pending;
 			d->pending = P_NONE;
+			d->stale = true;
+			d->retry_ms = now_ms + DM_RETRY_MS;
 		}
 		return;
 	}
@@ -650,6 +694,11 @@ static void reset_conn(struct dm_dev *d)
 	d->shrink_ms = 0;
 	d->ballooned = 0;
 	d->pending = P_NONE;
+	d->late = P_NONE;
+	d->late_answer = false;
+	d->timeouts = 0;
+	d->last_timeout = P_NONE;
+	d->ha_last_pages = 0;
 	d->retry_ms = 0;
 	d->ha_failures = 0;
 	d->ha_stopped = d->ha_unsupported_logged = false;
@@ -706,6 +755,7 @@ static int dm_create(struct host_device *dev)
 	d->nversions = 3;
 	d->hot_add = true;
 	d->batch = 1024 * MIB_PAGES;
+	d->timeout_ms = DM_TIMEOUT_MS;
 	dev->priv = d;
 	return 0;
 }
@@ -828,6 +878,13 @@ static int dm_config(struct dm_dev *d, struct vmbus_host *h, int argc, char **ar
 			d->max = n;
 		} else if (!strcmp(k, "batch") && parse_size(v, &n) && n) {
 			d->batch = n;
+		} else if (!strcmp(k, "timeout")) {
+			char *end;
+			unsigned long secs = strtoul(v, &end, 10);
+
+			if (end == v || *end || !secs || secs > 3600)
+				return fail(err, errlen, "timeout=SECONDS (1..3600)");
+			d->timeout_ms = secs * 1000;
 		} else if (!strcmp(k, "buffer")) {
 			char *end;
 			unsigned long pct = strtoul(v, &end, 10);
@@ -851,7 +908,7 @@ static int dm_config(struct dm_dev *d, struct vmbus_host *h, int argc, char **ar
 			}
 			d->nversions = nv;
 		} else {
-			snprintf(err, errlen, "bad setting %s=%s (policy startup target min max buffer batch hot_add versions)",
+			snprintf(err, errlen, "bad setting %s=%s (policy startup target min max buffer batch hot_add versions timeout)",
 				 k, v);
 			return -1;
 		}
@@ -885,9 +942,62 @@ static int dm_inject(struct dm_dev *d, struct vmbus_host *h, const char *kind, c
 		ret = dm_send(ch, buf, DM_UNBALLOON_REQUEST, sizeof(buf), ++d->trans);
 		if (!ret) {
 			d->pending = P_UNBALLOON;
+			d->late = P_NONE;
+			d->late_answer = false;
 			d->injected = true;
 			d->pending_ms = h->now_ms;
 		}
+	} else if (!strcmp(kind, "dup-unballoon") || !strcmp(kind, "overlap-unballoon")) {
+		/*
+		 * The newest ballooned range twice; or the newest one of 4 MiB or more
+		 * and a second range over its second half (2 MiB aligned, so each range
+		 * alone is whole ballooned chunks).
+		 */
+		u8 buf[sizeof(struct dm_unballoon_request) + 16] __aligned(8) = {};
+		struct dm_unballoon_request *m = (void *)buf;
+		u64 r, r2, half;
+
+		if (!d->nranges)
+			return fail(err, errlen, "nothing is ballooned; balloon first (memory set)");
+		r = d->ranges[d->nranges - 1];
+		r2 = r;
+		if (kind[0] == 'o') {
+			u32 i = d->nranges;
+
+			/* The newest range of at least 4 MiB (two 2 MiB chunks). */
+			while (i > 0 && DM_RANGE_COUNT(d->ranges[i - 1]) < 1024)
+				i--;
+			if (!i)
+				return fail(err, errlen, "no ballooned range of 4 MiB or more");
+			r = d->ranges[i - 1];
+			half = DM_RANGE_COUNT(r) / 2 / 512 * 512;
+			r2 = DM_RANGE(DM_RANGE_START(r) + half, DM_RANGE_COUNT(r) - half);
+		}
+		m->range_count = 2;
+		memcpy(buf + sizeof(*m), &r, 8);
+		memcpy(buf + sizeof(*m) + 8, &r2, 8);
+		ret = dm_send(ch, buf, DM_UNBALLOON_REQUEST, sizeof(buf), ++d->trans);
+		if (!ret) {
+			d->pending = P_UNBALLOON;
+			d->late = P_NONE;
+			d->late_answer = false;
+			d->injected = true;
+			d->pending_ms = h->now_ms;
+		}
+	} else if (!strcmp(kind, "hot-add-offline")) {
+		/*
+		 * Continues the last hot-add request to the end of its memory block: in a
+		 * guest that left the block offline, these pages must wait for it.
+		 */
+		u64 block = (1ull << ((d->caps & DM_CAP_ALIGN_MASK) >> DM_CAP_ALIGN_SHIFT)) *
+			    MIB_PAGES;
+		u64 from = d->ha_last_start + d->ha_last_pages;
+
+		if (!d->ha_last_pages)
+			return fail(err, errlen, "no hot-add yet; hot-add part of a block first (memory set)");
+		if (!(from % block))
+			return fail(err, errlen, "the last hot-add ended on a memory block boundary");
+		ret = send_hot_add(ch, from, block - from % block, d->ha_last_region, true);
 	} else if (!strcmp(kind, "hot-add-outside")) {
 		if (!ha_next(d, h, &pfn, &room, &seg))
 			pfn = GUEST_4G / PG + 0x100000;
@@ -905,7 +1015,7 @@ static int dm_inject(struct dm_dev *d, struct vmbus_host *h, const char *kind, c
 		m.num_pages = 256;
 		ret = host_chan_send(ch, VM_PKT_DATA_INBAND, 0, m.hdr.trans_id, &m, sizeof(m));
 	} else {
-		return fail(err, errlen, "usage: dm inject balloon-huge|unballoon-unknown|hot-add-outside|hot-add-boot|bad-size");
+		return fail(err, errlen, "usage: dm inject balloon-huge|unballoon-unknown|dup-unballoon|overlap-unballoon|hot-add-offline|hot-add-outside|hot-add-boot|bad-size");
 	}
 	if (ret) {
 		snprintf(err, errlen, "sending failed: %s", strerror(-ret));
@@ -928,7 +1038,7 @@ int dev_dm_ctl_dm(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 		return dm_inject(d, h, argv[2], err, errlen);
 	if (argc != 2 || strcmp(argv[1], "status"))
 		return fail(err, errlen, "usage: dm status | dm config KEY=VALUE... | dm inject KIND");
-	fprintf(out, "dm state=%s version=%u.%u balloon=%d hot_add=%d policy=%s startup_mb=%llu assigned_mb=%llu target_mb=%llu ballooned_mb=%llu hot_added_mb=%llu ballooned_pages=%llu hot_added_pages=%llu avail_mb=%llu committed_mb=%llu status_reports=%llu pending=%s balloon_ops=%llu unballoon_ops=%llu hot_add_ops=%llu ram_mb=%llu\n",
+	fprintf(out, "dm state=%s version=%u.%u balloon=%d hot_add=%d policy=%s startup_mb=%llu assigned_mb=%llu target_mb=%llu ballooned_mb=%llu hot_added_mb=%llu ballooned_pages=%llu hot_added_pages=%llu avail_mb=%llu committed_mb=%llu status_reports=%llu pending=%s balloon_ops=%llu unballoon_ops=%llu hot_add_ops=%llu ram_mb=%llu timeouts=%llu last_timeout=%s timeout_s=%llu\n",
 		!d->ch ? "closed" : d->caps_done ? "ready" : d->negotiated ? "negotiated" : "open",
 		DM_VERSION_MAJOR(d->version), DM_VERSION_MINOR(d->version),
 		!!(d->caps & DM_CAP_BALLOON), !!(d->caps & DM_CAP_HOT_ADD),
@@ -940,6 +1050,7 @@ int dev_dm_ctl_dm(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 		(unsigned long long)mib(d->committed), (unsigned long long)d->status_reports,
 		pending_names[d->pending], (unsigned long long)d->balloon_ops,
 		(unsigned long long)d->unballoon_ops, (unsigned long long)d->hot_add_ops,
-		(unsigned long long)mib(ram_pages(h)));
+		(unsigned long long)mib(ram_pages(h)), (unsigned long long)d->timeouts,
+		pending_names[d->last_timeout], (unsigned long long)(d->timeout_ms / 1000));
 	return 0;
 }

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm_hot_add.c: memory hot-add for hvis_balloon.  A MEM_HOT_ADD_REQUEST names pages
+ * the host backs now, inside a region; the guest adds whole memory blocks
+ * (add_memory) and onlines only the backed pages, through its online-page callback.
+ * A later request that continues a region backs more pages of a block already added.
+ *
+ * A page goes to the page allocator only when its memory block is online: the
+ * memory core hands it to dm_online_page() while it onlines the block, and a page
+ * that was not backed then is marked PageOffline and kept.  When the host backs it
+ * later, it is onlined at once if its block is online, else when the block comes
+ * online (the callback, or the MEM_ONLINE notifier for pages it had already passed).
+ * The answer counts the pages the host backed, onlined or waiting for their block,
+ * as hv_balloon.c does (handle_pg_range counts covered pages).
+ *
+ * Planning and checks: lib/dm_msg.c dm_hot_add_plan().  Every line a host request can
+ * cause is rate limited or said once.
+ */
+#include <linux/module.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/page-flags.h>
+#include "dm_dev.h"
+
+static bool hot_add = true;
+module_param(hot_add, bool, 0444);
+MODULE_PARM_DESC(hot_add, "Offer memory hot-add to the host (0: ballooning only, as on a kernel without memory hot-plug)");
+
+/* The online-page callback is global: the one device that owns it. */
+static struct dm_dev *cb_dev;
+
+static bool dm_pfn_backed(struct dm_dev *dm, unsigned long pfn, bool *ours)
+{
+	u64 hv = TO_HV(pfn);
+	u32 i;
+
+	for (i = 0; i < dm->nregions; i++) {
+		if (hv >= dm->regions[i].start && hv < dm->regions[i].added_end) {
+			*ours = true;
+			return hv < dm->regions[i].backed_end;
+		}
+	}
+	*ours = false;
+	return true;
+}
+
+/* Called by the memory core for each chunk it onlines; unbacked pages stay out. */
+static void dm_online_page(struct page *pg, unsigned int order)
+{
+	struct dm_dev *dm = cb_dev;
+	unsigned long pfn = page_to_pfn(pg), i, n = 1UL << order;
+	unsigned long flags;
+	bool ours;
+
+	if (!dm) {
+		generic_online_page(pg, order);
+		return;
+	}
+	spin_lock_irqsave(&dm->ha_lock, flags);
+	if (dm_pfn_backed(dm, pfn, &ours) && dm_pfn_backed(dm, pfn + n - 1, &ours) && !ours) {
+		spin_unlock_irqrestore(&dm->ha_lock, flags);
+		generic_online_page(pg, order);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (dm_pfn_backed(dm, pfn + i, &ours)) {
+			generic_online_page(pfn_to_page(pfn + i), 0);
+			if (ours)
+				dm->hot_added++;
+		} else {
+			/* Kept for a later request; marked so it is onlined once. */
+			__SetPageOffline(pfn_to_page(pfn + i));
+		}
+	}
+	spin_unlock_irqrestore(&dm->ha_lock, flags);
+}
+
+/*
+ * Onlines the backed pages in [from, to) (4 KiB PFNs) that the memory core passed to
+ * dm_online_page() before they were backed: their block is online and they are
+ * still marked PageOffline.  Pages of a block that is not online are left to the
+ * callback; their struct pages may not even be initialized yet.
+ */
+static void dm_online_waiting(struct dm_dev *dm, u64 from, u64 to)
+{
+	unsigned long flags;
+	struct page *pg;
+	bool ours;
+	u64 p;
+
+	for (p = from; p < to; p += HV_PER_PAGE) {
+		unsigned long pfn = p / HV_PER_PAGE;
+
+		pg = pfn_to_online_page(pfn);
+		if (!pg)
+			continue;
+		spin_lock_irqsave(&dm->ha_lock, flags);
+		if (PageOffline(pg) && dm_pfn_backed(dm, pfn, &ours) && ours) {
+			__ClearPageOffline(pg);
+			generic_online_page(pg, 0);
+			dm->hot_added++;
+		}
+		spin_unlock_irqrestore(&dm->ha_lock, flags);
+		cond_resched();
+	}
+}
+
+/*
+ * A block came online: the callback ran for its pages before the core marked its
+ * sections online, so a request that backed pages in between found the block
+ * offline and left them; they come in here.
+ */
+static int dm_memory_event(struct notifier_block *nb, unsigned long action, void *arg)
+{
+	struct dm_dev *dm = container_of(nb, struct dm_dev, mem_nb);
+	const struct memory_notify *mn = arg;
+	u64 s = TO_HV(mn->start_pfn), e = TO_HV(mn->start_pfn + mn->nr_pages);
+	unsigned long flags;
+	u64 from[DM_MAX_REGIONS], to[DM_MAX_REGIONS];
+	u32 i, n;
+
+	if (action != MEM_ONLINE)
+		return NOTIFY_OK;
+	spin_lock_irqsave(&dm->ha_lock, flags);
+	n = dm->nregions;
+	for (i = 0; i < n; i++) {
+		from[i] = max(s, dm->regions[i].start);
+		to[i] = min(e, dm->regions[i].backed_end);
+	}
+	spin_unlock_irqrestore(&dm->ha_lock, flags);
+	for (i = 0; i < n; i++)
+		if (from[i] < to[i])
+			dm_online_waiting(dm, from[i], to[i]);
+	return NOTIFY_OK;
+}
+
+static void dm_ha_error(struct dm_dev *dm, const char *fmt, long a, long b)
+{
+	if (dm->logged_ha_error) {
+		dev_dbg(&dm->hdev->dev, "hot-add failed again: %ld %ld\n", a, b);
+		return;
+	}
+	dm->logged_ha_error = true;
+	dev_err(&dm->hdev->dev, "hvis-dm-1 error (hot-add): %s: %ld (pfn %#lx)\n", fmt, a, b);
+}
+
+/*
+ * The answer (hv_balloon.c hot_add_req): page_count the pages taken; result 1 when
+ * some were taken, or when none ever will be (the host then stops hot-adding); 0 for
+ * a failure the host may retry.
+ */
+static void dm_hot_add_answer(struct dm_dev *dm, u64 pages, bool permanent)
+{
+	struct dm_hot_add_response resp = {};
+
+	resp.page_count = (u32)pages;
+	resp.result = pages || permanent ? 1 : 0;
+	dm_send(dm, &resp, DM_MEM_HOT_ADD_RESPONSE, sizeof(resp), true);
+	dm_post_status(dm);
+}
+
+void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size)
+{
+	const struct dm_hot_add_with_region *req = msg;
+	u64 chunk = TO_HV(memory_block_size_bytes() >> PAGE_SHIFT);
+	u64 boot_end = TO_HV(dm->startup_pages);
+	unsigned long before = READ_ONCE(dm->hot_added), flags;
+	struct dm_ha_region *g;
+	struct dm_ha_plan plan;
+	const char *why = "";
+	u64 blk, backed;
+	int rc = 0;
+
+	if (!dm->ha_ok) {
+		dev_dbg(&dm->hdev->dev, "hot-add request answered with 0 pages: hot-add is off%s\n",
+			dm->s4 ? " (the guest can hibernate)" : "");
+		dm_hot_add_answer(dm, 0, true);
+		return;
+	}
+	spin_lock_irqsave(&dm->ha_lock, flags);
+	rc = dm_hot_add_plan(dm->regions, dm->nregions, req->range,
+			     size == sizeof(*req), size == sizeof(*req) ? req->region : 0,
+			     chunk, boot_end, &plan, &why);
+	if (!rc && plan.idx == dm->nregions && dm->nregions == DM_MAX_REGIONS) {
+		rc = -ENOSPC;
+		why = "too many regions";
+	}
+	spin_unlock_irqrestore(&dm->ha_lock, flags);
+	if (rc) {
+		dev_err_ratelimited(&dm->hdev->dev,
+				    "hot-add refused: %s (start pfn %#llx pages %u); nothing added\n",
+				    why, DM_RANGE_START(req->range), DM_RANGE_COUNT(req->range));
+		dm_hot_add_answer(dm, 0, false);
+		return;
+	}
+
+	spin_lock_irqsave(&dm->ha_lock, flags);
+	g = &dm->regions[plan.idx];
+	if (plan.idx == dm->nregions) {
+		*g = (struct dm_ha_region){ plan.region_start, plan.region_end,
+					    plan.region_start, plan.region_start };
+		dm->nregions++;
+	}
+	g->end = plan.region_end;
+	/* Backed from now on: the callback onlines these pages when their block comes online. */
+	g->backed_end = plan.online_to;
+	spin_unlock_irqrestore(&dm->ha_lock, flags);
+
+	/* Pages in blocks added earlier: only those whose block is online go in now. */
+	dm_online_waiting(dm, plan.online_from, min(plan.online_to, plan.add_from));
+
+	for (blk = plan.add_from; blk < plan.add_to; blk += chunk) {
+		u64 addr = blk * 4096;
+		int nid = memory_add_physaddr_to_nid(addr);
+
+		spin_lock_irqsave(&dm->ha_lock, flags);
+		g->added_end = blk + chunk;
+		spin_unlock_irqrestore(&dm->ha_lock, flags);
+		rc = add_memory(nid, addr, chunk * 4096, MHP_MERGE_RESOURCE);
+		if (rc) {
+			spin_lock_irqsave(&dm->ha_lock, flags);
+			g->added_end = blk;
+			if (g->backed_end > blk)
+				g->backed_end = blk;
+			spin_unlock_irqrestore(&dm->ha_lock, flags);
+			dm_ha_error(dm, "add_memory failed", rc, (long)blk);
+			break;
+		}
+	}
+	spin_lock_irqsave(&dm->ha_lock, flags);
+	backed = g->backed_end > plan.online_from ? g->backed_end - plan.online_from : 0;
+	dm->ha_accepted += backed / HV_PER_PAGE;
+	spin_unlock_irqrestore(&dm->ha_lock, flags);
+	if (READ_ONCE(dm->hot_added) - before < backed / HV_PER_PAGE && !dm->logged_ha_offline) {
+		dm->logged_ha_offline = true;
+		dev_notice(&dm->hdev->dev, "hot-add: %llu MiB of %llu MiB wait for their memory block to come online (e.g. echo online > /sys/devices/system/memory/memory%llu/state, or boot with memhp_default_state=online)\n",
+			   MB_OF(backed / HV_PER_PAGE - (READ_ONCE(dm->hot_added) - before)),
+			   MB_OF(backed / HV_PER_PAGE),
+			   plan.online_from * 4096 / memory_block_size_bytes());
+	}
+	dm_hot_add_answer(dm, backed, false);
+}
+
+/* Hot-add needs the kernel's memory hot-plug and our online-page callback. */
+void dm_setup_hot_add(struct dm_dev *dm)
+{
+	const char *why;
+
+	if (dm->s4) {
+		/* Said once at probe (balloon.c); no hot-add in a guest that can hibernate. */
+		return;
+	} else if (!IS_ENABLED(CONFIG_MEMORY_HOTPLUG)) {
+		why = "this kernel has no memory hot-plug (CONFIG_MEMORY_HOTPLUG)";
+	} else if (!hot_add) {
+		why = "memory hot-add is disabled (hot_add=0)";
+	} else if (cb_dev || set_online_page_callback(dm_online_page)) {
+		why = "another driver owns the online-page callback";
+	} else {
+		cb_dev = dm;
+		dm->cb_installed = true;
+		dm->mem_nb.notifier_call = dm_memory_event;
+		dm->mem_nb_registered = !register_memory_notifier(&dm->mem_nb);
+		dm->ha_ok = true;
+		return;
+	}
+	dev_warn(&dm->hdev->dev, "hvis-dm-2 unsupported (hot-add): %s; offering ballooning only\n",
+		 why);
+	dm->logged_ha_unsupported = true;
+}
+
+void dm_teardown_hot_add(struct dm_dev *dm)
+{
+	if (dm->mem_nb_registered)
+		unregister_memory_notifier(&dm->mem_nb);
+	dm->mem_nb_registered = false;
+	if (dm->cb_installed) {
+		restore_online_page_callback(dm_online_page);
+		cb_dev = NULL;
+	}
+	dm->cb_installed = false;
+}
