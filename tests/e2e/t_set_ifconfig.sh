@@ -2,7 +2,9 @@
 # The SET_IP_INFO hook: /usr/lib/hvis/hvis-set-ifconfig applies the ifcfg file that
 # hvis-kvpd writes (DEVICE, IPADDR, NETMASK, GATEWAY, DNS, ';'-separated lists) with
 # ip(8): the interface ends up with exactly the host's addresses, default route and
-# DNS servers; a file with bad values is refused and changes nothing.  (The full path
+# DNS servers; a file with bad values, a key given twice (a second DEVICE= line, what
+# a newline in a host string used to make) or a DEVICE other than the file's
+# interface (ifcfg-<if>) is refused and changes nothing, on that NIC or on lo.  (The full path
 # host -> hvis-kvpd -> hook needs a netvsc NIC, which the fake host does not offer;
 # t_kvp covers the daemon's side.)
 source "$(dirname "$0")/../qemu/lib.sh"
@@ -27,14 +29,26 @@ assert_eq "$(guest 'grep ^nameserver /etc/resolv.conf | tr "\n" " "')" \
 	"nameserver 192.0.2.53 nameserver 192.0.2.54 " "resolv.conf lists the DNS servers"
 
 # Bad files: refused with a message, nothing changes.
-before=$(guest 'ip -4 -o addr show dev dummy0; ip route; cat /etc/resolv.conf')
-for bad in 'IPADDR=192.0.2.30$(reboot)' 'IPADDR=999.1.1.1' 'NETMASK=255.0.255.0' 'DEVICE=nosuch0' \
-	'GATEWAY=gw.example'; do
-	out=$(guest "printf '%s\n' DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24 '$bad' >/tmp/bad &&
-		/usr/lib/hvis/hvis-set-ifconfig /tmp/bad 2>&1; echo rc=\$?")
+before=$(guest 'ip -o addr; ip route; cat /etc/resolv.conf')
+# Each bad line follows a good DEVICE/IPADDR/NETMASK in /tmp/ifcfg-dummy0.
+for bad in 'IPADDR=192.0.2.30$(reboot)' 'IPADDR=999.1.1.1' 'NETMASK=255.0.255.0' 'GATEWAY=gw.example' \
+	'DEVICE=lo' 'IPADDR=192.0.2.31'; do
+	out=$(guest "printf '%s\n' DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24 '$bad' >/tmp/ifcfg-dummy0 &&
+		/usr/lib/hvis/hvis-set-ifconfig /tmp/ifcfg-dummy0 2>&1; echo rc=\$?")
 	assert_match "$out" 'rc=1$' "refused: $bad"
 	assert_match "$out" 'hvis-set-ifconfig: ' "with a message: $(head -n1 <<<"$out")"
 done
-assert_eq "$(guest 'ip -4 -o addr show dev dummy0; ip route; cat /etc/resolv.conf')" "$before" \
-	"the refused files changed nothing"
+assert_match "$out" 'IPADDR given twice' "a repeated key is named"
+# DEVICE must be the interface the file is named for.
+out=$(guest "printf '%s\n' DEVICE=lo IPADDR=192.0.2.30 NETMASK=24 >/tmp/ifcfg-dummy0 &&
+	/usr/lib/hvis/hvis-set-ifconfig /tmp/ifcfg-dummy0 2>&1; echo rc=\$?")
+assert_match "$out" "DEVICE=lo is not the file's interface dummy0.*rc=1" "DEVICE=lo in ifcfg-dummy0 refused"
+out=$(guest "printf '%s\n' DEVICE=nosuch0 IPADDR=192.0.2.30 >/tmp/ifcfg-nosuch0 &&
+	/usr/lib/hvis/hvis-set-ifconfig /tmp/ifcfg-nosuch0 2>&1; echo rc=\$?")
+assert_match "$out" "no interface nosuch0.*rc=1" "an unknown interface refused"
+out=$(guest "printf '%s\n' DEVICE=dummy0 IPADDR=192.0.2.30 >/tmp/bad &&
+	/usr/lib/hvis/hvis-set-ifconfig /tmp/bad 2>&1; echo rc=\$?")
+assert_match "$out" "must be named ifcfg-<interface>.*rc=1" "a file not named ifcfg-<if> refused"
+assert_eq "$(guest 'ip -o addr; ip route; cat /etc/resolv.conf')" "$before" \
+	"the refused files changed nothing on any interface"
 assert_kernel_clean
