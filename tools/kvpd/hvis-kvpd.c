@@ -26,6 +26,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #include "kvp_ip.h"
 #include "kvp_pool.h"
@@ -394,6 +395,23 @@ static unsigned int set_ip_info(struct hv_kvp_ipaddr_value *v)
 
 /* ---- one request ---- */
 
+/* A full pool, logged at most once a minute (a host may keep trying). */
+static void log_pool_full(u8 pool)
+{
+	static time_t last;
+	static unsigned long quiet;
+	time_t now = time(NULL);
+
+	if (last && now - last < 60) {
+		quiet++;
+		return;
+	}
+	logmsg(LOG_WARNING, "pool %u is full (%d records): the host's new key refused (%lu more refusals not logged)",
+	       pool, KVP_POOL_MAX_RECORDS, quiet);
+	last = now;
+	quiet = 0;
+}
+
 static void handle(struct hv_kvp_msg *m)
 {
 	u8 op = m->kvp_hdr.operation, pool = m->kvp_hdr.pool;
@@ -445,7 +463,9 @@ static void handle(struct hv_kvp_msg *m)
 	}
 	if (rc) {
 		/* Upstream's daemon answers HV_S_CONT for a failed pool operation. */
-		if (rc != -ENOENT)
+		if (rc == -ENOSPC && op == KVP_OP_SET)
+			log_pool_full(pool);
+		else if (rc != -ENOENT)
 			logmsg(LOG_ERR, "op %u on pool %u failed: %s", op, pool, strerror(-rc));
 		status = HV_S_CONT;
 	}
