@@ -75,6 +75,8 @@ assert_match "$(guest 'cat /tmp/kvpd.log')" 'SET_IP_INFO: no interface for adapt
 note "daemon log: $(guest 'grep SET_IP_INFO /tmp/kvpd.log' | tr '\n' '|')"
 
 # 5. Hostile strings: control characters, non-addresses.  Nothing reaches the hook.
+assert_guest "lo is up with 127.0.0.1/8 (what a hostile DEVICE=lo would replace)" \
+	'ip link set lo up && { ip -4 addr show dev lo | grep -q 127.0.0.1 || ip addr add 127.0.0.1/8 dev lo; }'
 state() { guest 'ip -o addr; ip route; ip -6 route; cat /etc/resolv.conf; ls -l /var/lib/hyperv; cat /var/lib/hyperv/ifcfg-*'; }
 before=$(state)
 hostile() { # what field-regex ip mask gw dns
