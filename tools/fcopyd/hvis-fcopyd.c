@@ -9,7 +9,8 @@
  *   WRITE_TO_FILE    a chunk at an offset: at most the current end of the data (no
  *                    holes) and inside the announced file size
  *   COMPLETE_FCOPY   fsync, then rename over the target (atomic replace)
- *   CANCEL_FCOPY     the temporary file is removed: nothing partial is left
+ *   CANCEL_FCOPY     the temporary file is removed: nothing partial is left (also when a
+ *                    START comes while a copy is open: the host gave that one up)
  * Refused with an error status, changing nothing: a relative path or one with ".."
  * components, a file name with '/', an existing target without OVER_WRITE, a chunk
  * out of order or past the announced size, any operation out of sequence.
@@ -181,11 +182,13 @@ static u32 start_copy(const struct hv_start_fcopy *m)
 	struct stat st;
 	size_t dl;
 
-	if (cp.fd >= 0) {
-		logmsg(LOG_ERR, "FCopy: START_FILE_COPY while a copy to %s is open: refused",
-		       cp.target);
-		return HV_E_FAIL;
-	}
+	/*
+	 * The host sends one request at a time, so a START while a copy is open means
+	 * it gave that copy up without a CANCEL (its channel was reset, or it timed
+	 * out): drop it, as hv_fcopy_daemon forgets it, rather than refuse every copy
+	 * from now on.
+	 */
+	drop_copy("the host started another copy");
 	if (!name_field((const char *)m + offsetof(struct hv_start_fcopy, path_name), dir,
 			sizeof(dir)) ||
 	    !name_field((const char *)m + offsetof(struct hv_start_fcopy, file_name), name,
