@@ -30,25 +30,41 @@ assert_eq "$(guest 'grep ^nameserver /etc/resolv.conf | tr "\n" " "')" \
 
 # Bad files: refused with a message, nothing changes.
 before=$(guest 'ip -o addr; ip route; cat /etc/resolv.conf')
-# Each bad line follows a good DEVICE/IPADDR/NETMASK in /tmp/ifcfg-dummy0.
-for bad in 'IPADDR=192.0.2.30$(reboot)' 'IPADDR=999.1.1.1' 'NETMASK=255.0.255.0' 'GATEWAY=gw.example' \
-	'DEVICE=lo' 'IPADDR=192.0.2.31'; do
-	out=$(guest "printf '%s\n' DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24 '$bad' >/tmp/ifcfg-dummy0 &&
-		/usr/lib/hvis/hvis-set-ifconfig /tmp/ifcfg-dummy0 2>&1; echo rc=\$?")
-	assert_match "$out" 'rc=1$' "refused: $bad"
-	assert_match "$out" 'hvis-set-ifconfig: ' "with a message: $(head -n1 <<<"$out")"
+# hook_on FILE LINE...: writes the lines to FILE, runs the hook on it; its output and rc=N.
+hook_on() {
+	local f=$1 q='' l
+	shift
+	for l in "$@"; do q="$q '$l'"; done
+	guest "printf '%s\n'$q >$f && /usr/lib/hvis/hvis-set-ifconfig $f 2>&1; echo rc=\$?"
+}
+refused() { # what output regex
+	assert_match "$2" 'rc=1$' "refused: $1"
+	assert_match "$2" "hvis-set-ifconfig: .*($3)" "$1: $(head -n1 <<<"$2")"
+}
+# Bad values: the bad line replaces the good one of its key.
+for bad in 'IPADDR=192.0.2.30$(reboot)' 'IPADDR=999.1.1.1' 'NETMASK=255.0.255.0' 'GATEWAY=gw.example'; do
+	good=()
+	for l in DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24; do
+		[ "${l%%=*}" = "${bad%%=*}" ] || good+=("$l")
+	done
+	out=$(hook_on /tmp/ifcfg-dummy0 "${good[@]}" "$bad")
+	refused "$bad" "$out" "${bad%%=*}|not an address|not a mask"
+	assert_no_match "$out" 'given twice' "$bad: refused for its value"
 done
-assert_match "$out" 'IPADDR given twice' "a repeated key is named"
+# A key given twice: a second DEVICE= line is what a newline in a host string made.
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24 DEVICE=lo)
+refused "a second DEVICE=lo line" "$out" 'DEVICE given twice'
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=dummy0 IPADDR=192.0.2.30 IPADDR=192.0.2.31)
+refused "a second IPADDR line" "$out" 'IPADDR given twice'
 # DEVICE must be the interface the file is named for.
-out=$(guest "printf '%s\n' DEVICE=lo IPADDR=192.0.2.30 NETMASK=24 >/tmp/ifcfg-dummy0 &&
-	/usr/lib/hvis/hvis-set-ifconfig /tmp/ifcfg-dummy0 2>&1; echo rc=\$?")
-assert_match "$out" "DEVICE=lo is not the file's interface dummy0.*rc=1" "DEVICE=lo in ifcfg-dummy0 refused"
-out=$(guest "printf '%s\n' DEVICE=nosuch0 IPADDR=192.0.2.30 >/tmp/ifcfg-nosuch0 &&
-	/usr/lib/hvis/hvis-set-ifconfig /tmp/ifcfg-nosuch0 2>&1; echo rc=\$?")
-assert_match "$out" "no interface nosuch0.*rc=1" "an unknown interface refused"
-out=$(guest "printf '%s\n' DEVICE=dummy0 IPADDR=192.0.2.30 >/tmp/bad &&
-	/usr/lib/hvis/hvis-set-ifconfig /tmp/bad 2>&1; echo rc=\$?")
-assert_match "$out" "must be named ifcfg-<interface>.*rc=1" "a file not named ifcfg-<if> refused"
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=lo IPADDR=192.0.2.30 NETMASK=24)
+refused "DEVICE=lo in ifcfg-dummy0" "$out" "DEVICE=lo is not the file's interface dummy0"
+out=$(hook_on /tmp/ifcfg-nosuch0 DEVICE=nosuch0 IPADDR=192.0.2.30)
+refused "an unknown interface" "$out" 'no interface nosuch0'
+out=$(hook_on /tmp/bad DEVICE=dummy0 IPADDR=192.0.2.30)
+refused "a file not named ifcfg-<if>" "$out" 'must be named ifcfg-<interface>'
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=dummy0 'IPADDR 192.0.2.30')
+refused "a line without =" "$out" 'malformed line'
 assert_eq "$(guest 'ip -o addr; ip route; cat /etc/resolv.conf')" "$before" \
 	"the refused files changed nothing on any interface"
 assert_kernel_clean
