@@ -9,6 +9,7 @@
  * the host rendered as decimal REG_SZ (hv_kvp.c kvp_send_key).
  */
 #include "kvp_msg.h"
+#include "kvp_ip.h"
 
 u32 hvis_kvp_host_len(u8 op)
 {
@@ -93,6 +94,15 @@ static u32 ipfield_in(const u8 *in, u32 units, u8 *out, const char **why)
 	return HV_S_OK;
 }
 
+/* HV_INVALIDARG with @reason in @why, or HV_S_OK when @reason is NULL. */
+static u32 refused(const char *reason, const char **why)
+{
+	if (!reason)
+		return HV_S_OK;
+	*why = reason;
+	return HV_INVALIDARG;
+}
+
 static u32 ip_from_host(const u8 *data, struct hv_kvp_msg *out, bool all, const char **why)
 {
 	const struct hv_kvp_ip_msg *in = (const struct hv_kvp_ip_msg *)data;
@@ -102,8 +112,10 @@ static u32 ip_from_host(const u8 *data, struct hv_kvp_msg *out, bool all, const 
 
 	ov->addr_family = iv->addr_family;
 	st = ipfield_in((const u8 *)iv->adapter_id, MAX_ADAPTER_ID_SIZE, (u8 *)ov->adapter_id, why);
-	if (st || !all)
+	if (st)
 		return st;
+	if (!all)
+		return refused(hvis_kvp_adapter_check(ov), why);
 	ov->dhcp_enabled = iv->dhcp_enabled;
 	st = ipfield_in((const u8 *)iv->ip_addr, MAX_IP_ADDR_SIZE, (u8 *)ov->ip_addr, why);
 	if (!st)
@@ -114,7 +126,10 @@ static u32 ip_from_host(const u8 *data, struct hv_kvp_msg *out, bool all, const 
 	if (!st)
 		st = ipfield_in((const u8 *)iv->dns_addr, MAX_IP_ADDR_SIZE, (u8 *)ov->dns_addr,
 				why);
-	return st;
+	if (st)
+		return st;
+	/* What the daemon will write into its ifcfg file: addresses only (kvp_ip.c). */
+	return refused(hvis_kvp_ip_check(ov), why);
 }
 
 /* @v in decimal, NUL-terminated, into @out (21 bytes suffice); returns the length. */

@@ -388,15 +388,23 @@ static void fcopy_remove(struct hvis_device *dev)
 {
 	u8 *pkt;
 
-	hvis_ic_remove(dev);
+	/*
+	 * fcopy_work_fn takes fc.ic under the lock and then sends on it: clear the
+	 * pointer and wait for a work item that already has it before
+	 * hvis_ic_remove() frees the IC state.  A later daemon answer is dropped.
+	 */
 	spin_lock_bh(&fc.lock);
 	fc.ic = NULL;
+	spin_unlock_bh(&fc.lock);
+	cancel_work_sync(&fc.work);
+	hvis_ic_remove(dev);
+	spin_lock_bh(&fc.lock);
 	pkt = fc.pkt;
 	fc.pkt = NULL;
 	fc.state = FCOPY_IDLE;
 	spin_unlock_bh(&fc.lock);
-	cancel_work_sync(&fc.work);
 	cancel_delayed_work_sync(&fc.timeout);
+	cancel_work_sync(&fc.work);
 	kfree(pkt);
 }
 

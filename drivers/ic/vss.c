@@ -374,16 +374,25 @@ static void vss_remove(struct hvis_device *dev)
 {
 	u8 *pkt;
 
+	/*
+	 * The answer work takes vss.ic under the lock and then sends on it, so the
+	 * pointer goes first and a work item that already has it is waited for: only
+	 * then may hvis_ic_remove() free the IC state.  A daemon answer that comes after
+	 * this finds no channel and is dropped.
+	 */
+	spin_lock_bh(&vss.lock);
+	vss.ic = NULL;
+	spin_unlock_bh(&vss.lock);
+	cancel_work_sync(&vss.work);
 	/* Closing the channel stops vss_handle; nothing is answered after it. */
 	hvis_ic_remove(dev);
 	spin_lock_bh(&vss.lock);
-	vss.ic = NULL;
 	pkt = vss.pkt;
 	vss.pkt = NULL;
 	vss.state = VSS_IDLE;
 	spin_unlock_bh(&vss.lock);
-	cancel_work_sync(&vss.work);
 	cancel_delayed_work_sync(&vss.timeout);
+	cancel_work_sync(&vss.work);
 	kfree(pkt);
 }
 

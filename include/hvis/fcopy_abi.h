@@ -40,6 +40,12 @@
 #define HV_ERROR_ALREADY_EXISTS	0x80070050u
 #define HV_ERROR_DISK_FULL	0x80070070u
 #define HV_INVALIDARG		0x80070057u
+/*
+ * Not in Linux's headers: Windows' E_ACCESSDENIED (winerror.h,
+ * HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED = 5)); hvis-fcopyd answers it for a
+ * destination path through a symbolic link.
+ */
+#define HV_E_ACCESSDENIED	0x80070005u
 
 struct hv_fcopy_hdr {
 	u32 operation;

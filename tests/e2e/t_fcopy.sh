@@ -4,7 +4,10 @@
 # not overwritten unless the host asks; a cancelled copy leaves nothing behind; bad
 # host input (a chunk past the end of the data, an oversized chunk, a path that
 # escapes with "..", a name that is not valid UTF-16) gets an error back and changes
-# nothing; Debian's hv_fcopy_daemon works against the same device.  FCOPY_MIB sets the size
+# nothing; a local user's symbolic links cannot redirect a copy (a path through a
+# link is refused with E_ACCESSDENIED and nothing is written at the link's target; a
+# directory swapped for a link during a copy does not move the copy); Debian's
+# hv_fcopy_daemon works against the same device.  FCOPY_MIB sets the size
 # of the big file in MiB (default 100: about 14 s of copying under TCG).
 source "$(dirname "$0")/../qemu/lib.sh"
 
@@ -80,6 +83,39 @@ assert_eq "$(status_of "$r")" 0x80070057 "a file name that is not valid UTF-16: 
 assert_match "$(guest dmesg)" 'FCopy: host request refused \(op 0\): name is not NUL-terminated UTF-16' \
 	"the driver logs the bad name"
 assert_eq "$(guest 'ls -lA /tmp/in /etc | md5sum')" "$before" "bad input changed nothing in /tmp/in or /etc"
+
+# A local user (uid 1000) who owns a directory on the host's path.
+guest 'echo "u:x:1000:1000:u:/home/u:/bin/sh" >>/etc/passwd; echo "u:x:1000:" >>/etc/group
+	mkdir -p /home/u /root/.ssh /root/swap && chown 1000:1000 /home/u && chmod 700 /root/.ssh
+	echo secret >/root/victim'
+asuser() { guest "su -s /bin/sh u -c '$1'"; }
+asuser 'ln -s /root/.ssh /home/u/.ssh && ln -s /etc /home/u/etc && mkdir /home/u/d /home/u/d2 &&
+	ln -s /root/victim /home/u/d/f'
+assert_eq "$(guest 'stat -c %U /home/u/.ssh /home/u/etc /home/u/d/f | sort -u')" u "the user made the links"
+before=$(guest 'ls -lAR /root /etc | md5sum')
+r=$(copy "$HOSTDIR/small" /home/u/.ssh/authorized_keys)
+assert_eq "$(status_of "$r")" 0x80070005 "a copy into ~/.ssh, a link to /root/.ssh: E_ACCESSDENIED"
+assert_match "$(guest 'cat /tmp/fcopyd.log')" \
+	'START_FILE_COPY refused: /home/u/.ssh has a symbolic link \(or a non-directory\) in its path' \
+	"the daemon says why"
+assert_guest "nothing written in /root/.ssh" '[ -z "$(ls -A /root/.ssh)" ]'
+r=$(copy "$HOSTDIR/small" /home/u/etc/cron.d/evil --create-path)
+assert_eq "$(status_of "$r")" 0x80070005 "--create-path through a link to /etc: E_ACCESSDENIED"
+assert_guest "nothing made under /etc" '[ ! -e /etc/cron.d ]'
+r=$(copy "$HOSTDIR/v2" /home/u/d/f --overwrite)
+assert_eq "$(status_of "$r")" 0 "--overwrite of a link named as the file replaces the link itself"
+assert_eq "$(guest 'cat /root/victim; [ -L /home/u/d/f ] || cat /home/u/d/f')" "secret
+version two" "the link's target is untouched, the file is new"
+# The user swaps the directory for a link while the data flows: the file still lands
+# in the directory the copy started in.
+head -c $((20 * 1024 * 1024)) /dev/urandom >"$HOSTDIR/mid"
+guest "su -s /bin/sh u -c 'while [ ! -e /home/u/d2/.x.hvis-fcopy ]; do usleep 2000; done
+	mv /home/u/d2 /home/u/d2.old && ln -s /root/swap /home/u/d2 && echo swapped' >/tmp/swap.log 2>&1 &"
+r=$(copy "$HOSTDIR/mid" /home/u/d2/x)
+assert_eq "$(guest 'cat /tmp/swap.log')" swapped "the user swapped /home/u/d2 for a link to /root/swap during the copy"
+assert_eq "$(status_of "$r")" 0 "the copy completes"
+assert_eq "$(gsha /home/u/d2.old/x)" "$(hsha "$HOSTDIR/mid")" "the file is in the directory the copy started in"
+assert_eq "$(guest 'ls -lAR /root /etc | md5sum')" "$before" "nothing changed in /root or /etc"
 
 # Debian's hv_fcopy_daemon (hyperv-daemons, the pre-6.10 ABI) on the same device.
 if [ -x /usr/sbin/hv_fcopy_daemon ]; then

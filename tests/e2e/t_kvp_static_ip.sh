@@ -5,7 +5,10 @@
 # hvis-kvpd hands it to the packaged hook (hvis-set-ifconfig), and the guest reaches
 # the gateway through the new address.  A second injection into another subnet
 # replaces the first.  A request for an unknown MAC or adapter fails and changes
-# nothing.
+# nothing.  A hostile host's strings (a newline and a second DEVICE= line, which
+# used to make the hook reconfigure lo; a host name; a bad mask) are refused by
+# hvis_kvp with one log line naming the field and an E_INVALIDARG answer, and no
+# interface, route or DNS setting changes.
 source "$(dirname "$0")/../qemu/lib.sh"
 
 FH_DEVICES="heartbeat,shutdown,kvp,nic@00:15:5d:12:34:56"
@@ -70,4 +73,37 @@ assert_eq "$(guest "ip -4 -o addr show dev $ifname; ip route; cat /etc/resolv.co
 	"addresses, routes and DNS unchanged"
 assert_match "$(guest 'cat /tmp/kvpd.log')" 'SET_IP_INFO: no interface for adapter' "the daemon logs the unknown adapter"
 note "daemon log: $(guest 'grep SET_IP_INFO /tmp/kvpd.log' | tr '\n' '|')"
+
+# 5. Hostile strings: control characters, non-addresses.  Nothing reaches the hook.
+assert_guest "lo is up with 127.0.0.1/8 (what a hostile DEVICE=lo would replace)" \
+	'ip link set lo up && { ip -4 addr show dev lo | grep -q 127.0.0.1 || ip addr add 127.0.0.1/8 dev lo; }'
+state() { guest 'ip -o addr; ip route; ip -6 route; cat /etc/resolv.conf; ls -l /var/lib/hyperv; cat /var/lib/hyperv/ifcfg-*'; }
+before=$(state)
+hostile() { # what field-regex ip mask gw dns
+	local what=$1 re=$2 r
+	shift 2
+	guest 'dmesg -c >/dev/null'
+	r=$(result setip "{$inst}" "$@")
+	note "$what: $r"
+	assert_match "$r" 'op=setip pool=0 status=0x80070057( |$)' "$what: the host gets E_INVALIDARG"
+	assert_eq "$(guest 'dmesg | grep -c "KVP: host request refused (op 5 pool 0)"')" 1 "$what: one refusal line"
+	assert_match "$(guest dmesg)" "KVP: host request refused \(op 5 pool 0\): $re, status 0x80070057" \
+		"$what: the line names the field"
+}
+hostile "a newline and DEVICE=lo in the address" 'ip_addr holds a control character' \
+	'198.51.100.9\nDEVICE=lo' 255.255.255.0 198.51.100.1 198.51.100.53
+hostile "a newline and DEVICE=lo in the DNS list" 'dns_addr holds a control character' \
+	198.51.100.9 255.255.255.0 198.51.100.1 '198.51.100.53\nDEVICE=lo\nIPADDR=127.0.0.9'
+hostile "a carriage return in the mask" 'sub_net holds a control character' \
+	198.51.100.9 '24\rX' 198.51.100.1 198.51.100.53
+hostile "a host name as gateway" 'gate_way: an element is not an IPv4 or IPv6 address' \
+	198.51.100.9 255.255.255.0 gw.example 198.51.100.53
+hostile "a space and a second key in the address" 'ip_addr: an element is not an IPv4 or IPv6 address' \
+	'198.51.100.9\sDEVICE=lo' 255.255.255.0 198.51.100.1 198.51.100.53
+hostile "a non-contiguous mask" 'sub_net: an element is not a dotted mask or a prefix length' \
+	198.51.100.9 255.0.255.0 198.51.100.1 198.51.100.53
+assert_eq "$(state)" "$before" "no address, route, DNS server or ifcfg file changed, on any interface"
+assert_match "$(guest 'ip -4 -o addr show dev lo')" 'inet 127\.0\.0\.1/8' "lo keeps 127.0.0.1/8"
+assert_no_match "$(guest 'cat /tmp/kvpd.log')" '198\.51\.100\.9' "the daemon never saw the hostile requests"
+assert_match "$(result ipinfo "$MAC")" 'status=0 .*ip=198\.51\.100\.7' "the NIC keeps 198.51.100.7"
 assert_kernel_clean

@@ -2,7 +2,9 @@
 # The SET_IP_INFO hook: /usr/lib/hvis/hvis-set-ifconfig applies the ifcfg file that
 # hvis-kvpd writes (DEVICE, IPADDR, NETMASK, GATEWAY, DNS, ';'-separated lists) with
 # ip(8): the interface ends up with exactly the host's addresses, default route and
-# DNS servers; a file with bad values is refused and changes nothing.  (The full path
+# DNS servers; a file with bad values, a key given twice (a second DEVICE= line, what
+# a newline in a host string used to make) or a DEVICE other than the file's
+# interface (ifcfg-<if>) is refused and changes nothing, on that NIC or on lo.  (The full path
 # host -> hvis-kvpd -> hook needs a netvsc NIC, which the fake host does not offer;
 # t_kvp covers the daemon's side.)
 source "$(dirname "$0")/../qemu/lib.sh"
@@ -27,14 +29,42 @@ assert_eq "$(guest 'grep ^nameserver /etc/resolv.conf | tr "\n" " "')" \
 	"nameserver 192.0.2.53 nameserver 192.0.2.54 " "resolv.conf lists the DNS servers"
 
 # Bad files: refused with a message, nothing changes.
-before=$(guest 'ip -4 -o addr show dev dummy0; ip route; cat /etc/resolv.conf')
-for bad in 'IPADDR=192.0.2.30$(reboot)' 'IPADDR=999.1.1.1' 'NETMASK=255.0.255.0' 'DEVICE=nosuch0' \
-	'GATEWAY=gw.example'; do
-	out=$(guest "printf '%s\n' DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24 '$bad' >/tmp/bad &&
-		/usr/lib/hvis/hvis-set-ifconfig /tmp/bad 2>&1; echo rc=\$?")
-	assert_match "$out" 'rc=1$' "refused: $bad"
-	assert_match "$out" 'hvis-set-ifconfig: ' "with a message: $(head -n1 <<<"$out")"
+before=$(guest 'ip -o addr; ip route; cat /etc/resolv.conf')
+# hook_on FILE LINE...: writes the lines to FILE, runs the hook on it; its output and rc=N.
+hook_on() {
+	local f=$1 q='' l
+	shift
+	for l in "$@"; do q="$q '$l'"; done
+	guest "printf '%s\n'$q >$f && /usr/lib/hvis/hvis-set-ifconfig $f 2>&1; echo rc=\$?"
+}
+refused() { # what output regex
+	assert_match "$2" 'rc=1$' "refused: $1"
+	assert_match "$2" "hvis-set-ifconfig: .*($3)" "$1: $(head -n1 <<<"$2")"
+}
+# Bad values: the bad line replaces the good one of its key.
+for bad in 'IPADDR=192.0.2.30$(reboot)' 'IPADDR=999.1.1.1' 'NETMASK=255.0.255.0' 'GATEWAY=gw.example'; do
+	good=()
+	for l in DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24; do
+		[ "${l%%=*}" = "${bad%%=*}" ] || good+=("$l")
+	done
+	out=$(hook_on /tmp/ifcfg-dummy0 "${good[@]}" "$bad")
+	refused "$bad" "$out" "${bad%%=*}|not an address|not a mask"
+	assert_no_match "$out" 'given twice' "$bad: refused for its value"
 done
-assert_eq "$(guest 'ip -4 -o addr show dev dummy0; ip route; cat /etc/resolv.conf')" "$before" \
-	"the refused files changed nothing"
+# A key given twice: a second DEVICE= line is what a newline in a host string made.
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=dummy0 IPADDR=192.0.2.30 NETMASK=24 DEVICE=lo)
+refused "a second DEVICE=lo line" "$out" 'DEVICE given twice'
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=dummy0 IPADDR=192.0.2.30 IPADDR=192.0.2.31)
+refused "a second IPADDR line" "$out" 'IPADDR given twice'
+# DEVICE must be the interface the file is named for.
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=lo IPADDR=192.0.2.30 NETMASK=24)
+refused "DEVICE=lo in ifcfg-dummy0" "$out" "DEVICE=lo is not the file's interface dummy0"
+out=$(hook_on /tmp/ifcfg-nosuch0 DEVICE=nosuch0 IPADDR=192.0.2.30)
+refused "an unknown interface" "$out" 'no interface nosuch0'
+out=$(hook_on /tmp/bad DEVICE=dummy0 IPADDR=192.0.2.30)
+refused "a file not named ifcfg-<if>" "$out" 'must be named ifcfg-<interface>'
+out=$(hook_on /tmp/ifcfg-dummy0 DEVICE=dummy0 'IPADDR 192.0.2.30')
+refused "a line without =" "$out" 'malformed line'
+assert_eq "$(guest 'ip -o addr; ip route; cat /etc/resolv.conf')" "$before" \
+	"the refused files changed nothing on any interface"
 assert_kernel_clean

@@ -6,7 +6,7 @@
  * Input: one control byte, then the message.  Control bit 0 picks the direction
  * (guest or host); bit 1 makes the header's size and a range message's count agree
  * with the bytes given, so random inputs also reach the deeper checks of every type.
- * Seeds (tests/fuzz/corpus/fuzz_dm_msg, made by gen_dm_seeds.py) hold one valid
+ * Seeds (tests/fuzz/seeds/fuzz_dm_msg, made by gen_dm_seeds.py) hold one valid
  * message of each DM type.  A message that passes must have every range inside it;
  * the overlap check must agree with a sort of the ranges; a hot-add plan must stay
  * chunk aligned and inside its region.

@@ -6,6 +6,9 @@
  */
 #include <stdlib.h>
 #include "ic_msg.h"
+#include "fuzz_types.h"
+
+FUZZ_TYPES("NEGOTIATE agreed", "NEGOTIATE no common version", "other message")
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
@@ -20,13 +23,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	/* An exact-size heap copy, so ASan sees any write past the packet. */
 	pkt = malloc(size ? size : 1);
 	memcpy(pkt, in, size);
-	if (hvis_ic_parse(pkt, (u32)size, &v) == 0 &&
-	    hvis_ic_negotiate(&v, fw, 2, srv, 4, &gfw, &gsrv) == 0) {
-		struct icmsg_negotiate *n = (void *)v.data;
+	if (hvis_ic_parse(pkt, (u32)size, &v) == 0) {
+		int rc;
 
-		if (n->icframe_vercnt != 1 || n->icmsg_vercnt != 1 ||
-		    (gfw.major != 3 && gfw.major != 1))
-			abort();
+		if (v.hdr->icmsgtype != ICMSGTYPE_NEGOTIATE)
+			fuzz_hit(2);
+		rc = hvis_ic_negotiate(&v, fw, 2, srv, 4, &gfw, &gsrv);
+		if (rc == -EPROTONOSUPPORT)
+			fuzz_hit(1);
+		if (rc == 0) {
+			struct icmsg_negotiate *n = (void *)v.data;
+
+			fuzz_hit(0);
+			if (n->icframe_vercnt != 1 || n->icmsg_vercnt != 1 ||
+			    (gfw.major != 3 && gfw.major != 1))
+				abort();
+		}
 	}
 	free(pkt);
 	return 0;

@@ -6,6 +6,12 @@
  */
 #include <stdlib.h>
 #include "msg_validate.h"
+#include "fuzz_types.h"
+
+/* The host-to-guest messages (lib/vmbus_msg.c). */
+FUZZ_TYPES("OFFERCHANNEL", "RESCIND_CHANNELOFFER", "ALLOFFERS_DELIVERED", "OPENCHANNEL_RESULT",
+	   "GPADL_CREATED", "GPADL_TORNDOWN", "VERSION_RESPONSE", "UNLOAD_RESPONSE",
+	   "TL_CONNECT_RESULT", "MODIFYCHANNEL_RESPONSE")
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
@@ -13,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 {
 	struct vmbus_channel_message_header h;
 	const char *why;
+	unsigned int i;
 
 	if (hvis_msg_validate_why(in, (u32)size, &why) != 0)
 		return why ? 0 : (abort(), 0);
@@ -20,5 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (size > HV_MESSAGE_PAYLOAD_BYTES || size < sizeof(h) ||
 	    strcmp(hvis_msg_name(h.msgtype), "UNKNOWN") == 0)
 		abort();
+	for (i = 0; i < sizeof(fuzz_type_names) / sizeof(fuzz_type_names[0]); i++)
+		if (!strcmp(hvis_msg_name(h.msgtype), fuzz_type_names[i]))
+			fuzz_hit(i);
 	return 0;
 }

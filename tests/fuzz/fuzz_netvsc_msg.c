@@ -6,7 +6,7 @@
  * buffer of exactly its size so ASan sees any read past it.  Whatever passes must
  * describe areas inside the message, or the target aborts.  QUERY_C and SET messages
  * of the offload OIDs go on to the NDIS offload object checks, as the guest and the
- * host do.  The seed corpus (corpus/fuzz_netvsc_msg, from corpus/netvsc_seeds.py)
+ * host do.  The seed corpus (seeds/fuzz_netvsc_msg, from seeds/netvsc_seeds.py)
  * has every NVSP and RNDIS message type, the offload OIDs and objects in it.
  */
 #include <stdlib.h>

@@ -7,6 +7,9 @@
  */
 #include <stdlib.h>
 #include "ring.h"
+#include "fuzz_types.h"
+
+FUZZ_TYPES("packet read", "packet read across the end", "packet written")
 
 #define DATA 512u
 
@@ -42,6 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 		if (len < 16 || len > (int)DATA || d->len8 * 8 != len || d->offset8 * 8 > len ||
 		    d->offset8 < 2)
 			abort();
+		fuzz_hit(0);
+		if (r.priv_read_index + (u32)len > DATA)
+			fuzz_hit(1);
 		hvis_ring_advance(&r, len);
 		hvis_ring_commit_read(&r, NULL);
 	}
@@ -49,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (hvis_ring_init(&r, &hdr, data, DATA, false) == 0) {
 		struct hvis_kvec v = { in, (u32)(size > 200 ? 200 : size) };
 
-		hvis_ring_write_packet(&r, VM_PKT_DATA_INBAND, 0, 1, &v, 1, &sig, NULL);
+		if (!hvis_ring_write_packet(&r, VM_PKT_DATA_INBAND, 0, 1, &v, 1, &sig, NULL))
+			fuzz_hit(2);
 	}
 	return 0;
 }

@@ -7,6 +7,9 @@
  */
 #include <stdlib.h>
 #include "ts_msg.h"
+#include "fuzz_types.h"
+
+FUZZ_TYPES("3.0 SYNC", "3.0 SAMPLE", "4.0 SYNC", "4.0 SAMPLE")
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
@@ -29,6 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (!hvis_ic_parse(pkt, (u32)(size - 1), &v) && !hvis_ts_parse(&v, ver, &s)) {
 		if (s.host_ns < 0)
 			abort();
+		if (s.flags == ICTIMESYNCFLAG_SYNC || s.flags == ICTIMESYNCFLAG_SAMPLE)
+			fuzz_hit((ver.major == 4 ? 2 : 0) + (s.flags == ICTIMESYNCFLAG_SAMPLE));
 		/* The counter reading comes from the sample's own bytes: any value. */
 		now_ref = s.vmref ^ ((u64)s.flags << 40) ^ s.host_ns;
 		if (!hvis_ts_at_receipt(&s, true, now_ref, &at)) {

@@ -162,5 +162,35 @@ int main(void)
 	tap_check(hvis_kvp_to_host(KVP_OP_GET, &daemon_msg, (u8 *)&host, 50) == HV_E_FAIL,
 		  "an answer never writes past a short packet");
 	test_registration();
+
+	/* SET_IP_INFO: the host's strings are checked before a daemon sees them. */
+	{
+		static struct hv_kvp_ip_msg ipm;
+		struct hv_kvp_ipaddr_value *iv = &ipm.kvp_ip_val;
+		struct hv_kvp_ipaddr_value *ov = &daemon_msg.body.kvp_ip_val;
+
+		ipm.operation = KVP_OP_SET_IP_INFO;
+		hvis_utf8_to_utf16("{00000004-6876-6973-8004-000000000004}", 100,
+				   (u8 *)iv->adapter_id, MAX_ADAPTER_ID_SIZE);
+		hvis_utf8_to_utf16("192.0.2.77; 192.0.2.78", 100, (u8 *)iv->ip_addr, MAX_IP_ADDR_SIZE);
+		hvis_utf8_to_utf16("24", 100, (u8 *)iv->sub_net, MAX_IP_ADDR_SIZE);
+		hvis_utf8_to_utf16("192.0.2.1", 100, (u8 *)iv->gate_way, MAX_GATEWAY_SIZE);
+		tap_check(hvis_kvp_from_host((u8 *)&ipm, sizeof(ipm), &daemon_msg, &why) == HV_S_OK &&
+			  !strcmp((char *)ov->ip_addr, "192.0.2.77;192.0.2.78") &&
+			  !strcmp((char *)ov->gate_way, "192.0.2.1"),
+			  "SET_IP_INFO: good lists reach the daemon in UTF-8 ('%s')", (char *)ov->ip_addr);
+		hvis_utf8_to_utf16("192.0.2.77\nDEVICE=lo", 100, (u8 *)iv->ip_addr, MAX_IP_ADDR_SIZE);
+		refused(hvis_kvp_from_host((u8 *)&ipm, sizeof(ipm), &daemon_msg, &why), HV_INVALIDARG,
+			"ip_addr holds a control character", "SET_IP_INFO with a newline in ip_addr refused");
+		hvis_utf8_to_utf16("192.0.2.77", 100, (u8 *)iv->ip_addr, MAX_IP_ADDR_SIZE);
+		hvis_utf8_to_utf16("gw.example", 100, (u8 *)iv->gate_way, MAX_GATEWAY_SIZE);
+		refused(hvis_kvp_from_host((u8 *)&ipm, sizeof(ipm), &daemon_msg, &why), HV_INVALIDARG,
+			"gate_way: an element is not", "SET_IP_INFO with a host name as gateway refused");
+		ipm.operation = KVP_OP_GET_IP_INFO;
+		hvis_utf8_to_utf16("00:15:5d:12:34:56\n", 100, (u8 *)iv->adapter_id,
+				   MAX_ADAPTER_ID_SIZE);
+		refused(hvis_kvp_from_host((u8 *)&ipm, sizeof(ipm), &daemon_msg, &why), HV_INVALIDARG,
+			"adapter_id holds", "GET_IP_INFO with a newline in the MAC refused");
+	}
 	return tap_done();
 }

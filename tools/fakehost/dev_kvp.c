@@ -6,7 +6,10 @@
  * (include/uapi/linux/hyperv.h; the guest side is drivers/hv/hv_kvp.c).  `kvp enum`
  * walks indices until the guest answers with a non-zero status (HV_S_CONT at the
  * end).  Each answer becomes a KVP_RESULT event (KVP_ITEM per enumerated item).
+ * The strings of `ipinfo` and `setip` may carry C escapes (\n, \xHH, ...), so a test
+ * can send control characters as a hostile host would.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "dev_ic.h"
@@ -148,14 +151,54 @@ static int utf16_field(const char *s, u8 *field, u32 cap)
 	return n < 0 ? -1 : 2 * (n + 1);
 }
 
+/*
+ * C-style escapes in place, so a test can send what a hostile host would: \n \r \t
+ * \\ \s (a space: ctl splits arguments at spaces) and \xHH (HH not 00).  False on a
+ * bad escape.
+ */
+static bool unescape(char *s)
+{
+	char *w = s;
+	unsigned int v;
+
+	for (; *s; s++) {
+		if (*s != '\\') {
+			*w++ = *s;
+			continue;
+		}
+		switch (*++s) {
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case 's': *w++ = ' '; break;
+		case '\\': *w++ = '\\'; break;
+		case 'x':
+			if (sscanf(s + 1, "%2x", &v) != 1 || !v || !isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]))
+				return false;
+			*w++ = (char)v;
+			s += 2;
+			break;
+		default:
+			return false;
+		}
+	}
+	*w = '\0';
+	return true;
+}
+
 static int build_ip(struct kvp_state *k, int argc, char **argv, const char **err)
 {
 	struct hv_kvp_ip_msg *ip = (struct hv_kvp_ip_msg *)&k->req;
 	struct hv_kvp_ipaddr_value *v = &ip->kvp_ip_val;
+	int i;
 
 	ip->operation = k->op;
 	ip->pool = 0;
 	k->req_len = sizeof(*ip);
+	for (i = 1; i < argc && i < 6; i++)
+		if (!unescape(argv[i]))
+			return *err = "bad escape (have \\n \\r \\t \\s \\\\ \\xHH)", -EINVAL;
 	if (utf16_field(argv[1], (u8 *)v->adapter_id, sizeof(v->adapter_id)) < 0)
 		return *err = "adapter id too long", -EINVAL;
 	v->addr_family = ADDR_FAMILY_IPV4;

@@ -24,8 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
+#include "kvp_ip.h"
 #include "kvp_pool.h"
 
 #define KVP_DEV		"/dev/vmbus/hv_kvp"
@@ -309,22 +312,69 @@ static bool if_by_device_id(const char *id, char *ifname, size_t len)
 	return if_by_attr("device/device_id", id, same_text_nocase, ifname, len);
 }
 
-/* Writes ifcfg-<if> (upstream's keys) and runs the hook that applies it. */
-static unsigned int set_ip_info(const struct hv_kvp_ipaddr_value *v)
+/* An interface name the hook accepts as a value: [0-9A-Za-z._-] only. */
+static bool plain_ifname(const char *s)
 {
-	const char *id = (const char *)v->adapter_id;
-	char ifname[IFNAMSIZ], path[300], cmd[700];
-	FILE *f;
-	int rc;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+			return false;
+	return true;
+}
 
+/* Runs the hook on @path without a shell; its exit status, or -1. */
+static int run_hook(const char *path)
+{
+	char *const argv[] = { (char *)SET_IFCONFIG, (char *)path, NULL };
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		execv(SET_IFCONFIG, argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/*
+ * Writes ifcfg-<if> (upstream's keys) and runs the hook that applies it.  The lists
+ * are checked again here (hvis_kvp_ip_check), whatever kernel passed them on: only
+ * addresses and masks reach the file, so no host string can add a line to it.
+ */
+static unsigned int set_ip_info(struct hv_kvp_ipaddr_value *v)
+{
+	const char *id = (const char *)v->adapter_id, *why;
+	char ifname[IFNAMSIZ], path[300];
+	FILE *f;
+	int fd, rc;
+
+	why = hvis_kvp_ip_check(v);
+	if (why) {
+		logmsg(LOG_ERR, "SET_IP_INFO refused: %s", why);
+		return HV_INVALIDARG;
+	}
 	if (!if_by_device_id(id, ifname, sizeof(ifname))) {
 		logmsg(LOG_ERR, "SET_IP_INFO: no interface for adapter %s", id);
 		return HV_GUID_NOTFOUND;
 	}
+	if (!plain_ifname(ifname)) {
+		logmsg(LOG_ERR, "SET_IP_INFO refused: interface name of adapter %s has unusual characters",
+		       id);
+		return HV_E_FAIL;
+	}
 	snprintf(path, sizeof(path), "%s/ifcfg-%s", kvp_pool_dir(), ifname);
-	f = fopen(path, "w");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		logmsg(LOG_ERR, "SET_IP_INFO: cannot write %s: %m", path);
+		if (fd >= 0)
+			close(fd);
 		return HV_E_FAIL;
 	}
 	fprintf(f, "DEVICE=%s\nBOOTPROTO=%s\nIPADDR=%s\nNETMASK=%s\nGATEWAY=%s\nDNS=%s\n", ifname,
@@ -334,10 +384,9 @@ static unsigned int set_ip_info(const struct hv_kvp_ipaddr_value *v)
 		logmsg(LOG_ERR, "SET_IP_INFO: writing %s failed: %m", path);
 		return HV_E_FAIL;
 	}
-	snprintf(cmd, sizeof(cmd), "%s %s", SET_IFCONFIG, path);
-	rc = system(cmd);
+	rc = run_hook(path);
 	if (rc) {
-		logmsg(LOG_ERR, "SET_IP_INFO: %s exited with %d", cmd, rc);
+		logmsg(LOG_ERR, "SET_IP_INFO: %s %s exited with %d", SET_IFCONFIG, path, rc);
 		return HV_E_FAIL;
 	}
 	logmsg(LOG_INFO, "SET_IP_INFO: applied %s to %s", (const char *)v->ip_addr, ifname);
@@ -345,6 +394,23 @@ static unsigned int set_ip_info(const struct hv_kvp_ipaddr_value *v)
 }
 
 /* ---- one request ---- */
+
+/* A full pool, logged at most once a minute (a host may keep trying). */
+static void log_pool_full(u8 pool)
+{
+	static time_t last;
+	static unsigned long quiet;
+	time_t now = time(NULL);
+
+	if (last && now - last < 60) {
+		quiet++;
+		return;
+	}
+	logmsg(LOG_WARNING, "pool %u is full (%d records): the host's new key refused (%lu more refusals not logged)",
+	       pool, KVP_POOL_MAX_RECORDS, quiet);
+	last = now;
+	quiet = 0;
+}
 
 static void handle(struct hv_kvp_msg *m)
 {
@@ -397,7 +463,9 @@ static void handle(struct hv_kvp_msg *m)
 	}
 	if (rc) {
 		/* Upstream's daemon answers HV_S_CONT for a failed pool operation. */
-		if (rc != -ENOENT)
+		if (rc == -ENOSPC && op == KVP_OP_SET)
+			log_pool_full(pool);
+		else if (rc != -ENOENT)
 			logmsg(LOG_ERR, "op %u on pool %u failed: %s", op, pool, strerror(-rc));
 		status = HV_S_CONT;
 	}

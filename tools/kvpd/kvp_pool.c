@@ -137,6 +137,10 @@ int kvp_pool_set(int pool, const char *key, size_t key_size, const char *value,
 	if (rc)
 		return rc;
 	i = pool_find(&pf, key);
+	if (i < 0 && pf.n >= KVP_POOL_MAX_RECORDS) {
+		pool_close(&pf, false);
+		return -ENOSPC;
+	}
 	if (i < 0) {
 		i = (ssize_t)pf.n++;	/* pool_open left room for one more */
 		memset(&pf.rec[i], 0, sizeof(pf.rec[i]));

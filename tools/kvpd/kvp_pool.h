@@ -12,6 +12,14 @@
 #include <stddef.h>
 #include "hvis/kvp_abi.h"
 
+/*
+ * Most records one pool holds (2.5 MiB of file): a SET of a new key beyond it fails
+ * with -ENOSPC, so a host that sets endless distinct keys cannot fill the guest's
+ * disk or memory (the whole file is read, and on a change rewritten, on each
+ * operation).  Upstream's hv_kvp_daemon has no limit.
+ */
+#define KVP_POOL_MAX_RECORDS	1024
+
 /* Directory of the pool files; KVP_POOL_DIR unless $HVIS_KVP_DIR is set (tests). */
 const char *kvp_pool_dir(void);
 
@@ -21,7 +29,7 @@ int kvp_pool_init(void);
 /*
  * The operations; each locks, re-reads and (for changes) rewrites the pool file.
  * Sizes include the NUL, as on the daemon device.  0, -ENOENT (no such key or index),
- * -EINVAL (bad size or pool) or another -errno.
+ * -EINVAL (bad size or pool), -ENOSPC (a new key in a full pool) or another -errno.
  */
 int kvp_pool_set(int pool, const char *key, size_t key_size, const char *value,
 		 size_t value_size);

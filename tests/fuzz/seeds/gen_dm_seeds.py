@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-# gen_dm_seeds.py: writes the seed corpus of fuzz_dm_msg (tests/fuzz/corpus/fuzz_dm_msg):
+# gen_dm_seeds.py: writes the seed corpus of fuzz_dm_msg (tests/fuzz/seeds/fuzz_dm_msg):
 # one valid message of every DM type, each behind the fuzzer's control byte (bit 0:
 # sent by the guest), plus range lists with a page named twice.  Layouts:
 # include/hvis/dm_proto.h.  Run it from anywhere; it rewrites the directory.

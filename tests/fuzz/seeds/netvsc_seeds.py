@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """netvsc_seeds.py: writes the seed corpus of tests/fuzz/fuzz_netvsc_msg.c into
-corpus/fuzz_netvsc_msg/: one well-formed input per selector and message type, so the
+seeds/fuzz_netvsc_msg/: one well-formed input per selector and message type, so the
 fuzzer starts from every NVSP type in each direction, every RNDIS type, the offload
 OIDs (OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, OID_TCP_OFFLOAD_PARAMETERS) and the NDIS
 offload objects.  Each file is the selector byte, then what that selector reads.

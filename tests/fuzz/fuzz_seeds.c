@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuzz_seeds.c: writes the seed corpus of the fuzz targets, one directory per target
+ * under argv[1], built at `make` time from the same headers the parsers use.  Each
+ * target gets at least one well-formed input of every message type it parses (the
+ * targets count them, fuzz_types.h), at the sizes the host really sends: the KVP IP
+ * messages are 7428 bytes, a START_FILE_COPY 1088.  fuzz_dm_msg and fuzz_netvsc_msg
+ * take their seeds from tests/fuzz/seeds/<target>/ (committed files), not from here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include "ic_msg.h"
+#include "kvp_msg.h"
+#include "ring.h"
+#include "utf16.h"
+#include "vmbus_msg.h"
+#include "hvis/fcopy_abi.h"
+
+static const char *top;
+
+static void put(const char *target, const char *name, const void *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", top, target);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/%s", top, target, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void u16s(const char *s, void *field, u32 units)
+{
+	hvis_utf8_to_utf16(s, (u32)strlen(s) + 1, field, units);
+}
+
+/* ---- KVP: the bytes after the IC header ---- */
+static void kvp_seeds(void)
+{
+	static struct hv_kvp_msg m;
+	static struct hv_kvp_ip_msg ip;
+	struct hv_kvp_exchg_msg_value *d = &m.body.kvp_set.data;
+	struct hv_kvp_ipaddr_value *v = &ip.kvp_ip_val;
+	static const char *const names[] = { "get", "set_sz", "delete", "enumerate" };
+	unsigned int op;
+
+	for (op = KVP_OP_GET; op <= KVP_OP_ENUMERATE; op++) {
+		memset(&m, 0, sizeof(m));
+		m.kvp_hdr.operation = (u8)op;
+		m.kvp_hdr.pool = op == KVP_OP_ENUMERATE ? 2 : 0;
+		if (op == KVP_OP_DELETE) {
+			u16s("HostName", m.body.kvp_delete.key, HV_KVP_EXCHANGE_MAX_KEY_SIZE / 2);
+			m.body.kvp_delete.key_size = 18;
+		} else if (op != KVP_OP_ENUMERATE) {
+			u16s("HostName", d->key, HV_KVP_EXCHANGE_MAX_KEY_SIZE / 2);
+			d->key_size = 18;
+			d->value_type = REG_SZ;
+			u16s("host.example", d->value, HV_KVP_EXCHANGE_MAX_VALUE_SIZE / 2);
+			d->value_size = 26;
+		}
+		put("fuzz_kvp_msg", names[op], &m, sizeof(m));
+	}
+	memset(&m, 0, sizeof(m));
+	m.kvp_hdr.operation = KVP_OP_SET;
+	u16s("Counter", d->key, HV_KVP_EXCHANGE_MAX_KEY_SIZE / 2);
+	d->key_size = 16;
+	d->value_type = REG_U32;
+	d->value_u32 = 4000000000u;
+	put("fuzz_kvp_msg", "set_u32", &m, sizeof(m));
+	d->value_type = REG_U64;
+	d->value_u64 = 18000000000000000000ull;
+	put("fuzz_kvp_msg", "set_u64", &m, sizeof(m));
+
+	ip.operation = KVP_OP_GET_IP_INFO;
+	u16s("00:15:5D:12:34:56", v->adapter_id, MAX_ADAPTER_ID_SIZE);
+	put("fuzz_kvp_msg", "get_ip_info", &ip, sizeof(ip));
+	ip.operation = KVP_OP_SET_IP_INFO;
+	u16s("{00000004-6876-6973-8004-000000000004}", v->adapter_id, MAX_ADAPTER_ID_SIZE);
+	v->addr_family = ADDR_FAMILY_IPV4 | ADDR_FAMILY_IPV6;
+	u16s("192.0.2.77;2001:db8::77", v->ip_addr, MAX_IP_ADDR_SIZE);
+	u16s("255.255.255.0;64", v->sub_net, MAX_IP_ADDR_SIZE);
+	u16s("192.0.2.1;fe80::1", v->gate_way, MAX_GATEWAY_SIZE);
+	u16s("192.0.2.53; 2001:db8::53", v->dns_addr, MAX_IP_ADDR_SIZE);
+	put("fuzz_kvp_msg", "set_ip_info", &ip, sizeof(ip));
+	u16s("192.0.2.77\nDEVICE=lo", v->ip_addr, MAX_IP_ADDR_SIZE);
+	put("fuzz_kvp_msg", "set_ip_info_newline", &ip, sizeof(ip));
+	v->dhcp_enabled = 1;
+	memset(v->ip_addr, 0, sizeof(v->ip_addr));
+	put("fuzz_kvp_msg", "set_ip_info_dhcp", &ip, sizeof(ip));
+}
+
+/* ---- addresses: one string per input ---- */
+static void kvp_ip_seeds(void)
+{
+	static const char *const s[] = {
+		"192.0.2.1", "255.255.255.0", "::", "2001:db8::1", "::ffff:192.0.2.1",
+		"1:2:3:4:5:6:7:8", "fe80::1;192.0.2.1", "24", "192.0.2.1\nDEVICE=lo",
+	};
+	char name[16];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
+		snprintf(name, sizeof(name), "addr%u", i);
+		put("fuzz_kvp_ip", name, s[i], strlen(s[i]));
+	}
+}
+
+/* ---- IC packets (pipe header, IC header, message) ---- */
+struct ic_pkt {
+	struct vmbuspipe_hdr pipe;
+	struct icmsg_hdr ic;
+	u8 data[256];
+} __packed;
+
+static size_t negotiate(struct ic_pkt *p, const struct ic_version *fw, u16 nfw,
+			const struct ic_version *msg, u16 nmsg)
+{
+	struct icmsg_negotiate *n = (void *)p->data;
+
+	memset(p, 0, sizeof(*p));
+	p->pipe.flags = 1;
+	p->ic.icmsgtype = ICMSGTYPE_NEGOTIATE;
+	p->ic.icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_REQUEST;
+	n->icframe_vercnt = nfw;
+	n->icmsg_vercnt = nmsg;
+	memcpy(n->icversion_data, fw, nfw * sizeof(*fw));
+	memcpy(n->icversion_data + nfw, msg, nmsg * sizeof(*msg));
+	p->ic.icmsgsize = (u16)(sizeof(*n) + (nfw + nmsg) * sizeof(*fw));
+	return ICMSG_HDR + p->ic.icmsgsize;
+}
+
+static void ic_seeds(void)
+{
+	static const struct ic_version fw[] = { { 3, 0 }, { 1, 0 } }, msg[] = { { 3, 2 }, { 3, 0 } };
+	static const struct ic_version old[] = { { 9, 9 } };
+	struct ic_pkt p;
+
+	put("fuzz_ic_msg", "negotiate", &p, negotiate(&p, fw, 2, msg, 2));
+	put("fuzz_ic_msg", "negotiate_fw1", &p, negotiate(&p, fw + 1, 1, msg + 1, 1));
+	put("fuzz_ic_msg", "negotiate_none", &p, negotiate(&p, old, 1, old, 1));
+	memset(&p, 0, sizeof(p));
+	p.ic.icmsgtype = ICMSGTYPE_HEARTBEAT;
+	p.ic.icmsgsize = 40;
+	put("fuzz_ic_msg", "heartbeat", &p, ICMSG_HDR + 40);
+}
+
+/* ---- time samples: a version byte (bit 0: 3.0, else 4.0), then the packet ---- */
+static void ts_seeds(void)
+{
+	struct {
+		u8 ver;
+		struct ic_pkt p;
+	} __packed s;
+	struct ictimesync_ref_data r = { .parenttime = WLTIMEDELTA + 17000000000000000ull,
+					 .vmreferencetime = 123456789, .flags = ICTIMESYNCFLAG_SAMPLE };
+	struct ictimesync_data d = { .parenttime = WLTIMEDELTA + 17000000000000000ull,
+				     .flags = ICTIMESYNCFLAG_SYNC };
+
+	memset(&s, 0, sizeof(s));
+	s.p.ic.icmsgtype = ICMSGTYPE_TIMESYNC;
+	s.ver = 0;
+	memcpy(s.p.data, &r, sizeof(r));
+	put("fuzz_ts_msg", "v4_sample", &s, 1 + ICMSG_HDR + sizeof(r));
+	r.flags = ICTIMESYNCFLAG_SYNC;
+	memcpy(s.p.data, &r, sizeof(r));
+	put("fuzz_ts_msg", "v4_sync", &s, 1 + ICMSG_HDR + sizeof(r));
+	s.ver = 1;
+	memcpy(s.p.data, &d, sizeof(d));
+	put("fuzz_ts_msg", "v3_sync", &s, 1 + ICMSG_HDR + sizeof(d));
+	d.flags = ICTIMESYNCFLAG_SAMPLE;
+	memcpy(s.p.data, &d, sizeof(d));
+	put("fuzz_ts_msg", "v3_sample", &s, 1 + ICMSG_HDR + sizeof(d));
+}
+
+/* ---- channel messages: every host-to-guest type at its size ---- */
+static void msg_seeds(void)
+{
+	u8 buf[HV_MESSAGE_PAYLOAD_BYTES];
+	u32 t, one = 1;
+
+	for (t = 0; t < 64; t++) {
+		const struct vmbus_msg_info *i = vmbus_msg_info(t);
+
+		if (!i || i->dir != VMBUS_MSG_H2G)
+			continue;
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, &t, 4);
+		if (t == CHANNELMSG_OFFERCHANNEL)
+			memcpy(buf + offsetof(struct vmbus_channel_offer_channel, child_relid), &one, 4);
+		else
+			memcpy(buf + 8, &one, 4);	/* child_relid where a type has one */
+		put("fuzz_msg_validate", i->name, buf, i->min_len);
+	}
+}
+
+/* ---- rings: the fuzz target's header bytes, then 512 bytes of data ---- */
+static void ring_seeds(void)
+{
+	struct {
+		u32 write_index, read_index, pending;
+		u8 feature, mask, small, pad;
+		u8 data[512];
+	} __packed r;
+	struct vmpacket_descriptor d = { .type = VM_PKT_DATA_INBAND, .offset8 = 2, .len8 = 4,
+					 .trans_id = 7 };
+	u32 at = 496, i;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.data, &d, sizeof(d));
+	r.write_index = 32 + 8;
+	put("fuzz_ring", "one_packet", &r, sizeof(r));
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < sizeof(d); i++)		/* the packet wraps around the end */
+		r.data[(at + i) % 512] = ((u8 *)&d)[i];
+	r.read_index = at;
+	r.write_index = (at + 32 + 8) % 512;
+	put("fuzz_ring", "wrapped_packet", &r, sizeof(r));
+	memset(&r, 0, sizeof(r));
+	r.feature = 1;
+	put("fuzz_ring", "empty_writable", &r, 16 + 64);
+}
+
+/* ---- file copy names: the two UTF-16 fields of START_FILE_COPY ---- */
+static void fcopy_name_seeds(void)
+{
+	static u16 f[2 * W_MAX_PATH];	/* file_name, then path_name */
+	u16 *fn = f, *pn = f + W_MAX_PATH;
+	unsigned int i;
+
+	u16s("report.txt", fn, W_MAX_PATH);
+	u16s("/tmp/in", pn, W_MAX_PATH);
+	put("fuzz_fcopy_name", "ascii", f, sizeof(f));
+	u16s("d\xc3\xa9j\xc3\xa0 vu \xe2\x82\xac", fn, W_MAX_PATH);
+	put("fuzz_fcopy_name", "non_ascii", f, sizeof(f));
+	u16s("smile \xf0\x9f\x98\x80", fn, W_MAX_PATH);			/* a surrogate pair */
+	put("fuzz_fcopy_name", "surrogate_pair", f, sizeof(f));
+	fn[0] = 0xd800;						/* unpaired surrogate */
+	put("fuzz_fcopy_name", "unpaired", f, sizeof(f));
+	for (i = 0; i < W_MAX_PATH; i++)			/* no NUL */
+		fn[i] = 'a';
+	put("fuzz_fcopy_name", "unterminated", f, sizeof(f));
+	for (i = 0; i < W_MAX_PATH - 1; i++)			/* 3 bytes each in UTF-8 */
+		fn[i] = 0x20ac;
+	fn[W_MAX_PATH - 1] = 0;
+	put("fuzz_fcopy_name", "too_long_utf8", f, sizeof(f));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: fuzz_seeds OUTDIR\n");
+		return 2;
+	}
+	top = argv[1];
+	mkdir(top, 0755);
+	kvp_seeds();
+	kvp_ip_seeds();
+	ic_seeds();
+	ts_seeds();
+	msg_seeds();
+	ring_seeds();
+	fcopy_name_seeds();
+	return 0;
+}
