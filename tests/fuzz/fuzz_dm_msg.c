@@ -13,6 +13,13 @@
  */
 #include <stdlib.h>
 #include "dm_msg.h"
+#include "fuzz_types.h"
+
+/* Indexed by DM message type (include/hvis/dm_proto.h); DM_ERROR is never valid. */
+FUZZ_TYPES("VERSION_REQUEST", "VERSION_RESPONSE", "CAPABILITIES_REPORT",
+	   "CAPABILITIES_RESPONSE", "STATUS_REPORT", "BALLOON_REQUEST", "BALLOON_RESPONSE",
+	   "UNBALLOON_REQUEST", "UNBALLOON_RESPONSE", "MEM_HOT_ADD_REQUEST",
+	   "MEM_HOT_ADD_RESPONSE", "INFO_MESSAGE")
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
@@ -91,6 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (in[0] & 2)
 		fix_up(msg, size - 1);
 	type = dm_msg_check(msg, (u32)(size - 1), in[0] & 1 ? DM_FROM_GUEST : DM_FROM_HOST, &why);
+	if (type > DM_ERROR)
+		fuzz_hit((unsigned int)type - 1);
 	if (type == DM_UNBALLOON_REQUEST || type == DM_BALLOON_RESPONSE) {
 		u32 n = dm_msg_range_count(msg), i, a = 0, b = 0;
 		bool dup;

@@ -11,6 +11,33 @@
  */
 #include <stdlib.h>
 #include "netvsc_msg.h"
+#include "fuzz_types.h"
+
+/*
+ * Every NVSP type either side may send (as lib/netvsc_msg.c names them), every RNDIS
+ * type, and the two NDIS offload objects: each must be reached by an input that passes
+ * its checks.
+ */
+FUZZ_TYPES("INIT", "INIT_COMPLETE", "SEND_NDIS_VER", "SEND_RECV_BUF", "SEND_RECV_BUF_COMPLETE",
+	   "REVOKE_RECV_BUF", "SEND_SEND_BUF", "SEND_SEND_BUF_COMPLETE", "REVOKE_SEND_BUF",
+	   "SEND_RNDIS_PKT", "SEND_RNDIS_PKT_COMPLETE", "SEND_NDIS_CONFIG", "SEND_VF_ASSOCIATION",
+	   "SWITCH_DATA_PATH", "SUBCHANNEL", "SEND_INDIRECTION_TABLE",
+	   "rndis PACKET", "rndis INIT", "rndis HALT", "rndis QUERY", "rndis SET", "rndis RESET",
+	   "rndis INDICATE", "rndis KEEPALIVE", "rndis INIT_C", "rndis QUERY_C", "rndis SET_C",
+	   "rndis RESET_C", "rndis KEEPALIVE_C", "NDIS_OFFLOAD", "NDIS_OFFLOAD_PARAMETERS")
+
+/* Counts NAME (with PREFIX) as reached. */
+static void hit_name(const char *prefix, const char *name)
+{
+	size_t i, n = sizeof(fuzz_type_names) / sizeof(fuzz_type_names[0]), pl = strlen(prefix);
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(fuzz_type_names[i], prefix, pl) &&
+		    !strcmp(fuzz_type_names[i] + pl, name)) {
+			fuzz_hit((unsigned int)i);
+			return;
+		}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
@@ -74,6 +101,7 @@ static void offload_caps(const u8 *obj, u32 len)
 	if (o.header.type != NDIS_OBJECT_TYPE_OFFLOAD || o.header.size > len ||
 	    o.header.size < NDIS_OFFLOAD_SIZE_6_0 || len > sizeof(o))
 		abort();
+	hit_name("", "NDIS_OFFLOAD");
 }
 
 /* The guest's OID_TCP_OFFLOAD_PARAMETERS, as the host checks them. */
@@ -92,6 +120,7 @@ static void offload_params(const u8 *obj, u32 len)
 	    p.header.size < NDIS_OFFLOAD_PARAMS_SIZE_V4 || p.tcp_ip_v4_csum > 4 ||
 	    p.lso_v2_ipv6 > 2 || p.rsc_ip_v4 > 2)
 		abort();
+	hit_name("", "NDIS_OFFLOAD_PARAMETERS");
 	/* No caps: anything turned on is named; all caps: nothing is. */
 	memset(&caps, 0, sizeof(caps));
 	off = ndis_offload_params_unsupported(&p, &caps);
@@ -118,6 +147,7 @@ static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
 	}
 	if (msg_len < 8 || msg_len > len || !strcmp(rndis_msg_name(type), "UNKNOWN"))
 		abort();
+	hit_name("rndis ", rndis_msg_name(type));
 	switch (type) {
 	case RNDIS_MSG_PACKET:
 		packet(msg, msg_len, 65535);
@@ -208,6 +238,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 		if (r < 0 ? (r != -EINVAL && r != -EPROTO) || !why :
 		    !strcmp(nvsp_msg_name(r), "UNKNOWN") || len < 4)
 			abort();
+		if (r >= 0)
+			hit_name("", nvsp_msg_name(r));
 		/* A request the host takes is as long as NVSP 6.1 (or earlier) needs. */
 		if (sel && r >= 0 && !nvsp_request_len_check(len, NVSP_VERSION_61, &why) &&
 		    len < NVSP_MSG_BYTES_V61)
