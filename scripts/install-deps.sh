@@ -29,8 +29,15 @@ have_series() {
 	[ -n "$(NEED_IMAGE=1 "$TOP/scripts/kvers.sh" series "$1")" ]
 }
 
+# Debian 12's own hyperv-daemons (6.1) is the one with hv_fcopy_daemon, which t_fcopy
+# runs; the backports one (6.12) dropped it.
+have_bookworm_daemons() {
+	[ -x /usr/sbin/hv_fcopy_daemon ]
+}
+
 missing_all() {
 	missing_packages
+	have_bookworm_daemons || echo "hyperv-daemons-6.1"
 	have_series 6.1 || echo "kernel-6.1"
 	have_series 6.12 || echo "kernel-6.12"
 }
@@ -141,5 +148,16 @@ if ! have_series 6.1; then
 		awk '$6 == "bookworm/main" || $5 ~ /^bookworm\// {print $3; exit}') 2>/dev/null |
 		awk '/Depends: linux-image-6/ {print $2; exit}')
 	[ -n "$v" ] && apt_install "$v" "${v/image/headers}"
+fi
+if ! have_bookworm_daemons; then
+	[ -z "$APT_UPDATED" ] && { apt-get update -qq; APT_UPDATED=1; }
+	v=$(apt-cache madison hyperv-daemons | awk '$3 ~ /^6\.1\./ { print $3; exit }')
+	if [ -n "$v" ]; then
+		echo "install-deps: installing hyperv-daemons $v (Debian 12's, with hv_fcopy_daemon)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			--allow-downgrades "hyperv-daemons=$v" >/dev/null
+	else
+		echo "install-deps: no 6.1 hyperv-daemons in apt; t_fcopy will skip hv_fcopy_daemon" >&2
+	fi
 fi
 echo "install-deps: kernels: $("$TOP/scripts/kvers.sh" test)"
