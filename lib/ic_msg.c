@@ -65,6 +65,7 @@ int hvis_ic_negotiate(struct hvis_ic_view *v, const struct ic_version *our_fw, u
 {
 	struct icmsg_negotiate *neg = (struct icmsg_negotiate *)v->data;
 	struct ic_version host[2 * IC_VERSION_NEGOTIATION_MAX_VER_COUNT];
+	struct ic_version new_fw, new_srv;
 	unsigned int n_hfw, n_hmsg;
 	bool found;
 
@@ -81,8 +82,9 @@ int hvis_ic_negotiate(struct hvis_ic_view *v, const struct ic_version *our_fw, u
 		return -EINVAL;
 	memcpy(host, neg->icversion_data, (n_hfw + n_hmsg) * sizeof(struct ic_version));
 
-	found = pick(our_fw, n_fw, host, n_hfw, fw) &&
-		pick(our_srv, n_srv, host + n_hfw, n_hmsg, srv);
+	/* A failed negotiation leaves the versions agreed before in force. */
+	found = pick(our_fw, n_fw, host, n_hfw, &new_fw) &&
+		pick(our_srv, n_srv, host + n_hfw, n_hmsg, &new_srv);
 
 	v->hdr->icmsgsize = 0x10;
 	if (!found) {
@@ -91,10 +93,12 @@ int hvis_ic_negotiate(struct hvis_ic_view *v, const struct ic_version *our_fw, u
 		hvis_ic_set_response(v, HV_E_FAIL);
 		return -EPROTONOSUPPORT;
 	}
+	*fw = new_fw;
+	*srv = new_srv;
 	neg->icframe_vercnt = 1;
 	neg->icmsg_vercnt = 1;
-	neg->icversion_data[0] = *fw;
-	neg->icversion_data[1] = *srv;
+	neg->icversion_data[0] = new_fw;
+	neg->icversion_data[1] = new_srv;
 	hvis_ic_set_response(v, HV_S_OK);
 	return 0;
 }

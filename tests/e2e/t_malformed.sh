@@ -1,7 +1,10 @@
 #!/bin/bash
 # Malformed host messages: each kind injected through the control socket gives one
 # error line in the guest's dmesg naming the offending field; the message is dropped,
-# a burst is rate-limited, and the guest keeps running and answering heartbeats.
+# a burst is rate-limited, and the guest keeps running and answering heartbeats.  A
+# burst of IC NEGOTIATEs offering no version the heartbeat service has is answered
+# (HV_E_FAIL) every time with a rate-limited line, and the versions agreed at boot
+# stay in force.
 source "$(dirname "$0")/../qemu/lib.sh"
 
 # kind  field the error line must name (extended regex)
@@ -41,6 +44,16 @@ sleep 1
 n=$(new_errors | grep -c .)
 note "50 injected in a burst -> $n lines"
 [ "$n" -ge 1 ] && [ "$n" -le 15 ] || fail "burst of 50 gave $n error lines, expected rate-limited (1..15)"
+
+failed_answers() { grep -c 'IC_NEGOTIATE_FAILED .*class=heartbeat .*status=0x80004005' "$VM_DIR/events.log"; }
+before=$(failed_answers)
+assert_fh "fh ic-bad-negotiate heartbeat 50" ic-bad-negotiate heartbeat 50
+wait_for 20 "50 failed negotiations answered" eval '[ $(($(failed_answers) - before)) -ge 50 ]'
+assert_eq "$(($(failed_answers) - before))" 50 "every NEGOTIATE answered with HV_E_FAIL, once"
+sleep 1
+n=$(new_errors | grep -c "host offers no version")
+note "50 unsupported NEGOTIATEs -> $n guest lines"
+[ "$n" -ge 1 ] && [ "$n" -le 15 ] || fail "50 failed negotiations gave $n lines, expected rate-limited (1..15)"
 
 s1=$(fh_heartbeat_seq)
 sleep 3

@@ -123,6 +123,20 @@ int main(void)
 	tap_check(rc == -EPROTONOSUPPORT && n->icframe_vercnt == 0 && n->icmsg_vercnt == 0 &&
 		  v.hdr->status == HV_E_FAIL,
 		  "no common message version: an empty answer with HV_E_FAIL");
+	{
+		const struct ic_version fw1_only[] = { { 1, 0 } };
+
+		/* Agreed 3.0/3.1 above; a later NEGOTIATE that fails must not change them. */
+		gfw = (struct ic_version){ 3, 0 };
+		gsrv = (struct ic_version){ 3, 1 };
+		len = build(pkt, fw1_only, 1, old_only, 1);
+		hvis_ic_parse(pkt, len, &v);
+		rc = hvis_ic_negotiate(&v, fw, 2, hb, 2, &gfw, &gsrv);
+		tap_check(rc == -EPROTONOSUPPORT && gfw.major == 3 && gfw.minor == 0 &&
+			  gsrv.major == 3 && gsrv.minor == 1,
+			  "a failed NEGOTIATE keeps the versions agreed before (got %u.%u/%u.%u)",
+			  gfw.major, gfw.minor, gsrv.major, gsrv.minor);
+	}
 
 	len = build(pkt, host_fw, 2, host_sd, 3);
 	n->icmsg_vercnt = 60;

@@ -19,6 +19,7 @@
 #include "dev_vss.h"
 #include "dev_fcopy.h"
 #include "dev_nic.h"
+#include "dev_ic.h"
 #include "fakehost.h"
 #include "guid.h"
 #include "hvis/ic_proto.h"
@@ -230,6 +231,40 @@ static int cmd_heartbeat(struct ctl_cmd *c, int argc, char **argv)
 
 	dev_heartbeat_status(&c->fh->host, buf, sizeof(buf));
 	fprintf(c->out, "%s\n", buf);
+	return 0;
+}
+
+/* ic-bad-negotiate CLASS [COUNT]: NEGOTIATEs the guest cannot accept, to an open IC. */
+static int cmd_ic_bad_negotiate(struct ctl_cmd *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		const struct host_device_ops *ops;
+	} ics[] = {
+		{ "heartbeat", &dev_heartbeat_ops }, { "shutdown", &dev_shutdown_ops },
+		{ "timesync", &dev_timesync_ops }, { "kvp", &dev_kvp_ops },
+		{ "vss", &dev_vss_ops }, { "fcopy", &dev_fcopy_ops },
+	};
+	struct host_channel *ch = NULL;
+	u64 count = 1, i;
+	size_t k;
+	int ret;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && (!parse_u64(argv[2], &count) || !count ||
+						   count > 1000)))
+		return fail(c, "usage: ic-bad-negotiate heartbeat|shutdown|timesync|kvp|vss|fcopy [COUNT 1..1000]");
+	for (k = 0; k < ARRAY_SIZE(ics); k++)
+		if (!strcmp(argv[1], ics[k].name))
+			ch = ic_find_channel(&c->fh->host, ics[k].ops);
+	if (!ch)
+		return fail(c, "no open, negotiated %s channel", argv[1]);
+	for (i = 0; i < count; i++) {
+		ret = ic_send_unsupported_negotiate(ch);
+		if (ret)
+			return fail(c, "sent %llu of %llu: %s", (unsigned long long)i,
+				    (unsigned long long)count, strerror(-ret));
+	}
+	fprintf(c->out, "sent=%llu\n", (unsigned long long)count);
 	return 0;
 }
 
@@ -525,6 +560,7 @@ static const struct {
 	{ "shutdown", cmd_shutdown },
 	{ "reboot", cmd_shutdown },
 	{ "heartbeat", cmd_heartbeat },
+	{ "ic-bad-negotiate", cmd_ic_bad_negotiate },
 	{ "timesync", cmd_timesync },
 	{ "kvp", cmd_kvp },
 	{ "vss", cmd_vss },

@@ -61,6 +61,25 @@ static int send_negotiate(struct host_channel *ch)
 		       sizeof(*neg) + (nfw + nmsg) * sizeof(struct ic_version));
 }
 
+/*
+ * A NEGOTIATE the guest cannot accept: our framework versions, but only message
+ * version 99.0, which no service has.  The guest must answer it (without a version)
+ * and log it, rate limited; the versions it chose before stay in force.
+ */
+int ic_send_unsupported_negotiate(struct host_channel *ch)
+{
+	u8 data[sizeof(struct icmsg_negotiate) + 3 * sizeof(struct ic_version)] = {};
+	struct icmsg_negotiate *neg = (void *)data;
+	const struct ic_version bogus = { .major = 99, .minor = 0 };
+	u32 nfw = ARRAY_SIZE(ic_fw_versions);
+
+	neg->icframe_vercnt = nfw;
+	neg->icmsg_vercnt = 1;
+	memcpy(neg->icversion_data, ic_fw_versions, sizeof(ic_fw_versions));
+	neg->icversion_data[nfw] = bogus;
+	return ic_send(ch, ICMSGTYPE_NEGOTIATE, data, sizeof(data));
+}
+
 int ic_open(struct host_channel *ch, const struct ic_service *svc)
 {
 	struct ic_chan *ic = calloc(1, sizeof(*ic));

@@ -46,6 +46,9 @@ void ic_tick(struct host_channel *ch, u64 now_ms);
 /* Sends a request of the service's type with data; 0 or -errno. */
 int ic_send(struct host_channel *ch, u16 msgtype, const void *data, u32 len);
 
+/* Sends a NEGOTIATE whose only message version is 99.0; 0 or -errno. */
+int ic_send_unsupported_negotiate(struct host_channel *ch);
+
 /* The open, negotiated channel of the first configured device with these ops. */
 struct host_channel *ic_find_channel(struct vmbus_host *h, const struct host_device_ops *ops);
 
