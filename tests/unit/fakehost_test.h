@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fakehost_test.h: a recording notifier and a scripted guest for the unit tests of
- * the fake host's VMBus state machine (tools/fakehost/vmbus_host.c).  The guest's RAM
+ * the fake host's VMBus state machine (tools/fakehost/vmbus_*.c).  The guest's RAM
  * is a memfd, so GPADLs and rings are mapped exactly as with QEMU's RAM file.
  */
 #ifndef _HVIS_FAKEHOST_TEST_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_fakehost_nic.c: a scripted netvsc guest against the fake host's synthetic NIC
- * (tools/fakehost/dev_nic.c): NVSP INIT and buffers, RNDIS INIT, queries (batched in
+ * (tools/fakehost/dev_nic.c, nic_*.c): NVSP INIT and buffers, RNDIS INIT, queries (batched in
  * one send section), the packet filter, an ARP + ping round trip through the net
  * responder (the ping in GPA-direct pages), receive-section accounting, link
  * indications and bad input, NVSP request sizes (a 28-byte request refused once 6.1 is

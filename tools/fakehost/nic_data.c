@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nic_data.c: the synthetic NIC's data path over the guest's buffers.  It maps the
+ * receive and send buffers the guest hands over in SEND_RECV_BUF / SEND_SEND_BUF;
+ * writes host -> guest RNDIS messages into free receive sections, announced with
+ * VM_PKT_DATA_USING_XFER_PAGES packets (and queued while no section or no ring room
+ * is free); and assembles each SEND_RNDIS_PKT's RNDIS bytes from its send-buffer
+ * section and/or GPA-direct page ranges for nic_rndis.c.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+#include "nic_dev.h"
+
+/* ---- buffers ---- */
+
+void nic_buf_unmap(struct nic_buf *b)
+{
+	guest_mem_unmap(b->map, b->pages);
+	memset(b, 0, sizeof(*b));
+}
+
+void nic_recv_forget(struct nic_dev *nd)
+{
+	nic_buf_unmap(&nd->recv);
+	free(nd->recv_used);
+	free(nd->recv_trans);
+	nd->recv_used = NULL;
+	nd->recv_trans = NULL;
+	nd->recv_in_use = nd->recv_hint = 0;
+}
+
+static struct host_gpadl *find_gpadl(struct host_channel *ch, u32 id)
+{
+	struct host_gpadl *g;
+
+	for (g = ch->host->gpadls; g; g = g->next)
+		if (g->id == id && g->state == GPADL_CREATED && g->relid == ch->relid)
+			return g;
+	return NULL;
+}
+
+/* Maps the GPADL into b; 0, or -1 after a NIC_BAD naming the field. */
+int nic_buf_map(struct host_channel *ch, struct nic_buf *b, u32 id, u32 max_bytes,
+		u32 section_size, const char *what)
+{
+	struct nic_dev *nd = nic_of(ch);
+	struct host_gpadl *g = find_gpadl(ch, id);
+
+	if (b->map) {
+		nic_bad(nd, "gpadl_handle", "buf=%s gpadl=%#x (a buffer is already mapped)", what, id);
+		return -1;
+	}
+	if (!g) {
+		nic_bad(nd, "gpadl_handle", "buf=%s gpadl=%#x (no such GPADL on this channel)", what, id);
+		return -1;
+	}
+	if (!g->npages || g->npages > max_bytes / GUEST_PAGE_SIZE ||
+	    g->npages * GUEST_PAGE_SIZE < section_size) {
+		nic_bad(nd, "gpadl_handle", "buf=%s gpadl=%#x pages=%u (size out of range)", what, id,
+			g->npages);
+		return -1;
+	}
+	b->map = guest_mem_map(ch->host->mem, g->pfns, g->npages);
+	if (!b->map) {
+		nic_bad(nd, "gpadl_handle", "buf=%s gpadl=%#x (cannot map)", what, id);
+		return -1;
+	}
+	b->gpadl = id;
+	b->pages = g->npages;
+	b->size = g->npages * GUEST_PAGE_SIZE;
+	b->section_size = section_size;
+	b->sections = b->size / section_size;
+	return 0;
+}
+
+/* ---- host -> guest ---- */
+
+/* NVSP messages to the guest are as long as the negotiated version's (OpenVMM's netvsp). */
+int nic_send_comp(struct host_channel *ch, u64 trans, const struct nvsp_msg *m)
+{
+	struct nic_dev *nd = nic_of(ch);
+	u32 len = nvsp_msg_min_len(nd->nvsp_version);
+	int ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, len);
+
+	if (ret == -EAGAIN) {
+		/* Kept until the guest makes room; no more packets are read meanwhile. */
+		nd->comp_pending = true;
+		nd->comp_trans = trans;
+		nd->comp_msg = *m;
+		host_chan_want_room(ch, hvis_ring_packet_bytes(len));
+	}
+	return ret;
+}
+
+static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
+{
+	struct nic_out *e;
+
+	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || len > sizeof(e->data)) {
+		nd->drops++;
+		return false;
+	}
+	e = &nd->q[(nd->q_head + nd->q_count) % NIC_QUEUE_LEN];
+	e->len = len;
+	e->chan = chan;
+	memcpy(e->data, msg, len);
+	nd->q_count++;
+	return true;
+}
+
+bool nic_section_used(const struct nic_dev *nd, u32 s)
+{
+	return nd->recv_used[s / 8] & (1u << (s % 8));
+}
+
+void nic_section_mark(struct nic_dev *nd, u32 s, bool used)
+{
+	if (used)
+		nd->recv_used[s / 8] |= 1u << (s % 8);
+	else
+		nd->recv_used[s / 8] &= ~(1u << (s % 8));
+}
+
+int nic_free_section(struct nic_dev *nd)
+{
+	u32 i, s;
+
+	if (nd->recv_in_use >= nd->recv.sections)
+		return -1;
+	for (i = 0; i < nd->recv.sections; i++) {
+		s = (nd->recv_hint + i) % nd->recv.sections;
+		if (!nic_section_used(nd, s))
+			return (int)s;
+	}
+	return -1;
+}
+
+/*
+ * Sends one VM_PKT_DATA_USING_XFER_PAGES packet announcing @count bytes at @offset of
+ * the guest's receive buffer (one range) as an RNDIS message of channel @chan.
+ * Returns 0, -EAGAIN (no room in the ring) or another error.
+ */
+int nic_xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, u32 offset,
+		  u32 count)
+{
+	u8 pkt[XFER_PKT_MAX] __aligned(8) = {};
+	struct vmtransfer_page_packet_header *x = (void *)pkt;
+	struct vmtransfer_page_range r = { .byte_count = count, .byte_offset = offset };
+	u32 len = (XFER_HDR_RANGE_BYTES + nvsp_msg_min_len(nic_of(ch)->nvsp_version) + 7) & ~7u;
+	struct nvsp_msg m = {};
+	int ret;
+
+	static_assert(sizeof(*x) + sizeof(r) == XFER_HDR_RANGE_BYTES, "xfer header");
+	x->d.type = VM_PKT_DATA_USING_XFER_PAGES;
+	x->d.offset8 = (sizeof(*x) + sizeof(r)) / 8;
+	x->d.len8 = len / 8;
+	x->d.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+	x->d.trans_id = trans;
+	x->xfer_pageset_id = pageset;
+	x->sender_owns_set = 0;
+	x->range_cnt = 1;
+	memcpy(pkt + sizeof(*x), &r, sizeof(r));
+	m.type = NVSP_MSG1_SEND_RNDIS_PKT;
+	m.rndis.channel_type = chan;
+	m.rndis.send_buf_section_index = NVSP_NO_SEND_SECTION;
+	m.rndis.send_buf_section_size = 0;
+	memcpy(pkt + XFER_HDR_RANGE_BYTES, &m, len - XFER_HDR_RANGE_BYTES);
+	ret = host_chan_send_raw(ch, pkt, len);
+	if (ret == -EAGAIN) {
+		host_chan_want_room(ch, hvis_ring_packet_bytes(len - 16));
+		ret = host_chan_send_raw(ch, pkt, len);
+	}
+	return ret;
+}
+
+int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32 len)
+{
+	struct nic_dev *nd = nic_of(ch);
+	u64 trans;
+	int ret;
+
+	memcpy(nd->recv.map + (size_t)s * nd->recv.section_size, msg, len);
+	trans = (u64)++nd->seq << 32 | s;
+	ret = nic_xfer_send(ch, chan, trans, NVSP_RECV_BUFFER_ID, s * nd->recv.section_size,
+			    len);
+	if (!ret) {
+		nic_section_mark(nd, s, true);
+		nd->recv_trans[s] = trans;
+		nd->recv_in_use++;
+	}
+	return ret;
+}
+
+/* Sends queued messages while there are free sections and room in the ring. */
+void nic_flush(struct host_channel *ch)
+{
+	struct nic_dev *nd = nic_of(ch);
+
+	while (nd->q_count && nd->recv.map && !nd->comp_pending) {
+		struct nic_out *e = &nd->q[nd->q_head];
+		int s = nic_free_section(nd), ret;
+
+		if (s < 0)
+			return;
+		ret = nic_recv_post(ch, (u32)s, e->chan, e->data, e->len);
+		if (ret == -EAGAIN)
+			return;		/* the guest's signal brings us back */
+		if (ret) {
+			nd->drops++;
+		} else {
+			nd->recv_hint = (u32)s + 1;
+			if (e->chan == NVSP_RNDIS_CHANNEL_DATA)
+				nd->rx_frames++;
+		}
+		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
+		nd->q_count--;
+	}
+}
+
+/* Queues a control message (hdr + body of blen bytes). */
+void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen)
+{
+	u8 buf[NETVSC_RECV_SECTION_SIZE] __aligned(8);
+	struct rndis_msg_hdr hdr = { .msg_type = type, .msg_len = sizeof(hdr) + blen };
+
+	if (blen > sizeof(buf) - sizeof(hdr)) {
+		nd->drops++;
+		return;
+	}
+	memcpy(buf, &hdr, sizeof(hdr));
+	memcpy(buf + sizeof(hdr), body, blen);
+	q_push(nd, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
+}
+
+/* Queues an Ethernet frame for the guest as an RNDIS PACKET. */
+bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
+{
+	u8 buf[NETVSC_RECV_SECTION_SIZE] __aligned(8);
+	u32 hl;
+
+	if (len > sizeof(buf) - RNDIS_PACKET_HDR_BYTES) {
+		nd->too_big++;
+		return false;
+	}
+	if (!nd->filter) {
+		nd->filtered++;
+		return false;
+	}
+	hl = rndis_packet_build(buf, sizeof(buf), len);
+	if (!hl || hl + len > sizeof(buf)) {
+		nd->too_big++;
+		return false;
+	}
+	memcpy(buf + hl, frame, len);
+	return q_push(nd, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+}
+
+void nic_queue_indicate(struct nic_dev *nd, u32 status)
+{
+	struct rndis_indicate_status s = { .status = status };
+
+	nic_queue_ctrl(nd, RNDIS_MSG_INDICATE, &s, sizeof(s));
+}
+
+/* ---- guest -> host ---- */
+
+/* Appends the guest pages of a GPA-direct packet's ranges to msgbuf. */
+static bool gather_ranges(struct nic_dev *nd, const u8 *pkt, u32 off8, u32 *total)
+{
+	const struct guest_mem *mem = nd->dev->host->mem;
+	const struct vmdata_gpa_direct *g = (const void *)pkt;
+	u32 left = off8 - sizeof(*g), pos = sizeof(*g), i, cnt = g->range_cnt;
+
+	if (!cnt || cnt > left / (sizeof(struct vmbus_gpa_range) + 8)) {
+		nic_bad(nd, "range_cnt", "range_cnt=%u (header holds %u bytes)", cnt, left);
+		return false;
+	}
+	for (i = 0; i < cnt; i++) {
+		struct vmbus_gpa_range r;
+		u32 pages, p, in_page, need;
+
+		if (off8 - pos < sizeof(r)) {
+			nic_bad(nd, "range_cnt", "range=%u (past offset8)", i);
+			return false;
+		}
+		memcpy(&r, pkt + pos, sizeof(r));
+		pos += sizeof(r);
+		if (r.byte_offset >= GUEST_PAGE_SIZE || !r.byte_count) {
+			nic_bad(nd, r.byte_count ? "byte_offset" : "byte_count",
+				"range=%u byte_offset=%u byte_count=%u", i, r.byte_offset, r.byte_count);
+			return false;
+		}
+		if (r.byte_count > NIC_MAX_MSG - *total) {
+			nic_bad(nd, "byte_count", "range=%u byte_count=%u (message over %u bytes)", i,
+				r.byte_count, NIC_MAX_MSG);
+			return false;
+		}
+		pages = (u32)(((u64)r.byte_offset + r.byte_count + GUEST_PAGE_SIZE - 1) /
+			      GUEST_PAGE_SIZE);
+		if ((off8 - pos) / 8 < pages) {
+			nic_bad(nd, "range_cnt", "range=%u pages=%u (past offset8)", i, pages);
+			return false;
+		}
+		in_page = r.byte_offset;
+		need = r.byte_count;
+		for (p = 0; p < pages; p++, pos += 8) {
+			u64 pfn, foff;
+			u32 chunk = min(GUEST_PAGE_SIZE - in_page, need);
+
+			memcpy(&pfn, pkt + pos, 8);
+			if (!mem || !guest_mem_pfn_offset(mem, pfn, &foff)) {
+				nic_bad(nd, "pfn", "range=%u pfn=%#llx (not guest RAM)", i,
+					(unsigned long long)pfn);
+				return false;
+			}
+			if (pread(mem->fd, nd->msgbuf + *total, chunk, (off_t)(foff + in_page)) !=
+			    (ssize_t)chunk) {
+				nic_bad(nd, "pfn", "range=%u pfn=%#llx (read failed)", i,
+					(unsigned long long)pfn);
+				return false;
+			}
+			*total += chunk;
+			need -= chunk;
+			in_page = 0;
+		}
+	}
+	return true;
+}
+
+u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
+		      const struct nvsp_msg *m)
+{
+	struct nic_dev *nd = nic_of(ch);
+	const struct vmpacket_descriptor *d = (const void *)pkt;
+	u32 idx = m->rndis.send_buf_section_index, sz = m->rndis.send_buf_section_size;
+	u32 total = 0;
+
+	if (m->rndis.channel_type > NVSP_RNDIS_CHANNEL_CONTROL) {
+		nic_bad(nd, "channel_type", "channel_type=%u", m->rndis.channel_type);
+		return NVSP_STAT_INVALID_RNDIS_PKT;
+	}
+	if (idx != NVSP_NO_SEND_SECTION) {
+		if (!nd->send.map) {
+			nic_bad(nd, "send_buf_section_index", "index=%u (no send buffer)", idx);
+			return NVSP_STAT_FAIL;
+		}
+		if (idx >= nd->send.sections) {
+			nic_bad(nd, "send_buf_section_index", "index=%u sections=%u", idx,
+				nd->send.sections);
+			return NVSP_STAT_FAIL;
+		}
+		if (!sz || sz > nd->send.section_size) {
+			nic_bad(nd, "send_buf_section_size", "size=%u section_size=%u", sz,
+				nd->send.section_size);
+			return NVSP_STAT_FAIL;
+		}
+		/* A snapshot: the guest cannot change what was checked. */
+		memcpy(nd->msgbuf, nd->send.map + (size_t)idx * nd->send.section_size, sz);
+		total = sz;
+	}
+	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT) {
+		if (!gather_ranges(nd, pkt, off8, &total))
+			return NVSP_STAT_FAIL;
+	} else if (idx == NVSP_NO_SEND_SECTION) {
+		nic_bad(nd, "send_buf_section_index", "index=none in an in-band packet (no data)");
+		return NVSP_STAT_FAIL;
+	}
+	return nic_on_rndis_bytes(nd, nd->msgbuf, total);
+}

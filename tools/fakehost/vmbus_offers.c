@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmbus_offers.c: the host's devices and their channels' offers.  Adding a device
+ * (its instance GUID: given, the class's fixed Hyper-V one, or generated per slot),
+ * offering channels (relids, monitor ids, subchannels once a primary opens) and
+ * rescinding them (`ctl rescind`: subchannels first, then the primary, then the
+ * device is gone).  Protocol facts: drivers/hv/channel_mgmt.c (offers, rescind).
+ */
+#include <stdlib.h>
+#include "vmbus_host_priv.h"
+
+/* The lowest monitorid no live channel holds, or -1 when all 128 are taken. */
+static int free_monitor_id(const struct vmbus_host *h)
+{
+	bool used[VMBUS_MAX_MONITOR_ID + 1] = {};
+	const struct host_channel *ch;
+	int id;
+
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->monitor_id >= 0)
+			used[ch->monitor_id] = true;
+	for (id = 0; id <= VMBUS_MAX_MONITOR_ID; id++)
+		if (!used[id])
+			return id;
+	return -1;
+}
+
+void host_offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub_index)
+{
+	struct vmbus_channel_offer_channel msg = {};
+	struct host_channel *ch, **pp;
+
+	if (h->next_relid >= VMBUS_MAX_CHANNEL_RELIDS) {
+		host_event(h, "OFFER_FAILED", "class=%s reason=relids_exhausted", dev->ops->name);
+		return;
+	}
+	ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return;
+	ch->host = h;
+	ch->dev = dev;
+	ch->relid = h->next_relid++;
+	ch->conn_id = ch->relid;	/* hvis's choice: a channel signals on its relid */
+	ch->sub_index = sub_index;
+	ch->state = CHAN_OFFERED;
+	ch->target_cpu = h->msg_cpu;
+	ch->monitor_id = -1;
+	for (pp = &h->channels; *pp; pp = &(*pp)->next)
+		;
+	*pp = ch;
+
+	msg.header.msgtype = CHANNELMSG_OFFERCHANNEL;
+	msg.offer.if_type = dev->ops->class_id;
+	msg.offer.if_instance = dev->instance;
+	msg.offer.sub_channel_index = sub_index;
+	if (dev->ops->fill_offer)
+		dev->ops->fill_offer(dev, &msg.offer);
+	msg.child_relid = ch->relid;
+	ch->monitor_id = dev->monitor ? free_monitor_id(h) : -1;
+	if (ch->monitor_id >= 0) {
+		/*
+		 * Only the offer says so: the host never scans the monitor pages, and the
+		 * guest signals every time anyway (drivers/hv/connection.c vmbus_set_event).
+		 */
+		msg.monitorid = (u8)ch->monitor_id;
+		msg.monitor_allocated = 1;
+	}
+	msg.is_dedicated_interrupt = 1;
+	msg.connection_id = ch->conn_id;
+	host_event(h, "OFFER_SENT", "relid=%u class=%s sub=%u", ch->relid, dev->ops->name,
+		   sub_index);
+	host_send_msg(h, &msg, sizeof(msg));
+}
+
+static bool instance_in_use(const struct vmbus_host *h, const struct hvis_guid *instance)
+{
+	const struct host_device *d;
+
+	for (d = h->devices; d; d = d->next)
+		if (!memcmp(&d->instance, instance, sizeof(*instance)))
+			return true;
+	return false;
+}
+
+struct host_device *host_add_device(struct vmbus_host *h, const struct host_device_ops *ops,
+				    const struct hvis_guid *instance, u32 subchannels)
+{
+	return host_add_device_flags(h, ops, instance, subchannels, 0);
+}
+
+struct host_device *host_add_device_flags(struct vmbus_host *h,
+					  const struct host_device_ops *ops,
+					  const struct hvis_guid *instance, u32 subchannels,
+					  u32 flags)
+{
+	struct host_device *d = calloc(1, sizeof(*d)), **pp;
+	const struct hvis_guid *fixed;
+
+	if (!d)
+		return NULL;
+	if (instance && instance_in_use(h, instance)) {
+		free(d);
+		return NULL;
+	}
+	d->ops = ops;
+	d->host = h;
+	d->subchannels = subchannels;
+	d->monitor = flags & HOST_DEV_MONITOR;
+	d->index = h->ndevices++;
+	fixed = device_fixed_instance(ops);
+	if (instance) {
+		d->instance = *instance;
+	} else if (fixed && !instance_in_use(h, fixed)) {
+		/* The instance Hyper-V uses for this class (userspace may rely on it). */
+		d->instance = *fixed;
+	} else {
+		/*
+		 * Deterministic per configuration slot: 0000NNNN-6876-6973-80xx-<class
+		 * tail>; a second device of a fixed-instance class gets one too.
+		 */
+		u32 n = d->index + 1;
+
+		do {
+			memcpy(d->instance.b, &n, 4);
+			memcpy(d->instance.b + 4, "vhsi", 4);
+			d->instance.b[8] = 0x80;
+			memcpy(d->instance.b + 9, ops->class_id.b + 9, 7);
+			n += 0x10000;	/* past any slot number: only if a chosen GUID took it */
+		} while (instance_in_use(h, &d->instance));
+	}
+	if (ops->create && ops->create(d)) {
+		free(d);
+		return NULL;
+	}
+	for (pp = &h->devices; *pp; pp = &(*pp)->next)
+		;
+	*pp = d;
+	if (h->state == HOST_OFFERS_SENT)
+		host_offer_channel(h, d, 0);
+	return d;
+}
+
+void host_offer_subchannels(struct vmbus_host *h, struct host_channel *primary)
+{
+	u32 i;
+
+	if (primary->sub_index || primary->subs_offered || !primary->dev->subchannels)
+		return;
+	primary->subs_offered = true;
+	for (i = 1; i <= primary->dev->subchannels && i <= 0xffff; i++)
+		host_offer_channel(h, primary->dev, i);
+}
+
+static void revoke(struct vmbus_host *h, struct host_channel *ch)
+{
+	struct vmbus_channel_rescind_offer msg = {
+		.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER,
+		.child_relid = ch->relid,
+	};
+
+	host_close_channel(ch, false);
+	ch->state = CHAN_REVOKED;
+	host_event(h, "RESCIND_SENT", "relid=%u class=%s sub=%u", ch->relid, ch->dev->ops->name,
+		   ch->sub_index);
+	host_send_msg(h, &msg, sizeof(msg));
+}
+
+static void remove_device(struct vmbus_host *h, struct host_device *dev)
+{
+	struct host_device **pp;
+
+	for (pp = &h->devices; *pp; pp = &(*pp)->next) {
+		if (*pp == dev) {
+			*pp = dev->next;
+			break;
+		}
+	}
+	if (dev->ops->destroy)
+		dev->ops->destroy(dev);
+	free(dev);
+}
+
+int host_rescind(struct vmbus_host *h, u32 relid)
+{
+	struct host_channel *ch = host_channel_by_relid(h, relid), *sub;
+	struct host_device *dev;
+
+	if (!ch || ch->state == CHAN_REVOKED)
+		return -ENOENT;
+	dev = ch->dev;
+	if (ch->sub_index) {
+		revoke(h, ch);
+		return 0;
+	}
+	/* Subchannels go first, as the guest closes them before the primary. */
+	for (sub = h->channels; sub; sub = sub->next)
+		if (sub->dev == dev && sub->sub_index && sub->state != CHAN_REVOKED)
+			revoke(h, sub);
+	revoke(h, ch);
+	/* The device is gone for good: detach its channels, then drop it. */
+	for (sub = h->channels; sub; sub = sub->next)
+		if (sub->dev == dev)
+			sub->dev = NULL;
+	remove_device(h, dev);
+	return 0;
+}
