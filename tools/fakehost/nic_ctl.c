@@ -46,7 +46,10 @@ static int hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp"
+#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet"
+
+/* big-packet: an in-band packet larger than the 16 KiB a netvsc guest declares it takes. */
+#define NIC_BIG_PACKET_BYTES	(20 * 1024)
 
 /* A 60-byte frame as an RNDIS PACKET at buf with one PPI of @ppi_size bytes (0: none). */
 static u32 inject_packet(u8 *buf, u32 ppi_size)
@@ -90,6 +93,19 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 
 		m.rndis_complete.status = NVSP_STAT_SUCCESS;
 		return nic_send_comp(ch, 0xbad0bad0bad0ull, &m);
+	}
+	if (!strcmp(kind, "big-packet")) {
+		struct nvsp_msg m = { .type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE };
+		u8 *big = calloc(1, NIC_BIG_PACKET_BYTES);
+
+		if (!big)
+			return -ENOMEM;
+		m.rndis_complete.status = NVSP_STAT_SUCCESS;
+		memcpy(big, &m, sizeof(m));
+		ret = host_chan_send(ch, VM_PKT_DATA_INBAND, 0, 0xb16b16b16ull, big,
+				     NIC_BIG_PACKET_BYTES);
+		free(big);
+		return ret;
 	}
 	if (!strcmp(kind, "range-past-end") || !strcmp(kind, "bad-pageset")) {
 		bool past = kind[0] == 'r';
