@@ -7,6 +7,7 @@
  * Every element must be an address (or a mask), which leaves no room for one.
  */
 #include "kvp_ip.h"
+#include "hex.h"
 
 bool hvis_ip4_parse(const char *s, u32 len, u8 out[4])
 {
@@ -39,17 +40,6 @@ bool hvis_ip4_parse(const char *s, u32 len, u8 out[4])
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool hvis_ip6_parse(const char *s, u32 len, u8 out[16])
 {
 	u8 grp[16];	/* the groups written out, 2 bytes each */
@@ -65,7 +55,7 @@ bool hvis_ip6_parse(const char *s, u32 len, u8 out[16])
 		i = 2;
 	}
 	while (i < len) {
-		for (j = i; j < len && hexval(s[j]) >= 0; j++)
+		for (j = i; j < len && hvis_hexval(s[j]) >= 0; j++)
 			;
 		if (j < len && s[j] == '.') {
 			/* An IPv4 tail ends the address and fills two groups. */
@@ -78,7 +68,7 @@ bool hvis_ip6_parse(const char *s, u32 len, u8 out[16])
 		if (j == i || j - i > 4 || n == 8)
 			return false;
 		for (val = 0, k = i; k < j; k++)
-			val = val << 4 | (u32)hexval(s[k]);
+			val = val << 4 | (u32)hvis_hexval(s[k]);
 		grp[2 * n] = (u8)(val >> 8);
 		grp[2 * n + 1] = (u8)val;
 		n++;

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include "guid.h"
+#include "hex.h"
 
 /* Wire byte index for each of the 16 bytes in textual order. */
 static const u8 text_order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
@@ -18,17 +19,6 @@ void guid_to_text(const struct hvis_guid *g, char out[GUID_TEXT_LEN])
 			*p++ = '-';
 		p += sprintf(p, "%02x", g->b[text_order[i]]);
 	}
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int guid_from_text(const char *text, struct hvis_guid *g)
@@ -46,8 +36,8 @@ int guid_from_text(const char *text, struct hvis_guid *g)
 			if (*p++ != '-')
 				return -EINVAL;
 		}
-		hi = hexval(p[0]);
-		lo = hi < 0 ? -1 : hexval(p[1]);
+		hi = hvis_hexval(p[0]);
+		lo = hi < 0 ? -1 : hvis_hexval(p[1]);
 		if (lo < 0)
 			return -EINVAL;
 		g->b[text_order[i]] = (u8)(hi << 4 | lo);

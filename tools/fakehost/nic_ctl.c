@@ -7,6 +7,7 @@
  * bad PPI, a completion nobody asked for) that the guest must refuse and count.
  */
 #include <stdlib.h>
+#include "hex.h"
 #include "nic_dev.h"
 
 static int fail(char *err, size_t errlen, const char *msg)
@@ -36,14 +37,6 @@ static struct host_device *find_nic(struct vmbus_host *h, const char *name)
 static bool nic_live(const struct nic_dev *nd)
 {
 	return nd->ch && nd->ch->state == CHAN_OPEN;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 #define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet"
@@ -239,7 +232,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		if (n % 2 || n / 2 > sizeof(frame) - RNDIS_PACKET_HDR_BYTES || n / 2 < NET_ETH_HDR)
 			return fail(err, errlen, "HEXFRAME: 14 .. 1684 bytes as hex digits");
 		for (i = 0; i < n / 2; i++) {
-			int hi = hexval(argv[3][2 * i]), lo = hexval(argv[3][2 * i + 1]);
+			int hi = hvis_hexval(argv[3][2 * i]), lo = hvis_hexval(argv[3][2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
 				return fail(err, errlen, "HEXFRAME: hex digits only");
