@@ -90,6 +90,10 @@ assert_eq "$(kv "$(guest cat /sys/bus/vmbus/drivers/hvis_timesync/*/timesync)" s
 # A SAMPLE held 20 s by the host: the PHC still reads host time now.  Periodic samples
 # pause first (the next one would be fresh), so the PHC extrapolates the aged one.
 AGE=20
+# The reference counter starts at the link's reset (QEMU's connection): a sample cannot
+# be older than that, so on a fast boot wait until the counter has run past AGE.
+ref_older_than_age() { [ "$(kv "$(fh timesync --status)" ref)" -gt $(((AGE + 1) * 10000000)) ]; }
+wait_for 30 "the reference counter has run over $((AGE + 1)) s" ref_older_than_age
 assert_fh "periodic samples paused" timesync --sample --sample-ms 3000000
 assert_fh "a SAMPLE taken ${AGE} s ago" timesync --sample --age $AGE
 note "host: $(fh timesync --status)"
