@@ -532,7 +532,7 @@ static int cmd_versions(struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
-/* Dynamic Memory: `memory set SIZE`, `dm status|config|inject` (dev_dm.c). */
+/* Dynamic Memory: `memory set SIZE`, `dm status|config|inject` (dm_ctl.c). */
 static int cmd_memory(struct ctl_cmd *c, int argc, char **argv)
 {
 	return dev_dm_ctl_memory(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
