@@ -6,7 +6,6 @@
 # reads back no wrong word; after every shrink MemTotal and assigned_mb (guest and
 # host) return to the same figures; kernel memory (slab and the rest, with per-CPU
 # free lists counted as free) does not grow over cycles 2..20; no kernel warning.
-# kernels: all
 source "$(dirname "$0")/dm_lib.sh"
 
 CYCLES=${CYCLES:-20}

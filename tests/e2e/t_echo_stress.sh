@@ -1,7 +1,6 @@
 #!/bin/bash
 # Echo stress: one million packets from the guest to the host's echo device and one
 # million echoed back; none lost, none corrupted.
-# kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 PACKETS=${PACKETS:-1000000}
