@@ -511,23 +511,48 @@ u32 ndis_offload_query_hdr(u32 version, struct ndis_object_header *h)
 	return h->size;
 }
 
+/* What one kind of NDIS object must have in its header, and how a refusal reads. */
+struct ndis_header_rule {
+	u8 type;
+	u16 min_size;
+	const char *too_short, *bad_type, *below_min;
+};
+
+/*
+ * The checks both objects share: a whole header, the object type, a revision of at
+ * least 1, and a header.size between the rule's minimum and the bytes received.
+ */
+static int ndis_header_check(const void *buf, u32 len, const struct ndis_header_rule *r,
+			     struct ndis_object_header *h, const char **why)
+{
+	if (len < sizeof(*h))
+		return bad(why, r->too_short);
+	memcpy(h, buf, sizeof(*h));
+	if (h->type != r->type)
+		return bad(why, r->bad_type);
+	if (h->revision < 1)
+		return bad(why, "header.revision below 1");
+	if (h->size > len)
+		return bad(why, "header.size past the bytes received");
+	if (h->size < r->min_size)
+		return bad(why, r->below_min);
+	return 0;
+}
+
 int ndis_offload_parse(const void *buf, u32 len, struct ndis_offload *out, const char **why)
 {
+	static const struct ndis_header_rule rule = {
+		NDIS_OBJECT_TYPE_OFFLOAD, NDIS_OFFLOAD_SIZE_6_0,
+		"offload object shorter than its header",
+		"header.type not NDIS_OBJECT_TYPE_OFFLOAD",
+		"header.size below the NDIS 6.0 size",
+	};
 	struct ndis_object_header h;
 
-	if (len < sizeof(h))
-		return bad(why, "offload object shorter than its header");
 	if (len > sizeof(*out))
 		return bad(why, "offload object longer than an ndis_offload");
-	memcpy(&h, buf, sizeof(h));
-	if (h.type != NDIS_OBJECT_TYPE_OFFLOAD)
-		return bad(why, "header.type not NDIS_OBJECT_TYPE_OFFLOAD");
-	if (h.revision < NDIS_OFFLOAD_REVISION_1)
-		return bad(why, "header.revision below 1");
-	if (h.size > len)
-		return bad(why, "header.size past the bytes received");
-	if (h.size < NDIS_OFFLOAD_SIZE_6_0)
-		return bad(why, "header.size below the NDIS 6.0 size");
+	if (ndis_header_check(buf, len, &rule, &h, why))
+		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	memcpy(out, buf, h.size);
 	return 0;
@@ -589,20 +614,17 @@ int ndis_offload_params_parse(const void *buf, u32 len, struct ndis_offload_para
 		P_FIELD(rsc_ip_v6, NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED),
 #undef P_FIELD
 	};
+	static const struct ndis_header_rule rule = {
+		NDIS_OBJECT_TYPE_DEFAULT, NDIS_OFFLOAD_PARAMS_SIZE_V4,
+		"offload parameters shorter than their header",
+		"header.type not NDIS_OBJECT_TYPE_DEFAULT",
+		"header.size below the NVSP 4 size",
+	};
 	struct ndis_object_header h;
 	u32 i;
 
-	if (len < sizeof(h))
-		return bad(why, "offload parameters shorter than their header");
-	memcpy(&h, buf, sizeof(h));
-	if (h.type != NDIS_OBJECT_TYPE_DEFAULT)
-		return bad(why, "header.type not NDIS_OBJECT_TYPE_DEFAULT");
-	if (h.revision < 1)
-		return bad(why, "header.revision below 1");
-	if (h.size > len)
-		return bad(why, "header.size past the bytes received");
-	if (h.size < NDIS_OFFLOAD_PARAMS_SIZE_V4)
-		return bad(why, "header.size below the NVSP 4 size");
+	if (ndis_header_check(buf, len, &rule, &h, why))
+		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	memcpy(out, buf, h.size < sizeof(*out) ? h.size : sizeof(*out));
 	for (i = 0; i < ARRAY_SIZE(fields); i++)
