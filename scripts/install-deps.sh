@@ -14,7 +14,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse clang libclang-rt-14-dev
 	cppcheck linux-source-6.1
 	qemu-system-x86 busybox-static socat ethtool python3 hyperv-daemons
-	debootstrap e2fsprogs lintian file)
+	debootstrap e2fsprogs lintian file
+	fio sg3-utils lsscsi liburing-dev util-linux)
 
 missing_packages() {
 	local p

@@ -66,6 +66,8 @@ static const struct known known[] = {
 	{ "dm", HV_DM_GUID, "525074dc-8985-46e2-8057-a307dc18a502", NULL, NULL },
 	{ "scsi", HV_SCSI_GUID, "ba6163d9-04a1-4d29-b605-72e2ffb1dc7f", NULL, NULL },
 	{ "nic", HV_NIC_GUID, "f8615163-df3e-46c5-913f-f2d2f965ed0e", NULL, NULL },
+	{ "ide", HV_IDE_GUID, "32412632-86cb-44a2-9b5c-50d1417354f5", NULL, NULL },
+	{ "synthfc", HV_SYNTHFC_GUID, "2f9bcc4a-0069-4af3-b76b-6fd0be528cda", NULL, NULL },
 	{ "heartbeat instance", HV_HEARTBEAT_INSTANCE, "fd149e91-82e0-4a7d-afa6-2a4166cbd7c0",
 	  NULL, NULL },
 	{ "shutdown instance", HV_SHUTDOWN_INSTANCE, "b6650ff7-33bc-4840-8048-e0676786f393",
