@@ -2,7 +2,8 @@
 /*
  * main.c: hvis-fakehost's command line and event loop.  `serve` runs one epoll loop
  * over the ivshmem server socket, QEMU's connection, the host doorbell eventfds and
- * the control socket, and ticks the devices; it glues the link (link.c) to the VMBus
+ * the control socket and the disk I/O engine's completions (disk_io.c), and ticks the
+ * devices; it glues the link (link.c) to the VMBus
  * state machine (vmbus_host.c) through a notifier.  `ctl` is the control client.
  */
 #include <getopt.h>
@@ -16,11 +17,12 @@
 #include "fakehost.h"
 #include "guid.h"
 #include "dev_nic.h"
+#include "disk_io.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
 
-enum { TAG_LISTEN = 1, TAG_QEMU, TAG_DOORBELL, TAG_CTL };
+enum { TAG_LISTEN = 1, TAG_QEMU, TAG_DOORBELL, TAG_CTL, TAG_DISKIO };
 
 static volatile sig_atomic_t stop;
 
@@ -321,6 +323,11 @@ static int serve(int argc, char **argv)
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
 	fh.host.poll_us = poll_us;
+	/* Disks complete their I/O through this engine; storage devices need it. */
+	ret = disk_io_init();
+	if (ret)
+		fprintf(stderr, "hvis-fakehost: disk I/O engine: %s (disks cannot open)\n",
+			strerror(-ret));
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
@@ -350,6 +357,8 @@ static int serve(int argc, char **argv)
 	epoll_add(&fh, fh.ctl_fd, TAG_CTL, EPOLLIN);
 	for (i = 0; i < HVIS_LINK_HOST_VECTORS; i++)
 		epoll_add(&fh, fh.link.host_efd[i], TAG_DOORBELL, EPOLLIN);
+	if (disk_io_fd() >= 0)
+		epoll_add(&fh, disk_io_fd(), TAG_DISKIO, EPOLLIN);
 	{
 		char vbuf[128];
 
@@ -394,6 +403,10 @@ static int serve(int argc, char **argv)
 			case TAG_CTL:
 				ctl_accept(&fh);
 				break;
+			case TAG_DISKIO:
+				/* completions: done() callbacks run here, on this thread */
+				disk_io_reap();
+				break;
 			}
 		}
 		/* Poll retry: a message queued for a busy slot, EOM lost or not. */
@@ -404,6 +417,7 @@ static int serve(int argc, char **argv)
 	events_add(&fh.ev, "HOST_STOPPED", "");
 	ctl_close(&fh);
 	host_uninit(&fh.host);
+	disk_io_uninit();	/* after the devices closed their disks */
 	link_uninit(&fh.link);
 	guest_mem_close(&fh.mem);
 	events_uninit(&fh.ev);
