@@ -25,13 +25,19 @@ IMG=$RUN/root.img
 trap 'rc=$?; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
 
 # The root fs: the initramfs's own tree (busybox, agent, modules), so the switched-to
-# root boots exactly as the initramfs would.  dev/console is left out (the tree's
-# devtmpfs provides it); the marker tells the disk's root from the initramfs.
+# root boots exactly as the initramfs would; the marker tells the disk's root from the
+# initramfs.  The image is two cpio archives back to back (tests/qemu/mkinitramfs.sh): a
+# first one with only dev/ and dev/console (the root devtmpfs provides those), then the
+# tree, which starts at the 4-byte boundary after the first one's "TRAILER!!!" name.
 "$HVIS_TOP/tests/qemu/mkinitramfs.sh" "$KVER" "$RUN/initrd.gz" 2>"$RUN/mkinitramfs.log" ||
 	fail "mkinitramfs failed: $(tail -n 3 "$RUN/mkinitramfs.log")"
+zcat "$RUN/initrd.gz" >"$RUN/initrd.cpio"
+off=$(grep -obUa -m1 'TRAILER!!!' "$RUN/initrd.cpio" | head -n 1 | cut -d: -f1)
+[ -n "$off" ] || fail "no cpio trailer in the initramfs"
 mkdir "$RUN/tree"
-(cd "$RUN/tree" && zcat "$RUN/initrd.gz" | cpio -idm --quiet -f 'dev/console') ||
-	fail "cannot unpack the initramfs"
+(cd "$RUN/tree" && tail -c +$(((off + 11 + 3) / 4 * 4 + 1)) "$RUN/initrd.cpio" | cpio -idm --quiet) &&
+	[ -x "$RUN/tree/init" ] || fail "cannot unpack the initramfs's tree"
+rm -f "$RUN/initrd.cpio"
 MARK=ide-root-$RANDOM$RANDOM
 echo "$MARK" >"$RUN/tree/etc/hvis-root-mark"
 truncate -s 128M "$IMG"
