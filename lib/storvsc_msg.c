@@ -175,17 +175,13 @@ int vstor_io_check(const struct vstor_packet *p, u32 req_len, struct vstor_io_re
 	}
 	res->srb_status = srb->srb_status;
 	res->scsi_status = srb->scsi_status;
-	res->sense_clamped = false;
+	res->sense_clamped = srb->sense_info_length > VSTOR_SENSE_MAX;
+	if (res->sense_clamped)
+		*why = "sense_info_length above 20 bytes";
 	res->sense_len = 0;
 	if (srb->scsi_status == SAM_CHECK_CONDITION &&
-	    (srb->srb_status & SRB_STATUS_AUTOSENSE_VALID)) {
-		res->sense_len = srb->sense_info_length;
-		if (res->sense_len > VSTOR_SENSE_MAX) {
-			res->sense_len = VSTOR_SENSE_MAX;
-			res->sense_clamped = true;
-			*why = "sense_info_length above 20 bytes";
-		}
-	}
+	    (srb->srb_status & SRB_STATUS_AUTOSENSE_VALID))
+		res->sense_len = res->sense_clamped ? VSTOR_SENSE_MAX : srb->sense_info_length;
 	res->data_len = srb->data_transfer_length;
 	if (code != SRB_STATUS_SUCCESS && code != SRB_STATUS_DATA_OVERRUN)
 		res->data_len = 0;
