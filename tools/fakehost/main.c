@@ -2,7 +2,8 @@
 /*
  * main.c: hvis-fakehost's command line and event loop.  `serve` runs one epoll loop
  * over the ivshmem server socket, QEMU's connection, the host doorbell eventfds and
- * the control socket, and ticks the devices; it glues the link (link.c) to the VMBus
+ * the control socket and the disk I/O engine's completions (disk_io.c), and ticks the
+ * devices; it glues the link (link.c) to the VMBus
  * state machine (vmbus_host.c) through a notifier.  `ctl` is the control client.
  */
 #include <getopt.h>
@@ -414,6 +415,7 @@ static int serve(int argc, char **argv)
 				ctl_accept(&fh);
 				break;
 			case TAG_DISKIO:
+				/* completions: done() callbacks run here, on this thread */
 				disk_io_reap();
 				break;
 			}
@@ -426,7 +428,7 @@ static int serve(int argc, char **argv)
 	events_add(&fh.ev, "HOST_STOPPED", "");
 	ctl_close(&fh);
 	host_uninit(&fh.host);
-	disk_io_uninit();
+	disk_io_uninit();	/* after the devices closed their disks */
 	link_uninit(&fh.link);
 	guest_mem_close(&fh.mem);
 	events_uninit(&fh.ev);
