@@ -72,7 +72,7 @@ disk_umount() {
 		umount "${DISK_BINDS[$i]}" 2>/dev/null || umount -l "${DISK_BINDS[$i]}" 2>/dev/null || true
 	done
 	rmdir "$DISK_MNT" 2>/dev/null || true
-	DISK_MNT= DISK_BINDS=() DISK_UUID=
+	DISK_MNT= DISK_BINDS=()
 }
 
 in_disk() {
