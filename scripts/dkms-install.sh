@@ -27,7 +27,6 @@ install)
 	stage=$(mktemp -d)
 	trap 'rm -rf "$stage"' EXIT
 	version=$("$TOP/scripts/mkdeb.sh" --dkms-root "$stage")
-	sh "$stage/DEBIAN/preinst" install
 	if dkms status -m hvis -v "$version" 2>/dev/null | grep -q .; then
 		dkms remove -m hvis -v "$version" --all
 	fi

@@ -106,9 +106,9 @@ EOF
 	changelog "$d/changelog.gz"
 }
 
-# Maintainer script from a template: @VERSION@ and @HAS_STORAGE@ substituted.
+# Maintainer script from a template: @VERSION@ substituted.
 script() { # template dest
-	sed -e "s/@VERSION@/$VERSION/g" -e "s/@HAS_STORAGE@/${HAS_STORAGE:-no}/g" "$1" >"$2"
+	sed -e "s/@VERSION@/$VERSION/g" "$1" >"$2"
 	chmod 755 "$2"
 }
 
@@ -137,13 +137,11 @@ for d in $EXCLUDE_DRIVERS; do excl+=(":!drivers/$d/*"); done
 echo "$VERSION" >"$SRC/VERSION"
 HVIS_DKMS_EXCLUDE=$EXCLUDE_DRIVERS "$TOP/scripts/dkms-conf.sh" -s "$SRC" "$VERSION" >"$SRC/dkms.conf"
 modules=$(HVIS_DKMS_EXCLUDE=$EXCLUDE_DRIVERS "$TOP/scripts/dkms-conf.sh" --modules -s "$SRC" | awk '{ print $2 }')
-HAS_STORAGE=no
-grep -qx 'hvis_storvsc' <<<"$modules" && HAS_STORAGE=yes
 find "$SRC" -type f -exec chmod 644 {} +
 install -D -m 644 "$TOP/packaging/dkms/hvis.modprobe.conf" "$R/lib/modprobe.d/hvis.conf"
 install -D -m 755 "$TOP/packaging/dkms/initramfs-hook" "$R/usr/share/initramfs-tools/hooks/hvis"
 docs "$R" hvis-dkms
-for s in preinst postinst prerm postrm; do script "$TOP/packaging/dkms/$s" "$R/DEBIAN/$s"; done
+for s in postinst prerm postrm; do script "$TOP/packaging/dkms/$s" "$R/DEBIAN/$s"; done
 cat >"$R/DEBIAN/control" <<EOF
 Package: hvis-dkms
 Version: $VERSION

@@ -3,18 +3,24 @@
 # after tests/qemu/lib.sh, whose vm_start/guest/fh it uses.
 #
 #   disk_create ROOTFS IMG          an ext4 image holding a copy of the root fs directory
+#                                   (no partition table; its UUID in $DISK_UUID)
 #   disk_mount IMG                  loop-mount it at $DISK_MNT, with /proc, /sys, /dev bound
 #                                   and services kept from starting (policy-rc.d)
 #   in_disk CMD...                  run CMD in a chroot of the mounted disk
 #   disk_umount                     undo disk_mount (also done at exit)
-#   disk_boot KVER IMG INITRD       vm_start a guest whose root fs is IMG (virtio-blk),
-#                                   kernel /boot/vmlinuz-KVER, the disk's own initramfs
+#   disk_boot KVER IMG INITRD BUS   vm_start a guest whose root fs is IMG, kernel
+#                                   /boot/vmlinuz-KVER, the disk's own initramfs, root=UUID=;
+#                                   BUS hvis: IMG is LUN 0:0:0 of the fake host's synthetic
+#                                   SCSI controller (hvis_storvsc drives it); BUS virtio:
+#                                   QEMU's virtio-blk (a guest without hvis).  Never both at
+#                                   once: each boot is its own QEMU and fake host.
 #   harness_install                 put the test agent (tests/qemu/guest/hvis-agent, as a
-#                                   systemd unit on ttyS1), a fstab and the fake-host
-#                                   transport's initramfs entry into the mounted disk
+#                                   systemd unit on ttyS1), a fstab (root by UUID, so one
+#                                   fstab serves both buses) and the fake-host transport's
+#                                   initramfs entry into the mounted disk
 #   step NAME / step_end            timing of the test's phases, printed as notes
 
-DISK_MNT= DISK_BINDS=()
+DISK_MNT= DISK_BINDS=() DISK_UUID=
 STEP_NAME= STEP_T0= STEP_TIMES=()
 
 step() {
@@ -41,6 +47,8 @@ disk_create() { # rootfs img
 	rm -f "$2"
 	truncate -s 4G "$2"
 	mkfs.ext4 -q -F -L hvis-root -d "$1" "$2" >/dev/null || fail "mkfs.ext4 -d $1 $2 failed"
+	DISK_UUID=$(blkid -p -o value -s UUID "$2")
+	[ -n "$DISK_UUID" ] || fail "no file system UUID on $2"
 }
 
 disk_mount() { # img
@@ -87,7 +95,7 @@ harness_install() {
 	mkdir -p "$DISK_MNT/etc/systemd/system/multi-user.target.wants"
 	ln -sf /etc/systemd/system/hvis-test-agent.service \
 		"$DISK_MNT/etc/systemd/system/multi-user.target.wants/hvis-test-agent.service"
-	echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' >"$DISK_MNT/etc/fstab"
+	echo "UUID=$DISK_UUID / ext4 rw,errors=remount-ro 0 1" >"$DISK_MNT/etc/fstab"
 	# The test host's choice, not the package's: the fake-host transport has no modalias,
 	# so the initramfs loads it by name (it pulls in hvis_vmbus).
 	echo hvis_vmbus_fakehost >>"$DISK_MNT/etc/initramfs-tools/modules"
@@ -98,8 +106,21 @@ harness_install() {
 # The disk is unmounted at exit, before tests/qemu/lib.sh's own exit handler runs.
 trap 'rc=$?; disk_umount; (exit $rc); _lib_exit' EXIT
 
-# Boots the disk: Debian's kernel image, the initramfs update-initramfs built in the disk.
-disk_boot() { # kver img initrd
-	VM_KERNEL=/boot/vmlinuz-$1 VM_INITRD=$3 VM_APPEND="root=/dev/vda rw" \
-		VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-400} vm_start "$1" -drive "file=$2,if=virtio,format=raw"
+# Boots the disk: Debian's kernel image, the initramfs update-initramfs built in the disk,
+# which finds the root fs by UUID.  A Debian boot under TCG takes longer than the harness
+# initramfs's 15 s, so the first-boot stall limit (tests/qemu/lib.sh) is raised here.
+disk_boot() { # kver img initrd hvis|virtio
+	local devices=${FH_DEVICES:-heartbeat,shutdown} drive=() args=("${FH_ARGS[@]}")
+	case $4 in
+	hvis)
+		devices+=,scsi
+		FH_ARGS+=(--disks "0:0:0=$2")
+		;;
+	virtio) drive=(-drive "file=$2,if=virtio,format=raw") ;;
+	*) fail "disk_boot: bus '$4' is neither hvis nor virtio" ;;
+	esac
+	FH_DEVICES=$devices VM_KERNEL=/boot/vmlinuz-$1 VM_INITRD=$3 VM_APPEND="root=UUID=$DISK_UUID rw" \
+		VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-400} VM_FIRST_BOOT_TIMEOUT=${VM_FIRST_BOOT_TIMEOUT:-180} \
+		vm_start "$1" "${drive[@]}"
+	FH_ARGS=("${args[@]}")
 }

@@ -6,17 +6,29 @@
 #      initramfs-tools, linux-image/-headers-KVER, dkms) is copied onto an ext4 disk image;
 #      in a chroot of it, `apt-get install ./hvis-dkms_V1 ./hvis-tools_V1`: DKMS builds the
 #      modules for KVER and update-initramfs rebuilds the guest's initramfs.
-#   3. Boot the disk in QEMU (virtio-blk root, Debian's kernel and the disk's initramfs)
-#      against the fake host: the initramfs loads hvis_vmbus_fakehost (listed by the
-#      harness in /etc/initramfs-tools/modules; the package never loads the fake-host
-#      transport by itself), udev loads the IC drivers with no insmod,
+#      An extra initramfs built with MODULES=list shows that the package's hook alone
+#      brings the root-disk stack (hvis_storvsc, sd_mod, scsi_mod), whatever MODULES says.
+#   3. Boot the disk in QEMU from an hvis disk: the fake host serves the image as LUN
+#      0:0:0 of a synthetic SCSI controller (QEMU has no disk at all); Debian's kernel and
+#      the disk's initramfs, root=UUID=.  The initramfs loads hvis_vmbus_fakehost (listed
+#      by the harness in /etc/initramfs-tools/modules; the package never loads the
+#      fake-host transport by itself), udev loads hvis_storvsc and sd_mod by alias and
+#      the initramfs mounts the root fs from /dev/sda: / is on sda, whose SCSI host
+#      (storvsc_host) sits on a VMBus SCSI controller bound to hvis_storvsc, no virtio
+#      disk exists, the host served the reads and writes; udev loads the IC drivers
+#      with no insmod,
 #      lsvmbus lists what the host offers, heartbeats flow, udev/systemd start the KVP,
 #      VSS and file-copy daemons, the host's KVP item persists across boots, `ctl
 #      shutdown` powers it off.
-#   4. Upgrade to V2 with apt (chroot), boot again, same checks, on the V2 modules.
+#   4. Upgrade to V2 with apt (chroot), boot again from the hvis disk, same checks, on
+#      the V2 modules.
 #   5. `apt-get remove hvis-dkms hvis-tools` (chroot; HVIS_REMOVE_IN_GUEST=1: in the running
-#      guest): a last boot shows modules, blacklist and hook gone, no hvis module loaded,
-#      the in-tree hv_* drivers back in the initramfs and hv_vmbus loadable again.
+#      guest, on the hvis disk): a last boot, from the same image on virtio-blk (nothing
+#      drives an hvis disk without hvis), shows modules, blacklist and hook gone, no hvis
+#      module loaded, the in-tree hv_* drivers back in the initramfs and hv_vmbus loadable
+#      again.
+# The packages are installed in a chroot, so the first boot with hvis is already on the hvis
+# disk; a real machine moving from hv_storvsc to hvis takes the same path at its reboot.
 # Needs root (debootstrap, chroot, loop mounts).  Prints phase times.
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/lib.sh"
@@ -45,6 +57,7 @@ HVIS_VERSION=$V2 "$HVIS_TOP/scripts/mkdeb.sh" --guest-only "$RUN/v2" >/dev/null 
 note "V1=$V1  V2=$V2"
 MODULES=$("$HVIS_TOP/scripts/dkms-conf.sh" --modules | awk '{ print $2 }' | sort | tr '\n' ' ')
 note "modules: $MODULES"
+assert_match " $MODULES" " hvis_storvsc " "the package ships hvis_storvsc (the guest boots from it)"
 
 step "root fs (cached)"
 ROOTFS=$("$HVIS_TOP/tests/install/mkrootfs.sh" "$KVER") || fail "mkrootfs.sh $KVER failed"
@@ -65,12 +78,47 @@ in_disk sh -c 'apt-get install -y /root/debs/v1/hvis-dkms_*.deb /root/debs/v1/hv
 grep -E 'Sign|sign|MOK' "$RUN/apt-v1.log" | head -n 4 | sed 's/^/#   /'
 assert_match "$(in_disk dkms status -m hvis)" "^hvis/$(re "$V1"), $(re "$KVER"), x86_64: installed" "dkms status: V1 installed for $KVER"
 cp "$DISK_MNT/boot/initrd.img-$KVER" "$RUN/initrd"
+
+# MODULES=dep adds sd_mod only when the building machine has SCSI devices, MODULES=list
+# never: the hook must add the storage stack itself.  A throw-away image from a copy of the
+# configuration with MODULES=list.
+step "initramfs with MODULES=list (chroot)"
+out=$(in_disk sh -c "rm -rf /tmp/conf-list && cp -a /etc/initramfs-tools /tmp/conf-list &&
+	sed -i 's/^MODULES=.*/MODULES=list/' /tmp/conf-list/initramfs.conf &&
+	mkinitramfs -d /tmp/conf-list -o /tmp/initrd-list $KVER && lsinitramfs /tmp/initrd-list" 2>&1) ||
+	fail "mkinitramfs with MODULES=list failed: $(tail -n 5 <<<"$out")"
+for m in hvis_vmbus hvis_vmbus_fakehost hvis_storvsc sd_mod scsi_mod; do
+	assert_match "$out" "/$m\.ko" "MODULES=list initramfs holds $m"
+done
+assert_no_match "$out" '/(hv_vmbus|hv_storvsc)\.ko' "MODULES=list initramfs holds no in-tree hv_vmbus or hv_storvsc"
+in_disk rm -rf /tmp/conf-list /tmp/initrd-list
 disk_umount
+
+# check_root_hvis: / is the hvis disk, as a user would check it: its block device, the SCSI
+# host above it (proc_name, which lsscsi -H prints), the VMBus device that host sits on
+# and the driver bound to it; no virtio disk; the fake host served the I/O.
+check_root_hvis() {
+	local out
+	assert_eq "$(guest findmnt -n -o SOURCE,FSTYPE /)" "/dev/sda ext4" "root fs (findmnt /)"
+	assert_eq "$(guest cat /sys/block/sda/device/../../scsi_host/host*/proc_name)" storvsc_host \
+		"sda's SCSI host is a storvsc_host"
+	out=$(guest 'v=$(readlink -f /sys/block/sda/device/../../..); echo "$(basename "$(readlink "$v/driver")") $(cat "$v/class_id")"')
+	assert_eq "$out" "hvis_storvsc {ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}" \
+		"sda's SCSI host sits on a VMBus SCSI controller bound to hvis_storvsc"
+	assert_guest "hvis_storvsc loaded, hv_storvsc not" '[ -d /sys/module/hvis_storvsc ] && [ ! -e /sys/module/hv_storvsc ]'
+	assert_guest "no virtio disk, virtio_blk not loaded" \
+		'! ls /sys/block | grep -q "^vd" && ! grep -q "^virtio_blk " /proc/modules'
+	out=$(fh disk list) || fail "fh disk list failed: $out"
+	note "fh disk list: $out"
+	assert_match "$out" "^0:0:0 path=$(re "$IMG") " "the fake host serves the image as 0:0:0"
+	assert_ge "$(kv "$out" reads)" 1 "reads the fake host served"
+	assert_ge "$(kv "$out" writes)" 1 "writes the fake host served"
+}
 
 # check_booted VERSION: what must hold in a guest booted with hvis VERSION installed.
 check_booted() {
 	local v=$1 m out host n_host n_lines s1 s2
-	assert_guest "root fs is the virtio disk" 'grep -q "^/dev/vda / ext4" /proc/mounts'
+	check_root_hvis
 	assert_eq "$(guest uname -r)" "$KVER" "guest kernel"
 	assert_match "$(guest dkms status -m hvis)" "^hvis/$(re "$v"), $(re "$KVER"), x86_64: installed" "dkms status: hvis $v installed"
 	assert_guest "no hvis version but $v registered with DKMS" \
@@ -90,8 +138,8 @@ check_booted() {
 	assert_guest "udev bound the IC drivers" 'ls -d /sys/bus/vmbus/drivers/hvis_heartbeat/*-* /sys/bus/vmbus/drivers/hvis_shutdown/*-*'
 	assert_guest "the in-tree hv_vmbus is not loaded" '! grep -q "^hv_vmbus " /proc/modules'
 	assert_guest "hv_vmbus is blacklisted" 'modprobe -c | grep -q "^blacklist hv_vmbus$"'
-	out=$(guest "lsinitramfs /boot/initrd.img-$KVER | grep -E '/(hvis_[a-z_]*|hv_vmbus|hv_storvsc|hv_netvsc|hv_utils|hyperv_keyboard)\.ko'")
-	for m in $MODULES; do
+	out=$(guest "lsinitramfs /boot/initrd.img-$KVER | grep -E '/(hvis_[a-z_]*|sd_mod|hv_vmbus|hv_storvsc|hv_netvsc|hv_utils|hyperv_keyboard)\.ko'")
+	for m in $MODULES sd_mod; do
 		assert_match "$out" "/$m\.ko" "initramfs holds $m"
 	done
 	assert_no_match "$out" '/(hv_vmbus|hv_storvsc|hv_netvsc|hv_utils|hyperv_keyboard)\.ko' "initramfs holds no in-tree hv_* module"
@@ -156,8 +204,8 @@ shutdown_by_host() {
 	vm_stop
 }
 
-step "boot V1"
-disk_boot "$KVER" "$IMG" "$RUN/initrd"
+step "boot V1 (root on the hvis disk)"
+disk_boot "$KVER" "$IMG" "$RUN/initrd" hvis
 note "guest booted to its agent in ${VM_BOOT_SECS}s"
 step "checks V1"
 check_booted "$V1"
@@ -174,8 +222,8 @@ assert_no_match "$(in_disk ls /usr/src)" "^hvis-$(re "$V1")\$" "V1 sources gone 
 cp "$DISK_MNT/boot/initrd.img-$KVER" "$RUN/initrd"
 disk_umount
 
-step "boot V2"
-disk_boot "$KVER" "$IMG" "$RUN/initrd"
+step "boot V2 (root on the hvis disk)"
+disk_boot "$KVER" "$IMG" "$RUN/initrd" hvis
 note "guest booted to its agent in ${VM_BOOT_SECS}s"
 step "checks V2"
 check_booted "$V2"
@@ -202,10 +250,11 @@ fi
 cp "$DISK_MNT/boot/initrd.img-$KVER" "$RUN/initrd"
 disk_umount
 
-step "boot without hvis"
-disk_boot "$KVER" "$IMG" "$RUN/initrd"
+step "boot without hvis (root on virtio-blk)"
+disk_boot "$KVER" "$IMG" "$RUN/initrd" virtio
 note "guest booted to its agent in ${VM_BOOT_SECS}s"
 step "checks after removal"
+assert_eq "$(guest findmnt -n -o SOURCE,FSTYPE /)" "/dev/vda ext4" "root fs (findmnt /): the same image on virtio-blk"
 assert_guest "dpkg: hvis-dkms and hvis-tools not installed" \
 	'! dpkg-query -W -f="\${Status}\n" hvis-dkms hvis-tools 2>/dev/null | grep -q "ok installed"'
 assert_eq "$(guest 'dkms status 2>/dev/null | grep "^hvis/"')" "" "dkms status: no hvis"

@@ -17,6 +17,7 @@
 #include "fakehost.h"
 #include "guid.h"
 #include "dev_nic.h"
+#include "storvsp.h"
 #include "disk_io.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
@@ -242,10 +243,11 @@ static void usage(FILE *f)
 		"                           --cpus N --vectors V --ctl CTLSOCK\n"
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
+		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
-		"          echo-stats inject versions (docs/fakehost-ctl.md)\n");
+		"          echo-stats inject versions memory dm nic disk (docs/fakehost-ctl.md)\n");
 }
 
 static int serve(int argc, char **argv)
@@ -260,6 +262,7 @@ static int serve(int argc, char **argv)
 		{ "events", required_argument, NULL, 'e' },
 		{ "versions", required_argument, NULL, 'n' },
 		{ "devices", required_argument, NULL, 'd' },
+		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "foreground", no_argument, NULL, 'f' },
@@ -268,7 +271,7 @@ static int serve(int argc, char **argv)
 		{}
 	};
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
-	const char *versions = NULL;
+	const char *versions = NULL, *disks = NULL;
 	static struct fakehost fh;
 	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
@@ -290,6 +293,7 @@ static int serve(int argc, char **argv)
 		case 'e': events_path = optarg; break;
 		case 'n': versions = optarg; break;
 		case 'd': devices = optarg; break;
+		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
 		case 'f': break;	/* always in the foreground */
@@ -323,11 +327,6 @@ static int serve(int argc, char **argv)
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
 	fh.host.poll_us = poll_us;
-	/* Disks complete their I/O through this engine; storage devices need it. */
-	ret = disk_io_init();
-	if (ret)
-		fprintf(stderr, "hvis-fakehost: disk I/O engine: %s (disks cannot open)\n",
-			strerror(-ret));
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
@@ -337,6 +336,18 @@ static int serve(int argc, char **argv)
 	}
 	if (*devices && add_devices(&fh, devices))
 		return 2;
+	if (storvsp_any(&fh.host) && disk_io_init()) {
+		fprintf(stderr, "hvis-fakehost: disk I/O engine failed to start\n");
+		return 1;
+	}
+	if (disks) {
+		char err[300];
+
+		if (storvsp_add_disks(&fh.host, disks, err, sizeof(err))) {
+			fprintf(stderr, "hvis-fakehost: --disks: %s\n", err);
+			return 2;
+		}
+	}
 	/* QEMU gets an eventfd for each of its vectors; CPUs beyond --cpus are not served. */
 	ret = link_init(&fh.link, link_path, vectors, cpus);
 	if (ret) {
