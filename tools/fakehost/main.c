@@ -2,7 +2,8 @@
 /*
  * main.c: hvis-fakehost's command line and event loop.  `serve` runs one epoll loop
  * over the ivshmem server socket, QEMU's connection, the host doorbell eventfds and
- * the control socket, and ticks the devices; it glues the link (link.c) to the VMBus
+ * the control socket and the disk I/O engine's completions (disk_io.c), and ticks the
+ * devices; it glues the link (link.c) to the VMBus
  * state machine (vmbus_host.c) through a notifier.  `ctl` is the control client.
  */
 #include <getopt.h>
@@ -326,6 +327,11 @@ static int serve(int argc, char **argv)
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
 	fh.host.poll_us = poll_us;
+	/* Disks complete their I/O through this engine; storage devices need it. */
+	ret = disk_io_init();
+	if (ret)
+		fprintf(stderr, "hvis-fakehost: disk I/O engine: %s (disks cannot open)\n",
+			strerror(-ret));
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
@@ -335,10 +341,6 @@ static int serve(int argc, char **argv)
 	}
 	if (*devices && add_devices(&fh, devices))
 		return 2;
-	if (storvsp_any(&fh.host) && disk_io_init()) {
-		fprintf(stderr, "hvis-fakehost: disk I/O engine failed to start\n");
-		return 1;
-	}
 	if (disks) {
 		char err[300];
 
@@ -414,6 +416,7 @@ static int serve(int argc, char **argv)
 				ctl_accept(&fh);
 				break;
 			case TAG_DISKIO:
+				/* completions: done() callbacks run here, on this thread */
 				disk_io_reap();
 				break;
 			}
@@ -426,7 +429,7 @@ static int serve(int argc, char **argv)
 	events_add(&fh.ev, "HOST_STOPPED", "");
 	ctl_close(&fh);
 	host_uninit(&fh.host);
-	disk_io_uninit();
+	disk_io_uninit();	/* after the devices closed their disks */
 	link_uninit(&fh.link);
 	guest_mem_close(&fh.mem);
 	events_uninit(&fh.ev);

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/uio.h>
-#include <hvis/types.h>
+#include "hvis/types.h"
 
 struct scsi_disk;
 
