@@ -375,10 +375,14 @@ vm_stop() {
 	VM_DIR= QEMU_PID= FH_PID= AGENT_PID= VM_RAM=
 }
 
+# Host files a test made (disk images), removed at exit whatever the verdict.
+HVIS_CLEANUP=()
+
 _lib_exit() {
 	local rc=$?
 	[ $rc -ne 0 ] && [ $rc -ne 77 ] && TEST_FAILED=1
 	vm_stop
+	[ ${#HVIS_CLEANUP[@]} -eq 0 ] || rm -rf "${HVIS_CLEANUP[@]}"
 	exit $rc
 }
 trap _lib_exit EXIT
@@ -480,7 +484,7 @@ guest_unload_all() {
 # SCSI disk, SCSI generic, FC transport and ext4 modules (crc32c_generic: ext4's metadata
 # checksums; TCG's CPU has no SSE4.2 for crc32c_intel).  Set before vm_start:
 #   HVIS_GUEST_TOOLS=$STORAGE_GUEST_TOOLS HVIS_GUEST_KMODS=$STORAGE_GUEST_KMODS
-STORAGE_GUEST_TOOLS="fio sg_inq sg_vpd sg_readcap lsscsi lsblk blkdiscard fstrim mkfs.ext4 e2fsck resize2fs blockdev udev"
+STORAGE_GUEST_TOOLS="fio sg_inq sg_vpd sg_readcap sg_raw lsscsi lsblk blkdiscard fstrim mkfs.ext4 e2fsck resize2fs blockdev udev"
 STORAGE_GUEST_KMODS="sd_mod sg scsi_transport_fc ext4 crc32c_generic"
 
 # Starts Debian's udevd in the guest (HVIS_GUEST_TOOLS has `udev`: only the block and
