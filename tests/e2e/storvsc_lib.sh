@@ -5,7 +5,7 @@
 # C = order of the storage devices in FH_DEVICES); helpers map them to the guest's sdX
 # through sysfs (the SCSI host sits under the controller's VMBus device) and read the
 # host's `disk list` / `disk stats`.
-source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../qemu/lib.sh"
 
 SCSI_CLASS=ba6163d9-04a1-4d29-b605-72e2ffb1dc7f
 IDE_CLASS=32412632-86cb-44a2-9b5c-50d1417354f5
