@@ -46,13 +46,15 @@ host_requests() { chan_stats 0 | awk '{ s += $2 } END { print s + 0 }'; }
 requests_ge() { [ "$(host_requests)" -ge "$1" ]; }
 
 # ---- bad completions and offers while fio verifies ----
+# The refusal each case must log: the field, and what is wrong with it.
 field_of() {
 	case $1 in
-	unknown-tid | dup-completion) echo "trans_id" ;;
-	overlong-data) echo "data_transfer_length" ;;
-	long-sense) echo "sense_info_length" ;;
-	bad-srb-status) echo "srb_status" ;;
-	unasked-subchannel) echo "sub_?channel" ;;
+	unknown-tid) echo "trans_id .*not in flight" ;;
+	dup-completion) echo "trans_id .*(not in flight|completed already)" ;;
+	overlong-data) echo "data_transfer_length (beyond|above|[0-9]+ refused)" ;;
+	long-sense) echo "sense_info_length (above|[0-9]+ refused)" ;;
+	bad-srb-status) echo "srb_status (unknown|0x3f refused)|unknown srb_status" ;;
+	unasked-subchannel) echo "sub_?channel.*(not asked|refused)|refused.*sub_?channel" ;;
 	props-*-channels) echo "max_channel_cnt" ;;
 	props-*-xfer) echo "max_transfer_bytes" ;;
 	esac
