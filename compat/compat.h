@@ -28,4 +28,18 @@
 #define HVIS_PLATFORM_REMOVE remove
 #endif
 
+/*
+ * scsi_host_template.eh_timed_out returns enum scsi_timeout_action (6.2 and later)
+ * rather than enum blk_eh_timer_return.
+ */
+#ifdef HVIS_COMPAT_SCSI_TIMEOUT_ACTION
+#define HVIS_EH_TIMEOUT_RET	enum scsi_timeout_action
+#define HVIS_EH_RESET_TIMER	SCSI_EH_RESET_TIMER
+#define HVIS_EH_DONE		SCSI_EH_DONE
+#else
+#define HVIS_EH_TIMEOUT_RET	enum blk_eh_timer_return
+#define HVIS_EH_RESET_TIMER	BLK_EH_RESET_TIMER
+#define HVIS_EH_DONE		BLK_EH_DONE
+#endif
+
 #endif /* _HVIS_COMPAT_H */

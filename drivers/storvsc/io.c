@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * io.c: SCSI commands over VSTOR.  queuecommand builds an EXECUTE_SRB and sends it on
+ * its hardware queue's channel, with the data as one GPA-direct range of the
+ * scatterlist's 4 KiB pages (no bounce copy); the completion is found by its
+ * transaction id (blk_mq_unique_tag + 1), checked (lib/storvsc_msg.c) and mapped to a
+ * SCSI result; LUN removal, device rescan and host scan run from work items.
+ *
+ * As torvalds/linux drivers/scsi/storvsc_drv.c (storvsc_queuecommand, storvsc_do_io,
+ * storvsc_on_io_completion, storvsc_command_completion, storvsc_handle_error,
+ * storvsc_host_scan, storvsc_remove_lun, storvsc_device_scan, storvsc_eh_timed_out).
+ */
+#include <linux/blk-mq.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_tcq.h>
+#include "storvsc.h"
+
+#define STORVSC_PAGE_SHIFT	12
+/* storvsc_drv.c: vm_srb->time_out_value = 60 */
+#define STORVSC_SRB_TIMEOUT_S	60
+
+struct storvsc_lun_work {
+	struct work_struct work;
+	struct Scsi_Host *shost;
+	unsigned int channel;
+	unsigned int id;
+	u64 lun;
+	bool remove;
+};
+
+static void storvsc_lun_work_fn(struct work_struct *work)
+{
+	struct storvsc_lun_work *w = container_of(work, struct storvsc_lun_work, work);
+	struct scsi_device *sdev;
+
+	sdev = scsi_device_lookup(w->shost, w->channel, w->id, w->lun);
+	if (sdev) {
+		if (w->remove)
+			scsi_remove_device(sdev);
+		else
+			scsi_rescan_device(sdev);
+		scsi_device_put(sdev);
+	}
+	kfree(w);
+}
+
+/* Softirq: a LUN to remove or rescan, from a completion. */
+static void storvsc_queue_lun_work(struct storvsc_host *h, struct scsi_device *sdev,
+				   bool remove)
+{
+	struct storvsc_lun_work *w;
+
+	if (READ_ONCE(h->removing))
+		return;
+	w = kzalloc(sizeof(*w), GFP_ATOMIC);
+	if (!w)
+		return;
+	INIT_WORK(&w->work, storvsc_lun_work_fn);
+	w->shost = h->shost;
+	w->channel = sdev->channel;
+	w->id = sdev->id;
+	w->lun = sdev->lun;
+	w->remove = remove;
+	queue_work(h->wq, &w->work);
+}
+
+/*
+ * ENUMERATE_BUS / REMOVE_DEVICE: a TEST UNIT READY to every known LUN (a LUN that is
+ * gone answers INVALID_LUN and is removed), then a scan for new ones.
+ */
+void storvsc_scan_work(struct work_struct *work)
+{
+	struct storvsc_host *h = container_of(work, struct storvsc_host, scan_work);
+	struct Scsi_Host *shost = h->shost;
+	struct scsi_device *sdev;
+
+	mutex_lock(&shost->scan_mutex);
+	shost_for_each_device(sdev, shost)
+		scsi_test_unit_ready(sdev, 30 * HZ, 1, NULL);
+	mutex_unlock(&shost->scan_mutex);
+	scsi_scan_host(shost);
+}
+
+static void storvsc_build_srb(struct storvsc_host *h, struct scsi_cmnd *scmd,
+			      struct vstor_packet *pkt)
+{
+	struct vmscsi_request *srb = &pkt->srb;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->operation = VSTOR_OP_EXECUTE_SRB;
+	pkt->flags = VSTOR_FLAG_REQUEST_COMPLETION;
+	srb->length = sizeof(*srb);
+	srb->sense_info_length = VSTOR_SENSE_MAX;
+	srb->time_out_value = STORVSC_SRB_TIMEOUT_S;
+	srb->srb_flags = SRB_FLAGS_DISABLE_SYNCH_TRANSFER;
+	if (scmd->device->tagged_supported) {
+		srb->srb_flags |= SRB_FLAGS_QUEUE_ACTION_ENABLE | SRB_FLAGS_NO_QUEUE_FREEZE;
+		srb->queue_tag = VSTOR_SP_UNTAGGED;
+		srb->queue_action = VSTOR_SIMPLE_TAG_REQUEST;
+	}
+	switch (scmd->sc_data_direction) {
+	case DMA_TO_DEVICE:
+		srb->data_in = VSTOR_DATA_OUT;
+		srb->srb_flags |= SRB_FLAGS_DATA_OUT;
+		break;
+	case DMA_FROM_DEVICE:
+		srb->data_in = VSTOR_DATA_IN;
+		srb->srb_flags |= SRB_FLAGS_DATA_IN;
+		break;
+	default:
+		srb->data_in = VSTOR_DATA_NONE;
+		break;
+	}
+	srb->port_number = h->shost->host_no;
+	srb->path_id = scmd->device->channel;
+	srb->target_id = scmd->device->id;
+	srb->lun = scmd->device->lun;
+	srb->cdb_length = scmd->cmd_len;
+	memcpy(srb->cdb, scmd->cmnd, min_t(u32, scmd->cmd_len, VSTOR_CDB_MAX));
+	srb->data_transfer_length = scsi_bufflen(scmd);
+}
+
+/*
+ * The scatterlist as one GPA-direct range: byte offset in the first 4 KiB page, then
+ * every 4 KiB page in order (virt_boundary_mask makes the inner entries page-aligned).
+ * Guest physical addresses: VMBus devices have no IOMMU.
+ */
+static int storvsc_map(struct storvsc_cmd *cmd, struct scsi_cmnd *scmd,
+		       struct vmbus_gpa_range **range, u32 *range_bytes)
+{
+	struct scatterlist *sgl = scsi_sglist(scmd), *sg;
+	u32 len = scsi_bufflen(scmd);
+	u32 off = sg_phys(sgl) & (VSTOR_PAGE_SIZE - 1);
+	u32 npfn = DIV_ROUND_UP(off + len, VSTOR_PAGE_SIZE);
+	struct vmbus_gpa_range *r;
+	u64 *buf = cmd->range;
+	u32 i = 0;
+	int j;
+
+	if (npfn > STORVSC_INLINE_PFNS) {
+		buf = kmalloc_array(1 + npfn, sizeof(u64), GFP_ATOMIC);
+		if (!buf)
+			return -ENOMEM;
+		cmd->ext = buf;
+	}
+	r = (struct vmbus_gpa_range *)buf;
+	r->byte_count = len;
+	r->byte_offset = off;
+	for_each_sg(sgl, sg, scsi_sg_count(scmd), j) {
+		phys_addr_t start = sg_phys(sg);
+		u64 pfn = start >> STORVSC_PAGE_SHIFT;
+		u64 end = (start + sg->length + VSTOR_PAGE_SIZE - 1) >> STORVSC_PAGE_SHIFT;
+
+		for (; pfn < end; pfn++) {
+			if (i == npfn)
+				goto bad;
+			r->pfn_array[i++] = pfn;
+		}
+	}
+	if (i != npfn)
+		goto bad;
+	*range = r;
+	*range_bytes = sizeof(*r) + npfn * sizeof(u64);
+	return 0;
+bad:
+	WARN_ONCE(1, "hvis_storvsc: scatterlist of %u bytes does not fill %u pages\n", len, npfn);
+	return -EINVAL;
+}
+
+static void storvsc_free_ext(struct storvsc_cmd *cmd)
+{
+	kfree(cmd->ext);
+	cmd->ext = NULL;
+}
+
+/* The hardware queue's channel, or the primary if that one is gone. */
+static struct storvsc_chan *storvsc_pick(struct storvsc_host *h, u32 hwq)
+{
+	if (hwq < h->nchan && !hvis_channel_rescinded(h->chans[hwq].ch))
+		return &h->chans[hwq];
+	if (hwq < h->nchan && hwq && !READ_ONCE(h->removing))
+		queue_work(h->wq, &h->fail_work);
+	return &h->chans[0];
+}
+
+int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
+{
+	struct storvsc_host *h = shost_priv(shost);
+	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
+	u32 tag = blk_mq_unique_tag(scsi_cmd_to_rq(scmd));
+	struct vmbus_gpa_range *range = NULL;
+	struct storvsc_chan *c;
+	u32 range_bytes = 0;
+	int rc;
+
+	cmd->ext = NULL;
+	if (scmd->sc_data_direction == DMA_BIDIRECTIONAL) {
+		set_host_byte(scmd, DID_ERROR);
+		scsi_done(scmd);
+		return 0;
+	}
+	storvsc_build_srb(h, scmd, &cmd->pkt);
+	cmd->req_len = scsi_bufflen(scmd);
+	if (scsi_sg_count(scmd) && cmd->req_len) {
+		rc = storvsc_map(cmd, scmd, &range, &range_bytes);
+		if (rc == -ENOMEM)
+			return SCSI_MLQUEUE_DEVICE_BUSY;
+		if (rc) {
+			storvsc_free_ext(cmd);
+			set_host_byte(scmd, DID_ERROR);
+			scsi_done(scmd);
+			return 0;
+		}
+	}
+	c = storvsc_pick(h, blk_mq_unique_tag_to_hwq(tag));
+	cmd->chan = c->index;
+	atomic_set_release(&cmd->state, STORVSC_CMD_INFLIGHT);
+	if (range)
+		rc = hvis_channel_send_gpa_direct(c->ch, range, range_bytes, &cmd->pkt,
+						  sizeof(cmd->pkt), (u64)tag + 1);
+	else
+		rc = hvis_channel_send(c->ch, &cmd->pkt, sizeof(cmd->pkt), (u64)tag + 1,
+				       VM_PKT_DATA_INBAND,
+				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (!rc)
+		return 0;
+	/* Not sent.  Completed meanwhile only by a forged answer: then it is done. */
+	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_IDLE) !=
+	    STORVSC_CMD_INFLIGHT)
+		return 0;
+	storvsc_free_ext(cmd);
+	if (rc == -EAGAIN)
+		return SCSI_MLQUEUE_DEVICE_BUSY;
+	set_host_byte(scmd, rc == -ENODEV ? DID_NO_CONNECT : DID_ERROR);
+	scsi_set_resid(scmd, scsi_bufflen(scmd));
+	scsi_done(scmd);
+	return 0;
+}
+
+static void storvsc_log_status(struct storvsc_host *h, struct scsi_cmnd *scmd,
+			       const struct vstor_packet *pkt, u8 cdb0)
+{
+	int level = cdb0 == TEST_UNIT_READY ? STORVSC_LOG_WARN : STORVSC_LOG_ERROR;
+
+	if (storvsc_logging_level < level)
+		return;
+	dev_warn_ratelimited(&h->hdev->dev, "tag#%d cmd 0x%x status: scsi 0x%x srb 0x%x hv 0x%x\n",
+			     scsi_cmd_to_rq(scmd)->tag, cdb0, pkt->srb.scsi_status,
+			     pkt->srb.srb_status, pkt->status);
+}
+
+/* Softirq: the host's COMPLETE_IO for transaction tid, len bytes, on channel c. */
+void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt, u32 len,
+			 u64 tid)
+{
+	struct storvsc_host *h = c->h;
+	struct vstor_io_result res;
+	struct scsi_cmnd *scmd = NULL;
+	struct storvsc_cmd *cmd;
+	enum vstor_action act;
+	const char *why = NULL;
+	u8 cdb0;
+
+	if (tid - 1 <= U32_MAX)
+		scmd = scsi_host_find_tag(h->shost, (u32)(tid - 1));
+	if (!scmd) {
+		storvsc_refuse(h, "completion", tid, "not in flight");
+		return;
+	}
+	cmd = scsi_cmd_priv(scmd);
+	if (atomic_read_acquire(&cmd->state) != STORVSC_CMD_INFLIGHT) {
+		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
+		return;
+	}
+	if (cmd->chan != c->index) {
+		storvsc_refuse(h, "completion", tid, "on another channel than its request");
+		return;
+	}
+	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
+	    STORVSC_CMD_INFLIGHT) {
+		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
+		return;
+	}
+	storvsc_free_ext(cmd);
+	cdb0 = cmd->pkt.srb.cdb[0];
+	if (vstor_io_check(pkt, cmd->req_len, &res, &why)) {
+		/* Never completed with this answer's data: the midlayer retries it. */
+		atomic_inc(&h->refused);
+		if (storvsc_logging_level >= STORVSC_LOG_ERROR)
+			dev_err_ratelimited(&h->hdev->dev,
+					    "completion refused: trans_id %#llx: %s (operation %u, srb.length %u, srb_status %#x, data_transfer_length %u of %u); retried\n",
+					    tid, why, pkt->operation, pkt->srb.length,
+					    pkt->srb.srb_status, pkt->srb.data_transfer_length,
+					    cmd->req_len);
+		scmd->result = 0;
+		set_host_byte(scmd, DID_ERROR);
+		scsi_set_resid(scmd, cmd->req_len);
+		scsi_done(scmd);
+		return;
+	}
+	if (res.sense_clamped) {
+		atomic_inc(&h->refused);
+		if (storvsc_logging_level >= STORVSC_LOG_ERROR)
+			dev_err_ratelimited(&h->hdev->dev,
+					    "completion: trans_id %#llx: sense_info_length %u refused, above %u; %u bytes used\n",
+					    tid, pkt->srb.sense_info_length, VSTOR_SENSE_MAX,
+					    res.sense_len);
+	}
+	act = vstor_io_action(&res, cdb0, pkt->srb.sense_data, h->cls == STORVSC_FC);
+	if (act != VSTOR_ACT_STATUS || res.scsi_status ||
+	    SRB_STATUS_CODE(res.srb_status) != SRB_STATUS_SUCCESS)
+		storvsc_log_status(h, scmd, pkt, cdb0);
+	scmd->result = res.scsi_status;
+	if (res.sense_len && act != VSTOR_ACT_FAKE_SUCCESS)
+		memcpy(scmd->sense_buffer, pkt->srb.sense_data, res.sense_len);
+	switch (act) {
+	case VSTOR_ACT_STATUS:
+		break;
+	case VSTOR_ACT_FAKE_SUCCESS:
+		scmd->result = 0;
+		res.data_len = pkt->srb.data_transfer_length;
+		break;
+	case VSTOR_ACT_ERROR:
+		set_host_byte(scmd, DID_ERROR);
+		break;
+	case VSTOR_ACT_PASSTHROUGH:
+		set_host_byte(scmd, DID_PASSTHROUGH);
+		break;
+	case VSTOR_ACT_NO_CONNECT_REMOVE:
+		set_host_byte(scmd, DID_NO_CONNECT);
+		storvsc_queue_lun_work(h, scmd->device, true);
+		break;
+	case VSTOR_ACT_REQUEUE_RESCAN:
+		set_host_byte(scmd, DID_REQUEUE);
+		storvsc_queue_lun_work(h, scmd->device, false);
+		break;
+	case VSTOR_ACT_STATUS_SCAN_HOST:
+		if (!READ_ONCE(h->removing))
+			queue_work(h->wq, &h->scan_work);
+		break;
+	}
+	scsi_set_resid(scmd, cmd->req_len - res.data_len);
+	scsi_done(scmd);
+}
+
+struct storvsc_fail {
+	int host_byte;
+	int chan;		/* -1: every channel */
+};
+
+static bool storvsc_fail_one(struct scsi_cmnd *scmd, void *data)
+{
+	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
+	struct storvsc_fail *f = data;
+
+	if (f->chan >= 0 && cmd->chan != f->chan)
+		return true;
+	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
+	    STORVSC_CMD_INFLIGHT)
+		return true;
+	storvsc_free_ext(cmd);
+	scmd->result = 0;
+	set_host_byte(scmd, f->host_byte);
+	scsi_set_resid(scmd, scsi_bufflen(scmd));
+	scsi_done(scmd);
+	return true;
+}
+
+/* Completes every command still waiting for the host (the host is gone). */
+void storvsc_fail_all(struct storvsc_host *h, int host_byte)
+{
+	struct storvsc_fail f = { .host_byte = host_byte, .chan = -1 };
+
+	scsi_host_busy_iter(h->shost, storvsc_fail_one, &f);
+}
+
+/* Requeues the commands of subchannels the host rescinded: their answers never come. */
+void storvsc_fail_work(struct work_struct *work)
+{
+	struct storvsc_host *h = container_of(work, struct storvsc_host, fail_work);
+	struct storvsc_fail f = { .host_byte = DID_REQUEUE };
+	u32 i;
+
+	for (i = 1; i < h->nchan; i++) {
+		if (!hvis_channel_rescinded(h->chans[i].ch))
+			continue;
+		f.chan = i;
+		scsi_host_busy_iter(h->shost, storvsc_fail_one, &f);
+	}
+}
+
+/*
+ * The host answers every request (storvsc_drv.c storvsc_eh_timed_out: Hyper-V's own
+ * latency is unbounded), so a timeout only restarts the timer; commands of a
+ * rescinded subchannel are requeued by fail_work.
+ */
+HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd)
+{
+	struct storvsc_host *h = shost_priv(scmd->device->host);
+	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
+
+	if (cmd->chan && cmd->chan < h->nchan &&
+	    hvis_channel_rescinded(h->chans[cmd->chan].ch) && !READ_ONCE(h->removing))
+		queue_work(h->wq, &h->fail_work);
+	return HVIS_EH_RESET_TIMER;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * storvsc.h: hvis_storvsc's shared state: one storvsc_host per controller (the
+ * Scsi_Host's private data) with its channels, the two control-request slots, the
+ * work items, and the per-command private data.
+ */
+#ifndef _HVIS_STORVSC_H
+#define _HVIS_STORVSC_H
+
+#include <linux/completion.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_host.h>
+#include "compat.h"
+#include "hvis/vmbus.h"
+#include "hvis/storvsc_proto.h"
+#include "storvsc_msg.h"
+
+enum storvsc_class {
+	STORVSC_SCSI,
+	STORVSC_IDE,
+	STORVSC_FC,
+};
+
+/* Biggest packet a host sends us: a vstor_packet; more is read and refused. */
+#define STORVSC_RX_BYTES	128u
+/* The channel's largest packet: a descriptor and STORVSC_RX_BYTES. */
+#define STORVSC_MAX_PACKET	(sizeof(struct vmpacket_descriptor) + STORVSC_RX_BYTES)
+/* PFNs a command holds inline: 128 KiB at any offset; more are allocated. */
+#define STORVSC_INLINE_PFNS	33u
+
+struct storvsc_host;
+
+struct storvsc_chan {
+	struct hvis_channel *ch;
+	struct storvsc_host *h;
+	u16 index;			/* the hardware queue it serves */
+	u8 rx[STORVSC_RX_BYTES] __aligned(8);	/* callback's copy (one callback at a time) */
+};
+
+/* One control request in flight (trans id VSTOR_TID_INIT or VSTOR_TID_RESET). */
+struct storvsc_slot {
+	struct completion done;
+	struct vstor_packet resp;
+	bool armed;
+};
+
+struct storvsc_host {
+	struct Scsi_Host *shost;
+	struct hvis_device *hdev;
+	enum storvsc_class cls;
+	u16 version;			/* VMSTOR_VERSION_* agreed */
+	u32 ring_bytes;
+	u32 max_xfer;			/* bytes per request, 4 KiB multiple */
+	u32 host_max_sub;		/* subchannels the properties allow */
+
+	spinlock_t lock;		/* the slots, the subchannel window */
+	struct mutex ctl_lock;		/* one control request at a time */
+	struct storvsc_slot init;
+	struct storvsc_slot reset;
+
+	u32 nchan;			/* channels open: primary + subchannels */
+	u32 chan_cap;			/* entries in chans[] */
+	struct storvsc_chan *chans;
+
+	/* Subchannel offers accepted while CREATE_SUB_CHANNELS is outstanding. */
+	bool sc_accept;
+	u32 sc_asked;
+	u32 sc_got;
+	struct hvis_channel **sc_new;
+	struct completion sc_all;
+
+	struct workqueue_struct *wq;
+	struct work_struct scan_work;
+	struct work_struct fail_work;	/* fails commands of rescinded channels */
+	bool removing;
+
+	u64 node_name;
+	u64 port_name;
+	struct fc_rport *rport;
+
+	atomic_t refused;		/* host packets refused */
+};
+
+enum storvsc_cmd_state {
+	STORVSC_CMD_IDLE,
+	STORVSC_CMD_INFLIGHT,
+	STORVSC_CMD_DONE,
+};
+
+/* scsi_cmd_priv() of every command. */
+struct storvsc_cmd {
+	struct vstor_packet pkt;
+	atomic_t state;			/* enum storvsc_cmd_state */
+	u16 chan;			/* the channel it was sent on */
+	u32 req_len;			/* data bytes asked for */
+	u64 *ext;			/* range + PFNs when more than inline */
+	u64 range[1 + STORVSC_INLINE_PFNS];	/* struct vmbus_gpa_range + PFNs */
+};
+
+extern int storvsc_logging_level;
+#define STORVSC_LOG_ERROR	1
+#define STORVSC_LOG_WARN	2
+
+/* vstor.c: the control protocol and the channel callback. */
+int storvsc_connect(struct storvsc_host *h);
+int storvsc_open_subchannels(struct storvsc_host *h, u32 max_hw_queues);
+int storvsc_reset_bus(struct storvsc_host *h);
+void storvsc_on_channel(void *context);
+void storvsc_subchannel_offer(struct hvis_channel *sc);
+void storvsc_refuse(struct storvsc_host *h, const char *what, u64 tid, const char *why);
+
+/* io.c: commands. */
+int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
+void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt, u32 len,
+			 u64 tid);
+void storvsc_fail_all(struct storvsc_host *h, int host_byte);
+void storvsc_fail_work(struct work_struct *work);
+HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd);
+void storvsc_scan_work(struct work_struct *work);
+
+/* host.c: the SCSI host and the FC transport. */
+struct Scsi_Host *storvsc_host_alloc(void);
+void storvsc_host_limits(struct storvsc_host *h, u32 lowater);
+int storvsc_fc_init(void);
+void storvsc_fc_exit(void);
+void storvsc_fc_attach(struct storvsc_host *h);
+void storvsc_fc_update(struct storvsc_host *h);
+void storvsc_fc_detach(struct storvsc_host *h);
+
+#endif /* _HVIS_STORVSC_H */
