@@ -499,9 +499,11 @@ static void test_remove_inflight(struct guest *g)
 	read10(g, 90, 0, 0, 0, 1, 0);
 	tap_check(ctl(g, out, sizeof(out), "remove", "0:0:0", NULL) == 0, "remove: done");
 	r = comp(g, 90);
+	/* scsi_disk_close() ends it with CHECK CONDITION, or its real result if it was done */
 	tap_check(r.operation == VSTOR_OP_COMPLETE_IO &&
-		  SRB_STATUS_CODE(r.srb.srb_status) == SRB_STATUS_ERROR,
-		  "remove: the READ in flight completes with an error");
+		  (SRB_STATUS_CODE(r.srb.srb_status) == SRB_STATUS_ERROR ||
+		   SRB_STATUS_CODE(r.srb.srb_status) == SRB_STATUS_SUCCESS),
+		  "remove: the READ in flight is completed before the disk goes");
 	tap_check(rec_has_event(&g->w.r, "DISK_REMOVED c=0 t=0 l=0 inflight=1"), "remove: DISK_REMOVED");
 	tap_check(next(g) == VM_PKT_DATA_INBAND && trans_of(g) == 0 &&
 		  body(g).operation == VSTOR_OP_ENUMERATE_BUS, "remove: ENUMERATE_BUS sent");

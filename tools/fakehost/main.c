@@ -336,10 +336,6 @@ static int serve(int argc, char **argv)
 	}
 	if (*devices && add_devices(&fh, devices))
 		return 2;
-	if (storvsp_any(&fh.host) && disk_io_init()) {
-		fprintf(stderr, "hvis-fakehost: disk I/O engine failed to start\n");
-		return 1;
-	}
 	if (disks) {
 		char err[300];
 
