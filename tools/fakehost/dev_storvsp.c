@@ -90,8 +90,14 @@ static int send_now(struct stor_chan *sc, const struct stor_out *o)
 {
 	int ret = host_chan_send(sc->ch, o->type, 0, o->trans, &o->pkt, sizeof(o->pkt));
 
-	if (!ret)
+	if (!ret) {
 		sc->completions++;
+	} else if (ret != -EAGAIN) {
+		/* The channel closed or broke under it: nobody is left to read it. */
+		sc->ch->stats.dropped++;
+		host_event(sc->ch->host, "STOR_DROPPED", "relid=%u op=%u trans=%#llx err=%d",
+			   sc->ch->relid, o->pkt.operation, (unsigned long long)o->trans, ret);
+	}
 	return ret;
 }
 

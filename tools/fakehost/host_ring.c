@@ -76,7 +76,12 @@ static int chan_write(struct host_channel *ch, bool desc_raw, u16 type, u16 flag
 	bool signal = false;
 	int ret;
 
-	if (ch->state != CHAN_OPEN || !ch->ring_base || ch->host->quiesced)
+	/*
+	 * A guest that accepted a shutdown still flushes its disks and closes its channels:
+	 * the host keeps answering until the VM is off (quiesced only stops the host's own
+	 * new requests: IC messages, DM requests).
+	 */
+	if (ch->state != CHAN_OPEN || !ch->ring_base)
 		return -EPIPE;
 	if (desc_raw)
 		ret = hvis_ring_write_raw(&ch->out, &v, 1, &signal, &rs);

@@ -107,7 +107,8 @@ struct vmbus_host {
 	u32 version;			/* agreed version while connected */
 	u32 msg_cpu;			/* target_vcpu of INITIATE_CONTACT */
 	u32 next_relid;
-	bool quiesced;			/* guest acknowledged shutdown: no more ring writes */
+	bool quiesced;			/* guest acknowledged shutdown: the host starts no new
+				 * IC or DM request; answers still go out */
 	u32 vm_gen;			/* bumped each time QEMU connects: a new VM */
 	struct host_channel *channels;
 	struct host_gpadl *gpadls;
