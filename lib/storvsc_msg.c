@@ -270,7 +270,7 @@ const char *vstor_op_name(u32 op)
 		[VSTOR_OP_CREATE_SUB_CHANNELS] = "CREATE_SUB_CHANNELS",
 	};
 
-	if (op < sizeof(names) / sizeof(names[0]) && names[op])
+	if (op < ARRAY_SIZE(names) && names[op])
 		return names[op];
 	return "UNKNOWN";
 }
