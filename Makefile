@@ -73,6 +73,7 @@ bench: modules tools
 	@tests/bench/echo_bench.sh $(KVER)
 	@tests/bench/dm_bench.sh $(KVER)
 	@tests/bench/net_bench.sh $(KVER)
+	@tests/bench/storvsc_bench.sh $(KVER)
 
 deps:
 	@$(TOP)/scripts/install-deps.sh

@@ -16,6 +16,7 @@
 #include "utf16.h"
 #include "vmbus_msg.h"
 #include "hvis/fcopy_abi.h"
+#include "hvis/storvsc_proto.h"
 
 static const char *top;
 
@@ -250,6 +251,67 @@ static void fcopy_name_seeds(void)
 	put("fuzz_fcopy_name", "too_long_utf8", f, sizeof(f));
 }
 
+/* ---- storvsc guest requests: whole VMBus packets, descriptor first ---- */
+static void vstor_put(const char *name, u16 type, const void *hdr, u32 hlen,
+		      const struct vstor_packet *p)
+{
+	u8 buf[512] = {};
+	struct vmpacket_descriptor d = { .type = type, .offset8 = (u16)((16 + hlen) / 8),
+					 .len8 = (u16)((16 + hlen + sizeof(*p)) / 8),
+					 .flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
+					 .trans_id = 0x1234 };
+
+	memcpy(buf, &d, sizeof(d));
+	memcpy(buf + sizeof(d), hdr, hlen);
+	memcpy(buf + sizeof(d) + hlen, p, sizeof(*p));
+	put("fuzz_vstor_req", name, buf, sizeof(d) + hlen + sizeof(*p));
+}
+
+static void vstor_seeds(void)
+{
+	static const struct { u32 op; const char *name; } ops[] = {
+		{ VSTOR_OP_BEGIN_INITIALIZATION, "begin" },
+		{ VSTOR_OP_QUERY_PROTOCOL_VERSION, "version" },
+		{ VSTOR_OP_QUERY_PROPERTIES, "properties" },
+		{ VSTOR_OP_FCHBA_DATA, "fchba" },
+		{ VSTOR_OP_END_INITIALIZATION, "end" },
+		{ VSTOR_OP_CREATE_SUB_CHANNELS, "subchannels" },
+		{ VSTOR_OP_RESET_LUN, "reset_lun" },
+		{ VSTOR_OP_RESET_BUS, "reset_bus" },
+		{ VSTOR_OP_RESET_ADAPTER, "reset_adapter" },
+	};
+	struct vstor_packet p;
+	struct {
+		u32 reserved, range_cnt;
+		u32 byte_count, byte_offset;
+		u64 pfn[2];
+	} __packed g = { 0, 1, 1024, 3584, { 0x1000, 0x1001 } };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		memset(&p, 0, sizeof(p));
+		p.operation = ops[i].op;
+		p.flags = VSTOR_FLAG_REQUEST_COMPLETION;
+		p.version.major_minor = VMSTOR_VERSION_WIN10;
+		if (ops[i].op == VSTOR_OP_CREATE_SUB_CHANNELS)
+			p.sub_channel_count = 2;
+		vstor_put(ops[i].name, VM_PKT_DATA_INBAND, NULL, 0, &p);
+	}
+	memset(&p, 0, sizeof(p));
+	p.operation = VSTOR_OP_EXECUTE_SRB;
+	p.flags = VSTOR_FLAG_REQUEST_COMPLETION;
+	p.srb.length = sizeof(p.srb);
+	p.srb.cdb_length = 6;
+	p.srb.data_in = VSTOR_DATA_NONE;	/* TEST UNIT READY */
+	vstor_put("srb_inband", VM_PKT_DATA_INBAND, NULL, 0, &p);
+	p.srb.cdb_length = 10;
+	p.srb.cdb[0] = 0x28;			/* READ(10) of 2 sectors */
+	p.srb.cdb[8] = 2;
+	p.srb.data_in = VSTOR_DATA_IN;
+	p.srb.data_transfer_length = 1024;
+	vstor_put("srb_gpa_direct", VM_PKT_DATA_USING_GPA_DIRECT, &g, sizeof(g), &p);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -265,5 +327,6 @@ int main(int argc, char **argv)
 	msg_seeds();
 	ring_seeds();
 	fcopy_name_seeds();
+	vstor_seeds();
 	return 0;
 }

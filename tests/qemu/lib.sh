@@ -15,6 +15,14 @@
 #                                              hibernation enabled
 #       VM_KERNEL=/path VM_INITRD=/path        boot these instead of /boot/vmlinuz-KVER and
 #                                              the harness initramfs (tests/install: a disk guest)
+#       VM_SMP=2                               guest vCPUs: QEMU -smp and the fake host's --cpus
+#                                              (its --vectors and ivshmem vectors= are
+#                                              max(4, VM_SMP))
+#       HVIS_GUEST_TOOLS="fio lsscsi udev ..." host programs copied into the initramfs with
+#                                              their libraries (tests/qemu/mkinitramfs.sh)
+#       HVIS_GUEST_KMODS="sd_mod sg ..."       more of the kernel's modules in the initramfs
+#     QEMU-ARGS after KVER are appended to QEMU's command line as given (a test's own
+#     disks: vm_start "$KVER" -drive file=...,if=none,id=d -device virtio-blk-pci,drive=d).
 #   guest [-t SECS] CMD...         run CMD in the guest's shell; prints its output,
 #                                  returns its exit status (124 on timeout)
 #   guest_until SECS CMD...        rerun CMD in the guest until it succeeds
@@ -257,7 +265,8 @@ vm_start() {
 		_vm_initrd
 	fi
 
-	local machine=q35
+	local machine=q35 smp=${VM_SMP:-2} vectors
+	vectors=$((smp > 4 ? smp : 4))
 	qemu_cmd=()
 	if [ -z "${VM_NO_FAKEHOST:-}" ]; then
 		[ -x "$FAKEHOST" ] || fail "the fake host is not built: $FAKEHOST (make tools)"
@@ -265,7 +274,7 @@ vm_start() {
 		rm -f "$VM_RAM"
 		truncate -s "$VM_MEM_BYTES" "$VM_RAM"
 		fh_cmd=("$FAKEHOST" serve --link "$VM_DIR/link.sock" --ram "$VM_RAM"
-			--ram-size "$VM_MEM_BYTES" --cpus 2 --vectors 4 --ctl "$VM_DIR/ctl.sock"
+			--ram-size "$VM_MEM_BYTES" --cpus "$smp" --vectors "$vectors" --ctl "$VM_DIR/ctl.sock"
 			--events "$VM_DIR/events.log" --devices "${FH_DEVICES:-heartbeat,shutdown,echo}")
 		[ -n "${FH_VERSIONS:-}" ] && fh_cmd+=(--versions "$FH_VERSIONS")
 		fh_cmd+=("${FH_ARGS[@]}")
@@ -277,9 +286,9 @@ vm_start() {
 		machine=q35,memory-backend=ram
 		qemu_cmd+=(-object "memory-backend-file,id=ram,mem-path=$VM_RAM,share=on,size=$VM_MEM_BYTES"
 			-chardev "socket,path=$VM_DIR/link.sock,id=link"
-			-device ivshmem-doorbell,chardev=link,vectors=4)
+			-device "ivshmem-doorbell,chardev=link,vectors=$vectors")
 	fi
-	qemu_cmd=("$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp 2
+	qemu_cmd=("$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp "$smp"
 		-nic none "${qemu_cmd[@]}")
 	[ -n "${VM_REBOOT:-}" ] || qemu_cmd+=(-no-reboot)
 	[ -n "${VM_S4:-}" ] || qemu_cmd+=(-global ICH9-LPC.disable_s4=1)
@@ -366,10 +375,14 @@ vm_stop() {
 	VM_DIR= QEMU_PID= FH_PID= AGENT_PID= VM_RAM=
 }
 
+# Host files a test made (disk images), removed at exit whatever the verdict.
+HVIS_CLEANUP=()
+
 _lib_exit() {
 	local rc=$?
 	[ $rc -ne 0 ] && [ $rc -ne 77 ] && TEST_FAILED=1
 	vm_stop
+	[ ${#HVIS_CLEANUP[@]} -eq 0 ] || rm -rf "${HVIS_CLEANUP[@]}"
 	exit $rc
 }
 trap _lib_exit EXIT
@@ -464,4 +477,21 @@ guest_unload_all() {
 		for m in $(awk "/^hvis_/ && \$3 == 0 { print \$1 }" /proc/modules); do rmmod $m; done
 	done
 	if grep -q ^hvis_ /proc/modules; then cat /proc/modules; exit 1; fi'
+}
+
+# What the storage tests (tests/e2e/t_storvsc*.sh, tests/bench/storvsc_bench.sh) put in the
+# guest: the tools a user checks a disk with, udev for /dev/disk/by-id, and the kernel's
+# SCSI disk, SCSI generic, FC transport and ext4 modules (crc32c_generic: ext4's metadata
+# checksums; TCG's CPU has no SSE4.2 for crc32c_intel).  Set before vm_start:
+#   HVIS_GUEST_TOOLS=$STORAGE_GUEST_TOOLS HVIS_GUEST_KMODS=$STORAGE_GUEST_KMODS
+STORAGE_GUEST_TOOLS="fio sg_inq sg_vpd sg_readcap sg_raw lsscsi lsblk blkdiscard fstrim mkfs.ext4 e2fsck resize2fs blockdev udev"
+STORAGE_GUEST_KMODS="sd_mod sg scsi_transport_fc ext4 crc32c_generic"
+
+# Starts Debian's udevd in the guest (HVIS_GUEST_TOOLS has `udev`: only the block and
+# persistent-storage rules, so it names disks and loads no modules) and replays the
+# block devices already there; /dev/disk/by-id links follow every later add and remove.
+guest_start_udev() {
+	assert_guest "udevd running, block devices replayed" \
+		'/lib/systemd/systemd-udevd --daemon --resolve-names=never &&
+		udevadm trigger --action=add --subsystem-match=block && udevadm settle -t 30'
 }

@@ -5,7 +5,8 @@
 # tests/qemu/guest/; the hvis .ko files built for KVER (build/<KVER>/src/drivers/*/,
 # see scripts/build-modules.sh) under /lib/modules/<KVER>/extra; the kernel's own
 # modules they depend on plus any named in tests/qemu/kmods.list or $HVIS_GUEST_KMODS,
-# decompressed, with modules.dep from depmod.  Images are cached in build/initramfs/
+# decompressed, with modules.dep from depmod; host programs named in $HVIS_GUEST_TOOLS
+# with their libraries (below).  Images are cached in build/initramfs/
 # by a hash of their contents, so a rerun with nothing changed only re-stages files.
 set -euo pipefail
 
@@ -69,6 +70,47 @@ for b in /usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daem
 		mkdir -p "$STAGE$(dirname "$lib")"
 		cp -L "$lib" "$STAGE$lib"
 	done
+done
+# Programs a test asks for by name or path in $HVIS_GUEST_TOOLS (the storage tests: fio,
+# sg_inq, lsscsi, mkfs.ext4, ...), with their shared libraries.  A copy replaces any
+# busybox applet of the same name (PATH has /sbin first; busybox's blockdev or fstrim
+# would win).  Two names are bundles: `udev` is Debian's udevd and udevadm, scsi_id and the
+# rules that make /dev/disk/by-id (tests start it with guest_start_udev); mkfs.ext4 and
+# mke2fs bring /etc/mke2fs.conf.  The image's hash covers every file, so a different
+# list is a different cached image.
+copy_prog() { # host path, copied to the same path
+	local b=$1 lib
+	mkdir -p "$STAGE$(dirname "$b")"
+	rm -f "$STAGE$b"
+	cp -L "$b" "$STAGE$b"
+	for lib in $(ldd "$b" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*'); do
+		[ -e "$STAGE$lib" ] && continue
+		mkdir -p "$STAGE$(dirname "$lib")"
+		cp -L "$lib" "$STAGE$lib"
+	done
+}
+for t in ${HVIS_GUEST_TOOLS:-}; do
+	case $t in
+	udev)
+		copy_prog /bin/udevadm
+		mkdir -p "$STAGE/lib/systemd" "$STAGE/usr/lib/udev/rules.d"
+		ln -sf /bin/udevadm "$STAGE/lib/systemd/systemd-udevd"
+		copy_prog /usr/lib/udev/scsi_id
+		for r in 60-block.rules 60-persistent-storage.rules; do
+			cp /usr/lib/udev/rules.d/$r "$STAGE/usr/lib/udev/rules.d/"
+		done
+		continue
+		;;
+	*/*) path=$t ;;
+	*) path=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v "$t" || true) ;;
+	esac
+	[ -n "$path" ] && [ -x "$path" ] || { echo "mkinitramfs: guest tool $t not found on this host" >&2; exit 1; }
+	name=${path##*/}
+	for d in bin sbin usr/bin usr/sbin; do
+		[ -L "$STAGE/$d/$name" ] && rm -f "$STAGE/$d/$name"
+	done
+	copy_prog "$path"
+	case $name in mkfs.ext* | mke2fs) cp /etc/mke2fs.conf "$STAGE/etc/" ;; esac
 done
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 echo "root:x:0:" >"$STAGE/etc/group"
@@ -158,8 +200,8 @@ if [ ! -s "$image" ]; then
 		(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
 	} | gzip -1 >"$tmp"
 	mv "$tmp" "$image"
-	# Keep the cache small: the newest four images per kernel.
-	ls -t "$CACHE/$KVER"-*.cpio.gz 2>/dev/null | tail -n +5 | xargs -r rm -f
+	# Keep the cache small: the newest six images per kernel (storage tests add a variant).
+	ls -t "$CACHE/$KVER"-*.cpio.gz 2>/dev/null | tail -n +7 | xargs -r rm -f
 fi
 mkdir -p "$(dirname "$OUT")"
 ln -f "$image" "$OUT" 2>/dev/null || cp "$image" "$OUT"

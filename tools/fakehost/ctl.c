@@ -19,6 +19,7 @@
 #include "dev_vss.h"
 #include "dev_fcopy.h"
 #include "dev_nic.h"
+#include "storvsp.h"
 #include "dev_ic.h"
 #include "fakehost.h"
 #include "guid.h"
@@ -549,6 +550,12 @@ static int cmd_nic(struct ctl_cmd *c, int argc, char **argv)
 	return dev_nic_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/* Storage: `disk add|remove|resize|list|stats|bad` (storvsp_ctl.c). */
+static int cmd_disk(struct ctl_cmd *c, int argc, char **argv)
+{
+	return dev_storvsp_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
@@ -573,6 +580,7 @@ static const struct {
 	{ "memory", cmd_memory },
 	{ "dm", cmd_dm },
 	{ "nic", cmd_nic },
+	{ "disk", cmd_disk },
 };
 
 static void reply(int fd, const char *err, const char *body, size_t len)

@@ -25,6 +25,10 @@ struct host_device;
  * @close:	the channel closed (guest close, rescind or reset); rings go away after
  * @tick:	(optional) called about every heartbeat period for each open channel
  * @status:	(optional) one line of class-specific state for `ctl status`
+ * @subchannels_on_request: subchannels are not offered when the primary opens; the
+ *		backend offers them when the guest asks (host_offer_subchannels_n), and
+ *		they are rescinded when the guest closes the primary, as Hyper-V does for
+ *		storvsc's CREATE_SUB_CHANNELS
  */
 struct host_device_ops {
 	const char *name;
@@ -37,6 +41,7 @@ struct host_device_ops {
 	void (*close)(struct host_channel *ch);
 	void (*tick)(struct host_channel *ch, u64 now_ms);
 	void (*status)(struct host_device *dev, char *buf, size_t len);
+	bool subchannels_on_request;
 };
 
 /* The backends (dev_*.c). */
@@ -49,6 +54,9 @@ extern const struct host_device_ops dev_kvp_ops;
 extern const struct host_device_ops dev_vss_ops;
 extern const struct host_device_ops dev_fcopy_ops;
 extern const struct host_device_ops dev_nic_ops;
+extern const struct host_device_ops dev_scsi_ops;
+extern const struct host_device_ops dev_ide_ops;
+extern const struct host_device_ops dev_fc_ops;
 
 /* Looks a class up by name; NULL if unknown. */
 const struct host_device_ops *device_ops_by_name(const char *name);

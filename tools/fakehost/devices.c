@@ -15,6 +15,9 @@ static const struct host_device_ops *const all_devices[] = {
 	&dev_echo_ops,
 	&dev_dm_ops,
 	&dev_nic_ops,
+	&dev_scsi_ops,
+	&dev_ide_ops,
+	&dev_fc_ops,
 };
 
 const struct host_device_ops *device_ops_by_name(const char *name)
@@ -29,7 +32,7 @@ const struct host_device_ops *device_ops_by_name(const char *name)
 
 const char *device_class_names(void)
 {
-	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm,nic";
+	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm,nic,scsi,ide,fc";
 }
 
 /* The classes Hyper-V offers with a fixed instance GUID, and that GUID. */

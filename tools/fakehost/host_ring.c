@@ -144,6 +144,12 @@ void host_chan_consume(struct host_channel *ch, u32 len)
 	ch->stats.rx_bytes += len;
 }
 
+void host_chan_read_commit(struct host_channel *ch)
+{
+	if (ch->ring_base && hvis_ring_commit_read(&ch->in, NULL))
+		interrupt_guest(ch);
+}
+
 static u64 now_ns(void)
 {
 	struct timespec ts;

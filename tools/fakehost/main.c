@@ -2,7 +2,8 @@
 /*
  * main.c: hvis-fakehost's command line and event loop.  `serve` runs one epoll loop
  * over the ivshmem server socket, QEMU's connection, the host doorbell eventfds and
- * the control socket, and ticks the devices; it glues the link (link.c) to the VMBus
+ * the control socket and the disk I/O engine's completions (disk_io.c), and ticks the
+ * devices; it glues the link (link.c) to the VMBus
  * state machine (vmbus_host.c) through a notifier.  `ctl` is the control client.
  */
 #include <getopt.h>
@@ -16,11 +17,13 @@
 #include "fakehost.h"
 #include "guid.h"
 #include "dev_nic.h"
+#include "storvsp.h"
+#include "disk_io.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
 
-enum { TAG_LISTEN = 1, TAG_QEMU, TAG_DOORBELL, TAG_CTL };
+enum { TAG_LISTEN = 1, TAG_QEMU, TAG_DOORBELL, TAG_CTL, TAG_DISKIO };
 
 static volatile sig_atomic_t stop;
 
@@ -240,10 +243,11 @@ static void usage(FILE *f)
 		"                           --cpus N --vectors V --ctl CTLSOCK\n"
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
+		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
-		"          echo-stats inject versions (docs/fakehost-ctl.md)\n");
+		"          echo-stats inject versions memory dm nic disk (docs/fakehost-ctl.md)\n");
 }
 
 static int serve(int argc, char **argv)
@@ -258,6 +262,7 @@ static int serve(int argc, char **argv)
 		{ "events", required_argument, NULL, 'e' },
 		{ "versions", required_argument, NULL, 'n' },
 		{ "devices", required_argument, NULL, 'd' },
+		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "foreground", no_argument, NULL, 'f' },
@@ -266,7 +271,7 @@ static int serve(int argc, char **argv)
 		{}
 	};
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
-	const char *versions = NULL;
+	const char *versions = NULL, *disks = NULL;
 	static struct fakehost fh;
 	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
@@ -288,6 +293,7 @@ static int serve(int argc, char **argv)
 		case 'e': events_path = optarg; break;
 		case 'n': versions = optarg; break;
 		case 'd': devices = optarg; break;
+		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
 		case 'f': break;	/* always in the foreground */
@@ -321,6 +327,11 @@ static int serve(int argc, char **argv)
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
 	fh.host.poll_us = poll_us;
+	/* Disks complete their I/O through this engine; storage devices need it. */
+	ret = disk_io_init();
+	if (ret)
+		fprintf(stderr, "hvis-fakehost: disk I/O engine: %s (disks cannot open)\n",
+			strerror(-ret));
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
@@ -330,6 +341,14 @@ static int serve(int argc, char **argv)
 	}
 	if (*devices && add_devices(&fh, devices))
 		return 2;
+	if (disks) {
+		char err[300];
+
+		if (storvsp_add_disks(&fh.host, disks, err, sizeof(err))) {
+			fprintf(stderr, "hvis-fakehost: --disks: %s\n", err);
+			return 2;
+		}
+	}
 	/* QEMU gets an eventfd for each of its vectors; CPUs beyond --cpus are not served. */
 	ret = link_init(&fh.link, link_path, vectors, cpus);
 	if (ret) {
@@ -350,6 +369,8 @@ static int serve(int argc, char **argv)
 	epoll_add(&fh, fh.ctl_fd, TAG_CTL, EPOLLIN);
 	for (i = 0; i < HVIS_LINK_HOST_VECTORS; i++)
 		epoll_add(&fh, fh.link.host_efd[i], TAG_DOORBELL, EPOLLIN);
+	if (disk_io_fd() >= 0)
+		epoll_add(&fh, disk_io_fd(), TAG_DISKIO, EPOLLIN);
 	{
 		char vbuf[128];
 
@@ -394,6 +415,10 @@ static int serve(int argc, char **argv)
 			case TAG_CTL:
 				ctl_accept(&fh);
 				break;
+			case TAG_DISKIO:
+				/* completions: done() callbacks run here, on this thread */
+				disk_io_reap();
+				break;
 			}
 		}
 		/* Poll retry: a message queued for a busy slot, EOM lost or not. */
@@ -404,6 +429,7 @@ static int serve(int argc, char **argv)
 	events_add(&fh.ev, "HOST_STOPPED", "");
 	ctl_close(&fh);
 	host_uninit(&fh.host);
+	disk_io_uninit();	/* after the devices closed their disks */
 	link_uninit(&fh.link);
 	guest_mem_close(&fh.mem);
 	events_uninit(&fh.ev);

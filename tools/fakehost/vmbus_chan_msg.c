@@ -152,6 +152,11 @@ static void handle_close_channel(struct vmbus_host *h, u32 conn_id, const void *
 	}
 	host_close_channel(ch, true);
 	host_event(h, "CHANNEL_CLOSED", "relid=%u class=%s", ch->relid, ch->dev->ops->name);
+	/* Subchannels made on request live as long as the primary's open (Hyper-V). */
+	if (!ch->sub_index && ch->dev->ops->subchannels_on_request) {
+		host_rescind_subchannels(h, ch->dev);
+		ch->subs_offered = false;
+	}
 }
 
 static void handle_relid_released(struct vmbus_host *h, u32 conn_id, const void *raw, u32 len)

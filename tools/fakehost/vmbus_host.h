@@ -174,6 +174,15 @@ void host_handle_signal(struct vmbus_host *h, u32 conn_id);
 /* Calls each open channel's tick. */
 void host_tick(struct vmbus_host *h, u64 now_ms);
 
+/*
+ * Offers subchannels of an open primary until @count of its device are live (indices
+ * after the highest live one); returns how many it offered.  For devices whose ops set
+ * subchannels_on_request (storvsc's CREATE_SUB_CHANNELS).
+ */
+u32 host_offer_subchannels_n(struct vmbus_host *h, struct host_channel *primary, u32 count);
+/* Rescinds every live subchannel of dev (the primary stays). */
+void host_rescind_subchannels(struct vmbus_host *h, struct host_device *dev);
+
 /* Rescinds a channel (and a primary's subchannels); -ENOENT if no such live relid. */
 int host_rescind(struct vmbus_host *h, u32 relid);
 
@@ -217,6 +226,8 @@ void host_chan_read_begin(struct host_channel *ch);
 int host_chan_peek(struct host_channel *ch);
 /* ... consume steps past it ... */
 void host_chan_consume(struct host_channel *ch, u32 len);
+/* ... publishes the reads and signals a guest waiting for room, leaving the mask set ... */
+void host_chan_read_commit(struct host_channel *ch);
 /* ... and end publishes the reads, signals a waiting guest, unmasks: true if more came. */
 bool host_chan_read_end(struct host_channel *ch);
 

@@ -144,11 +144,56 @@ void host_offer_subchannels(struct vmbus_host *h, struct host_channel *primary)
 {
 	u32 i;
 
-	if (primary->sub_index || primary->subs_offered || !primary->dev->subchannels)
+	if (primary->sub_index || primary->subs_offered || !primary->dev->subchannels ||
+	    primary->dev->ops->subchannels_on_request)
 		return;
 	primary->subs_offered = true;
 	for (i = 1; i <= primary->dev->subchannels && i <= 0xffff; i++)
 		host_offer_channel(h, primary->dev, i);
+}
+
+/* Live (not rescinded) subchannels of dev and the highest index among them. */
+static u32 live_subchannels(const struct vmbus_host *h, const struct host_device *dev,
+			    u32 *max_index)
+{
+	const struct host_channel *ch;
+	u32 n = 0;
+
+	*max_index = 0;
+	for (ch = h->channels; ch; ch = ch->next) {
+		if (ch->dev != dev || !ch->sub_index || ch->state == CHAN_REVOKED)
+			continue;
+		n++;
+		if (ch->sub_index > *max_index)
+			*max_index = ch->sub_index;
+	}
+	return n;
+}
+
+u32 host_offer_subchannels_n(struct vmbus_host *h, struct host_channel *primary, u32 count)
+{
+	u32 live, top, offered = 0;
+
+	if (primary->sub_index || primary->state != CHAN_OPEN)
+		return 0;
+	live = live_subchannels(h, primary->dev, &top);
+	primary->subs_offered = true;
+	while (live + offered < count && top + 1 <= 0xffff) {
+		host_offer_channel(h, primary->dev, (u16)++top);
+		offered++;
+	}
+	return offered;
+}
+
+static void revoke(struct vmbus_host *h, struct host_channel *ch);
+
+void host_rescind_subchannels(struct vmbus_host *h, struct host_device *dev)
+{
+	struct host_channel *ch;
+
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->dev == dev && ch->sub_index && ch->state != CHAN_REVOKED)
+			revoke(h, ch);
 }
 
 static void revoke(struct vmbus_host *h, struct host_channel *ch)

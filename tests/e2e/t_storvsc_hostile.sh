@@ -1,0 +1,150 @@
+#!/bin/bash
+# Synthetic storage against a hostile or failing host: every `ctl disk bad` case is fed
+# while fio writes and verifies with crc32c; each is refused with one kernel line naming
+# the field, and fio never reads wrong data (a request may fail, never complete with
+# wrong bytes).  The four bad QUERY_PROPERTIES answers are fed to fresh loads of the
+# driver.  A subchannel, then the whole controller, is rescinded in the middle of fio:
+# nothing hangs, the module still unloads.  The IDE accelerator class serves a disk too.
+source "$(dirname "$0")/storvsc_lib.sh"
+
+VM_SMP=2
+STORVSC_OPTS="storvsc_vcpus_per_sub_channel=1"
+FH_DEVICES="heartbeat,shutdown,scsi,ide"
+N_CONTROLLERS=2
+DISK=$(disk_image h.img 64M)
+IDE=$(disk_image ide.img 32M)
+FH_ARGS=(--disks "0:0:0=$DISK,1:0:0=$IDE")
+storvsc_vm_start
+
+since() { fh events | tail -n 1 | awk '{ print $1 }'; }
+
+sd=$(wait_guest_disk 0 0 0)
+ide=$(wait_guest_disk 1 '*' 0)
+note "disks: 0:0:0=$sd, IDE 1:0:0=$ide"
+
+# ---- the IDE class: one channel, data lands in the image ----
+assert_eq "$(guest "ls -d /sys/block/$ide/mq/* | wc -l")" 1 "IDE controller: one hardware queue (no subchannels)"
+assert_eq "$(grep -w STOR_SUBCHANNELS "$VM_DIR/events.log" | grep -cw c=1)" 0 "IDE controller: no subchannels asked"
+assert_eq "$(guest blockdev --getsize64 /dev/$ide)" $((32 << 20)) "IDE disk: 32 MiB"
+assert_guest "IDE disk: 1 MiB written at 1 MiB" \
+	"head -c 1048576 /dev/urandom >/tmp/p && dd if=/tmp/p of=/dev/$ide bs=1M seek=1 oflag=direct 2>/dev/null"
+assert_eq "$(dd if="$IDE" bs=1M skip=1 count=1 2>/dev/null | sha256sum | cut -c1-64)" \
+	"$(guest sha256sum /tmp/p | cut -c1-64)" "IDE disk: the guest's write is in the image"
+
+# fio_bg NAME SIZE: fio random read/write with crc32c verify on $sd in the background,
+# 2 jobs of SIZE each; its output and exit status go to /tmp/NAME.log.
+fio_bg() {
+	assert_guest "fio $1 started" "($(fio_verify_cmd /dev/$sd "$2" 2) ${3:-}
+		echo rc=\$?) </dev/null >/tmp/$1.log 2>&1 &"
+}
+# fio_end NAME SECS: waits for fio; prints its log.
+fio_end() {
+	guest_until "$2" '! pidof fio' || fail "$1: fio still running after $2 s: $(guest "tail -n 5 /tmp/$1.log; ps")"
+	guest cat "/tmp/$1.log"
+}
+host_requests() { chan_stats 0 | awk '{ s += $2 } END { print s + 0 }'; }
+requests_ge() { [ "$(host_requests)" -ge "$1" ]; }
+
+# ---- bad completions and offers while fio verifies ----
+# The refusal each case must log: the field, and what is wrong with it.
+field_of() {
+	case $1 in
+	unknown-tid) echo "trans_id .*not in flight" ;;
+	dup-completion) echo "trans_id .*(not in flight|completed already)" ;;
+	overlong-data) echo "data_transfer_length (beyond|above|[0-9]+ refused)" ;;
+	long-sense) echo "sense_info_length (above|[0-9]+ refused)" ;;
+	bad-srb-status) echo "srb_status (unknown|0x3f refused)|unknown srb_status" ;;
+	unasked-subchannel) echo "sub_?channel.*(not asked|refused)|refused.*sub_?channel" ;;
+	props-*-channels) echo "max_channel_cnt" ;;
+	props-*-xfer) echo "max_transfer_bytes" ;;
+	esac
+}
+for c in unknown-tid dup-completion overlong-data long-sense bad-srb-status unasked-subchannel; do
+	guest_log_mark
+	s=$(since)
+	r0=$(host_requests)
+	fio_bg "$c" 4M
+	wait_for 60 "$c: fio's requests reach the host" requests_ge $((r0 + 100))
+	assert_fh "disk bad 0 $c" disk bad 0 "$c"
+	fh wait-event DISK_BAD --since "$s" --timeout 30 >/dev/null || fail "$c: no DISK_BAD event"
+	out=$(fio_end "$c" 120)
+	assert_no_verify_error "$out" "$c"
+	if grep -q '^rc=0$' <<<"$out"; then
+		note "ok: $c: fio passed its verification"
+	else
+		assert_match "$out" "Input/output error|err= ?[1-9]" "$c: fio failed with an I/O error, not wrong data"
+	fi
+	f=$(field_of "$c")
+	guest_until 10 "dmesg | tail -n +$((GUEST_LOG_MARK + 1)) | grep -E 'hvis_storvsc.*refused' | grep -Eq '$f'" ||
+		fail "$c: no hvis_storvsc refusal naming $f: $(guest_log_since | grep -i storvsc | tail -n 5)"
+	note "ok: $c refused: $(guest_log_since | grep -E 'hvis_storvsc.*refused' | head -n 1)"
+	# The disk still works after it.
+	out=$(guest -t 120 "$(fio_verify_cmd /dev/$sd 1M 2)") || fail "$c: fio verify afterwards failed: $(tail -n 15 <<<"$out")"
+	assert_no_verify_error "$out" "$c: afterwards"
+done
+
+# ---- bad QUERY_PROPERTIES answers, each to a fresh load ----
+unload() {
+	assert_guest "rmmod hvis_storvsc" 'i=0; until rmmod hvis_storvsc 2>/dev/null; do i=$((i + 1)); [ $i -lt 50 ] || exit 1; sleep 0.2; done
+		i=0; while ls /sys/block | grep -q ^sd; do i=$((i + 1)); [ $i -lt 50 ] || exit 1; sleep 0.2; done'
+}
+for c in props-zero-channels props-huge-channels props-zero-xfer props-huge-xfer; do
+	unload
+	guest_log_mark
+	s=$(since)
+	assert_fh "disk bad 0 $c" disk bad 0 "$c"
+	assert_guest "modprobe hvis_storvsc ($c)" modprobe hvis_storvsc
+	fh wait-event DISK_BAD --since "$s" --timeout 30 >/dev/null || fail "$c: no DISK_BAD event"
+	f=$(field_of "$c")
+	guest_until 20 "dmesg | tail -n +$((GUEST_LOG_MARK + 1)) | grep -E 'hvis_storvsc.*refused' | grep -Eq '$f'" ||
+		fail "$c: no hvis_storvsc refusal naming $f: $(guest_log_since | grep -i storvsc | tail -n 5)"
+	note "ok: $c refused: $(guest_log_since | grep -E 'hvis_storvsc.*refused' | head -n 1)"
+	# Whatever the driver made of it, a disk it shows must keep the data right.
+	if d=$(guest_disk 0 0 0); then
+		out=$(guest -t 120 "$(fio_verify_cmd /dev/$d 1M 2)") || fail "$c: fio verify on $d failed: $(tail -n 15 <<<"$out")"
+		assert_no_verify_error "$out" "$c"
+		note "ok: $c: the disk came up ($d) and verifies"
+	else
+		note "ok: $c: controller 0 not brought up"
+	fi
+done
+unload
+assert_guest "modprobe hvis_storvsc (clean properties)" modprobe hvis_storvsc
+sd=$(wait_guest_disk 0 0 0)
+assert_match "$(grep -w STOR_SUBCHANNELS "$VM_DIR/events.log" | tail -n 1)" "c=0 asked=1 offered=1" \
+	"a clean load asks for its subchannel again"
+guest_until 20 "[ \$(ls -d /sys/block/$sd/mq/* | wc -l) -eq 2 ]" || fail "$sd: not 2 hardware queues after the clean load"
+
+# ---- rescind a subchannel in the middle of fio ----
+sub=$(fh disk stats 0 | grep -w 'sub=1' | grep -oE 'relid=[0-9]+' | cut -d= -f2)
+[ -n "$sub" ] || fail "no subchannel in: $(fh disk stats 0)"
+r0=$(host_requests)
+fio_bg rescind-sub 16M
+wait_for 60 "fio's requests reach the host" requests_ge $((r0 + 300))
+assert_fh "rescind subchannel relid $sub" rescind "$sub"
+fh_wait_event RELID_RELEASED 30
+out=$(fio_end rescind-sub 120)
+assert_no_verify_error "$out" "subchannel rescind"
+note "fio across the subchannel rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\n' ' ')"
+out=$(guest -t 120 "$(fio_verify_cmd /dev/$sd 1M 2)") || fail "fio verify after the subchannel rescind failed: $(tail -n 15 <<<"$out")"
+assert_no_verify_error "$out" "after the subchannel rescind"
+note "ok: the disk verifies on the remaining channel"
+
+# ---- rescind the controller in the middle of fio ----
+inst=$(controller_inst 0)
+prim=$(fh list | awk -v i="$inst" '$4 == i { print $1 }')
+fio_bg rescind-ctl 16M
+r0=$(host_requests)
+wait_for 60 "fio's requests reach the host" requests_ge $((r0 + 300))
+s=$(since)
+assert_fh "rescind controller relid $prim" rescind "$prim"
+fh wait-event RELID_RELEASED --since "$s" --timeout 30 >/dev/null || fail "no RELID_RELEASED after the controller rescind"
+guest_until 60 "[ ! -e /sys/block/$sd ]" || fail "$sd still there 60 s after the controller rescind"
+out=$(fio_end rescind-ctl 120)
+assert_no_verify_error "$out" "controller rescind"
+assert_no_match "$out" "^rc=0$" "fio failed when its disk went away"
+note "fio across the controller rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\n' ' ')"
+assert_eq "$(guest "ls /sys/bus/vmbus/drivers/hvis_storvsc/ | grep -c -- -")" 1 "hvis_storvsc keeps only the IDE controller"
+assert_guest "IDE disk still reads" "dd if=/dev/$ide bs=1M skip=1 count=1 iflag=direct 2>/dev/null | cmp - /tmp/p"
+unload
+assert_kernel_clean
