@@ -96,6 +96,10 @@ for t in ${HVIS_GUEST_TOOLS:-}; do
 		mkdir -p "$STAGE/lib/systemd" "$STAGE/usr/lib/udev/rules.d"
 		ln -sf /bin/udevadm "$STAGE/lib/systemd/systemd-udevd"
 		copy_prog /usr/lib/udev/scsi_id
+		# udev runs rule programs from its libexec directory, /lib/udev on Debian (merged
+		# /usr there, not in this image).
+		mkdir -p "$STAGE/lib/udev"
+		ln -sf /usr/lib/udev/scsi_id "$STAGE/lib/udev/scsi_id"
 		for r in 60-block.rules 60-persistent-storage.rules; do
 			cp /usr/lib/udev/rules.d/$r "$STAGE/usr/lib/udev/rules.d/"
 		done
