@@ -73,8 +73,8 @@ for b in /usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daem
 done
 # Programs a test asks for by name or path in $HVIS_GUEST_TOOLS (the storage tests: fio,
 # sg_inq, lsscsi, mkfs.ext4, ...), with their shared libraries.  A copy replaces any
-# busybox applet of the same name (PATH has /sbin first; busybox's blockdev or fstrim
-# would win).  Two names are bundles: `udev` is Debian's udevd and udevadm, scsi_id and the
+# busybox applet of the same name, and /etc/hvis-tools.sh (which the agent sources before
+# each command) defines a function of that name, since busybox sh would run its applet.  Two names are bundles: `udev` is Debian's udevd and udevadm, scsi_id and the
 # rules that make /dev/disk/by-id (tests start it with guest_start_udev); mkfs.ext4 and
 # mke2fs bring /etc/mke2fs.conf.  The image's hash covers every file, so a different
 # list is a different cached image.
@@ -96,6 +96,10 @@ for t in ${HVIS_GUEST_TOOLS:-}; do
 		mkdir -p "$STAGE/lib/systemd" "$STAGE/usr/lib/udev/rules.d"
 		ln -sf /bin/udevadm "$STAGE/lib/systemd/systemd-udevd"
 		copy_prog /usr/lib/udev/scsi_id
+		# udev runs rule programs from its libexec directory, /lib/udev on Debian (merged
+		# /usr there, not in this image).
+		mkdir -p "$STAGE/lib/udev"
+		ln -sf /usr/lib/udev/scsi_id "$STAGE/lib/udev/scsi_id"
 		for r in 60-block.rules 60-persistent-storage.rules; do
 			cp /usr/lib/udev/rules.d/$r "$STAGE/usr/lib/udev/rules.d/"
 		done
@@ -110,6 +114,10 @@ for t in ${HVIS_GUEST_TOOLS:-}; do
 		[ -L "$STAGE/$d/$name" ] && rm -f "$STAGE/$d/$name"
 	done
 	copy_prog "$path"
+	# Debian's busybox shell runs its own applet for a bare name before searching PATH
+	# (FEATURE_SH_STANDALONE): a function, which comes first, names the real program.
+	/bin/busybox --list | grep -qx -- "$name" &&
+		echo "$name() { $path \"\$@\"; }" >>"$STAGE/etc/hvis-tools.sh"
 	case $name in mkfs.ext* | mke2fs) cp /etc/mke2fs.conf "$STAGE/etc/" ;; esac
 done
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
