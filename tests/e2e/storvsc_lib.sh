@@ -35,6 +35,8 @@ storvsc_vm_start() {
 	vm_start "$KVER" "$@"
 	assert_guest "hvis_storvsc options: ${STORVSC_OPTS:-none}" \
 		"mkdir -p /etc/modprobe.d && echo 'options hvis_storvsc ${STORVSC_OPTS:-}' >/etc/modprobe.d/hvis_storvsc.conf"
+	# sg: udev's rules for it are not in the image; sg_inq works on sdX, sg_raw wants sgN.
+	assert_guest "modprobe sg" modprobe sg
 	guest_start_udev
 	vm_load_vmbus
 	storvsc_wait_bound "${N_CONTROLLERS:-1}"

@@ -4,23 +4,26 @@
 # the field, and fio never reads wrong data (a request may fail, never complete with
 # wrong bytes).  The four bad QUERY_PROPERTIES answers are fed to fresh loads of the
 # driver.  A subchannel, then the whole controller, is rescinded in the middle of fio:
-# nothing hangs, the module still unloads.  The IDE accelerator class serves a disk too.
+# nothing hangs, the module still unloads.  The IDE accelerator class serves a disk too,
+# and the Fibre Channel class one, its fc_host showing the host's port WWN.
 source "$(dirname "$0")/storvsc_lib.sh"
 
 VM_SMP=2
 STORVSC_OPTS="storvsc_vcpus_per_sub_channel=1"
-FH_DEVICES="heartbeat,shutdown,scsi,ide"
-N_CONTROLLERS=2
+FH_DEVICES="heartbeat,shutdown,scsi,ide,fc"
+N_CONTROLLERS=3
 DISK=$(disk_image h.img 64M)
 IDE=$(disk_image ide.img 32M)
-FH_ARGS=(--disks "0:0:0=$DISK,1:0:0=$IDE")
+FCD=$(disk_image fc.img 16M)
+FH_ARGS=(--disks "0:0:0=$DISK,1:0:0=$IDE,2:0:0=$FCD")
 storvsc_vm_start
 
 since() { fh events | tail -n 1 | awk '{ print $1 }'; }
 
 sd=$(wait_guest_disk 0 0 0)
 ide=$(wait_guest_disk 1 '*' 0)
-note "disks: 0:0:0=$sd, IDE 1:0:0=$ide"
+sdfc=$(wait_guest_disk 2 0 0)
+note "disks: 0:0:0=$sd, IDE 1:0:0=$ide, FC 2:0:0=$sdfc"
 
 # ---- the IDE class: one channel, data lands in the image ----
 assert_eq "$(guest "ls -d /sys/block/$ide/mq/* | wc -l")" 1 "IDE controller: one hardware queue (no subchannels)"
@@ -30,6 +33,22 @@ assert_guest "IDE disk: 1 MiB written at 1 MiB" \
 	"head -c 1048576 /dev/urandom >/tmp/p && dd if=/tmp/p of=/dev/$ide bs=1M seek=1 oflag=direct 2>/dev/null"
 assert_eq "$(dd if="$IDE" bs=1M skip=1 count=1 2>/dev/null | sha256sum | cut -c1-64)" \
 	"$(guest sha256sum /tmp/p | cut -c1-64)" "IDE disk: the guest's write is in the image"
+
+# ---- the FC controller: its scsi_host is an fc_host with the host's port WWN ----
+fcinst=$(controller_inst 2)
+fch=$(guest "basename \$(ls -d /sys/bus/vmbus/devices/$fcinst/host* | head -n 1)")
+pn=$(guest cat /sys/class/fc_host/$fch/port_name) || fail "no /sys/class/fc_host/$fch/port_name"
+nn=$(guest cat /sys/class/fc_host/$fch/node_name) || fail "no /sys/class/fc_host/$fch/node_name"
+note "fc_host $fch: port_name=$pn node_name=$nn"
+# The host's port WWN: `disk stats` of the FC controller, or its STOR_INIT event.
+host_pn=$(cat <(fh disk stats 2) "$VM_DIR/events.log" | grep -ohE 'port_wwn=0x[0-9a-fA-F]+' | head -n 1 | cut -d= -f2)
+[ -n "$host_pn" ] || fail "the host names no FC port WWN (disk stats 2, STOR_INIT c=2)"
+assert_eq "${pn,,}" "${host_pn,,}" "fc_host port_name = the host's port WWN"
+[ "$nn" != 0x0000000000000000 ] || fail "fc_host node_name is zero"
+
+assert_guest "FC disk: write and read back 256 KiB" \
+	"head -c 262144 /dev/urandom >/tmp/q && dd if=/tmp/q of=/dev/$sdfc bs=64k oflag=direct 2>/dev/null &&
+	dd if=/dev/$sdfc bs=64k count=4 iflag=direct 2>/dev/null | cmp - /tmp/q"
 
 # fio_bg NAME SIZE: fio random read/write with crc32c verify on $sd in the background,
 # 2 jobs of SIZE each; its output and exit status go to /tmp/NAME.log.
@@ -144,7 +163,7 @@ out=$(fio_end rescind-ctl 120)
 assert_no_verify_error "$out" "controller rescind"
 assert_no_match "$out" "^rc=0$" "fio failed when its disk went away"
 note "fio across the controller rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\n' ' ')"
-assert_eq "$(guest "ls /sys/bus/vmbus/drivers/hvis_storvsc/ | grep -c -- -")" 1 "hvis_storvsc keeps only the IDE controller"
+assert_eq "$(guest "ls /sys/bus/vmbus/drivers/hvis_storvsc/ | grep -c -- -")" 2 "hvis_storvsc keeps the IDE and FC controllers"
 assert_guest "IDE disk still reads" "dd if=/dev/$ide bs=1M skip=1 count=1 iflag=direct 2>/dev/null | cmp - /tmp/p"
 unload
 assert_kernel_clean
