@@ -156,6 +156,7 @@ int vstor_io_check(const struct vstor_packet *p, u32 req_len, struct vstor_io_re
 {
 	const struct vmscsi_request *srb = &p->srb;
 	u8 code = SRB_STATUS_CODE(srb->srb_status);
+	u8 asc, ascq;
 
 	if (p->operation != VSTOR_OP_COMPLETE_IO) {
 		*why = "operation is not COMPLETE_IO";
@@ -182,6 +183,12 @@ int vstor_io_check(const struct vstor_packet *p, u32 req_len, struct vstor_io_re
 	if (srb->scsi_status == SAM_CHECK_CONDITION &&
 	    (srb->srb_status & SRB_STATUS_AUTOSENSE_VALID))
 		res->sense_len = res->sense_clamped ? VSTOR_SENSE_MAX : srb->sense_info_length;
+	if (res->sense_clamped && res->sense_len &&
+	    !vstor_sense_asc(srb->sense_data, res->sense_len, &asc, &ascq)) {
+		/* Nothing usable to clamp: the status cannot be reported; retry instead. */
+		*why = "sense_info_length above 20 bytes, and no valid sense in them";
+		return -EINVAL;
+	}
 	res->data_len = srb->data_transfer_length;
 	if (code != SRB_STATUS_SUCCESS && code != SRB_STATUS_DATA_OVERRUN)
 		res->data_len = 0;
@@ -270,7 +277,7 @@ const char *vstor_op_name(u32 op)
 		[VSTOR_OP_CREATE_SUB_CHANNELS] = "CREATE_SUB_CHANNELS",
 	};
 
-	if (op < sizeof(names) / sizeof(names[0]) && names[op])
+	if (op < ARRAY_SIZE(names) && names[op])
 		return names[op];
 	return "UNKNOWN";
 }

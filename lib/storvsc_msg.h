@@ -97,8 +97,9 @@ struct vstor_io_result {
  * srb.length (the 52-byte SRB the guest sent), a known SRB status code,
  * data_transfer_length <= req_len.  Returns -EINVAL with *why on any of those (the
  * request must not complete with this answer's data).  A sense_info_length above 20
- * is clamped (sense_clamped, *why set, still 0); sense is used only with CHECK
- * CONDITION and AUTOSENSE_VALID.  data_len is 0 for a failed
+ * is clamped (sense_clamped, *why set, still 0) when the 20 bytes hold a valid sense,
+ * else refused (the CHECK CONDITION could not be reported); sense is used only with
+ * CHECK CONDITION and AUTOSENSE_VALID.  data_len is 0 for a failed
  * request other than DATA_OVERRUN (storvsc_drv.c storvsc_command_completion).
  */
 int vstor_io_check(const struct vstor_packet *p, u32 req_len, struct vstor_io_result *res,

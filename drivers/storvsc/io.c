@@ -243,7 +243,15 @@ int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 static void storvsc_log_status(struct storvsc_host *h, struct scsi_cmnd *scmd,
 			       const struct vstor_packet *pkt, u8 cdb0)
 {
-	int level = cdb0 == TEST_UNIT_READY ? STORVSC_LOG_WARN : STORVSC_LOG_ERROR;
+	int level = STORVSC_LOG_ERROR;
+
+	/*
+	 * TEST UNIT READY (upstream) and the probing INQUIRY / MODE SENSE, which a disk
+	 * refuses for pages it lacks, are logged only at the warning level.
+	 */
+	if (cdb0 == TEST_UNIT_READY || cdb0 == INQUIRY || cdb0 == MODE_SENSE ||
+	    cdb0 == MODE_SENSE_10)
+		level = STORVSC_LOG_WARN;
 
 	if (storvsc_logging_level < level)
 		return;

@@ -141,14 +141,16 @@ static int storvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *
 		 shost->can_queue);
 	for (i = 1; i < h->nchan; i++)
 		dev_dbg(&hdev->dev, "hw queue %u: relid %u on CPU %u\n", i,
-			hvis_channel_relid(h->chans[i].ch), hvis_channel_target_cpu(h->chans[i].ch));
+			hvis_channel_relid(h->chans[i].ch),
+			hvis_channel_target_cpu(h->chans[i].ch));
 
 	if (h->cls == STORVSC_IDE) {
 		/* storvsc_probe: the IDE target is in bytes 4-5 of the instance GUID */
 		target = hdev->instance_id.b[5] << 8 | hdev->instance_id.b[4];
 		rc = scsi_add_device(shost, 0, target, 0);
 		if (rc) {
-			dev_err(&hdev->dev, "cannot add the IDE disk (target %u): %d\n", target, rc);
+			dev_err(&hdev->dev, "cannot add the IDE disk (target %u): %d\n", target,
+				rc);
 			WRITE_ONCE(h->removing, true);
 			storvsc_fc_detach(h);
 			scsi_remove_host(shost);

@@ -350,7 +350,7 @@ static void storvsc_unsolicited(struct storvsc_chan *c, int kind)
 		break;
 	case VSTOR_RX_FCHBA:
 		if (h->cls != STORVSC_FC) {
-			storvsc_refuse(h, "FCHBA_DATA", 0, "operation on a controller that is not FC");
+			storvsc_refuse(h, "FCHBA_DATA", 0, "operation on a non-FC controller");
 			break;
 		}
 		storvsc_cache_wwn(h, &pkt->wwn);

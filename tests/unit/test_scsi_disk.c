@@ -719,6 +719,15 @@ static void t_misc(void)
 	tap_check(sense_is(c, 5, 0x20, 0), "a vendor opcode: INVALID COMMAND OPERATION CODE");
 	c = exec(d, ss, 6, VSTOR_DATA_NONE, NULL, 0);
 	tap_check(good(c), "START STOP UNIT is GOOD");
+	{
+		u8 inq[6] = { 0x12, 0, 0, 0, 36 };
+
+		start(d, &R, inq, 6, VSTOR_DATA_IN, NULL, 0);
+		R.cmd.xfer_len = 36;	/* a length with no buffer behind it */
+		scsi_disk_execute(d, &R.cmd);
+		tap_check(R.calls == 2 && R.cmd.status == 0 && R.cmd.data_len == 0,
+			  "INQUIRY with xfer_len 36 but no iovecs moves nothing");
+	}
 	cdb[0] = 0x28;
 	cdb[1] = 0;
 	c = exec(d, cdb, 6, VSTOR_DATA_IN, buf, 64);
@@ -769,6 +778,54 @@ static void t_async(void)
 	free(img);
 }
 
+/* An 8 MiB transfer in 2048 and 4096 iovecs: more than one system call takes (1024). */
+static void t_big(void)
+{
+	char *img = make_image(9 * MIB, false);
+	struct scsi_disk *d = open_disk(img, false, NULL, 0, "big");
+	u8 *wbuf = malloc(8 * MIB), *rbuf = calloc(1, 8 * MIB);
+	struct iovec *wiov = calloc(2048, sizeof(*wiov)), *riov = calloc(4096, sizeof(*riov));
+	u8 w16[16] = { 0x8a, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0x40, 0 };	/* LBA 8, 16384 */
+	u32 i;
+
+	for (i = 0; i < 8 * MIB; i++)
+		wbuf[i] = (u8)(i * 13 + (i >> 12));
+	for (i = 0; i < 2048; i++) {
+		wiov[i].iov_base = wbuf + i * 4096;
+		wiov[i].iov_len = 4096;
+	}
+	for (i = 0; i < 4096; i++) {
+		riov[i].iov_base = rbuf + i * 2048;
+		riov[i].iov_len = 2048;
+	}
+	start(d, &R, w16, 16, VSTOR_DATA_OUT, NULL, 0);
+	R.cmd.iov = wiov;
+	R.cmd.iovcnt = 2048;
+	R.cmd.xfer_len = 8 * MIB;
+	scsi_disk_execute(d, &R.cmd);
+	while (R.calls < 2 && disk_io_inflight())
+		disk_io_wait();
+	tap_check(R.calls == 2 && R.cmd.status == 0 && R.cmd.data_len == 8 * MIB,
+		  "WRITE(16) of 8 MiB from 2048 iovecs");
+	w16[0] = 0x88;
+	start(d, &R, w16, 16, VSTOR_DATA_IN, NULL, 0);
+	R.cmd.iov = riov;
+	R.cmd.iovcnt = 4096;
+	R.cmd.xfer_len = 8 * MIB;
+	scsi_disk_execute(d, &R.cmd);
+	while (R.calls < 2 && disk_io_inflight())
+		disk_io_wait();
+	tap_check(R.calls == 2 && R.cmd.status == 0 && R.cmd.data_len == 8 * MIB &&
+		  !memcmp(rbuf, wbuf, 8 * MIB), "READ(16) of 8 MiB into 4096 iovecs returns it");
+	scsi_disk_close(d);
+	unlink(img);
+	free(img);
+	free(wbuf);
+	free(rbuf);
+	free(wiov);
+	free(riov);
+}
+
 int main(void)
 {
 	static const char *const engines[] = { NULL, "threads" };
@@ -791,6 +848,7 @@ int main(void)
 		t_resize_ua();
 		t_misc();
 		t_async();
+		t_big();
 		disk_io_uninit();
 	}
 	return tap_done();

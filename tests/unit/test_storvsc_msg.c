@@ -209,6 +209,10 @@ static void test_io(void)
 	tap_check(vstor_io_check(&p, 4096, &r, &why) == 0 && r.sense_clamped &&
 		  r.sense_len == VSTOR_SENSE_MAX && why && strstr(why, "sense_info_length"),
 		  "sense_info_length 255 is clamped to 20 and named");
+	p = completion(SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID, 0x02, 0);
+	p.srb.sense_info_length = 255;
+	refused(vstor_io_check(&p, 4096, &r, &why), -EINVAL, "no valid sense",
+		"CHECK CONDITION with sense_info_length 255 and zero sense is refused");
 	p = completion(SRB_STATUS_SUCCESS, 0, 4096);
 	p.srb.sense_info_length = 255;
 	why = NULL;

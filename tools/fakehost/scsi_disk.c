@@ -217,7 +217,8 @@ void sd_data_in(struct sd_ctx *c, const void *buf, u32 len, u32 alloc)
 
 		if (chunk > c->cmd->iov[i].iov_len)
 			chunk = (u32)c->cmd->iov[i].iov_len;
-		memcpy(c->cmd->iov[i].iov_base, src + done, chunk);
+		if (chunk)
+			memcpy(c->cmd->iov[i].iov_base, src + done, chunk);
 		done += chunk;
 	}
 	c->cmd->data_len = done;
@@ -233,7 +234,8 @@ u32 sd_data_out(const struct sd_ctx *c, void *buf, u32 len)
 
 		if (chunk > c->cmd->iov[i].iov_len)
 			chunk = (u32)c->cmd->iov[i].iov_len;
-		memcpy(dst + done, c->cmd->iov[i].iov_base, chunk);
+		if (chunk)
+			memcpy(dst + done, c->cmd->iov[i].iov_base, chunk);
 		done += chunk;
 	}
 	return done;
@@ -280,11 +282,9 @@ void scsi_disk_execute(struct scsi_disk *d, struct scsi_cmd *cmd)
 	cmd->sense_len = 0;
 	cmd->data_len = 0;
 	memset(cmd->sense, 0, sizeof(cmd->sense));
-	for (i = 0; i < cmd->iovcnt && total < cmd->xfer_len; i++)
+	for (i = 0; cmd->iov && i < cmd->iovcnt && total < cmd->xfer_len; i++)
 		total += cmd->iov[i].iov_len;
 	c.buflen = total < cmd->xfer_len ? (u32)total : cmd->xfer_len;
-	if (!cmd->iov)
-		c.buflen = 0;
 
 	/* A CDB shorter than its group's length (or longer than 16) has no valid fields. */
 	if (!cmd->cdb_len || cmd->cdb_len > sizeof(cmd->cdb) || cmd->cdb_len < need) {
