@@ -63,10 +63,10 @@ fio_bg() {
 	assert_guest "fio $1 started" "($(fio_verify_cmd /dev/$sd "$2" 2) ${3:-}
 		echo rc=\$?) </dev/null >/tmp/$1.log 2>&1 &"
 }
-# fio_end NAME SECS: waits for fio; prints its log.
+# fio_end NAME SECS: waits for fio, then FIO_OUT is its log.
 fio_end() {
-	guest_until "$2" '! pidof fio' || fail "$1: fio still running after $2 s: $(guest "tail -n 5 /tmp/$1.log; ps")"
-	guest cat "/tmp/$1.log"
+	guest_until "$2" '! pidof fio' || fail "$1: fio still running after $2 s: $(guest "tail -n 5 /tmp/$1.log; ps | grep fio")"
+	FIO_OUT=$(guest cat "/tmp/$1.log")
 }
 host_requests() { chan_stats 0 | awk '{ s += $2 } END { print s + 0 }'; }
 requests_ge() { [ "$(host_requests)" -ge "$1" ]; }
@@ -93,7 +93,8 @@ for c in unknown-tid dup-completion overlong-data long-sense bad-srb-status unas
 	wait_for 60 "$c: fio's requests reach the host" requests_ge $((r0 + 100))
 	assert_fh "disk bad 0 $c" disk bad 0 "$c"
 	fh wait-event DISK_BAD --since "$s" --timeout 30 >/dev/null || fail "$c: no DISK_BAD event"
-	out=$(fio_end "$c" 120)
+	fio_end "$c" 120
+	out=$FIO_OUT
 	assert_no_verify_error "$out" "$c"
 	if grep -q '^rc=0$' <<<"$out"; then
 		note "ok: $c: fio passed its verification"
@@ -150,7 +151,8 @@ wait_for 60 "fio's requests reach the host" requests_ge $((r0 + 300))
 # An open subchannel's relid is released when the driver closes it (as upstream's
 # vmbus_onoffer_rescind); that is checked after the controller goes.
 assert_fh "rescind subchannel relid $sub" rescind "$sub"
-out=$(fio_end rescind-sub 120)
+fio_end rescind-sub 120
+out=$FIO_OUT
 assert_no_verify_error "$out" "subchannel rescind"
 note "fio across the subchannel rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\n' ' ')"
 out=$(guest -t 120 "$(fio_verify_cmd /dev/$sd 1M 2)") || fail "fio verify after the subchannel rescind failed: $(tail -n 15 <<<"$out")"
@@ -169,7 +171,8 @@ released() { grep -Eq "RELID_RELEASED relid=$1( |\$)" "$VM_DIR/events.log"; }
 wait_for 30 "the guest released the controller's channel (relid $prim)" released "$prim"
 wait_for 30 "the guest released the rescinded subchannel (relid $sub)" released "$sub"
 guest_until 60 "[ ! -e /sys/block/$sd ]" || fail "$sd still there 60 s after the controller rescind"
-out=$(fio_end rescind-ctl 120)
+fio_end rescind-ctl 120
+out=$FIO_OUT
 assert_no_verify_error "$out" "controller rescind"
 assert_no_match "$out" "^rc=0$" "fio failed when its disk went away"
 note "fio across the controller rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\n' ' ')"
