@@ -58,9 +58,11 @@ controller_inst() {
 
 # guest_disk C T L: the guest's block device name (sdX) of the host's LUN C:T:L.  T may
 # be '*' (IDE: the guest's target id comes from the instance GUID).
+# C may also be a controller's instance GUID (the C-th place shifts once a controller
+# is rescinded: it leaves the host's configuration).
 guest_disk() {
-	local inst
-	inst=$(controller_inst "$1")
+	local inst=$1
+	[ ${#inst} -eq 36 ] || inst=$(controller_inst "$1")
 	[ -n "$inst" ] || return 1
 	guest "for b in /sys/block/sd*; do
 		case \$(readlink -f \$b) in */$inst/*:$2:$3/block/*) echo \${b##*/}; exit 0 ;; esac

@@ -21,7 +21,8 @@ storvsc_vm_start
 since() { fh events | tail -n 1 | awk '{ print $1 }'; }
 
 sd=$(wait_guest_disk 0 0 0)
-ide=$(wait_guest_disk 1 '*' 0)
+ide_inst=$(controller_inst 1)
+ide=$(wait_guest_disk "$ide_inst" '*' 0)
 sdfc=$(wait_guest_disk 2 0 0)
 note "disks: 0:0:0=$sd, IDE 1:0:0=$ide, FC 2:0:0=$sdfc"
 
@@ -177,7 +178,7 @@ assert_no_verify_error "$out" "controller rescind"
 assert_no_match "$out" "^rc=0$" "fio failed when its disk went away"
 note "fio across the controller rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\n' ' ')"
 assert_eq "$(guest "ls /sys/bus/vmbus/drivers/hvis_storvsc/ | grep -c -- -")" 2 "hvis_storvsc keeps the IDE and FC controllers"
-ide=$(wait_guest_disk 1 '*' 0)
+ide=$(wait_guest_disk "$ide_inst" '*' 0)
 assert_guest "IDE disk still reads" "dd if=/dev/$ide bs=1M skip=1 count=1 iflag=direct 2>/dev/null | cmp - /tmp/p"
 unload
 assert_kernel_clean
