@@ -35,6 +35,8 @@ storvsc_vm_start() {
 	vm_start "$KVER" "$@"
 	assert_guest "hvis_storvsc options: ${STORVSC_OPTS:-none}" \
 		"mkdir -p /etc/modprobe.d && echo 'options hvis_storvsc ${STORVSC_OPTS:-}' >/etc/modprobe.d/hvis_storvsc.conf"
+	# sg: udev's rules for it are not in the image; sg_inq works on sdX, sg_raw wants sgN.
+	assert_guest "modprobe sg" modprobe sg
 	guest_start_udev
 	vm_load_vmbus
 	storvsc_wait_bound "${N_CONTROLLERS:-1}"
@@ -56,9 +58,11 @@ controller_inst() {
 
 # guest_disk C T L: the guest's block device name (sdX) of the host's LUN C:T:L.  T may
 # be '*' (IDE: the guest's target id comes from the instance GUID).
+# C may also be a controller's instance GUID (the C-th place shifts once a controller
+# is rescinded: it leaves the host's configuration).
 guest_disk() {
-	local inst
-	inst=$(controller_inst "$1")
+	local inst=$1
+	[ ${#inst} -eq 36 ] || inst=$(controller_inst "$1")
 	[ -n "$inst" ] || return 1
 	guest "for b in /sys/block/sd*; do
 		case \$(readlink -f \$b) in */$inst/*:$2:$3/block/*) echo \${b##*/}; exit 0 ;; esac

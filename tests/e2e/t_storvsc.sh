@@ -1,8 +1,8 @@
 #!/bin/bash
-# Synthetic storage (hvis_storvsc), what a user checks on a disk: two SCSI controllers and
-# a Fibre Channel one (4 vCPUs, one subchannel per vCPU) with four LUNs appear in lsscsi
-# with the host's sizes, serials and WWNs (sg_inq, /dev/disk/by-id/wwn-*, fc_host
-# port_name); blk-mq has one hardware queue per channel the host opened; bytes written
+# Synthetic storage (hvis_storvsc), what a user checks on a disk: two SCSI controllers
+# (4 vCPUs, one subchannel per vCPU) with three LUNs appear in lsscsi
+# with the host's sizes, serials and WWNs (sg_inq, /dev/disk/by-id/wwn-*);
+# blk-mq has one hardware queue per channel the host opened; bytes written
 # on either side read back on the other; mkfs.ext4 + e2fsck; fio random read/write with
 # crc32c verification on every queue; fsync reaches the host as SYNCHRONIZE CACHE;
 # fstrim and blkdiscard punch the image file; an online resize grows the mounted ext4; a
@@ -14,33 +14,32 @@ source "$(dirname "$0")/storvsc_lib.sh"
 
 VM_SMP=4
 STORVSC_OPTS="storvsc_vcpus_per_sub_channel=1"
-FH_DEVICES="heartbeat,shutdown,scsi,scsi,fc"
-N_CONTROLLERS=3
+FH_DEVICES="heartbeat,shutdown,scsi,scsi"
+N_CONTROLLERS=2
 MAIN=$(disk_image main.img 256M)
 RO=$(disk_image ro.img 8M)
 RAW=$(disk_image raw.img 64M)
-FCD=$(disk_image fc.img 16M)
 HOT=$(disk_image hot.img 32M)
 head -c 8M /dev/urandom >"$RO"
 RO_SUM=$(sha256sum <"$RO" | cut -c1-64)
-FH_ARGS=(--disks "0:0:0=$MAIN,0:0:1=$RO:ro,1:0:0=$RAW,2:0:0=$FCD")
+FH_ARGS=(--disks "0:0:0=$MAIN,0:0:1=$RO:ro,1:0:0=$RAW")
 storvsc_vm_start
 
 sda=$(wait_guest_disk 0 0 0) sdro=$(wait_guest_disk 0 0 1)
-sdraw=$(wait_guest_disk 1 0 0) sdfc=$(wait_guest_disk 2 0 0)
-note "disks: 0:0:0=$sda 0:0:1=$sdro 1:0:0=$sdraw 2:0:0=$sdfc"
+sdraw=$(wait_guest_disk 1 0 0)
+note "disks: 0:0:0=$sda 0:0:1=$sdro 1:0:0=$sdraw"
 guest_log_mark
 
 # ---- what lsscsi, sysfs and the host say ----
 ls=$(guest lsscsi)
 note "lsscsi: $(tr '\n' '|' <<<"$ls")"
-assert_eq "$(grep -c ' disk ' <<<"$ls")" 4 "lsscsi: 4 disks"
-assert_eq "$(guest lsscsi -H | grep -c storvsc_host)" 3 "lsscsi -H: 3 storvsc_host adapters"
-for l in 0:0:0 0:0:1 1:0:0 2:0:0; do
+assert_eq "$(grep -c ' disk ' <<<"$ls")" 3 "lsscsi: 3 disks"
+assert_eq "$(guest lsscsi -H | grep -c storvsc_host)" 2 "lsscsi -H: 2 storvsc_host adapters"
+for l in 0:0:0 0:0:1 1:0:0; do
 	d=$(guest_disk ${l//:/ })
 	assert_eq "$(guest blockdev --getsize64 /dev/$d)" "$(disk_field $l bytes)" "$l ($d): size in the guest = the host's"
 done
-for c in 0 1 2; do
+for c in 0 1; do
 	assert_match "$(grep -w STOR_INIT "$VM_DIR/events.log" | grep -w "c=$c")" "version=0x602" \
 		"controller $c: VSTOR 6.2 (Windows 10) negotiated"
 done
@@ -75,17 +74,6 @@ check_ids 0:0:0 "$sda"
 check_ids 1:0:0 "$sdraw"
 [ "$(disk_field 0:0:0 wwn)" != "$(disk_field 0:0:1 wwn)" ] || fail "two LUNs share a WWN"
 
-# ---- the FC controller: its scsi_host is an fc_host with the host's port WWN ----
-fcinst=$(controller_inst 2)
-fch=$(guest "basename \$(ls -d /sys/bus/vmbus/devices/$fcinst/host* | head -n 1)")
-pn=$(guest cat /sys/class/fc_host/$fch/port_name) || fail "no /sys/class/fc_host/$fch/port_name"
-nn=$(guest cat /sys/class/fc_host/$fch/node_name) || fail "no /sys/class/fc_host/$fch/node_name"
-note "fc_host $fch: port_name=$pn node_name=$nn"
-host_pn=$(grep -ohE 'port_wwn=0x[0-9a-fA-F]+' "$VM_DIR/events.log" <(fh disk list) | head -n 1 | cut -d= -f2)
-[ -n "$host_pn" ] || fail "the host names no FC port WWN (events / disk list)"
-assert_eq "${pn,,}" "${host_pn,,}" "fc_host port_name = the host's port WWN"
-[ "$nn" != 0x0000000000000000 ] || fail "fc_host node_name is zero"
-
 # ---- bytes cross intact both ways (raw LUN 1:0:0) ----
 assert_guest "1 MiB written at 6400 KiB on $sdraw" \
 	"head -c 1048576 /dev/urandom >/tmp/p && dd if=/tmp/p of=/dev/$sdraw bs=64k seek=100 oflag=direct 2>/dev/null"
@@ -95,10 +83,6 @@ head -c 1048576 /dev/urandom >"$DISK_DIR/h.bin"
 dd if="$DISK_DIR/h.bin" of="$RAW" bs=64k seek=300 conv=notrunc 2>/dev/null
 assert_eq "$(guest "dd if=/dev/$sdraw bs=64k skip=300 count=16 iflag=direct 2>/dev/null | sha256sum" | cut -c1-64)" \
 	"$(sha256sum <"$DISK_DIR/h.bin" | cut -c1-64)" "the guest reads what the host put in the image"
-# The FC LUN carries data as well.
-assert_guest "$sdfc: write and read back 256 KiB" \
-	"head -c 262144 /dev/urandom >/tmp/q && dd if=/tmp/q of=/dev/$sdfc bs=64k oflag=direct 2>/dev/null &&
-	dd if=/dev/$sdfc bs=64k count=4 iflag=direct 2>/dev/null | cmp - /tmp/q"
 
 # ---- ext4 ----
 assert_guest "mkfs.ext4 $sda" "mkfs.ext4 -q -F /dev/$sda"
@@ -175,12 +159,12 @@ assert_eq "$(guest "dd if=/dev/$sdro bs=1M iflag=direct 2>/dev/null | sha256sum"
 	"the guest reads the read-only LUN's bytes"
 
 # ---- hot-add a LUN with a given serial and WWN; hot-remove it under fio ----
-HOT_WWN=0x600224801234abcd
+HOT_WWN=0x500224801234abcd
 assert_fh "disk add 0:0:2" disk add 0:0:2 "$HOT" serial=HVISHOT01 wwn=$HOT_WWN
 fh_wait_event DISK_ADDED 10
 sdhot=$(wait_guest_disk 0 0 2 30)
 note "ok: 0:0:2 appeared as $sdhot"
-assert_eq "$(guest lsscsi | grep -c ' disk ')" 5 "lsscsi: 5 disks after the hot-add"
+assert_eq "$(guest lsscsi | grep -c ' disk ')" 4 "lsscsi: 4 disks after the hot-add"
 assert_eq "$(disk_field 0:0:2 serial)" HVISHOT01 "disk list: the serial given"
 check_ids 0:0:2 "$sdhot"
 assert_eq "$(guest blockdev --getsize64 /dev/$sdhot)" $((32 << 20)) "$sdhot: 32 MiB"
@@ -198,7 +182,7 @@ note "fio after the removal: $(grep -E 'err=|rc=|error' <<<"$out" | head -n 4 | 
 assert_no_match "$out" "rc=0$" "fio failed (the LUN went away under it)"
 assert_match "$out" "Input/output error|No such device|err= ?[1-9]|error=" "fio reported I/O errors"
 guest_until 30 "[ ! -e /sys/block/$sdhot ]" || fail "$sdhot still there 30 s after the removal"
-assert_eq "$(guest lsscsi | grep -c ' disk ')" 4 "lsscsi: 4 disks after the hot-remove"
+assert_eq "$(guest lsscsi | grep -c ' disk ')" 3 "lsscsi: 3 disks after the hot-remove"
 guest_until 10 "[ ! -e /dev/disk/by-id/wwn-$HOT_WWN ]" || fail "by-id link of the removed LUN stayed"
 assert_guest "ext4 on the same controller still works" "dd if=/dev/urandom of=/mnt/after bs=4k count=8 conv=fsync 2>/dev/null"
 
@@ -216,9 +200,11 @@ reload_cmd() { # rounds
 		i=0; until rmmod hvis_storvsc 2>/dev/null; do i=\$((i + 1)); [ \$i -lt 50 ] || { echo rmmod failed; exit 1; }; sleep 0.2; done
 		i=0; while ls /sys/block | grep -q ^sd; do i=\$((i + 1)); [ \$i -lt 50 ] || { echo disks stayed; exit 1; }; sleep 0.2; done
 		modprobe hvis_storvsc || exit 1
-		i=0; until [ \$(ls /sys/block | grep -c ^sd) -eq 4 ]; do i=\$((i + 1)); [ \$i -lt 150 ] || { echo disks did not return; ls /sys/block; exit 1; }; sleep 0.2; done
+		i=0; until [ \$(ls /sys/block | grep -c ^sd) -eq 3 ]; do i=\$((i + 1)); [ \$i -lt 150 ] || { echo disks did not return; ls /sys/block; exit 1; }; sleep 0.2; done
 	done; udevadm settle -t 30"
 }
+# udevd stops meanwhile: its workers and caches are kernel memory that is not the driver's.
+assert_guest "udevd stopped" "killall systemd-udevd; sleep 0.5; ! pidof systemd-udevd"
 t0=$SECONDS
 out=$(guest -t 120 "$(reload_cmd 2)") || fail "reload rounds 1-2: $out"
 kmem0=$(guest_kmem)
@@ -226,6 +212,7 @@ out=$(guest -t 600 "$(reload_cmd 18)") || fail "reload rounds 3-20: $out"
 note "ok: 20 unload/reload cycles in $((SECONDS - t0)) s"
 assert_kmem_flat "$kmem0" "$(guest_kmem)" "reload rounds 3..20"
 sda=$(wait_guest_disk 0 0 0)
+guest_start_udev
 check_ids 0:0:0 "$sda"
 assert_guest "ext4 after the reloads: mounts, clean" "e2fsck -fn /dev/$sda && mount -t ext4 /dev/$sda /mnt && ls /mnt/after && umount /mnt"
 assert_ge "$(grep -w STOR_INIT "$VM_DIR/events.log" | grep -cw c=0)" 21 "controller 0 initialised once per load"

@@ -89,6 +89,7 @@ copy_prog() { # host path, copied to the same path
 		cp -L "$lib" "$STAGE$lib"
 	done
 }
+applets=$(/bin/busybox --list)
 for t in ${HVIS_GUEST_TOOLS:-}; do
 	case $t in
 	udev)
@@ -116,7 +117,8 @@ for t in ${HVIS_GUEST_TOOLS:-}; do
 	copy_prog "$path"
 	# Debian's busybox shell runs its own applet for a bare name before searching PATH
 	# (FEATURE_SH_STANDALONE): a function, which comes first, names the real program.
-	/bin/busybox --list | grep -qx -- "$name" &&
+	# (Not `busybox --list | grep -q`: grep's early exit fails the pipe under pipefail.)
+	grep -qx -- "$name" <<<"$applets" &&
 		echo "$name() { $path \"\$@\"; }" >>"$STAGE/etc/hvis-tools.sh"
 	case $name in mkfs.ext* | mke2fs) cp /etc/mke2fs.conf "$STAGE/etc/" ;; esac
 done
