@@ -11,6 +11,8 @@
 #   check   every test on the newest kernel; on the older kernels only the tests whose
 #           header has the line "# kernels: all" (the ones whose behaviour depends on
 #           kernel APIs that differ between 6.1 and 6.12).  What make check runs.
+#           A test whose header has the line "# tier: all" (a smoke test that a bigger
+#           test in check already covers) runs only in tier all.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +52,7 @@ for k in "${kvers[@]}"; do
 			! grep -qx '# kernels: all' "$t"; then
 			continue
 		fi
+		[ "$tier" = check ] && grep -qx '# tier: all' "$t" && continue
 		pairs+=("$k $t")
 	done
 done

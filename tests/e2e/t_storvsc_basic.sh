@@ -6,8 +6,10 @@
 # on the host at the right offset and reads back; a pattern the host writes into the
 # file reads back in the guest; a 512 KiB transfer (the host's max_transfer_bytes) goes
 # through in one request; three unload/reload cycles bring the disk back with its data;
-# nothing is refused and the kernel log stays clean.
+# nothing is refused and the kernel log stays clean.  t_storvsc covers all of this in
+# make check; this smoke test runs in make check-all (both kernels).
 # kernels: all
+# tier: all
 source "$(dirname "$0")/storvsc_lib.sh"
 
 VM_SMP=2

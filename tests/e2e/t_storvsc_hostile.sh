@@ -41,15 +41,13 @@ fch=$(guest "basename \$(ls -d /sys/bus/vmbus/devices/$fcinst/host* | head -n 1)
 pn=$(guest cat /sys/class/fc_host/$fch/port_name) || fail "no /sys/class/fc_host/$fch/port_name"
 nn=$(guest cat /sys/class/fc_host/$fch/node_name) || fail "no /sys/class/fc_host/$fch/node_name"
 note "fc_host $fch: port_name=$pn node_name=$nn"
-# The host's FCHBA_DATA (docs/fakehost-ctl.md): port WWN 10:00:xx:xx:xx:xx:xx:xx and node
-# WWN 20:00: with the same six bytes, from the instance GUID.  Where the host prints its
-# WWNs (`disk stats` of the FC controller or an event), they must be the guest's exactly.
-host_pn=$(cat <(fh disk stats 2) "$VM_DIR/events.log" | grep -ohE 'port_wwn=0x[0-9a-fA-F]+' | head -n 1 | cut -d= -f2)
-if [ -n "$host_pn" ]; then
-	assert_eq "${pn,,}" "${host_pn,,}" "fc_host port_name = the host's port WWN"
-else
-	note "the host prints no port_wwn=; checking the WWNs against its documented form"
-fi
+# The host's FCHBA_DATA WWNs, as `disk stats` of the FC controller prints them
+# (docs/fakehost-ctl.md): the guest's fc_host must show exactly those.
+host_pn=$(fh disk stats 2 | grep -oE 'port_wwn=0x[0-9a-fA-F]+' | cut -d= -f2)
+host_nn=$(fh disk stats 2 | grep -oE 'node_wwn=0x[0-9a-fA-F]+' | cut -d= -f2)
+[ -n "$host_pn" ] && [ -n "$host_nn" ] || fail "disk stats 2 prints no port_wwn/node_wwn"
+assert_eq "${pn,,}" "${host_pn,,}" "fc_host port_name = the host's port WWN"
+assert_eq "${nn,,}" "${host_nn,,}" "fc_host node_name = the host's node WWN"
 assert_match "${pn,,}" '^0x1000[0-9a-f]{12}$' "fc_host port_name is the host's 10:00:... WWN, in wire byte order"
 assert_eq "${nn,,}" "0x2000${pn:6}" "fc_host node_name is 20:00: and the port WWN's six bytes"
 [ "${pn:6}" != 000000000000 ] || fail "fc_host port_name carries no host bytes: $pn"

@@ -278,12 +278,24 @@ static int cmd_list(struct vmbus_host *h, FILE *out)
 static int cmd_stats(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		     size_t errlen)
 {
+	const struct stor_dev *sd;
 	struct host_device *dev;
 	struct host_channel *ch;
-	u32 c;
+	u32 c, i;
 
 	if (argc != 3 || !parse_u32(argv[2], &c) || !(dev = controller(h, c)))
 		return fail(err, errlen, "%s", "usage: disk stats C (a storage controller)");
+	sd = dev->priv;
+	if (sd && sd->kind == STOR_FC) {
+		/* The WWNs FCHBA_DATA carries, as the guest's fc_host shows them. */
+		fprintf(out, "fc port_wwn=0x");
+		for (i = 0; i < 8; i++)
+			fprintf(out, "%02x", sd->port_wwn[i]);
+		fprintf(out, " node_wwn=0x");
+		for (i = 0; i < 8; i++)
+			fprintf(out, "%02x", sd->node_wwn[i]);
+		fprintf(out, "\n");
+	}
 	for (ch = h->channels; ch; ch = ch->next) {
 		const struct stor_chan *sc = ch->priv;
 
