@@ -44,7 +44,10 @@ static u32 body_min(u32 op)
 	}
 }
 
-/* Operations a guest sends; the others (COMPLETE_IO, REMOVE_DEVICE, ENUMERATE_BUS) are the host's. */
+/*
+ * Operations a guest sends; the others (COMPLETE_IO, REMOVE_DEVICE, ENUMERATE_BUS) are
+ * the host's.
+ */
 static bool guest_op(u32 op)
 {
 	return op == VSTOR_OP_EXECUTE_SRB || op == VSTOR_OP_RESET_LUN ||

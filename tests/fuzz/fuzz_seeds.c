@@ -262,7 +262,8 @@ static void vstor_put(const char *name, u16 type, const void *hdr, u32 hlen,
 					 .trans_id = 0x1234 };
 
 	memcpy(buf, &d, sizeof(d));
-	memcpy(buf + sizeof(d), hdr, hlen);
+	if (hdr)
+		memcpy(buf + sizeof(d), hdr, hlen);
 	memcpy(buf + sizeof(d) + hlen, p, sizeof(*p));
 	put("fuzz_vstor_req", name, buf, sizeof(d) + hlen + sizeof(*p));
 }
