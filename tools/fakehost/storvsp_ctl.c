@@ -315,10 +315,12 @@ static int cmd_bad(struct vmbus_host *h, int argc, char **argv, FILE *out, char 
 {
 	struct host_device *dev;
 	struct stor_dev *sd;
-	u32 c, k;
+	u32 c, k, after = 0;
 
-	if (argc != 4 || !parse_u32(argv[2], &c) || !(dev = controller(h, c)))
-		return fail(err, errlen, "%s", "usage: disk bad C CASE");
+	if (argc == 5 && (strncmp(argv[4], "after=", 6) || !parse_u32(argv[4] + 6, &after)))
+		return fail(err, errlen, "%s", "usage: disk bad C CASE [after=N]");
+	if ((argc != 4 && argc != 5) || !parse_u32(argv[2], &c) || !(dev = controller(h, c)))
+		return fail(err, errlen, "%s", "usage: disk bad C CASE [after=N]");
 	sd = stor_of_dev(dev);
 	for (k = 0; k < STOR_BAD_NCASES; k++)
 		if (!strcmp(argv[3], stor_bad_case_name(k)))
@@ -333,6 +335,7 @@ static int cmd_bad(struct vmbus_host *h, int argc, char **argv, FILE *out, char 
 		stor_offer_unasked(sd);
 	} else {
 		sd->armed[k] = true;
+		sd->armed_after[k] = after;
 	}
 	fprintf(out, "armed c=%u case=%s\n", c, argv[3]);
 	return 0;

@@ -150,6 +150,7 @@ struct stor_dev {
 
 	/* `disk bad`, armed cases */
 	bool armed[STOR_BAD_NCASES];
+	u32 armed_after[STOR_BAD_NCASES];	/* completions to let pass first */
 	u64 bogus_tid;
 
 	/* STOR_BAD rate limit */

@@ -123,6 +123,10 @@ static bool take_bad(struct stor_dev *sd, enum stor_bad_case c)
 {
 	if (!sd->armed[c])
 		return false;
+	if (sd->armed_after[c]) {
+		sd->armed_after[c]--;
+		return false;
+	}
 	sd->armed[c] = false;
 	host_event(sd->dev->host, "DISK_BAD", "c=%u case=%s", stor_index(sd->dev),
 		   stor_bad_case_name(c));
