@@ -265,6 +265,7 @@ static bool close_one(struct hvis_channel *ch)
 	synchronize_rcu();
 	tasklet_kill(&ch->tasklet);
 	WRITE_ONCE(ch->callback, NULL);
+	ch->rescind_callback = NULL;
 	if (!READ_ONCE(ch->rescinded))
 		hvis_connection_post(&msg, sizeof(msg));
 	drop_ring(ch, ch->ring_gpadl);
@@ -515,6 +516,14 @@ bool hvis_channel_rescinded(struct hvis_channel *ch)
 	return READ_ONCE(ch->rescinded);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_rescinded);
+
+void hvis_channel_set_rescind_callback(struct hvis_channel *ch, hvis_channel_callback callback)
+{
+	mutex_lock(&ch->lock);
+	ch->rescind_callback = callback;
+	mutex_unlock(&ch->lock);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_set_rescind_callback);
 
 void hvis_channel_set_subchannel_callback(struct hvis_channel *primary,
 					  hvis_subchannel_callback callback)

@@ -76,6 +76,7 @@ struct hvis_channel {
 
 	hvis_channel_callback callback;
 	void *context;
+	hvis_channel_callback rescind_callback;	/* open subchannel rescinded; under lock */
 	bool drain_later;			/* the driver reads outside the callback */
 	struct tasklet_struct tasklet;
 

@@ -156,6 +156,17 @@ u16 hvis_channel_subchannel_index(struct hvis_channel *ch);
 /* True once the host rescinded the channel: sends fail with -ENODEV; close it. */
 bool hvis_channel_rescinded(struct hvis_channel *ch);
 
+/*
+ * Tells the driver that the host rescinded an open subchannel (a primary's rescind
+ * removes the device instead).  The host sends nothing more on it, so the driver must
+ * fail or resubmit what it had in flight there and close it, which releases its relid.
+ * @callback gets the context given to hvis_channel_open; it runs once, in process
+ * context with the channel's lock held, before any close of it completes: it must
+ * only take note and queue work (no channel call).  Set it before hvis_channel_open;
+ * close clears it.
+ */
+void hvis_channel_set_rescind_callback(struct hvis_channel *ch, hvis_channel_callback callback);
+
 /* The hvis_device a channel belongs to, and the channel's relid / target CPU. */
 struct hvis_device *hvis_channel_device(struct hvis_channel *ch);
 u32 hvis_channel_relid(struct hvis_channel *ch);
