@@ -193,14 +193,42 @@ static struct storvsc_chan *storvsc_pick(struct storvsc_host *h, u32 hwq)
 	return c;
 }
 
+/*
+ * Only the last command of a blk-mq batch signals the host (a signal the batch owes
+ * goes with it, or with storvsc_commit_rqs when the batch ends early), as virtio-blk
+ * notifies its device.
+ */
 static int storvsc_send(struct storvsc_chan *c, struct storvsc_cmd *cmd,
-			struct vmbus_gpa_range *range, u32 range_bytes, u64 tid)
+			struct vmbus_gpa_range *range, u32 range_bytes, u64 tid, bool last)
 {
-	if (range)
+	const u16 fl = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+
+	if (range && last)
 		return hvis_channel_send_gpa_direct(c->ch, range, range_bytes, &cmd->pkt,
 						    sizeof(cmd->pkt), tid);
-	return hvis_channel_send(c->ch, &cmd->pkt, sizeof(cmd->pkt), tid, VM_PKT_DATA_INBAND,
-				 VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (range)
+		return hvis_channel_send_gpa_direct_nosignal(c->ch, range, range_bytes, &cmd->pkt,
+							     sizeof(cmd->pkt), tid);
+	if (last)
+		return hvis_channel_send(c->ch, &cmd->pkt, sizeof(cmd->pkt), tid,
+					 VM_PKT_DATA_INBAND, fl);
+	return hvis_channel_send_nosignal(c->ch, &cmd->pkt, sizeof(cmd->pkt), tid,
+					  VM_PKT_DATA_INBAND, fl);
+}
+
+/*
+ * blk-mq ended a batch without a last command: the signals its sends owe go out.  The
+ * queue's channel and the primary (which takes a rescinded subchannel's commands).
+ */
+void storvsc_commit_rqs(struct Scsi_Host *shost, u16 hwq)
+{
+	struct storvsc_host *h = shost_priv(shost);
+
+	rcu_read_lock();
+	if (hwq && hwq < h->nchan && !READ_ONCE(h->chans[hwq].gone))
+		hvis_channel_kick(h->chans[hwq].ch);
+	hvis_channel_kick(h->chans[0].ch);
+	rcu_read_unlock();
 }
 
 int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
@@ -237,7 +265,8 @@ int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 	for (;;) {
 		cmd->chan = c->index;
 		atomic_set_release(&cmd->state, STORVSC_CMD_INFLIGHT);
-		rc = storvsc_send(c, cmd, range, range_bytes, (u64)tag + 1);
+		rc = storvsc_send(c, cmd, range, range_bytes, (u64)tag + 1,
+				  scmd->flags & SCMD_LAST);
 		if (!rc) {
 			rcu_read_unlock();
 			return 0;

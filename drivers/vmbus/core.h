@@ -87,6 +87,7 @@ struct hvis_channel {
 	u64 out_full_first;
 	u64 in_dropped;
 	bool out_full;
+	bool signal_owed;			/* a no-signal send skipped one; out_lock */
 
 	struct dentry *debugfs_dir;
 };
