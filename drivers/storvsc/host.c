@@ -162,6 +162,7 @@ static struct scsi_host_template storvsc_template = {
 	.proc_name = "storvsc_host",
 	.cmd_size = sizeof(struct storvsc_cmd),
 	.queuecommand = storvsc_queuecommand,
+	.commit_rqs = storvsc_commit_rqs,
 	.eh_host_reset_handler = storvsc_host_reset,
 	.eh_timed_out = storvsc_eh_timed_out,
 	.slave_alloc = storvsc_slave_alloc,

@@ -176,14 +176,59 @@ static void storvsc_free_ext(struct storvsc_cmd *cmd)
 	cmd->ext = NULL;
 }
 
-/* The hardware queue's channel, or the primary if that one is gone. */
+/*
+ * The hardware queue's channel, or the primary if the host rescinded that one.  Under
+ * rcu_read_lock (with the send): storvsc_drop_rescinded waits for it before it closes
+ * a channel, so a channel it found open stays open until the send is done.
+ */
 static struct storvsc_chan *storvsc_pick(struct storvsc_host *h, u32 hwq)
 {
-	if (hwq < h->nchan && !hvis_channel_rescinded(h->chans[hwq].ch))
-		return &h->chans[hwq];
-	if (hwq < h->nchan && hwq && !READ_ONCE(h->removing))
-		queue_work(h->wq, &h->fail_work);
-	return &h->chans[0];
+	struct storvsc_chan *c;
+
+	if (hwq >= h->nchan)
+		return &h->chans[0];
+	c = &h->chans[hwq];
+	if (READ_ONCE(c->gone) || hvis_channel_rescinded(c->ch))
+		return &h->chans[0];
+	return c;
+}
+
+/*
+ * Only the last command of a blk-mq batch signals the host (a signal the batch owes
+ * goes with it, or with storvsc_commit_rqs when the batch ends early), as virtio-blk
+ * notifies its device.
+ */
+static int storvsc_send(struct storvsc_chan *c, struct storvsc_cmd *cmd,
+			struct vmbus_gpa_range *range, u32 range_bytes, u64 tid, bool last)
+{
+	const u16 fl = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+
+	if (range && last)
+		return hvis_channel_send_gpa_direct(c->ch, range, range_bytes, &cmd->pkt,
+						    sizeof(cmd->pkt), tid);
+	if (range)
+		return hvis_channel_send_gpa_direct_nosignal(c->ch, range, range_bytes, &cmd->pkt,
+							     sizeof(cmd->pkt), tid);
+	if (last)
+		return hvis_channel_send(c->ch, &cmd->pkt, sizeof(cmd->pkt), tid,
+					 VM_PKT_DATA_INBAND, fl);
+	return hvis_channel_send_nosignal(c->ch, &cmd->pkt, sizeof(cmd->pkt), tid,
+					  VM_PKT_DATA_INBAND, fl);
+}
+
+/*
+ * blk-mq ended a batch without a last command: the signals its sends owe go out.  The
+ * queue's channel and the primary (which takes a rescinded subchannel's commands).
+ */
+void storvsc_commit_rqs(struct Scsi_Host *shost, u16 hwq)
+{
+	struct storvsc_host *h = shost_priv(shost);
+
+	rcu_read_lock();
+	if (hwq && hwq < h->nchan && !READ_ONCE(h->chans[hwq].gone))
+		hvis_channel_kick(h->chans[hwq].ch);
+	hvis_channel_kick(h->chans[0].ch);
+	rcu_read_unlock();
 }
 
 int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
@@ -215,22 +260,29 @@ int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 			return 0;
 		}
 	}
+	rcu_read_lock();
 	c = storvsc_pick(h, blk_mq_unique_tag_to_hwq(tag));
-	cmd->chan = c->index;
-	atomic_set_release(&cmd->state, STORVSC_CMD_INFLIGHT);
-	if (range)
-		rc = hvis_channel_send_gpa_direct(c->ch, range, range_bytes, &cmd->pkt,
-						  sizeof(cmd->pkt), (u64)tag + 1);
-	else
-		rc = hvis_channel_send(c->ch, &cmd->pkt, sizeof(cmd->pkt), (u64)tag + 1,
-				       VM_PKT_DATA_INBAND,
-				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
-	if (!rc)
-		return 0;
-	/* Not sent.  Completed meanwhile only by a forged answer: then it is done. */
-	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_IDLE) !=
-	    STORVSC_CMD_INFLIGHT)
-		return 0;
+	for (;;) {
+		cmd->chan = c->index;
+		atomic_set_release(&cmd->state, STORVSC_CMD_INFLIGHT);
+		rc = storvsc_send(c, cmd, range, range_bytes, (u64)tag + 1,
+				  scmd->flags & SCMD_LAST);
+		if (!rc) {
+			rcu_read_unlock();
+			return 0;
+		}
+		/* Not sent.  Completed meanwhile only by a forged answer: then it is done. */
+		if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_IDLE) !=
+		    STORVSC_CMD_INFLIGHT) {
+			rcu_read_unlock();
+			return 0;
+		}
+		/* A subchannel rescinded since the pick: the primary takes it. */
+		if (rc != -ENODEV || !c->index)
+			break;
+		c = &h->chans[0];
+	}
+	rcu_read_unlock();
 	storvsc_free_ext(cmd);
 	if (rc == -EAGAIN)
 		return SCSI_MLQUEUE_DEVICE_BUSY;
@@ -357,6 +409,7 @@ void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt,
 struct storvsc_fail {
 	int host_byte;
 	int chan;		/* -1: every channel */
+	u32 count;		/* commands completed */
 };
 
 static bool storvsc_fail_one(struct scsi_cmnd *scmd, void *data)
@@ -364,6 +417,9 @@ static bool storvsc_fail_one(struct scsi_cmnd *scmd, void *data)
 	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
 	struct storvsc_fail *f = data;
 
+	/* The state first: its acquire makes the channel of that very send visible. */
+	if (atomic_read_acquire(&cmd->state) != STORVSC_CMD_INFLIGHT)
+		return true;
 	if (f->chan >= 0 && cmd->chan != f->chan)
 		return true;
 	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
@@ -374,6 +430,7 @@ static bool storvsc_fail_one(struct scsi_cmnd *scmd, void *data)
 	set_host_byte(scmd, f->host_byte);
 	scsi_set_resid(scmd, scsi_bufflen(scmd));
 	scsi_done(scmd);
+	f->count++;
 	return true;
 }
 
@@ -385,33 +442,77 @@ void storvsc_fail_all(struct storvsc_host *h, int host_byte)
 	scsi_host_busy_iter(h->shost, storvsc_fail_one, &f);
 }
 
-/* Requeues the commands of subchannels the host rescinded: their answers never come. */
+/*
+ * Process context, one at a time (the ordered workqueue, or remove after flushing it).
+ * For each subchannel the host rescinded: no new command goes to it, the commands
+ * sending on it finish (RCU), it is closed (no completion runs after that, and the bus
+ * releases its relid), then every command still in flight on it is requeued: the host
+ * answers nothing more there (the midlayer resubmits DID_REQUEUE without counting a
+ * retry; the queue's commands then go to the primary).  A command completed by the
+ * host before the close is not requeued: the state moves once.
+ */
+void storvsc_drop_rescinded(struct storvsc_host *h)
+{
+	struct storvsc_fail f = { .host_byte = DID_REQUEUE };
+	struct storvsc_chan *c;
+	u32 i, relid;
+
+	for (i = 1; i < h->nchan; i++) {
+		c = &h->chans[i];
+		if (c->gone || !hvis_channel_rescinded(c->ch))
+			continue;
+		WRITE_ONCE(c->gone, true);
+		synchronize_rcu();
+		relid = hvis_channel_relid(c->ch);
+		hvis_channel_close(c->ch);
+		f.chan = i;
+		f.count = 0;
+		scsi_host_busy_iter(h->shost, storvsc_fail_one, &f);
+		dev_warn(&h->hdev->dev, "subchannel of hardware queue %u (relid %u) rescinded: closed, %u command(s) requeued\n",
+			 i, relid, f.count);
+	}
+}
+
 void storvsc_fail_work(struct work_struct *work)
 {
 	struct storvsc_host *h = container_of(work, struct storvsc_host, fail_work);
-	struct storvsc_fail f = { .host_byte = DID_REQUEUE };
-	u32 i;
 
-	for (i = 1; i < h->nchan; i++) {
-		if (!hvis_channel_rescinded(h->chans[i].ch))
-			continue;
-		f.chan = i;
-		scsi_host_busy_iter(h->shost, storvsc_fail_one, &f);
-	}
+	/*
+	 * Probe queues it again once the host is added; remove runs
+	 * storvsc_drop_rescinded itself once the queue is flushed.
+	 */
+	if (READ_ONCE(h->added) && !READ_ONCE(h->removing))
+		storvsc_drop_rescinded(h);
+}
+
+/* The bus's rescind callback of an open subchannel: its lock held, so only queue. */
+void storvsc_sc_rescinded(void *context)
+{
+	struct storvsc_chan *c = context;
+
+	if (!READ_ONCE(c->h->removing))
+		queue_work(c->h->wq, &c->h->fail_work);
 }
 
 /*
  * The host answers every request (storvsc_drv.c storvsc_eh_timed_out: Hyper-V's own
- * latency is unbounded), so a timeout only restarts the timer; commands of a
- * rescinded subchannel are requeued by fail_work.
+ * latency is unbounded), so a timeout only restarts the timer.  A command of a
+ * rescinded subchannel is requeued by fail_work (queued by the rescind already; this
+ * is a second chance).
  */
 HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd)
 {
 	struct storvsc_host *h = shost_priv(scmd->device->host);
 	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
+	u16 i = READ_ONCE(cmd->chan);
+	bool rescinded;
 
-	if (cmd->chan && cmd->chan < h->nchan &&
-	    hvis_channel_rescinded(h->chans[cmd->chan].ch) && !READ_ONCE(h->removing))
+	if (!i || i >= h->nchan || READ_ONCE(h->removing))
+		return HVIS_EH_RESET_TIMER;
+	rcu_read_lock();
+	rescinded = READ_ONCE(h->chans[i].gone) || hvis_channel_rescinded(h->chans[i].ch);
+	rcu_read_unlock();
+	if (rescinded)
 		queue_work(h->wq, &h->fail_work);
 	return HVIS_EH_RESET_TIMER;
 }

@@ -144,6 +144,10 @@ static int storvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *
 			hvis_channel_relid(h->chans[i].ch),
 			hvis_channel_target_cpu(h->chans[i].ch));
 
+	WRITE_ONCE(h->added, true);
+	/* A subchannel rescinded before this point is dropped now. */
+	queue_work(h->wq, &h->fail_work);
+
 	if (h->cls == STORVSC_IDE) {
 		/* storvsc_probe: the IDE target is in bytes 4-5 of the instance GUID */
 		target = hdev->instance_id.b[5] << 8 | hdev->instance_id.b[4];
@@ -178,6 +182,8 @@ static void storvsc_remove(struct hvis_device *hdev)
 	if (hvis_channel_rescinded(hdev->channel))
 		storvsc_fail_all(h, DID_NO_CONNECT);
 	flush_workqueue(h->wq);
+	/* A subchannel rescinded since (fail_work no longer runs): its commands requeue. */
+	storvsc_drop_rescinded(h);
 	storvsc_fc_detach(h);
 	scsi_remove_host(shost);
 	storvsc_teardown(h);

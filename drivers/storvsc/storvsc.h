@@ -37,6 +37,7 @@ struct storvsc_chan {
 	struct hvis_channel *ch;
 	struct storvsc_host *h;
 	u16 index;			/* the hardware queue it serves */
+	bool gone;			/* rescinded and closed by us: ch is stale */
 	u8 rx[STORVSC_RX_BYTES] __aligned(8);	/* callback's copy (one callback at a time) */
 };
 
@@ -76,6 +77,7 @@ struct storvsc_host {
 	struct work_struct scan_work;
 	struct work_struct fail_work;	/* fails commands of rescinded channels */
 	bool removing;
+	bool added;			/* scsi_add_host done: the tag set exists */
 
 	u64 node_name;
 	u64 port_name;
@@ -114,10 +116,13 @@ void storvsc_refuse(struct storvsc_host *h, const char *what, u64 tid, const cha
 
 /* io.c: commands. */
 int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
+void storvsc_commit_rqs(struct Scsi_Host *shost, u16 hwq);
 void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt, u32 len,
 			 u64 tid);
 void storvsc_fail_all(struct storvsc_host *h, int host_byte);
 void storvsc_fail_work(struct work_struct *work);
+void storvsc_drop_rescinded(struct storvsc_host *h);
+void storvsc_sc_rescinded(void *context);
 HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd);
 void storvsc_scan_work(struct work_struct *work);
 

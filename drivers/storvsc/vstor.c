@@ -285,6 +285,7 @@ int storvsc_open_subchannels(struct storvsc_host *h, u32 max_hw_queues)
 		c->h = h;
 		c->index = h->nchan;
 		hvis_channel_set_max_packet(c->ch, STORVSC_MAX_PACKET);
+		hvis_channel_set_rescind_callback(c->ch, storvsc_sc_rescinded);
 		rc = hvis_channel_open(c->ch, h->ring_bytes, h->ring_bytes, &props,
 				       sizeof(props), storvsc_on_channel, c);
 		if (rc) {

@@ -199,6 +199,7 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_rin
 	ch->ring_gpadl = gpadl;
 	WRITE_ONCE(ch->callback, callback);
 	ch->context = context;
+	ch->signal_owed = false;
 	set_state(ch, HVIS_CHAN_OPENING);
 
 	msg.header.msgtype = CHANNELMSG_OPENCHANNEL;
@@ -265,6 +266,7 @@ static bool close_one(struct hvis_channel *ch)
 	synchronize_rcu();
 	tasklet_kill(&ch->tasklet);
 	WRITE_ONCE(ch->callback, NULL);
+	ch->rescind_callback = NULL;
 	if (!READ_ONCE(ch->rescinded))
 		hvis_connection_post(&msg, sizeof(msg));
 	drop_ring(ch, ch->ring_gpadl);
@@ -305,8 +307,13 @@ void hvis_channel_force_close(struct hvis_channel *ch)
 			 ch->relid);
 }
 
+/*
+ * @defer: the ring's rule (lib/ring.c: signal when the write made an empty ring
+ * non-empty and the host listens) is not acted on now but owed; the next send that
+ * does not defer, or hvis_channel_kick(), signals for it.
+ */
 static int send_vec(struct hvis_channel *ch, const struct hvis_kvec *vec, unsigned int nvec,
-		    bool raw, u16 type, u16 flags, u64 trans_id)
+		    bool raw, u16 type, u16 flags, u64 trans_id, bool defer)
 {
 	unsigned long irqflags;
 	bool signal = false;
@@ -332,10 +339,20 @@ static int send_vec(struct hvis_channel *ch, const struct hvis_kvec *vec, unsign
 		ch->out_full = true;
 	} else if (!ret) {
 		ch->out_full = false;
-		if (signal)
-			ch->events++;
 	} else if (ret == -EIO) {
 		mark_broken(ch, "outbound");
+	}
+	if (defer) {
+		if (signal)
+			ch->signal_owed = true;
+		signal = false;
+	} else if (ch->signal_owed && (!ret || ret == -EAGAIN)) {
+		/* Packets written earlier wait for a signal: this one carries it. */
+		signal = true;
+	}
+	if (signal) {
+		ch->signal_owed = false;
+		ch->events++;
 	}
 	spin_unlock_irqrestore(&ch->out_lock, irqflags);
 	if (signal)
@@ -348,12 +365,40 @@ int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 tra
 {
 	struct hvis_kvec vec = { .base = buf, .len = len };
 
-	return send_vec(ch, &vec, 1, false, type, flags, trans_id);
+	return send_vec(ch, &vec, 1, false, type, flags, trans_id, false);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_send);
 
-int hvis_channel_send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
-				 u32 range_bytes, const void *buf, u32 len, u64 trans_id)
+int hvis_channel_send_nosignal(struct hvis_channel *ch, const void *buf, u32 len, u64 trans_id,
+			       enum vmbus_packet_type type, u16 flags)
+{
+	struct hvis_kvec vec = { .base = buf, .len = len };
+
+	return send_vec(ch, &vec, 1, false, type, flags, trans_id, true);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_send_nosignal);
+
+void hvis_channel_kick(struct hvis_channel *ch)
+{
+	unsigned long irqflags;
+	bool signal;
+
+	/* The sends it covers ran before, in this context or under a lock it holds. */
+	if (!ch || !READ_ONCE(ch->signal_owed))
+		return;
+	spin_lock_irqsave(&ch->out_lock, irqflags);
+	signal = ch->signal_owed && ch->state == HVIS_CHAN_OPENED;
+	ch->signal_owed = false;
+	if (signal)
+		ch->events++;
+	spin_unlock_irqrestore(&ch->out_lock, irqflags);
+	if (signal)
+		signal_host(ch);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_kick);
+
+static int send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
+			   u32 range_bytes, const void *buf, u32 len, u64 trans_id, bool defer)
 {
 	struct vmdata_gpa_direct hdr = {};
 	struct hvis_kvec vec[3];
@@ -375,9 +420,23 @@ int hvis_channel_send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa
 	vec[1].len = range_bytes;
 	vec[2].base = buf;
 	vec[2].len = len;
-	return send_vec(ch, vec, len ? 3 : 2, true, 0, 0, 0);
+	return send_vec(ch, vec, len ? 3 : 2, true, 0, 0, 0, defer);
+}
+
+int hvis_channel_send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
+				 u32 range_bytes, const void *buf, u32 len, u64 trans_id)
+{
+	return send_gpa_direct(ch, range, range_bytes, buf, len, trans_id, false);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_send_gpa_direct);
+
+int hvis_channel_send_gpa_direct_nosignal(struct hvis_channel *ch,
+					  const struct vmbus_gpa_range *range, u32 range_bytes,
+					  const void *buf, u32 len, u64 trans_id)
+{
+	return send_gpa_direct(ch, range, range_bytes, buf, len, trans_id, true);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_send_gpa_direct_nosignal);
 
 /*
  * Copies the next packet into the private buffer.  in_lock held.  A well-framed
@@ -515,6 +574,14 @@ bool hvis_channel_rescinded(struct hvis_channel *ch)
 	return READ_ONCE(ch->rescinded);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_rescinded);
+
+void hvis_channel_set_rescind_callback(struct hvis_channel *ch, hvis_channel_callback callback)
+{
+	mutex_lock(&ch->lock);
+	ch->rescind_callback = callback;
+	mutex_unlock(&ch->lock);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_set_rescind_callback);
 
 void hvis_channel_set_subchannel_callback(struct hvis_channel *primary,
 					  hvis_subchannel_callback callback)

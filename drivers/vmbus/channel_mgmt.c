@@ -310,6 +310,9 @@ void hvis_channel_mgmt_rescind(u32 relid)
 	mutex_lock(&ch->lock);
 	if (ch->state == HVIS_CHAN_OPENED || ch->state == HVIS_CHAN_OPENING) {
 		ch->release_on_close = true;
+		/* The driver closes it (and fails its requests): nothing else will. */
+		if (ch->state == HVIS_CHAN_OPENED && ch->rescind_callback)
+			ch->rescind_callback(ch->context);
 		mutex_unlock(&ch->lock);
 		goto out_unlock;
 	}

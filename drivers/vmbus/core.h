@@ -76,6 +76,7 @@ struct hvis_channel {
 
 	hvis_channel_callback callback;
 	void *context;
+	hvis_channel_callback rescind_callback;	/* open subchannel rescinded; under lock */
 	bool drain_later;			/* the driver reads outside the callback */
 	struct tasklet_struct tasklet;
 
@@ -86,6 +87,7 @@ struct hvis_channel {
 	u64 out_full_first;
 	u64 in_dropped;
 	bool out_full;
+	bool signal_owed;			/* a no-signal send skipped one; out_lock */
 
 	struct dentry *debugfs_dir;
 };

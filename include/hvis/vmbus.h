@@ -129,6 +129,21 @@ int hvis_channel_recv_raw(struct hvis_channel *ch, void *buf, u32 buflen);
 int hvis_channel_send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
 				 u32 range_bytes, const void *buf, u32 len, u64 trans_id);
 
+/*
+ * Batched sends (a block driver's queue_rq before the batch's last request): as
+ * hvis_channel_send / hvis_channel_send_gpa_direct, but the host is never signalled
+ * here.  When the ring's rules call for a signal (the write found the ring empty and
+ * the host listening) it is owed, and goes out with the channel's next signalling
+ * send, or with hvis_channel_kick(), which signals only if one is owed.  The caller
+ * must send or kick after its last no-signal send, or the host may sleep on packets.
+ */
+int hvis_channel_send_nosignal(struct hvis_channel *ch, const void *buf, u32 len, u64 trans_id,
+			       enum vmbus_packet_type type, u16 flags);
+int hvis_channel_send_gpa_direct_nosignal(struct hvis_channel *ch,
+					  const struct vmbus_gpa_range *range, u32 range_bytes,
+					  const void *buf, u32 len, u64 trans_id);
+void hvis_channel_kick(struct hvis_channel *ch);
+
 /* Bytes the outbound ring can take now (0 when closed or broken). */
 u32 hvis_channel_write_avail(struct hvis_channel *ch);
 
@@ -155,6 +170,17 @@ u16 hvis_channel_subchannel_index(struct hvis_channel *ch);
 
 /* True once the host rescinded the channel: sends fail with -ENODEV; close it. */
 bool hvis_channel_rescinded(struct hvis_channel *ch);
+
+/*
+ * Tells the driver that the host rescinded an open subchannel (a primary's rescind
+ * removes the device instead).  The host sends nothing more on it, so the driver must
+ * fail or resubmit what it had in flight there and close it, which releases its relid.
+ * @callback gets the context given to hvis_channel_open; it runs once, in process
+ * context with the channel's lock held, before any close of it completes: it must
+ * only take note and queue work (no channel call).  Set it before hvis_channel_open;
+ * close clears it.
+ */
+void hvis_channel_set_rescind_callback(struct hvis_channel *ch, hvis_channel_callback callback);
 
 /* The hvis_device a channel belongs to, and the channel's relid / target CPU. */
 struct hvis_device *hvis_channel_device(struct hvis_channel *ch);

@@ -148,9 +148,12 @@ r0=$(host_requests)
 fio_bg rescind-sub 16M
 wait_for 60 "fio's requests reach the host" requests_ge $((r0 + 300))
 # An open subchannel's relid is released when the driver closes it (as upstream's
-# vmbus_onoffer_rescind); that is checked after the controller goes.
+# vmbus_onoffer_rescind): the driver closes it at once, requeueing what was in flight
+# on it (the host answers nothing more there).
 assert_fh "rescind subchannel relid $sub" rescind "$sub"
 fio_end rescind-sub 120
+wait_for 30 "the guest released the rescinded subchannel (relid $sub) while the controller stays" \
+	grep -Eq "RELID_RELEASED relid=$sub( |\$)" "$VM_DIR/events.log"
 out=$FIO_OUT
 assert_no_verify_error "$out" "subchannel rescind"
 note "fio across the subchannel rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\n' ' ')"
