@@ -258,26 +258,3 @@ enum vstor_action vstor_io_action(const struct vstor_io_result *res, u8 cdb0,
 		return res->scsi_status ? VSTOR_ACT_STATUS : VSTOR_ACT_ERROR;
 	}
 }
-
-const char *vstor_op_name(u32 op)
-{
-	static const char *const names[] = {
-		[VSTOR_OP_COMPLETE_IO] = "COMPLETE_IO",
-		[VSTOR_OP_REMOVE_DEVICE] = "REMOVE_DEVICE",
-		[VSTOR_OP_EXECUTE_SRB] = "EXECUTE_SRB",
-		[VSTOR_OP_RESET_LUN] = "RESET_LUN",
-		[VSTOR_OP_RESET_ADAPTER] = "RESET_ADAPTER",
-		[VSTOR_OP_RESET_BUS] = "RESET_BUS",
-		[VSTOR_OP_BEGIN_INITIALIZATION] = "BEGIN_INITIALIZATION",
-		[VSTOR_OP_END_INITIALIZATION] = "END_INITIALIZATION",
-		[VSTOR_OP_QUERY_PROTOCOL_VERSION] = "QUERY_PROTOCOL_VERSION",
-		[VSTOR_OP_QUERY_PROPERTIES] = "QUERY_PROPERTIES",
-		[VSTOR_OP_ENUMERATE_BUS] = "ENUMERATE_BUS",
-		[VSTOR_OP_FCHBA_DATA] = "FCHBA_DATA",
-		[VSTOR_OP_CREATE_SUB_CHANNELS] = "CREATE_SUB_CHANNELS",
-	};
-
-	if (op < ARRAY_SIZE(names) && names[op])
-		return names[op];
-	return "UNKNOWN";
-}

@@ -133,7 +133,4 @@ enum vstor_action vstor_io_action(const struct vstor_io_result *res, u8 cdb0,
 /* asc/ascq of fixed (0x70/0x71) or descriptor (0x72/0x73) sense; false if neither. */
 bool vstor_sense_asc(const u8 *sense, u32 len, u8 *asc, u8 *ascq);
 
-/* Operation name for logs ("EXECUTE_SRB"), "UNKNOWN" if none. */
-const char *vstor_op_name(u32 op);
-
 #endif /* _HVIS_STORVSC_MSG_H */

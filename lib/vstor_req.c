@@ -8,27 +8,6 @@
  */
 #include "vstor_req.h"
 
-static const char *const op_names[] = {
-	[VSTOR_OP_COMPLETE_IO] = "COMPLETE_IO",
-	[VSTOR_OP_REMOVE_DEVICE] = "REMOVE_DEVICE",
-	[VSTOR_OP_EXECUTE_SRB] = "EXECUTE_SRB",
-	[VSTOR_OP_RESET_LUN] = "RESET_LUN",
-	[VSTOR_OP_RESET_ADAPTER] = "RESET_ADAPTER",
-	[VSTOR_OP_RESET_BUS] = "RESET_BUS",
-	[VSTOR_OP_BEGIN_INITIALIZATION] = "BEGIN_INITIALIZATION",
-	[VSTOR_OP_END_INITIALIZATION] = "END_INITIALIZATION",
-	[VSTOR_OP_QUERY_PROTOCOL_VERSION] = "QUERY_PROTOCOL_VERSION",
-	[VSTOR_OP_QUERY_PROPERTIES] = "QUERY_PROPERTIES",
-	[VSTOR_OP_ENUMERATE_BUS] = "ENUMERATE_BUS",
-	[VSTOR_OP_FCHBA_DATA] = "FCHBA_DATA",
-	[VSTOR_OP_CREATE_SUB_CHANNELS] = "CREATE_SUB_CHANNELS",
-};
-
-const char *vstor_op_name(u32 op)
-{
-	return op && op <= VSTOR_OP_MAX && op_names[op] ? op_names[op] : "unknown";
-}
-
 /* Bytes after the header each guest request needs (storvsc_drv.c's union members). */
 static u32 body_min(u32 op)
 {

@@ -65,7 +65,4 @@ struct vstor_limits {
 int vstor_srb_check(const struct vstor_req *r, const struct vstor_limits *lim,
 		    const char **field);
 
-/* "EXECUTE_SRB", ... or "unknown". */
-const char *vstor_op_name(u32 op);
-
 #endif /* _HVIS_VSTOR_REQ_H */

@@ -38,6 +38,41 @@ enum vstor_operation {
 	VSTOR_OP_MAX			= 13,
 };
 
+/* The operation's name, for log lines and events ("unknown" outside the table). */
+static inline const char *vstor_op_name(u32 op)
+{
+	switch (op) {
+	case VSTOR_OP_COMPLETE_IO:
+		return "COMPLETE_IO";
+	case VSTOR_OP_REMOVE_DEVICE:
+		return "REMOVE_DEVICE";
+	case VSTOR_OP_EXECUTE_SRB:
+		return "EXECUTE_SRB";
+	case VSTOR_OP_RESET_LUN:
+		return "RESET_LUN";
+	case VSTOR_OP_RESET_ADAPTER:
+		return "RESET_ADAPTER";
+	case VSTOR_OP_RESET_BUS:
+		return "RESET_BUS";
+	case VSTOR_OP_BEGIN_INITIALIZATION:
+		return "BEGIN_INITIALIZATION";
+	case VSTOR_OP_END_INITIALIZATION:
+		return "END_INITIALIZATION";
+	case VSTOR_OP_QUERY_PROTOCOL_VERSION:
+		return "QUERY_PROTOCOL_VERSION";
+	case VSTOR_OP_QUERY_PROPERTIES:
+		return "QUERY_PROPERTIES";
+	case VSTOR_OP_ENUMERATE_BUS:
+		return "ENUMERATE_BUS";
+	case VSTOR_OP_FCHBA_DATA:
+		return "FCHBA_DATA";
+	case VSTOR_OP_CREATE_SUB_CHANNELS:
+		return "CREATE_SUB_CHANNELS";
+	default:
+		return "unknown";
+	}
+}
+
 /* vstor_packet.flags: the sender wants a completion (storvsc_drv.c). */
 #define VSTOR_FLAG_REQUEST_COMPLETION	0x1
 

@@ -263,7 +263,7 @@ static void test_actions(void)
 	s[0] = 0x00;
 	tap_check(!vstor_sense_asc(s, 20, &asc, &ascq), "response code 0: none");
 	tap_check(!strcmp(vstor_op_name(VSTOR_OP_CREATE_SUB_CHANNELS), "CREATE_SUB_CHANNELS") &&
-		  !strcmp(vstor_op_name(99), "UNKNOWN"), "operation names");
+		  !strcmp(vstor_op_name(99), "unknown"), "operation names");
 }
 
 int main(void)
