@@ -206,11 +206,29 @@ reload_cmd() { # rounds
 # udevd stops meanwhile: its workers and caches are kernel memory that is not the driver's.
 assert_guest "udevd stopped" "killall systemd-udevd; sleep 0.5; ! pidof systemd-udevd"
 t0=$SECONDS
+# Kernel memory is read after rounds 2, 11 and 20.  A leak grows in both halves; on 6.12 a
+# one-time fill of 8-12 MB of non-slab kernel memory shows up in some runs in one round
+# between rounds 3 and 20 (after it, 24 more rounds stayed within 400 kB: a cache, not the
+# driver's allocation), so growth in one half only is not a leak.  Caught: a leak of 57 kB
+# or more per cycle (512 kB in each half of 9 cycles).
 out=$(guest -t 120 "$(reload_cmd 2)") || fail "reload rounds 1-2: $out"
 kmem0=$(guest_kmem)
-out=$(guest -t 600 "$(reload_cmd 18)") || fail "reload rounds 3-20: $out"
+out=$(guest -t 600 "$(reload_cmd 9)") || fail "reload rounds 3-11: $out"
+kmem1=$(guest_kmem)
+out=$(guest -t 600 "$(reload_cmd 9)") || fail "reload rounds 12-20: $out"
+kmem2=$(guest_kmem)
 note "ok: 20 unload/reload cycles in $((SECONDS - t0)) s"
-assert_kmem_flat "$kmem0" "$(guest_kmem)" "reload rounds 3..20"
+kmem_grew() { # BEFORE AFTER: true if slab or other kernel memory grew by 512 kB or more
+	local s0 o0 s1 o1
+	read -r s0 o0 <<<"$1"
+	read -r s1 o1 <<<"$2"
+	[ $((s1 - s0)) -ge 512 ] || [ $((o1 - o0)) -ge 512 ]
+}
+note "kernel memory (slab, other kB) after rounds 2, 11, 20: $kmem0 / $kmem1 / $kmem2"
+if kmem_grew "$kmem0" "$kmem1" && kmem_grew "$kmem1" "$kmem2"; then
+	fail "reload rounds 3..20: kernel memory grew by 512 kB or more in both halves: $kmem0 -> $kmem1 -> $kmem2"
+fi
+note "ok: reload rounds 3..20: no growth of 512 kB or more in both halves (no per-cycle leak)"
 sda=$(wait_guest_disk 0 0 0)
 guest_start_udev
 check_ids 0:0:0 "$sda"
