@@ -278,4 +278,38 @@ static inline void guest_rings(struct world *w, u64 first_pfn, u32 npages, u32 d
 		       (npages - downstream - 1) * GUEST_PAGE_SIZE, true);
 }
 
+/*
+ * Takes the next packet the host wrote to the guest's inbound ring into pkt (at most
+ * cap bytes, descriptor included) and frees its ring space.  Its length; <= 0: none.
+ */
+static inline int guest_read_packet(struct hvis_ring *in, u8 *pkt, u32 cap)
+{
+	int len = hvis_ring_peek(in, pkt, cap, NULL);
+
+	if (len <= 0)
+		return len;
+	hvis_ring_advance(in, len);
+	hvis_ring_commit_read(in, NULL);
+	return len;
+}
+
+/* The descriptor of a packet guest_read_packet took. */
+static inline struct vmpacket_descriptor packet_desc(const u8 *pkt)
+{
+	struct vmpacket_descriptor d;
+
+	memcpy(&d, pkt, sizeof(d));
+	return d;
+}
+
+/* Copies the payload (after offset8) of a packet of len bytes into buf, zero-filled. */
+static inline void packet_payload(const u8 *pkt, int len, void *buf, u32 buflen)
+{
+	u32 off = packet_desc(pkt).offset8 * 8;
+
+	memset(buf, 0, buflen);
+	if ((u32)len > off)
+		memcpy(buf, pkt + off, min(buflen, (u32)len - off));
+}
+
 #endif /* _HVIS_FAKEHOST_TEST_H */

@@ -59,33 +59,21 @@ static void nvsp(struct guest *g, u64 trans, const struct nvsp_msg *m)
 /* Reads the next host packet into g->pkt; its type or -1. */
 static int next(struct guest *g)
 {
-	struct vmpacket_descriptor d;
-
-	g->len = hvis_ring_peek(&g->in, g->pkt, sizeof(g->pkt), NULL);
-	if (g->len <= 0)
-		return -1;
-	hvis_ring_advance(&g->in, g->len);
-	hvis_ring_commit_read(&g->in, NULL);
-	memcpy(&d, g->pkt, sizeof(d));
-	return d.type;
+	g->len = guest_read_packet(&g->in, g->pkt, sizeof(g->pkt));
+	return g->len > 0 ? packet_desc(g->pkt).type : -1;
 }
 
 static u64 trans_of(const struct guest *g)
 {
-	struct vmpacket_descriptor d;
-
-	memcpy(&d, g->pkt, sizeof(d));
-	return d.trans_id;
+	return packet_desc(g->pkt).trans_id;
 }
 
 /* The NVSP message of the last packet (a completion). */
 static struct nvsp_msg comp_msg(const struct guest *g)
 {
-	struct vmpacket_descriptor d;
-	struct nvsp_msg m = {};
+	struct nvsp_msg m;
 
-	memcpy(&d, g->pkt, sizeof(d));
-	memcpy(&m, g->pkt + d.offset8 * 8, min((u32)g->len - d.offset8 * 8, (u32)sizeof(m)));
+	packet_payload(g->pkt, g->len, &m, sizeof(m));
 	return m;
 }
 

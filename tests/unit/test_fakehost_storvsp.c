@@ -121,32 +121,20 @@ static void op(struct guest *g, u64 trans, u32 operation)
 /* The next host packet: its type, or -1. */
 static int next(struct guest *g)
 {
-	struct vmpacket_descriptor d;
-
-	g->len = hvis_ring_peek(&g->in, g->pkt, sizeof(g->pkt), NULL);
-	if (g->len <= 0)
-		return -1;
-	hvis_ring_advance(&g->in, g->len);
-	hvis_ring_commit_read(&g->in, NULL);
-	memcpy(&d, g->pkt, sizeof(d));
-	return d.type;
+	g->len = guest_read_packet(&g->in, g->pkt, sizeof(g->pkt));
+	return g->len > 0 ? packet_desc(g->pkt).type : -1;
 }
 
 static u64 trans_of(const struct guest *g)
 {
-	struct vmpacket_descriptor d;
-
-	memcpy(&d, g->pkt, sizeof(d));
-	return d.trans_id;
+	return packet_desc(g->pkt).trans_id;
 }
 
 static struct vstor_packet body(const struct guest *g)
 {
-	struct vmpacket_descriptor d;
-	struct vstor_packet p = {};
+	struct vstor_packet p;
 
-	memcpy(&d, g->pkt, sizeof(d));
-	memcpy(&p, g->pkt + d.offset8 * 8, min((u32)sizeof(p), (u32)g->len - d.offset8 * 8));
+	packet_payload(g->pkt, g->len, &p, sizeof(p));
 	return p;
 }
 
