@@ -15,7 +15,8 @@ PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse c
 	cppcheck linux-source-6.1
 	qemu-system-x86 busybox-static socat ethtool python3 hyperv-daemons
 	debootstrap e2fsprogs lintian file
-	fio sg3-utils lsscsi liburing-dev util-linux)
+	fio sg3-utils lsscsi liburing-dev util-linux
+	iperf3 tcpdump iproute2)
 
 missing_packages() {
 	local p
