@@ -22,6 +22,7 @@
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
+#define HOLD_US		200	/* --hold-us: a busy storage ring stays masked this long */
 
 enum { TAG_LISTEN = 1, TAG_QEMU, TAG_DOORBELL, TAG_CTL, TAG_DISKIO };
 
@@ -172,6 +173,20 @@ static void qemu_event(struct fakehost *fh)
 
 /* ---- serve ---- */
 
+/* epoll for timeout_ms, or less when a held ring is due first (host_hold_next_ns). */
+static int wait_events(struct fakehost *fh, struct epoll_event *evs, int max, int timeout_ms)
+{
+	s64 ns = (s64)timeout_ms * 1000000;
+	s64 hold = host_hold_next_ns(&fh->host);
+	struct timespec ts;
+
+	if (hold >= 0 && hold < ns)
+		ns = hold;
+	ts.tv_sec = ns / 1000000000;
+	ts.tv_nsec = ns % 1000000000;
+	return epoll_pwait2(fh->epfd, evs, max, &ts, NULL);
+}
+
 static void on_signal(int sig)
 {
 	stop = 1;
@@ -244,7 +259,7 @@ static void usage(FILE *f)
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
-		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
+		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk (docs/fakehost-ctl.md)\n");
@@ -265,6 +280,7 @@ static int serve(int argc, char **argv)
 		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
+		{ "hold-us", required_argument, NULL, 'W' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -273,7 +289,7 @@ static int serve(int argc, char **argv)
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
 	const char *versions = NULL, *disks = NULL;
 	static struct fakehost fh;
-	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, tag, nv;
+	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
 	struct epoll_event evs[32];
 	u64 next_tick = 0;
@@ -296,6 +312,7 @@ static int serve(int argc, char **argv)
 		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
+		case 'W': hold_us = strtoul(optarg, NULL, 0); break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -327,6 +344,7 @@ static int serve(int argc, char **argv)
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
 	fh.host.poll_us = poll_us;
+	fh.host.hold_us = hold_us;
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
@@ -389,9 +407,9 @@ static int serve(int argc, char **argv)
 		wt = ctl_check_waiters(&fh, now);
 		if (wt >= 0 && wt < timeout)
 			timeout = wt;
-		n = epoll_wait(fh.epfd, evs, ARRAY_SIZE(evs), timeout);
+		n = wait_events(&fh, evs, ARRAY_SIZE(evs), timeout);
 		if (n < 0 && errno != EINTR) {
-			fprintf(stderr, "hvis-fakehost: epoll_wait: %s\n", strerror(errno));
+			fprintf(stderr, "hvis-fakehost: epoll_pwait2: %s\n", strerror(errno));
 			break;
 		}
 		fh.host.now_ms = fh_now_ms();
@@ -416,6 +434,7 @@ static int serve(int argc, char **argv)
 				break;
 			}
 		}
+		host_hold_service(&fh.host);
 		/* Poll retry: a message queued for a busy slot, EOM lost or not. */
 		if (link_has_pending(&fh.link))
 			service_link(&fh);
