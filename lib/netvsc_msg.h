@@ -199,4 +199,67 @@ int ndis_offload_params_parse(const void *buf, u32 len, struct ndis_offload_para
 const char *ndis_offload_params_unsupported(const struct ndis_offload_params *p,
 					    const struct ndis_offload *caps);
 
+/* ---- rss: RSS capabilities and parameters, the hash value PPI ---- */
+
+/* RSS parameters as the guest sets them and the host keeps them (checked). */
+struct netvsc_rss_conf {
+	u16 flag;				/* NDIS_RSS_PARAM_FLAG_* */
+	u32 hashinfo;				/* NDIS_HASH_FUNC_TOEPLITZ | NDIS_HASH_* types */
+	u32 n_itab;				/* indirection table entries, 1..NETVSC_ITAB_MAX */
+	u16 itab[NETVSC_ITAB_MAX];		/* channel numbers */
+	u8 key[NETVSC_HASH_KEYLEN];
+};
+
+/* The hash types hvis's guest asks for, as upstream (rndis_filter.c rndis_set_rss_param_msg). */
+#define NETVSC_RSS_HASH_TYPES	(NDIS_HASH_IPV4 | NDIS_HASH_TCP_IPV4 | NDIS_HASH_IPV6 | \
+				 NDIS_HASH_TCP_IPV6)
+
+/*
+ * Checks the host's OID_GEN_RECEIVE_SCALE_CAPABILITIES answer of len bytes as the
+ * guest receives it: len >= 18, header type NDIS_OBJECT_TYPE_RSS_CAPABILITIES,
+ * revision >= 1, 18 <= header.size <= len, num_recv_que >= 1, num_indirect_tabent
+ * <= NETVSC_ITAB_MAX.  Sets *queues and *itab (num_indirect_tabent, or
+ * NETVSC_ITAB_DEFAULT when the host gives 0, as upstream's rndis_filter.c does).
+ */
+int ndis_rss_cap_parse(const void *buf, u32 len, u32 *queues, u32 *itab, const char **why);
+
+/*
+ * Writes OID_GEN_RECEIVE_SCALE_PARAMETERS for *c into buf (cap bytes): the 40-byte
+ * object (revision 2), the table (u32 entries) right after it, the key after the
+ * table (rndis_filter.c rndis_set_rss_param_msg).  Returns the bytes, 0 if cap is too
+ * small or c->n_itab is out of range.
+ */
+u32 ndis_rss_params_build(void *buf, u32 cap, const struct netvsc_rss_conf *c);
+
+/*
+ * Checks an OID_GEN_RECEIVE_SCALE_PARAMETERS set of len bytes as the host receives it,
+ * as a whole: header type NDIS_OBJECT_TYPE_RSS_PARAMETERS, revision >= 1, 40 <=
+ * header.size <= len; unless DISABLE_RSS: the hash function Toeplitz and types only
+ * among NETVSC_RSS_HASH_TYPES (unless HASH_INFO_UNCHANGED); the table (unless
+ * ITABLE_UNCHANGED) a power of two of u32 entries up to NETVSC_ITAB_MAX, each below
+ * @channels, and the key (unless HASH_KEY_UNCHANGED) exactly 40 bytes; each inside
+ * the message, past the object, and not overlapping the other.  On success *out has
+ * the flag and each part the message carries (the others untouched).
+ */
+int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_rss_conf *out,
+			  const char **why);
+
+/*
+ * The hash value PPI (PPI_NBL_HASH_VALUE) of a parsed packet: 0 if there is none, 1
+ * and *hash if there is one whose value is exactly 4 bytes, -EINVAL (and *why) if its
+ * size is anything else (rndis_filter.c: a u32).
+ */
+int rndis_ppi_hash(const void *buf, const struct rndis_packet_view *v, u32 *hash,
+		   const char **why);
+
+/* Bytes of a PACKET header with one hash value PPI (16 bytes) before the frame. */
+#define RNDIS_PACKET_HASH_HDR_BYTES	(RNDIS_PACKET_HDR_BYTES + 16u)
+
+/*
+ * As rndis_packet_build, with a hash value PPI carrying @hash between the PACKET
+ * header and the frame (the host's receive path).  Returns the header bytes
+ * (RNDIS_PACKET_HASH_HDR_BYTES), 0 if buf is too small.
+ */
+u32 rndis_packet_build_hash(void *buf, u32 cap, u32 frame_len, u32 hash);
+
 #endif /* _HVIS_NETVSC_MSG_H */

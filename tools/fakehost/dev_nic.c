@@ -2,7 +2,8 @@
 /*
  * dev_nic.c: the synthetic NIC (class "nic", HV_NIC_GUID) on the host side, the part
  * Hyper-V's VMSwitch port (OpenVMM's netvsp) plays for drivers/net/hyperv/netvsc.c.
- * One channel; no subchannels or RSS (those OIDs answer NOT_SUPPORTED), no offloads:
+ * Up to `--nic-channels` channels: the primary and the subchannels the guest asks for
+ * with NVSP5 SUBCHANNEL, RSS over them (nic_rss.c); no offloads:
  * OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answers a complete NDIS_OFFLOAD object that
  * offers nothing, and OID_TCP_OFFLOAD_PARAMETERS accepts a valid object that turns
  * nothing on (as Hyper-V answers both: upstream's rndis_netdev_set_hwcaps() fails
@@ -194,8 +195,13 @@ static void on_revoke(struct host_channel *ch, const u8 *pkt, const struct nvsp_
 		nic_recv_forget(nd);
 	else
 		nic_buf_unmap(b);
-	if (recv)
-		nd->q_count = 0;	/* nowhere to send what waits */
+	if (recv) {
+		u32 i;
+
+		/* Nowhere to send what waits. */
+		for (i = 0; i < NIC_MAX_CHANNELS; i++)
+			nd->queues[i].q_count = 0;
+	}
 }
 
 /* RNDIS messages in a send section and/or guest pages (GPA-direct). */
@@ -221,11 +227,7 @@ static void on_switch_data_path(struct host_channel *ch, const u8 *pkt,
 
 static void on_subchannel(struct host_channel *ch, const u8 *pkt, const struct nvsp_msg *m)
 {
-	struct nvsp_msg r = { .type = NVSP_MSG5_SUBCHANNEL };
-
-	/* Single channel: refused (status FAIL, 0 subchannels), so the guest goes on. */
-	r.raw[0] = NVSP_STAT_FAIL;
-	nic_send_comp(ch, trans_of(pkt), &r);
+	nic_on_subchannel(ch, trans_of(pkt), m);
 }
 
 /*
@@ -380,60 +382,97 @@ static void nic_one(struct host_channel *ch, u32 len)
 
 static void nic_packets(struct host_channel *ch)
 {
-	struct nic_dev *nd = nic_of(ch);
+	struct nic_dev *nd = ch->priv;
+	struct nic_queue *nq;
 	bool more;
 	int len = 0;
 
 	if (!nd)
 		return;
+	nq = nic_queue_of(ch);
 	host_chan_want_room(ch, 0);
-	if (nd->comp_pending) {
-		nd->comp_pending = false;
-		if (nic_send_comp(ch, nd->comp_trans, &nd->comp_msg) == -EAGAIN)
+	if (nq->comp_pending) {
+		nq->comp_pending = false;
+		if (nic_send_comp(ch, nq->comp_trans, &nq->comp_msg) == -EAGAIN)
 			return;
 	}
 	do {
 		host_chan_read_begin(ch);
-		while (!nd->comp_pending && (len = host_chan_peek(ch)) > 0) {
+		while (!nq->comp_pending && (len = host_chan_peek(ch)) > 0) {
+			nd->cur_queue = ch->sub_index;
 			nic_one(ch, (u32)len);
 			host_chan_consume(ch, (u32)len);
 		}
 		more = host_chan_read_end(ch);
-	} while (more && !nd->comp_pending && len != -EIO);
-	nic_flush(ch);
+	} while (more && !nq->comp_pending && len != -EIO);
+	/* Sections the guest completed here may let any channel's queue go on. */
+	nic_flush_all(nd);
 }
 
 /* ---- open / close / lifetime ---- */
 
+/* A channel's queue, closed: its messages are dropped, its counters kept. */
+static void queue_close(struct nic_queue *nq)
+{
+	free(nq->q);
+	nq->q = NULL;
+	nq->q_head = nq->q_count = 0;
+	nq->comp_pending = false;
+	if (nq->ch)
+		nq->ch->priv = NULL;
+	nq->ch = NULL;
+}
+
+static int queue_open(struct nic_queue *nq, struct host_channel *ch)
+{
+	nq->q = calloc(NIC_QUEUE_LEN, sizeof(*nq->q));
+	if (!nq->q)
+		return -ENOMEM;
+	nq->q_head = nq->q_count = 0;
+	nq->comp_pending = false;
+	nq->ch = ch;
+	return 0;
+}
+
 static void reset_conn(struct nic_dev *nd)
 {
+	u32 i;
+
 	nic_recv_forget(nd);
 	nic_buf_unmap(&nd->send);
-	free(nd->q);
+	for (i = 0; i < NIC_MAX_CHANNELS; i++)
+		queue_close(&nd->queues[i]);
 	free(nd->msgbuf);
-	nd->q = NULL;
 	nd->msgbuf = NULL;
-	nd->q_head = nd->q_count = 0;
 	nd->ch = NULL;
+	nic_rss_reset(nd);
 	nd->nvsp_version = nd->ndis_version = nd->guest_mtu = 0;
 	nd->guest_caps = 0;
 	nd->offload_set = false;
 	memset(&nd->offload, 0, sizeof(nd->offload));
 	nd->rndis_inited = false;
 	nd->filter = 0;
-	nd->comp_pending = false;
 }
 
 static int nic_open(struct host_channel *ch)
 {
 	struct nic_dev *nd = ch->dev->priv;
 
-	if (ch->sub_index)
-		return -EINVAL;		/* single channel */
+	if (ch->sub_index) {
+		/* Only a subchannel the guest asked for on this connection (nic_rss.c). */
+		if (!nic_subchannel_ok(nd, ch) || nd->queues[ch->sub_index].ch) {
+			nic_bad(nd, "sub_channel_index", "open of subchannel %u (asked for %u)",
+				ch->sub_index, nd->subs_asked);
+			return -EINVAL;
+		}
+		if (queue_open(&nd->queues[ch->sub_index], ch))
+			return -ENOMEM;
+		ch->priv = nd;
+		return 0;
+	}
 	reset_conn(nd);
-	nd->q = calloc(NIC_QUEUE_LEN, sizeof(*nd->q));
 	nd->msgbuf = malloc(NIC_MAX_MSG);
-	if (!nd->q || !nd->msgbuf) {
+	if (!nd->msgbuf || queue_open(&nd->queues[0], ch)) {
 		reset_conn(nd);
 		return -ENOMEM;
 	}
@@ -448,13 +487,26 @@ static void nic_close(struct host_channel *ch)
 
 	if (nd->ch == ch)
 		reset_conn(nd);
+	else if (ch->sub_index < NIC_MAX_CHANNELS && nd->queues[ch->sub_index].ch == ch)
+		queue_close(&nd->queues[ch->sub_index]);
 	ch->priv = NULL;
 }
 
 static void nic_tick(struct host_channel *ch, u64 now_ms)
 {
-	if (ch->dev->priv && nic_of(ch)->ch == ch)
+	if (ch->priv && nic_queue_of(ch)->ch == ch)
 		nic_flush(ch);
+}
+
+/* `--nic-channels`: the channel cap of every NIC created after it is set. */
+static u32 nic_default_channels = NIC_DEFAULT_CHANNELS;
+
+int dev_nic_set_default_channels(u32 n)
+{
+	if (n < 1 || n > NIC_MAX_CHANNELS)
+		return -EINVAL;
+	nic_default_channels = n;
+	return 0;
 }
 
 static int nic_create(struct host_device *dev)
@@ -475,6 +527,7 @@ static int nic_create(struct host_device *dev)
 	nd->max_frame = 1500;
 	nd->recv_section = NETVSC_RECV_SECTION_SIZE;
 	nd->link_speed = NIC_LINK_SPEED;
+	nd->max_channels = nic_default_channels;
 	net_responder_init(&nd->resp);
 	dev->priv = nd;
 	return 0;
@@ -489,17 +542,23 @@ static void nic_destroy(struct host_device *dev)
 void nic_status_line(struct host_device *dev, char *buf, size_t len)
 {
 	struct nic_dev *nd = dev->priv;
+	u32 i, queued = 0, open = 0;
 	char mac[18];
 
+	for (i = 0; i < NIC_MAX_CHANNELS; i++) {
+		queued += nd->queues[i].q_count;
+		open += !!nd->queues[i].ch;
+	}
 	snprintf(buf, len,
-		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu",
+		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s",
 		 nic_ordinal(dev), nic_fmt_mac(nd->mac, mac), nd->link_up ? "up" : "down",
 		 nd->nvsp_version, nd->rndis_inited, nd->filter, nd->resp.ip[0], nd->resp.ip[1],
 		 nd->resp.ip[2], nd->resp.ip[3], (unsigned long long)nd->rx_frames,
 		 (unsigned long long)nd->tx_frames, (unsigned long long)nd->drops,
-		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, nd->q_count,
+		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, queued,
 		 (unsigned long long)nd->bad, (unsigned long long)nd->injected,
-		 (unsigned long long)nd->injected_acks);
+		 (unsigned long long)nd->injected_acks, open, nd->max_channels,
+		 nd->rss_on ? "on" : "off");
 }
 
 const struct host_device_ops dev_nic_ops = {
@@ -512,6 +571,8 @@ const struct host_device_ops dev_nic_ops = {
 	.close = nic_close,
 	.tick = nic_tick,
 	.status = nic_status_line,
+	/* Subchannels on NVSP5 SUBCHANNEL; rescinded when the primary closes (Hyper-V). */
+	.subchannels_on_request = true,
 };
 
 int dev_nic_set_mac(struct host_device *dev, const char *mac)

@@ -244,7 +244,8 @@ static void usage(FILE *f)
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
-		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
+		"                           [--heartbeat-ms N] [--poll-us N] [--nic-channels N]\n"
+		"                           [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk (docs/fakehost-ctl.md)\n");
@@ -265,6 +266,7 @@ static int serve(int argc, char **argv)
 		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
+		{ "nic-channels", required_argument, NULL, 'N' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -296,6 +298,12 @@ static int serve(int argc, char **argv)
 		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
+		case 'N':
+			if (dev_nic_set_default_channels(strtoul(optarg, NULL, 0))) {
+				fprintf(stderr, "hvis-fakehost: --nic-channels takes 1..16\n");
+				return 2;
+			}
+			break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;

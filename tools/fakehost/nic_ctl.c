@@ -34,12 +34,41 @@ static struct host_device *find_nic(struct vmbus_host *h, const char *name)
 	return NULL;
 }
 
+/*
+ * `nic rss DEV`: what the guest set (hash types, table, key) and, per open channel,
+ * its counters: one line for the settings, one per queue.
+ */
+static void nic_rss_show(struct nic_dev *nd, FILE *out)
+{
+	u32 i;
+
+	fprintf(out, "rss=%s channels_max=%u subchannels=%u subch_requests=%llu caps_queries=%llu sets=%llu hashinfo=%#x table=%u key=",
+		nd->rss_on ? "on" : "off", nd->max_channels, nd->subs_asked,
+		(unsigned long long)nd->subch_requests, (unsigned long long)nd->rss_caps_queries,
+		(unsigned long long)nd->rss_sets, nd->rss.hashinfo, nd->rss.n_itab);
+	for (i = 0; i < NETVSC_HASH_KEYLEN; i++)
+		fprintf(out, "%02x", nd->rss.key[i]);
+	fprintf(out, " itab=");
+	for (i = 0; i < nd->rss.n_itab; i++)
+		fprintf(out, "%s%u", i ? "," : "", nd->rss.itab[i]);
+	fprintf(out, "\n");
+	for (i = 0; i < NIC_MAX_CHANNELS; i++) {
+		const struct nic_queue *q = &nd->queues[i];
+
+		if (!q->ch && !q->rx_frames && !q->tx_frames)
+			continue;
+		fprintf(out, "queue=%u open=%d relid=%u rx_frames=%llu tx_frames=%llu drops=%llu queued=%u\n",
+			i, !!q->ch, q->ch ? q->ch->relid : 0, (unsigned long long)q->rx_frames,
+			(unsigned long long)q->tx_frames, (unsigned long long)q->drops, q->q_count);
+	}
+}
+
 static bool nic_live(const struct nic_dev *nd)
 {
 	return nd->ch && nd->ch->state == CHAN_OPEN;
 }
 
-#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet"
+#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet|hash-ppi|extra-subchannel"
 
 /* big-packet: an in-band packet larger than the 16 KiB a netvsc guest declares it takes. */
 #define NIC_BIG_PACKET_BYTES	(20 * 1024)
@@ -119,6 +148,20 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 		p->data_offset = len;			/* past the message */
 	} else if (!strcmp(kind, "ppi")) {
 		len = inject_packet(buf, 1);		/* a PPI smaller than its own header */
+	} else if (!strcmp(kind, "hash-ppi")) {
+		/* A hash value PPI of 8 bytes, not 4 (rss): a well-formed PPI otherwise. */
+		struct rndis_ppi *e = (void *)(buf + sizeof(*hdr) + sizeof(*p));
+
+		len = inject_packet(buf, sizeof(struct rndis_ppi) + 8);
+		e->type = PPI_NBL_HASH_VALUE;
+		p->per_pkt_info_len = e->size;
+		p->data_offset = sizeof(*p) + e->size;
+		hdr->msg_len = sizeof(*hdr) + p->data_offset + p->data_len;
+		memset(buf + sizeof(*hdr) + p->data_offset, 0xff, 6);
+		len = hdr->msg_len;
+	} else if (!strcmp(kind, "extra-subchannel")) {
+		/* One subchannel more than the guest asked for (rss). */
+		return host_offer_subchannels_n(ch->host, ch, nd->subs_asked + 1) ? 0 : -EBUSY;
 	} else {
 		return -EINVAL;
 	}
@@ -131,7 +174,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic rss DEV | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -155,6 +198,13 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				(unsigned long long)nd->offload_sets, nd->offload_set ? "set" : "none",
 				nd->recv_section);
 		}
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "rss")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
+		nic_rss_show(dev->priv, out);
 		return 0;
 	}
 	if (argc != 4)
@@ -242,7 +292,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 			return fail(err, errlen, "the nic has no open channel with a receive buffer");
 		if (!nic_queue_frame(nd, frame, (u32)(n / 2)))
 			return fail(err, errlen, "frame not queued (packet filter 0 or queue full)");
-		nic_flush(nd->ch);
+		nic_flush_all(nd);
 		fprintf(out, "queued=%zu\n", n / 2);
 		return 0;
 	}

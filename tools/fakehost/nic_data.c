@@ -3,8 +3,8 @@
  * nic_data.c: the synthetic NIC's data path over the guest's buffers.  It maps the
  * receive and send buffers the guest hands over in SEND_RECV_BUF / SEND_SEND_BUF;
  * writes host -> guest RNDIS messages into free receive sections, announced with
- * VM_PKT_DATA_USING_XFER_PAGES packets (and queued while no section or no ring room
- * is free); and assembles each SEND_RNDIS_PKT's RNDIS bytes from its send-buffer
+ * VM_PKT_DATA_USING_XFER_PAGES packets on the channel chosen for them (and queued per
+ * channel while no section or no ring room is free); and assembles each SEND_RNDIS_PKT's RNDIS bytes from its send-buffer
  * section and/or GPA-direct page ranges for nic_rndis.c.
  */
 #include <stdlib.h>
@@ -79,32 +79,36 @@ int nic_buf_map(struct host_channel *ch, struct nic_buf *b, u32 id, u32 max_byte
 int nic_send_comp(struct host_channel *ch, u64 trans, const struct nvsp_msg *m)
 {
 	struct nic_dev *nd = nic_of(ch);
+	struct nic_queue *nq = nic_queue_of(ch);
 	u32 len = nvsp_msg_min_len(nd->nvsp_version);
 	int ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, len);
 
 	if (ret == -EAGAIN) {
 		/* Kept until the guest makes room; no more packets are read meanwhile. */
-		nd->comp_pending = true;
-		nd->comp_trans = trans;
-		nd->comp_msg = *m;
+		nq->comp_pending = true;
+		nq->comp_trans = trans;
+		nq->comp_msg = *m;
 		host_chan_want_room(ch, hvis_ring_packet_bytes(len));
 	}
 	return ret;
 }
 
-static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
+/* Queues a message for channel @qi (an open one; control messages go on 0). */
+static bool q_push(struct nic_dev *nd, u32 qi, u32 chan, const void *msg, u32 len)
 {
+	struct nic_queue *nq = &nd->queues[qi < NIC_MAX_CHANNELS ? qi : 0];
 	struct nic_out *e;
 
-	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || len > sizeof(e->data)) {
+	if (!nq->q || nq->q_count == NIC_QUEUE_LEN || len > sizeof(e->data)) {
 		nd->drops++;
+		nq->drops++;
 		return false;
 	}
-	e = &nd->q[(nd->q_head + nd->q_count) % NIC_QUEUE_LEN];
+	e = &nq->q[(nq->q_head + nq->q_count) % NIC_QUEUE_LEN];
 	e->len = len;
 	e->chan = chan;
 	memcpy(e->data, msg, len);
-	nd->q_count++;
+	nq->q_count++;
 	return true;
 }
 
@@ -191,13 +195,14 @@ int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32
 	return ret;
 }
 
-/* Sends queued messages while there are free sections and room in the ring. */
+/* Sends @ch's queued messages while there are free sections and room in its ring. */
 void nic_flush(struct host_channel *ch)
 {
 	struct nic_dev *nd = nic_of(ch);
+	struct nic_queue *nq = nic_queue_of(ch);
 
-	while (nd->q_count && nd->recv.map && !nd->comp_pending) {
-		struct nic_out *e = &nd->q[nd->q_head];
+	while (nq->q_count && nd->recv.map && !nq->comp_pending) {
+		struct nic_out *e = &nq->q[nq->q_head];
 		int s = nic_free_section(nd), ret;
 
 		if (s < 0)
@@ -207,14 +212,26 @@ void nic_flush(struct host_channel *ch)
 			return;		/* the guest's signal brings us back */
 		if (ret) {
 			nd->drops++;
+			nq->drops++;
 		} else {
 			nd->recv_hint = (u32)s + 1;
-			if (e->chan == NVSP_RNDIS_CHANNEL_DATA)
+			if (e->chan == NVSP_RNDIS_CHANNEL_DATA) {
 				nd->rx_frames++;
+				nq->rx_frames++;
+			}
 		}
-		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
-		nd->q_count--;
+		nq->q_head = (nq->q_head + 1) % NIC_QUEUE_LEN;
+		nq->q_count--;
 	}
+}
+
+void nic_flush_all(struct nic_dev *nd)
+{
+	u32 i;
+
+	for (i = 0; i < NIC_MAX_CHANNELS; i++)
+		if (nd->queues[i].ch && nd->queues[i].q_count)
+			nic_flush(nd->queues[i].ch);
 }
 
 /* Queues a control message (hdr + body of blen bytes). */
@@ -229,30 +246,32 @@ void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen)
 	}
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), body, blen);
-	q_push(nd, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
+	q_push(nd, 0, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
 }
 
-/* Queues an Ethernet frame for the guest as an RNDIS PACKET. */
+/*
+ * Queues an Ethernet frame for the guest as an RNDIS PACKET, on the channel RSS
+ * chooses (nic_rss.c), with the hash value PPI when it was hashed.
+ */
 bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
 {
 	u8 buf[NETVSC_RECV_SECTION_SIZE] __aligned(8);
-	u32 hl;
+	bool hashed = false;
+	u32 hl, qi, hash = 0;
 
-	if (len > sizeof(buf) - RNDIS_PACKET_HDR_BYTES) {
-		nd->too_big++;
-		return false;
-	}
 	if (!nd->filter) {
 		nd->filtered++;
 		return false;
 	}
-	hl = rndis_packet_build(buf, sizeof(buf), len);
-	if (!hl || hl + len > sizeof(buf)) {
+	qi = nic_rss_channel(nd, frame, len, &hash, &hashed);
+	hl = hashed ? rndis_packet_build_hash(buf, sizeof(buf), len, hash) :
+		      rndis_packet_build(buf, sizeof(buf), len);
+	if (!hl) {
 		nd->too_big++;
 		return false;
 	}
 	memcpy(buf + hl, frame, len);
-	return q_push(nd, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+	return q_push(nd, qi, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
 }
 
 void nic_queue_indicate(struct nic_dev *nd, u32 status)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * nic_dev.h: the synthetic NIC backend's private state, shared by its four files:
+ * nic_dev.h: the synthetic NIC backend's private state, shared by its files:
  * dev_nic.c (lifecycle, channel drain, the NVSP state machine), nic_data.c (the
- * guest's receive and send buffers: sections, queue, transfer-page packets, gathered
- * sends), nic_rndis.c (RNDIS messages and the OID tables) and nic_ctl.c (`ctl nic`
- * and the `nic bad` injections).  Nothing outside those files includes it; the rest
+ * guest's receive and send buffers: sections, per-channel queues, transfer-page
+ * packets, gathered sends), nic_rndis.c (RNDIS messages and the OID tables),
+ * nic_rss.c (subchannels, the RSS OIDs, the receive channel of a frame) and
+ * nic_ctl.c (`ctl nic` and the `nic bad` injections).  Nothing outside those files includes it; the rest
  * of the fake host sees dev_nic.h.
  */
 #ifndef _FH_NIC_DEV_H
@@ -13,6 +14,10 @@
 #include "dev_nic.h"
 #include "net_responder.h"
 #include "netvsc_msg.h"
+
+/* Channels (primary + subchannels) one NIC serves; `--nic-channels` caps it lower. */
+#define NIC_MAX_CHANNELS	16u
+#define NIC_DEFAULT_CHANNELS	8u	/* hyperv_net.h VRSS_CHANNEL_DEFAULT */
 
 #define NIC_QUEUE_LEN		256
 #define NIC_MAX_MSG		(128u * 1024)	/* largest RNDIS send the host assembles */
@@ -40,6 +45,25 @@ struct nic_buf {
 	u32 section_size;
 };
 
+/*
+ * One open channel of the NIC (queue N is the channel with sub_channel_index N; 0 is
+ * the primary): the messages waiting for a receive section to go out on it, a
+ * completion waiting for ring room, and its counters.  The receive buffer and its
+ * sections are one for all channels (upstream); the guest may complete a section on
+ * any channel.
+ */
+struct nic_queue {
+	struct host_channel *ch;	/* NULL: not open */
+	struct nic_out *q;
+	u32 q_head, q_count;
+	bool comp_pending;	/* a completion waits for room in the ring */
+	u64 comp_trans;
+	struct nvsp_msg comp_msg;
+	u64 rx_frames;		/* frames handed to the guest on this channel */
+	u64 tx_frames;		/* frames the guest sent on this channel */
+	u64 drops;		/* messages for this channel dropped (queue full, send error) */
+};
+
 struct nic_dev {
 	struct host_device *dev;
 	/* configuration: kept across guest connections */
@@ -49,6 +73,16 @@ struct nic_dev {
 	u32 recv_section;	/* receive section size offered (`nic recv-section`) */
 	u32 link_speed;
 	struct net_responder resp;
+	u32 max_channels;	/* `--nic-channels`: primary + subchannels offered at most */
+
+	/* RSS (nic_rss.c), for this connection */
+	u32 subs_asked;		/* subchannels the guest asked for and was granted */
+	u64 subch_requests;	/* NVSP5 SUBCHANNEL requests answered */
+	bool rss_on;		/* parameters set and not disabled */
+	u64 rss_sets;		/* OID_GEN_RECEIVE_SCALE_PARAMETERS accepted */
+	u64 rss_caps_queries;
+	struct netvsc_rss_conf rss;
+	u32 cur_queue;		/* the channel whose packet is being handled */
 
 	/* the open channel and this connection's state */
 	struct host_channel *ch;
@@ -65,11 +99,7 @@ struct nic_dev {
 	u32 seq;
 	bool rndis_inited;
 	u32 filter;
-	struct nic_out *q;
-	u32 q_head, q_count;
-	bool comp_pending;	/* a completion waits for room in the ring */
-	u64 comp_trans;
-	struct nvsp_msg comp_msg;
+	struct nic_queue queues[NIC_MAX_CHANNELS];
 	u8 *msgbuf;		/* NIC_MAX_MSG: the RNDIS bytes of one SEND_RNDIS_PKT */
 
 	/* counters (since the device was created) */
@@ -94,6 +124,12 @@ struct nic_dev {
 static inline struct nic_dev *nic_of(struct host_channel *ch)
 {
 	return ch->dev->priv;
+}
+
+/* The queue of an open channel of the NIC. */
+static inline struct nic_queue *nic_queue_of(struct host_channel *ch)
+{
+	return &nic_of(ch)->queues[ch->sub_index < NIC_MAX_CHANNELS ? ch->sub_index : 0];
 }
 
 /* ---- dev_nic.c ---- */
@@ -125,6 +161,8 @@ int nic_xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, u32
 /* Copies @len bytes into free section @s and announces them; 0 or the send's error. */
 int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32 len);
 void nic_flush(struct host_channel *ch);
+/* Flushes every open channel's queue (a section came back: any may go on). */
+void nic_flush_all(struct nic_dev *nd);
 void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen);
 bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len);
 void nic_queue_indicate(struct nic_dev *nd, u32 status);
@@ -136,5 +174,24 @@ u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
 
 /* A sequence of RNDIS messages (batching) in total bytes; an NVSP status. */
 u32 nic_on_rndis_bytes(struct nic_dev *nd, const u8 *buf, u32 total);
+
+/* ---- nic_rss.c ---- */
+
+/* NVSP5 SUBCHANNEL from the guest (on the primary): checked, answered, offered. */
+void nic_on_subchannel(struct host_channel *ch, u64 trans, const struct nvsp_msg *m);
+/* Whether the guest may open this subchannel (it asked for it on this connection). */
+bool nic_subchannel_ok(struct nic_dev *nd, const struct host_channel *ch);
+/* OID_GEN_RECEIVE_SCALE_CAPABILITIES: the value for QUERY_C, its length. */
+u32 nic_rss_get_caps(struct nic_dev *nd, u8 *val);
+/* OID_GEN_RECEIVE_SCALE_PARAMETERS: an RNDIS status. */
+u32 nic_rss_set_params(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, u32 ilen);
+/*
+ * The open channel a frame from the wire goes to: with RSS on, the Toeplitz hash over
+ * the fields the guest's hash types name, through its indirection table (*hash set,
+ * *hashed true); else, or for a frame not hashed, channel 0.
+ */
+u32 nic_rss_channel(struct nic_dev *nd, const u8 *frame, u32 len, u32 *hash, bool *hashed);
+/* Forgets this connection's RSS state (primary closed). */
+void nic_rss_reset(struct nic_dev *nd);
 
 #endif /* _FH_NIC_DEV_H */

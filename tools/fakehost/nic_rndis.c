@@ -95,7 +95,7 @@ static u32 get_offload_caps(struct nic_dev *nd, u8 *val)
 	return vlen;
 }
 
-/* The OIDs QUERY answers; any other (FRIENDLY_NAME, RSS, ...) is NOT_SUPPORTED. */
+/* The OIDs QUERY answers; any other (FRIENDLY_NAME, ...) is NOT_SUPPORTED. */
 static const struct nic_query_oid {
 	u32 oid;
 	u32 (*get)(struct nic_dev *nd, u8 *val);
@@ -106,6 +106,7 @@ static const struct nic_query_oid {
 	{ RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, get_media_state },
 	{ RNDIS_OID_GEN_LINK_SPEED, get_link_speed },
 	{ OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, get_offload_caps },
+	{ OID_GEN_RECEIVE_SCALE_CAPABILITIES, nic_rss_get_caps },
 };
 
 static u32 on_query(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -191,6 +192,7 @@ static const struct nic_set_oid {
 } set_oids[] = {
 	{ OID_TCP_OFFLOAD_PARAMETERS, set_offload },
 	{ RNDIS_OID_GEN_CURRENT_PACKET_FILTER, set_filter },
+	{ OID_GEN_RECEIVE_SCALE_PARAMETERS, nic_rss_set_params },
 };
 
 static u32 on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -225,6 +227,7 @@ static u32 on_packet(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
 	nd->tx_frames++;
+	nd->queues[nd->cur_queue < NIC_MAX_CHANNELS ? nd->cur_queue : 0].tx_frames++;
 	n = net_responder_handle(&nd->resp, msg + v.data_off, v.data_len, out, sizeof(out));
 	if (n)
 		nic_queue_frame(nd, out, n);
