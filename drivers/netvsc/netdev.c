@@ -25,10 +25,11 @@ static const char netvsc_counter_names[NETVSC_C_COUNT][ETH_GSTRING_LEN] = {
 	[NETVSC_C_STOP_QUEUE]		= "stop_queue",
 	[NETVSC_C_WAKE_QUEUE]		= "wake_queue",
 	[NETVSC_C_LINK_CHANGE]		= "link_change",
+	[NETVSC_C_SC_REFUSED]		= "subchannel_refused",
 };
 
 /* rndis_filter.c: promiscuous, or directed + broadcast + all multicast. */
-static u32 netvsc_filter_for(struct net_device *ndev)
+u32 netvsc_filter_for(struct net_device *ndev)
 {
 	if (READ_ONCE(ndev->flags) & IFF_PROMISC)
 		return NDIS_PACKET_TYPE_PROMISCUOUS;
@@ -227,6 +228,13 @@ static const struct ethtool_ops netvsc_ethtool_ops = {
 	.get_sset_count		= netvsc_get_sset_count,
 	.get_strings		= netvsc_get_strings,
 	.get_ethtool_stats	= netvsc_get_ethtool_stats,
+	.get_rxnfc		= netvsc_get_rxnfc,
+	.get_channels		= netvsc_get_channels,
+	.set_channels		= netvsc_set_channels,
+	.get_rxfh_key_size	= netvsc_get_rxfh_key_size,
+	.get_rxfh_indir_size	= netvsc_get_rxfh_indir_size,
+	.get_rxfh		= netvsc_get_rxfh,
+	.set_rxfh		= netvsc_set_rxfh,
 };
 
 void netvsc_netdev_setup(struct netvsc_dev *nv)

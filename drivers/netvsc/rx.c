@@ -108,14 +108,17 @@ static int rx_frame(struct netvsc_chan *c, u32 msg_len)
 	struct rndis_packet_view v;
 	const char *why = NULL;
 	struct sk_buff *skb;
-	int rc;
+	int rc, hashed;
+	u32 hash = 0;
 
 	rc = rndis_packet_parse(c->rx_copy, msg_len, ndev->max_mtu + VLAN_ETH_HLEN, &v, &why);
-	if (rc) {
+	/* The host's RSS hash of the frame (rss), if it sent one of the right size. */
+	hashed = rc ? 0 : rndis_ppi_hash(c->rx_copy, &v, &hash, &why);
+	if (rc || hashed < 0) {
 		net_warn_ratelimited("%s: bad RNDIS PACKET dropped: %s\n", netdev_name(ndev), why);
 		netvsc_count(nv, NETVSC_C_RX_BAD);
 		rx_drop(c);
-		return rc;
+		return rc ? rc : hashed;
 	}
 	if (!netif_running(ndev)) {
 		rx_drop(c);
@@ -130,6 +133,8 @@ static int rx_frame(struct netvsc_chan *c, u32 msg_len)
 	skb_put_data(skb, c->rx_copy + v.data_off, v.data_len);
 	skb->protocol = eth_type_trans(skb, ndev);
 	skb_record_rx_queue(skb, c->index);
+	if (hashed)
+		skb_set_hash(skb, hash, PKT_HASH_TYPE_L4);
 
 	u64_stats_update_begin(&c->rx_syncp);
 	c->rx_packets++;

@@ -174,7 +174,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic rss DEV | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -232,6 +232,16 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		host_event(h, "NIC_LINK", "nic=%u state=%s indicated=%d", nic_ordinal(dev), argv[3],
 			   sent);
 		fprintf(out, "link=%s indicated=%d\n", nd->link_up ? "up" : "down", sent);
+		return 0;
+	}
+	if (!strcmp(argv[1], "channels")) {
+		unsigned long v = strtoul(argv[3], NULL, 0);
+
+		/* The cap the next SUBCHANNEL request and capabilities query see. */
+		if (v < 1 || v > NIC_MAX_CHANNELS)
+			return fail(err, errlen, "N: 1 .. 16 channels");
+		nd->max_channels = (u32)v;
+		fprintf(out, "channels_max=%u\n", nd->max_channels);
 		return 0;
 	}
 	if (!strcmp(argv[1], "host-ip")) {
