@@ -18,7 +18,6 @@
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
-#include <linux/version.h>
 #include <linux/workqueue.h>
 #include <hvis/vmbus.h>
 #include <hvis/netvsc_proto.h>
@@ -211,9 +210,8 @@ void netvsc_get_channels(struct net_device *ndev, struct ethtool_channels *ch);
 int netvsc_set_channels(struct net_device *ndev, struct ethtool_channels *ch);
 u32 netvsc_get_rxfh_key_size(struct net_device *ndev);
 u32 netvsc_get_rxfh_indir_size(struct net_device *ndev);
-/* The rxfh ops take a struct ethtool_rxfh_param from 6.8 on (the only version test). */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-#define NETVSC_RXFH_PARAM	1
+/* The rxfh ops take a struct ethtool_rxfh_param from 6.8 on (compat/compat.h). */
+#ifdef HVIS_COMPAT_RXFH_PARAM
 int netvsc_get_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p);
 int netvsc_set_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p,
 		    struct netlink_ext_ack *extack);

@@ -294,7 +294,7 @@ static int rxfh_set(struct netvsc_dev *nv, const u32 *indir, const u8 *key, u8 h
 	return 0;
 }
 
-#ifdef NETVSC_RXFH_PARAM
+#ifdef HVIS_COMPAT_RXFH_PARAM
 int netvsc_get_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p)
 {
 	p->hfunc = ETH_RSS_HASH_TOP;
