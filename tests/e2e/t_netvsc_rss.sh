@@ -141,7 +141,9 @@ assert_match "$(fh nic rss 0)" "itab=0(,0){127}$" "the host's table: queue 0 onl
 all_flows
 assert_eq "$FLOWS" "$(printf '0 %.0s' $(seq $NFLOWS) | sed 's/ $//')" "every flow now comes in on queue 0"
 key=01:23:45:67:89:ab:cd:ef:fe:dc:ba:98:76:54:32:10:0f:1e:2d:3c:4b:5a:69:78:87:96:a5:b4:c3:d2:e1:f0:11:22:33:44:55:66:77:88
-assert_guest "ethtool -X eth0 hkey NEW default" ethtool -X eth0 hkey "$key" default
+# Two commands: on 6.1 a key given together with `default` reached the driver as zeros.
+assert_guest "ethtool -X eth0 default" ethtool -X eth0 default
+assert_guest "ethtool -X eth0 hkey NEW" ethtool -X eth0 hkey "$key"
 assert_match "$(fh nic rss 0)" "key=${key//:/} itab=0,1,2,3,0,1,2,3," "the host has the new key and the spread table"
 x=$(guest 'ethtool -x eth0')
 assert_match "$(tr -d '\n' <<<"$x")" "${key}" "ethtool -x shows the new key"
