@@ -36,7 +36,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <net/if.h>
 #include "nic_dev.h"
+
+/*
+ * `--tap N=IFNAME` names the wire of NIC number N, whichever device holds that place:
+ * a NIC offered again after a rescind (`ctl offer nic`) takes the wire of its place.
+ */
+static char tap_of_place[NIC_MAX_TAPS][IFNAMSIZ];
 
 /* The device's place among the NIC devices (the <dev> of `ctl nic`). */
 u32 nic_ordinal(const struct host_device *dev)
@@ -429,6 +436,7 @@ static void reset_conn(struct nic_dev *nd)
 static int nic_open(struct host_channel *ch)
 {
 	struct nic_dev *nd = ch->dev->priv;
+	u32 i;
 
 	if (ch->sub_index)
 		return -EINVAL;		/* single channel */
@@ -441,6 +449,9 @@ static int nic_open(struct host_channel *ch)
 	}
 	nd->ch = ch;
 	ch->priv = nd;
+	i = nic_ordinal(ch->dev);
+	if (i < NIC_MAX_TAPS)
+		snprintf(nd->tap, sizeof(nd->tap), "%.15s", tap_of_place[i]);
 	if (nd->tap[0])
 		nic_tap_open(nd, 0);	/* an error is a NIC_TAP event; the NIC runs unwired */
 	nd->nqueues = 1;
@@ -542,15 +553,14 @@ int dev_nic_set_mac(struct host_device *dev, const char *mac)
 int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname)
 {
 	struct host_device *d;
-	struct nic_dev *nd;
+	u32 want = n;
 
-	if (!*ifname || strlen(ifname) >= sizeof(nd->tap))
+	if (!*ifname || strlen(ifname) >= IFNAMSIZ || n >= NIC_MAX_TAPS)
 		return -EINVAL;
 	for (d = h->devices; d; d = d->next) {
-		if (d->ops != &dev_nic_ops || n--)
+		if (d->ops != &dev_nic_ops || want--)
 			continue;
-		nd = d->priv;
-		snprintf(nd->tap, sizeof(nd->tap), "%s", ifname);
+		snprintf(tap_of_place[n], IFNAMSIZ, "%s", ifname);
 		return 0;
 	}
 	return -ENOENT;

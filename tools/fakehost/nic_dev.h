@@ -56,6 +56,7 @@ struct nic_pkt_meta {
 #define NIC_GSO_TCPV6		4
 
 #define NIC_MAX_QUEUES		8	/* vRSS: min(vCPUs, 8) channels */
+#define NIC_MAX_TAPS		8	/* `--tap N=IFNAME`: N < 8 */
 
 /*
  * One queue: a channel's half of the wire.  tap_fd is its TAP queue (one per open
@@ -96,7 +97,7 @@ struct nic_dev {
 	u32 recv_section;	/* receive section size offered (`nic recv-section`) */
 	u32 link_speed;
 	struct net_responder resp;
-	char tap[16];		/* `--tap N=IFNAME`: the TAP device; "" = the responder */
+	char tap[16];		/* the TAP device (`--tap` of its place); "" = the responder */
 	u32 tap_offloads;	/* TUNSETOFFLOAD flags in force */
 	struct nic_queue queues[NIC_MAX_QUEUES];
 	u32 nqueues;		/* queues with an open channel */
@@ -204,6 +205,10 @@ void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		 const struct nic_pkt_meta *meta);
 /* Wire -> guest: filters, chooses the channel (nic_rx_channel) and queues the PACKET. */
 bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+/* `nic status`: the wire's fields (tap, queues, summed queue counters) and a newline. */
+void nic_wire_status(const struct nic_dev *nd, FILE *out);
+/* `nic queues DEV`: one line of counters per queue. */
+void nic_queues_print(const struct nic_dev *nd, FILE *out);
 /* The guest's packet filter accepts a frame to dst (its MAC, broadcast, multicast). */
 bool nic_filter_accepts(const struct nic_dev *nd, const u8 *dst);
 
@@ -217,6 +222,10 @@ int nic_tap_write(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		  const struct nic_pkt_meta *meta);
 /* TUNSETOFFLOAD from what the guest enabled (RSC on: TSO4/6 accepted); all queues. */
 void nic_tap_offloads(struct nic_dev *nd);
+/* The TAP's carrier follows the NIC's link (`nic link`). */
+void nic_tap_carrier(struct nic_dev *nd);
+/* The sum of one counter over the queues: nic_queue_sum(nd, offsetof(struct nic_queue, x)). */
+u64 nic_queue_sum(const struct nic_dev *nd, size_t off);
 /* Resumes TAP input paused for a full guest queue once it has room. */
 void nic_tap_resume(struct nic_dev *nd);
 

@@ -162,6 +162,7 @@ int nic_tap_open(struct nic_dev *nd, u32 qidx)
 	}
 	q->tap_fd = fd;
 	q->paused = false;
+	nic_tap_carrier(nd);
 	host_event(nd->dev->host, "NIC_TAP", "nic=%u tap=%s queue=%u offloads=%#x",
 		   nic_ordinal(nd->dev), nd->tap, qidx, nd->tap_offloads);
 	return 0;
@@ -177,6 +178,16 @@ void nic_tap_close(struct nic_dev *nd, u32 qidx)
 	close(q->tap_fd);
 	q->tap_fd = -1;
 	q->paused = false;
+}
+
+void nic_tap_carrier(struct nic_dev *nd)
+{
+	int on = nd->link_up;
+	u32 i;
+
+	for (i = 0; i < NIC_MAX_QUEUES; i++)
+		if (nd->queues[i].tap_fd >= 0)
+			ioctl(nd->queues[i].tap_fd, TUNSETCARRIER, &on);
 }
 
 void nic_tap_resume(struct nic_dev *nd)
