@@ -589,4 +589,109 @@ static_assert(sizeof(struct rndis_pktinfo_id) == 4, "rndis_pktinfo_id");
 #define NDIS_TXCSUM_CAP_IP6EXT		0x001
 #define NDIS_TXCSUM_CAP_TCP6OPT		0x004
 
+/* ---- rss: NVSP5 subchannels, send indirection table, RSS capabilities/parameters ---- */
+
+/* NVSP5_SUBCHANNEL ops (hyperv_net.h enum nvsp_subchannel_operation). */
+#define NVSP_SUBCHANNEL_ALLOCATE	1u
+
+/* The guest's SUBCHANNEL request (hyperv_net.h struct nvsp_5_subchannel_request). */
+struct nvsp5_subchannel_request {
+	u32 op;
+	u32 num_subchannels;
+} __packed;
+
+/* The host's completion (struct nvsp_5_subchannel_complete): how many it allocated. */
+struct nvsp5_subchannel_complete {
+	u32 status;
+	u32 num_subchannels;
+} __packed;
+
+/*
+ * SEND_INDIRECTION_TABLE from the host (struct nvsp_5_send_indirect_table): @count
+ * u32 channel numbers at @offset from the start of the NVSP message (netvsc.c
+ * netvsc_send_table; VRSS_SEND_TAB_SIZE entries).
+ */
+struct nvsp5_send_indirect_table {
+	u32 count;
+	u32 offset;
+} __packed;
+#define VRSS_SEND_TAB_SIZE		16u	/* hyperv_net.h */
+#define VRSS_CHANNEL_DEFAULT		8u	/* hyperv_net.h: default channel count cap */
+
+/* RSS OIDs (hyperv_net.h OID_GEN_RECEIVE_SCALE_*). */
+#define OID_GEN_RECEIVE_SCALE_CAPABILITIES	0x00010203	/* query */
+#define OID_GEN_RECEIVE_SCALE_PARAMETERS	0x00010204	/* set */
+
+#define NDIS_OBJECT_TYPE_RSS_CAPABILITIES	0x88
+#define NDIS_OBJECT_TYPE_RSS_PARAMETERS		0x89
+#define NDIS_RECEIVE_SCALE_CAPABILITIES_REVISION_2	2
+#define NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2	2
+
+/* Capability flags the host may set (hyperv_net.h NDIS_RSS_CAPS_*). */
+#define NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4	0x00000100
+#define NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6	0x00000200
+#define NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6_EX	0x00000400
+
+/* Parameter flags (hyperv_net.h NDIS_RSS_PARAM_FLAG_*). */
+#define NDIS_RSS_PARAM_FLAG_BASE_CPU_UNCHANGED	0x0001
+#define NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED	0x0002
+#define NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED	0x0004
+#define NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED	0x0008
+#define NDIS_RSS_PARAM_FLAG_DISABLE_RSS		0x0010
+
+/* Hash function and types (hyperv_net.h NDIS_HASH_*). */
+#define NDIS_HASH_FUNC_TOEPLITZ		0x00000001
+#define NDIS_HASH_FUNC_MASK		0x000000ff
+#define NDIS_HASH_IPV4			0x00000100
+#define NDIS_HASH_TCP_IPV4		0x00000200
+#define NDIS_HASH_IPV6			0x00000400
+#define NDIS_HASH_IPV6_EX		0x00000800
+#define NDIS_HASH_TCP_IPV6		0x00001000
+#define NDIS_HASH_TCP_IPV6_EX		0x00002000
+
+/* Key and table sizes (hyperv_net.h NETVSC_HASH_KEYLEN, ITAB_NUM, ITAB_NUM_MAX). */
+#define NETVSC_HASH_KEYLEN		40u
+#define NETVSC_ITAB_DEFAULT		128u	/* when the host gives no table size */
+#define NETVSC_ITAB_MAX			256u
+
+/* OID_GEN_RECEIVE_SCALE_CAPABILITIES (hyperv_net.h struct ndis_recv_scale_cap, packed). */
+struct ndis_recv_scale_cap {
+	struct ndis_object_header hdr;
+	u32 cap_flag;
+	u32 num_int_msg;
+	u32 num_recv_que;
+	u16 num_indirect_tabent;
+} __packed;
+
+/*
+ * OID_GEN_RECEIVE_SCALE_PARAMETERS (hyperv_net.h struct ndis_recv_scale_param, not
+ * packed: 2 bytes of padding after each u16 before a u32), followed in the message by
+ * the indirection table (u32 entries, channel numbers) and the hash key at the offsets
+ * it names (rndis_filter.c rndis_set_rss_param_msg: table right after the struct, key
+ * right after the table).
+ */
+struct ndis_recv_scale_param {
+	struct ndis_object_header hdr;
+	u16 flag;
+	u16 base_cpu_number;
+	u32 hashinfo;
+	u16 indirect_tabsize;		/* bytes */
+	u16 pad1;
+	u32 indirect_taboffset;
+	u16 hashkey_size;		/* bytes */
+	u16 pad2;
+	u32 hashkey_offset;
+	u32 processor_masks_offset;
+	u32 num_processor_masks;
+	u32 processor_masks_entry_size;
+} __packed;
+
+static_assert(sizeof(struct nvsp5_subchannel_request) == 8, "nvsp5_subchannel_request");
+static_assert(sizeof(struct nvsp5_subchannel_complete) == 8, "nvsp5_subchannel_complete");
+static_assert(sizeof(struct nvsp5_send_indirect_table) == 8, "nvsp5_send_indirect_table");
+static_assert(sizeof(struct ndis_recv_scale_cap) == 18, "ndis_recv_scale_cap");
+static_assert(offsetof(struct ndis_recv_scale_param, indirect_taboffset) == 16, "taboffset");
+static_assert(offsetof(struct ndis_recv_scale_param, hashkey_offset) == 24, "keyoffset");
+static_assert(sizeof(struct ndis_recv_scale_param) == 40, "ndis_recv_scale_param");
+
 #endif /* _HVIS_NETVSC_PROTO_H */
