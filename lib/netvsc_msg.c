@@ -921,3 +921,87 @@ int rsc_chain_add(struct rsc_chain *c, const struct rndis_pkt_ppis *p, u32 data_
 	c->open = false;
 	return RSC_DONE;
 }
+
+/* ---- offload: the MAC address as an RNDIS config parameter ---- */
+
+u32 rndis_mac_param_build(void *buf, u32 cap, const u8 *mac)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct rndis_config_parameter_info ci;
+	u8 *at = (u8 *)buf + sizeof(ci);
+	u32 i;
+
+	if (cap < RNDIS_MAC_PARAM_BYTES)
+		return 0;
+	ci.parameter_name_offset = sizeof(ci);
+	ci.parameter_name_length = 2 * RNDIS_NWADR_STRLEN;
+	ci.parameter_type = RNDIS_CONFIG_PARAM_TYPE_STRING;
+	ci.parameter_value_offset = ci.parameter_name_offset + ci.parameter_name_length;
+	ci.parameter_value_length = 4 * 6;
+	memcpy(buf, &ci, sizeof(ci));
+	for (i = 0; i < RNDIS_NWADR_STRLEN; i++, at += 2) {
+		at[0] = (u8)RNDIS_NWADR_STR[i];
+		at[1] = 0;
+	}
+	for (i = 0; i < 12; i++, at += 2) {
+		at[0] = (u8)hex[(mac[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
+		at[1] = 0;
+	}
+	return RNDIS_MAC_PARAM_BYTES;
+}
+
+static int not_found(const char **why, const char *field)
+{
+	*why = field;
+	return -ENOENT;
+}
+
+static int hex_val(u8 lo, u8 hi)
+{
+	if (hi)
+		return -1;
+	if (lo >= '0' && lo <= '9')
+		return lo - '0';
+	if (lo >= 'a' && lo <= 'f')
+		return lo - 'a' + 10;
+	if (lo >= 'A' && lo <= 'F')
+		return lo - 'A' + 10;
+	return -1;
+}
+
+int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why)
+{
+	struct rndis_config_parameter_info ci;
+	const u8 *p = buf;
+	u32 i;
+
+	if (len < sizeof(ci))
+		return bad(why, "config parameter shorter than its header");
+	memcpy(&ci, buf, sizeof(ci));
+	if ((u64)ci.parameter_name_offset + ci.parameter_name_length > len)
+		return bad(why, "parameter name past the info buffer");
+	if ((u64)ci.parameter_value_offset + ci.parameter_value_length > len)
+		return bad(why, "parameter value past the info buffer");
+	if (ci.parameter_name_length != 2 * RNDIS_NWADR_STRLEN)
+		return not_found(why, "parameter not NetworkAddress");
+	for (i = 0; i < RNDIS_NWADR_STRLEN; i++) {
+		u8 lo = p[ci.parameter_name_offset + 2 * i], hi = p[ci.parameter_name_offset + 2 * i + 1];
+		u8 want = (u8)RNDIS_NWADR_STR[i];
+
+		if (hi || (lo | 0x20) != (want | 0x20))
+			return not_found(why, "parameter not NetworkAddress");
+	}
+	if (ci.parameter_type != RNDIS_CONFIG_PARAM_TYPE_STRING)
+		return bad(why, "NetworkAddress not a string");
+	if (ci.parameter_value_length != 4 * 6)
+		return bad(why, "NetworkAddress value not 12 characters");
+	for (i = 0; i < 6; i++) {
+		const u8 *v = p + ci.parameter_value_offset + 4 * i;
+		int h = hex_val(v[0], v[1]), l = hex_val(v[2], v[3]);
+
+		if (h < 0 || l < 0)
+			return bad(why, "NetworkAddress value not hex digits");
+		mac[i] = (u8)(h << 4 | l);
+	}
+	return 0;
+}

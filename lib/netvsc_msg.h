@@ -277,4 +277,20 @@ enum rsc_step {
 int rsc_chain_add(struct rsc_chain *c, const struct rndis_pkt_ppis *p, u32 data_len,
 		  u32 max_frags, u32 max_bytes, const char **why);
 
+/*
+ * Writes the RNDIS_CONFIG_PARAMETER info buffer that sets the MAC to @mac (6 bytes),
+ * as rndis_filter_set_device_mac does, into buf of cap bytes.  Returns
+ * RNDIS_MAC_PARAM_BYTES, or 0 if cap is too small.
+ */
+u32 rndis_mac_param_build(void *buf, u32 cap, const u8 *mac);
+
+/*
+ * Checks a RNDIS_CONFIG_PARAMETER info buffer of len bytes as the host receives it:
+ * name and value inside the buffer, type STRING, the name "NetworkAddress" in UTF-16
+ * (any case), the value 12 hex digits in UTF-16.  On success writes the MAC to mac.
+ * -EINVAL with *why otherwise; -ENOENT (*why "parameter not NetworkAddress") for
+ * another well-formed parameter.
+ */
+int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why);
+
 #endif /* _HVIS_NETVSC_MSG_H */

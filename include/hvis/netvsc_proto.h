@@ -589,6 +589,28 @@ static_assert(sizeof(struct rndis_pktinfo_id) == 4, "rndis_pktinfo_id");
 #define NDIS_TXCSUM_CAP_IP6EXT		0x001
 #define NDIS_TXCSUM_CAP_TCP6OPT		0x004
 
+/*
+ * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER: one named parameter (hyperv_net.h struct
+ * rndis_config_parameter_info); offsets count from the start of this struct.  The
+ * guest sets its MAC with the UTF-16 string parameter "NetworkAddress" whose value is
+ * 12 lower-case hex digits in UTF-16 (rndis_filter.c rndis_filter_set_device_mac).
+ */
+struct rndis_config_parameter_info {
+	u32 parameter_name_offset;
+	u32 parameter_name_length;	/* bytes */
+	u32 parameter_type;
+	u32 parameter_value_offset;
+	u32 parameter_value_length;	/* bytes */
+} __packed;
+
+#define RNDIS_CONFIG_PARAM_TYPE_INTEGER	0
+#define RNDIS_CONFIG_PARAM_TYPE_STRING	2
+#define RNDIS_NWADR_STR			"NetworkAddress"
+#define RNDIS_NWADR_STRLEN		14
+/* The whole info buffer: the struct, the name (2 * 14) and the value (4 * 6). */
+#define RNDIS_MAC_PARAM_BYTES		(20u + 2 * RNDIS_NWADR_STRLEN + 4 * 6)
+static_assert(sizeof(struct rndis_config_parameter_info) == 20, "config_parameter_info");
+
 /* ---- rss: NVSP5 subchannels, send indirection table, RSS capabilities/parameters ---- */
 
 /* NVSP5_SUBCHANNEL ops (hyperv_net.h enum nvsp_subchannel_operation). */

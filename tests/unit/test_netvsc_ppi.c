@@ -317,8 +317,38 @@ static void test_rsc(void)
 		   "a chain of 66000 bytes with max 65536 is refused");
 }
 
+static void test_mac_param(void)
+{
+	const u8 mac[6] = { 0x00, 0x15, 0x5d, 0xab, 0xcd, 0xef };
+	const char *why = NULL;
+	u8 back[6] = { 0 };
+	u32 n;
+
+	n = rndis_mac_param_build(buf, sizeof(buf), mac);
+	tap_check(n == 72 && RNDIS_MAC_PARAM_BYTES == 72,
+		  "the NetworkAddress parameter is 20 + 28 + 24 bytes");
+	tap_check(!memcmp(buf + 20, "N\0e\0t\0", 6) && !memcmp(buf + 48, "0\0000\0001\0005\0", 8),
+		  "name and value in UTF-16, the value lower-case hex");
+	tap_check(!rndis_mac_param_parse(buf, n, back, &why) && !memcmp(back, mac, 6),
+		  "the host reads the MAC back");
+	tap_check(!rndis_mac_param_build(buf, 71, mac), "71 bytes of room are refused");
+	why = NULL;
+	refused_by(rndis_mac_param_parse(buf, n - 1, back, &why), why, "value past",
+		   "a value past the info buffer is refused");
+	buf[48] = 'g';
+	why = NULL;
+	refused_by(rndis_mac_param_parse(buf, n, back, &why), why, "not hex",
+		   "a value with a non-hex digit is refused");
+	rndis_mac_param_build(buf, sizeof(buf), mac);
+	buf[20] = 'X';
+	why = NULL;
+	tap_check(rndis_mac_param_parse(buf, n, back, &why) == -ENOENT,
+		  "another parameter name is -ENOENT");
+}
+
 int main(void)
 {
+	test_mac_param();
 	test_sizes();
 	test_roundtrip();
 	test_refusals();
