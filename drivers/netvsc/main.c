@@ -53,26 +53,15 @@ static u32 netvsc_ring_bytes(struct device *dev)
 }
 
 /*
- * MTU: this version has no page-buffer path, so a frame must fit one send and one
- * receive section; and it is capped at ETH_DATA_LEN (no jumbo frames yet).
+ * MTU: 68 up to the host's maximum (mtu.c); large frames go by pages (txpage.c) and
+ * the host delivers what the NDIS config MTU allows.  Starts at 1500, or lower if the
+ * host's maximum is (rndis_filter.c).
  */
-static int netvsc_set_mtu_limits(struct netvsc_dev *nv, u32 max_frame)
+static int netvsc_set_mtu_limits(struct netvsc_dev *nv)
 {
-	u32 section = min(nv->send_section_size, nv->recv_section_size);
-	u32 max_mtu = ETH_DATA_LEN;
-
-	if (section < RNDIS_PACKET_HDR_BYTES + ETH_HLEN + ETH_MIN_MTU) {
-		netdev_err(nv->ndev, "sections of %u bytes cannot hold a minimal frame\n",
-			   section);
-		return -EINVAL;
-	}
-	max_mtu = min_t(u32, max_mtu, section - RNDIS_PACKET_HDR_BYTES - ETH_HLEN);
-	/* MAXIMUM_FRAME_SIZE only ever lowers it (rndis_filter.c). */
-	if (max_frame >= ETH_MIN_MTU && max_frame < max_mtu)
-		max_mtu = max_frame;
 	nv->ndev->min_mtu = ETH_MIN_MTU;
-	nv->ndev->max_mtu = max_mtu;
-	nv->ndev->mtu = max_mtu;
+	nv->ndev->max_mtu = netvsc_max_mtu(nv);
+	nv->ndev->mtu = min_t(u32, ETH_DATA_LEN, nv->ndev->max_mtu);
 	return 0;
 }
 
@@ -123,6 +112,7 @@ void netvsc_detach(struct netvsc_dev *nv)
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++)
 		netvsc_chan_down(&nv->chan[i]);
 	cancel_delayed_work_sync(&nv->link_work);
+	netvsc_txpage_free(nv);
 	netvsc_nvsp_free_buffers(nv);
 	WRITE_ONCE(nv->num_chan, 0);
 	nv->attached = false;
@@ -158,6 +148,9 @@ int netvsc_attach(struct netvsc_dev *nv, u32 want_chan)
 	nv->primary_open = true;
 
 	rc = netvsc_nvsp_connect(nv, nv->ndev->mtu, nv->recv_bytes, nv->send_bytes);
+	if (rc)
+		goto err;
+	rc = netvsc_txpage_alloc(nv);
 	if (rc)
 		goto err;
 	rc = netvsc_rx_alloc(c);
@@ -222,7 +215,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 	rc = netvsc_attach(nv, 1);
 	if (rc)
 		goto err_free;
-	rc = netvsc_set_mtu_limits(nv, nv->max_frame);
+	rc = netvsc_set_mtu_limits(nv);
 	if (rc)
 		goto err_detach;
 	eth_hw_addr_set(ndev, nv->perm_mac);
