@@ -570,6 +570,29 @@ struct rndis_ppi_u32 {
 #define RNDIS_PKTINFO_1ST_FRAG		0x02
 #define RNDIS_PKTINFO_LAST_FRAG		0x04
 
+/* ---- wire: PPI value names the host's RX/TX mapping uses (same bits as the offload block) ---- */
+
+/* hyperv_net.h struct ndis_tcp_ip_checksum_info: receive and transmit bits. */
+#define NDIS_RXCSUM_TCP_FAILED		NDIS_CSUM_RX_TCP_FAILED
+#define NDIS_RXCSUM_UDP_FAILED		NDIS_CSUM_RX_UDP_FAILED
+#define NDIS_RXCSUM_IP_FAILED		NDIS_CSUM_RX_IP_FAILED
+#define NDIS_RXCSUM_TCP_SUCCEEDED	NDIS_CSUM_RX_TCP_OK
+#define NDIS_RXCSUM_UDP_SUCCEEDED	NDIS_CSUM_RX_UDP_OK
+#define NDIS_RXCSUM_IP_SUCCEEDED	NDIS_CSUM_RX_IP_OK
+#define NDIS_TXCSUM_IS_IPV4		NDIS_CSUM_TX_IS_IPV4
+#define NDIS_TXCSUM_IS_IPV6		NDIS_CSUM_TX_IS_IPV6
+#define NDIS_TXCSUM_TCP			NDIS_CSUM_TX_TCP
+#define NDIS_TXCSUM_UDP			NDIS_CSUM_TX_UDP
+#define NDIS_TXCSUM_IP_HDR		NDIS_CSUM_TX_IP_HDR
+#define NDIS_TXCSUM_TCP_OFF_SHIFT	NDIS_CSUM_TX_THO_SHIFT
+#define NDIS_TXCSUM_TCP_OFF_MASK	0x3ffu
+#define NDIS_8021Q_VLANID_SHIFT		NDIS_8021Q_VID_SHIFT
+#define NDIS_8021Q_VLANID_MASK		0xfffu
+#define NDIS_LSO2_TCP_OFF_SHIFT		NDIS_LSO2_THO_SHIFT
+#define NDIS_LSO2_TCP_OFF_MASK		0x3ffu
+/* hyperv_net.h RNDIS_PKTINFO_ID without the internal bit. */
+#define RNDIS_PKTINFO_ID		1u
+
 struct rndis_pktinfo_id {
 	u8 ver;
 	u8 flag;
@@ -715,5 +738,9 @@ static_assert(sizeof(struct ndis_recv_scale_cap) == 18, "ndis_recv_scale_cap");
 static_assert(offsetof(struct ndis_recv_scale_param, indirect_taboffset) == 16, "taboffset");
 static_assert(offsetof(struct ndis_recv_scale_param, hashkey_offset) == 24, "keyoffset");
 static_assert(sizeof(struct ndis_recv_scale_param) == 40, "ndis_recv_scale_param");
+
+/* hyperv_net.h NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED / _ENABLED (wire's names). */
+#define NDIS_OFFLOAD_PARAMS_RSC_DISABLED	NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED
+#define NDIS_OFFLOAD_PARAMS_RSC_ENABLED		NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED
 
 #endif /* _HVIS_NETVSC_PROTO_H */
