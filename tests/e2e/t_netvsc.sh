@@ -152,7 +152,12 @@ assert_match "$es" "bus-info: ${inst:0:31}" "ethtool -i: bus-info"
 assert_match "$es" "Speed: 10000Mb/s" "ethtool: 10 Gbps (the host's LINK_SPEED)"
 assert_match "$es" "Duplex: Full" "ethtool: full duplex"
 assert_match "$es" "Link detected: yes" "ethtool: link detected"
-assert_eq "$(sed -n '/NIC statistics:/,$p' <<<"$es" | grep -c ': [0-9]')" 11 "ethtool -S: 11 counters"
+nq=$(guest 'ls -d /sys/class/net/eth0/queues/tx-* | wc -l')
+assert_eq "$(sed -n '/NIC statistics:/,$p' <<<"$es" | grep -c ': [0-9]')" $((11 + 4 * nq)) \
+	"ethtool -S: 11 device counters and 4 for each of the $nq queues"
+q_rx=0
+for ((q = 0; q < nq; q++)); do q_rx=$((q_rx + $(kv "$es" rx_queue_${q}_packets))); done
+assert_eq "$q_rx" "$(kv "$stats" rx_packets)" "ethtool -S: per-queue rx packets add up to rx_packets"
 for c in tx_too_big tx_error tx_comp_bad rx_bad rx_no_memory; do
 	assert_eq "$(kv "$es" $c)" 0 "ethtool -S $c"
 done
