@@ -61,6 +61,8 @@ assert_eq "$(guest cat /sys/class/net/eth0/device/device_id)" "{$inst}" \
 assert_eq "$(guest 'basename $(readlink /sys/class/net/eth0/device/driver)')" "hvis_netvsc" \
 	"eth0's device driver"
 assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "1500" "eth0 MTU"
+assert_match "$(guest ip -d link show eth0)" " maxmtu 9000 " \
+	"eth0's largest MTU: the host's MAXIMUM_FRAME_SIZE (9000, Hyper-V's jumbo limit)"
 
 # ---- what Hyper-V expects at attach: request sizes, offload caps and parameters ----
 host_line=$(fh nic status)
@@ -223,8 +225,9 @@ assert_guest "default qdisc pfifo_fast" "sysctl -w net.core.default_qdisc=pfifo_
 assert_guest "modprobe with a 32 KiB send and 64 KiB receive buffer" \
 	modprobe hvis_netvsc send_buffer_kb=32 recv_buffer_kb=64
 guest_until 15 '[ -e /sys/class/net/eth0 ]' || fail "eth0 not back with tiny buffers"
-assert_match "$(guest 'dmesg | grep "hvis_netvsc.*send 5x6144, recv 37x1728" | tail -n 1')" \
-	"send 5x6144, recv 37x1728" "5 send and 37 receive sections"
+# The host's sections hold a 9000-byte frame (9152 bytes): 7 in 64 KiB.
+assert_match "$(guest 'dmesg | grep "hvis_netvsc.*send 5x6144, recv 7x9152" | tail -n 1')" \
+	"send 5x6144, recv 7x9152" "5 send and 7 receive sections"
 nic_up
 assert_match "$(guest tc qdisc show dev eth0)" "pfifo_fast" "eth0's qdisc is pfifo_fast"
 # 60 datagrams of 1000 bytes: a 4-digit sequence number, then random bytes.

@@ -84,6 +84,15 @@ const char *nic_fmt_mac(const u8 *m, char *buf)
 	return buf;
 }
 
+u32 nic_recv_section_size(const struct nic_dev *nd)
+{
+	u32 need = (nd->max_frame + NIC_SECTION_OVERHEAD + 63) & ~63u;
+
+	if (nd->recv_section)
+		return nd->recv_section;
+	return need > NETVSC_RECV_SECTION_SIZE ? need : NETVSC_RECV_SECTION_SIZE;
+}
+
 /* ---- NVSP from the guest ---- */
 
 static bool version_ok(u32 v)
@@ -129,7 +138,7 @@ static void on_recv_buf(struct host_channel *ch, const u8 *pkt, const struct nvs
 	struct nic_dev *nd = nic_of(ch);
 	struct nvsp_msg r = { .type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE };
 	struct nvsp1_recv_buffer_section *s = &r.recv_buf_complete.sections[0];
-	u32 section = nd->recv_section;
+	u32 section = nic_recv_section_size(nd);
 
 	r.recv_buf_complete.status = NVSP_STAT_FAIL;
 	if (m->send_buf.id != NVSP_RECV_BUFFER_ID) {
@@ -494,8 +503,8 @@ static int nic_create(struct host_device *dev)
 	nd->mac[5] = n & 0xff;
 	memcpy(nd->cur_mac, nd->mac, 6);
 	nd->link_up = true;
-	nd->max_frame = 1500;
-	nd->recv_section = NETVSC_RECV_SECTION_SIZE;
+	nd->max_frame = NIC_MTU_DEFAULT;
+	nd->recv_section = 0;
 	nd->link_speed = NIC_LINK_SPEED;
 	net_responder_init(&nd->resp);
 	dev->priv = nd;

@@ -55,6 +55,15 @@ struct nic_pkt_meta {
 #define NIC_GSO_TCPV4		1
 #define NIC_GSO_TCPV6		4
 
+/*
+ * The host's largest frame (MAXIMUM_FRAME_SIZE, `nic mtu`): Hyper-V's jumbo setting is
+ * 9014 bytes with the Ethernet header, an MTU of 9000; upstream's guest takes up to
+ * NETVSC_MTU - ETH_HLEN = 65521 (hyperv_net.h NETVSC_MTU, netvsc_drv.c max_mtu).
+ */
+#define NIC_MTU_DEFAULT		9000u
+#define NIC_MTU_MAX		(NETVSC_MTU_MAX - 14u)
+/* A receive section holds a whole frame: Ethernet + 802.1Q, PACKET header, 5 PPIs. */
+#define NIC_SECTION_OVERHEAD	(18u + 44u + 5u * 16u)
 #define NIC_MAX_QUEUES		8	/* vRSS: min(vCPUs, 8) channels */
 #define NIC_MAX_TAPS		8	/* `--tap N=IFNAME`: N < 8 */
 
@@ -94,7 +103,7 @@ struct nic_dev {
 	u8 mac[6];
 	bool link_up;
 	u32 max_frame;		/* answer to MAXIMUM_FRAME_SIZE */
-	u32 recv_section;	/* receive section size offered (`nic recv-section`) */
+	u32 recv_section;	/* receive section size offered (`nic recv-section`), 0: auto */
 	u32 link_speed;
 	struct net_responder resp;
 	char tap[16];		/* the TAP device (`--tap` of its place); "" = the responder */
@@ -160,6 +169,9 @@ void nic_bad(struct nic_dev *nd, const char *field, const char *fmt, ...)
 const char *nic_fmt_mac(const u8 *m, char *buf);
 void nic_status_line(struct host_device *dev, char *buf, size_t len);
 
+/* The receive section size offered: `nic recv-section`, else one that fits max_frame. */
+u32 nic_recv_section_size(const struct nic_dev *nd);
+
 /* ---- nic_data.c ---- */
 
 void nic_buf_unmap(struct nic_buf *b);
@@ -187,6 +199,8 @@ void nic_queue_indicate(struct nic_dev *nd, u32 status);
 u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
 		      const struct nvsp_msg *m);
 
+/* The PPIs a frame to the guest carries for @m (checksum verdict, 802.1Q tag, hash). */
+void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct rndis_pkt_ppis *p);
 /* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
 bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
 			  const struct nic_pkt_meta *meta);
