@@ -54,26 +54,15 @@ static u32 netvsc_ring_bytes(struct device *dev)
 }
 
 /*
- * MTU: this version has no page-buffer path, so a frame must fit one send and one
- * receive section; and it is capped at ETH_DATA_LEN (no jumbo frames yet).
+ * MTU: 68 up to the host's maximum (mtu.c); large frames go by pages (txpage.c) and
+ * the host delivers what the NDIS config MTU allows.  Starts at 1500, or lower if the
+ * host's maximum is (rndis_filter.c).
  */
-static int netvsc_set_mtu_limits(struct netvsc_dev *nv, u32 max_frame)
+static int netvsc_set_mtu_limits(struct netvsc_dev *nv)
 {
-	u32 section = min(nv->send_section_size, nv->recv_section_size);
-	u32 max_mtu = ETH_DATA_LEN;
-
-	if (section < RNDIS_PACKET_HDR_BYTES + ETH_HLEN + ETH_MIN_MTU) {
-		netdev_err(nv->ndev, "sections of %u bytes cannot hold a minimal frame\n",
-			   section);
-		return -EINVAL;
-	}
-	max_mtu = min_t(u32, max_mtu, section - RNDIS_PACKET_HDR_BYTES - ETH_HLEN);
-	/* MAXIMUM_FRAME_SIZE only ever lowers it (rndis_filter.c). */
-	if (max_frame >= ETH_MIN_MTU && max_frame < max_mtu)
-		max_mtu = max_frame;
 	nv->ndev->min_mtu = ETH_MIN_MTU;
-	nv->ndev->max_mtu = max_mtu;
-	nv->ndev->mtu = max_mtu;
+	nv->ndev->max_mtu = netvsc_max_mtu(nv);
+	nv->ndev->mtu = min_t(u32, ETH_DATA_LEN, nv->ndev->max_mtu);
 	return 0;
 }
 
@@ -124,6 +113,7 @@ void netvsc_detach(struct netvsc_dev *nv)
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++)
 		netvsc_chan_down(&nv->chan[i]);
 	cancel_delayed_work_sync(&nv->link_work);
+	netvsc_txpage_free(nv);
 	netvsc_nvsp_free_buffers(nv);
 	WRITE_ONCE(nv->num_chan, 0);
 	nv->attached = false;
@@ -175,6 +165,9 @@ int netvsc_attach(struct netvsc_dev *nv)
 	rc = netvsc_nvsp_connect(nv, nv->ndev->mtu, nv->recv_bytes, nv->send_bytes);
 	if (rc)
 		goto err;
+	rc = netvsc_txpage_alloc(nv);
+	if (rc)
+		goto err;
 	rc = netvsc_rx_alloc(c);
 	if (rc)
 		goto err;
@@ -202,12 +195,13 @@ err:
 int netvsc_reattach(struct netvsc_dev *nv, u32 want_chan)
 {
 	struct net_device *ndev = nv->ndev;
+	bool running = netif_running(ndev);
 	u32 prev = nv->num_chan ? nv->num_chan : 1;
 	int rc, rc2;
 
 	ASSERT_RTNL();
 	netif_tx_disable(ndev);
-	netif_device_detach(ndev);
+	netif_carrier_off(ndev);
 	netvsc_detach(nv);
 	nv->want_chan = want_chan;
 	rc = netvsc_attach(nv);
@@ -222,16 +216,7 @@ int netvsc_reattach(struct netvsc_dev *nv, u32 want_chan)
 			return rc;
 		}
 	}
-	netif_set_real_num_tx_queues(ndev, nv->num_chan);
-	netif_set_real_num_rx_queues(ndev, nv->num_chan);
-	if (netif_running(ndev)) {
-		mutex_lock(&nv->ctl_lock);
-		rc2 = netvsc_rndis_set_filter(nv, netvsc_filter_for(ndev));
-		mutex_unlock(&nv->ctl_lock);
-		if (rc2)
-			netdev_warn(ndev, "cannot set the packet filter again: %d\n", rc2);
-	}
-	netif_device_attach(ndev);
+	netvsc_resume(nv, running);
 	return rc;
 }
 
@@ -284,7 +269,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 	rc = netvsc_attach(nv);
 	if (rc)
 		goto err_free;
-	rc = netvsc_set_mtu_limits(nv, nv->max_frame);
+	rc = netvsc_set_mtu_limits(nv);
 	if (rc)
 		goto err_detach;
 	eth_hw_addr_set(ndev, nv->perm_mac);

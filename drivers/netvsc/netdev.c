@@ -26,15 +26,32 @@ static const char netvsc_counter_names[NETVSC_C_COUNT][ETH_GSTRING_LEN] = {
 	[NETVSC_C_WAKE_QUEUE]		= "wake_queue",
 	[NETVSC_C_LINK_CHANGE]		= "link_change",
 	[NETVSC_C_SC_REFUSED]		= "subchannel_refused",
+	[NETVSC_C_TX_PAGEBUF]		= "tx_pagebuf",
+	[NETVSC_C_TX_LSO]		= "tx_lso",
+	[NETVSC_C_TX_CSUM]		= "tx_csum",
+	[NETVSC_C_RX_CSUM_OK]		= "rx_csum_verified",
+	[NETVSC_C_RX_VLAN]		= "rx_vlan",
+	[NETVSC_C_RX_PPI_BAD]		= "rx_ppi_bad",
+	[NETVSC_C_RX_RSC]		= "rx_rsc_chains",
+	[NETVSC_C_RX_RSC_BAD]		= "rx_rsc_bad",
 };
 
-/* rndis_filter.c: promiscuous, or directed + broadcast + all multicast. */
-u32 netvsc_filter_for(struct net_device *ndev)
+/*
+ * rndis_filter.c rndis_set_multicast: promiscuous; else directed, all multicast when
+ * any group is joined or IFF_ALLMULTI, broadcast when IFF_BROADCAST.
+ */
+static u32 netvsc_filter_for(struct net_device *ndev)
 {
-	if (READ_ONCE(ndev->flags) & IFF_PROMISC)
+	unsigned int flags = READ_ONCE(ndev->flags);
+	u32 filter = NDIS_PACKET_TYPE_DIRECTED;
+
+	if (flags & IFF_PROMISC)
 		return NDIS_PACKET_TYPE_PROMISCUOUS;
-	return NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST |
-	       NDIS_PACKET_TYPE_ALL_MULTICAST;
+	if (flags & IFF_ALLMULTI || !netdev_mc_empty(ndev))
+		filter |= NDIS_PACKET_TYPE_ALL_MULTICAST;
+	if (flags & IFF_BROADCAST)
+		filter |= NDIS_PACKET_TYPE_BROADCAST;
+	return filter;
 }
 
 static int netvsc_open(struct net_device *ndev)
@@ -147,6 +164,10 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_set_rx_mode	= netvsc_set_rx_mode,
 	.ndo_get_stats64	= netvsc_get_stats64,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_set_features	= netvsc_set_features,
+	.ndo_fix_features	= netvsc_fix_features,
+	.ndo_change_mtu		= netvsc_change_mtu,
+	.ndo_set_mac_address	= netvsc_set_mac_address,
 };
 
 static void netvsc_get_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)

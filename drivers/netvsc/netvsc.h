@@ -68,8 +68,32 @@ enum netvsc_counter {
 	NETVSC_C_WAKE_QUEUE,
 	NETVSC_C_LINK_CHANGE,
 	NETVSC_C_SC_REFUSED,
+	/* offloads (offload.c, txpage.c, rsc.c) */
+	NETVSC_C_TX_PAGEBUF,		/* sends with the frame in page ranges */
+	NETVSC_C_TX_LSO,		/* sends with an LSOv2 PPI */
+	NETVSC_C_TX_CSUM,		/* sends with a checksum PPI */
+	NETVSC_C_RX_CSUM_OK,		/* frames the host said it verified */
+	NETVSC_C_RX_VLAN,		/* frames with an 802.1Q PPI */
+	NETVSC_C_RX_PPI_BAD,		/* frames dropped for their PPIs */
+	NETVSC_C_RX_RSC,		/* RSC chains delivered as one frame */
+	NETVSC_C_RX_RSC_BAD,		/* RSC fragments dropped for an inconsistent chain */
 	NETVSC_C_COUNT,
 };
+
+/* Transmit checksum kinds the host takes (netvsc_dev.tx_csum_mask, offload.c). */
+#define NETVSC_CSUM_TCP4	BIT(0)
+#define NETVSC_CSUM_UDP4	BIT(1)
+#define NETVSC_CSUM_TCP6	BIT(2)
+#define NETVSC_CSUM_UDP6	BIT(3)
+
+/*
+ * The largest frame an RSC chain may assemble to (rsc.c): a 64 KiB IP packet, its
+ * Ethernet header and a VLAN tag.
+ */
+#define NETVSC_RSC_MAX_BYTES	(65535u + 18u)
+
+/* Room for one page-buffer send's ranges (txpage.c): a range per piece + its PFNs. */
+#define NETVSC_TX_RANGE_BYTES	2048u
 
 /* One RNDIS control request waiting for its completion message. */
 struct netvsc_req {
@@ -108,6 +132,12 @@ struct netvsc_chan {
 	struct netvsc_rx_comp *comps;	/* ring of pending receive completions */
 	u32 comp_cap, comp_head, comp_count;
 	struct delayed_work comp_retry;
+	struct rsc_chain rsc;		/* the RSC chain being assembled (rsc.c) */
+	struct rndis_pkt_ppis rsc_ppis;	/* its first fragment's PPIs */
+	u8 *rsc_buf;			/* NETVSC_RSC_MAX_BYTES while attached */
+
+	/* transmit (txpage.c): ranges of one page-buffer send, under the TX queue lock */
+	u8 *tx_ranges;
 
 	/* statistics of this queue pair; kept when the channel closes (totals stay) */
 	struct u64_stats_sync rx_syncp;
@@ -154,6 +184,8 @@ struct netvsc_dev {
 	u32 send_section_size;
 	u32 send_sections;
 	unsigned long *send_map;	/* bit set: section in flight */
+	struct sk_buff **sec_skb;	/* a page-buffer send's skb, by its header's section */
+	u32 tx_csum_mask;		/* NETVSC_CSUM_* (offload.c) */
 
 	/* RNDIS (rndis.c) */
 	spinlock_t req_lock;		/* reqs */
@@ -233,6 +265,7 @@ int netvsc_rndis_set_filter(struct netvsc_dev *nv, u32 filter);
 int netvsc_rndis_query(struct netvsc_dev *nv, u32 oid, const void *in, u32 in_len, void *out,
 		       u32 *out_len);
 int netvsc_rndis_set(struct netvsc_dev *nv, u32 oid, const void *val, u32 len);
+int netvsc_rndis_set_mac(struct netvsc_dev *nv, const u8 *mac);
 void netvsc_rndis_halt(struct netvsc_dev *nv);
 void netvsc_rndis_receive_ctrl(struct netvsc_dev *nv, const u8 *msg, u32 type, u32 msg_len);
 void netvsc_rndis_fail_all(struct netvsc_dev *nv);
@@ -245,15 +278,39 @@ void netvsc_comp_retry_work(struct work_struct *work);
 int netvsc_raw_alloc(struct netvsc_chan *c);
 int netvsc_rx_alloc(struct netvsc_chan *c);
 void netvsc_rx_free(struct netvsc_chan *c);
+void netvsc_rx_drop(struct netvsc_chan *c);
 
 /* tx.c */
 netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev);
 void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg, u32 len);
 void netvsc_tx_maybe_wake(struct netvsc_chan *c);
 
+/* offload.c */
+int netvsc_offload_attach(struct netvsc_dev *nv);
+int netvsc_set_features(struct net_device *ndev, netdev_features_t features);
+netdev_features_t netvsc_fix_features(struct net_device *ndev, netdev_features_t features);
+int netvsc_tx_ppis(struct netvsc_dev *nv, struct sk_buff *skb, struct rndis_pkt_ppis *p);
+void netvsc_rx_ppis(struct netvsc_dev *nv, struct sk_buff *skb, const struct rndis_pkt_ppis *p);
+
+/* txpage.c */
+int netvsc_txpage_alloc(struct netvsc_dev *nv);
+void netvsc_txpage_free(struct netvsc_dev *nv);
+int netvsc_xmit_pages(struct netvsc_chan *c, struct sk_buff *skb, int sec,
+		      const struct rndis_pkt_ppis *p);
+void netvsc_txpage_done(struct netvsc_dev *nv, u32 sec);
+
+/* rsc.c */
+int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v);
+void netvsc_rsc_end(struct netvsc_chan *c);
+
+/* mtu.c */
+int netvsc_change_mtu(struct net_device *ndev, int mtu);
+void netvsc_resume(struct netvsc_dev *nv, bool running);
+int netvsc_set_mac_address(struct net_device *ndev, void *addr);
+int netvsc_max_mtu(struct netvsc_dev *nv);
+
 /* netdev.c */
 void netvsc_netdev_setup(struct netvsc_dev *nv);
-u32 netvsc_filter_for(struct net_device *ndev);
 void netvsc_rx_mode_work(struct work_struct *work);
 
 #endif /* _HVIS_NETVSC_H */

@@ -137,6 +137,9 @@ static int nvsp_announce(struct netvsc_dev *nv, u32 mtu)
 		/* Teaming lets the host send link speed changes (netvsc.c). */
 		if (nv->nvsp_ver >= NVSP_VERSION_5)
 			msg.ndis_config.capability |= NVSP_CAP_TEAMING;
+		/* RSC receive (netvsc.c: from NVSP 6.1). */
+		if (nv->nvsp_ver >= NVSP_VERSION_61)
+			msg.ndis_config.capability |= NVSP_CAP_RSC;
 		rc = nvsp_send(nv, &msg, false);
 		if (rc)
 			return rc;

@@ -94,7 +94,7 @@ static void rx_flush_comps(struct netvsc_chan *c)
 	}
 }
 
-static void rx_drop(struct netvsc_chan *c)
+void netvsc_rx_drop(struct netvsc_chan *c)
 {
 	u64_stats_update_begin(&c->rx_syncp);
 	c->rx_dropped++;
@@ -107,41 +107,17 @@ static int rx_frame(struct netvsc_chan *c, u32 msg_len)
 	struct net_device *ndev = nv->ndev;
 	struct rndis_packet_view v;
 	const char *why = NULL;
-	struct sk_buff *skb;
-	int rc, hashed;
-	u32 hash = 0;
+	int rc;
 
 	rc = rndis_packet_parse(c->rx_copy, msg_len, ndev->max_mtu + VLAN_ETH_HLEN, &v, &why);
-	/* The host's RSS hash of the frame (rss), if it sent one of the right size. */
-	hashed = rc ? 0 : rndis_ppi_hash(c->rx_copy, &v, &hash, &why);
-	if (rc || hashed < 0) {
+	if (rc) {
 		net_warn_ratelimited("%s: bad RNDIS PACKET dropped: %s\n", netdev_name(ndev), why);
 		netvsc_count(nv, NETVSC_C_RX_BAD);
-		rx_drop(c);
-		return rc ? rc : hashed;
+		netvsc_rx_drop(c);
+		return rc;
 	}
-	if (!netif_running(ndev)) {
-		rx_drop(c);
-		return 0;
-	}
-	skb = napi_alloc_skb(&c->napi, v.data_len);
-	if (!skb) {
-		netvsc_count(nv, NETVSC_C_RX_NO_MEMORY);
-		rx_drop(c);
-		return 0;
-	}
-	skb_put_data(skb, c->rx_copy + v.data_off, v.data_len);
-	skb->protocol = eth_type_trans(skb, ndev);
-	skb_record_rx_queue(skb, c->index);
-	if (hashed)
-		skb_set_hash(skb, hash, PKT_HASH_TYPE_L4);
-
-	u64_stats_update_begin(&c->rx_syncp);
-	c->rx_packets++;
-	c->rx_bytes += v.data_len;
-	u64_stats_update_end(&c->rx_syncp);
-	napi_gro_receive(&c->napi, skb);
-	return 0;
+	/* PPIs, RSC fragments and the skb: rsc.c. */
+	return netvsc_rx_deliver(c, c->rx_copy, &v);
 }
 
 /* One range of a transfer-page packet: one RNDIS message in the receive buffer. */
@@ -192,6 +168,8 @@ static void rx_xfer(struct netvsc_chan *c, u32 len)
 		if (rx_range(c, x->ranges[i].byte_offset, x->ranges[i].byte_count))
 			status = NVSP_STAT_INVALID_RNDIS_PKT;
 	}
+	/* An RSC chain ends inside its transfer-page packet. */
+	netvsc_rsc_end(c);
 	/* Answered even when bad, so the host gets its sections back. */
 	rx_queue_comp(c, x->d.trans_id, status);
 }
@@ -329,6 +307,11 @@ int netvsc_rx_alloc(struct netvsc_chan *c)
 	c->rx_copy = kmalloc(nv->recv_section_size, GFP_KERNEL);
 	if (!c->rx_copy)
 		return -ENOMEM;
+	/* LRO assembles RSC chains here (rsc.c). */
+	c->rsc_buf = kvmalloc(NETVSC_RSC_MAX_BYTES, GFP_KERNEL);
+	if (!c->rsc_buf)
+		return -ENOMEM;
+	memset(&c->rsc, 0, sizeof(c->rsc));
 	c->comp_cap = max(nv->recv_sections + 1, NETVSC_MIN_COMPS);
 	comps = kvcalloc(c->comp_cap, sizeof(*comps), GFP_KERNEL);
 	if (!comps)
@@ -354,6 +337,8 @@ void netvsc_rx_free(struct netvsc_chan *c)
 	c->comp_head = 0;
 	kfree(c->rx_copy);
 	c->rx_copy = NULL;
+	kvfree(c->rsc_buf);
+	c->rsc_buf = NULL;
 	kfree(c->raw);
 	c->raw = NULL;
 }

@@ -78,7 +78,8 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	struct netvsc_dev *nv = netdev_priv(ndev);
 	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT };
 	u16 q = skb_get_queue_mapping(skb);
-	u32 len = skb->len, hdr_len;
+	struct rndis_pkt_ppis ppis;
+	u32 len, hdr_len;
 	struct netvsc_chan *c;
 	u8 *dst;
 	int sec, rc;
@@ -87,12 +88,6 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	if (unlikely(q >= READ_ONCE(nv->num_chan)))
 		q = 0;
 	c = &nv->chan[q];
-
-	/* No page-buffer path in this version: a frame must fit one section. */
-	if (RNDIS_PACKET_HDR_BYTES + len > nv->send_section_size) {
-		netvsc_count(nv, NETVSC_C_TX_TOO_BIG);
-		return tx_drop(c, skb);
-	}
 
 	sec = tx_get_section(nv);
 	if (sec < 0) {
@@ -109,8 +104,28 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 		}
 	}
 
+	/* Checksum, LSO and VLAN per-packet info (offload.c); may move the VLAN tag. */
+	if (netvsc_tx_ppis(nv, skb, &ppis)) {
+		clear_bit(sec, nv->send_map);
+		netvsc_count(nv, NETVSC_C_TX_ERROR);
+		return tx_drop(c, skb);
+	}
+	len = skb->len;
+	if (ppis.present & RNDIS_PPIS_LSO)
+		netvsc_count(nv, NETVSC_C_TX_LSO);
+	if (ppis.present & RNDIS_PPIS_CSUM)
+		netvsc_count(nv, NETVSC_C_TX_CSUM);
+
+	/* Too big for a section: the frame goes by pages (txpage.c). */
+	if ((u64)RNDIS_PACKET_HDR_BYTES + rndis_ppis_size(&ppis) + len > nv->send_section_size) {
+		rc = netvsc_xmit_pages(c, skb, sec, &ppis);
+		if (!rc)
+			goto sent;
+		goto failed;
+	}
+
 	dst = (u8 *)nv->send_buf + (size_t)sec * nv->send_section_size;
-	hdr_len = rndis_packet_build(dst, nv->send_section_size, len);
+	hdr_len = rndis_packet_build_ppis(dst, nv->send_section_size, len, &ppis);
 	if (!hdr_len || skb_copy_bits(skb, 0, dst + hdr_len, len)) {
 		clear_bit(sec, nv->send_map);
 		netvsc_count(nv, NETVSC_C_TX_ERROR);
@@ -122,6 +137,12 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	msg.rndis.send_buf_section_size = hdr_len + len;
 	rc = hvis_channel_send(c->ch, &msg, sizeof(msg), NETVSC_TID_TX_BASE + sec,
 			       VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (!rc) {
+		/* The frame is in the section now; the section is freed on completion. */
+		dev_consume_skb_any(skb);
+		goto sent;
+	}
+failed:
 	if (rc == -EAGAIN) {
 		clear_bit(sec, nv->send_map);
 		netvsc_count(nv, NETVSC_C_TX_BUSY);
@@ -130,18 +151,16 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 		schedule_delayed_work(&c->comp_retry, 1);
 		return NETDEV_TX_BUSY;
 	}
-	if (rc) {
-		clear_bit(sec, nv->send_map);
-		netvsc_count(nv, NETVSC_C_TX_ERROR);
-		return tx_drop(c, skb);
-	}
+	clear_bit(sec, nv->send_map);
+	netvsc_count(nv, NETVSC_C_TX_ERROR);
+	return tx_drop(c, skb);
 
+sent:
+	/* The skb is not ours any more (consumed, or held until its completion). */
 	u64_stats_update_begin(&c->tx_syncp);
 	c->tx_packets++;
 	c->tx_bytes += len;
 	u64_stats_update_end(&c->tx_syncp);
-	/* The frame is in the section now; the section is freed on completion. */
-	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 }
 
@@ -191,9 +210,12 @@ void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg
 		return;
 	}
 	sec = trans_id - NETVSC_TID_TX_BASE;
-	if (!test_and_clear_bit(sec, map)) {
+	if (!test_bit(sec, map)) {
 		tx_bad_comp(nv, trans_id, "section not in flight");
 		return;
 	}
+	/* A page-buffer send's skb goes before the section can be taken again. */
+	netvsc_txpage_done(nv, sec);
+	clear_bit_unlock(sec, map);
 	netvsc_tx_maybe_wake(c);
 }

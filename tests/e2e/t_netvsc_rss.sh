@@ -159,10 +159,11 @@ assert_eq "$(qdelta "$g0" "$(guest_rxq)")" "$(qdelta "$h0" "$(host_rxq)")" \
 # ---- bad input ----
 counter() { guest "ethtool -S eth0" | sed -n "s/^ *$1: //p"; }
 guest 'dmesg -c >/dev/null'
-before=$(counter rx_bad)
+before=$(counter rx_ppi_bad)
 assert_fh "host sends a hash value PPI of 8 bytes" nic bad 0 hash-ppi
-guest_until 5 "[ \$(ethtool -S eth0 | sed -n 's/^ *rx_bad: //p') -gt $before ]" || fail "rx_bad did not grow"
-assert_match "$(guest 'dmesg -c')" "eth0: bad RNDIS PACKET dropped: hash value PPI not 4 bytes" \
+guest_until 5 "[ \$(ethtool -S eth0 | sed -n 's/^ *rx_ppi_bad: //p') -gt $before ]" ||
+	fail "rx_ppi_bad did not grow from $before"
+assert_match "$(guest 'dmesg -c')" "eth0: RNDIS PACKET dropped for its per-packet info: hash PPI of the wrong size" \
 	"the 8-byte hash PPI: packet dropped, the log names it"
 assert_fh "host offers a subchannel the guest did not ask for" nic bad 0 extra-subchannel
 guest_until 10 "dmesg | grep -q 'subchannel offer refused'" || fail "no refusal of the extra subchannel"

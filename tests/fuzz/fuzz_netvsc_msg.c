@@ -25,7 +25,7 @@ FUZZ_TYPES("INIT", "INIT_COMPLETE", "SEND_NDIS_VER", "SEND_RECV_BUF", "SEND_RECV
 	   "rndis PACKET", "rndis INIT", "rndis HALT", "rndis QUERY", "rndis SET", "rndis RESET",
 	   "rndis INDICATE", "rndis KEEPALIVE", "rndis INIT_C", "rndis QUERY_C", "rndis SET_C",
 	   "rndis RESET_C", "rndis KEEPALIVE_C", "NDIS_OFFLOAD", "NDIS_OFFLOAD_PARAMETERS",
-	   "NDIS_RSS_CAPABILITIES", "NDIS_RSS_PARAMETERS", "PPI hash value")
+	   "NDIS_RSS_CAPABILITIES", "NDIS_RSS_PARAMETERS")
 
 /* Counts NAME (with PREFIX) as reached. */
 static void hit_name(const char *prefix, const char *name)
@@ -67,7 +67,6 @@ static void packet(const u8 *msg, u32 msg_len, u32 max_frame)
 	const char *why = NULL;
 	const u8 *p;
 	u32 t;
-	int r;
 
 	if (rndis_packet_parse(msg, msg_len, max_frame, &v, &why)) {
 		if (!why)
@@ -87,11 +86,6 @@ static void packet(const u8 *msg, u32 msg_len, u32 max_frame)
 		if (p && (p < msg + v.ppi_off || p + t > msg + v.ppi_off + v.ppi_len))
 			abort();
 	}
-	r = rndis_ppi_hash(msg, &v, &t, &why);
-	if (r < 0 && !why)
-		abort();
-	if (r == 1)
-		hit_name("", "PPI hash value");
 }
 
 /* ---- rss ---- */

@@ -389,49 +389,6 @@ static void test_rss_params(void)
 		  got.flag == NDIS_RSS_PARAM_FLAG_DISABLE_RSS, "DISABLE_RSS needs no table");
 }
 
-/* A PACKET with one PPI of @type whose value is @vlen bytes. */
-static void test_hash_ppi(void)
-{
-	u8 pkt[128] = {};
-	struct rndis_packet_view v;
-	const char *why = NULL;
-	u32 hash = 0, h = 0x12345678, vlen, ppi_len, data_off;
-	int rc;
-
-	for (vlen = 2; vlen <= 8; vlen += 2) {
-		struct rndis_msg_hdr hd = { .msg_type = RNDIS_MSG_PACKET };
-		struct rndis_packet rp = {};
-		struct rndis_ppi e = { .type = PPI_NBL_HASH_VALUE, .ppi_offset = 12 };
-
-		memset(pkt, 0, sizeof(pkt));
-		e.size = 12 + vlen;
-		ppi_len = (e.size + 7) & ~7u;
-		e.size = ppi_len;
-		e.ppi_offset = ppi_len - vlen;
-		data_off = sizeof(rp) + ppi_len;
-		rp.data_offset = data_off;
-		rp.data_len = 14;
-		rp.per_pkt_info_offset = sizeof(rp);
-		rp.per_pkt_info_len = ppi_len;
-		hd.msg_len = 8 + data_off + 14;
-		memcpy(pkt, &hd, 8);
-		memcpy(pkt + 8, &rp, sizeof(rp));
-		memcpy(pkt + 8 + sizeof(rp), &e, sizeof(e));
-		memcpy(pkt + 8 + sizeof(rp) + e.ppi_offset, &h, vlen < 4 ? vlen : 4);
-		if (rndis_packet_parse(pkt, hd.msg_len, 1514, &v, &why)) {
-			tap_check(0, "hash PPI packet %u parses: %s", vlen, why);
-			continue;
-		}
-		rc = rndis_ppi_hash(pkt, &v, &hash, &why);
-		if (vlen == 4)
-			tap_check(rc == 1 && hash == h, "a 4-byte hash value PPI gives the hash");
-		else
-			refused(rc, -EINVAL, "not 4 bytes", "a hash value PPI of the wrong size is refused");
-	}
-	memset(&v, 0, sizeof(v));
-	tap_check(rndis_ppi_hash(pkt, &v, &hash, &why) == 0, "no PPI: no hash");
-}
-
 int main(void)
 {
 	struct nvsp1_recv_buffer_complete rc;
@@ -847,6 +804,5 @@ int main(void)
 	test_offload_params();
 	test_rss_cap();
 	test_rss_params();
-	test_hash_ppi();
 	return tap_done();
 }

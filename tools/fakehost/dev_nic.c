@@ -37,7 +37,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <net/if.h>
 #include "nic_dev.h"
+
+/*
+ * `--tap N=IFNAME` names the wire of NIC number N, whichever device holds that place:
+ * a NIC offered again after a rescind (`ctl offer nic`) takes the wire of its place.
+ */
+static char tap_of_place[NIC_MAX_TAPS][IFNAMSIZ];
 
 /* The device's place among the NIC devices (the <dev> of `ctl nic`). */
 u32 nic_ordinal(const struct host_device *dev)
@@ -76,6 +83,15 @@ const char *nic_fmt_mac(const u8 *m, char *buf)
 {
 	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 	return buf;
+}
+
+u32 nic_recv_section_size(const struct nic_dev *nd)
+{
+	u32 need = (nd->max_frame + NIC_SECTION_OVERHEAD + 63) & ~63u;
+
+	if (nd->recv_section)
+		return nd->recv_section;
+	return need > NETVSC_RECV_SECTION_SIZE ? need : NETVSC_RECV_SECTION_SIZE;
 }
 
 /* ---- NVSP from the guest ---- */
@@ -123,7 +139,7 @@ static void on_recv_buf(struct host_channel *ch, const u8 *pkt, const struct nvs
 	struct nic_dev *nd = nic_of(ch);
 	struct nvsp_msg r = { .type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE };
 	struct nvsp1_recv_buffer_section *s = &r.recv_buf_complete.sections[0];
-	u32 section = nd->recv_section;
+	u32 section = nic_recv_section_size(nd);
 
 	r.recv_buf_complete.status = NVSP_STAT_FAIL;
 	if (m->send_buf.id != NVSP_RECV_BUFFER_ID) {
@@ -195,13 +211,8 @@ static void on_revoke(struct host_channel *ch, const u8 *pkt, const struct nvsp_
 		nic_recv_forget(nd);
 	else
 		nic_buf_unmap(b);
-	if (recv) {
-		u32 i;
-
-		/* Nowhere to send what waits. */
-		for (i = 0; i < NIC_MAX_CHANNELS; i++)
-			nd->queues[i].q_count = 0;
-	}
+	if (recv)
+		nic_queue_clear(nd);	/* nowhere to send what waits */
 }
 
 /* RNDIS messages in a send section and/or guest pages (GPA-direct). */
@@ -405,34 +416,10 @@ static void nic_packets(struct host_channel *ch)
 		}
 		more = host_chan_read_end(ch);
 	} while (more && !nq->comp_pending && len != -EIO);
-	/* Sections the guest completed here may let any channel's queue go on. */
-	nic_flush_all(nd);
+	nic_flush(ch);
 }
 
 /* ---- open / close / lifetime ---- */
-
-/* A channel's queue, closed: its messages are dropped, its counters kept. */
-static void queue_close(struct nic_queue *nq)
-{
-	free(nq->q);
-	nq->q = NULL;
-	nq->q_head = nq->q_count = 0;
-	nq->comp_pending = false;
-	if (nq->ch)
-		nq->ch->priv = NULL;
-	nq->ch = NULL;
-}
-
-static int queue_open(struct nic_queue *nq, struct host_channel *ch)
-{
-	nq->q = calloc(NIC_QUEUE_LEN, sizeof(*nq->q));
-	if (!nq->q)
-		return -ENOMEM;
-	nq->q_head = nq->q_count = 0;
-	nq->comp_pending = false;
-	nq->ch = ch;
-	return 0;
-}
 
 static void reset_conn(struct nic_dev *nd)
 {
@@ -440,44 +427,66 @@ static void reset_conn(struct nic_dev *nd)
 
 	nic_recv_forget(nd);
 	nic_buf_unmap(&nd->send);
-	for (i = 0; i < NIC_MAX_CHANNELS; i++)
-		queue_close(&nd->queues[i]);
+	nic_queue_clear(nd);
+	free(nd->q);
 	free(nd->msgbuf);
+	nd->q = NULL;
 	nd->msgbuf = NULL;
+	nd->q_head = nd->q_count = 0;
 	nd->ch = NULL;
-	nic_rss_reset(nd);
 	nd->nvsp_version = nd->ndis_version = nd->guest_mtu = 0;
 	nd->guest_caps = 0;
 	nd->offload_set = false;
 	memset(&nd->offload, 0, sizeof(nd->offload));
 	nd->rndis_inited = false;
 	nd->filter = 0;
+	for (i = 0; i < NIC_MAX_QUEUES; i++) {
+		nd->queues[i].comp_pending = false;
+		if (nd->queues[i].ch)
+			nd->queues[i].ch->priv = NULL;
+		nd->queues[i].ch = NULL;
+	}
+	nic_rss_reset(nd);
+	memcpy(nd->cur_mac, nd->mac, 6);
 }
 
 static int nic_open(struct host_channel *ch)
 {
 	struct nic_dev *nd = ch->dev->priv;
+	u32 i;
 
 	if (ch->sub_index) {
 		/* Only a subchannel the guest asked for on this connection (nic_rss.c). */
-		if (!nic_subchannel_ok(nd, ch) || nd->queues[ch->sub_index].ch) {
-			nic_bad(nd, "sub_channel_index", "open of subchannel %u (asked for %u)",
-				ch->sub_index, nd->subs_asked);
+		i = ch->sub_index;
+		if (!nic_subchannel_ok(nd, ch) || nd->queues[i].ch) {
+			nic_bad(nd, "sub_channel_index", "open of subchannel %u (asked for %u)", i,
+				nd->subs_asked);
 			return -EINVAL;
 		}
-		if (queue_open(&nd->queues[ch->sub_index], ch))
-			return -ENOMEM;
+		nd->queues[i].ch = ch;
+		nd->queues[i].comp_pending = false;
 		ch->priv = nd;
+		if (nd->tap[0])
+			nic_tap_open(nd, i);
+		nd->nqueues++;
 		return 0;
 	}
 	reset_conn(nd);
+	nd->q = calloc(NIC_QUEUE_LEN, sizeof(*nd->q));
 	nd->msgbuf = malloc(NIC_MAX_MSG);
-	if (!nd->msgbuf || queue_open(&nd->queues[0], ch)) {
+	if (!nd->q || !nd->msgbuf) {
 		reset_conn(nd);
 		return -ENOMEM;
 	}
 	nd->ch = ch;
+	nd->queues[0].ch = ch;
 	ch->priv = nd;
+	i = nic_ordinal(ch->dev);
+	if (i < NIC_MAX_TAPS)
+		snprintf(nd->tap, sizeof(nd->tap), "%.15s", tap_of_place[i]);
+	if (nd->tap[0])
+		nic_tap_open(nd, 0);	/* an error is a NIC_TAP event; the NIC runs unwired */
+	nd->nqueues = 1;
 	return 0;
 }
 
@@ -485,16 +494,23 @@ static void nic_close(struct host_channel *ch)
 {
 	struct nic_dev *nd = ch->dev->priv;
 
-	if (nd->ch == ch)
+	if (nd->ch == ch) {
+		nic_tap_close(nd, 0);
+		nd->nqueues = 0;
 		reset_conn(nd);
-	else if (ch->sub_index < NIC_MAX_CHANNELS && nd->queues[ch->sub_index].ch == ch)
-		queue_close(&nd->queues[ch->sub_index]);
+	} else if (ch->sub_index < NIC_MAX_QUEUES && nd->queues[ch->sub_index].ch == ch) {
+		nic_tap_close(nd, ch->sub_index);
+		nd->queues[ch->sub_index].ch = NULL;
+		nd->queues[ch->sub_index].comp_pending = false;
+		if (nd->nqueues)
+			nd->nqueues--;
+	}
 	ch->priv = NULL;
 }
 
 static void nic_tick(struct host_channel *ch, u64 now_ms)
 {
-	if (ch->priv && nic_queue_of(ch)->ch == ch)
+	if (ch->priv && nic_of(ch)->ch == ch)
 		nic_flush(ch);
 }
 
@@ -503,7 +519,7 @@ static u32 nic_default_channels = NIC_DEFAULT_CHANNELS;
 
 int dev_nic_set_default_channels(u32 n)
 {
-	if (n < 1 || n > NIC_MAX_CHANNELS)
+	if (n < 1 || n > NIC_MAX_QUEUES)
 		return -EINVAL;
 	nic_default_channels = n;
 	return 0;
@@ -512,10 +528,12 @@ int dev_nic_set_default_channels(u32 n)
 static int nic_create(struct host_device *dev)
 {
 	struct nic_dev *nd = calloc(1, sizeof(*nd));
-	u32 n = dev->index + 1;
+	u32 n = dev->index + 1, i;
 
 	if (!nd)
 		return -ENOMEM;
+	for (i = 0; i < NIC_MAX_QUEUES; i++)
+		nd->queues[i].tap_fd = -1;
 	nd->dev = dev;
 	nd->mac[0] = 0x00;
 	nd->mac[1] = 0x15;
@@ -523,9 +541,10 @@ static int nic_create(struct host_device *dev)
 	nd->mac[3] = (n >> 16) & 0xff;
 	nd->mac[4] = (n >> 8) & 0xff;
 	nd->mac[5] = n & 0xff;
+	memcpy(nd->cur_mac, nd->mac, 6);
 	nd->link_up = true;
-	nd->max_frame = 1500;
-	nd->recv_section = NETVSC_RECV_SECTION_SIZE;
+	nd->max_frame = NIC_MTU_DEFAULT;
+	nd->recv_section = 0;
 	nd->link_speed = NIC_LINK_SPEED;
 	nd->max_channels = nic_default_channels;
 	net_responder_init(&nd->resp);
@@ -535,6 +554,11 @@ static int nic_create(struct host_device *dev)
 
 static void nic_destroy(struct host_device *dev)
 {
+	struct nic_dev *nd = dev->priv;
+	u32 i;
+
+	for (i = 0; i < NIC_MAX_QUEUES; i++)
+		nic_tap_close(nd, i);
 	reset_conn(dev->priv);
 	free(dev->priv);
 }
@@ -542,22 +566,17 @@ static void nic_destroy(struct host_device *dev)
 void nic_status_line(struct host_device *dev, char *buf, size_t len)
 {
 	struct nic_dev *nd = dev->priv;
-	u32 i, queued = 0, open = 0;
 	char mac[18];
 
-	for (i = 0; i < NIC_MAX_CHANNELS; i++) {
-		queued += nd->queues[i].q_count;
-		open += !!nd->queues[i].ch;
-	}
 	snprintf(buf, len,
 		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s",
 		 nic_ordinal(dev), nic_fmt_mac(nd->mac, mac), nd->link_up ? "up" : "down",
 		 nd->nvsp_version, nd->rndis_inited, nd->filter, nd->resp.ip[0], nd->resp.ip[1],
 		 nd->resp.ip[2], nd->resp.ip[3], (unsigned long long)nd->rx_frames,
 		 (unsigned long long)nd->tx_frames, (unsigned long long)nd->drops,
-		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, queued,
+		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, nd->q_count,
 		 (unsigned long long)nd->bad, (unsigned long long)nd->injected,
-		 (unsigned long long)nd->injected_acks, open, nd->max_channels,
+		 (unsigned long long)nd->injected_acks, nd->nqueues, nd->max_channels,
 		 nd->rss_on ? "on" : "off");
 }
 
@@ -582,4 +601,20 @@ int dev_nic_set_mac(struct host_device *dev, const char *mac)
 	if (dev->ops != &dev_nic_ops || !net_parse_mac(mac, nd->mac))
 		return -EINVAL;
 	return 0;
+}
+
+int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname)
+{
+	struct host_device *d;
+	u32 want = n;
+
+	if (!*ifname || strlen(ifname) >= IFNAMSIZ || n >= NIC_MAX_TAPS)
+		return -EINVAL;
+	for (d = h->devices; d; d = d->next) {
+		if (d->ops != &dev_nic_ops || want--)
+			continue;
+		snprintf(tap_of_place[n], IFNAMSIZ, "%s", ifname);
+		return 0;
+	}
+	return -ENOENT;
 }

@@ -34,35 +34,6 @@ static struct host_device *find_nic(struct vmbus_host *h, const char *name)
 	return NULL;
 }
 
-/*
- * `nic rss DEV`: what the guest set (hash types, table, key) and, per open channel,
- * its counters: one line for the settings, one per queue.
- */
-static void nic_rss_show(struct nic_dev *nd, FILE *out)
-{
-	u32 i;
-
-	fprintf(out, "rss=%s channels_max=%u subchannels=%u subch_requests=%llu caps_queries=%llu sets=%llu hashinfo=%#x table=%u key=",
-		nd->rss_on ? "on" : "off", nd->max_channels, nd->subs_asked,
-		(unsigned long long)nd->subch_requests, (unsigned long long)nd->rss_caps_queries,
-		(unsigned long long)nd->rss_sets, nd->rss.hashinfo, nd->rss.n_itab);
-	for (i = 0; i < NETVSC_HASH_KEYLEN; i++)
-		fprintf(out, "%02x", nd->rss.key[i]);
-	fprintf(out, " itab=");
-	for (i = 0; i < nd->rss.n_itab; i++)
-		fprintf(out, "%s%u", i ? "," : "", nd->rss.itab[i]);
-	fprintf(out, "\n");
-	for (i = 0; i < NIC_MAX_CHANNELS; i++) {
-		const struct nic_queue *q = &nd->queues[i];
-
-		if (!q->ch && !q->rx_frames && !q->tx_frames)
-			continue;
-		fprintf(out, "queue=%u open=%d relid=%u rx_frames=%llu tx_frames=%llu drops=%llu queued=%u\n",
-			i, !!q->ch, q->ch ? q->ch->relid : 0, (unsigned long long)q->rx_frames,
-			(unsigned long long)q->tx_frames, (unsigned long long)q->drops, q->q_count);
-	}
-}
-
 static bool nic_live(const struct nic_dev *nd)
 {
 	return nd->ch && nd->ch->state == CHAN_OPEN;
@@ -152,7 +123,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 		/* A hash value PPI of 8 bytes, not 4 (rss): a well-formed PPI otherwise. */
 		struct rndis_ppi *e = (void *)(buf + sizeof(*hdr) + sizeof(*p));
 
-		len = inject_packet(buf, sizeof(struct rndis_ppi) + 8);
+		inject_packet(buf, sizeof(struct rndis_ppi) + 8);
 		e->type = PPI_NBL_HASH_VALUE;
 		p->per_pkt_info_len = e->size;
 		p->data_offset = sizeof(*p) + e->size;
@@ -174,7 +145,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -185,7 +156,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				continue;
 			nic_status_line(dev, line, sizeof(line));
 			nd = dev->priv;
-			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu short_nvsp=%llu hwcaps_queries=%llu offload_sets=%llu offload_params=%s recv_section=%u\n",
+			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu short_nvsp=%llu hwcaps_queries=%llu offload_sets=%llu offload_params=%s recv_section=%u",
 				line, nic_live(nd) ? "open" : "closed",
 				(unsigned long long)nd->filtered, (unsigned long long)nd->ctrl_msgs,
 				(unsigned long long)nd->resp.arp_replies,
@@ -196,8 +167,16 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				(unsigned long long)nd->short_nvsp,
 				(unsigned long long)nd->hwcaps_queries,
 				(unsigned long long)nd->offload_sets, nd->offload_set ? "set" : "none",
-				nd->recv_section);
+				nic_recv_section_size(nd));
+			nic_wire_status(nd, out);
 		}
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "queues")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
+		nic_queues_print(dev->priv, out);
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "rss")) {
@@ -218,6 +197,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 
 		if (!strcmp(argv[3], "up") || !strcmp(argv[3], "down")) {
 			nd->link_up = argv[3][0] == 'u';
+			nic_tap_carrier(nd);
 			if (sent)
 				nic_queue_indicate(nd, nd->link_up ? RNDIS_STATUS_MEDIA_CONNECT :
 								 RNDIS_STATUS_MEDIA_DISCONNECT);
@@ -238,8 +218,8 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		unsigned long v = strtoul(argv[3], NULL, 0);
 
 		/* The cap the next SUBCHANNEL request and capabilities query see. */
-		if (v < 1 || v > NIC_MAX_CHANNELS)
-			return fail(err, errlen, "N: 1 .. 16 channels");
+		if (v < 1 || v > NIC_MAX_QUEUES)
+			return fail(err, errlen, "N: 1 .. 8 channels");
 		nd->max_channels = (u32)v;
 		fprintf(out, "channels_max=%u\n", nd->max_channels);
 		return 0;
@@ -250,8 +230,22 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		fprintf(out, "host_ip=%s\n", argv[3]);
 		return 0;
 	}
+	if (!strcmp(argv[1], "mtu")) {
+		unsigned long v;
+		char *end = NULL;
+
+		v = strtoul(argv[3], &end, 0);
+		if (end == argv[3] || *end || v < NETVSC_MTU_MIN || v > NIC_MTU_MAX)
+			return fail(err, errlen, "BYTES: 68 .. 65521");
+		nd->max_frame = (u32)v;
+		host_event(h, "NIC_MTU", "nic=%u max_frame=%lu recv_section=%u", nic_ordinal(dev), v,
+			   nic_recv_section_size(nd));
+		fprintf(out, "max_frame=%lu recv_section=%u (the guest reads them when it attaches next)\n",
+			v, nic_recv_section_size(nd));
+		return 0;
+	}
 	if (!strcmp(argv[1], "recv-section")) {
-		unsigned long v = NETVSC_RECV_SECTION_SIZE;
+		unsigned long v = 0;
 		char *end = NULL;
 
 		if (strcmp(argv[3], "default")) {
@@ -261,7 +255,8 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				return fail(err, errlen, "BYTES: 1728 .. 33554432, or default");
 		}
 		nd->recv_section = (u32)v;
-		fprintf(out, "recv_section=%lu (offered at the guest's next SEND_RECV_BUF)\n", v);
+		fprintf(out, "recv_section=%u (offered at the guest's next SEND_RECV_BUF)\n",
+			nic_recv_section_size(nd));
 		return 0;
 	}
 	if (!strcmp(argv[1], "mac")) {
@@ -302,7 +297,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 			return fail(err, errlen, "the nic has no open channel with a receive buffer");
 		if (!nic_queue_frame(nd, frame, (u32)(n / 2)))
 			return fail(err, errlen, "frame not queued (packet filter 0 or queue full)");
-		nic_flush_all(nd);
+		nic_flush(nd->ch);
 		fprintf(out, "queued=%zu\n", n / 2);
 		return 0;
 	}

@@ -3,12 +3,13 @@
  * nic_data.c: the synthetic NIC's data path over the guest's buffers.  It maps the
  * receive and send buffers the guest hands over in SEND_RECV_BUF / SEND_SEND_BUF;
  * writes host -> guest RNDIS messages into free receive sections, announced with
- * VM_PKT_DATA_USING_XFER_PAGES packets on the channel chosen for them (and queued per
- * channel while no section or no ring room is free); and assembles each SEND_RNDIS_PKT's RNDIS bytes from its send-buffer
+ * VM_PKT_DATA_USING_XFER_PAGES packets (and queued while no section or no ring room
+ * is free); and assembles each SEND_RNDIS_PKT's RNDIS bytes from its send-buffer
  * section and/or GPA-direct page ranges for nic_rndis.c.
  */
 #include <stdlib.h>
 #include <unistd.h>
+#include "net_frame.h"
 #include "nic_dev.h"
 
 /* ---- buffers ---- */
@@ -93,22 +94,30 @@ int nic_send_comp(struct host_channel *ch, u64 trans, const struct nvsp_msg *m)
 	return ret;
 }
 
-/* Queues a message for channel @qi (an open one; control messages go on 0). */
-static bool q_push(struct nic_dev *nd, u32 qi, u32 chan, const void *msg, u32 len)
+/* Queues a message for channel @qidx (control messages: 0, the primary). */
+static bool q_push(struct nic_dev *nd, u32 qidx, u32 chan, const void *msg, u32 len)
 {
-	struct nic_queue *nq = &nd->queues[qi < NIC_MAX_CHANNELS ? qi : 0];
 	struct nic_out *e;
 
-	if (!nq->q || nq->q_count == NIC_QUEUE_LEN || len > sizeof(e->data)) {
+	u8 *data;
+
+	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || !len ||
+	    len > (nd->recv.section_size ? nd->recv.section_size : nic_recv_section_size(nd))) {
 		nd->drops++;
-		nq->drops++;
 		return false;
 	}
-	e = &nq->q[(nq->q_head + nq->q_count) % NIC_QUEUE_LEN];
+	data = malloc(len);
+	if (!data) {
+		nd->drops++;
+		return false;
+	}
+	memcpy(data, msg, len);
+	e = &nd->q[(nd->q_head + nd->q_count) % NIC_QUEUE_LEN];
 	e->len = len;
 	e->chan = chan;
-	memcpy(e->data, msg, len);
-	nq->q_count++;
+	e->qidx = qidx < NIC_MAX_QUEUES ? qidx : 0;
+	e->data = data;
+	nd->q_count++;
 	return true;
 }
 
@@ -195,43 +204,50 @@ int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32
 	return ret;
 }
 
-/* Sends @ch's queued messages while there are free sections and room in its ring. */
+/*
+ * Sends queued messages in order while there are free sections and room in the ring
+ * of the channel each goes to (its queue's, or the primary's if that one closed).
+ * The receive sections are one pool for all channels, so one queue serves them all.
+ */
 void nic_flush(struct host_channel *ch)
 {
 	struct nic_dev *nd = nic_of(ch);
-	struct nic_queue *nq = nic_queue_of(ch);
 
-	while (nq->q_count && nd->recv.map && !nq->comp_pending) {
-		struct nic_out *e = &nq->q[nq->q_head];
+	while (nd->q_count && nd->recv.map && nd->ch) {
+		struct nic_out *e = &nd->q[nd->q_head];
+		struct host_channel *to = nd->queues[e->qidx].ch ? nd->queues[e->qidx].ch : nd->ch;
 		int s = nic_free_section(nd), ret;
 
-		if (s < 0)
+		if (s < 0 || nic_queue_of(to)->comp_pending)
 			return;
-		ret = nic_recv_post(ch, (u32)s, e->chan, e->data, e->len);
+		ret = nic_recv_post(to, (u32)s, e->chan, e->data, e->len);
 		if (ret == -EAGAIN)
 			return;		/* the guest's signal brings us back */
 		if (ret) {
 			nd->drops++;
-			nq->drops++;
 		} else {
 			nd->recv_hint = (u32)s + 1;
-			if (e->chan == NVSP_RNDIS_CHANNEL_DATA) {
+			if (e->chan == NVSP_RNDIS_CHANNEL_DATA)
 				nd->rx_frames++;
-				nq->rx_frames++;
-			}
 		}
-		nq->q_head = (nq->q_head + 1) % NIC_QUEUE_LEN;
-		nq->q_count--;
+		free(e->data);
+		e->data = NULL;
+		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
+		nd->q_count--;
 	}
+	nic_tap_resume(nd);
 }
 
-void nic_flush_all(struct nic_dev *nd)
+/* Frees what waits in the queue (no receive buffer to send it to). */
+void nic_queue_clear(struct nic_dev *nd)
 {
-	u32 i;
-
-	for (i = 0; i < NIC_MAX_CHANNELS; i++)
-		if (nd->queues[i].ch && nd->queues[i].q_count)
-			nic_flush(nd->queues[i].ch);
+	while (nd->q && nd->q_count) {
+		free(nd->q[nd->q_head].data);
+		nd->q[nd->q_head].data = NULL;
+		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
+		nd->q_count--;
+	}
+	nd->q_head = 0;
 }
 
 /* Queues a control message (hdr + body of blen bytes). */
@@ -249,29 +265,78 @@ void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen)
 	q_push(nd, 0, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
 }
 
-/*
- * Queues an Ethernet frame for the guest as an RNDIS PACKET, on the channel RSS
- * chooses (nic_rss.c), with the hash value PPI when it was hashed.
- */
-bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
+/* The PPIs of a frame to the guest: checksum verified, 802.1Q tag, RSS hash. */
+void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct rndis_pkt_ppis *p)
 {
-	u8 buf[NETVSC_RECV_SECTION_SIZE] __aligned(8);
-	bool hashed = false;
-	u32 hl, qi, hash = 0;
+	struct net_l4 l4;
+
+	memset(p, 0, sizeof(*p));
+	if (m->csum_ok && !net_frame_l4(frame, len, &l4)) {
+		p->present |= RNDIS_PPIS_CSUM;
+		p->csum = l4.proto == NET_PROTO_TCP ? NDIS_CSUM_RX_TCP_OK : NDIS_CSUM_RX_UDP_OK;
+		if (!l4.ipv6)
+			p->csum |= NDIS_CSUM_RX_IP_OK;
+	}
+	if (m->vlan) {
+		/* 802.1Q TCI: priority 15..13, CFI 12, VLAN id 11..0. */
+		p->present |= RNDIS_PPIS_VLAN;
+		p->vlan = (m->vlan_tci >> 13 & NDIS_8021Q_PRI_MASK) |
+			  (m->vlan_tci & 0x1000 ? NDIS_8021Q_CFI : 0) |
+			  ((u32)m->vlan_tci << NDIS_8021Q_VID_SHIFT & NDIS_8021Q_VID_MASK);
+	}
+	if (m->hash) {
+		p->present |= RNDIS_PPIS_HASH;
+		p->hash = m->hash;
+	}
+}
+
+/* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
+bool nic_queue_frame_meta(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
+			  const struct nic_pkt_meta *meta)
+{
+	struct rndis_pkt_ppis p;
+	u32 hl, cap = nd->recv.section_size;
+	u8 *buf;
+	bool ok;
 
 	if (!nd->filter) {
 		nd->filtered++;
 		return false;
 	}
-	qi = nic_rss_channel(nd, frame, len, &hash, &hashed);
-	hl = hashed ? rndis_packet_build_hash(buf, sizeof(buf), len, hash) :
-		      rndis_packet_build(buf, sizeof(buf), len);
+	if (!cap)
+		cap = NETVSC_RECV_SECTION_SIZE;
+	buf = malloc(cap);
+	if (!buf) {
+		nd->drops++;
+		return false;
+	}
+	nic_rx_ppis(frame, len, meta, &p);
+	hl = rndis_packet_build_ppis(buf, cap, len, &p);
 	if (!hl) {
 		nd->too_big++;
+		free(buf);
 		return false;
 	}
 	memcpy(buf + hl, frame, len);
-	return q_push(nd, qi, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+	ok = q_push(nd, qidx, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+	free(buf);
+	return ok;
+}
+
+/* Queues a coalesced TCP frame as RSC fragments; false if it cannot. */
+bool nic_queue_rsc(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
+		   const struct nic_pkt_meta *meta)
+{
+	return false;
+}
+
+/* Queues an Ethernet frame for the guest on the channel RSS picks (`nic send`). */
+bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
+{
+	struct nic_pkt_meta m = {};
+	u32 qidx = nic_rx_channel(nd, frame, len, &m);
+
+	return nic_queue_frame_meta(nd, qidx, frame, len, &m);
 }
 
 void nic_queue_indicate(struct nic_dev *nd, u32 status)

@@ -7,7 +7,8 @@
  * (OID_GEN_RECEIVE_SCALE_CAPABILITIES), the RSS parameters it sets
  * (OID_GEN_RECEIVE_SCALE_PARAMETERS, checked by lib/netvsc_msg.c, kept), and the
  * channel each frame from the wire goes to: the Toeplitz hash (lib/toeplitz.c) over
- * the fields the guest's hash types name, through its indirection table.
+ * the fields the guest's hash types name, through its indirection table
+ * (nic_rx_channel), and the hash for the PPI; `nic rss` shows it all.
  */
 #include <stdio.h>
 #include "nic_dev.h"
@@ -59,7 +60,7 @@ void nic_on_subchannel(struct host_channel *ch, u64 trans, const struct nvsp_msg
 bool nic_subchannel_ok(struct nic_dev *nd, const struct host_channel *ch)
 {
 	return nd->ch && nd->ch->state == CHAN_OPEN && ch->sub_index <= nd->subs_asked &&
-	       ch->sub_index < NIC_MAX_CHANNELS;
+	       ch->sub_index < NIC_MAX_QUEUES;
 }
 
 u32 nic_rss_get_caps(struct nic_dev *nd, u8 *val)
@@ -85,7 +86,7 @@ static u32 open_channels(const struct nic_dev *nd)
 {
 	u32 n = 0;
 
-	while (n < NIC_MAX_CHANNELS && nd->queues[n].ch)
+	while (n < NIC_MAX_QUEUES && nd->queues[n].ch)
 		n++;
 	return n;
 }
@@ -116,20 +117,18 @@ u32 nic_rss_set_params(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff,
 	return RNDIS_STATUS_SUCCESS;
 }
 
-u32 nic_rss_channel(struct nic_dev *nd, const u8 *frame, u32 len, u32 *hash, bool *hashed)
+u32 nic_rx_channel(struct nic_dev *nd, const u8 *frame, u32 len, struct nic_pkt_meta *meta)
 {
 	u8 in[TOEPLITZ_INPUT_MAX];
-	u32 in_len, q;
+	u32 in_len, q, hash;
 
-	*hashed = false;
-	if (!nd->rss_on ||
-	    !toeplitz_frame_input(frame, len, nd->rss.hashinfo, in, &in_len))
+	if (!nd->rss_on || !toeplitz_frame_input(frame, len, nd->rss.hashinfo, in, &in_len))
 		return 0;
-	*hash = toeplitz_hash(nd->rss.key, NETVSC_HASH_KEYLEN, in, in_len);
-	*hashed = true;
-	q = nd->rss.itab[*hash % nd->rss.n_itab];
+	hash = toeplitz_hash(nd->rss.key, NETVSC_HASH_KEYLEN, in, in_len);
+	meta->hash = hash;
+	q = nd->rss.itab[hash % nd->rss.n_itab];
 	/* A channel the table names but that closed since: the primary takes it. */
-	return q < NIC_MAX_CHANNELS && nd->queues[q].ch ? q : 0;
+	return q < NIC_MAX_QUEUES && nd->queues[q].ch ? q : 0;
 }
 
 void nic_rss_reset(struct nic_dev *nd)
@@ -137,4 +136,29 @@ void nic_rss_reset(struct nic_dev *nd)
 	nd->subs_asked = 0;
 	nd->rss_on = false;
 	memset(&nd->rss, 0, sizeof(nd->rss));
+}
+
+void nic_rss_show(const struct nic_dev *nd, FILE *out)
+{
+	u32 i;
+
+	fprintf(out, "rss=%s channels_max=%u subchannels=%u subch_requests=%llu caps_queries=%llu sets=%llu hashinfo=%#x table=%u key=",
+		nd->rss_on ? "on" : "off", nd->max_channels, nd->subs_asked,
+		(unsigned long long)nd->subch_requests, (unsigned long long)nd->rss_caps_queries,
+		(unsigned long long)nd->rss_sets, nd->rss.hashinfo, nd->rss.n_itab);
+	for (i = 0; i < NETVSC_HASH_KEYLEN; i++)
+		fprintf(out, "%02x", nd->rss.key[i]);
+	fprintf(out, " itab=");
+	for (i = 0; i < nd->rss.n_itab; i++)
+		fprintf(out, "%s%u", i ? "," : "", nd->rss.itab[i]);
+	fprintf(out, "\n");
+	for (i = 0; i < NIC_MAX_QUEUES; i++) {
+		const struct nic_queue *q = &nd->queues[i];
+
+		if (!q->ch && !q->rx_frames && !q->tx_frames)
+			continue;
+		fprintf(out, "queue=%u open=%d relid=%u rx_frames=%llu tx_frames=%llu rx_drops=%llu\n",
+			i, !!q->ch, q->ch ? q->ch->relid : 0, (unsigned long long)q->rx_frames,
+			(unsigned long long)q->tx_frames, (unsigned long long)q->rx_drops);
+	}
 }
