@@ -19,6 +19,7 @@
 #include "dev_nic.h"
 #include "storvsp.h"
 #include "disk_io.h"
+#include "fd_watch.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
@@ -259,7 +260,8 @@ static void usage(FILE *f)
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
-		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--foreground] [-v]\n"
+		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
+		"                           [--nic-channels N] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk (docs/fakehost-ctl.md)\n");
@@ -281,13 +283,16 @@ static int serve(int argc, char **argv)
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "hold-us", required_argument, NULL, 'W' },
+		{ "nic-channels", required_argument, NULL, 'N' },
+		{ "tap", required_argument, NULL, 'T' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
-	const char *versions = NULL, *disks = NULL;
+	const char *versions = NULL, *disks = NULL, *taps[8];
+	u32 ntaps = 0;
 	static struct fakehost fh;
 	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
@@ -313,6 +318,19 @@ static int serve(int argc, char **argv)
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
 		case 'W': hold_us = strtoul(optarg, NULL, 0); break;
+		case 'N':
+			if (dev_nic_set_default_channels(strtoul(optarg, NULL, 0))) {
+				fprintf(stderr, "hvis-fakehost: --nic-channels takes 1..8\n");
+				return 2;
+			}
+			break;
+		case 'T':
+			if (ntaps == ARRAY_SIZE(taps)) {
+				fprintf(stderr, "hvis-fakehost: at most %zu --tap\n", ARRAY_SIZE(taps));
+				return 2;
+			}
+			taps[ntaps++] = optarg;
+			break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -354,6 +372,16 @@ static int serve(int argc, char **argv)
 	}
 	if (*devices && add_devices(&fh, devices))
 		return 2;
+	for (i = 0; i < (int)ntaps; i++) {
+		char *end;
+		unsigned long n = strtoul(taps[i], &end, 10);
+
+		if (end == taps[i] || *end != '=' || dev_nic_set_tap(&fh.host, (u32)n, end + 1)) {
+			fprintf(stderr, "hvis-fakehost: bad --tap %s (N=IFNAME, N a configured nic)\n",
+				taps[i]);
+			return 2;
+		}
+	}
 	if (disks) {
 		char err[300];
 
@@ -384,6 +412,7 @@ static int serve(int argc, char **argv)
 		epoll_add(&fh, fh.link.host_efd[i], TAG_DOORBELL, EPOLLIN);
 	if (disk_io_fd() >= 0)
 		epoll_add(&fh, disk_io_fd(), TAG_DISKIO, EPOLLIN);
+	fd_watch_init(fh.epfd);		/* device fds: the NICs' TAP queues */
 	{
 		char vbuf[128];
 
@@ -431,6 +460,9 @@ static int serve(int argc, char **argv)
 			case TAG_DISKIO:
 				/* completions: done() callbacks run here, on this thread */
 				disk_io_reap();
+				break;
+			case FD_WATCH_TAG:
+				fd_watch_dispatch((int)(u32)evs[i].data.u64);
 				break;
 			}
 		}

@@ -71,6 +71,12 @@ static u32 get_mac(struct nic_dev *nd, u8 *val)
 	return 6;
 }
 
+static u32 get_cur_mac(struct nic_dev *nd, u8 *val)
+{
+	memcpy(val, nd->cur_mac, 6);
+	return 6;
+}
+
 static u32 get_media_state(struct nic_dev *nd, u8 *val)
 {
 	return oid_u32(val, nd->link_up ? RNDIS_MEDIA_STATE_CONNECTED :
@@ -95,17 +101,18 @@ static u32 get_offload_caps(struct nic_dev *nd, u8 *val)
 	return vlen;
 }
 
-/* The OIDs QUERY answers; any other (FRIENDLY_NAME, RSS, ...) is NOT_SUPPORTED. */
+/* The OIDs QUERY answers; any other (FRIENDLY_NAME, ...) is NOT_SUPPORTED. */
 static const struct nic_query_oid {
 	u32 oid;
 	u32 (*get)(struct nic_dev *nd, u8 *val);
 } query_oids[] = {
 	{ RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE, get_max_frame },
 	{ RNDIS_OID_802_3_PERMANENT_ADDRESS, get_mac },
-	{ RNDIS_OID_802_3_CURRENT_ADDRESS, get_mac },
+	{ RNDIS_OID_802_3_CURRENT_ADDRESS, get_cur_mac },
 	{ RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, get_media_state },
 	{ RNDIS_OID_GEN_LINK_SPEED, get_link_speed },
 	{ OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, get_offload_caps },
+	{ OID_GEN_RECEIVE_SCALE_CAPABILITIES, nic_rss_get_caps },
 };
 
 static u32 on_query(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -162,6 +169,7 @@ static u32 set_offload(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff,
 	nd->offload = p;
 	nd->offload_set = true;
 	nd->offload_sets++;
+	nic_tap_offloads(nd);
 	host_event(nd->dev->host, "NIC_OFFLOAD_PARAMS",
 		   "nic=%u revision=%u size=%u ip_v4_csum=%u tcp_ip_v4_csum=%u udp_ip_v4_csum=%u tcp_ip_v6_csum=%u udp_ip_v6_csum=%u lso_v1=%u lso_v2_ipv4=%u lso_v2_ipv6=%u rsc_ip_v4=%u rsc_ip_v6=%u",
 		   nic_ordinal(nd->dev), p.header.revision, p.header.size, p.ip_v4_csum,
@@ -184,6 +192,36 @@ static u32 set_filter(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, 
 	return RNDIS_STATUS_SUCCESS;
 }
 
+/*
+ * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER: the guest changes its MAC with the parameter
+ * "NetworkAddress" (rndis_filter.c rndis_filter_set_device_mac).  The switch port then
+ * delivers frames to the new address only (nic_wire.c); the permanent address stays.
+ */
+static u32 set_config_param(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, u32 ilen)
+{
+	const char *why = "?";
+	char old[18], now[18];
+	u8 mac[6];
+	int ret = rndis_mac_param_parse(msg + ioff, ilen, mac, &why);
+
+	if (ret == -ENOENT)
+		return RNDIS_STATUS_NOT_SUPPORTED;
+	if (ret) {
+		nic_bad(nd, "config_parameter", "len=%u why=\"%s\"", ilen, why);
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		nic_bad(nd, "config_parameter", "NetworkAddress=%s (multicast or zero)",
+			nic_fmt_mac(mac, now));
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	nic_fmt_mac(nd->cur_mac, old);
+	memcpy(nd->cur_mac, mac, 6);
+	host_event(nd->dev->host, "NIC_MAC", "nic=%u old=%s mac=%s", nic_ordinal(nd->dev), old,
+		   nic_fmt_mac(mac, now));
+	return RNDIS_STATUS_SUCCESS;
+}
+
 /* The OIDs SET takes; any other is NOT_SUPPORTED. */
 static const struct nic_set_oid {
 	u32 oid;
@@ -191,6 +229,8 @@ static const struct nic_set_oid {
 } set_oids[] = {
 	{ OID_TCP_OFFLOAD_PARAMETERS, set_offload },
 	{ RNDIS_OID_GEN_CURRENT_PACKET_FILTER, set_filter },
+	{ RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER, set_config_param },
+	{ OID_GEN_RECEIVE_SCALE_PARAMETERS, nic_rss_set_params },
 };
 
 static u32 on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -212,22 +252,19 @@ static u32 on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 	return NVSP_STAT_SUCCESS;
 }
 
-/* One guest PACKET: the frame goes to the responder, its answer to the guest. */
+/* One guest PACKET: the frame and what its PPIs say go to the wire (nic_wire.c). */
 static u32 on_packet(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 {
 	struct rndis_packet_view v;
-	u8 out[NETVSC_RECV_SECTION_SIZE];
+	struct nic_pkt_meta meta = {};
 	const char *why = "?";
-	u32 n;
 
 	if (rndis_packet_parse(msg, msg_len, NIC_MAX_FRAME, &v, &why)) {
 		nic_bad(nd, "rndis_packet", "why=\"%s\"", why);
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
-	nd->tx_frames++;
-	n = net_responder_handle(&nd->resp, msg + v.data_off, v.data_len, out, sizeof(out));
-	if (n)
-		nic_queue_frame(nd, out, n);
+	/* The channel the PACKET came in on: the TAP queue it goes out on. */
+	nic_wire_tx(nd, nd->cur_queue, msg + v.data_off, v.data_len, &meta);
 	return NVSP_STAT_SUCCESS;
 }
 
