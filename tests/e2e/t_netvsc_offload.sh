@@ -1,0 +1,144 @@
+#!/bin/bash
+# Synthetic NIC offloads on the TAP wire (hvis_netvsc offload.c, txpage.c, rsc.c,
+# mtu.c): the host's capabilities become ethtool -k features and the guest turns them
+# on through OID_TCP_OFFLOAD_PARAMETERS; ethtool -K toggles reach the host (its
+# NIC_OFFLOAD_PARAMS events); iperf3 TCP both ways with TSO on and off; a TSO send
+# reaches the namespace as one GSO frame larger than the MTU; jumbo MTU 9000 end to
+# end with ping -M do -s 8972; two VLANs at once against VLAN interfaces in the
+# namespace, traffic on one never seen on the other; a MAC change then ping; a UDP
+# frame with a bad checksum from the namespace dropped and counted by the guest stack.
+source "$(dirname "$0")/../qemu/lib.sh"
+export HVIS_GUEST_TOOLS="ip iperf3 tcpdump ethtool"
+source "$(dirname "$0")/net_lib.sh"
+
+FH_DEVICES="heartbeat,shutdown,nic"
+
+# The host's last NIC_OFFLOAD_PARAMS event.
+last_params() {
+	grep -w NIC_OFFLOAD_PARAMS "$VM_DIR/events.log" | tail -n 1
+}
+
+# feature NAME: on or off, as the guest's ethtool -k says.
+feature() {
+	guest "ethtool -k eth0" | awk -v f="$1:" '$1 == f { print $2; exit }'
+}
+
+# iperf3_run DIR: a 2-second TCP run to the namespace (-R: from it); prints Mbit/s.
+iperf3_run() {
+	local out
+	out=$(guest -t 60 "iperf3 -c $NET_HOST4 -t 2 -J $1 2>&1") || fail "iperf3 $1: $(tail -c 300 <<<"$out")"
+	grep -A8 '"sum_received"' <<<"$out" | grep -oE '"bits_per_second":[[:space:]]*[0-9.e+]+' |
+		head -n 1 | awk -F: '{ printf "%d", $2 / 1e6 }'
+}
+
+net_setup
+vm_start "$KVER"
+vm_load_vmbus
+wait_driver_bound hvis_netvsc
+assert_fh "host link up" nic link 0 up
+net_guest_up
+
+# ---- what the host offers becomes features, turned on at attach ----
+for f in tx-checksum-ipv4 tx-checksum-ipv6 tcp-segmentation-offload large-receive-offload \
+	rx-checksumming rx-vlan-offload tx-vlan-offload scatter-gather; do
+	assert_eq "$(feature "$f")" "on" "ethtool -k: $f"
+done
+assert_match "$(last_params)" \
+	"tcp_ip_v4_csum=4 udp_ip_v4_csum=4 tcp_ip_v6_csum=4 udp_ip_v6_csum=4 lso_v1=1 lso_v2_ipv4=2 lso_v2_ipv6=2 rsc_ip_v4=2 rsc_ip_v6=2" \
+	"the guest turned on checksum, LSOv2 and RSC on the host"
+
+# ---- ethtool -K round trips reach the host ----
+assert_guest "ethtool -K eth0 tso off" "ethtool -K eth0 tso off"
+assert_eq "$(feature tcp-segmentation-offload)" "off" "ethtool -k after tso off"
+assert_match "$(last_params)" "lso_v2_ipv4=1 lso_v2_ipv6=1" "tso off reached the host"
+ns sh -c 'iperf3 -s -D' || fail "iperf3 -s in the namespace"
+sleep 1
+lso0=$(guest "ethtool -S eth0" | awk '$1 == "tx_lso:" { print $2 }')
+up=$(iperf3_run "")
+down=$(iperf3_run -R)
+lso1=$(guest "ethtool -S eth0" | awk '$1 == "tx_lso:" { print $2 }')
+note "TSO off: guest->ns $up Mbit/s, ns->guest $down Mbit/s"
+assert_ge "$up" 1 "iperf3 guest->namespace with TSO off moves data"
+assert_ge "$down" 1 "iperf3 namespace->guest with TSO off moves data"
+assert_eq "$lso1" "$lso0" "no LSO sends with TSO off"
+
+assert_guest "ethtool -K eth0 tso on" "ethtool -K eth0 tso on"
+assert_match "$(last_params)" "lso_v2_ipv4=2 lso_v2_ipv6=2" "tso on reached the host"
+ns sh -c "timeout 20 tcpdump -i $NET_TAP -n -c 3 'tcp and greater 3000' >$VM_DIR/gso.txt 2>/dev/null &"
+sleep 1
+up=$(iperf3_run "")
+down=$(iperf3_run -R)
+note "TSO on: guest->ns $up Mbit/s, ns->guest $down Mbit/s"
+assert_ge "$up" 1 "iperf3 guest->namespace with TSO on moves data"
+assert_ge "$down" 1 "iperf3 namespace->guest with TSO on moves data"
+lso2=$(guest "ethtool -S eth0" | awk '$1 == "tx_lso:" { print $2 }')
+assert_ge "$lso2" $((lso1 + 1)) "LSOv2 sends with TSO on (ethtool -S tx_lso)"
+pb=$(guest "ethtool -S eth0" | awk '$1 == "tx_pagebuf:" { print $2 }')
+assert_ge "$pb" 1 "large sends went by page buffers (ethtool -S tx_pagebuf)"
+sleep 1
+gso=$(wc -l <"$VM_DIR/gso.txt")
+assert_ge "$gso" 1 "the namespace saw TCP frames over 3000 bytes (GSO from the TAP): $(head -n 1 "$VM_DIR/gso.txt")"
+
+# ---- bad checksum from the namespace: dropped by the guest stack, counted ----
+csum0=$(guest "awk '/^Udp:/ { n++; if (n == 2) print \$7 }' /proc/net/snmp")
+ns python3 - "$NET_TAP" "$(guest cat /sys/class/net/eth0/address)" <<'PY' || fail "bad-checksum frame not sent"
+import socket, struct, sys
+tap, mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((tap, 0))
+src = open(f"/sys/class/net/{tap}/address").read().strip()
+payload = b"hvis-bad-checksum"
+udp = struct.pack("!HHHH", 40000, 9, 8 + len(payload), 0x1234) + payload
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                 socket.inet_aton("10.11.0.1"), socket.inet_aton("10.11.0.2"))
+c = sum(struct.unpack("!10H", ip)); c = (c & 0xffff) + (c >> 16); c = ~((c & 0xffff) + (c >> 16)) & 0xffff
+ip = ip[:10] + struct.pack("!H", c) + ip[12:]
+for _ in range(3):
+    s.send(mac + bytes.fromhex(src.replace(":", "")) + b"\x08\x00" + ip + udp)
+PY
+sleep 1
+csum1=$(guest "awk '/^Udp:/ { n++; if (n == 2) print \$7 }' /proc/net/snmp")
+assert_ge "$csum1" $((csum0 + 3)) "3 UDP frames with a bad checksum counted (Udp InCsumErrors $csum0 -> $csum1)"
+
+# ---- jumbo frames: MTU 9000 both ways, ping -M do -s 8972 ----
+assert_fh "host maximum frame 9000" nic mtu 0 9000
+ns ip link set "$NET_TAP" mtu 9000 || fail "hvtap0 mtu 9000"
+assert_guest "ip link set eth0 mtu 9000" "ip link set eth0 mtu 9000"
+assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "9000" "eth0 MTU after the change"
+guest_until 10 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier after the MTU change"
+guest_until 20 "ping -c 1 -W 1 $NET_HOST4" || fail "no ping after the MTU change"
+assert_guest "ping -M do -s 8972 guest->namespace" "ping -M do -s 8972 -c 3 -W 2 $NET_HOST4"
+ns ping -M do -s 8972 -c 3 -W 2 "$NET_GUEST4" >/dev/null || fail "ping -M do -s 8972 namespace->guest"
+note "ok: ping -M do -s 8972 namespace->guest"
+assert_guest "back to MTU 1500" "ip link set eth0 mtu 1500"
+
+# ---- VLAN trunk: two VLANs at once, traffic on one never seen on the other ----
+for v in 10 20; do
+	ns ip link add link "$NET_TAP" name "vl$v" type vlan id "$v" &&
+		ns ip addr add "10.$v.0.1/24" dev "vl$v" && ns ip link set "vl$v" up ||
+		fail "namespace VLAN $v"
+	assert_guest "guest VLAN $v" "ip link add link eth0 name eth0.$v type vlan id $v &&
+		ip addr add 10.$v.0.2/24 dev eth0.$v && ip link set eth0.$v up"
+done
+ns sh -c "timeout 15 tcpdump -i vl20 -n -c 1 icmp >$VM_DIR/vl20.txt 2>/dev/null &"
+sleep 1
+assert_guest "ping on VLAN 10" "ping -c 5 -i 0.2 -W 2 10.10.0.1"
+assert_guest "ping on VLAN 20" "ping -c 2 -W 2 10.20.0.1"
+sleep 1
+assert_eq "$(grep -c '10.10.0' "$VM_DIR/vl20.txt")" "0" "VLAN 20's interface saw none of VLAN 10's pings"
+assert_guest "no route from VLAN 10's address to VLAN 20's net" \
+	"! ping -c 1 -W 1 -I eth0.10 10.20.0.1"
+rxv=$(guest "ethtool -S eth0" | awk '$1 == "rx_vlan:" { print $2 }')
+assert_ge "$rxv" 7 "tagged replies arrived by the 802.1Q PPI (ethtool -S rx_vlan)"
+
+# ---- MAC change from the guest, then ping ----
+assert_guest "ip link set eth0 address 00:15:5d:11:22:33" \
+	"ip link set eth0 address 00:15:5d:11:22:33"
+assert_match "$(fh nic status)" "00:15:5d:11:22:33" "the host took the new MAC"
+ns ip neigh flush dev "$NET_TAP"
+assert_guest "ping after the MAC change" "ping -c 3 -W 2 $NET_HOST4"
+
+assert_eq "$(fh_event_count NIC_BAD)" 0 "no NIC_BAD from the host"
+assert_eq "$(guest "ethtool -S eth0" | awk '$1 == "rx_ppi_bad:" || $1 == "rx_rsc_bad:" { s += $2 } END { print s + 0 }')" \
+	"0" "no refused PPI or RSC chain"
+assert_kernel_clean
