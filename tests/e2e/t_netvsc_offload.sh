@@ -115,18 +115,6 @@ sleep 1
 csum1=$(guest "awk '/^Udp:/ { n++; if (n == 2) print \$8 }' /proc/net/snmp")
 assert_ge "$csum1" $((csum0 + 3)) "3 UDP frames with a bad checksum counted (Udp InCsumErrors $csum0 -> $csum1)"
 
-# ---- jumbo frames: MTU 9000 both ways, ping -M do -s 8972 ----
-assert_fh "host maximum frame 9000" nic mtu 0 9000
-ns ip link set "$NET_TAP" mtu 9000 || fail "hvtap0 mtu 9000"
-assert_guest "ip link set eth0 mtu 9000" "ip link set eth0 mtu 9000"
-assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "9000" "eth0 MTU after the change"
-guest_until 10 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier after the MTU change"
-guest_until 20 "ping -c 1 -W 1 $NET_HOST4" || fail "no ping after the MTU change"
-assert_guest "ping -M do -s 8972 guest->namespace" "ping -M do -s 8972 -c 3 -W 2 $NET_HOST4"
-ns ping -M do -s 8972 -c 3 -W 2 "$NET_GUEST4" >/dev/null || fail "ping -M do -s 8972 namespace->guest"
-note "ok: ping -M do -s 8972 namespace->guest"
-assert_guest "back to MTU 1500" "ip link set eth0 mtu 1500"
-
 # ---- VLAN trunk: two VLANs at once, traffic on one never seen on the other ----
 for v in 10 20; do
 	ns ip link add link "$NET_TAP" name "vl$v" type vlan id "$v" &&
@@ -152,6 +140,18 @@ assert_guest "ip link set eth0 address 00:15:5d:11:22:33" \
 assert_match "$(fh nic status)" "00:15:5d:11:22:33" "the host took the new MAC"
 ns ip neigh flush dev "$NET_TAP"
 assert_guest "ping after the MAC change" "ping -c 3 -W 2 $NET_HOST4"
+
+# ---- jumbo frames: MTU 9000 both ways, ping -M do -s 8972 ----
+assert_fh "host maximum frame 9000" nic mtu 0 9000
+ns ip link set "$NET_TAP" mtu 9000 || fail "hvtap0 mtu 9000"
+assert_guest "ip link set eth0 mtu 9000" "ip link set eth0 mtu 9000"
+assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "9000" "eth0 MTU after the change"
+guest_until 10 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier after the MTU change"
+guest_until 20 "ping -c 1 -W 1 $NET_HOST4" || fail "no ping after the MTU change"
+assert_guest "ping -M do -s 8972 guest->namespace" "ping -M do -s 8972 -c 3 -W 2 $NET_HOST4"
+ns ping -M do -s 8972 -c 3 -W 2 "$NET_GUEST4" >/dev/null || fail "ping -M do -s 8972 namespace->guest"
+note "ok: ping -M do -s 8972 namespace->guest"
+assert_guest "back to MTU 1500" "ip link set eth0 mtu 1500"
 
 assert_eq "$(fh_event_count NIC_BAD)" 0 "no NIC_BAD from the host"
 assert_eq "$(guest "ethtool -S eth0" | awk '$1 == "rx_ppi_bad:" || $1 == "rx_rsc_bad:" { s += $2 } END { print s + 0 }')" \
