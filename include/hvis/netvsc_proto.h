@@ -570,29 +570,6 @@ struct rndis_ppi_u32 {
 #define RNDIS_PKTINFO_1ST_FRAG		0x02
 #define RNDIS_PKTINFO_LAST_FRAG		0x04
 
-/* ---- wire: PPI value names the host's RX/TX mapping uses (same bits as the offload block) ---- */
-
-/* hyperv_net.h struct ndis_tcp_ip_checksum_info: receive and transmit bits. */
-#define NDIS_RXCSUM_TCP_FAILED		NDIS_CSUM_RX_TCP_FAILED
-#define NDIS_RXCSUM_UDP_FAILED		NDIS_CSUM_RX_UDP_FAILED
-#define NDIS_RXCSUM_IP_FAILED		NDIS_CSUM_RX_IP_FAILED
-#define NDIS_RXCSUM_TCP_SUCCEEDED	NDIS_CSUM_RX_TCP_OK
-#define NDIS_RXCSUM_UDP_SUCCEEDED	NDIS_CSUM_RX_UDP_OK
-#define NDIS_RXCSUM_IP_SUCCEEDED	NDIS_CSUM_RX_IP_OK
-#define NDIS_TXCSUM_IS_IPV4		NDIS_CSUM_TX_IS_IPV4
-#define NDIS_TXCSUM_IS_IPV6		NDIS_CSUM_TX_IS_IPV6
-#define NDIS_TXCSUM_TCP			NDIS_CSUM_TX_TCP
-#define NDIS_TXCSUM_UDP			NDIS_CSUM_TX_UDP
-#define NDIS_TXCSUM_IP_HDR		NDIS_CSUM_TX_IP_HDR
-#define NDIS_TXCSUM_TCP_OFF_SHIFT	NDIS_CSUM_TX_THO_SHIFT
-#define NDIS_TXCSUM_TCP_OFF_MASK	0x3ffu
-#define NDIS_8021Q_VLANID_SHIFT		NDIS_8021Q_VID_SHIFT
-#define NDIS_8021Q_VLANID_MASK		0xfffu
-#define NDIS_LSO2_TCP_OFF_SHIFT		NDIS_LSO2_THO_SHIFT
-#define NDIS_LSO2_TCP_OFF_MASK		0x3ffu
-/* hyperv_net.h RNDIS_PKTINFO_ID without the internal bit. */
-#define RNDIS_PKTINFO_ID		1u
-
 struct rndis_pktinfo_id {
 	u8 ver;
 	u8 flag;

@@ -13,6 +13,7 @@
 #   ns CMD...            runs CMD in the namespace (ping, iperf3 -s -D, tcpdump, ip ...)
 #   net_guest_up [ADDR]  in the guest: eth0 up with ADDR (default 10.11.0.2/24) and
 #                        fd00:11::2/64, carrier, and a first ping of 10.11.0.1
+#   ns_echo_servers      UDP and TCP echo (port 7, IPv4 and IPv6) in the namespace
 #   ns_counter NAME      hvtap0's statistics counter NAME (rx_packets, tx_bytes, ...)
 #   guest_counter NAME   the guest eth0's
 #
@@ -60,6 +61,23 @@ net_guest_up() {
 	guest_until 20 "ping -c 1 -W 1 $NET_HOST4" ||
 		fail "no first ping reply from $NET_HOST4 within 20s ($(fh nic status 2>&1 | head -c 300))"
 	note "ok: eth0 up, $NET_HOST4 answers"
+}
+
+# ns_echo_servers: UDP and TCP echo on port 7 in the namespace (stopped at exit).  UDP:
+# one process answers every datagram in order, to its sender (socat's UDP-LISTEN,fork
+# hands datagrams that arrive before its child connects to the parent, out of order).
+ns_echo_servers() {
+	ns python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 7))
+while True:
+    d, a = s.recvfrom(65536)
+    s.sendto(d, a)' </dev/null >/dev/null 2>&1 &
+	HVIS_CLEANUP_CMDS+=("kill $!")
+	ns socat TCP6-LISTEN:7,reuseaddr,fork,ipv6only=0 PIPE </dev/null >/dev/null 2>&1 &
+	HVIS_CLEANUP_CMDS+=("kill $!")
 }
 
 ns_counter() {

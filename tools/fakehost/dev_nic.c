@@ -36,7 +36,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <net/if.h>
 #include "nic_dev.h"
+
+/*
+ * `--tap N=IFNAME` names the wire of NIC number N, whichever device holds that place:
+ * a NIC offered again after a rescind (`ctl offer nic`) takes the wire of its place.
+ */
+static char tap_of_place[NIC_MAX_TAPS][IFNAMSIZ];
 
 /* The device's place among the NIC devices (the <dev> of `ctl nic`). */
 u32 nic_ordinal(const struct host_device *dev)
@@ -75,6 +82,15 @@ const char *nic_fmt_mac(const u8 *m, char *buf)
 {
 	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 	return buf;
+}
+
+u32 nic_recv_section_size(const struct nic_dev *nd)
+{
+	u32 need = (nd->max_frame + NIC_SECTION_OVERHEAD + 63) & ~63u;
+
+	if (nd->recv_section)
+		return nd->recv_section;
+	return need > NETVSC_RECV_SECTION_SIZE ? need : NETVSC_RECV_SECTION_SIZE;
 }
 
 /* ---- NVSP from the guest ---- */
@@ -122,7 +138,7 @@ static void on_recv_buf(struct host_channel *ch, const u8 *pkt, const struct nvs
 	struct nic_dev *nd = nic_of(ch);
 	struct nvsp_msg r = { .type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE };
 	struct nvsp1_recv_buffer_section *s = &r.recv_buf_complete.sections[0];
-	u32 section = nd->recv_section;
+	u32 section = nic_recv_section_size(nd);
 
 	r.recv_buf_complete.status = NVSP_STAT_FAIL;
 	if (m->send_buf.id != NVSP_RECV_BUFFER_ID) {
@@ -429,6 +445,7 @@ static void reset_conn(struct nic_dev *nd)
 static int nic_open(struct host_channel *ch)
 {
 	struct nic_dev *nd = ch->dev->priv;
+	u32 i;
 
 	if (ch->sub_index)
 		return -EINVAL;		/* single channel */
@@ -441,6 +458,9 @@ static int nic_open(struct host_channel *ch)
 	}
 	nd->ch = ch;
 	ch->priv = nd;
+	i = nic_ordinal(ch->dev);
+	if (i < NIC_MAX_TAPS)
+		snprintf(nd->tap, sizeof(nd->tap), "%.15s", tap_of_place[i]);
 	if (nd->tap[0])
 		nic_tap_open(nd, 0);	/* an error is a NIC_TAP event; the NIC runs unwired */
 	nd->nqueues = 1;
@@ -483,8 +503,8 @@ static int nic_create(struct host_device *dev)
 	nd->mac[5] = n & 0xff;
 	memcpy(nd->cur_mac, nd->mac, 6);
 	nd->link_up = true;
-	nd->max_frame = 1500;
-	nd->recv_section = NETVSC_RECV_SECTION_SIZE;
+	nd->max_frame = NIC_MTU_DEFAULT;
+	nd->recv_section = 0;
 	nd->link_speed = NIC_LINK_SPEED;
 	net_responder_init(&nd->resp);
 	dev->priv = nd;
@@ -542,15 +562,14 @@ int dev_nic_set_mac(struct host_device *dev, const char *mac)
 int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname)
 {
 	struct host_device *d;
-	struct nic_dev *nd;
+	u32 want = n;
 
-	if (!*ifname || strlen(ifname) >= sizeof(nd->tap))
+	if (!*ifname || strlen(ifname) >= IFNAMSIZ || n >= NIC_MAX_TAPS)
 		return -EINVAL;
 	for (d = h->devices; d; d = d->next) {
-		if (d->ops != &dev_nic_ops || n--)
+		if (d->ops != &dev_nic_ops || want--)
 			continue;
-		nd = d->priv;
-		snprintf(nd->tap, sizeof(nd->tap), "%s", ifname);
+		snprintf(tap_of_place[n], IFNAMSIZ, "%s", ifname);
 		return 0;
 	}
 	return -ENOENT;

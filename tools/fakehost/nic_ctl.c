@@ -131,7 +131,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic queues DEV | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -142,7 +142,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				continue;
 			nic_status_line(dev, line, sizeof(line));
 			nd = dev->priv;
-			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu short_nvsp=%llu hwcaps_queries=%llu offload_sets=%llu offload_params=%s recv_section=%u\n",
+			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu short_nvsp=%llu hwcaps_queries=%llu offload_sets=%llu offload_params=%s recv_section=%u",
 				line, nic_live(nd) ? "open" : "closed",
 				(unsigned long long)nd->filtered, (unsigned long long)nd->ctrl_msgs,
 				(unsigned long long)nd->resp.arp_replies,
@@ -153,8 +153,16 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				(unsigned long long)nd->short_nvsp,
 				(unsigned long long)nd->hwcaps_queries,
 				(unsigned long long)nd->offload_sets, nd->offload_set ? "set" : "none",
-				nd->recv_section);
+				nic_recv_section_size(nd));
+			nic_wire_status(nd, out);
 		}
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "queues")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
+		nic_queues_print(dev->priv, out);
 		return 0;
 	}
 	if (argc != 4)
@@ -168,6 +176,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 
 		if (!strcmp(argv[3], "up") || !strcmp(argv[3], "down")) {
 			nd->link_up = argv[3][0] == 'u';
+			nic_tap_carrier(nd);
 			if (sent)
 				nic_queue_indicate(nd, nd->link_up ? RNDIS_STATUS_MEDIA_CONNECT :
 								 RNDIS_STATUS_MEDIA_DISCONNECT);
@@ -190,8 +199,22 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		fprintf(out, "host_ip=%s\n", argv[3]);
 		return 0;
 	}
+	if (!strcmp(argv[1], "mtu")) {
+		unsigned long v;
+		char *end = NULL;
+
+		v = strtoul(argv[3], &end, 0);
+		if (end == argv[3] || *end || v < NETVSC_MTU_MIN || v > NIC_MTU_MAX)
+			return fail(err, errlen, "BYTES: 68 .. 65521");
+		nd->max_frame = (u32)v;
+		host_event(h, "NIC_MTU", "nic=%u max_frame=%lu recv_section=%u", nic_ordinal(dev), v,
+			   nic_recv_section_size(nd));
+		fprintf(out, "max_frame=%lu recv_section=%u (the guest reads them when it attaches next)\n",
+			v, nic_recv_section_size(nd));
+		return 0;
+	}
 	if (!strcmp(argv[1], "recv-section")) {
-		unsigned long v = NETVSC_RECV_SECTION_SIZE;
+		unsigned long v = 0;
 		char *end = NULL;
 
 		if (strcmp(argv[3], "default")) {
@@ -201,7 +224,8 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				return fail(err, errlen, "BYTES: 1728 .. 33554432, or default");
 		}
 		nd->recv_section = (u32)v;
-		fprintf(out, "recv_section=%lu (offered at the guest's next SEND_RECV_BUF)\n", v);
+		fprintf(out, "recv_section=%u (offered at the guest's next SEND_RECV_BUF)\n",
+			nic_recv_section_size(nd));
 		return 0;
 	}
 	if (!strcmp(argv[1], "mac")) {

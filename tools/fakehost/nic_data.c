@@ -100,7 +100,7 @@ static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
 	u8 *data;
 
 	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || !len ||
-	    len > (nd->recv.section_size ? nd->recv.section_size : nd->recv_section)) {
+	    len > (nd->recv.section_size ? nd->recv.section_size : nic_recv_section_size(nd))) {
 		nd->drops++;
 		return false;
 	}
@@ -258,38 +258,36 @@ void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen)
 }
 
 /* The PPIs of a frame to the guest: checksum verified, 802.1Q tag, RSS hash. */
-static u32 rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m,
-		   struct rndis_ppi_val *v)
+void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct rndis_pkt_ppis *p)
 {
 	struct net_l4 l4;
-	u32 n = 0, c;
 
+	memset(p, 0, sizeof(*p));
 	if (m->csum_ok && !net_frame_l4(frame, len, &l4)) {
-		c = l4.proto == NET_PROTO_TCP ? NDIS_RXCSUM_TCP_SUCCEEDED : NDIS_RXCSUM_UDP_SUCCEEDED;
+		p->present |= RNDIS_PPIS_CSUM;
+		p->csum = l4.proto == NET_PROTO_TCP ? NDIS_CSUM_RX_TCP_OK : NDIS_CSUM_RX_UDP_OK;
 		if (!l4.ipv6)
-			c |= NDIS_RXCSUM_IP_SUCCEEDED;
-		v[n].type = PPI_TCPIP_CHKSUM;
-		v[n++].value = c;
+			p->csum |= NDIS_CSUM_RX_IP_OK;
 	}
 	if (m->vlan) {
-		v[n].type = PPI_IEEE_8021Q;
-		v[n++].value = (m->vlan_tci >> 13 & NDIS_8021Q_PRI_MASK) |
-			       (m->vlan_tci & 0x1000 ? NDIS_8021Q_CFI : 0) |
-			       (u32)(m->vlan_tci & NDIS_8021Q_VLANID_MASK) << NDIS_8021Q_VLANID_SHIFT;
+		/* 802.1Q TCI: priority 15..13, CFI 12, VLAN id 11..0. */
+		p->present |= RNDIS_PPIS_VLAN;
+		p->vlan = (m->vlan_tci >> 13 & NDIS_8021Q_PRI_MASK) |
+			  (m->vlan_tci & 0x1000 ? NDIS_8021Q_CFI : 0) |
+			  ((u32)m->vlan_tci << NDIS_8021Q_VID_SHIFT & NDIS_8021Q_VID_MASK);
 	}
 	if (m->hash) {
-		v[n].type = PPI_NBL_HASH_VALUE;
-		v[n++].value = m->hash;
+		p->present |= RNDIS_PPIS_HASH;
+		p->hash = m->hash;
 	}
-	return n;
 }
 
 /* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
 bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
 			  const struct nic_pkt_meta *meta)
 {
-	struct rndis_ppi_val v[4];
-	u32 n = rx_ppis(frame, len, meta, v), hl, cap = nd->recv.section_size;
+	struct rndis_pkt_ppis p;
+	u32 hl, cap = nd->recv.section_size;
 	u8 *buf;
 	bool ok;
 
@@ -304,7 +302,8 @@ bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
 		nd->drops++;
 		return false;
 	}
-	hl = rndis_packet_build_ppi(buf, cap, len, v, n);
+	nic_rx_ppis(frame, len, meta, &p);
+	hl = rndis_packet_build_ppis(buf, cap, len, &p);
 	if (!hl) {
 		nd->too_big++;
 		free(buf);

@@ -55,7 +55,17 @@ struct nic_pkt_meta {
 #define NIC_GSO_TCPV4		1
 #define NIC_GSO_TCPV6		4
 
+/*
+ * The host's largest frame (MAXIMUM_FRAME_SIZE, `nic mtu`): Hyper-V's jumbo setting is
+ * 9014 bytes with the Ethernet header, an MTU of 9000; upstream's guest takes up to
+ * NETVSC_MTU - ETH_HLEN = 65521 (hyperv_net.h NETVSC_MTU, netvsc_drv.c max_mtu).
+ */
+#define NIC_MTU_DEFAULT		9000u
+#define NIC_MTU_MAX		(NETVSC_MTU_MAX - 14u)
+/* A receive section holds a whole frame: Ethernet + 802.1Q, PACKET header, 5 PPIs. */
+#define NIC_SECTION_OVERHEAD	(18u + 44u + 5u * 16u)
 #define NIC_MAX_QUEUES		8	/* vRSS: min(vCPUs, 8) channels */
+#define NIC_MAX_TAPS		8	/* `--tap N=IFNAME`: N < 8 */
 
 /*
  * One queue: a channel's half of the wire.  tap_fd is its TAP queue (one per open
@@ -93,10 +103,10 @@ struct nic_dev {
 	u8 mac[6];
 	bool link_up;
 	u32 max_frame;		/* answer to MAXIMUM_FRAME_SIZE */
-	u32 recv_section;	/* receive section size offered (`nic recv-section`) */
+	u32 recv_section;	/* receive section size offered (`nic recv-section`), 0: auto */
 	u32 link_speed;
 	struct net_responder resp;
-	char tap[16];		/* `--tap N=IFNAME`: the TAP device; "" = the responder */
+	char tap[16];		/* the TAP device (`--tap` of its place); "" = the responder */
 	u32 tap_offloads;	/* TUNSETOFFLOAD flags in force */
 	struct nic_queue queues[NIC_MAX_QUEUES];
 	u32 nqueues;		/* queues with an open channel */
@@ -159,6 +169,9 @@ void nic_bad(struct nic_dev *nd, const char *field, const char *fmt, ...)
 const char *nic_fmt_mac(const u8 *m, char *buf);
 void nic_status_line(struct host_device *dev, char *buf, size_t len);
 
+/* The receive section size offered: `nic recv-section`, else one that fits max_frame. */
+u32 nic_recv_section_size(const struct nic_dev *nd);
+
 /* ---- nic_data.c ---- */
 
 void nic_buf_unmap(struct nic_buf *b);
@@ -186,6 +199,8 @@ void nic_queue_indicate(struct nic_dev *nd, u32 status);
 u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
 		      const struct nvsp_msg *m);
 
+/* The PPIs a frame to the guest carries for @m (checksum verdict, 802.1Q tag, hash). */
+void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct rndis_pkt_ppis *p);
 /* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
 bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
 			  const struct nic_pkt_meta *meta);
@@ -204,6 +219,10 @@ void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		 const struct nic_pkt_meta *meta);
 /* Wire -> guest: filters, chooses the channel (nic_rx_channel) and queues the PACKET. */
 bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+/* `nic status`: the wire's fields (tap, queues, summed queue counters) and a newline. */
+void nic_wire_status(const struct nic_dev *nd, FILE *out);
+/* `nic queues DEV`: one line of counters per queue. */
+void nic_queues_print(const struct nic_dev *nd, FILE *out);
 /* The guest's packet filter accepts a frame to dst (its MAC, broadcast, multicast). */
 bool nic_filter_accepts(const struct nic_dev *nd, const u8 *dst);
 
@@ -227,6 +246,10 @@ int nic_tap_write(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		  const struct nic_pkt_meta *meta);
 /* TUNSETOFFLOAD from what the guest enabled (RSC on: TSO4/6 accepted); all queues. */
 void nic_tap_offloads(struct nic_dev *nd);
+/* The TAP's carrier follows the NIC's link (`nic link`). */
+void nic_tap_carrier(struct nic_dev *nd);
+/* The sum of one counter over the queues: nic_queue_sum(nd, offsetof(struct nic_queue, x)). */
+u64 nic_queue_sum(const struct nic_dev *nd, size_t off);
 /* Resumes TAP input paused for a full guest queue once it has room. */
 void nic_tap_resume(struct nic_dev *nd);
 

@@ -68,6 +68,12 @@ static u32 get_mac(struct nic_dev *nd, u8 *val)
 	return 6;
 }
 
+static u32 get_cur_mac(struct nic_dev *nd, u8 *val)
+{
+	memcpy(val, nd->cur_mac, 6);
+	return 6;
+}
+
 static u32 get_media_state(struct nic_dev *nd, u8 *val)
 {
 	return oid_u32(val, nd->link_up ? RNDIS_MEDIA_STATE_CONNECTED :
@@ -99,7 +105,7 @@ static const struct nic_query_oid {
 } query_oids[] = {
 	{ RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE, get_max_frame },
 	{ RNDIS_OID_802_3_PERMANENT_ADDRESS, get_mac },
-	{ RNDIS_OID_802_3_CURRENT_ADDRESS, get_mac },
+	{ RNDIS_OID_802_3_CURRENT_ADDRESS, get_cur_mac },
 	{ RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, get_media_state },
 	{ RNDIS_OID_GEN_LINK_SPEED, get_link_speed },
 	{ OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, get_offload_caps },
@@ -182,6 +188,36 @@ static u32 set_filter(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, 
 	return RNDIS_STATUS_SUCCESS;
 }
 
+/*
+ * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER: the guest changes its MAC with the parameter
+ * "NetworkAddress" (rndis_filter.c rndis_filter_set_device_mac).  The switch port then
+ * delivers frames to the new address only (nic_wire.c); the permanent address stays.
+ */
+static u32 set_config_param(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, u32 ilen)
+{
+	const char *why = "?";
+	char old[18], now[18];
+	u8 mac[6];
+	int ret = rndis_mac_param_parse(msg + ioff, ilen, mac, &why);
+
+	if (ret == -ENOENT)
+		return RNDIS_STATUS_NOT_SUPPORTED;
+	if (ret) {
+		nic_bad(nd, "config_parameter", "len=%u why=\"%s\"", ilen, why);
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		nic_bad(nd, "config_parameter", "NetworkAddress=%s (multicast or zero)",
+			nic_fmt_mac(mac, now));
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	nic_fmt_mac(nd->cur_mac, old);
+	memcpy(nd->cur_mac, mac, 6);
+	host_event(nd->dev->host, "NIC_MAC", "nic=%u old=%s mac=%s", nic_ordinal(nd->dev), old,
+		   nic_fmt_mac(mac, now));
+	return RNDIS_STATUS_SUCCESS;
+}
+
 /* The OIDs SET takes; any other is NOT_SUPPORTED. */
 static const struct nic_set_oid {
 	u32 oid;
@@ -189,6 +225,7 @@ static const struct nic_set_oid {
 } set_oids[] = {
 	{ OID_TCP_OFFLOAD_PARAMETERS, set_offload },
 	{ RNDIS_OID_GEN_CURRENT_PACKET_FILTER, set_filter },
+	{ RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER, set_config_param },
 };
 
 static u32 on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
