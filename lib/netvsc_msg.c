@@ -4,7 +4,8 @@
  * (see netvsc_msg.h): which side may send which type, each type's body length, the
  * receive and send buffer completions, transfer-page packets, and the offsets and
  * lengths inside RNDIS PACKET, QUERY_C, INDICATE and QUERY/SET messages, and the NDIS
- * offload objects (hardware capabilities, offload parameters).
+ * offload objects (hardware capabilities, offload parameters), the RSS objects
+ * (capabilities, parameters).
  *
  * Facts (message numbers, body layouts, what the guest accepts) are from torvalds/linux
  * drivers/net/hyperv/hyperv_net.h, drivers/net/hyperv/netvsc.c (netvsc_receive,
@@ -1004,5 +1005,136 @@ int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why)
 			return bad(why, "NetworkAddress value not hex digits");
 		mac[i] = (u8)(h << 4 | l);
 	}
+	return 0;
+}
+
+/* ---- rss: RSS capabilities and parameters ---- */
+
+int ndis_rss_cap_parse(const void *buf, u32 len, u32 *queues, u32 *itab, const char **why)
+{
+	struct ndis_recv_scale_cap c;
+
+	if (len < sizeof(c))
+		return bad(why, "RSS capabilities shorter than 18 bytes");
+	memcpy(&c, buf, sizeof(c));
+	if (c.hdr.type != NDIS_OBJECT_TYPE_RSS_CAPABILITIES)
+		return bad(why, "RSS capabilities header type");
+	if (c.hdr.revision < 1)
+		return bad(why, "RSS capabilities header revision");
+	if (c.hdr.size < sizeof(c) || c.hdr.size > len)
+		return bad(why, "RSS capabilities header size");
+	if (!c.num_recv_que)
+		return bad(why, "num_recv_que 0");
+	if (c.num_indirect_tabent > NETVSC_ITAB_MAX)
+		return bad(why, "num_indirect_tabent above 256");
+	*queues = c.num_recv_que;
+	*itab = c.num_indirect_tabent ? c.num_indirect_tabent : NETVSC_ITAB_DEFAULT;
+	return 0;
+}
+
+u32 ndis_rss_params_build(void *buf, u32 cap, const struct netvsc_rss_conf *c)
+{
+	struct ndis_recv_scale_param p = {};
+	u32 tab_bytes = c->n_itab * 4, total, i, e;
+	u8 *out = buf;
+
+	if (!c->n_itab || c->n_itab > NETVSC_ITAB_MAX)
+		return 0;
+	total = sizeof(p) + tab_bytes + NETVSC_HASH_KEYLEN;
+	if (cap < total)
+		return 0;
+	p.hdr.type = NDIS_OBJECT_TYPE_RSS_PARAMETERS;
+	p.hdr.revision = NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+	p.hdr.size = sizeof(p);
+	p.flag = c->flag;
+	p.hashinfo = c->hashinfo;
+	p.indirect_tabsize = (u16)tab_bytes;
+	p.indirect_taboffset = sizeof(p);
+	p.hashkey_size = NETVSC_HASH_KEYLEN;
+	p.hashkey_offset = sizeof(p) + tab_bytes;
+	memcpy(out, &p, sizeof(p));
+	for (i = 0; i < c->n_itab; i++) {
+		e = c->itab[i];
+		memcpy(out + sizeof(p) + i * 4, &e, 4);
+	}
+	memcpy(out + p.hashkey_offset, c->key, NETVSC_HASH_KEYLEN);
+	return total;
+}
+
+/* [off, off + n) inside len and at or past the object's fixed part. */
+static bool rss_area_ok(u32 off, u32 n, u32 fixed, u32 len)
+{
+	return off >= fixed && (u64)off + n <= len;
+}
+
+int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_rss_conf *out,
+			  const char **why)
+{
+	const u8 *in = buf;
+	struct ndis_recv_scale_param p;
+	bool want_tab, want_key;
+	u32 n = 0, i, e;
+
+	if (len < sizeof(p))
+		return bad(why, "RSS parameters shorter than 40 bytes");
+	memcpy(&p, buf, sizeof(p));
+	if (p.hdr.type != NDIS_OBJECT_TYPE_RSS_PARAMETERS)
+		return bad(why, "RSS parameters header type");
+	if (p.hdr.revision < 1)
+		return bad(why, "RSS parameters header revision");
+	if (p.hdr.size < sizeof(p) || p.hdr.size > len)
+		return bad(why, "RSS parameters header size");
+	if (p.flag & NDIS_RSS_PARAM_FLAG_DISABLE_RSS) {
+		out->flag = p.flag;
+		return 0;
+	}
+	if (!(p.flag & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED)) {
+		if ((p.hashinfo & NDIS_HASH_FUNC_MASK) != NDIS_HASH_FUNC_TOEPLITZ)
+			return bad(why, "hashinfo: hash function not Toeplitz");
+		if (!(p.hashinfo & ~NDIS_HASH_FUNC_MASK))
+			return bad(why, "hashinfo: no hash type");
+		if (p.hashinfo & ~(NDIS_HASH_FUNC_MASK | NETVSC_RSS_HASH_TYPES))
+			return bad(why, "hashinfo: a hash type this NIC does not offer");
+	}
+	want_tab = !(p.flag & NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED);
+	want_key = !(p.flag & NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED);
+	if (want_tab) {
+		n = p.indirect_tabsize / 4;
+		if (p.indirect_tabsize % 4 || !n || n > NETVSC_ITAB_MAX || (n & (n - 1)))
+			return bad(why, "indirect_tabsize not 4 x a power of two up to 256");
+		if (!rss_area_ok(p.indirect_taboffset, p.indirect_tabsize, p.hdr.size, len))
+			return bad(why, "indirect_taboffset outside the message");
+		if (!channels)
+			return bad(why, "indirection table with no channel open");
+		for (i = 0; i < n; i++) {
+			memcpy(&e, in + p.indirect_taboffset + i * 4, 4);
+			if (e >= channels)
+				return bad(why, "indirection table entry past the open channels");
+		}
+	}
+	if (want_key) {
+		if (p.hashkey_size != NETVSC_HASH_KEYLEN)
+			return bad(why, "hashkey_size not 40");
+		if (!rss_area_ok(p.hashkey_offset, p.hashkey_size, p.hdr.size, len))
+			return bad(why, "hashkey_offset outside the message");
+	}
+	if (want_tab && want_key &&
+	    (u64)p.indirect_taboffset < (u64)p.hashkey_offset + p.hashkey_size &&
+	    (u64)p.hashkey_offset < (u64)p.indirect_taboffset + p.indirect_tabsize)
+		return bad(why, "hash key overlaps the indirection table");
+
+	/* All checked: nothing is written before. */
+	out->flag = p.flag;
+	if (!(p.flag & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED))
+		out->hashinfo = p.hashinfo;
+	if (want_tab) {
+		out->n_itab = n;
+		for (i = 0; i < n; i++) {
+			memcpy(&e, in + p.indirect_taboffset + i * 4, 4);
+			out->itab[i] = (u16)e;
+		}
+	}
+	if (want_key)
+		memcpy(out->key, in + p.hashkey_offset, NETVSC_HASH_KEYLEN);
 	return 0;
 }

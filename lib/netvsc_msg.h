@@ -292,4 +292,49 @@ u32 rndis_mac_param_build(void *buf, u32 cap, const u8 *mac);
  * another well-formed parameter.
  */
 int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why);
+/* ---- rss: RSS capabilities and parameters ---- */
+
+/* RSS parameters as the guest sets them and the host keeps them (checked). */
+struct netvsc_rss_conf {
+	u16 flag;				/* NDIS_RSS_PARAM_FLAG_* */
+	u32 hashinfo;				/* NDIS_HASH_FUNC_TOEPLITZ | NDIS_HASH_* types */
+	u32 n_itab;				/* indirection table entries, 1..NETVSC_ITAB_MAX */
+	u16 itab[NETVSC_ITAB_MAX];		/* channel numbers */
+	u8 key[NETVSC_HASH_KEYLEN];
+};
+
+/* The hash types hvis's guest asks for, as upstream (rndis_filter.c rndis_set_rss_param_msg). */
+#define NETVSC_RSS_HASH_TYPES	(NDIS_HASH_IPV4 | NDIS_HASH_TCP_IPV4 | NDIS_HASH_IPV6 | \
+				 NDIS_HASH_TCP_IPV6)
+
+/*
+ * Checks the host's OID_GEN_RECEIVE_SCALE_CAPABILITIES answer of len bytes as the
+ * guest receives it: len >= 18, header type NDIS_OBJECT_TYPE_RSS_CAPABILITIES,
+ * revision >= 1, 18 <= header.size <= len, num_recv_que >= 1, num_indirect_tabent
+ * <= NETVSC_ITAB_MAX.  Sets *queues and *itab (num_indirect_tabent, or
+ * NETVSC_ITAB_DEFAULT when the host gives 0, as upstream's rndis_filter.c does).
+ */
+int ndis_rss_cap_parse(const void *buf, u32 len, u32 *queues, u32 *itab, const char **why);
+
+/*
+ * Writes OID_GEN_RECEIVE_SCALE_PARAMETERS for *c into buf (cap bytes): the 40-byte
+ * object (revision 2), the table (u32 entries) right after it, the key after the
+ * table (rndis_filter.c rndis_set_rss_param_msg).  Returns the bytes, 0 if cap is too
+ * small or c->n_itab is out of range.
+ */
+u32 ndis_rss_params_build(void *buf, u32 cap, const struct netvsc_rss_conf *c);
+
+/*
+ * Checks an OID_GEN_RECEIVE_SCALE_PARAMETERS set of len bytes as the host receives it,
+ * as a whole: header type NDIS_OBJECT_TYPE_RSS_PARAMETERS, revision >= 1, 40 <=
+ * header.size <= len; unless DISABLE_RSS: the hash function Toeplitz and types only
+ * among NETVSC_RSS_HASH_TYPES (unless HASH_INFO_UNCHANGED); the table (unless
+ * ITABLE_UNCHANGED) a power of two of u32 entries up to NETVSC_ITAB_MAX, each below
+ * @channels, and the key (unless HASH_KEY_UNCHANGED) exactly 40 bytes; each inside
+ * the message, past the object, and not overlapping the other.  On success *out has
+ * the flag and each part the message carries (the others untouched).
+ */
+int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_rss_conf *out,
+			  const char **why);
+
 #endif /* _HVIS_NETVSC_MSG_H */

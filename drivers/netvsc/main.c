@@ -11,6 +11,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include "netvsc.h"
 
@@ -121,32 +122,46 @@ void netvsc_detach(struct netvsc_dev *nv)
 }
 
 /*
- * Brings the device up on the host (rndis_filter.c rndis_filter_device_add): the
- * primary channel, NVSP and its buffers, RNDIS INIT and the queries.  Undone by
- * netvsc_detach(), which it calls itself on failure.  RTNL or probe.
+ * Opens one channel (the primary or a subchannel) for queue c: its packet buffer,
+ * its NAPI, then the channel with its callback.  netvsc_chan_down() undoes it.
  */
-int netvsc_attach(struct netvsc_dev *nv, u32 want_chan)
+int netvsc_chan_open(struct netvsc_chan *c, struct hvis_channel *ch)
+{
+	struct netvsc_dev *nv = c->nv;
+	int rc;
+
+	c->ch = ch;
+	rc = netvsc_raw_alloc(c);
+	if (rc)
+		return rc;
+	netvsc_chan_napi_on(c);
+	/* NAPI reads; the host's interrupts stay masked until a poll finishes. */
+	hvis_channel_set_drain_later(ch, true);
+	/* Packets bigger than the raw buffer are dropped anyway: no bigger copy buffer. */
+	hvis_channel_set_max_packet(ch, c->raw_size);
+	rc = hvis_channel_open(ch, nv->ring_bytes, nv->ring_bytes, NULL, 0,
+			       netvsc_channel_callback, c);
+	if (rc)
+		dev_err(&nv->hdev->dev, "cannot open channel %u (relid %u): %d\n", c->index,
+			hvis_channel_relid(ch), rc);
+	return rc;
+}
+
+/*
+ * Brings the device up on the host (rndis_filter.c rndis_filter_device_add): the
+ * primary channel, NVSP and its buffers, RNDIS INIT and the queries, then up to
+ * want_chan channels with RSS over them (rss.c).  Undone by netvsc_detach(), which
+ * it calls itself on failure.  RTNL or probe.
+ */
+int netvsc_attach(struct netvsc_dev *nv)
 {
 	struct netvsc_chan *c = &nv->chan[0];
 	int rc;
 
 	WRITE_ONCE(nv->destroying, false);
-	c->ch = nv->ch;
-	rc = netvsc_raw_alloc(c);
+	rc = netvsc_chan_open(c, nv->ch);
 	if (rc)
 		goto err;
-	netvsc_chan_napi_on(c);
-
-	/* NAPI reads; the host's interrupts stay masked until a poll finishes. */
-	hvis_channel_set_drain_later(c->ch, true);
-	/* Packets bigger than the raw buffer are dropped anyway: no bigger copy buffer. */
-	hvis_channel_set_max_packet(c->ch, c->raw_size);
-	rc = hvis_channel_open(c->ch, nv->ring_bytes, nv->ring_bytes, NULL, 0,
-			       netvsc_channel_callback, c);
-	if (rc) {
-		dev_err(&nv->hdev->dev, "cannot open the channel: %d\n", rc);
-		goto err;
-	}
 	nv->primary_open = true;
 
 	rc = netvsc_nvsp_connect(nv, nv->ndev->mtu, nv->recv_bytes, nv->send_bytes);
@@ -162,11 +177,48 @@ int netvsc_attach(struct netvsc_dev *nv, u32 want_chan)
 	rc = netvsc_rndis_init(nv, nv->perm_mac, &nv->max_frame);
 	if (rc)
 		goto err;
+	rc = netvsc_rss_attach(nv);
+	if (rc)
+		goto err;
 	nv->attached = true;
 	return 0;
 
 err:
 	netvsc_detach(nv);
+	return rc;
+}
+
+/*
+ * Detaches and attaches again with @want_chan channels, the net_device kept (as
+ * netvsc_drv.c netvsc_set_channels / netvsc_detach / netvsc_attach): the queues stop
+ * (waiting for running transmits), everything the host holds is released and set up
+ * anew; if that fails the previous channel count is tried again.  RTNL held.
+ */
+int netvsc_reattach(struct netvsc_dev *nv, u32 want_chan)
+{
+	struct net_device *ndev = nv->ndev;
+	bool running = netif_running(ndev);
+	u32 prev = nv->num_chan ? nv->num_chan : 1;
+	int rc, rc2;
+
+	ASSERT_RTNL();
+	netif_tx_disable(ndev);
+	netif_carrier_off(ndev);
+	netvsc_detach(nv);
+	nv->want_chan = want_chan;
+	rc = netvsc_attach(nv);
+	if (rc) {
+		netdev_err(ndev, "attach with %u channels failed (%d); back to %u\n", want_chan,
+			   rc, prev);
+		nv->want_chan = prev;
+		rc2 = netvsc_attach(nv);
+		if (rc2) {
+			netdev_err(ndev, "attach failed again (%d): the device stays detached\n",
+				   rc2);
+			return rc;
+		}
+	}
+	netvsc_resume(nv, running);
 	return rc;
 }
 
@@ -207,14 +259,16 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 		u64_stats_init(&c->tx_syncp);
 	}
 	netvsc_netdev_setup(nv);
+	netvsc_rss_init(nv);
 	hvis_set_drvdata(hdev, nv);
+	hvis_channel_set_subchannel_callback(nv->ch, netvsc_subchannel_offer);
 
 	nv->ka_msg = kzalloc(NETVSC_CTRL_MSG_BYTES, GFP_KERNEL);
 	if (!nv->ka_msg) {
 		rc = -ENOMEM;
 		goto err_free;
 	}
-	rc = netvsc_attach(nv, 1);
+	rc = netvsc_attach(nv);
 	if (rc)
 		goto err_free;
 	rc = netvsc_set_mtu_limits(nv);
@@ -239,6 +293,7 @@ err_detach:
 	netvsc_detach(nv);
 err_free:
 	kfree(nv->ka_msg);
+	hvis_channel_set_subchannel_callback(nv->ch, NULL);
 	hvis_set_drvdata(hdev, NULL);
 	free_netdev(ndev);
 	return rc;
@@ -250,6 +305,7 @@ static void netvsc_remove(struct hvis_device *hdev)
 	struct net_device *ndev = nv->ndev;
 
 	unregister_netdev(ndev);
+	hvis_channel_set_subchannel_callback(nv->ch, NULL);
 	netvsc_detach(nv);
 	kfree(nv->ka_msg);
 	hvis_set_drvdata(hdev, NULL);

@@ -28,8 +28,11 @@ static u32 host_max_mtu(struct netvsc_dev *nv)
 	return nv->max_frame >= ETH_MIN_MTU ? nv->max_frame : 0;
 }
 
-/* After an attach: the queues, the filter, the carrier and TX as before (RTNL). */
-static void mtu_resume(struct netvsc_dev *nv, bool running)
+/*
+ * After an attach (MTU change, ethtool -L): the queues, the MAC, the filter, the
+ * carrier and TX as before (RTNL).
+ */
+void netvsc_resume(struct netvsc_dev *nv, bool running)
 {
 	struct net_device *ndev = nv->ndev;
 	u32 i;
@@ -62,7 +65,6 @@ int netvsc_change_mtu(struct net_device *ndev, int mtu)
 {
 	struct netvsc_dev *nv = netdev_priv(ndev);
 	bool running = netif_running(ndev);
-	u32 nchan = max(nv->num_chan, 1u);
 	int old = ndev->mtu, rc, rc2;
 
 	if (!nv->attached)
@@ -71,7 +73,7 @@ int netvsc_change_mtu(struct net_device *ndev, int mtu)
 	netif_carrier_off(ndev);
 	netvsc_detach(nv);
 	WRITE_ONCE(ndev->mtu, mtu);
-	rc = netvsc_attach(nv, nchan);
+	rc = netvsc_attach(nv);
 	if (!rc && host_max_mtu(nv) && mtu > host_max_mtu(nv)) {
 		netdev_err(ndev, "MTU %d is above the host's maximum %u\n", mtu,
 			   host_max_mtu(nv));
@@ -81,13 +83,13 @@ int netvsc_change_mtu(struct net_device *ndev, int mtu)
 	if (rc) {
 		netdev_err(ndev, "MTU %d refused (%d); back to %d\n", mtu, rc, old);
 		WRITE_ONCE(ndev->mtu, old);
-		rc2 = netvsc_attach(nv, nchan);
+		rc2 = netvsc_attach(nv);
 		if (rc2) {
 			netdev_err(ndev, "cannot attach again: %d\n", rc2);
 			return rc;
 		}
 	}
-	mtu_resume(nv, running);
+	netvsc_resume(nv, running);
 	return rc;
 }
 

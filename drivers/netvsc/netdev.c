@@ -25,6 +25,7 @@ static const char netvsc_counter_names[NETVSC_C_COUNT][ETH_GSTRING_LEN] = {
 	[NETVSC_C_STOP_QUEUE]		= "stop_queue",
 	[NETVSC_C_WAKE_QUEUE]		= "wake_queue",
 	[NETVSC_C_LINK_CHANGE]		= "link_change",
+	[NETVSC_C_SC_REFUSED]		= "subchannel_refused",
 	[NETVSC_C_TX_PAGEBUF]		= "tx_pagebuf",
 	[NETVSC_C_TX_LSO]		= "tx_lso",
 	[NETVSC_C_TX_CSUM]		= "tx_csum",
@@ -248,6 +249,13 @@ static const struct ethtool_ops netvsc_ethtool_ops = {
 	.get_sset_count		= netvsc_get_sset_count,
 	.get_strings		= netvsc_get_strings,
 	.get_ethtool_stats	= netvsc_get_ethtool_stats,
+	.get_rxnfc		= netvsc_get_rxnfc,
+	.get_channels		= netvsc_get_channels,
+	.set_channels		= netvsc_set_channels,
+	.get_rxfh_key_size	= netvsc_get_rxfh_key_size,
+	.get_rxfh_indir_size	= netvsc_get_rxfh_indir_size,
+	.get_rxfh		= netvsc_get_rxfh,
+	.set_rxfh		= netvsc_set_rxfh,
 };
 
 void netvsc_netdev_setup(struct netvsc_dev *nv)

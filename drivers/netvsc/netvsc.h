@@ -12,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/completion.h>
+#include <linux/ethtool.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -46,11 +47,11 @@
 #define NETVSC_LINKCHANGE_DELAY	(2 * HZ)
 
 /*
- * Bytes of one RNDIS control message we send (the largest: a QUERY of the hardware
- * offload capabilities carrying a 156-byte ndis_offload header, 184 bytes), and of a
- * response we keep.
+ * Bytes of one RNDIS control message we send (the largest: the RSS parameters with a
+ * 256-entry table, 8 + 20 + 40 + 1024 + 40 = 1132 bytes; a power of two, so the
+ * kmalloc'd message never crosses a page), and of a response we keep.
  */
-#define NETVSC_CTRL_MSG_BYTES	256u
+#define NETVSC_CTRL_MSG_BYTES	2048u
 #define NETVSC_CTRL_RESP_BYTES	256u
 
 /* Counters shown by ethtool -S, in this order (netdev.c names them). */
@@ -66,6 +67,7 @@ enum netvsc_counter {
 	NETVSC_C_STOP_QUEUE,
 	NETVSC_C_WAKE_QUEUE,
 	NETVSC_C_LINK_CHANGE,
+	NETVSC_C_SC_REFUSED,
 	/* offloads (offload.c, txpage.c, rsc.c) */
 	NETVSC_C_TX_PAGEBUF,		/* sends with the frame in page ranges */
 	NETVSC_C_TX_LSO,		/* sends with an LSOv2 PPI */
@@ -202,6 +204,21 @@ struct netvsc_dev {
 	struct delayed_work link_work;	/* NETWORK_CHANGE: carrier back on */
 	struct work_struct rx_mode_work;
 
+	/* vRSS (rss.c) */
+	u32 want_chan;			/* channels to ask for at attach (ethtool -L) */
+	u32 max_chan;			/* what the host and the CPUs allow, from the last attach */
+	u32 itab_size;			/* the host's indirection table size */
+	u16 rx_table[NETVSC_ITAB_MAX];	/* queue of each table entry */
+	bool rx_table_user;		/* set by ethtool -X: kept while valid */
+	u8 rss_key[NETVSC_HASH_KEYLEN];
+	bool rss_capable;		/* the host answered the RSS capabilities query */
+	bool rss_on;			/* the host took the parameters on this attach */
+	spinlock_t sc_lock;		/* sc_* */
+	bool sc_accept;			/* subchannel offers are wanted now */
+	u32 sc_asked, sc_got;
+	struct hvis_channel *sc_new[NETVSC_MAX_CHANNELS];
+	struct completion sc_all;
+
 	atomic64_t counters[NETVSC_C_COUNT];
 };
 
@@ -211,18 +228,42 @@ static inline void netvsc_count(struct netvsc_dev *nv, enum netvsc_counter c)
 }
 
 /* main.c: bring the device's channels, NVSP and RNDIS up and down (net_device stays) */
-int netvsc_attach(struct netvsc_dev *nv, u32 want_chan);
+int netvsc_attach(struct netvsc_dev *nv);
 void netvsc_detach(struct netvsc_dev *nv);
+int netvsc_reattach(struct netvsc_dev *nv, u32 want_chan);
+int netvsc_chan_open(struct netvsc_chan *c, struct hvis_channel *ch);
+
+/* rss.c */
+void netvsc_rss_init(struct netvsc_dev *nv);
+void netvsc_subchannel_offer(struct hvis_channel *sc);
+int netvsc_rss_attach(struct netvsc_dev *nv);
+int netvsc_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *info, u32 *rules);
+void netvsc_get_channels(struct net_device *ndev, struct ethtool_channels *ch);
+int netvsc_set_channels(struct net_device *ndev, struct ethtool_channels *ch);
+u32 netvsc_get_rxfh_key_size(struct net_device *ndev);
+u32 netvsc_get_rxfh_indir_size(struct net_device *ndev);
+/* The rxfh ops take a struct ethtool_rxfh_param from 6.8 on (compat/compat.h). */
+#ifdef HVIS_COMPAT_RXFH_PARAM
+int netvsc_get_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p);
+int netvsc_set_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p,
+		    struct netlink_ext_ack *extack);
+#else
+int netvsc_get_rxfh(struct net_device *ndev, u32 *indir, u8 *key, u8 *hfunc);
+int netvsc_set_rxfh(struct net_device *ndev, const u32 *indir, const u8 *key, const u8 hfunc);
+#endif
 
 /* nvsp.c */
 int netvsc_nvsp_connect(struct netvsc_dev *nv, u32 mtu, u32 recv_bytes, u32 send_bytes);
 void netvsc_nvsp_revoke(struct netvsc_dev *nv);
 void netvsc_nvsp_free_buffers(struct netvsc_dev *nv);
 void netvsc_nvsp_complete(struct netvsc_dev *nv, const void *msg, u32 len);
+int netvsc_nvsp_subchannels(struct netvsc_dev *nv, u32 want, u32 *granted);
 
 /* rndis.c */
 int netvsc_rndis_init(struct netvsc_dev *nv, u8 *mac, u32 *max_frame);
 int netvsc_rndis_set_filter(struct netvsc_dev *nv, u32 filter);
+int netvsc_rndis_query(struct netvsc_dev *nv, u32 oid, const void *in, u32 in_len, void *out,
+		       u32 *out_len);
 int netvsc_rndis_set(struct netvsc_dev *nv, u32 oid, const void *val, u32 len);
 int netvsc_rndis_set_mac(struct netvsc_dev *nv, const u8 *mac);
 void netvsc_rndis_halt(struct netvsc_dev *nv);
@@ -264,6 +305,7 @@ void netvsc_rsc_end(struct netvsc_chan *c);
 
 /* mtu.c */
 int netvsc_change_mtu(struct net_device *ndev, int mtu);
+void netvsc_resume(struct netvsc_dev *nv, bool running);
 int netvsc_set_mac_address(struct net_device *ndev, void *addr);
 int netvsc_max_mtu(struct netvsc_dev *nv);
 

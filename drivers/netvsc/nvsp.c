@@ -286,6 +286,40 @@ int netvsc_nvsp_connect(struct netvsc_dev *nv, u32 mtu, u32 recv_bytes, u32 send
 	return 0;
 }
 
+/*
+ * NVSP5 SUBCHANNEL ALLOCATE for @want subchannels (netvsc.c / rndis_filter.c
+ * rndis_set_subchannel); *granted is what the host allocated, checked to be at most
+ * what was asked.  Its offers come through the bus (rss.c).
+ */
+int netvsc_nvsp_subchannels(struct netvsc_dev *nv, u32 want, u32 *granted)
+{
+	struct nvsp5_subchannel_request req = { .op = NVSP_SUBCHANNEL_ALLOCATE };
+	struct nvsp_msg msg = { .type = NVSP_MSG5_SUBCHANNEL };
+	struct nvsp5_subchannel_complete c;
+	struct nvsp_msg resp;
+	int rc;
+
+	req.num_subchannels = want;
+	memcpy(msg.raw, &req, sizeof(req));
+	rc = nvsp_request(nv, &msg, NVSP_MSG5_SUBCHANNEL, &resp);
+	if (rc)
+		return rc;
+	memcpy(&c, resp.raw, sizeof(c));
+	if (c.status != NVSP_STAT_SUCCESS) {
+		netdev_warn(nv->ndev, "host refused %u subchannels: status %u\n", want, c.status);
+		return -EIO;
+	}
+	if (c.num_subchannels > want) {
+		if (net_ratelimit())
+			netdev_err(nv->ndev,
+				   "subchannel completion refused: num_subchannels %u above the %u asked\n",
+				   c.num_subchannels, want);
+		return -EINVAL;
+	}
+	*granted = c.num_subchannels;
+	return 0;
+}
+
 /* Tells the host to stop using the buffers (no reply, netvsc.c netvsc_revoke_*_buf). */
 void netvsc_nvsp_revoke(struct netvsc_dev *nv)
 {

@@ -291,4 +291,7 @@ void netvsc_rx_ppis(struct netvsc_dev *nv, struct sk_buff *skb,
 			tci |= VLAN_CFI_MASK;
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), tci);
 	}
+	/* The host's RSS hash (rss): upstream's netvsc_alloc_recv_skb sets it as L4. */
+	if (p->present & RNDIS_PPIS_HASH)
+		skb_set_hash(skb, p->hash, PKT_HASH_TYPE_L4);
 }

@@ -261,6 +261,12 @@ int netvsc_rndis_set(struct netvsc_dev *nv, u32 oid, const void *val, u32 len)
 	return rc;
 }
 
+int netvsc_rndis_query(struct netvsc_dev *nv, u32 oid, const void *in, u32 in_len, void *out,
+		       u32 *out_len)
+{
+	return rndis_query_in(nv, oid, in, in_len, out, out_len);
+}
+
 int netvsc_rndis_set_filter(struct netvsc_dev *nv, u32 filter)
 {
 	int rc = netvsc_rndis_set(nv, RNDIS_OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof(filter));

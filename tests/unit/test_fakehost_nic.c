@@ -615,8 +615,14 @@ static void test_nic_conversation(void)
 	tap_check(next(g) == VM_PKT_DATA_USING_XFER_PAGES && (msg = xfer_msg(g, &len, &chan)),
 		  "query: third QUERY_C");
 	memcpy(&qc, msg + 8, sizeof(qc));
-	tap_check(qc.req_id == 10 && qc.status == RNDIS_STATUS_NOT_SUPPORTED && qc.info_buflen == 0,
-		  "query: RSS capabilities NOT_SUPPORTED");
+	{
+		u32 q = 0, t = 0;
+		const char *why = NULL;
+
+		tap_check(qc.req_id == 10 && qc.status == 0 && qc.info_buflen == 18 &&
+			  !ndis_rss_cap_parse(msg + 24, qc.info_buflen, &q, &t, &why) && q == 8 &&
+			  t == 128, "query: RSS capabilities: 8 queues (the default cap), 128 entries");
+	}
 	complete_xfer(g, trans_of(g));
 
 	/* Packet filter. */

@@ -2,7 +2,8 @@
 /*
  * dev_nic.c: the synthetic NIC (class "nic", HV_NIC_GUID) on the host side, the part
  * Hyper-V's VMSwitch port (OpenVMM's netvsp) plays for drivers/net/hyperv/netvsc.c.
- * One channel; no subchannels or RSS (those OIDs answer NOT_SUPPORTED), no offloads:
+ * Up to `--nic-channels` channels: the primary and the subchannels the guest asks for
+ * with NVSP5 SUBCHANNEL, RSS over them (nic_rss.c); no offloads:
  * OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answers a complete NDIS_OFFLOAD object that
  * offers nothing, and OID_TCP_OFFLOAD_PARAMETERS accepts a valid object that turns
  * nothing on (as Hyper-V answers both: upstream's rndis_netdev_set_hwcaps() fails
@@ -237,11 +238,7 @@ static void on_switch_data_path(struct host_channel *ch, const u8 *pkt,
 
 static void on_subchannel(struct host_channel *ch, const u8 *pkt, const struct nvsp_msg *m)
 {
-	struct nvsp_msg r = { .type = NVSP_MSG5_SUBCHANNEL };
-
-	/* Single channel: refused (status FAIL, 0 subchannels), so the guest goes on. */
-	r.raw[0] = NVSP_STAT_FAIL;
-	nic_send_comp(ch, trans_of(pkt), &r);
+	nic_on_subchannel(ch, trans_of(pkt), m);
 }
 
 /*
@@ -396,26 +393,29 @@ static void nic_one(struct host_channel *ch, u32 len)
 
 static void nic_packets(struct host_channel *ch)
 {
-	struct nic_dev *nd = nic_of(ch);
+	struct nic_dev *nd = ch->priv;
+	struct nic_queue *nq;
 	bool more;
 	int len = 0;
 
 	if (!nd)
 		return;
+	nq = nic_queue_of(ch);
 	host_chan_want_room(ch, 0);
-	if (nd->comp_pending) {
-		nd->comp_pending = false;
-		if (nic_send_comp(ch, nd->comp_trans, &nd->comp_msg) == -EAGAIN)
+	if (nq->comp_pending) {
+		nq->comp_pending = false;
+		if (nic_send_comp(ch, nq->comp_trans, &nq->comp_msg) == -EAGAIN)
 			return;
 	}
 	do {
 		host_chan_read_begin(ch);
-		while (!nd->comp_pending && (len = host_chan_peek(ch)) > 0) {
+		while (!nq->comp_pending && (len = host_chan_peek(ch)) > 0) {
+			nd->cur_queue = ch->sub_index;
 			nic_one(ch, (u32)len);
 			host_chan_consume(ch, (u32)len);
 		}
 		more = host_chan_read_end(ch);
-	} while (more && !nd->comp_pending && len != -EIO);
+	} while (more && !nq->comp_pending && len != -EIO);
 	nic_flush(ch);
 }
 
@@ -423,6 +423,8 @@ static void nic_packets(struct host_channel *ch)
 
 static void reset_conn(struct nic_dev *nd)
 {
+	u32 i;
+
 	nic_recv_forget(nd);
 	nic_buf_unmap(&nd->send);
 	nic_queue_clear(nd);
@@ -438,7 +440,13 @@ static void reset_conn(struct nic_dev *nd)
 	memset(&nd->offload, 0, sizeof(nd->offload));
 	nd->rndis_inited = false;
 	nd->filter = 0;
-	nd->comp_pending = false;
+	for (i = 0; i < NIC_MAX_QUEUES; i++) {
+		nd->queues[i].comp_pending = false;
+		if (nd->queues[i].ch)
+			nd->queues[i].ch->priv = NULL;
+		nd->queues[i].ch = NULL;
+	}
+	nic_rss_reset(nd);
 	memcpy(nd->cur_mac, nd->mac, 6);
 }
 
@@ -447,8 +455,22 @@ static int nic_open(struct host_channel *ch)
 	struct nic_dev *nd = ch->dev->priv;
 	u32 i;
 
-	if (ch->sub_index)
-		return -EINVAL;		/* single channel */
+	if (ch->sub_index) {
+		/* Only a subchannel the guest asked for on this connection (nic_rss.c). */
+		i = ch->sub_index;
+		if (!nic_subchannel_ok(nd, ch) || nd->queues[i].ch) {
+			nic_bad(nd, "sub_channel_index", "open of subchannel %u (asked for %u)", i,
+				nd->subs_asked);
+			return -EINVAL;
+		}
+		nd->queues[i].ch = ch;
+		nd->queues[i].comp_pending = false;
+		ch->priv = nd;
+		if (nd->tap[0])
+			nic_tap_open(nd, i);
+		nd->nqueues++;
+		return 0;
+	}
 	reset_conn(nd);
 	nd->q = calloc(NIC_QUEUE_LEN, sizeof(*nd->q));
 	nd->msgbuf = malloc(NIC_MAX_MSG);
@@ -457,6 +479,7 @@ static int nic_open(struct host_channel *ch)
 		return -ENOMEM;
 	}
 	nd->ch = ch;
+	nd->queues[0].ch = ch;
 	ch->priv = nd;
 	i = nic_ordinal(ch->dev);
 	if (i < NIC_MAX_TAPS)
@@ -475,14 +498,31 @@ static void nic_close(struct host_channel *ch)
 		nic_tap_close(nd, 0);
 		nd->nqueues = 0;
 		reset_conn(nd);
+	} else if (ch->sub_index < NIC_MAX_QUEUES && nd->queues[ch->sub_index].ch == ch) {
+		nic_tap_close(nd, ch->sub_index);
+		nd->queues[ch->sub_index].ch = NULL;
+		nd->queues[ch->sub_index].comp_pending = false;
+		if (nd->nqueues)
+			nd->nqueues--;
 	}
 	ch->priv = NULL;
 }
 
 static void nic_tick(struct host_channel *ch, u64 now_ms)
 {
-	if (ch->dev->priv && nic_of(ch)->ch == ch)
+	if (ch->priv && nic_of(ch)->ch == ch)
 		nic_flush(ch);
+}
+
+/* `--nic-channels`: the channel cap of every NIC created after it is set. */
+static u32 nic_default_channels = NIC_DEFAULT_CHANNELS;
+
+int dev_nic_set_default_channels(u32 n)
+{
+	if (n < 1 || n > NIC_MAX_QUEUES)
+		return -EINVAL;
+	nic_default_channels = n;
+	return 0;
 }
 
 static int nic_create(struct host_device *dev)
@@ -506,6 +546,7 @@ static int nic_create(struct host_device *dev)
 	nd->max_frame = NIC_MTU_DEFAULT;
 	nd->recv_section = 0;
 	nd->link_speed = NIC_LINK_SPEED;
+	nd->max_channels = nic_default_channels;
 	net_responder_init(&nd->resp);
 	dev->priv = nd;
 	return 0;
@@ -528,14 +569,15 @@ void nic_status_line(struct host_device *dev, char *buf, size_t len)
 	char mac[18];
 
 	snprintf(buf, len,
-		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu",
+		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s",
 		 nic_ordinal(dev), nic_fmt_mac(nd->mac, mac), nd->link_up ? "up" : "down",
 		 nd->nvsp_version, nd->rndis_inited, nd->filter, nd->resp.ip[0], nd->resp.ip[1],
 		 nd->resp.ip[2], nd->resp.ip[3], (unsigned long long)nd->rx_frames,
 		 (unsigned long long)nd->tx_frames, (unsigned long long)nd->drops,
 		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, nd->q_count,
 		 (unsigned long long)nd->bad, (unsigned long long)nd->injected,
-		 (unsigned long long)nd->injected_acks);
+		 (unsigned long long)nd->injected_acks, nd->nqueues, nd->max_channels,
+		 nd->rss_on ? "on" : "off");
 }
 
 const struct host_device_ops dev_nic_ops = {
@@ -548,6 +590,8 @@ const struct host_device_ops dev_nic_ops = {
 	.close = nic_close,
 	.tick = nic_tick,
 	.status = nic_status_line,
+	/* Subchannels on NVSP5 SUBCHANNEL; rescinded when the primary closes (Hyper-V). */
+	.subchannels_on_request = true,
 };
 
 int dev_nic_set_mac(struct host_device *dev, const char *mac)

@@ -245,7 +245,7 @@ static void usage(FILE *f)
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
-		"                           [--heartbeat-ms N] [--poll-us N] [--tap N=IFNAME]...\n"
+		"                           [--heartbeat-ms N] [--poll-us N] [--tap N=IFNAME]... [--nic-channels N]\n"
 		"                           [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
@@ -267,6 +267,7 @@ static int serve(int argc, char **argv)
 		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
+		{ "nic-channels", required_argument, NULL, 'N' },
 		{ "tap", required_argument, NULL, 'T' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -300,6 +301,12 @@ static int serve(int argc, char **argv)
 		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
+		case 'N':
+			if (dev_nic_set_default_channels(strtoul(optarg, NULL, 0))) {
+				fprintf(stderr, "hvis-fakehost: --nic-channels takes 1..8\n");
+				return 2;
+			}
+			break;
 		case 'T':
 			if (ntaps == ARRAY_SIZE(taps)) {
 				fprintf(stderr, "hvis-fakehost: at most %zu --tap\n", ARRAY_SIZE(taps));

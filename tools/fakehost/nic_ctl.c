@@ -39,7 +39,7 @@ static bool nic_live(const struct nic_dev *nd)
 	return nd->ch && nd->ch->state == CHAN_OPEN;
 }
 
-#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet"
+#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet|hash-ppi|extra-subchannel"
 
 /* big-packet: an in-band packet larger than the 16 KiB a netvsc guest declares it takes. */
 #define NIC_BIG_PACKET_BYTES	(20 * 1024)
@@ -119,6 +119,20 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 		p->data_offset = len;			/* past the message */
 	} else if (!strcmp(kind, "ppi")) {
 		len = inject_packet(buf, 1);		/* a PPI smaller than its own header */
+	} else if (!strcmp(kind, "hash-ppi")) {
+		/* A hash value PPI of 8 bytes, not 4 (rss): a well-formed PPI otherwise. */
+		struct rndis_ppi *e = (void *)(buf + sizeof(*hdr) + sizeof(*p));
+
+		inject_packet(buf, sizeof(struct rndis_ppi) + 8);
+		e->type = PPI_NBL_HASH_VALUE;
+		p->per_pkt_info_len = e->size;
+		p->data_offset = sizeof(*p) + e->size;
+		hdr->msg_len = sizeof(*hdr) + p->data_offset + p->data_len;
+		memset(buf + sizeof(*hdr) + p->data_offset, 0xff, 6);
+		len = hdr->msg_len;
+	} else if (!strcmp(kind, "extra-subchannel")) {
+		/* One subchannel more than the guest asked for (rss). */
+		return host_offer_subchannels_n(ch->host, ch, nd->subs_asked + 1) ? 0 : -EBUSY;
 	} else {
 		return -EINVAL;
 	}
@@ -131,7 +145,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic queues DEV | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -165,6 +179,13 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		nic_queues_print(dev->priv, out);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "rss")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
+		nic_rss_show(dev->priv, out);
+		return 0;
+	}
 	if (argc != 4)
 		return fail(err, errlen, usage);
 	dev = find_nic(h, argv[2]);
@@ -191,6 +212,16 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		host_event(h, "NIC_LINK", "nic=%u state=%s indicated=%d", nic_ordinal(dev), argv[3],
 			   sent);
 		fprintf(out, "link=%s indicated=%d\n", nd->link_up ? "up" : "down", sent);
+		return 0;
+	}
+	if (!strcmp(argv[1], "channels")) {
+		unsigned long v = strtoul(argv[3], NULL, 0);
+
+		/* The cap the next SUBCHANNEL request and capabilities query see. */
+		if (v < 1 || v > NIC_MAX_QUEUES)
+			return fail(err, errlen, "N: 1 .. 8 channels");
+		nd->max_channels = (u32)v;
+		fprintf(out, "channels_max=%u\n", nd->max_channels);
 		return 0;
 	}
 	if (!strcmp(argv[1], "host-ip")) {

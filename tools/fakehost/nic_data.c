@@ -80,20 +80,22 @@ int nic_buf_map(struct host_channel *ch, struct nic_buf *b, u32 id, u32 max_byte
 int nic_send_comp(struct host_channel *ch, u64 trans, const struct nvsp_msg *m)
 {
 	struct nic_dev *nd = nic_of(ch);
+	struct nic_queue *nq = nic_queue_of(ch);
 	u32 len = nvsp_msg_min_len(nd->nvsp_version);
 	int ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, len);
 
 	if (ret == -EAGAIN) {
 		/* Kept until the guest makes room; no more packets are read meanwhile. */
-		nd->comp_pending = true;
-		nd->comp_trans = trans;
-		nd->comp_msg = *m;
+		nq->comp_pending = true;
+		nq->comp_trans = trans;
+		nq->comp_msg = *m;
 		host_chan_want_room(ch, hvis_ring_packet_bytes(len));
 	}
 	return ret;
 }
 
-static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
+/* Queues a message for channel @qidx (control messages: 0, the primary). */
+static bool q_push(struct nic_dev *nd, u32 qidx, u32 chan, const void *msg, u32 len)
 {
 	struct nic_out *e;
 
@@ -113,6 +115,7 @@ static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
 	e = &nd->q[(nd->q_head + nd->q_count) % NIC_QUEUE_LEN];
 	e->len = len;
 	e->chan = chan;
+	e->qidx = qidx < NIC_MAX_QUEUES ? qidx : 0;
 	e->data = data;
 	nd->q_count++;
 	return true;
@@ -201,18 +204,23 @@ int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32
 	return ret;
 }
 
-/* Sends queued messages while there are free sections and room in the ring. */
+/*
+ * Sends queued messages in order while there are free sections and room in the ring
+ * of the channel each goes to (its queue's, or the primary's if that one closed).
+ * The receive sections are one pool for all channels, so one queue serves them all.
+ */
 void nic_flush(struct host_channel *ch)
 {
 	struct nic_dev *nd = nic_of(ch);
 
-	while (nd->q_count && nd->recv.map && !nd->comp_pending) {
+	while (nd->q_count && nd->recv.map && nd->ch) {
 		struct nic_out *e = &nd->q[nd->q_head];
+		struct host_channel *to = nd->queues[e->qidx].ch ? nd->queues[e->qidx].ch : nd->ch;
 		int s = nic_free_section(nd), ret;
 
-		if (s < 0)
+		if (s < 0 || nic_queue_of(to)->comp_pending)
 			return;
-		ret = nic_recv_post(ch, (u32)s, e->chan, e->data, e->len);
+		ret = nic_recv_post(to, (u32)s, e->chan, e->data, e->len);
 		if (ret == -EAGAIN)
 			return;		/* the guest's signal brings us back */
 		if (ret) {
@@ -254,7 +262,7 @@ void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen)
 	}
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), body, blen);
-	q_push(nd, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
+	q_push(nd, 0, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
 }
 
 /* The PPIs of a frame to the guest: checksum verified, 802.1Q tag, RSS hash. */
@@ -283,7 +291,7 @@ void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct 
 }
 
 /* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
-bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
+bool nic_queue_frame_meta(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 			  const struct nic_pkt_meta *meta)
 {
 	struct rndis_pkt_ppis p;
@@ -310,23 +318,25 @@ bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
 		return false;
 	}
 	memcpy(buf + hl, frame, len);
-	ok = q_push(nd, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+	ok = q_push(nd, qidx, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
 	free(buf);
 	return ok;
 }
 
 /* Queues a coalesced TCP frame as RSC fragments; false if it cannot. */
-bool nic_queue_rsc(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta)
+bool nic_queue_rsc(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
+		   const struct nic_pkt_meta *meta)
 {
 	return false;
 }
 
-/* Queues an Ethernet frame for the guest as an RNDIS PACKET without PPIs. */
+/* Queues an Ethernet frame for the guest on the channel RSS picks (`nic send`). */
 bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
 {
-	static const struct nic_pkt_meta none;
+	struct nic_pkt_meta m = {};
+	u32 qidx = nic_rx_channel(nd, frame, len, &m);
 
-	return nic_queue_frame_meta(nd, frame, len, &none);
+	return nic_queue_frame_meta(nd, qidx, frame, len, &m);
 }
 
 void nic_queue_indicate(struct nic_dev *nd, u32 status)

@@ -98,7 +98,7 @@ static u32 get_offload_caps(struct nic_dev *nd, u8 *val)
 	return vlen;
 }
 
-/* The OIDs QUERY answers; any other (FRIENDLY_NAME, RSS, ...) is NOT_SUPPORTED. */
+/* The OIDs QUERY answers; any other (FRIENDLY_NAME, ...) is NOT_SUPPORTED. */
 static const struct nic_query_oid {
 	u32 oid;
 	u32 (*get)(struct nic_dev *nd, u8 *val);
@@ -109,6 +109,7 @@ static const struct nic_query_oid {
 	{ RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, get_media_state },
 	{ RNDIS_OID_GEN_LINK_SPEED, get_link_speed },
 	{ OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, get_offload_caps },
+	{ OID_GEN_RECEIVE_SCALE_CAPABILITIES, nic_rss_get_caps },
 };
 
 static u32 on_query(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -226,6 +227,7 @@ static const struct nic_set_oid {
 	{ OID_TCP_OFFLOAD_PARAMETERS, set_offload },
 	{ RNDIS_OID_GEN_CURRENT_PACKET_FILTER, set_filter },
 	{ RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER, set_config_param },
+	{ OID_GEN_RECEIVE_SCALE_PARAMETERS, nic_rss_set_params },
 };
 
 static u32 on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -261,7 +263,8 @@ static u32 on_packet(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 	/* msg is the host's own copy (nd->msgbuf): LSO headers are completed in place. */
 	if (nic_offload_meta(nd, (u8 *)msg + v.data_off, msg, &v, &meta))
 		return NVSP_STAT_INVALID_RNDIS_PKT;
-	nic_wire_tx(nd, 0, msg + v.data_off, v.data_len, &meta);
+	/* The channel the PACKET came in on: the TAP queue it goes out on. */
+	nic_wire_tx(nd, nd->cur_queue, msg + v.data_off, v.data_len, &meta);
 	return NVSP_STAT_SUCCESS;
 }
 

@@ -57,6 +57,7 @@ void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 
 bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta)
 {
+	struct nic_pkt_meta m = *meta;
 	u32 qidx = 0;
 	struct nic_queue *q;
 	bool ok;
@@ -69,15 +70,16 @@ bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_
 		nd->queues[0].rx_filtered++;
 		return false;
 	}
+	/* The channel RSS picks, and the hash for the frame's hash value PPI. */
 	if (nd->ch)
-		qidx = nic_rx_channel(nd, frame, len, meta);
+		qidx = nic_rx_channel(nd, frame, len, &m);
 	if (qidx >= NIC_MAX_QUEUES)
 		qidx = 0;
 	q = &nd->queues[qidx];
-	if (meta->gso_type != NIC_GSO_NONE)
-		ok = nic_queue_rsc(nd, frame, len, meta);
+	if (m.gso_type != NIC_GSO_NONE)
+		ok = nic_queue_rsc(nd, qidx, frame, len, &m);
 	else
-		ok = nic_queue_frame_meta(nd, frame, len, meta);
+		ok = nic_queue_frame_meta(nd, qidx, frame, len, &m);
 	if (!ok) {
 		q->rx_drops++;
 		return false;
