@@ -986,7 +986,8 @@ int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why)
 	if (ci.parameter_name_length != 2 * RNDIS_NWADR_STRLEN)
 		return not_found(why, "parameter not NetworkAddress");
 	for (i = 0; i < RNDIS_NWADR_STRLEN; i++) {
-		u8 lo = p[ci.parameter_name_offset + 2 * i], hi = p[ci.parameter_name_offset + 2 * i + 1];
+		const u8 *c = p + ci.parameter_name_offset + 2 * i;
+		u8 lo = c[0], hi = c[1];
 		u8 want = (u8)RNDIS_NWADR_STR[i];
 
 		if (hi || (lo | 0x20) != (want | 0x20))

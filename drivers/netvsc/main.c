@@ -63,6 +63,8 @@ static int netvsc_set_mtu_limits(struct netvsc_dev *nv)
 	nv->ndev->min_mtu = ETH_MIN_MTU;
 	nv->ndev->max_mtu = netvsc_max_mtu(nv);
 	nv->ndev->mtu = min_t(u32, ETH_DATA_LEN, nv->ndev->max_mtu);
+	if (nv->max_frame >= ETH_MIN_MTU && nv->max_frame < nv->ndev->mtu)
+		nv->ndev->mtu = nv->max_frame;
 	return 0;
 }
 

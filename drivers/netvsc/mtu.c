@@ -13,16 +13,19 @@
 #include "netvsc.h"
 
 /*
- * The largest MTU: what the host reports as OID_GEN_MAXIMUM_FRAME_SIZE, else
- * upstream's limit (65521 from NVSP 2, 1500 before).
+ * The net_device's MTU range ends at upstream's limit (65521 from NVSP 2, 1500
+ * before): the host's maximum (OID_GEN_MAXIMUM_FRAME_SIZE) may change, and the guest
+ * reads it at each attach, so a change is checked against it there.
  */
 int netvsc_max_mtu(struct netvsc_dev *nv)
 {
-	u32 max = nv->nvsp_ver >= NVSP_VERSION_2 ? NETVSC_MTU_MAX - ETH_HLEN : ETH_DATA_LEN;
+	return nv->nvsp_ver >= NVSP_VERSION_2 ? NETVSC_MTU_MAX - ETH_HLEN : ETH_DATA_LEN;
+}
 
-	if (nv->max_frame >= ETH_MIN_MTU && nv->max_frame < max)
-		max = nv->max_frame;
-	return max;
+/* The host's maximum as last read, or 0 if it gave none. */
+static u32 host_max_mtu(struct netvsc_dev *nv)
+{
+	return nv->max_frame >= ETH_MIN_MTU ? nv->max_frame : 0;
 }
 
 /*
@@ -71,6 +74,12 @@ int netvsc_change_mtu(struct net_device *ndev, int mtu)
 	netvsc_detach(nv);
 	WRITE_ONCE(ndev->mtu, mtu);
 	rc = netvsc_attach(nv);
+	if (!rc && host_max_mtu(nv) && mtu > host_max_mtu(nv)) {
+		netdev_err(ndev, "MTU %d is above the host's maximum %u\n", mtu,
+			   host_max_mtu(nv));
+		netvsc_detach(nv);
+		rc = -EINVAL;
+	}
 	if (rc) {
 		netdev_err(ndev, "MTU %d refused (%d); back to %d\n", mtu, rc, old);
 		WRITE_ONCE(ndev->mtu, old);
@@ -80,7 +89,6 @@ int netvsc_change_mtu(struct net_device *ndev, int mtu)
 			return rc;
 		}
 	}
-	ndev->max_mtu = netvsc_max_mtu(nv);
 	netvsc_resume(nv, running);
 	return rc;
 }

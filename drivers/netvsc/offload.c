@@ -109,6 +109,18 @@ static int offload_send(struct netvsc_dev *nv, netdev_features_t features)
 	return rc;
 }
 
+/* The largest TSO send: 64 KiB, or less if the host's LSOv2 maximum is (non-zero). */
+static u32 offload_tso_max(const struct ndis_offload *h)
+{
+	u32 max = NETVSC_TSO_MAX;
+
+	if (h->lsov2.ip4_maxsz && h->lsov2.ip4_maxsz < max)
+		max = h->lsov2.ip4_maxsz;
+	if (h->lsov2.ip6_maxsz && h->lsov2.ip6_maxsz < max)
+		max = h->lsov2.ip6_maxsz;
+	return max;
+}
+
 /*
  * At every attach, after the host's capabilities were read into nv->hwcaps: the
  * features the host offers become hw_features (those it no longer offers go from
@@ -132,9 +144,7 @@ int netvsc_offload_attach(struct netvsc_dev *nv)
 		ndev->hw_features = hw;
 		ndev->features &= hw;
 	}
-	netif_set_tso_max_size(ndev, min_t(u32, NETVSC_TSO_MAX,
-					   min_not_zero(nv->hwcaps.lsov2.ip4_maxsz,
-							nv->hwcaps.lsov2.ip6_maxsz) ?: NETVSC_TSO_MAX));
+	netif_set_tso_max_size(ndev, offload_tso_max(&nv->hwcaps));
 	return offload_send(nv, ndev->features);
 }
 

@@ -97,8 +97,9 @@ static int skb_ranges(struct sk_buff *skb, u8 *ranges, u32 *bytes)
 
 		if (!skb_frag_size(f))
 			continue;
-		if (!tx_add_range(ranges, &at, page_to_phys(skb_frag_page(f)) + skb_frag_off(f),
-			       skb_frag_size(f)))
+		if (!tx_add_range(ranges, &at,
+				  page_to_phys(skb_frag_page(f)) + skb_frag_off(f),
+				  skb_frag_size(f)))
 			return -E2BIG;
 		n++;
 	}

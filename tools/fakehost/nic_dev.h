@@ -247,6 +247,16 @@ void nic_queues_print(const struct nic_dev *nd, FILE *out);
 /* The guest's packet filter accepts a frame to dst (its MAC, broadcast, multicast). */
 bool nic_filter_accepts(const struct nic_dev *nd, const u8 *dst);
 
+/* ---- nic_offload.c: offload capabilities, guest PPIs -> struct nic_pkt_meta ---- */
+void nic_offload_fill_caps(const struct nic_dev *nd, struct ndis_offload *caps);
+/*
+ * The meta for a guest PACKET (checked by rndis_packet_parse into *v) whose frame is
+ * at @frame (writable: LSO headers are completed there).  -1 after a NIC_BAD
+ * field=ppi when its PPIs are refused.
+ */
+int nic_offload_meta(struct nic_dev *nd, u8 *frame, const u8 *msg,
+		     const struct rndis_packet_view *v, struct nic_pkt_meta *meta);
+
 /* ---- nic_tap.c: the TAP device (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE) ---- */
 
 /* Opens queue qidx of the NIC's TAP and watches it; 0 or a negative errno. */

@@ -44,13 +44,10 @@ static u32 on_rndis_init(struct nic_dev *nd, const u8 *msg, u32 msg_len)
  * name the 802.3 encapsulation with no checksum bits, and no LSO, IPsec or RSC, the
  * way OpenVMM's netvsp describes a NIC with every offload off.
  */
-static void nic_offload_caps(struct ndis_offload *caps)
+static void nic_offload_caps(const struct nic_dev *nd, struct ndis_offload *caps)
 {
-	memset(caps, 0, sizeof(*caps));
-	caps->csum.ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->csum.ip4_rxenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->csum.ip6_txenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->csum.ip6_rxenc = NDIS_OFFLOAD_ENCAP_8023;
+	/* A TAP-wired NIC offers checksum, LSOv2 and RSC (nic_offload.c). */
+	nic_offload_fill_caps(nd, caps);
 }
 
 /* Each QUERY OID's value: written to val (room for an NDIS_OFFLOAD), its length returned. */
@@ -93,7 +90,7 @@ static u32 get_offload_caps(struct nic_dev *nd, u8 *val)
 	struct ndis_offload caps;
 	u32 vlen;
 
-	nic_offload_caps(&caps);
+	nic_offload_caps(nd, &caps);
 	vlen = ndis_offload_build(val, sizeof(caps), nd->nvsp_version, &caps);
 	nd->hwcaps_queries++;
 	host_event(nd->dev->host, "NIC_OFFLOAD_CAPS", "nic=%u revision=%u size=%u",
@@ -160,7 +157,7 @@ static u32 set_offload(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff,
 		nic_bad(nd, "offload_params", "len=%u why=\"%s\"", len, why);
 		return RNDIS_STATUS_INVALID_DATA;
 	}
-	nic_offload_caps(&caps);
+	nic_offload_caps(nd, &caps);
 	off = ndis_offload_params_unsupported(&p, &caps);
 	if (off) {
 		nic_bad(nd, off, "oid=TCP_OFFLOAD_PARAMETERS (turns on an offload this NIC lacks)");
@@ -263,6 +260,9 @@ static u32 on_packet(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 		nic_bad(nd, "rndis_packet", "why=\"%s\"", why);
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
+	/* msg is the host's own copy (nd->msgbuf): LSO headers are completed in place. */
+	if (nic_offload_meta(nd, (u8 *)msg + v.data_off, msg, &v, &meta))
+		return NVSP_STAT_INVALID_RNDIS_PKT;
 	/* The channel the PACKET came in on: the TAP queue it goes out on. */
 	nic_wire_tx(nd, nd->cur_queue, msg + v.data_off, v.data_len, &meta);
 	return NVSP_STAT_SUCCESS;
