@@ -155,8 +155,11 @@ assert_match "$es" "Speed: 10000Mb/s" "ethtool: 10 Gbps (the host's LINK_SPEED)"
 assert_match "$es" "Duplex: Full" "ethtool: full duplex"
 assert_match "$es" "Link detected: yes" "ethtool: link detected"
 nq=$(guest 'ls -d /sys/class/net/eth0/queues/tx-* | wc -l')
-assert_eq "$(sed -n '/NIC statistics:/,$p' <<<"$es" | grep -c ': [0-9]')" $((11 + 4 * nq)) \
-	"ethtool -S: 11 device counters and 4 for each of the $nq queues"
+# 11 device counters, the offloads' 8 (tx_pagebuf .. rx_rsc_bad), 4 per queue.
+assert_eq "$(sed -n '/NIC statistics:/,$p' <<<"$es" | grep -c ': [0-9]')" $((19 + 4 * nq)) \
+	"ethtool -S: 19 device counters and 4 for each of the $nq queues"
+assert_eq "$(kv "$es" rx_csum_verified)" "$(kv "$(fh nic status)" rx_csum_ok)" \
+	"ethtool -S rx_csum_verified = the frames the host marked checksum-verified"
 q_rx=0
 for ((q = 0; q < nq; q++)); do q_rx=$((q_rx + $(kv "$es" rx_queue_${q}_packets))); done
 assert_eq "$q_rx" "$(kv "$stats" rx_packets)" "ethtool -S: per-queue rx packets add up to rx_packets"
