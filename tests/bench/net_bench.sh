@@ -38,19 +38,20 @@ vm_start "$KVER" -netdev "tap,id=vn,ifname=$VIRTIO_TAP,script=no,downscript=no,v
 vm_load_vmbus
 wait_driver_bound hvis_netvsc >/dev/null
 net_guest_up >/dev/null
+hif=$NET_IF
 vif=$(guest 'for d in /sys/class/net/*; do [ "$(basename "$(readlink $d/device/driver 2>/dev/null)")" = virtio_net ] && basename $d; done; true')
 [ -n "$vif" ] || { modprobe_out=$(guest 'modprobe virtio_net; sleep 1; ls /sys/class/net'); vif=$(guest 'for d in /sys/class/net/*; do [ "$(basename "$(readlink $d/device/driver 2>/dev/null)")" = virtio_net ] && basename $d; done; true'); }
 [ -n "$vif" ] || fail "no virtio-net interface in the guest (${modprobe_out:-})"
 guest "ip link set $vif up && ip addr add $VIRTIO_GUEST/24 dev $vif" >/dev/null || fail "$vif setup"
 guest_until 20 "ping -c 1 -W 1 $VIRTIO_HOST" || fail "no reply from $VIRTIO_HOST over $vif"
 # The hvis NIC's channels: channels/<relid>/ under its VMBus device.
-relids=$(guest 'd=$(readlink -f /sys/class/net/eth0/device); ls $d/channels 2>/dev/null')
+relids=$(guest "d=\$(readlink -f /sys/class/net/$hif/device); ls \$d/channels 2>/dev/null")
 [ -n "$relids" ] || relids=$(guest_relid_of hvis_netvsc)
 
 # counters IF: "packets signals interrupts" of interface IF now.
 counters() {
-	if [ "$1" = eth0 ]; then
-		guest "p=\$((\$(cat /sys/class/net/eth0/statistics/rx_packets) + \$(cat /sys/class/net/eth0/statistics/tx_packets)))
+	if [ "$1" = "$hif" ]; then
+		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
 			s=0; i=0
 			for r in $relids; do
 				f=/sys/kernel/debug/hvis_vmbus/\$r/stats
@@ -83,7 +84,7 @@ run() {
 import json, sys
 j = json.loads(sys.stdin.read())
 e = j["end"]
-if "sum_received" in e and "udp" not in sys.argv[1]:
+if "-u" not in sys.argv[1].split():
     print("%.3f Gbit/s" % (e["sum_received"]["bits_per_second"] / 1e9))
 else:
     s = e["sum"]
@@ -102,10 +103,10 @@ else:
 
 echo
 echo "network benchmark, kernel $KVER, TCG, $VM_SMP vCPUs, ${SECS}s per run"
-echo "hvis: $(guest 'ethtool -l eth0 2>/dev/null | awk "/^Combined/ { c = \$2 } END { print c \" channels\" }"'), relids $(echo $relids); virtio-net: $vif, $VM_SMP queues, vhost off"
+echo "hvis: $hif, $(guest "ethtool -l $hif 2>/dev/null | awk '/^Combined/ { c = \$2 } END { print c \" channels\" }'"), relids $(echo $relids); virtio-net: $vif, $VM_SMP queues, vhost off"
 printf '%-11s %-22s %-26s %10s %12s %12s\n' nic test result packets "sig/pkt" "irq/pkt"
 for nic in hvis virtio; do
-	if [ $nic = hvis ]; then ifc=eth0 srv=$NET_HOST4 port=5201; else ifc=$vif srv=$VIRTIO_HOST port=5202; fi
+	if [ $nic = hvis ]; then ifc=$hif srv=$NET_HOST4 port=5201; else ifc=$vif srv=$VIRTIO_HOST port=5202; fi
 	run $nic "$ifc" "$srv" $port "TCP tx, 1 stream" ""
 	run $nic "$ifc" "$srv" $port "TCP tx, 4 streams" "-P 4"
 	run $nic "$ifc" "$srv" $port "TCP rx, 1 stream" "-R"
