@@ -12,6 +12,9 @@
 #          `disk stats` (summed over the controller's channels);
 #   virtio interrupts, from the guest's /proc/interrupts lines of the disk's virtqueues
 #          (QEMU counts no guest-to-host notifications we can read: "-").
+# holds/IO: drains after which the host kept the ring masked (--hold-us; HOLD_US sets it,
+# 0 turns it off).  WORKLOADS
+# ("randread 4k,randwrite 4k,read 1M") and QDS ("1 32") choose the cells.
 # Targets (issue 10): hvis >= 1.2x virtio-blk on 4k IOPS at QD32, < 0.1 signals per I/O
 # at QD32.  TCG: absolute figures are the emulator's, the ratios are what compare.
 source "$(dirname "$0")/../e2e/storvsc_lib.sh"
@@ -26,7 +29,7 @@ HVIS_CLEANUP+=("$IMG")
 rm -f "$IMG"
 # Written through, so neither side reads holes.
 dd if=/dev/zero of="$IMG" bs=1M count="$SIZE_MB" status=none || fail "cannot make $IMG"
-FH_ARGS=(--disks "0:0:0=$IMG")
+FH_ARGS=(--disks "0:0:0=$IMG" ${HOLD_US:+--hold-us "$HOLD_US"})
 storvsc_vm_start -drive "file=$IMG,if=none,id=vb,format=raw,cache=none,aio=$VBLK_AIO,file.locking=off" \
 	-device virtio-blk-pci,drive=vb,serial=vblk
 sd=$(wait_guest_disk 0 0 0)
@@ -35,7 +38,12 @@ guest_until 20 '[ -e /sys/block/vda ]' || fail "no virtio-blk disk (vda) in the 
 vq=$(guest 'basename $(readlink -f /sys/block/vda/device)')
 
 # Host-side hvis counters: "signals interrupts" summed over controller 0's channels.
-hvis_sig() { chan_stats 0 | awk '{ s += $4; i += $5 } END { print s + 0, i + 0 }'; }
+hvis_sig() {
+	fh disk stats 0 | awk '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["relid"] != "") { s += v["signals_in"]; n += v["interrupts_out"]; h += v["holds"] }
+		delete v } END { print s + 0, n + 0, h + 0 }'
+}
 # Guest-side interrupts of the virtio disk's queues.
 vblk_irq() {
 	guest "awk '/$vq-(req|request)/ { for (i = 2; i <= NF && \$i ~ /^[0-9]+\$/; i++) s += \$i } END { print s + 0 }' /proc/interrupts"
@@ -61,10 +69,11 @@ per_io() { awk -v a="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.3f", a / n; els
 echo
 echo "storvsc benchmark, kernel $KVER, TCG, ${VM_SMP:-2} vCPUs, ${SIZE_MB} MiB image on /dev/shm, ${RUNTIME} s a cell"
 echo "hvis: $sd (LUN 0:0:0, $(chan_stats 0 | wc -l) channel(s)); virtio-blk: vda ($vq, aio=$VBLK_AIO)"
-printf '%-16s %3s %12s %12s %6s %10s %10s %10s\n' workload QD hvis virtio-blk ratio "hvis sig/IO" "hvis int/IO" "vblk int/IO"
-for w in "randread 4k" "randwrite 4k" "read 1M"; do
+printf '%-16s %3s %12s %12s %6s %10s %10s %10s %10s\n' workload QD hvis virtio-blk ratio "hvis sig/IO" "hvis int/IO" "holds/IO" "vblk int/IO"
+IFS=, read -ra workloads <<<"${WORKLOADS:-randread 4k,randwrite 4k,read 1M}"
+for w in "${workloads[@]}"; do
 	set -- $w
-	for qd in 1 32; do
+	for qd in ${QDS:-1 32}; do
 		s0=$(hvis_sig)
 		r=$(cell "$sd" "$1" "$2" "$qd") || exit 1
 		read -r hn hv <<<"$r"
@@ -75,10 +84,11 @@ for w in "randread 4k" "randwrite 4k" "read 1M"; do
 		i1=$(vblk_irq)
 		unit=IOPS
 		[ "$2" = 1M ] && unit=MB/s
-		printf '%-16s %3s %7s %4s %7s %4s %6s %10s %10s %10s\n' "$2 $1" "$qd" "$hv" "$unit" "$vv" "$unit" \
+		printf '%-16s %3s %7s %4s %7s %4s %6s %10s %10s %10s %10s\n' "$2 $1" "$qd" "$hv" "$unit" "$vv" "$unit" \
 			"$(ratio "$hv" "$vv")" \
 			"$(per_io $(($(cut -d' ' -f1 <<<"$s1") - $(cut -d' ' -f1 <<<"$s0"))) "$hn")" \
 			"$(per_io $(($(cut -d' ' -f2 <<<"$s1") - $(cut -d' ' -f2 <<<"$s0"))) "$hn")" \
+			"$(per_io $(($(cut -d' ' -f3 <<<"$s1") - $(cut -d' ' -f3 <<<"$s0"))) "$hn")" \
 			"$(per_io $((i1 - i0)) "$vn")"
 	done
 done

@@ -466,7 +466,8 @@ static void wait_hold_due(struct guest *g)
  * --hold-us: a drain that found two requests or more leaves the ring masked, and the
  * host reads it again when the hold is due, with no signal from the guest; it holds
  * again while the looks keep finding about two, and unmasks after one that finds
- * nothing.  One request at a time is never held.
+ * nothing.  One request at a time is never held, even when each is written while the
+ * one before is still in flight (the ring stays masked then, and the looks add up).
  */
 static void test_hold(struct guest *g)
 {
@@ -497,6 +498,11 @@ static void test_hold(struct guest *g)
 	settle();
 	tap_check(comp(g, 89).srb.srb_status == SRB_STATUS_SUCCESS && in_mask(g) == 0 &&
 		  ch->stats.holds == holds0 + 3, "hold: one READ alone is not held");
+	/* One at a time, each written while the one before is in flight: one per look. */
+	read10(g, 90, 0, 0, 0, 1, 0);
+	quiet_reads(g, 91, 1, false);
+	tap_check(reads_done(g, 90, 2) && in_mask(g) == 0 && ch->stats.holds == holds0 + 3,
+		  "hold: READs one per look, the next written while one is in flight, are not held");
 	g->w.h.hold_us = 0;
 }
 

@@ -33,6 +33,7 @@ int host_chan_map_rings(struct host_channel *ch, struct host_gpadl *g, u32 downs
 		return -EINVAL;
 	}
 	ch->drained = 0;
+	ch->look_max = 0;
 	ch->hold_avg16 = 0;
 	ch->hold_until_ns = 0;
 	base = guest_mem_map(ch->host->mem, g->pfns, n);
@@ -167,6 +168,10 @@ void host_chan_consume(struct host_channel *ch, u32 len)
 
 void host_chan_read_commit(struct host_channel *ch)
 {
+	/* What this look found; a busy ring is one whose single looks find several. */
+	if (ch->drained > ch->look_max)
+		ch->look_max = ch->drained;
+	ch->drained = 0;
 	if (ch->ring_base && hvis_ring_commit_read(&ch->in, NULL))
 		interrupt_guest(ch);
 }
@@ -205,15 +210,18 @@ bool host_chan_read_end(struct host_channel *ch)
 	bool busy;
 
 	/*
-	 * Busy: this drain found HOST_HOLD_MIN_PACKETS or more, or (a look at a held ring)
-	 * found some while the recent drains averaged that many.  One request at a time
-	 * averages one and is never held.
+	 * Busy: one look since the last end found HOST_HOLD_MIN_PACKETS or more, or (a
+	 * look at a held ring) found some while recent looks averaged that many.  One
+	 * request at a time is one per look, however many looks, and is never held.
 	 */
-	ch->hold_avg16 = (ch->hold_avg16 * 3 + min_u32(ch->drained, 64) * 16) / 4;
-	busy = ch->drained >= HOST_HOLD_MIN_PACKETS ||
-	       (ch->hold_recheck && ch->drained &&
+	u32 found = ch->drained > ch->look_max ? ch->drained : ch->look_max;
+
+	ch->hold_avg16 = (ch->hold_avg16 * 3 + min_u32(found, 64) * 16) / 4;
+	busy = found >= HOST_HOLD_MIN_PACKETS ||
+	       (ch->hold_recheck && found &&
 		ch->hold_avg16 >= HOST_HOLD_MIN_PACKETS * 16 - 8);
 	ch->drained = 0;
+	ch->look_max = 0;
 	ch->hold_until_ns = 0;
 	ch->hold_recheck = false;
 	if (!ch->ring_base)

@@ -71,7 +71,8 @@ struct host_channel {
 	 * stay masked after it drains; the host looks again at hold_until_ns.
 	 */
 	bool hold_ok;
-	u32 drained;		/* packets consumed since the last read_end */
+	u32 drained;		/* packets consumed since the last read_commit or _end */
+	u32 look_max;		/* most packets one look found since the last read_end */
 	u64 hold_until_ns;	/* 0: not held */
 	bool hold_recheck;	/* host_hold_service() is reading it */
 	u32 hold_avg16;		/* packets per drain, recent average, times 16 */
