@@ -19,6 +19,7 @@
 #include "dev_nic.h"
 #include "storvsp.h"
 #include "disk_io.h"
+#include "migrate.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
@@ -188,6 +189,7 @@ static int add_devices(struct fakehost *fh, const char *list)
 		const struct host_device_ops *ops;
 		struct host_device *dev;
 		u32 subs = 0, flags = 0;
+		char err[300];
 
 		/* TYPE=GUID: the device's instance GUID instead of the default. */
 		if (eq) {
@@ -222,6 +224,11 @@ static int add_devices(struct fakehost *fh, const char *list)
 			subs = strtoul(colon + 1, NULL, 10);
 		}
 		ops = device_ops_by_name(tok);
+		if (ops && migrate_check_device(&fh->host, tok, err, sizeof(err))) {
+			fprintf(stderr, "hvis-fakehost: --devices %s: %s\n", tok, err);
+			ret = -EINVAL;
+			break;
+		}
 		dev = ops && subs <= 64 ? host_add_device_flags(&fh->host, ops, instp, subs, flags) :
 					    NULL;
 		if (!dev || (at && dev_nic_set_mac(dev, at))) {
@@ -245,9 +252,10 @@ static void usage(FILE *f)
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
+		"                           [--qmp QMPSOCK] [--cpu-features F1,F2,...] [--nested]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
-		"          echo-stats inject versions memory dm nic disk (docs/fakehost-ctl.md)\n");
+		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
 }
 
 static int serve(int argc, char **argv)
@@ -265,13 +273,18 @@ static int serve(int argc, char **argv)
 		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
+		{ "qmp", required_argument, NULL, 'Q' },
+		{ "cpu-features", required_argument, NULL, 'F' },
+		{ "nested", no_argument, NULL, 'N' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
-	const char *versions = NULL, *disks = NULL;
+	const char *versions = NULL, *disks = NULL, *qmp = NULL, *cpu_features = NULL;
+	bool nested = false;
+	char merr[300];
 	static struct fakehost fh;
 	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
@@ -296,6 +309,9 @@ static int serve(int argc, char **argv)
 		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
+		case 'Q': qmp = optarg; break;
+		case 'F': cpu_features = optarg; break;
+		case 'N': nested = true; break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -316,6 +332,10 @@ static int serve(int argc, char **argv)
 		return 2;
 	}
 
+	if (migrate_setup(qmp, cpu_features, nested, merr, sizeof(merr))) {
+		fprintf(stderr, "hvis-fakehost: --cpu-features: %s\n", merr);
+		return 2;
+	}
 	ret = events_init(&fh.ev, events_path);
 	if (ret) {
 		fprintf(stderr, "hvis-fakehost: %s: %s\n", events_path, strerror(-ret));
@@ -381,6 +401,7 @@ static int serve(int argc, char **argv)
 
 		if (now >= next_tick) {
 			host_tick(&fh.host, now);
+			migrate_tick(&fh.host, now);
 			next_tick = now + TICK_MS;
 		}
 		timeout = (int)(next_tick - now);

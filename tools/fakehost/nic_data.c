@@ -246,6 +246,8 @@ bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
 		nd->filtered++;
 		return false;
 	}
+	if (nic_vmq_drop(nd, frame, len, false))
+		return false;
 	hl = rndis_packet_build(buf, sizeof(buf), len);
 	if (!hl || hl + len > sizeof(buf)) {
 		nd->too_big++;

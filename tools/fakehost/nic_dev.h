@@ -89,6 +89,11 @@ struct nic_dev {
 	u64 short_nvsp;		/* NVSP requests shorter than the version needs */
 	u64 hwcaps_queries;	/* OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answered */
 	u64 offload_sets;	/* OID_TCP_OFFLOAD_PARAMETERS accepted */
+
+	/* migrate (nic_migrate.c): the "VMQ on the host, off on the switch" mismatch */
+	bool vmq_switch;	/* `nic vmq-switch DEV on`: the mismatch is configured */
+	bool vmq_dropping;	/* ... and a migration happened: VLAN frames are lost */
+	u64 vmq_drops;		/* VLAN frames dropped so */
 };
 
 static inline struct nic_dev *nic_of(struct host_channel *ch)
@@ -136,5 +141,15 @@ u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
 
 /* A sequence of RNDIS messages (batching) in total bytes; an NVSP status. */
 u32 nic_on_rndis_bytes(struct nic_dev *nd, const u8 *buf, u32 total);
+
+/* ---- nic_migrate.c ---- */
+
+/*
+ * True when the frame must be lost to the VMQ mismatch (a VLAN frame: an 802.1Q tag
+ * in the frame, or vlan set when the tag travels out of band); counts it.
+ */
+bool nic_vmq_drop(struct nic_dev *nd, const u8 *frame, u32 len, bool vlan);
+/* `nic vmq-switch DEV [on|off]`. */
+int nic_vmq_ctl(struct nic_dev *nd, const char *arg, FILE *out, char *err, size_t errlen);
 
 #endif /* _FH_NIC_DEV_H */

@@ -225,6 +225,8 @@ static u32 on_packet(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
 	nd->tx_frames++;
+	if (nic_vmq_drop(nd, msg + v.data_off, v.data_len, false))
+		return NVSP_STAT_SUCCESS;
 	n = net_responder_handle(&nd->resp, msg + v.data_off, v.data_len, out, sizeof(out));
 	if (n)
 		nic_queue_frame(nd, out, n);
