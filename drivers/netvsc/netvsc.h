@@ -34,8 +34,8 @@
 /* A control request's timeout: requests end rather than hang on a silent host. */
 #define NETVSC_REQ_TIMEOUT	(5 * HZ)
 
-/* NETWORK_CHANGE: carrier stays off this long (netvsc_drv.c LINKCHANGE_INT, 2 s). */
-#define NETVSC_LINKCHANGE_DELAY	(2 * HZ)
+/* announce.c: a busy RTNL is retried this much later (netvsc_drv.c: LINKCHANGE_INT). */
+#define NETVSC_ANNOUNCE_RETRY	(HZ / 10)
 
 /*
  * Bytes of one RNDIS control message we send (the largest: a QUERY of the hardware
@@ -124,7 +124,7 @@ struct netvsc_dev {
 	struct ndis_offload hwcaps;	/* the host's offload capabilities */
 	u32 link_speed_mbps;		/* SPEED_UNKNOWN if never told */
 	u32 filter;			/* the packet filter last set */
-	struct delayed_work link_work;	/* NETWORK_CHANGE: carrier back on */
+	struct delayed_work link_work;	/* announce.c: re-announce to the peers */
 	struct work_struct rx_mode_work;
 
 	/* receive path (rx.c) */
@@ -160,7 +160,10 @@ int netvsc_rndis_set_filter(struct netvsc_dev *nv, u32 filter);
 void netvsc_rndis_halt(struct netvsc_dev *nv);
 void netvsc_rndis_receive_ctrl(struct netvsc_dev *nv, const u8 *msg, u32 type, u32 msg_len);
 void netvsc_rndis_fail_all(struct netvsc_dev *nv);
+
+/* announce.c */
 void netvsc_link_work(struct work_struct *work);
+void netvsc_announce(struct netvsc_dev *nv, const char *why);
 
 /* rx.c */
 void netvsc_channel_callback(void *context);
