@@ -672,3 +672,93 @@ const char *ndis_offload_params_unsupported(const struct ndis_offload_params *p,
 		return "rsc_ip_v6";
 	return NULL;
 }
+
+/* ---- wire: PACKETs with per-packet info, the NetworkAddress parameter ---- */
+
+u32 rndis_packet_build_ppi(void *buf, u32 cap, u32 frame_len, const struct rndis_ppi_val *v,
+			   u32 n)
+{
+	const u32 one = (u32)sizeof(struct rndis_ppi) + 4;
+	u64 hdr_len = RNDIS_HDR_BYTES + sizeof(struct rndis_packet) + (u64)n * one;
+	struct rndis_msg_hdr h;
+	struct rndis_packet p;
+	struct rndis_ppi ppi;
+	u8 *b = buf;
+	u32 i, off;
+
+	if (n > 16 || hdr_len + frame_len > cap)
+		return 0;
+	h.msg_type = RNDIS_MSG_PACKET;
+	h.msg_len = (u32)hdr_len + frame_len;
+	memset(&p, 0, sizeof(p));
+	p.per_pkt_info_offset = n ? sizeof(p) : 0;
+	p.per_pkt_info_len = n * one;
+	p.data_offset = sizeof(p) + n * one;
+	p.data_len = frame_len;
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + sizeof(h), &p, sizeof(p));
+	off = RNDIS_HDR_BYTES + sizeof(p);
+	for (i = 0; i < n; i++, off += one) {
+		ppi.size = one;
+		ppi.type = v[i].type;
+		ppi.ppi_offset = sizeof(ppi);
+		memcpy(b + off, &ppi, sizeof(ppi));
+		memcpy(b + off + sizeof(ppi), &v[i].value, 4);
+	}
+	return (u32)hdr_len;
+}
+
+static int hexdigit(u16 c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int rndis_config_param_mac(const void *info, u32 len, u8 mac[6], const char **why)
+{
+	static const char name[] = "NetworkAddress";
+	const u32 nlen = (u32)sizeof(name) - 1;
+	struct rndis_config_parameter_info c;
+	const u8 *b = info;
+	u16 ch[12];
+	u32 i;
+	int hi, lo;
+
+	if (len < sizeof(c))
+		return bad(why, "info_buflen");
+	memcpy(&c, b, sizeof(c));
+	if ((u64)c.parameter_name_offset + c.parameter_name_length > len ||
+	    c.parameter_name_length % 2)
+		return bad(why, "parameter_name");
+	if ((u64)c.parameter_value_offset + c.parameter_value_length > len ||
+	    c.parameter_value_length % 2)
+		return bad(why, "parameter_value");
+	if (c.parameter_name_length != 2 * nlen)
+		return 1;
+	for (i = 0; i < nlen; i++) {
+		u16 u;
+
+		memcpy(&u, b + c.parameter_name_offset + 2 * i, 2);
+		if (u != (u8)name[i])
+			return 1;
+	}
+	/* rndis_filter.c sends the MAC as 12 hex digits ("%pm"), UTF-16. */
+	if (c.parameter_type != RNDIS_CONFIG_PARAM_TYPE_STRING)
+		return bad(why, "parameter_type");
+	if (c.parameter_value_length != sizeof(ch))
+		return bad(why, "parameter_value_length");
+	memcpy(ch, b + c.parameter_value_offset, sizeof(ch));
+	for (i = 0; i < 6; i++) {
+		hi = hexdigit(ch[2 * i]);
+		lo = hexdigit(ch[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return bad(why, "parameter_value");
+		mac[i] = (u8)(hi << 4 | lo);
+	}
+	return 0;
+}

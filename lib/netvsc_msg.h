@@ -199,4 +199,28 @@ int ndis_offload_params_parse(const void *buf, u32 len, struct ndis_offload_para
 const char *ndis_offload_params_unsupported(const struct ndis_offload_params *p,
 					    const struct ndis_offload *caps);
 
+/* ---- wire: PACKETs with per-packet info, the NetworkAddress parameter ---- */
+
+/* One PPI to write: its type and 4-byte value (checksum, 802.1Q, hash, pktinfo id). */
+struct rndis_ppi_val {
+	u32 type;		/* RNDIS_PPI_INTERNAL set for internal types */
+	u32 value;
+};
+
+/*
+ * An RNDIS PACKET header with @n PPIs (12-byte header + 4-byte value each) and room for
+ * frame_len bytes right after them, into buf of cap bytes.  Returns the header bytes
+ * (where the frame goes), or 0 if it does not fit.
+ */
+u32 rndis_packet_build_ppi(void *buf, u32 cap, u32 frame_len, const struct rndis_ppi_val *v,
+			   u32 n);
+
+/*
+ * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER's info buffer (len bytes) as a host receives it:
+ * a rndis_config_parameter_info whose name and value lie inside the buffer.  Returns 0
+ * and the MAC for a string parameter "NetworkAddress" whose value is 12 hex digits
+ * (UTF-16), 1 for a well-formed parameter of another name, -1 (with *why) if malformed.
+ */
+int rndis_config_param_mac(const void *info, u32 len, u8 mac[6], const char **why);
+
 #endif /* _HVIS_NETVSC_MSG_H */

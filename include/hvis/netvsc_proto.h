@@ -517,4 +517,77 @@ static_assert(offsetof(struct ndis_offload_params, rsc_ip_v4) == NDIS_OFFLOAD_PA
 	      "params rsc");
 static_assert(sizeof(struct ndis_offload_params) == 28, "ndis_offload_params");
 
+/* ---- offload: PPI values (added by the wire helper for the host's RX/TX mapping) ---- */
+
+/*
+ * hyperv_net.h struct ndis_tcp_ip_checksum_info (one u32): the receive bits, and the
+ * transmit bits (is_ipv4 0, is_ipv6 1, tcp_checksum 2, udp_checksum 3,
+ * ip_header_checksum 4, tcp_header_offset bits 16..25).
+ */
+#define NDIS_RXCSUM_TCP_FAILED		(1u << 0)
+#define NDIS_RXCSUM_UDP_FAILED		(1u << 1)
+#define NDIS_RXCSUM_IP_FAILED		(1u << 2)
+#define NDIS_RXCSUM_TCP_SUCCEEDED	(1u << 3)
+#define NDIS_RXCSUM_UDP_SUCCEEDED	(1u << 4)
+#define NDIS_RXCSUM_IP_SUCCEEDED	(1u << 5)
+#define NDIS_TXCSUM_IS_IPV4		(1u << 0)
+#define NDIS_TXCSUM_IS_IPV6		(1u << 1)
+#define NDIS_TXCSUM_TCP			(1u << 2)
+#define NDIS_TXCSUM_UDP			(1u << 3)
+#define NDIS_TXCSUM_IP_HDR		(1u << 4)
+#define NDIS_TXCSUM_TCP_OFF_SHIFT	16
+#define NDIS_TXCSUM_TCP_OFF_MASK	0x3ffu
+
+/* hyperv_net.h struct ndis_pkt_8021q_info (one u32): pri bits 0..2, cfi 3, vlanid 4..15. */
+#define NDIS_8021Q_PRI_MASK		0x7u
+#define NDIS_8021Q_CFI			(1u << 3)
+#define NDIS_8021Q_VLANID_SHIFT		4
+#define NDIS_8021Q_VLANID_MASK		0xfffu
+
+/*
+ * hyperv_net.h struct ndis_tcp_lso_info, lso_v2_transmit (one u32): mss bits 0..19,
+ * tcp_header_offset 20..29, type bit 30 (NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE = 1),
+ * ip_version bit 31 (NDIS_TCP_LARGE_SEND_OFFLOAD_IPV4 0, _IPV6 1).
+ */
+#define NDIS_LSO2_MSS_MASK		0xfffffu
+#define NDIS_LSO2_TCP_OFF_SHIFT		20
+#define NDIS_LSO2_TCP_OFF_MASK		0x3ffu
+#define NDIS_LSO2_TYPE_V2		(1u << 30)
+#define NDIS_LSO2_IPV6			(1u << 31)
+
+/* hyperv_net.h enum rndis_per_pkt_info_interal_type RNDIS_PKTINFO_ID (internal PPI). */
+#define RNDIS_PKTINFO_ID		1u
+#define RNDIS_PKTINFO_SUBALLOC		(1u << 0)
+#define RNDIS_PKTINFO_1ST_FRAG		(1u << 1)
+#define RNDIS_PKTINFO_LAST_FRAG		(1u << 2)
+#define RNDIS_PKTINFO_ID_V1		1
+
+/* hyperv_net.h struct rndis_pktinfo_id. */
+struct rndis_pktinfo_id {
+	u8 ver;
+	u8 flag;
+	u16 pkt_id;
+} __packed;
+
+static_assert(sizeof(struct rndis_pktinfo_id) == 4, "rndis_pktinfo_id");
+
+/* hyperv_net.h NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED / _ENABLED. */
+#define NDIS_OFFLOAD_PARAMS_RSC_DISABLED	1
+#define NDIS_OFFLOAD_PARAMS_RSC_ENABLED		2
+
+/* ---- wire: RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER (rndis_filter.c set_device_mac) ---- */
+
+/* hyperv_net.h struct rndis_config_parameter_info; offsets from its start. */
+struct rndis_config_parameter_info {
+	u32 parameter_name_offset;
+	u32 parameter_name_length;	/* bytes (UTF-16) */
+	u32 parameter_type;
+	u32 parameter_value_offset;
+	u32 parameter_value_length;	/* bytes (UTF-16) */
+} __packed;
+
+#define RNDIS_CONFIG_PARAM_TYPE_STRING	2	/* hyperv_net.h */
+
+static_assert(sizeof(struct rndis_config_parameter_info) == 20, "rndis_config_parameter_info");
+
 #endif /* _HVIS_NETVSC_PROTO_H */

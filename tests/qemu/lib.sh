@@ -7,6 +7,8 @@
 #       FH_DEVICES="heartbeat,shutdown,echo"   devices the fake host offers
 #       FH_VERSIONS="5.3,..."                  host's VMBus versions (fake host default if unset)
 #       FH_ARGS=(...)                          more `hvis-fakehost serve` arguments
+#       FH_PREFIX=(...) QEMU_PREFIX=(...)      run the fake host / QEMU under this command
+#                                              (net_lib.sh: `ip netns exec NS`)
 #       VM_NO_FAKEHOST=1                       no fake host and no ivshmem device
 #       VM_REBOOT=1                            a guest reboot reboots (no -no-reboot)
 #       VM_APPEND="..."                        more kernel command line
@@ -298,6 +300,7 @@ vm_start() {
 		[ -n "${VM_QMP:-}" ] && fh_cmd+=(--qmp "$VM_DIR/qmp.sock")
 		fh_cmd+=("${FH_ARGS[@]}")
 		echo "${fh_cmd[*]}" >"$VM_DIR/fakehost.cmd"
+		fh_cmd=("${FH_PREFIX[@]}" "${fh_cmd[@]}")
 		"${fh_cmd[@]}" >"$VM_DIR/fakehost.log" 2>&1 &
 		FH_PID=$!
 		_vm_wait_file "$VM_DIR/link.sock" 10 "fake host link socket"
@@ -307,7 +310,7 @@ vm_start() {
 			-chardev "socket,path=$VM_DIR/link.sock,id=link"
 			-device "ivshmem-doorbell,chardev=link,vectors=$vectors")
 	fi
-	qemu_cmd=("$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp "$smp"
+	qemu_cmd=("${QEMU_PREFIX[@]}" "$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp "$smp"
 		-nic none "${qemu_cmd[@]}")
 	[ -n "${VM_REBOOT:-}" ] || qemu_cmd+=(-no-reboot)
 	[ -n "${VM_S4:-}" ] || qemu_cmd+=(-global ICH9-LPC.disable_s4=1)
@@ -397,12 +400,20 @@ vm_stop() {
 
 # Host files a test made (disk images), removed at exit whatever the verdict.
 HVIS_CLEANUP=()
+# Host commands run at exit after the VM stopped (net_lib.sh: deleting its namespace).
+HVIS_CLEANUP_CMDS=()
+FH_PREFIX=()
+QEMU_PREFIX=()
 
 _lib_exit() {
 	local rc=$?
 	[ $rc -ne 0 ] && [ $rc -ne 77 ] && TEST_FAILED=1
 	vm_stop
 	[ ${#HVIS_CLEANUP[@]} -eq 0 ] || rm -rf "${HVIS_CLEANUP[@]}"
+	local c
+	for c in "${HVIS_CLEANUP_CMDS[@]}"; do
+		eval "$c" >/dev/null 2>&1 || true
+	done
 	exit $rc
 }
 trap _lib_exit EXIT

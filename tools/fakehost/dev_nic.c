@@ -195,7 +195,7 @@ static void on_revoke(struct host_channel *ch, const u8 *pkt, const struct nvsp_
 	else
 		nic_buf_unmap(b);
 	if (recv)
-		nd->q_count = 0;	/* nowhere to send what waits */
+		nic_queue_clear(nd);	/* nowhere to send what waits */
 }
 
 /* RNDIS messages in a send section and/or guest pages (GPA-direct). */
@@ -409,6 +409,7 @@ static void reset_conn(struct nic_dev *nd)
 {
 	nic_recv_forget(nd);
 	nic_buf_unmap(&nd->send);
+	nic_queue_clear(nd);
 	free(nd->q);
 	free(nd->msgbuf);
 	nd->q = NULL;
@@ -422,6 +423,7 @@ static void reset_conn(struct nic_dev *nd)
 	nd->rndis_inited = false;
 	nd->filter = 0;
 	nd->comp_pending = false;
+	memcpy(nd->cur_mac, nd->mac, 6);
 }
 
 static int nic_open(struct host_channel *ch)
@@ -439,6 +441,9 @@ static int nic_open(struct host_channel *ch)
 	}
 	nd->ch = ch;
 	ch->priv = nd;
+	if (nd->tap[0])
+		nic_tap_open(nd, 0);	/* an error is a NIC_TAP event; the NIC runs unwired */
+	nd->nqueues = 1;
 	return 0;
 }
 
@@ -446,8 +451,11 @@ static void nic_close(struct host_channel *ch)
 {
 	struct nic_dev *nd = ch->dev->priv;
 
-	if (nd->ch == ch)
+	if (nd->ch == ch) {
+		nic_tap_close(nd, 0);
+		nd->nqueues = 0;
 		reset_conn(nd);
+	}
 	ch->priv = NULL;
 }
 
@@ -460,10 +468,12 @@ static void nic_tick(struct host_channel *ch, u64 now_ms)
 static int nic_create(struct host_device *dev)
 {
 	struct nic_dev *nd = calloc(1, sizeof(*nd));
-	u32 n = dev->index + 1;
+	u32 n = dev->index + 1, i;
 
 	if (!nd)
 		return -ENOMEM;
+	for (i = 0; i < NIC_MAX_QUEUES; i++)
+		nd->queues[i].tap_fd = -1;
 	nd->dev = dev;
 	nd->mac[0] = 0x00;
 	nd->mac[1] = 0x15;
@@ -471,6 +481,7 @@ static int nic_create(struct host_device *dev)
 	nd->mac[3] = (n >> 16) & 0xff;
 	nd->mac[4] = (n >> 8) & 0xff;
 	nd->mac[5] = n & 0xff;
+	memcpy(nd->cur_mac, nd->mac, 6);
 	nd->link_up = true;
 	nd->max_frame = 1500;
 	nd->recv_section = NETVSC_RECV_SECTION_SIZE;
@@ -482,6 +493,11 @@ static int nic_create(struct host_device *dev)
 
 static void nic_destroy(struct host_device *dev)
 {
+	struct nic_dev *nd = dev->priv;
+	u32 i;
+
+	for (i = 0; i < NIC_MAX_QUEUES; i++)
+		nic_tap_close(nd, i);
 	reset_conn(dev->priv);
 	free(dev->priv);
 }
@@ -521,4 +537,21 @@ int dev_nic_set_mac(struct host_device *dev, const char *mac)
 	if (dev->ops != &dev_nic_ops || !net_parse_mac(mac, nd->mac))
 		return -EINVAL;
 	return 0;
+}
+
+int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname)
+{
+	struct host_device *d;
+	struct nic_dev *nd;
+
+	if (!*ifname || strlen(ifname) >= sizeof(nd->tap))
+		return -EINVAL;
+	for (d = h->devices; d; d = d->next) {
+		if (d->ops != &dev_nic_ops || n--)
+			continue;
+		nd = d->priv;
+		snprintf(nd->tap, sizeof(nd->tap), "%s", ifname);
+		return 0;
+	}
+	return -ENOENT;
 }

@@ -13,6 +13,9 @@
 /* Sets a NIC device's MAC (`--devices nic@00:15:5d:00:00:10`); 0 or -EINVAL. */
 int dev_nic_set_mac(struct host_device *dev, const char *mac);
 
+/* `--tap N=IFNAME`: NIC number N (0-based) is wired to TAP device IFNAME; 0 or -errno. */
+int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname);
+
 /* `ctl nic ARGS...`: 0, or -1 with err filled in. */
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen);

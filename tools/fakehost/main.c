@@ -19,6 +19,7 @@
 #include "dev_nic.h"
 #include "storvsp.h"
 #include "disk_io.h"
+#include "fd_watch.h"
 #include "migrate.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
@@ -251,8 +252,9 @@ static void usage(FILE *f)
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
-		"                           [--heartbeat-ms N] [--poll-us N] [--foreground] [-v]\n"
+		"                           [--heartbeat-ms N] [--poll-us N] [--tap N=IFNAME]...\n"
 		"                           [--qmp QMPSOCK] [--cpu-features F1,F2,...] [--nested]\n"
+		"                           [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
@@ -273,6 +275,7 @@ static int serve(int argc, char **argv)
 		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
+		{ "tap", required_argument, NULL, 'T' },
 		{ "qmp", required_argument, NULL, 'Q' },
 		{ "cpu-features", required_argument, NULL, 'F' },
 		{ "nested", no_argument, NULL, 'N' },
@@ -282,7 +285,8 @@ static int serve(int argc, char **argv)
 		{}
 	};
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
-	const char *versions = NULL, *disks = NULL, *qmp = NULL, *cpu_features = NULL;
+	const char *versions = NULL, *disks = NULL, *taps[8], *qmp = NULL, *cpu_features = NULL;
+	u32 ntaps = 0;
 	bool nested = false;
 	char merr[300];
 	static struct fakehost fh;
@@ -309,6 +313,13 @@ static int serve(int argc, char **argv)
 		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
+		case 'T':
+			if (ntaps == ARRAY_SIZE(taps)) {
+				fprintf(stderr, "hvis-fakehost: at most %zu --tap\n", ARRAY_SIZE(taps));
+				return 2;
+			}
+			taps[ntaps++] = optarg;
+			break;
 		case 'Q': qmp = optarg; break;
 		case 'F': cpu_features = optarg; break;
 		case 'N': nested = true; break;
@@ -356,6 +367,16 @@ static int serve(int argc, char **argv)
 	}
 	if (*devices && add_devices(&fh, devices))
 		return 2;
+	for (i = 0; i < (int)ntaps; i++) {
+		char *end;
+		unsigned long n = strtoul(taps[i], &end, 10);
+
+		if (end == taps[i] || *end != '=' || dev_nic_set_tap(&fh.host, (u32)n, end + 1)) {
+			fprintf(stderr, "hvis-fakehost: bad --tap %s (N=IFNAME, N a configured nic)\n",
+				taps[i]);
+			return 2;
+		}
+	}
 	if (disks) {
 		char err[300];
 
@@ -386,6 +407,7 @@ static int serve(int argc, char **argv)
 		epoll_add(&fh, fh.link.host_efd[i], TAG_DOORBELL, EPOLLIN);
 	if (disk_io_fd() >= 0)
 		epoll_add(&fh, disk_io_fd(), TAG_DISKIO, EPOLLIN);
+	fd_watch_init(fh.epfd);		/* device fds: the NICs' TAP queues */
 	{
 		char vbuf[128];
 
@@ -434,6 +456,9 @@ static int serve(int argc, char **argv)
 			case TAG_DISKIO:
 				/* completions: done() callbacks run here, on this thread */
 				disk_io_reap();
+				break;
+			case FD_WATCH_TAG:
+				fd_watch_dispatch((int)(u32)evs[i].data.u64);
 				break;
 			}
 		}

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <unistd.h>
+#include "net_frame.h"
 #include "nic_dev.h"
 
 /* ---- buffers ---- */
@@ -96,14 +97,23 @@ static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
 {
 	struct nic_out *e;
 
-	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || len > sizeof(e->data)) {
+	u8 *data;
+
+	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || !len ||
+	    len > (nd->recv.section_size ? nd->recv.section_size : nd->recv_section)) {
 		nd->drops++;
 		return false;
 	}
+	data = malloc(len);
+	if (!data) {
+		nd->drops++;
+		return false;
+	}
+	memcpy(data, msg, len);
 	e = &nd->q[(nd->q_head + nd->q_count) % NIC_QUEUE_LEN];
 	e->len = len;
 	e->chan = chan;
-	memcpy(e->data, msg, len);
+	e->data = data;
 	nd->q_count++;
 	return true;
 }
@@ -212,9 +222,24 @@ void nic_flush(struct host_channel *ch)
 			if (e->chan == NVSP_RNDIS_CHANNEL_DATA)
 				nd->rx_frames++;
 		}
+		free(e->data);
+		e->data = NULL;
 		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
 		nd->q_count--;
 	}
+	nic_tap_resume(nd);
+}
+
+/* Frees what waits in the queue (no receive buffer to send it to). */
+void nic_queue_clear(struct nic_dev *nd)
+{
+	while (nd->q && nd->q_count) {
+		free(nd->q[nd->q_head].data);
+		nd->q[nd->q_head].data = NULL;
+		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
+		nd->q_count--;
+	}
+	nd->q_head = 0;
 }
 
 /* Queues a control message (hdr + body of blen bytes). */
@@ -232,29 +257,77 @@ void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen)
 	q_push(nd, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
 }
 
-/* Queues an Ethernet frame for the guest as an RNDIS PACKET. */
-bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
+/* The PPIs of a frame to the guest: checksum verified, 802.1Q tag, RSS hash. */
+static u32 rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m,
+		   struct rndis_ppi_val *v)
 {
-	u8 buf[NETVSC_RECV_SECTION_SIZE] __aligned(8);
-	u32 hl;
+	struct net_l4 l4;
+	u32 n = 0, c;
 
-	if (len > sizeof(buf) - RNDIS_PACKET_HDR_BYTES) {
-		nd->too_big++;
-		return false;
+	if (m->csum_ok && !net_frame_l4(frame, len, &l4)) {
+		c = l4.proto == NET_PROTO_TCP ? NDIS_RXCSUM_TCP_SUCCEEDED : NDIS_RXCSUM_UDP_SUCCEEDED;
+		if (!l4.ipv6)
+			c |= NDIS_RXCSUM_IP_SUCCEEDED;
+		v[n].type = PPI_TCPIP_CHKSUM;
+		v[n++].value = c;
 	}
+	if (m->vlan) {
+		v[n].type = PPI_IEEE_8021Q;
+		v[n++].value = (m->vlan_tci >> 13 & NDIS_8021Q_PRI_MASK) |
+			       (m->vlan_tci & 0x1000 ? NDIS_8021Q_CFI : 0) |
+			       (u32)(m->vlan_tci & NDIS_8021Q_VLANID_MASK) << NDIS_8021Q_VLANID_SHIFT;
+	}
+	if (m->hash) {
+		v[n].type = PPI_NBL_HASH_VALUE;
+		v[n++].value = m->hash;
+	}
+	return n;
+}
+
+/* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
+bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
+			  const struct nic_pkt_meta *meta)
+{
+	struct rndis_ppi_val v[4];
+	u32 n = rx_ppis(frame, len, meta, v), hl, cap = nd->recv.section_size;
+	u8 *buf;
+	bool ok;
+
 	if (!nd->filter) {
 		nd->filtered++;
 		return false;
 	}
-	if (nic_vmq_drop(nd, frame, len, false))
+	if (!cap)
+		cap = NETVSC_RECV_SECTION_SIZE;
+	buf = malloc(cap);
+	if (!buf) {
+		nd->drops++;
 		return false;
-	hl = rndis_packet_build(buf, sizeof(buf), len);
-	if (!hl || hl + len > sizeof(buf)) {
+	}
+	hl = rndis_packet_build_ppi(buf, cap, len, v, n);
+	if (!hl) {
 		nd->too_big++;
+		free(buf);
 		return false;
 	}
 	memcpy(buf + hl, frame, len);
-	return q_push(nd, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+	ok = q_push(nd, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+	free(buf);
+	return ok;
+}
+
+/* Queues a coalesced TCP frame as RSC fragments; false if it cannot. */
+bool nic_queue_rsc(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta)
+{
+	return false;
+}
+
+/* Queues an Ethernet frame for the guest as an RNDIS PACKET without PPIs. */
+bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
+{
+	static const struct nic_pkt_meta none;
+
+	return nic_queue_frame_meta(nd, frame, len, &none);
 }
 
 void nic_queue_indicate(struct nic_dev *nd, u32 status)

@@ -25,10 +25,57 @@
 #define XFER_HDR_RANGE_BYTES	32	/* transfer-page header 24 + 1 range 8 */
 #define XFER_PKT_MAX		(XFER_HDR_RANGE_BYTES + NVSP_MSG_BYTES_V61)
 
+/* One host -> guest message waiting for a receive section (data: malloc'd, len bytes). */
 struct nic_out {
 	u32 len;
 	u32 chan;		/* NVSP_RNDIS_CHANNEL_* */
-	u8 data[NETVSC_RECV_SECTION_SIZE];
+	u8 *data;
+};
+
+/*
+ * What travels with a frame between the wire and the guest, besides its bytes: on
+ * TX what the guest's PPIs said (checksum to fill in, segmentation, VLAN tag); on RX
+ * what the guest's PPIs will say (checksum verified, VLAN tag stripped, RSS hash).
+ * nic_tap.c maps it onto the TAP's virtio-net header.
+ */
+struct nic_pkt_meta {
+	bool csum_needed;	/* TX: fill in the L4 checksum at csum_start + csum_offset */
+	u16 csum_start, csum_offset;
+	u16 gso_type;		/* NIC_GSO_*: TX LSO / RX coalesced (RSC) */
+	u16 gso_size;		/* MSS */
+	u16 hdr_len;		/* Ethernet + IP + TCP header bytes */
+	bool vlan;		/* TX: insert, RX: was stripped; 802.1Q TCI below */
+	u16 vlan_tci;
+	bool csum_ok;		/* RX: the host verified the L4 (and IPv4 header) checksum */
+	u32 hash;		/* RX: the RSS hash (0: none) */
+};
+
+/* gso_type values: the virtio-net header's (include/uapi/linux/virtio_net.h). */
+#define NIC_GSO_NONE		0
+#define NIC_GSO_TCPV4		1
+#define NIC_GSO_TCPV6		4
+
+#define NIC_MAX_QUEUES		8	/* vRSS: min(vCPUs, 8) channels */
+
+/*
+ * One queue: a channel's half of the wire.  tap_fd is its TAP queue (one per open
+ * channel, IFF_MULTI_QUEUE); the counters are the host's view of that queue
+ * (`nic queues`).
+ */
+struct nic_queue {
+	int tap_fd;		/* -1: none */
+	bool paused;		/* TAP input paused: the guest's queue is full */
+	u64 tx_frames, tx_bytes;	/* guest -> wire */
+	u64 rx_frames, rx_bytes;	/* wire -> guest */
+	u64 tx_errors;		/* frames the wire refused (TAP write failed) */
+	u64 rx_drops;		/* wire frames lost: the guest's queue was full */
+	u64 rx_filtered;	/* wire frames the packet filter / MAC filter refused */
+	u64 rx_csum_ok;		/* frames delivered with the checksum marked verified */
+	u64 rx_csum_bad;	/* TCP/UDP frames whose checksum did not verify */
+	u64 rx_coalesced;	/* coalesced (RSC) deliveries */
+	u64 tx_gso;		/* LSO sends written as one GSO frame */
+	u64 tx_csum;		/* sends whose checksum the wire fills in */
+	u64 tx_vlan, rx_vlan;	/* 802.1Q tags inserted / stripped */
 };
 
 struct nic_buf {
@@ -49,6 +96,11 @@ struct nic_dev {
 	u32 recv_section;	/* receive section size offered (`nic recv-section`) */
 	u32 link_speed;
 	struct net_responder resp;
+	char tap[16];		/* `--tap N=IFNAME`: the TAP device; "" = the responder */
+	u32 tap_offloads;	/* TUNSETOFFLOAD flags in force */
+	struct nic_queue queues[NIC_MAX_QUEUES];
+	u32 nqueues;		/* queues with an open channel */
+	u8 cur_mac[6];		/* the guest's current MAC (NetworkAddress), else mac */
 
 	/* the open channel and this connection's state */
 	struct host_channel *ch;
@@ -130,6 +182,8 @@ int nic_xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, u32
 /* Copies @len bytes into free section @s and announces them; 0 or the send's error. */
 int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32 len);
 void nic_flush(struct host_channel *ch);
+/* Frees what waits in the host -> guest queue. */
+void nic_queue_clear(struct nic_dev *nd);
 void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen);
 bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len);
 void nic_queue_indicate(struct nic_dev *nd, u32 status);
@@ -137,10 +191,44 @@ void nic_queue_indicate(struct nic_dev *nd, u32 status);
 u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
 		      const struct nvsp_msg *m);
 
+/* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
+bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
+			  const struct nic_pkt_meta *meta);
+/* Queues a coalesced TCP frame as RSC fragments (one transfer-page packet); false if not. */
+bool nic_queue_rsc(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+
 /* ---- nic_rndis.c ---- */
 
 /* A sequence of RNDIS messages (batching) in total bytes; an NVSP status. */
 u32 nic_on_rndis_bytes(struct nic_dev *nd, const u8 *buf, u32 total);
+
+/* ---- nic_wire.c: the wire behind the NIC (a TAP device, or the responder) ---- */
+
+/* Guest -> wire: one frame the guest sent on queue qidx, with what its PPIs said. */
+void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
+		 const struct nic_pkt_meta *meta);
+/* Wire -> guest: filters, chooses the channel (nic_rx_channel) and queues the PACKET. */
+bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+/* The guest's packet filter accepts a frame to dst (its MAC, broadcast, multicast). */
+bool nic_filter_accepts(const struct nic_dev *nd, const u8 *dst);
+
+/* ---- nic_tap.c: the TAP device (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE) ---- */
+
+/* Opens queue qidx of the NIC's TAP and watches it; 0 or a negative errno. */
+int nic_tap_open(struct nic_dev *nd, u32 qidx);
+void nic_tap_close(struct nic_dev *nd, u32 qidx);
+/* Writes one frame with the virtio-net header @meta asks for; 0 or a negative errno. */
+int nic_tap_write(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
+		  const struct nic_pkt_meta *meta);
+/* TUNSETOFFLOAD from what the guest enabled (RSC on: TSO4/6 accepted); all queues. */
+void nic_tap_offloads(struct nic_dev *nd);
+/* Resumes TAP input paused for a full guest queue once it has room. */
+void nic_tap_resume(struct nic_dev *nd);
+
+/* ---- nic_rss.c ---- */
+
+/* The channel (queue index) a wire frame goes to; 0 until vRSS is on. */
+u32 nic_rx_channel(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
 
 /* ---- nic_migrate.c ---- */
 

@@ -162,6 +162,7 @@ static u32 set_offload(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff,
 	nd->offload = p;
 	nd->offload_set = true;
 	nd->offload_sets++;
+	nic_tap_offloads(nd);
 	host_event(nd->dev->host, "NIC_OFFLOAD_PARAMS",
 		   "nic=%u revision=%u size=%u ip_v4_csum=%u tcp_ip_v4_csum=%u udp_ip_v4_csum=%u tcp_ip_v6_csum=%u udp_ip_v6_csum=%u lso_v1=%u lso_v2_ipv4=%u lso_v2_ipv6=%u rsc_ip_v4=%u rsc_ip_v6=%u",
 		   nic_ordinal(nd->dev), p.header.revision, p.header.size, p.ip_v4_csum,
@@ -212,24 +213,18 @@ static u32 on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 	return NVSP_STAT_SUCCESS;
 }
 
-/* One guest PACKET: the frame goes to the responder, its answer to the guest. */
+/* One guest PACKET: the frame and what its PPIs say go to the wire (nic_wire.c). */
 static u32 on_packet(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 {
 	struct rndis_packet_view v;
-	u8 out[NETVSC_RECV_SECTION_SIZE];
+	struct nic_pkt_meta meta = {};
 	const char *why = "?";
-	u32 n;
 
 	if (rndis_packet_parse(msg, msg_len, NIC_MAX_FRAME, &v, &why)) {
 		nic_bad(nd, "rndis_packet", "why=\"%s\"", why);
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
-	nd->tx_frames++;
-	if (nic_vmq_drop(nd, msg + v.data_off, v.data_len, false))
-		return NVSP_STAT_SUCCESS;
-	n = net_responder_handle(&nd->resp, msg + v.data_off, v.data_len, out, sizeof(out));
-	if (n)
-		nic_queue_frame(nd, out, n);
+	nic_wire_tx(nd, 0, msg + v.data_off, v.data_len, &meta);
 	return NVSP_STAT_SUCCESS;
 }
 

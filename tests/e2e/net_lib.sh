@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+# net_lib.sh: the network tests' wire (tests/e2e/t_netvsc*.sh, tests/bench/net_bench.sh),
+# sourced after tests/qemu/lib.sh.  The synthetic NIC is wired to a TAP device inside a
+# network namespace of its own, so the guest talks to an ordinary Linux stack (ping,
+# iperf3, socat, tcpdump, VLAN devices) and nothing touches this machine's network.
+#
+#   net_setup            before vm_start: makes the namespace $NET_NS (hvis-<id>-net,
+#                        deleted at exit) and in it hvtap0, a multi-queue vnet_hdr TAP
+#                        with 10.11.0.1/24 and fd00:11::1/64, up; the fake host gets
+#                        `--tap 0=hvtap0` and runs inside the namespace (FH_PREFIX), and
+#                        so does QEMU (QEMU_PREFIX: a virtio-net peer's TAP lives there).
+#   ns CMD...            runs CMD in the namespace (ping, iperf3 -s -D, tcpdump, ip ...)
+#   net_guest_up [ADDR]  in the guest: eth0 up with ADDR (default 10.11.0.2/24) and
+#                        fd00:11::2/64, carrier, and a first ping of 10.11.0.1
+#   ns_counter NAME      hvtap0's statistics counter NAME (rx_packets, tx_bytes, ...)
+#   guest_counter NAME   the guest eth0's
+#
+# The guest gets iproute2's ip (VLANs, `ip -d`, `ip -s`), ethtool, iperf3 and tcpdump:
+# HVIS_GUEST_TOOLS=$NET_GUEST_TOOLS (set here unless the test set its own list).
+
+NET_GUEST_TOOLS="ip iperf3 tcpdump"
+export HVIS_GUEST_TOOLS=${HVIS_GUEST_TOOLS:-$NET_GUEST_TOOLS}
+NET_NS=
+NET_HOST4=10.11.0.1
+NET_GUEST4=10.11.0.2
+NET_HOST6=fd00:11::1
+NET_GUEST6=fd00:11::2
+NET_TAP=hvtap0
+
+ns() {
+	ip netns exec "$NET_NS" "$@"
+}
+
+net_setup() {
+	local id
+	id=$(tr -dc a-z0-9 </dev/urandom | head -c 6)
+	NET_NS=hvis-$id-net
+	ip netns add "$NET_NS" || fail "ip netns add $NET_NS failed (root and iproute2 needed)"
+	HVIS_CLEANUP_CMDS+=("ip netns del $NET_NS")
+	ns ip link set lo up || fail "lo up in $NET_NS"
+	ns ip tuntap add dev "$NET_TAP" mode tap multi_queue vnet_hdr ||
+		fail "cannot create the TAP $NET_TAP in $NET_NS"
+	ns ip addr add "$NET_HOST4/24" dev "$NET_TAP" &&
+		ns ip -6 addr add "$NET_HOST6/64" dev "$NET_TAP" nodad &&
+		ns ip link set "$NET_TAP" up || fail "cannot configure $NET_TAP"
+	FH_ARGS+=(--tap "0=$NET_TAP")
+	FH_PREFIX=(ip netns exec "$NET_NS")
+	QEMU_PREFIX=(ip netns exec "$NET_NS")
+	note "namespace $NET_NS: $NET_TAP $NET_HOST4/24 $NET_HOST6/64"
+}
+
+# net_guest_up [ADDR]: eth0 up with ADDR and the IPv6 address, carrier, first ping.
+net_guest_up() {
+	local addr=${1:-$NET_GUEST4/24}
+	assert_guest "eth0 up with $addr and $NET_GUEST6/64" \
+		"ip link set eth0 up && ip addr add $addr dev eth0 &&
+		ip -6 addr add $NET_GUEST6/64 dev eth0 nodad"
+	guest_until 10 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier within 10s"
+	guest_until 20 "ping -c 1 -W 1 $NET_HOST4" ||
+		fail "no first ping reply from $NET_HOST4 within 20s ($(fh nic status 2>&1 | head -c 300))"
+	note "ok: eth0 up, $NET_HOST4 answers"
+}
+
+ns_counter() {
+	ns cat "/sys/class/net/$NET_TAP/statistics/$1"
+}
+
+guest_counter() {
+	guest cat "/sys/class/net/eth0/statistics/$1"
+}
