@@ -129,6 +129,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 	INIT_DELAYED_WORK(&nv->link_work, netvsc_link_work);
 	INIT_DELAYED_WORK(&nv->comp_retry, netvsc_comp_retry_work);
 	INIT_WORK(&nv->rx_mode_work, netvsc_rx_mode_work);
+	netvsc_vf_init(nv);
 	u64_stats_init(&nv->rx_syncp);
 	u64_stats_init(&nv->tx_syncp);
 	netvsc_netdev_setup(nv);
@@ -175,6 +176,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 		    ndev->dev_addr, nv->nvsp_ver, READ_ONCE(nv->link_up) ? "up" : "down",
 		    ndev->mtu, nv->send_sections, nv->send_section_size, nv->recv_sections,
 		    nv->recv_section_size);
+	netvsc_vf_attach(nv);
 	return 0;
 
 err:
@@ -189,6 +191,7 @@ static void netvsc_remove(struct hvis_device *hdev)
 	struct netvsc_dev *nv = hvis_get_drvdata(hdev);
 	struct net_device *ndev = nv->ndev;
 
+	netvsc_vf_detach(nv);
 	unregister_netdev(ndev);
 	netvsc_teardown(nv, true);
 	hvis_set_drvdata(hdev, NULL);
@@ -207,7 +210,25 @@ static struct hvis_driver netvsc_driver = {
 	.remove = netvsc_remove,
 };
 
-module_hvis_driver(netvsc_driver);
+static int __init netvsc_init(void)
+{
+	int rc = netvsc_vf_module_init();
+
+	if (rc)
+		return rc;
+	rc = hvis_driver_register(&netvsc_driver);
+	if (rc)
+		netvsc_vf_module_exit();
+	return rc;
+}
+module_init(netvsc_init);
+
+static void __exit netvsc_exit(void)
+{
+	hvis_driver_unregister(&netvsc_driver);
+	netvsc_vf_module_exit();
+}
+module_exit(netvsc_exit);
 
 /* udev loads us by the NIC class GUID (f8615163-df3e-46c5-913f-f2d2f965ed0e). */
 MODULE_ALIAS("vmbus:635161f83edfc546913ff2d2f965ed0e");

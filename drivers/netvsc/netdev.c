@@ -54,6 +54,7 @@ static int netvsc_open(struct net_device *ndev)
 		netif_carrier_off(ndev);
 	clear_bit(0, &nv->tx_stopped);
 	netif_start_queue(ndev);
+	netvsc_vf_open(nv);
 	return 0;
 }
 
@@ -62,6 +63,7 @@ static int netvsc_stop(struct net_device *ndev)
 	struct netvsc_dev *nv = netdev_priv(ndev);
 	int rc;
 
+	netvsc_vf_close(nv);
 	netif_tx_disable(ndev);
 	mutex_lock(&nv->ctl_lock);
 	rc = netvsc_rndis_set_filter(nv, 0);
@@ -122,6 +124,11 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_get_stats64	= netvsc_get_stats64,
 	.ndo_validate_addr	= eth_validate_addr,
 };
+
+bool netvsc_is_netvsc(const struct net_device *dev)
+{
+	return dev->netdev_ops == &netvsc_netdev_ops;
+}
 
 static void netvsc_get_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)
 {

@@ -29,6 +29,7 @@
 #define NETVSC_TID_NONE		0ull
 #define NETVSC_TID_NVSP		1ull	/* INIT, SEND_RECV_BUF, SEND_SEND_BUF */
 #define NETVSC_TID_CTRL		2ull	/* RNDIS control messages (GPA direct) */
+#define NETVSC_TID_DATAPATH	3ull	/* vf.c: SWITCH_DATA_PATH */
 #define NETVSC_TID_TX_BASE	BIT_ULL(32)
 
 /* A control request's timeout: requests end rather than hang on a silent host. */
@@ -141,6 +142,16 @@ struct netvsc_dev {
 	struct u64_stats_sync tx_syncp;
 	u64 tx_packets, tx_bytes, tx_dropped;
 	atomic64_t counters[NETVSC_C_COUNT];
+
+	/* vf.c: the SR-IOV VF teamed with this NIC; under the RTNL unless noted */
+	struct list_head vf_node;	/* on vf.c's list once attached */
+	struct net_device __rcu *vf_netdev;
+	bool vf_alloc;			/* the host associated a VF (set from the rx path) */
+	u32 vf_serial;
+	bool vf_setup;			/* MTU and addresses given to the VF */
+	bool data_path_is_vf;		/* transmit goes through the VF (read locklessly) */
+	struct completion dp_done;	/* the host completed SWITCH_DATA_PATH */
+	struct delayed_work vf_work;	/* takeover, and the switch back on a revoke */
 };
 
 static inline void netvsc_count(struct netvsc_dev *nv, enum netvsc_counter c)
@@ -178,7 +189,20 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev);
 void netvsc_send_completion(struct netvsc_dev *nv, u64 trans_id, const void *msg, u32 len);
 void netvsc_tx_maybe_wake(struct netvsc_dev *nv);
 
+/* vf.c */
+int netvsc_vf_module_init(void);
+void netvsc_vf_module_exit(void);
+void netvsc_vf_init(struct netvsc_dev *nv);
+void netvsc_vf_attach(struct netvsc_dev *nv);
+void netvsc_vf_detach(struct netvsc_dev *nv);
+void netvsc_vf_assoc(struct netvsc_dev *nv, const void *body, u32 len);
+void netvsc_vf_datapath_done(struct netvsc_dev *nv);
+void netvsc_vf_open(struct netvsc_dev *nv);
+void netvsc_vf_close(struct netvsc_dev *nv);
+bool netvsc_vf_xmit(struct netvsc_dev *nv, struct sk_buff *skb);
+
 /* netdev.c */
+bool netvsc_is_netvsc(const struct net_device *dev);
 void netvsc_netdev_setup(struct netvsc_dev *nv);
 void netvsc_rx_mode_work(struct work_struct *work);
 

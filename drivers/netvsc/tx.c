@@ -74,6 +74,9 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	u8 *dst;
 	int sec, rc;
 
+	/* vf.c: while the data path is the VF, frames leave through it. */
+	if (netvsc_vf_xmit(nv, skb))
+		return NETDEV_TX_OK;
 	/* No page-buffer path in this version: a frame must fit one section. */
 	if (RNDIS_PACKET_HDR_BYTES + len > nv->send_section_size) {
 		netvsc_count(nv, NETVSC_C_TX_TOO_BIG);
@@ -148,6 +151,11 @@ void netvsc_send_completion(struct netvsc_dev *nv, u64 trans_id, const void *msg
 
 	if (trans_id == NETVSC_TID_NVSP) {
 		netvsc_nvsp_complete(nv, msg, len);
+		return;
+	}
+	/* Hyper-V completes SWITCH_DATA_PATH with no data (vf.c). */
+	if (trans_id == NETVSC_TID_DATAPATH) {
+		netvsc_vf_datapath_done(nv);
 		return;
 	}
 	type = nvsp_msg_check(msg, len, NETVSC_FROM_HOST, &why);

@@ -12,13 +12,17 @@
 # VLAN traffic is lost, untagged traffic is not, and it recovers as soon as the switch
 # is fixed.  The namespace has no VLAN devices (its kernel may lack 8021q): the VLAN is
 # watched on the wire, as tagged frames on hvtap0 (tcpdump), and the guest sends to a
-# static neighbour on it.
+# static neighbour on it.  Last, the SR-IOV data path: the host associates a VF and
+# hot-plugs a virtio-net device with the NIC's MAC (QMP), whose TAP shares a bridge with
+# hvtap0; the guest takes it over and switches the data path to it, then back when the
+# host revokes it and unplugs it, while a ping flood goes on.
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/net_lib.sh"
 
 FH_DEVICES="heartbeat,shutdown,nic,timesync"
 VM_QMP=1
-export HVIS_GUEST_KMODS="8021q"
+# virtio_net (and, on 6.1, virtio_pci): the VF stand-in's driver.
+export HVIS_GUEST_KMODS="8021q virtio_net virtio_pci"
 SRC_FEATURES=sse2,avx
 FH_ARGS+=(--cpu-features "$SRC_FEATURES" --nested)
 BLACKOUT_MS=2000
@@ -38,7 +42,13 @@ assert_match "$out" "Dynamic Memory cannot be enabled while nested virtualizatio
 	"the start-up refusal says why"
 
 net_setup
-vm_start "$KVER"
+# hvtap0 joins a bridge, which takes its addresses: the VF's TAP joins it later.
+ns ip link add br0 type bridge && ns ip link set br0 up &&
+	ns ip addr flush dev "$NET_TAP" && ns ip link set "$NET_TAP" master br0 &&
+	ns ip addr add "$NET_HOST4/24" dev br0 && ns ip -6 addr add "$NET_HOST6/64" dev br0 nodad ||
+	fail "bridge br0 in the namespace"
+# A PCIe root port to hot-plug the VF into.
+vm_start "$KVER" -device pcie-root-port,id=vfport,chassis=1,slot=1
 vm_load_vmbus
 wait_driver_bound hvis_netvsc
 wait_driver_bound hvis_timesync
@@ -192,6 +202,49 @@ drops=$(kv "$(fh nic vmq-switch 0)" vmq_drops)
 assert_ge "$drops" 5 "the switch counted the VLAN frames it dropped"
 assert_fh "vmq mismatch off (the switch fixed)" nic vmq-switch 0 off
 assert_eq "$(vlan_frames)" 5 "VLAN $VID frames on the wire again at once"
+
+# ---- SR-IOV: the VF joins, the data path switches to it and back, traffic goes on ----
+assert_guest "virtio_net loaded" "modprobe virtio_pci 2>/dev/null; modprobe virtio_net"
+flood_count=$((25000 / 20))
+ns busybox ping -q -i 0.02 -c $flood_count -W 5 "$NET_GUEST4" >"$VM_DIR/vf-flood.log" 2>&1 &
+flood=$!
+sleep 1
+out=$(fh nic vf 0 add port=vfport bridge=br0) || fail "nic vf 0 add: $out"
+vf_tap=$(grep -oE 'tap=[a-z0-9]+' <<<"$out" | cut -d= -f2)
+note "host: $out"
+guest_until 20 'dmesg | grep -q "eth0: data path switched to VF"' ||
+	fail "no data path switch to the VF within 20 s ($(guest 'dmesg | tail -n 5'))"
+vf=$(guest 'dmesg | grep -oE "VF [a-z0-9]+ joined" | tail -n 1' | awk '{ print $2 }')
+note "ok: VF $vf joined and the data path switched to it"
+assert_match "$(fh nic vf 0)" "vf=added serial=1 datapath=vf switches=1" "the host sees the VF data path"
+assert_eq "$(guest cat /sys/class/net/$vf/address)" "$(guest cat /sys/class/net/eth0/address)" \
+	"the VF has the NIC's MAC"
+assert_eq "$(guest "basename \$(readlink /sys/class/net/$vf/master)")" eth0 "eth0 is the VF's master"
+# Traffic through the VF: both ways on its TAP.
+rx0=$(ns cat /sys/class/net/$vf_tap/statistics/rx_packets)
+tx0=$(ns cat /sys/class/net/$vf_tap/statistics/tx_packets)
+sleep 3
+rx1=$(ns cat /sys/class/net/$vf_tap/statistics/rx_packets)
+tx1=$(ns cat /sys/class/net/$vf_tap/statistics/tx_packets)
+note "VF TAP $vf_tap in 3 s: rx $((rx1 - rx0)), tx $((tx1 - tx0)) packets"
+assert_ge $((rx1 - rx0)) 100 "the guest's replies leave through the VF"
+assert_ge $((tx1 - tx0)) 100 "the pings reach the guest through the VF"
+note "host: $(fh nic vf 0) (vf_path_drops: frames the bridge still sent to hvtap0 after the switch)"
+out=$(fh nic vf 0 revoke) || fail "nic vf 0 revoke: $out"
+guest_until 20 'dmesg | grep -q "eth0: data path switched from VF"' ||
+	fail "no switch back to synthetic within 20 s"
+fh_wait_event NIC_DATAPATH 5
+guest_until 20 "[ ! -e /sys/class/net/$vf ]" || fail "the VF $vf is still there 20 s after the revoke"
+note "ok: the data path switched back and the VF $vf was unplugged"
+assert_match "$(fh nic vf 0)" "vf=none serial=1 datapath=synthetic switches=2" "the host is back on synthetic"
+wait "$flood"
+flood_out=$(cat "$VM_DIR/vf-flood.log")
+sent=$(grep -oE '^[0-9]+ packets transmitted' <<<"$flood_out" | cut -d' ' -f1)
+got=$(grep -oE '[0-9]+ packets received' <<<"$flood_out" | cut -d' ' -f1)
+[ -n "$sent" ] && [ -n "$got" ] || fail "VF ping flood summary: $flood_out"
+note "ping flood across the VF switches: $sent sent, $got received"
+assert_ge "$got" $((sent - 10)) "traffic went on across both switches (at most 10 of $sent lost)"
+assert_guest "a ping after the VF left" "ping -c 3 -W 2 $NET_HOST4"
 
 assert_eq "$(fh_event_count NIC_BAD)" 0 "no NIC_BAD"
 dm=$(guest 'dmesg | grep -i netvsc')

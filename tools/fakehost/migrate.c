@@ -127,6 +127,11 @@ int migrate_setup(const char *qmp_path, const char *features, bool nested, char 
 			     errlen);
 }
 
+const char *migrate_qmp_path(void)
+{
+	return mig.qmp_path;
+}
+
 int migrate_check_device(struct vmbus_host *h, const char *name, char *err, size_t errlen)
 {
 	if (!mig.nested || strcmp(name, "dm"))

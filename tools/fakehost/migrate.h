@@ -39,6 +39,9 @@ int migrate_check_device(struct vmbus_host *h, const char *name, char *err, size
 int migrate_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen);
 
+/* The QMP socket (`serve --qmp`), or NULL. */
+const char *migrate_qmp_path(void);
+
 /* Ends the blackout once it is over: QMP cont, then what the host sends after it. */
 void migrate_tick(struct vmbus_host *h, u64 now_ms);
 

@@ -69,7 +69,7 @@ bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_
 		nd->queues[0].rx_filtered++;
 		return false;
 	}
-	if (nic_vmq_drop(nd, frame, len, meta->vlan))
+	if (nic_vmq_drop(nd, frame, len, meta->vlan) || nic_vf_steals(nd))
 		return false;
 	if (nd->ch)
 		qidx = nic_rx_channel(nd, frame, len, meta);
