@@ -93,6 +93,8 @@ static void netvsc_teardown(struct netvsc_dev *nv, bool opened)
 	/* The poll may have queued either before it stopped. */
 	cancel_delayed_work_sync(&nv->comp_retry);
 	cancel_delayed_work_sync(&nv->link_work);
+	/* A VF association that came after netvsc_vf_detach() may have queued it. */
+	cancel_delayed_work_sync(&nv->vf_work);
 	netvsc_nvsp_free_buffers(nv);
 	netvsc_rx_free(nv);
 	kfree(nv->ka_msg);

@@ -22,7 +22,6 @@
 #include <linux/if_vlan.h>
 #include <linux/netpoll.h>
 #include <linux/rtnetlink.h>
-#include <net/sch_generic.h>
 #include "netvsc.h"
 
 /* How long after a VF joins it is set up (netvsc_drv.c: VF_TAKEOVER_INT, HZ / 10). */
@@ -381,7 +380,6 @@ bool netvsc_vf_xmit(struct netvsc_dev *nv, struct sk_buff *skb)
 	    netpoll_tx_running(nv->ndev))
 		return false;
 	skb->dev = vf;
-	skb_record_rx_queue(skb, qdisc_skb_cb(skb)->slave_dev_queue_mapping);
 	/* The VF's qdisc and driver count what they drop. */
 	dev_queue_xmit(skb);
 	return true;

@@ -205,7 +205,7 @@ assert_eq "$(vlan_frames)" 5 "VLAN $VID frames on the wire again at once"
 
 # ---- SR-IOV: the VF joins, the data path switches to it and back, traffic goes on ----
 assert_guest "virtio_net loaded" "modprobe virtio_pci 2>/dev/null; modprobe virtio_net"
-flood_count=$((25000 / 20))
+flood_count=$((18000 / 20))
 ns busybox ping -q -i 0.02 -c $flood_count -W 5 "$NET_GUEST4" >"$VM_DIR/vf-flood.log" 2>&1 &
 flood=$!
 sleep 1
