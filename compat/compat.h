@@ -42,4 +42,10 @@
 #define HVIS_EH_DONE		BLK_EH_DONE
 #endif
 
+/*
+ * ethtool_ops.get_rxfh / set_rxfh take a struct ethtool_rxfh_param (6.8 and later)
+ * rather than the table, key and hash function one by one.  hvis_netvsc's rss.c
+ * defines one or the other pair.
+ */
+
 #endif /* _HVIS_COMPAT_H */

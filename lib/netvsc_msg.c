@@ -4,7 +4,8 @@
  * (see netvsc_msg.h): which side may send which type, each type's body length, the
  * receive and send buffer completions, transfer-page packets, and the offsets and
  * lengths inside RNDIS PACKET, QUERY_C, INDICATE and QUERY/SET messages, and the NDIS
- * offload objects (hardware capabilities, offload parameters).
+ * offload objects (hardware capabilities, offload parameters), the RSS objects
+ * (capabilities, parameters).
  *
  * Facts (message numbers, body layouts, what the guest accepts) are from torvalds/linux
  * drivers/net/hyperv/hyperv_net.h, drivers/net/hyperv/netvsc.c (netvsc_receive,
@@ -673,93 +674,468 @@ const char *ndis_offload_params_unsupported(const struct ndis_offload_params *p,
 	return NULL;
 }
 
-/* ---- wire: PACKETs with per-packet info, the NetworkAddress parameter ---- */
+/* ---- offload: per-packet info (checksum, LSOv2, 802.1Q, hash, RSC fragments) ---- */
 
-u32 rndis_packet_build_ppi(void *buf, u32 cap, u32 frame_len, const struct rndis_ppi_val *v,
-			   u32 n)
+#define TCP_HDR_MIN	20u
+#define UDP_HDR_BYTES	8u
+#define IP4_HDR_MIN	20u
+
+struct ppi_rule {
+	u32 type;
+	u32 bit;
+	u8 by;
+	const char *wrong_size, *dup, *not_allowed;
+};
+
+static const struct ppi_rule ppi_rules[] = {
+	{ PPI_TCPIP_CHKSUM, RNDIS_PPIS_CSUM, BY_HOST | BY_GUEST,
+	  "checksum PPI of the wrong size", "duplicate checksum PPI", NULL },
+	{ PPI_TCP_LARGESEND, RNDIS_PPIS_LSO, BY_GUEST, "LSO PPI of the wrong size",
+	  "duplicate LSO PPI", "LSO PPI from the host" },
+	{ PPI_IEEE_8021Q, RNDIS_PPIS_VLAN, BY_HOST | BY_GUEST, "VLAN PPI of the wrong size",
+	  "duplicate VLAN PPI", NULL },
+	{ PPI_NBL_HASH_VALUE, RNDIS_PPIS_HASH, BY_HOST | BY_GUEST,
+	  "hash PPI of the wrong size", "duplicate hash PPI", NULL },
+	{ RNDIS_PPI_PKTINFO_ID, RNDIS_PPIS_PKTINFO, BY_HOST, "PKTINFO_ID PPI of the wrong size",
+	  "duplicate PKTINFO_ID PPI", "PKTINFO_ID PPI from the guest" },
+};
+
+static int ppis_check_csum_tx(u32 csum, u32 data_len, const char **why)
 {
-	const u32 one = (u32)sizeof(struct rndis_ppi) + 4;
-	u64 hdr_len = RNDIS_HDR_BYTES + sizeof(struct rndis_packet) + (u64)n * one;
-	struct rndis_msg_hdr h;
-	struct rndis_packet p;
-	struct rndis_ppi ppi;
-	u8 *b = buf;
-	u32 i, off;
+	bool v4 = csum & NDIS_CSUM_TX_IS_IPV4, v6 = csum & NDIS_CSUM_TX_IS_IPV6;
+	bool tcp = csum & NDIS_CSUM_TX_TCP, udp = csum & NDIS_CSUM_TX_UDP;
+	u32 tho = (csum & NDIS_CSUM_TX_THO_MASK) >> NDIS_CSUM_TX_THO_SHIFT;
 
-	if (n > 16 || hdr_len + frame_len > cap)
-		return 0;
-	h.msg_type = RNDIS_MSG_PACKET;
-	h.msg_len = (u32)hdr_len + frame_len;
-	memset(&p, 0, sizeof(p));
-	p.per_pkt_info_offset = n ? sizeof(p) : 0;
-	p.per_pkt_info_len = n * one;
-	p.data_offset = sizeof(p) + n * one;
-	p.data_len = frame_len;
-	memcpy(b, &h, sizeof(h));
-	memcpy(b + sizeof(h), &p, sizeof(p));
-	off = RNDIS_HDR_BYTES + sizeof(p);
-	for (i = 0; i < n; i++, off += one) {
-		ppi.size = one;
-		ppi.type = v[i].type;
-		ppi.ppi_offset = sizeof(ppi);
-		memcpy(b + off, &ppi, sizeof(ppi));
-		memcpy(b + off + sizeof(ppi), &v[i].value, 4);
-	}
-	return (u32)hdr_len;
+	if (v4 && v6)
+		return bad(why, "checksum PPI both IPv4 and IPv6");
+	if (tcp && udp)
+		return bad(why, "checksum PPI both TCP and UDP");
+	if ((tcp || udp || (csum & NDIS_CSUM_TX_IP_HDR)) && !v4 && !v6)
+		return bad(why, "checksum PPI neither IPv4 nor IPv6");
+	if (csum & NDIS_CSUM_TX_IP_HDR && !v4)
+		return bad(why, "checksum PPI IP header checksum without IPv4");
+	if ((tcp || udp) && (tho < ETH_HDR_BYTES + IP4_HDR_MIN ||
+			     (u64)tho + (tcp ? TCP_HDR_MIN : UDP_HDR_BYTES) > data_len))
+		return bad(why, "checksum PPI tcp_header_offset outside the frame");
+	return 0;
 }
 
-static int hexdigit(u16 c)
+static int ppis_check_lso(u32 lso, u32 data_len, const char **why)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
+	u32 tho = (lso & NDIS_LSO2_THO_MASK) >> NDIS_LSO2_THO_SHIFT;
+
+	if (!(lso & NDIS_LSO2_TYPE_V2))
+		return bad(why, "LSO PPI not LSOv2");
+	if (!(lso & NDIS_LSO2_MSS_MASK))
+		return bad(why, "LSO PPI mss 0");
+	if (tho < ETH_HDR_BYTES + IP4_HDR_MIN || (u64)tho + TCP_HDR_MIN > data_len)
+		return bad(why, "LSO PPI tcp_header_offset outside the frame");
+	return 0;
+}
+
+static int ppis_check_pktinfo(const struct rndis_pktinfo_id *id, const char **why)
+{
+	const u8 known = RNDIS_PKTINFO_SUBALLOC | RNDIS_PKTINFO_1ST_FRAG |
+			 RNDIS_PKTINFO_LAST_FRAG;
+
+	if (id->ver != RNDIS_PKTINFO_ID_V1)
+		return bad(why, "PKTINFO_ID PPI version not 1");
+	if (id->flag & ~known)
+		return bad(why, "PKTINFO_ID PPI unknown flag");
+	if (!(id->flag & RNDIS_PKTINFO_SUBALLOC) && id->flag)
+		return bad(why, "PKTINFO_ID PPI fragment flag without SUBALLOC");
+	return 0;
+}
+
+int rndis_ppis_parse(const void *buf, const struct rndis_packet_view *v,
+		     enum netvsc_dir from, struct rndis_pkt_ppis *out, const char **why)
+{
+	u8 by = from == NETVSC_FROM_HOST ? BY_HOST : BY_GUEST;
+	u32 at = v->ppi_off, left = v->ppi_len, i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	while (left) {
+		const struct ppi_rule *r = NULL;
+		struct rndis_ppi e;
+		u32 val;
+
+		/* rndis_packet_parse checked the walk; these guards only stop a loop. */
+		if (left < sizeof(e))
+			return bad(why, "PPI header past the PPI area");
+		memcpy(&e, (const u8 *)buf + at, sizeof(e));
+		if (e.size < sizeof(e) || e.size > left || e.ppi_offset >= e.size)
+			return bad(why, "PPI size past the PPI area");
+		for (i = 0; i < ARRAY_SIZE(ppi_rules); i++)
+			if (ppi_rules[i].type == e.type)
+				r = &ppi_rules[i];
+		if (r) {
+			if (!(r->by & by))
+				return bad(why, r->not_allowed);
+			if (e.size - e.ppi_offset != sizeof(u32))
+				return bad(why, r->wrong_size);
+			if (out->present & r->bit)
+				return bad(why, r->dup);
+			out->present |= r->bit;
+			val = get32(buf, (u64)at + e.ppi_offset);
+			switch (r->bit) {
+			case RNDIS_PPIS_CSUM:
+				out->csum = val;
+				break;
+			case RNDIS_PPIS_LSO:
+				out->lso = val;
+				break;
+			case RNDIS_PPIS_VLAN:
+				out->vlan = val;
+				break;
+			case RNDIS_PPIS_HASH:
+				out->hash = val;
+				break;
+			default:
+				memcpy(&out->id, &val, sizeof(out->id));
+				break;
+			}
+		}
+		at += e.size;
+		left -= e.size;
+	}
+
+	if (out->present & RNDIS_PPIS_VLAN && out->vlan & 0xffff0000u)
+		return bad(why, "VLAN PPI reserved bits set");
+	if (out->present & RNDIS_PPIS_LSO) {
+		rc = ppis_check_lso(out->lso, v->data_len, why);
+		if (rc)
+			return rc;
+	}
+	if (out->present & RNDIS_PPIS_CSUM && from == NETVSC_FROM_GUEST) {
+		rc = ppis_check_csum_tx(out->csum, v->data_len, why);
+		if (rc)
+			return rc;
+	}
+	if (out->present & RNDIS_PPIS_PKTINFO)
+		return ppis_check_pktinfo(&out->id, why);
+	return 0;
+}
+
+u32 rndis_ppis_size(const struct rndis_pkt_ppis *p)
+{
+	u32 n = 0, i;
+
+	for (i = 0; i < ARRAY_SIZE(ppi_rules); i++)
+		if (p->present & ppi_rules[i].bit)
+			n++;
+	return n * NDIS_PPI_U32_SIZE;
+}
+
+u32 rndis_packet_build_ppis(void *buf, u32 cap, u32 frame_len, const struct rndis_pkt_ppis *p)
+{
+	const u32 ppi_len = rndis_ppis_size(p);
+	const u32 hdr_len = RNDIS_PACKET_HDR_BYTES + ppi_len;
+	struct rndis_msg_hdr h;
+	struct rndis_packet pk;
+	u32 at = RNDIS_PACKET_HDR_BYTES, i;
+
+	if ((u64)hdr_len + frame_len > cap || (u64)hdr_len + frame_len > 0xffffffffu)
+		return 0;
+	h.msg_type = RNDIS_MSG_PACKET;
+	h.msg_len = hdr_len + frame_len;
+	memset(&pk, 0, sizeof(pk));
+	pk.data_offset = sizeof(pk) + ppi_len;
+	pk.data_len = frame_len;
+	if (ppi_len) {
+		pk.per_pkt_info_offset = sizeof(pk);
+		pk.per_pkt_info_len = ppi_len;
+	}
+	memcpy(buf, &h, sizeof(h));
+	memcpy((u8 *)buf + sizeof(h), &pk, sizeof(pk));
+	for (i = 0; i < ARRAY_SIZE(ppi_rules); i++) {
+		struct rndis_ppi_u32 e;
+
+		if (!(p->present & ppi_rules[i].bit))
+			continue;
+		e.hdr.size = NDIS_PPI_U32_SIZE;
+		e.hdr.type = ppi_rules[i].type;
+		e.hdr.ppi_offset = sizeof(e.hdr);
+		switch (ppi_rules[i].bit) {
+		case RNDIS_PPIS_CSUM:
+			e.value = p->csum;
+			break;
+		case RNDIS_PPIS_LSO:
+			e.value = p->lso;
+			break;
+		case RNDIS_PPIS_VLAN:
+			e.value = p->vlan;
+			break;
+		case RNDIS_PPIS_HASH:
+			e.value = p->hash;
+			break;
+		default:
+			memcpy(&e.value, &p->id, sizeof(e.value));
+			break;
+		}
+		memcpy((u8 *)buf + at, &e, sizeof(e));
+		at += sizeof(e);
+	}
+	return hdr_len;
+}
+
+static int rsc_refuse(struct rsc_chain *c, const char **why, const char *field)
+{
+	c->open = false;
+	c->frags = 0;
+	c->bytes = 0;
+	return bad(why, field);
+}
+
+int rsc_chain_add(struct rsc_chain *c, const struct rndis_pkt_ppis *p, u32 data_len,
+		  u32 max_frags, u32 max_bytes, const char **why)
+{
+	u8 flag = p->present & RNDIS_PPIS_PKTINFO ? p->id.flag : 0;
+
+	if (!(flag & RNDIS_PKTINFO_SUBALLOC)) {
+		if (c->open)
+			return rsc_refuse(c, why, "RSC chain interrupted by a whole frame");
+		c->frags = 0;
+		c->bytes = 0;
+		return RSC_SINGLE;
+	}
+	if (flag & RNDIS_PKTINFO_1ST_FRAG) {
+		if (c->open)
+			return rsc_refuse(c, why, "RSC first fragment inside an open chain");
+		c->open = true;
+		c->frags = 0;
+		c->bytes = 0;
+		c->pkt_id = p->id.pkt_id;
+	} else if (!c->open) {
+		return rsc_refuse(c, why, "RSC fragment without a first fragment");
+	} else if (p->id.pkt_id != c->pkt_id) {
+		return rsc_refuse(c, why, "RSC fragment of another pkt_id");
+	}
+	if (c->frags >= max_frags)
+		return rsc_refuse(c, why, "RSC chain with too many fragments");
+	if ((u64)c->bytes + data_len > max_bytes)
+		return rsc_refuse(c, why, "RSC chain longer than the maximum");
+	c->frags++;
+	c->bytes += data_len;
+	if (!(flag & RNDIS_PKTINFO_LAST_FRAG))
+		return RSC_MORE;
+	c->open = false;
+	return RSC_DONE;
+}
+
+/* ---- offload: the MAC address as an RNDIS config parameter ---- */
+
+u32 rndis_mac_param_build(void *buf, u32 cap, const u8 *mac)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct rndis_config_parameter_info ci;
+	u8 *at = (u8 *)buf + sizeof(ci);
+	u32 i;
+
+	if (cap < RNDIS_MAC_PARAM_BYTES)
+		return 0;
+	ci.parameter_name_offset = sizeof(ci);
+	ci.parameter_name_length = 2 * RNDIS_NWADR_STRLEN;
+	ci.parameter_type = RNDIS_CONFIG_PARAM_TYPE_STRING;
+	ci.parameter_value_offset = ci.parameter_name_offset + ci.parameter_name_length;
+	ci.parameter_value_length = 4 * 6;
+	memcpy(buf, &ci, sizeof(ci));
+	for (i = 0; i < RNDIS_NWADR_STRLEN; i++, at += 2) {
+		at[0] = (u8)RNDIS_NWADR_STR[i];
+		at[1] = 0;
+	}
+	for (i = 0; i < 12; i++, at += 2) {
+		at[0] = (u8)hex[(mac[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
+		at[1] = 0;
+	}
+	return RNDIS_MAC_PARAM_BYTES;
+}
+
+static int not_found(const char **why, const char *field)
+{
+	*why = field;
+	return -ENOENT;
+}
+
+static int hex_val(u8 lo, u8 hi)
+{
+	if (hi)
+		return -1;
+	if (lo >= '0' && lo <= '9')
+		return lo - '0';
+	if (lo >= 'a' && lo <= 'f')
+		return lo - 'a' + 10;
+	if (lo >= 'A' && lo <= 'F')
+		return lo - 'A' + 10;
 	return -1;
 }
 
-int rndis_config_param_mac(const void *info, u32 len, u8 mac[6], const char **why)
+int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why)
 {
-	static const char name[] = "NetworkAddress";
-	const u32 nlen = (u32)sizeof(name) - 1;
-	struct rndis_config_parameter_info c;
-	const u8 *b = info;
-	u16 ch[12];
+	struct rndis_config_parameter_info ci;
+	const u8 *p = buf;
 	u32 i;
-	int hi, lo;
+
+	if (len < sizeof(ci))
+		return bad(why, "config parameter shorter than its header");
+	memcpy(&ci, buf, sizeof(ci));
+	if ((u64)ci.parameter_name_offset + ci.parameter_name_length > len)
+		return bad(why, "parameter name past the info buffer");
+	if ((u64)ci.parameter_value_offset + ci.parameter_value_length > len)
+		return bad(why, "parameter value past the info buffer");
+	if (ci.parameter_name_length != 2 * RNDIS_NWADR_STRLEN)
+		return not_found(why, "parameter not NetworkAddress");
+	for (i = 0; i < RNDIS_NWADR_STRLEN; i++) {
+		const u8 *c = p + ci.parameter_name_offset + 2 * i;
+		u8 lo = c[0], hi = c[1];
+		u8 want = (u8)RNDIS_NWADR_STR[i];
+
+		if (hi || (lo | 0x20) != (want | 0x20))
+			return not_found(why, "parameter not NetworkAddress");
+	}
+	if (ci.parameter_type != RNDIS_CONFIG_PARAM_TYPE_STRING)
+		return bad(why, "NetworkAddress not a string");
+	if (ci.parameter_value_length != 4 * 6)
+		return bad(why, "NetworkAddress value not 12 characters");
+	for (i = 0; i < 6; i++) {
+		const u8 *v = p + ci.parameter_value_offset + 4 * i;
+		int h = hex_val(v[0], v[1]), l = hex_val(v[2], v[3]);
+
+		if (h < 0 || l < 0)
+			return bad(why, "NetworkAddress value not hex digits");
+		mac[i] = (u8)(h << 4 | l);
+	}
+	return 0;
+}
+
+/* ---- rss: RSS capabilities and parameters ---- */
+
+int ndis_rss_cap_parse(const void *buf, u32 len, u32 *queues, u32 *itab, const char **why)
+{
+	struct ndis_recv_scale_cap c;
 
 	if (len < sizeof(c))
-		return bad(why, "info_buflen");
-	memcpy(&c, b, sizeof(c));
-	if ((u64)c.parameter_name_offset + c.parameter_name_length > len ||
-	    c.parameter_name_length % 2)
-		return bad(why, "parameter_name");
-	if ((u64)c.parameter_value_offset + c.parameter_value_length > len ||
-	    c.parameter_value_length % 2)
-		return bad(why, "parameter_value");
-	if (c.parameter_name_length != 2 * nlen)
-		return 1;
-	for (i = 0; i < nlen; i++) {
-		u16 u;
+		return bad(why, "RSS capabilities shorter than 18 bytes");
+	memcpy(&c, buf, sizeof(c));
+	if (c.hdr.type != NDIS_OBJECT_TYPE_RSS_CAPABILITIES)
+		return bad(why, "RSS capabilities header type");
+	if (c.hdr.revision < 1)
+		return bad(why, "RSS capabilities header revision");
+	if (c.hdr.size < sizeof(c) || c.hdr.size > len)
+		return bad(why, "RSS capabilities header size");
+	if (!c.num_recv_que)
+		return bad(why, "num_recv_que 0");
+	if (c.num_indirect_tabent > NETVSC_ITAB_MAX)
+		return bad(why, "num_indirect_tabent above 256");
+	*queues = c.num_recv_que;
+	*itab = c.num_indirect_tabent ? c.num_indirect_tabent : NETVSC_ITAB_DEFAULT;
+	return 0;
+}
 
-		memcpy(&u, b + c.parameter_name_offset + 2 * i, 2);
-		if (u != (u8)name[i])
-			return 1;
+u32 ndis_rss_params_build(void *buf, u32 cap, const struct netvsc_rss_conf *c)
+{
+	struct ndis_recv_scale_param p = {};
+	u32 tab_bytes = c->n_itab * 4, total, i, e;
+	u8 *out = buf;
+
+	if (!c->n_itab || c->n_itab > NETVSC_ITAB_MAX)
+		return 0;
+	total = sizeof(p) + tab_bytes + NETVSC_HASH_KEYLEN;
+	if (cap < total)
+		return 0;
+	p.hdr.type = NDIS_OBJECT_TYPE_RSS_PARAMETERS;
+	p.hdr.revision = NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+	p.hdr.size = sizeof(p);
+	p.flag = c->flag;
+	p.hashinfo = c->hashinfo;
+	p.indirect_tabsize = (u16)tab_bytes;
+	p.indirect_taboffset = sizeof(p);
+	p.hashkey_size = NETVSC_HASH_KEYLEN;
+	p.hashkey_offset = sizeof(p) + tab_bytes;
+	memcpy(out, &p, sizeof(p));
+	for (i = 0; i < c->n_itab; i++) {
+		e = c->itab[i];
+		memcpy(out + sizeof(p) + i * 4, &e, 4);
 	}
-	/* rndis_filter.c sends the MAC as 12 hex digits ("%pm"), UTF-16. */
-	if (c.parameter_type != RNDIS_CONFIG_PARAM_TYPE_STRING)
-		return bad(why, "parameter_type");
-	if (c.parameter_value_length != sizeof(ch))
-		return bad(why, "parameter_value_length");
-	memcpy(ch, b + c.parameter_value_offset, sizeof(ch));
-	for (i = 0; i < 6; i++) {
-		hi = hexdigit(ch[2 * i]);
-		lo = hexdigit(ch[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return bad(why, "parameter_value");
-		mac[i] = (u8)(hi << 4 | lo);
+	memcpy(out + p.hashkey_offset, c->key, NETVSC_HASH_KEYLEN);
+	return total;
+}
+
+/* [off, off + n) inside len and at or past the object's fixed part. */
+static bool rss_area_ok(u32 off, u32 n, u32 fixed, u32 len)
+{
+	return off >= fixed && (u64)off + n <= len;
+}
+
+int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_rss_conf *out,
+			  const char **why)
+{
+	const u8 *in = buf;
+	struct ndis_recv_scale_param p;
+	bool want_tab, want_key;
+	u32 n = 0, i, e;
+
+	if (len < sizeof(p))
+		return bad(why, "RSS parameters shorter than 40 bytes");
+	memcpy(&p, buf, sizeof(p));
+	if (p.hdr.type != NDIS_OBJECT_TYPE_RSS_PARAMETERS)
+		return bad(why, "RSS parameters header type");
+	if (p.hdr.revision < 1)
+		return bad(why, "RSS parameters header revision");
+	if (p.hdr.size < sizeof(p) || p.hdr.size > len)
+		return bad(why, "RSS parameters header size");
+	if (p.flag & NDIS_RSS_PARAM_FLAG_DISABLE_RSS) {
+		out->flag = p.flag;
+		return 0;
 	}
+	if (!(p.flag & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED)) {
+		if ((p.hashinfo & NDIS_HASH_FUNC_MASK) != NDIS_HASH_FUNC_TOEPLITZ)
+			return bad(why, "hashinfo: hash function not Toeplitz");
+		if (!(p.hashinfo & ~NDIS_HASH_FUNC_MASK))
+			return bad(why, "hashinfo: no hash type");
+		if (p.hashinfo & ~(NDIS_HASH_FUNC_MASK | NETVSC_RSS_HASH_TYPES))
+			return bad(why, "hashinfo: a hash type this NIC does not offer");
+	}
+	want_tab = !(p.flag & NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED);
+	want_key = !(p.flag & NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED);
+	if (want_tab) {
+		n = p.indirect_tabsize / 4;
+		if (p.indirect_tabsize % 4 || !n || n > NETVSC_ITAB_MAX || (n & (n - 1)))
+			return bad(why, "indirect_tabsize not 4 x a power of two up to 256");
+		if (!rss_area_ok(p.indirect_taboffset, p.indirect_tabsize, p.hdr.size, len))
+			return bad(why, "indirect_taboffset outside the message");
+		if (!channels)
+			return bad(why, "indirection table with no channel open");
+		for (i = 0; i < n; i++) {
+			memcpy(&e, in + p.indirect_taboffset + i * 4, 4);
+			if (e >= channels)
+				return bad(why, "indirection table entry past the open channels");
+		}
+	}
+	if (want_key) {
+		if (p.hashkey_size != NETVSC_HASH_KEYLEN)
+			return bad(why, "hashkey_size not 40");
+		if (!rss_area_ok(p.hashkey_offset, p.hashkey_size, p.hdr.size, len))
+			return bad(why, "hashkey_offset outside the message");
+	}
+	if (want_tab && want_key &&
+	    (u64)p.indirect_taboffset < (u64)p.hashkey_offset + p.hashkey_size &&
+	    (u64)p.hashkey_offset < (u64)p.indirect_taboffset + p.indirect_tabsize)
+		return bad(why, "hash key overlaps the indirection table");
+
+	/* All checked: nothing is written before. */
+	out->flag = p.flag;
+	if (!(p.flag & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED))
+		out->hashinfo = p.hashinfo;
+	if (want_tab) {
+		out->n_itab = n;
+		for (i = 0; i < n; i++) {
+			memcpy(&e, in + p.indirect_taboffset + i * 4, 4);
+			out->itab[i] = (u16)e;
+		}
+	}
+	if (want_key)
+		memcpy(out->key, in + p.hashkey_offset, NETVSC_HASH_KEYLEN);
 	return 0;
 }
 

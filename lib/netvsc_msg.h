@@ -199,29 +199,143 @@ int ndis_offload_params_parse(const void *buf, u32 len, struct ndis_offload_para
 const char *ndis_offload_params_unsupported(const struct ndis_offload_params *p,
 					    const struct ndis_offload *caps);
 
-/* ---- wire: PACKETs with per-packet info, the NetworkAddress parameter ---- */
+/* ---- offload: per-packet info (checksum, LSOv2, 802.1Q, hash, RSC fragments) ---- */
 
-/* One PPI to write: its type and 4-byte value (checksum, 802.1Q, hash, pktinfo id). */
-struct rndis_ppi_val {
-	u32 type;		/* RNDIS_PPI_INTERNAL set for internal types */
-	u32 value;
+/* Which PPIs a PACKET carries (struct rndis_pkt_ppis.present). */
+#define RNDIS_PPIS_CSUM		0x01u	/* PPI_TCPIP_CHKSUM */
+#define RNDIS_PPIS_LSO		0x02u	/* PPI_TCP_LARGESEND */
+#define RNDIS_PPIS_VLAN		0x04u	/* PPI_IEEE_8021Q */
+#define RNDIS_PPIS_HASH		0x08u	/* PPI_NBL_HASH_VALUE */
+#define RNDIS_PPIS_PKTINFO	0x10u	/* RNDIS_PPI_PKTINFO_ID (host to guest only) */
+
+/* The values of the PPIs of one PACKET, as on the wire (netvsc_proto.h masks). */
+struct rndis_pkt_ppis {
+	u32 present;			/* RNDIS_PPIS_* */
+	u32 csum;			/* ndis_tcp_ip_checksum_info */
+	u32 lso;			/* ndis_tcp_lso_info (lso_v2_transmit) */
+	u32 vlan;			/* ndis_pkt_8021q_info */
+	u32 hash;
+	struct rndis_pktinfo_id id;
 };
 
 /*
- * An RNDIS PACKET header with @n PPIs (12-byte header + 4-byte value each) and room for
- * frame_len bytes right after them, into buf of cap bytes.  Returns the header bytes
- * (where the frame goes), or 0 if it does not fit.
+ * Reads the PPIs of a PACKET checked by rndis_packet_parse into *out, refusing as a
+ * whole: a known PPI whose value is not exactly its size ("VLAN PPI of the wrong
+ * size"), one that appears twice ("duplicate checksum PPI"), a PPI the sender may not
+ * send (LSO from the host, PKTINFO_ID from the guest), and values that contradict
+ * themselves or the frame:
+ *  - guest checksum info: not both IPv4 and IPv6, not both TCP and UDP, a TCP/UDP
+ *    request names IPv4 or IPv6, and tcp_header_offset leaves room for the L4 header
+ *    inside data_len;
+ *  - LSOv2: type V2, mss >= 1, tcp_header_offset + 20 <= data_len;
+ *  - 802.1Q: the 16 reserved bits zero;
+ *  - PKTINFO_ID: version 1, no unknown flag, FIRST/LAST only with SUBALLOC.
+ * Unknown PPI types are skipped.  Returns 0 or -EINVAL with *why.
  */
-u32 rndis_packet_build_ppi(void *buf, u32 cap, u32 frame_len, const struct rndis_ppi_val *v,
-			   u32 n);
+int rndis_ppis_parse(const void *buf, const struct rndis_packet_view *v,
+		     enum netvsc_dir from, struct rndis_pkt_ppis *out, const char **why);
+
+/* Bytes of PPI that rndis_packet_build_ppis writes for p->present. */
+u32 rndis_ppis_size(const struct rndis_pkt_ppis *p);
 
 /*
- * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER's info buffer (len bytes) as a host receives it:
- * a rndis_config_parameter_info whose name and value lie inside the buffer.  Returns 0
- * and the MAC for a string parameter "NetworkAddress" whose value is 12 hex digits
- * (UTF-16), 1 for a well-formed parameter of another name, -1 (with *why) if malformed.
+ * Writes a PACKET header (rndis_msg_hdr + rndis_packet) followed by the PPIs in
+ * p->present (in the order checksum, LSO, 802.1Q, hash, PKTINFO_ID), for a frame of
+ * frame_len bytes placed right after them, into buf of cap bytes.  Returns the header
+ * length (44 + rndis_ppis_size), or 0 if cap is too small.  The caller copies the
+ * frame to buf + return value (or sends it in page ranges: msg_len counts it).
  */
-int rndis_config_param_mac(const void *info, u32 len, u8 mac[6], const char **why);
+u32 rndis_packet_build_ppis(void *buf, u32 cap, u32 frame_len, const struct rndis_pkt_ppis *p);
+
+/*
+ * The state of one RSC chain being assembled from the ranges of one transfer-page
+ * packet (rndis_filter.c rndis_filter_receive_data / rsc_add_data): fragments carry a
+ * PKTINFO_ID PPI with SUBALLOC, the first 1ST_FRAG, the last LAST_FRAG, all one pkt_id.
+ */
+struct rsc_chain {
+	u32 frags;		/* fragments of the open (or just finished) chain */
+	u32 bytes;		/* their data bytes */
+	u16 pkt_id;
+	bool open;		/* a first fragment came, the last not yet */
+};
+
+enum rsc_step {
+	RSC_SINGLE,		/* not a fragment: a frame of its own */
+	RSC_MORE,		/* a fragment added; more must follow */
+	RSC_DONE,		/* the last fragment added: the chain is whole */
+};
+
+/*
+ * Adds one received frame of data_len bytes with PPIs *p to chain *c.  Refuses
+ * (-EINVAL, *why; the chain is reset, so its fragments are dropped): a continuation or
+ * last fragment with no chain open, a first fragment while a chain is open, a pkt_id
+ * other than the chain's, a non-fragment while a chain is open, more than max_frags
+ * fragments, or more than max_bytes in all.  Returns an enum rsc_step; after RSC_DONE
+ * c->frags and c->bytes describe the whole chain until the next call.  Zero *c to
+ * start (and after a refusal it is closed again).
+ */
+int rsc_chain_add(struct rsc_chain *c, const struct rndis_pkt_ppis *p, u32 data_len,
+		  u32 max_frags, u32 max_bytes, const char **why);
+
+/*
+ * Writes the RNDIS_CONFIG_PARAMETER info buffer that sets the MAC to @mac (6 bytes),
+ * as rndis_filter_set_device_mac does, into buf of cap bytes.  Returns
+ * RNDIS_MAC_PARAM_BYTES, or 0 if cap is too small.
+ */
+u32 rndis_mac_param_build(void *buf, u32 cap, const u8 *mac);
+
+/*
+ * Checks a RNDIS_CONFIG_PARAMETER info buffer of len bytes as the host receives it:
+ * name and value inside the buffer, type STRING, the name "NetworkAddress" in UTF-16
+ * (any case), the value 12 hex digits in UTF-16.  On success writes the MAC to mac.
+ * -EINVAL with *why otherwise; -ENOENT (*why "parameter not NetworkAddress") for
+ * another well-formed parameter.
+ */
+int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why);
+/* ---- rss: RSS capabilities and parameters ---- */
+
+/* RSS parameters as the guest sets them and the host keeps them (checked). */
+struct netvsc_rss_conf {
+	u16 flag;				/* NDIS_RSS_PARAM_FLAG_* */
+	u32 hashinfo;				/* NDIS_HASH_FUNC_TOEPLITZ | NDIS_HASH_* types */
+	u32 n_itab;				/* indirection table entries, 1..NETVSC_ITAB_MAX */
+	u16 itab[NETVSC_ITAB_MAX];		/* channel numbers */
+	u8 key[NETVSC_HASH_KEYLEN];
+};
+
+/* The hash types hvis's guest asks for, as upstream (rndis_filter.c rndis_set_rss_param_msg). */
+#define NETVSC_RSS_HASH_TYPES	(NDIS_HASH_IPV4 | NDIS_HASH_TCP_IPV4 | NDIS_HASH_IPV6 | \
+				 NDIS_HASH_TCP_IPV6)
+
+/*
+ * Checks the host's OID_GEN_RECEIVE_SCALE_CAPABILITIES answer of len bytes as the
+ * guest receives it: len >= 18, header type NDIS_OBJECT_TYPE_RSS_CAPABILITIES,
+ * revision >= 1, 18 <= header.size <= len, num_recv_que >= 1, num_indirect_tabent
+ * <= NETVSC_ITAB_MAX.  Sets *queues and *itab (num_indirect_tabent, or
+ * NETVSC_ITAB_DEFAULT when the host gives 0, as upstream's rndis_filter.c does).
+ */
+int ndis_rss_cap_parse(const void *buf, u32 len, u32 *queues, u32 *itab, const char **why);
+
+/*
+ * Writes OID_GEN_RECEIVE_SCALE_PARAMETERS for *c into buf (cap bytes): the 40-byte
+ * object (revision 2), the table (u32 entries) right after it, the key after the
+ * table (rndis_filter.c rndis_set_rss_param_msg).  Returns the bytes, 0 if cap is too
+ * small or c->n_itab is out of range.
+ */
+u32 ndis_rss_params_build(void *buf, u32 cap, const struct netvsc_rss_conf *c);
+
+/*
+ * Checks an OID_GEN_RECEIVE_SCALE_PARAMETERS set of len bytes as the host receives it,
+ * as a whole: header type NDIS_OBJECT_TYPE_RSS_PARAMETERS, revision >= 1, 40 <=
+ * header.size <= len; unless DISABLE_RSS: the hash function Toeplitz and types only
+ * among NETVSC_RSS_HASH_TYPES (unless HASH_INFO_UNCHANGED); the table (unless
+ * ITABLE_UNCHANGED) a power of two of u32 entries up to NETVSC_ITAB_MAX, each below
+ * @channels, and the key (unless HASH_KEY_UNCHANGED) exactly 40 bytes; each inside
+ * the message, past the object, and not overlapping the other.  On success *out has
+ * the flag and each part the message carries (the others untouched).
+ */
+int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_rss_conf *out,
+			  const char **why);
 
 /* ---- migrate: SR-IOV VF association and data path ---- */
 

@@ -101,7 +101,7 @@ for s in $STAGES; do
 	fuzz) [ -f tests/fuzz/Makefile ] && stage fuzz make --no-print-directory -C tests/fuzz smoke ;;
 	lint) [ -x scripts/lint.sh ] && KVERS=$KVERS LINT_BUILD_LOGS=1 stage lint scripts/lint.sh ;;
 	selftest) stage selftest tests/e2e/run.sh -t tests/qemu/selftest.sh $KVERS ;;
-	e2e) stage e2e tests/e2e/run.sh --tier "$TIER" $KVERS ;;
+	e2e) E2E_JOBS=${E2E_JOBS:-2} stage e2e tests/e2e/run.sh --tier "$TIER" $KVERS ;;
 	package) stage package tests/install/package.sh $KVERS ;;
 	install) E2E_TIMEOUT=${INSTALL_TIMEOUT:-1800} stage install \
 		tests/e2e/run.sh -t tests/install/t_dkms_install.sh $INSTALL_KVERS ;;

@@ -25,20 +25,39 @@ static const char netvsc_counter_names[NETVSC_C_COUNT][ETH_GSTRING_LEN] = {
 	[NETVSC_C_STOP_QUEUE]		= "stop_queue",
 	[NETVSC_C_WAKE_QUEUE]		= "wake_queue",
 	[NETVSC_C_LINK_CHANGE]		= "link_change",
+	[NETVSC_C_SC_REFUSED]		= "subchannel_refused",
+	[NETVSC_C_TX_PAGEBUF]		= "tx_pagebuf",
+	[NETVSC_C_TX_LSO]		= "tx_lso",
+	[NETVSC_C_TX_CSUM]		= "tx_csum",
+	[NETVSC_C_RX_CSUM_OK]		= "rx_csum_verified",
+	[NETVSC_C_RX_VLAN]		= "rx_vlan",
+	[NETVSC_C_RX_PPI_BAD]		= "rx_ppi_bad",
+	[NETVSC_C_RX_RSC]		= "rx_rsc_chains",
+	[NETVSC_C_RX_RSC_BAD]		= "rx_rsc_bad",
 };
 
-/* rndis_filter.c: promiscuous, or directed + broadcast + all multicast. */
+/*
+ * rndis_filter.c rndis_set_multicast: promiscuous; else directed, all multicast when
+ * any group is joined or IFF_ALLMULTI, broadcast when IFF_BROADCAST.
+ */
 static u32 netvsc_filter_for(struct net_device *ndev)
 {
-	if (READ_ONCE(ndev->flags) & IFF_PROMISC)
+	unsigned int flags = READ_ONCE(ndev->flags);
+	u32 filter = NDIS_PACKET_TYPE_DIRECTED;
+
+	if (flags & IFF_PROMISC)
 		return NDIS_PACKET_TYPE_PROMISCUOUS;
-	return NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST |
-	       NDIS_PACKET_TYPE_ALL_MULTICAST;
+	if (flags & IFF_ALLMULTI || !netdev_mc_empty(ndev))
+		filter |= NDIS_PACKET_TYPE_ALL_MULTICAST;
+	if (flags & IFF_BROADCAST)
+		filter |= NDIS_PACKET_TYPE_BROADCAST;
+	return filter;
 }
 
 static int netvsc_open(struct net_device *ndev)
 {
 	struct netvsc_dev *nv = netdev_priv(ndev);
+	u32 i;
 	int rc;
 
 	mutex_lock(&nv->ctl_lock);
@@ -52,8 +71,9 @@ static int netvsc_open(struct net_device *ndev)
 		netif_carrier_on(ndev);
 	else
 		netif_carrier_off(ndev);
-	clear_bit(0, &nv->tx_stopped);
-	netif_start_queue(ndev);
+	for (i = 0; i < NETVSC_MAX_CHANNELS; i++)
+		clear_bit(0, &nv->chan[i].tx_stopped);
+	netif_tx_start_all_queues(ndev);
 	netvsc_vf_open(nv);
 	return 0;
 }
@@ -95,23 +115,46 @@ static void netvsc_set_rx_mode(struct net_device *ndev)
 		schedule_work(&nv->rx_mode_work);
 }
 
-static void netvsc_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
+/* One queue pair's counters, read consistently. */
+struct netvsc_qstats {
+	u64 rx_packets, rx_bytes, rx_dropped;
+	u64 tx_packets, tx_bytes, tx_dropped;
+};
+
+static void netvsc_chan_stats(struct netvsc_chan *c, struct netvsc_qstats *q)
 {
-	struct netvsc_dev *nv = netdev_priv(ndev);
 	unsigned int start;
 
 	do {
-		start = u64_stats_fetch_begin(&nv->rx_syncp);
-		s->rx_packets = nv->rx_packets;
-		s->rx_bytes = nv->rx_bytes;
-		s->rx_dropped = nv->rx_dropped;
-	} while (u64_stats_fetch_retry(&nv->rx_syncp, start));
+		start = u64_stats_fetch_begin(&c->rx_syncp);
+		q->rx_packets = c->rx_packets;
+		q->rx_bytes = c->rx_bytes;
+		q->rx_dropped = c->rx_dropped;
+	} while (u64_stats_fetch_retry(&c->rx_syncp, start));
 	do {
-		start = u64_stats_fetch_begin(&nv->tx_syncp);
-		s->tx_packets = nv->tx_packets;
-		s->tx_bytes = nv->tx_bytes;
-		s->tx_dropped = nv->tx_dropped;
-	} while (u64_stats_fetch_retry(&nv->tx_syncp, start));
+		start = u64_stats_fetch_begin(&c->tx_syncp);
+		q->tx_packets = c->tx_packets;
+		q->tx_bytes = c->tx_bytes;
+		q->tx_dropped = c->tx_dropped;
+	} while (u64_stats_fetch_retry(&c->tx_syncp, start));
+}
+
+/* Totals over every channel the device ever had open (counters outlive a close). */
+static void netvsc_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
+{
+	struct netvsc_dev *nv = netdev_priv(ndev);
+	struct netvsc_qstats q;
+	u32 i;
+
+	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
+		netvsc_chan_stats(&nv->chan[i], &q);
+		s->rx_packets += q.rx_packets;
+		s->rx_bytes += q.rx_bytes;
+		s->rx_dropped += q.rx_dropped;
+		s->tx_packets += q.tx_packets;
+		s->tx_bytes += q.tx_bytes;
+		s->tx_dropped += q.tx_dropped;
+	}
 	s->rx_errors = atomic64_read(&nv->counters[NETVSC_C_RX_BAD]);
 	s->tx_errors = atomic64_read(&nv->counters[NETVSC_C_TX_ERROR]);
 }
@@ -123,6 +166,10 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_set_rx_mode	= netvsc_set_rx_mode,
 	.ndo_get_stats64	= netvsc_get_stats64,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_set_features	= netvsc_set_features,
+	.ndo_fix_features	= netvsc_fix_features,
+	.ndo_change_mtu		= netvsc_change_mtu,
+	.ndo_set_mac_address	= netvsc_set_mac_address,
 };
 
 bool netvsc_is_netvsc(const struct net_device *dev)
@@ -154,25 +201,52 @@ static int netvsc_get_link_ksettings(struct net_device *ndev,
 	return 0;
 }
 
+/* Per open queue, after the device counters: rx packets, rx bytes, tx packets, tx bytes. */
+#define NETVSC_QUEUE_STATS	4u
+
+/* ethtool ops run under RTNL, as does every change of num_chan (ethtool -L). */
 static int netvsc_get_sset_count(struct net_device *ndev, int sset)
 {
-	return sset == ETH_SS_STATS ? NETVSC_C_COUNT : -EOPNOTSUPP;
+	struct netvsc_dev *nv = netdev_priv(ndev);
+
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return NETVSC_C_COUNT + NETVSC_QUEUE_STATS * nv->num_chan;
 }
 
 static void netvsc_get_strings(struct net_device *ndev, u32 sset, u8 *data)
 {
-	if (sset == ETH_SS_STATS)
-		memcpy(data, netvsc_counter_names, sizeof(netvsc_counter_names));
+	struct netvsc_dev *nv = netdev_priv(ndev);
+	u32 i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	memcpy(data, netvsc_counter_names, sizeof(netvsc_counter_names));
+	data += sizeof(netvsc_counter_names);
+	for (i = 0; i < nv->num_chan; i++) {
+		ethtool_sprintf(&data, "rx_queue_%u_packets", i);
+		ethtool_sprintf(&data, "rx_queue_%u_bytes", i);
+		ethtool_sprintf(&data, "tx_queue_%u_packets", i);
+		ethtool_sprintf(&data, "tx_queue_%u_bytes", i);
+	}
 }
 
 static void netvsc_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats *stats,
 				     u64 *data)
 {
 	struct netvsc_dev *nv = netdev_priv(ndev);
-	int i;
+	struct netvsc_qstats q;
+	u32 i;
 
 	for (i = 0; i < NETVSC_C_COUNT; i++)
-		data[i] = atomic64_read(&nv->counters[i]);
+		*data++ = atomic64_read(&nv->counters[i]);
+	for (i = 0; i < nv->num_chan; i++) {
+		netvsc_chan_stats(&nv->chan[i], &q);
+		*data++ = q.rx_packets;
+		*data++ = q.rx_bytes;
+		*data++ = q.tx_packets;
+		*data++ = q.tx_bytes;
+	}
 }
 
 static const struct ethtool_ops netvsc_ethtool_ops = {
@@ -182,6 +256,13 @@ static const struct ethtool_ops netvsc_ethtool_ops = {
 	.get_sset_count		= netvsc_get_sset_count,
 	.get_strings		= netvsc_get_strings,
 	.get_ethtool_stats	= netvsc_get_ethtool_stats,
+	.get_rxnfc		= netvsc_get_rxnfc,
+	.get_channels		= netvsc_get_channels,
+	.set_channels		= netvsc_set_channels,
+	.get_rxfh_key_size	= netvsc_get_rxfh_key_size,
+	.get_rxfh_indir_size	= netvsc_get_rxfh_indir_size,
+	.get_rxfh		= netvsc_get_rxfh,
+	.set_rxfh		= netvsc_set_rxfh,
 };
 
 void netvsc_netdev_setup(struct netvsc_dev *nv)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * netvsc.h: the state shared by hvis_netvsc's parts: the device structure (channel,
- * NVSP buffers, RNDIS requests, net_device side), transaction-id scheme, counters,
- * and the functions each file offers the others.
+ * netvsc.h: the state shared by hvis_netvsc's parts: the device structure (NVSP
+ * buffers, RNDIS requests, net_device side), the per-channel structure (one per
+ * VMBus channel: its NAPI context, receive copy and completion ring, TX queue state
+ * and counters), the transaction-id scheme, counters, and the functions each file
+ * offers the others.
  */
 #ifndef _HVIS_NETVSC_H
 #define _HVIS_NETVSC_H
@@ -10,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/completion.h>
+#include <linux/ethtool.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -32,6 +35,12 @@
 #define NETVSC_TID_DATAPATH	3ull	/* vf.c: SWITCH_DATA_PATH */
 #define NETVSC_TID_TX_BASE	BIT_ULL(32)
 
+/*
+ * Channels (the primary and its subchannels) one device may use: each is one RX and
+ * one TX queue.  Upstream's VRSS_CHANNEL_MAX is 64 (hyperv_net.h); hvis keeps 16.
+ */
+#define NETVSC_MAX_CHANNELS	16u
+
 /* A control request's timeout: requests end rather than hang on a silent host. */
 #define NETVSC_REQ_TIMEOUT	(5 * HZ)
 
@@ -39,11 +48,11 @@
 #define NETVSC_ANNOUNCE_RETRY	(HZ / 10)
 
 /*
- * Bytes of one RNDIS control message we send (the largest: a QUERY of the hardware
- * offload capabilities carrying a 156-byte ndis_offload header, 184 bytes), and of a
- * response we keep.
+ * Bytes of one RNDIS control message we send (the largest: the RSS parameters with a
+ * 256-entry table, 8 + 20 + 40 + 1024 + 40 = 1132 bytes; a power of two, so the
+ * kmalloc'd message never crosses a page), and of a response we keep.
  */
-#define NETVSC_CTRL_MSG_BYTES	256u
+#define NETVSC_CTRL_MSG_BYTES	2048u
 #define NETVSC_CTRL_RESP_BYTES	256u
 
 /* Counters shown by ethtool -S, in this order (netdev.c names them). */
@@ -59,8 +68,33 @@ enum netvsc_counter {
 	NETVSC_C_STOP_QUEUE,
 	NETVSC_C_WAKE_QUEUE,
 	NETVSC_C_LINK_CHANGE,
+	NETVSC_C_SC_REFUSED,
+	/* offloads (offload.c, txpage.c, rsc.c) */
+	NETVSC_C_TX_PAGEBUF,		/* sends with the frame in page ranges */
+	NETVSC_C_TX_LSO,		/* sends with an LSOv2 PPI */
+	NETVSC_C_TX_CSUM,		/* sends with a checksum PPI */
+	NETVSC_C_RX_CSUM_OK,		/* frames the host said it verified */
+	NETVSC_C_RX_VLAN,		/* frames with an 802.1Q PPI */
+	NETVSC_C_RX_PPI_BAD,		/* frames dropped for their PPIs */
+	NETVSC_C_RX_RSC,		/* RSC chains delivered as one frame */
+	NETVSC_C_RX_RSC_BAD,		/* RSC fragments dropped for an inconsistent chain */
 	NETVSC_C_COUNT,
 };
+
+/* Transmit checksum kinds the host takes (netvsc_dev.tx_csum_mask, offload.c). */
+#define NETVSC_CSUM_TCP4	BIT(0)
+#define NETVSC_CSUM_UDP4	BIT(1)
+#define NETVSC_CSUM_TCP6	BIT(2)
+#define NETVSC_CSUM_UDP6	BIT(3)
+
+/*
+ * The largest frame an RSC chain may assemble to (rsc.c): a 64 KiB IP packet, its
+ * Ethernet header and a VLAN tag.
+ */
+#define NETVSC_RSC_MAX_BYTES	(65535u + 18u)
+
+/* Room for one page-buffer send's ranges (txpage.c): a range per piece + its PFNs. */
+#define NETVSC_TX_RANGE_BYTES	2048u
 
 /* One RNDIS control request waiting for its completion message. */
 struct netvsc_req {
@@ -79,12 +113,52 @@ struct netvsc_rx_comp {
 	u32 status;
 };
 
+/*
+ * One VMBus channel of the device and the queues on it: chan[0] is the primary (it
+ * also carries NVSP and RNDIS control), chan[1..] the subchannels.  Its NAPI runs
+ * where the channel's interrupt lands, the channel's target CPU.
+ */
+struct netvsc_chan {
+	struct netvsc_dev *nv;
+	struct hvis_channel *ch;	/* NULL: not open */
+	u16 index;			/* = its RX and TX queue index */
+	bool napi_on;			/* napi added and enabled */
+	struct napi_struct napi;
+	unsigned long tx_stopped;	/* bit 0: the driver stopped this TX queue (tx.c) */
+
+	/* receive path (rx.c) */
+	u8 *raw;			/* one whole VMBus packet */
+	u32 raw_size;
+	u8 *rx_copy;			/* one receive section, copied out of shared memory */
+	struct netvsc_rx_comp *comps;	/* ring of pending receive completions */
+	u32 comp_cap, comp_head, comp_count;
+	struct delayed_work comp_retry;
+	struct rsc_chain rsc;		/* the RSC chain being assembled (rsc.c) */
+	struct rndis_pkt_ppis rsc_ppis;	/* its first fragment's PPIs */
+	u8 *rsc_buf;			/* NETVSC_RSC_MAX_BYTES while attached */
+
+	/* transmit (txpage.c): ranges of one page-buffer send, under the TX queue lock */
+	u8 *tx_ranges;
+
+	/* statistics of this queue pair; kept when the channel closes (totals stay) */
+	struct u64_stats_sync rx_syncp;
+	u64 rx_packets, rx_bytes, rx_dropped;
+	struct u64_stats_sync tx_syncp;
+	u64 tx_packets, tx_bytes, tx_dropped;
+};
+
 struct netvsc_dev {
 	struct hvis_device *hdev;
-	struct hvis_channel *ch;
+	struct hvis_channel *ch;	/* the primary channel (chan[0].ch once open) */
 	struct net_device *ndev;
-	struct napi_struct napi;
-	bool destroying;		/* remove() began: no new work items */
+	bool destroying;		/* detached or going: no new work items */
+
+	/* channels: chan[0 .. num_chan - 1] are open while attached */
+	struct netvsc_chan chan[NETVSC_MAX_CHANNELS];
+	u32 num_chan;
+	bool attached;			/* netvsc_attach() succeeded, no detach since */
+	bool primary_open;		/* the primary channel is open */
+	u32 ring_bytes, recv_bytes, send_bytes;	/* module parameters, checked at probe */
 
 	/* NVSP (nvsp.c) */
 	u32 nvsp_ver;
@@ -111,7 +185,8 @@ struct netvsc_dev {
 	u32 send_section_size;
 	u32 send_sections;
 	unsigned long *send_map;	/* bit set: section in flight */
-	unsigned long tx_stopped;	/* bit 0: the driver stopped the queue (tx.c) */
+	struct sk_buff **sec_skb;	/* a page-buffer send's skb, by its header's section */
+	u32 tx_csum_mask;		/* NETVSC_CSUM_* (offload.c) */
 
 	/* RNDIS (rndis.c) */
 	spinlock_t req_lock;		/* reqs */
@@ -125,22 +200,26 @@ struct netvsc_dev {
 	struct ndis_offload hwcaps;	/* the host's offload capabilities */
 	u32 link_speed_mbps;		/* SPEED_UNKNOWN if never told */
 	u32 filter;			/* the packet filter last set */
+	u8 perm_mac[ETH_ALEN];		/* from the last RNDIS init */
+	u32 max_frame;			/* MAXIMUM_FRAME_SIZE, 0 if not told */
 	struct delayed_work link_work;	/* announce.c: re-announce to the peers */
 	struct work_struct rx_mode_work;
 
-	/* receive path (rx.c) */
-	u8 *raw;			/* one whole VMBus packet */
-	u32 raw_size;
-	u8 *rx_copy;			/* one receive section, copied out of shared memory */
-	struct netvsc_rx_comp *comps;	/* ring of pending receive completions */
-	u32 comp_cap, comp_head, comp_count;
-	struct delayed_work comp_retry;
+	/* vRSS (rss.c) */
+	u32 want_chan;			/* channels to ask for at attach (ethtool -L) */
+	u32 max_chan;			/* what the host and the CPUs allow, from the last attach */
+	u32 itab_size;			/* the host's indirection table size */
+	u16 rx_table[NETVSC_ITAB_MAX];	/* queue of each table entry */
+	bool rx_table_user;		/* set by ethtool -X: kept while valid */
+	u8 rss_key[NETVSC_HASH_KEYLEN];
+	bool rss_capable;		/* the host answered the RSS capabilities query */
+	bool rss_on;			/* the host took the parameters on this attach */
+	spinlock_t sc_lock;		/* sc_* */
+	bool sc_accept;			/* subchannel offers are wanted now */
+	u32 sc_asked, sc_got;
+	struct hvis_channel *sc_new[NETVSC_MAX_CHANNELS];
+	struct completion sc_all;
 
-	/* statistics */
-	struct u64_stats_sync rx_syncp;
-	u64 rx_packets, rx_bytes, rx_dropped;
-	struct u64_stats_sync tx_syncp;
-	u64 tx_packets, tx_bytes, tx_dropped;
 	atomic64_t counters[NETVSC_C_COUNT];
 
 	/* vf.c: the SR-IOV VF teamed with this NIC; under the RTNL unless noted */
@@ -159,15 +238,45 @@ static inline void netvsc_count(struct netvsc_dev *nv, enum netvsc_counter c)
 	atomic64_inc(&nv->counters[c]);
 }
 
+/* main.c: bring the device's channels, NVSP and RNDIS up and down (net_device stays) */
+int netvsc_attach(struct netvsc_dev *nv);
+void netvsc_detach(struct netvsc_dev *nv);
+int netvsc_reattach(struct netvsc_dev *nv, u32 want_chan);
+int netvsc_chan_open(struct netvsc_chan *c, struct hvis_channel *ch);
+
+/* rss.c */
+void netvsc_rss_init(struct netvsc_dev *nv);
+void netvsc_subchannel_offer(struct hvis_channel *sc);
+int netvsc_rss_attach(struct netvsc_dev *nv);
+int netvsc_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *info, u32 *rules);
+void netvsc_get_channels(struct net_device *ndev, struct ethtool_channels *ch);
+int netvsc_set_channels(struct net_device *ndev, struct ethtool_channels *ch);
+u32 netvsc_get_rxfh_key_size(struct net_device *ndev);
+u32 netvsc_get_rxfh_indir_size(struct net_device *ndev);
+/* The rxfh ops take a struct ethtool_rxfh_param from 6.8 on (compat/compat.h). */
+#ifdef HVIS_COMPAT_RXFH_PARAM
+int netvsc_get_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p);
+int netvsc_set_rxfh(struct net_device *ndev, struct ethtool_rxfh_param *p,
+		    struct netlink_ext_ack *extack);
+#else
+int netvsc_get_rxfh(struct net_device *ndev, u32 *indir, u8 *key, u8 *hfunc);
+int netvsc_set_rxfh(struct net_device *ndev, const u32 *indir, const u8 *key, const u8 hfunc);
+#endif
+
 /* nvsp.c */
 int netvsc_nvsp_connect(struct netvsc_dev *nv, u32 mtu, u32 recv_bytes, u32 send_bytes);
 void netvsc_nvsp_revoke(struct netvsc_dev *nv);
 void netvsc_nvsp_free_buffers(struct netvsc_dev *nv);
 void netvsc_nvsp_complete(struct netvsc_dev *nv, const void *msg, u32 len);
+int netvsc_nvsp_subchannels(struct netvsc_dev *nv, u32 want, u32 *granted);
 
 /* rndis.c */
 int netvsc_rndis_init(struct netvsc_dev *nv, u8 *mac, u32 *max_frame);
 int netvsc_rndis_set_filter(struct netvsc_dev *nv, u32 filter);
+int netvsc_rndis_query(struct netvsc_dev *nv, u32 oid, const void *in, u32 in_len, void *out,
+		       u32 *out_len);
+int netvsc_rndis_set(struct netvsc_dev *nv, u32 oid, const void *val, u32 len);
+int netvsc_rndis_set_mac(struct netvsc_dev *nv, const u8 *mac);
 void netvsc_rndis_halt(struct netvsc_dev *nv);
 void netvsc_rndis_receive_ctrl(struct netvsc_dev *nv, const u8 *msg, u32 type, u32 msg_len);
 void netvsc_rndis_fail_all(struct netvsc_dev *nv);
@@ -180,14 +289,39 @@ void netvsc_announce(struct netvsc_dev *nv, const char *why);
 void netvsc_channel_callback(void *context);
 int netvsc_poll(struct napi_struct *napi, int budget);
 void netvsc_comp_retry_work(struct work_struct *work);
-int netvsc_raw_alloc(struct netvsc_dev *nv);
-int netvsc_rx_alloc(struct netvsc_dev *nv);
-void netvsc_rx_free(struct netvsc_dev *nv);
+int netvsc_raw_alloc(struct netvsc_chan *c);
+int netvsc_rx_alloc(struct netvsc_chan *c);
+void netvsc_rx_free(struct netvsc_chan *c);
+void netvsc_rx_drop(struct netvsc_chan *c);
 
 /* tx.c */
 netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev);
-void netvsc_send_completion(struct netvsc_dev *nv, u64 trans_id, const void *msg, u32 len);
-void netvsc_tx_maybe_wake(struct netvsc_dev *nv);
+void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg, u32 len);
+void netvsc_tx_maybe_wake(struct netvsc_chan *c);
+
+/* offload.c */
+int netvsc_offload_attach(struct netvsc_dev *nv);
+int netvsc_set_features(struct net_device *ndev, netdev_features_t features);
+netdev_features_t netvsc_fix_features(struct net_device *ndev, netdev_features_t features);
+int netvsc_tx_ppis(struct netvsc_dev *nv, struct sk_buff *skb, struct rndis_pkt_ppis *p);
+void netvsc_rx_ppis(struct netvsc_dev *nv, struct sk_buff *skb, const struct rndis_pkt_ppis *p);
+
+/* txpage.c */
+int netvsc_txpage_alloc(struct netvsc_dev *nv);
+void netvsc_txpage_free(struct netvsc_dev *nv);
+int netvsc_xmit_pages(struct netvsc_chan *c, struct sk_buff *skb, int sec,
+		      const struct rndis_pkt_ppis *p);
+void netvsc_txpage_done(struct netvsc_dev *nv, u32 sec);
+
+/* rsc.c */
+int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v);
+void netvsc_rsc_end(struct netvsc_chan *c);
+
+/* mtu.c */
+int netvsc_change_mtu(struct net_device *ndev, int mtu);
+void netvsc_resume(struct netvsc_dev *nv, bool running);
+int netvsc_set_mac_address(struct net_device *ndev, void *addr);
+int netvsc_max_mtu(struct netvsc_dev *nv);
 
 /* vf.c */
 int netvsc_vf_module_init(void);
@@ -195,6 +329,7 @@ void netvsc_vf_module_exit(void);
 void netvsc_vf_init(struct netvsc_dev *nv);
 void netvsc_vf_attach(struct netvsc_dev *nv);
 void netvsc_vf_detach(struct netvsc_dev *nv);
+void netvsc_vf_kick(struct netvsc_dev *nv);
 void netvsc_vf_assoc(struct netvsc_dev *nv, const void *body, u32 len);
 void netvsc_vf_datapath_done(struct netvsc_dev *nv);
 void netvsc_vf_open(struct netvsc_dev *nv);

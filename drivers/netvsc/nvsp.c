@@ -137,6 +137,9 @@ static int nvsp_announce(struct netvsc_dev *nv, u32 mtu)
 		/* Teaming lets the host send link speed changes (netvsc.c). */
 		if (nv->nvsp_ver >= NVSP_VERSION_5)
 			msg.ndis_config.capability |= NVSP_CAP_TEAMING;
+		/* RSC receive (netvsc.c: from NVSP 6.1). */
+		if (nv->nvsp_ver >= NVSP_VERSION_61)
+			msg.ndis_config.capability |= NVSP_CAP_RSC;
 		rc = nvsp_send(nv, &msg, false);
 		if (rc)
 			return rc;
@@ -280,6 +283,40 @@ int netvsc_nvsp_connect(struct netvsc_dev *nv, u32 mtu, u32 recv_bytes, u32 send
 	netdev_dbg(nv->ndev, "NVSP %#x, recv %u x %u, send %u x %u\n", nv->nvsp_ver,
 		   nv->recv_sections, nv->recv_section_size, nv->send_sections,
 		   nv->send_section_size);
+	return 0;
+}
+
+/*
+ * NVSP5 SUBCHANNEL ALLOCATE for @want subchannels (netvsc.c / rndis_filter.c
+ * rndis_set_subchannel); *granted is what the host allocated, checked to be at most
+ * what was asked.  Its offers come through the bus (rss.c).
+ */
+int netvsc_nvsp_subchannels(struct netvsc_dev *nv, u32 want, u32 *granted)
+{
+	struct nvsp5_subchannel_request req = { .op = NVSP_SUBCHANNEL_ALLOCATE };
+	struct nvsp_msg msg = { .type = NVSP_MSG5_SUBCHANNEL };
+	struct nvsp5_subchannel_complete c;
+	struct nvsp_msg resp;
+	int rc;
+
+	req.num_subchannels = want;
+	memcpy(msg.raw, &req, sizeof(req));
+	rc = nvsp_request(nv, &msg, NVSP_MSG5_SUBCHANNEL, &resp);
+	if (rc)
+		return rc;
+	memcpy(&c, resp.raw, sizeof(c));
+	if (c.status != NVSP_STAT_SUCCESS) {
+		netdev_warn(nv->ndev, "host refused %u subchannels: status %u\n", want, c.status);
+		return -EIO;
+	}
+	if (c.num_subchannels > want) {
+		if (net_ratelimit())
+			netdev_err(nv->ndev,
+				   "subchannel completion refused: num_subchannels %u above the %u asked\n",
+				   c.num_subchannels, want);
+		return -EINVAL;
+	}
+	*granted = c.num_subchannels;
 	return 0;
 }
 

@@ -238,7 +238,7 @@ static int rndis_query_u32(struct netvsc_dev *nv, u32 oid, u32 *val)
 	return rc;
 }
 
-static int rndis_set(struct netvsc_dev *nv, u32 oid, const void *val, u32 len)
+int netvsc_rndis_set(struct netvsc_dev *nv, u32 oid, const void *val, u32 len)
 {
 	struct rndis_oid_request *s;
 	struct netvsc_req *req;
@@ -261,9 +261,15 @@ static int rndis_set(struct netvsc_dev *nv, u32 oid, const void *val, u32 len)
 	return rc;
 }
 
+int netvsc_rndis_query(struct netvsc_dev *nv, u32 oid, const void *in, u32 in_len, void *out,
+		       u32 *out_len)
+{
+	return rndis_query_in(nv, oid, in, in_len, out, out_len);
+}
+
 int netvsc_rndis_set_filter(struct netvsc_dev *nv, u32 filter)
 {
-	int rc = rndis_set(nv, RNDIS_OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof(filter));
+	int rc = netvsc_rndis_set(nv, RNDIS_OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof(filter));
 
 	if (!rc)
 		nv->filter = filter;
@@ -311,13 +317,12 @@ static void rndis_set_link(struct netvsc_dev *nv, bool up)
  * Offloads, as upstream's rndis_netdev_set_hwcaps() does at every attach: query the
  * host's hardware capabilities (the query carries the ndis_offload header of the
  * revision and size our NVSP version reads), check the answer as untrusted input,
- * then set the offload parameters.  hvis has no offloads yet, so it turns every one
- * off whatever the host offers.  Hyper-V answers both; upstream fails the device if
+ * then set the offload parameters for what the host offers (offload.c).  Hyper-V
+ * answers both; upstream fails the device if
  * either fails, and so do we.
  */
 static int rndis_set_hwcaps(struct netvsc_dev *nv)
 {
-	struct ndis_offload_params params;
 	struct ndis_object_header h;
 	struct ndis_offload caps;
 	u32 len = sizeof(caps), in_len;
@@ -346,11 +351,16 @@ static int rndis_set_hwcaps(struct netvsc_dev *nv)
 		   nv->hwcaps.csum.ip6_txcsum, nv->hwcaps.lsov2.ip4_encap,
 		   nv->hwcaps.lsov2.ip6_encap, nv->hwcaps.rsc_ip4, nv->hwcaps.rsc_ip6);
 
-	len = ndis_offload_params_all_off(nv->nvsp_ver, &params);
-	rc = rndis_set(nv, OID_TCP_OFFLOAD_PARAMETERS, &params, len);
-	if (rc)
-		netdev_err(nv->ndev, "setting the offload parameters failed: %d\n", rc);
-	return rc;
+	return netvsc_offload_attach(nv);
+}
+
+/* The guest's MAC (rndis_filter.c rndis_filter_set_device_mac). */
+int netvsc_rndis_set_mac(struct netvsc_dev *nv, const u8 *mac)
+{
+	u8 info[RNDIS_MAC_PARAM_BYTES];
+	u32 len = rndis_mac_param_build(info, sizeof(info), mac);
+
+	return netvsc_rndis_set(nv, RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER, info, len);
 }
 
 /*

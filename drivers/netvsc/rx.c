@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rx.c: the receive side of the synthetic NIC: the channel callback (schedules NAPI),
- * the NAPI poll that drains the inbound ring packet by packet, transfer-page packets
- * (each range one RNDIS message out of the receive buffer: frames to the stack,
- * control messages to rndis.c), the receive completions the host needs to reuse its
- * sections (kept queued while the outbound ring is full), and dispatching VM_PKT_COMP
+ * rx.c: the receive side of the synthetic NIC, per channel: the channel callback
+ * (schedules that channel's NAPI), the NAPI poll that drains its inbound ring,
+ * transfer-page packets (each range one RNDIS message out of the receive buffer:
+ * frames to the stack on that channel's RX queue, control messages to rndis.c), the
+ * receive completions the host needs to reuse its sections (sent back on the same
+ * channel, kept queued while its outbound ring is full), and dispatching VM_PKT_COMP
  * packets to tx.c.
  *
  * Protocol facts from torvalds/linux drivers/net/hyperv/netvsc.c (netvsc_poll,
@@ -20,38 +21,38 @@
 #define NETVSC_RAW_BYTES	(16 * 1024)
 #define NETVSC_MIN_COMPS	64u
 
-/* netvsc_dev.comps et al. exist only once the receive buffer is set up. */
-static bool rx_ready(struct netvsc_dev *nv)
+/* netvsc_chan.comps et al. exist only once the receive buffer is set up. */
+static bool rx_ready(struct netvsc_chan *c)
 {
 	/* Pairs with the release in netvsc_rx_alloc. */
-	return !!smp_load_acquire(&nv->comps);
+	return !!smp_load_acquire(&c->comps);
 }
 
 void netvsc_channel_callback(void *context)
 {
-	struct netvsc_dev *nv = context;
+	struct netvsc_chan *c = context;
 
 	/* The bus runs us in softirq; all reading happens in netvsc_poll. */
-	napi_schedule(&nv->napi);
+	napi_schedule(&c->napi);
 }
 
 void netvsc_comp_retry_work(struct work_struct *work)
 {
-	struct netvsc_dev *nv = container_of(to_delayed_work(work), struct netvsc_dev,
+	struct netvsc_chan *c = container_of(to_delayed_work(work), struct netvsc_chan,
 					     comp_retry);
 
 	local_bh_disable();
-	napi_schedule(&nv->napi);
+	napi_schedule(&c->napi);
 	local_bh_enable();
 }
 
-static void rx_queue_comp(struct netvsc_dev *nv, u64 trans_id, u32 status)
+static void rx_queue_comp(struct netvsc_chan *c, u64 trans_id, u32 status)
 {
-	struct netvsc_rx_comp *c = &nv->comps[(nv->comp_head + nv->comp_count) % nv->comp_cap];
+	struct netvsc_rx_comp *e = &c->comps[(c->comp_head + c->comp_count) % c->comp_cap];
 
-	c->trans_id = trans_id;
-	c->status = status;
-	nv->comp_count++;
+	e->trans_id = trans_id;
+	e->status = status;
+	c->comp_count++;
 }
 
 /*
@@ -61,17 +62,21 @@ static void rx_queue_comp(struct netvsc_dev *nv, u64 trans_id, u32 status)
  */
 #define NETVSC_RX_COMP_BYTES	(NVSP_HDR_BYTES + sizeof(struct nvsp1_send_rndis_packet_complete))
 
-/* Sends queued receive completions in order until the ring is full. */
-static void rx_flush_comps(struct netvsc_dev *nv)
+/*
+ * Sends queued receive completions in order until the ring is full.  They go back on
+ * the channel the data came in on, as upstream's do.
+ */
+static void rx_flush_comps(struct netvsc_chan *c)
 {
 	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE };
-	struct netvsc_rx_comp *c;
+	struct netvsc_dev *nv = c->nv;
+	struct netvsc_rx_comp *e;
 	int rc;
 
-	while (nv->comp_count) {
-		c = &nv->comps[nv->comp_head];
-		msg.rndis_complete.status = c->status;
-		rc = hvis_channel_send(nv->ch, &msg, NETVSC_RX_COMP_BYTES, c->trans_id,
+	while (c->comp_count) {
+		e = &c->comps[c->comp_head];
+		msg.rndis_complete.status = e->status;
+		rc = hvis_channel_send(c->ch, &msg, NETVSC_RX_COMP_BYTES, e->trans_id,
 				       VM_PKT_COMP, 0);
 		if (rc == -EAGAIN) {
 			netvsc_count(nv, NETVSC_C_RX_COMP_BUSY);
@@ -79,62 +84,46 @@ static void rx_flush_comps(struct netvsc_dev *nv)
 		}
 		if (rc) {
 			/* The channel is gone or broken: nobody will take them. */
-			net_warn_ratelimited("%s: %u receive completions lost: %d\n",
-					     netdev_name(nv->ndev), nv->comp_count, rc);
-			nv->comp_count = 0;
+			net_warn_ratelimited("%s: %u receive completions lost on queue %u: %d\n",
+					     netdev_name(nv->ndev), c->comp_count, c->index, rc);
+			c->comp_count = 0;
 			return;
 		}
-		nv->comp_head = (nv->comp_head + 1) % nv->comp_cap;
-		nv->comp_count--;
+		c->comp_head = (c->comp_head + 1) % c->comp_cap;
+		c->comp_count--;
 	}
 }
 
-static void rx_drop(struct netvsc_dev *nv)
+void netvsc_rx_drop(struct netvsc_chan *c)
 {
-	u64_stats_update_begin(&nv->rx_syncp);
-	nv->rx_dropped++;
-	u64_stats_update_end(&nv->rx_syncp);
+	u64_stats_update_begin(&c->rx_syncp);
+	c->rx_dropped++;
+	u64_stats_update_end(&c->rx_syncp);
 }
 
-static int rx_frame(struct netvsc_dev *nv, u32 msg_len)
+static int rx_frame(struct netvsc_chan *c, u32 msg_len)
 {
+	struct netvsc_dev *nv = c->nv;
 	struct net_device *ndev = nv->ndev;
 	struct rndis_packet_view v;
 	const char *why = NULL;
-	struct sk_buff *skb;
 	int rc;
 
-	rc = rndis_packet_parse(nv->rx_copy, msg_len, ndev->max_mtu + VLAN_ETH_HLEN, &v, &why);
+	rc = rndis_packet_parse(c->rx_copy, msg_len, ndev->max_mtu + VLAN_ETH_HLEN, &v, &why);
 	if (rc) {
 		net_warn_ratelimited("%s: bad RNDIS PACKET dropped: %s\n", netdev_name(ndev), why);
 		netvsc_count(nv, NETVSC_C_RX_BAD);
-		rx_drop(nv);
+		netvsc_rx_drop(c);
 		return rc;
 	}
-	if (!netif_running(ndev)) {
-		rx_drop(nv);
-		return 0;
-	}
-	skb = napi_alloc_skb(&nv->napi, v.data_len);
-	if (!skb) {
-		netvsc_count(nv, NETVSC_C_RX_NO_MEMORY);
-		rx_drop(nv);
-		return 0;
-	}
-	skb_put_data(skb, nv->rx_copy + v.data_off, v.data_len);
-	skb->protocol = eth_type_trans(skb, ndev);
-
-	u64_stats_update_begin(&nv->rx_syncp);
-	nv->rx_packets++;
-	nv->rx_bytes += v.data_len;
-	u64_stats_update_end(&nv->rx_syncp);
-	napi_gro_receive(&nv->napi, skb);
-	return 0;
+	/* PPIs, RSC fragments and the skb: rsc.c. */
+	return netvsc_rx_deliver(c, c->rx_copy, &v);
 }
 
 /* One range of a transfer-page packet: one RNDIS message in the receive buffer. */
-static int rx_range(struct netvsc_dev *nv, u32 off, u32 len)
+static int rx_range(struct netvsc_chan *c, u32 off, u32 len)
 {
+	struct netvsc_dev *nv = c->nv;
 	const char *why = NULL;
 	u32 type, msg_len;
 	int rc;
@@ -143,8 +132,8 @@ static int rx_range(struct netvsc_dev *nv, u32 off, u32 len)
 	 * nvsp_xfer_check put the range inside the buffer and within one section.  The
 	 * host can still rewrite it: copy it out first, then check the copy only.
 	 */
-	memcpy(nv->rx_copy, (u8 *)nv->recv_buf + off, len);
-	rc = rndis_msg_check(nv->rx_copy, len, NETVSC_FROM_HOST, &type, &msg_len, &why);
+	memcpy(c->rx_copy, (u8 *)nv->recv_buf + off, len);
+	rc = rndis_msg_check(c->rx_copy, len, NETVSC_FROM_HOST, &type, &msg_len, &why);
 	if (rc) {
 		net_warn_ratelimited("%s: bad RNDIS message dropped: %s\n",
 				     netdev_name(nv->ndev), why);
@@ -152,21 +141,22 @@ static int rx_range(struct netvsc_dev *nv, u32 off, u32 len)
 		return rc;
 	}
 	if (type == RNDIS_MSG_PACKET)
-		return rx_frame(nv, msg_len);
-	netvsc_rndis_receive_ctrl(nv, nv->rx_copy, type, msg_len);
+		return rx_frame(c, msg_len);
+	netvsc_rndis_receive_ctrl(nv, c->rx_copy, type, msg_len);
 	return 0;
 }
 
-static void rx_xfer(struct netvsc_dev *nv, u32 len)
+static void rx_xfer(struct netvsc_chan *c, u32 len)
 {
-	const struct vmtransfer_page_packet_header *x = (const void *)nv->raw;
-	u32 max_ranges = (nv->raw_size - sizeof(*x) - sizeof(struct nvsp_msg)) /
+	const struct vmtransfer_page_packet_header *x = (const void *)c->raw;
+	struct netvsc_dev *nv = c->nv;
+	u32 max_ranges = (c->raw_size - sizeof(*x) - sizeof(struct nvsp_msg)) /
 			 sizeof(struct vmtransfer_page_range);
 	u32 status = NVSP_STAT_SUCCESS;
 	const char *why = NULL;
 	int i, n;
 
-	n = nvsp_xfer_check(nv->raw, len, nv->recv_buf_size, nv->recv_section_size,
+	n = nvsp_xfer_check(c->raw, len, nv->recv_buf_size, nv->recv_section_size,
 			    max_ranges, &why);
 	if (n < 0) {
 		net_warn_ratelimited("%s: bad transfer-page packet dropped: %s\n",
@@ -175,11 +165,13 @@ static void rx_xfer(struct netvsc_dev *nv, u32 len)
 		status = NVSP_STAT_INVALID_RNDIS_PKT;
 	}
 	for (i = 0; i < n; i++) {
-		if (rx_range(nv, x->ranges[i].byte_offset, x->ranges[i].byte_count))
+		if (rx_range(c, x->ranges[i].byte_offset, x->ranges[i].byte_count))
 			status = NVSP_STAT_INVALID_RNDIS_PKT;
 	}
+	/* An RSC chain ends inside its transfer-page packet. */
+	netvsc_rsc_end(c);
 	/* Answered even when bad, so the host gets its sections back. */
-	rx_queue_comp(nv, x->d.trans_id, status);
+	rx_queue_comp(c, x->d.trans_id, status);
 }
 
 static void rx_inband(struct netvsc_dev *nv, const void *msg, u32 len)
@@ -197,7 +189,7 @@ static void rx_inband(struct netvsc_dev *nv, const void *msg, u32 len)
 		netvsc_vf_assoc(nv, (const u8 *)msg + NVSP_HDR_BYTES, len - NVSP_HDR_BYTES);
 		return;
 	}
-	/* The send indirection table: nothing to do with one channel. */
+	/* The send indirection table: checked, ignored (the stack picks the TX queue). */
 	netdev_dbg(nv->ndev, "NVSP %s ignored\n", nvsp_msg_name(type));
 }
 
@@ -205,21 +197,23 @@ static void rx_inband(struct netvsc_dev *nv, const void *msg, u32 len)
  * Transfer-page data before probe set up the receive path: dropped, but completed
  * at once so the host gets its sections back.
  */
-static void rx_too_early(struct netvsc_dev *nv, u64 trans_id)
+static void rx_too_early(struct netvsc_chan *c, u64 trans_id)
 {
+	struct netvsc_dev *nv = c->nv;
 	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE };
 
 	net_warn_ratelimited("%s: data before the receive buffer was set up dropped\n",
 			     netdev_name(nv->ndev));
 	netvsc_count(nv, NETVSC_C_RX_BAD);
 	msg.rndis_complete.status = NVSP_STAT_FAIL;
-	if (hvis_channel_send(nv->ch, &msg, NETVSC_RX_COMP_BYTES, trans_id, VM_PKT_COMP, 0))
+	if (hvis_channel_send(c->ch, &msg, NETVSC_RX_COMP_BYTES, trans_id, VM_PKT_COMP, 0))
 		netvsc_count(nv, NETVSC_C_RX_COMP_BUSY);
 }
 
-static void rx_packet(struct netvsc_dev *nv, u32 len)
+static void rx_packet(struct netvsc_chan *c, u32 len)
 {
-	const struct vmpacket_descriptor *d = (const void *)nv->raw;
+	const struct vmpacket_descriptor *d = (const void *)c->raw;
+	struct netvsc_dev *nv = c->nv;
 	u32 off;
 
 	if (len < sizeof(*d)) {
@@ -237,17 +231,17 @@ static void rx_packet(struct netvsc_dev *nv, u32 len)
 	}
 	switch (d->type) {
 	case VM_PKT_COMP:
-		netvsc_send_completion(nv, d->trans_id, nv->raw + off, len - off);
+		netvsc_send_completion(c, d->trans_id, c->raw + off, len - off);
 		break;
 	case VM_PKT_DATA_USING_XFER_PAGES:
-		if (!rx_ready(nv)) {
-			rx_too_early(nv, d->trans_id);
+		if (!rx_ready(c)) {
+			rx_too_early(c, d->trans_id);
 			return;
 		}
-		rx_xfer(nv, len);
+		rx_xfer(c, len);
 		break;
 	case VM_PKT_DATA_INBAND:
-		rx_inband(nv, nv->raw + off, len - off);
+		rx_inband(nv, c->raw + off, len - off);
 		break;
 	default:
 		net_warn_ratelimited("%s: unhandled packet type %u\n", netdev_name(nv->ndev),
@@ -259,34 +253,35 @@ static void rx_packet(struct netvsc_dev *nv, u32 len)
 
 int netvsc_poll(struct napi_struct *napi, int budget)
 {
-	struct netvsc_dev *nv = container_of(napi, struct netvsc_dev, napi);
-	bool ready = rx_ready(nv), stalled = false;
+	struct netvsc_chan *c = container_of(napi, struct netvsc_chan, napi);
+	struct netvsc_dev *nv = c->nv;
+	bool ready = rx_ready(c), stalled = false;
 	int done = 0, len;
 
 	if (ready)
-		rx_flush_comps(nv);
+		rx_flush_comps(c);
 	while (done < budget) {
 		/* Each transfer-page packet needs a completion slot: keep one free. */
-		if (ready && nv->comp_count == nv->comp_cap) {
+		if (ready && c->comp_count == c->comp_cap) {
 			stalled = true;
 			break;
 		}
-		len = hvis_channel_recv_raw(nv->ch, nv->raw, nv->raw_size);
+		len = hvis_channel_recv_raw(c->ch, c->raw, c->raw_size);
 		if (len == -ENOBUFS) {
 			net_warn_ratelimited("%s: packet larger than %u bytes dropped\n",
-					     netdev_name(nv->ndev), nv->raw_size);
+					     netdev_name(nv->ndev), c->raw_size);
 			netvsc_count(nv, NETVSC_C_RX_BAD);
 			done++;
 			continue;
 		}
 		if (len < 0)
 			break;
-		rx_packet(nv, len);
+		rx_packet(c, len);
 		done++;
 	}
 	if (ready)
-		rx_flush_comps(nv);
-	netvsc_tx_maybe_wake(nv);
+		rx_flush_comps(c);
+	netvsc_tx_maybe_wake(c);
 
 	if (done == budget || !napi_complete_done(napi, done))
 		return done;
@@ -295,48 +290,59 @@ int netvsc_poll(struct napi_struct *napi, int budget)
 	 * they stay masked and the retry work polls again soon, so that neither this
 	 * poll nor the host's interrupts spin on a ring the host has not read yet.
 	 */
-	if (!stalled && hvis_channel_read_done(nv->ch))
+	if (!stalled && hvis_channel_read_done(c->ch))
 		napi_schedule(napi);
-	else if ((stalled || (ready && nv->comp_count)) && !READ_ONCE(nv->destroying))
-		schedule_delayed_work(&nv->comp_retry, 1);
+	else if ((stalled || (ready && c->comp_count)) && !READ_ONCE(nv->destroying))
+		schedule_delayed_work(&c->comp_retry, 1);
 	return done;
 }
 
-int netvsc_rx_alloc(struct netvsc_dev *nv)
+int netvsc_rx_alloc(struct netvsc_chan *c)
 {
+	struct netvsc_dev *nv = c->nv;
 	struct netvsc_rx_comp *comps;
 
 	/*
 	 * Both sizes come from the host, bounded by nvsp_recv_buf_check: a section by
 	 * NETVSC_RECV_SECTION_MAX, the count by the receive buffer / the minimum section
 	 * (up to ~480000 for 31 MiB), which is why the completion ring is kv-allocated.
+	 * Every channel may have every section in flight (one receive buffer for all).
 	 */
-	nv->rx_copy = kmalloc(nv->recv_section_size, GFP_KERNEL);
-	if (!nv->rx_copy)
+	c->rx_copy = kmalloc(nv->recv_section_size, GFP_KERNEL);
+	if (!c->rx_copy)
 		return -ENOMEM;
-	nv->comp_cap = max(nv->recv_sections + 1, NETVSC_MIN_COMPS);
-	comps = kvcalloc(nv->comp_cap, sizeof(*comps), GFP_KERNEL);
+	/* LRO assembles RSC chains here (rsc.c). */
+	c->rsc_buf = kvmalloc(NETVSC_RSC_MAX_BYTES, GFP_KERNEL);
+	if (!c->rsc_buf)
+		return -ENOMEM;
+	memset(&c->rsc, 0, sizeof(c->rsc));
+	c->comp_cap = max(nv->recv_sections + 1, NETVSC_MIN_COMPS);
+	comps = kvcalloc(c->comp_cap, sizeof(*comps), GFP_KERNEL);
 	if (!comps)
 		return -ENOMEM;
 	/* Publishes rx_copy and comp_cap with it (rx_ready). */
-	smp_store_release(&nv->comps, comps);
+	smp_store_release(&c->comps, comps);
 	return 0;
 }
 
-int netvsc_raw_alloc(struct netvsc_dev *nv)
+int netvsc_raw_alloc(struct netvsc_chan *c)
 {
-	nv->raw_size = NETVSC_RAW_BYTES;
-	nv->raw = kmalloc(nv->raw_size, GFP_KERNEL);
-	return nv->raw ? 0 : -ENOMEM;
+	c->raw_size = NETVSC_RAW_BYTES;
+	c->raw = kmalloc(c->raw_size, GFP_KERNEL);
+	return c->raw ? 0 : -ENOMEM;
 }
 
-/* After NAPI is disabled. */
-void netvsc_rx_free(struct netvsc_dev *nv)
+/* After the channel's NAPI is disabled. */
+void netvsc_rx_free(struct netvsc_chan *c)
 {
-	kvfree(nv->comps);
-	nv->comps = NULL;
-	kfree(nv->rx_copy);
-	nv->rx_copy = NULL;
-	kfree(nv->raw);
-	nv->raw = NULL;
+	kvfree(c->comps);
+	c->comps = NULL;
+	c->comp_count = 0;
+	c->comp_head = 0;
+	kfree(c->rx_copy);
+	c->rx_copy = NULL;
+	kvfree(c->rsc_buf);
+	c->rsc_buf = NULL;
+	kfree(c->raw);
+	c->raw = NULL;
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * tx.c: the transmit side of the synthetic NIC: the send-buffer section allocator
- * (a bitmap), ndo_start_xmit (RNDIS PACKET header + frame copied into one section,
- * announced with an in-band SEND_RNDIS_PKT), the host's VM_PKT_COMP completions
- * (which free sections; ids are checked, never trusted) and stopping and waking
- * the queue.
+ * (a bitmap shared by every queue), ndo_start_xmit (RNDIS PACKET header + frame
+ * copied into one section, announced with an in-band SEND_RNDIS_PKT on the channel
+ * of the skb's queue), the host's VM_PKT_COMP completions (which free sections; ids
+ * are checked, never trusted) and stopping and waking each queue.
  *
  * Protocol facts from torvalds/linux drivers/net/hyperv/netvsc.c (netvsc_send,
  * netvsc_copy_to_send_buf, netvsc_send_pkt, netvsc_send_completion).
@@ -34,13 +34,20 @@ static bool tx_have_section(struct netvsc_dev *nv)
 	return map && find_first_zero_bit(map, nv->send_sections) < nv->send_sections;
 }
 
-void netvsc_tx_maybe_wake(struct netvsc_dev *nv)
+static struct netdev_queue *tx_queue(struct netvsc_chan *c)
 {
+	return netdev_get_tx_queue(c->nv->ndev, c->index);
+}
+
+void netvsc_tx_maybe_wake(struct netvsc_chan *c)
+{
+	struct netvsc_dev *nv = c->nv;
 	struct net_device *ndev = nv->ndev;
 
-	if (netif_queue_stopped(ndev) && netif_running(ndev) && !READ_ONCE(nv->destroying) &&
-	    tx_have_section(nv) && test_and_clear_bit(0, &nv->tx_stopped)) {
-		netif_wake_queue(ndev);
+	if (netif_tx_queue_stopped(tx_queue(c)) && netif_running(ndev) &&
+	    !READ_ONCE(nv->destroying) && tx_have_section(nv) &&
+	    test_and_clear_bit(0, &c->tx_stopped)) {
+		netif_tx_wake_queue(tx_queue(c));
 		netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
 	}
 }
@@ -50,18 +57,18 @@ void netvsc_tx_maybe_wake(struct netvsc_dev *nv)
  * bit: so a completion racing with xmit wakes it once, and every counted stop pairs
  * with one counted wake.
  */
-static void tx_stop(struct netvsc_dev *nv)
+static void tx_stop(struct netvsc_chan *c)
 {
-	netif_stop_queue(nv->ndev);
-	if (!test_and_set_bit(0, &nv->tx_stopped))
-		netvsc_count(nv, NETVSC_C_STOP_QUEUE);
+	netif_tx_stop_queue(tx_queue(c));
+	if (!test_and_set_bit(0, &c->tx_stopped))
+		netvsc_count(c->nv, NETVSC_C_STOP_QUEUE);
 }
 
-static netdev_tx_t tx_drop(struct netvsc_dev *nv, struct sk_buff *skb)
+static netdev_tx_t tx_drop(struct netvsc_chan *c, struct sk_buff *skb)
 {
-	u64_stats_update_begin(&nv->tx_syncp);
-	nv->tx_dropped++;
-	u64_stats_update_end(&nv->tx_syncp);
+	u64_stats_update_begin(&c->tx_syncp);
+	c->tx_dropped++;
+	u64_stats_update_end(&c->tx_syncp);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }
@@ -70,67 +77,93 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct netvsc_dev *nv = netdev_priv(ndev);
 	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT };
-	u32 len = skb->len, hdr_len;
+	u16 q = skb_get_queue_mapping(skb);
+	struct rndis_pkt_ppis ppis;
+	u32 len, hdr_len;
+	struct netvsc_chan *c;
 	u8 *dst;
 	int sec, rc;
 
 	/* vf.c: while the data path is the VF, frames leave through it. */
 	if (netvsc_vf_xmit(nv, skb))
 		return NETDEV_TX_OK;
-	/* No page-buffer path in this version: a frame must fit one section. */
-	if (RNDIS_PACKET_HDR_BYTES + len > nv->send_section_size) {
-		netvsc_count(nv, NETVSC_C_TX_TOO_BIG);
-		return tx_drop(nv, skb);
-	}
+	/* The stack keeps q below real_num_tx_queues = num_chan; be safe anyway. */
+	if (unlikely(q >= READ_ONCE(nv->num_chan)))
+		q = 0;
+	c = &nv->chan[q];
 
 	sec = tx_get_section(nv);
 	if (sec < 0) {
 		netvsc_count(nv, NETVSC_C_TX_NO_SPACE);
-		tx_stop(nv);
+		tx_stop(c);
 		/* A completion may have freed one before the queue stopped. */
 		smp_mb__after_atomic();
 		sec = tx_get_section(nv);
 		if (sec < 0)
 			return NETDEV_TX_BUSY;
-		if (test_and_clear_bit(0, &nv->tx_stopped)) {
-			netif_start_queue(ndev);
+		if (test_and_clear_bit(0, &c->tx_stopped)) {
+			netif_tx_start_queue(tx_queue(c));
 			netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
 		}
 	}
 
+	/* Checksum, LSO and VLAN per-packet info (offload.c); may move the VLAN tag. */
+	if (netvsc_tx_ppis(nv, skb, &ppis)) {
+		clear_bit(sec, nv->send_map);
+		netvsc_count(nv, NETVSC_C_TX_ERROR);
+		return tx_drop(c, skb);
+	}
+	len = skb->len;
+	if (ppis.present & RNDIS_PPIS_LSO)
+		netvsc_count(nv, NETVSC_C_TX_LSO);
+	if (ppis.present & RNDIS_PPIS_CSUM)
+		netvsc_count(nv, NETVSC_C_TX_CSUM);
+
+	/* Too big for a section: the frame goes by pages (txpage.c). */
+	if ((u64)RNDIS_PACKET_HDR_BYTES + rndis_ppis_size(&ppis) + len > nv->send_section_size) {
+		rc = netvsc_xmit_pages(c, skb, sec, &ppis);
+		if (!rc)
+			goto sent;
+		goto failed;
+	}
+
 	dst = (u8 *)nv->send_buf + (size_t)sec * nv->send_section_size;
-	hdr_len = rndis_packet_build(dst, nv->send_section_size, len);
+	hdr_len = rndis_packet_build_ppis(dst, nv->send_section_size, len, &ppis);
 	if (!hdr_len || skb_copy_bits(skb, 0, dst + hdr_len, len)) {
 		clear_bit(sec, nv->send_map);
 		netvsc_count(nv, NETVSC_C_TX_ERROR);
-		return tx_drop(nv, skb);
+		return tx_drop(c, skb);
 	}
 
 	msg.rndis.channel_type = NVSP_RNDIS_CHANNEL_DATA;
 	msg.rndis.send_buf_section_index = sec;
 	msg.rndis.send_buf_section_size = hdr_len + len;
-	rc = hvis_channel_send(nv->ch, &msg, sizeof(msg), NETVSC_TID_TX_BASE + sec,
+	rc = hvis_channel_send(c->ch, &msg, sizeof(msg), NETVSC_TID_TX_BASE + sec,
 			       VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (!rc) {
+		/* The frame is in the section now; the section is freed on completion. */
+		dev_consume_skb_any(skb);
+		goto sent;
+	}
+failed:
 	if (rc == -EAGAIN) {
 		clear_bit(sec, nv->send_map);
 		netvsc_count(nv, NETVSC_C_TX_BUSY);
-		tx_stop(nv);
+		tx_stop(c);
 		/* Woken by a send completion, or by the poll this schedules. */
-		schedule_delayed_work(&nv->comp_retry, 1);
+		schedule_delayed_work(&c->comp_retry, 1);
 		return NETDEV_TX_BUSY;
 	}
-	if (rc) {
-		clear_bit(sec, nv->send_map);
-		netvsc_count(nv, NETVSC_C_TX_ERROR);
-		return tx_drop(nv, skb);
-	}
+	clear_bit(sec, nv->send_map);
+	netvsc_count(nv, NETVSC_C_TX_ERROR);
+	return tx_drop(c, skb);
 
-	u64_stats_update_begin(&nv->tx_syncp);
-	nv->tx_packets++;
-	nv->tx_bytes += len;
-	u64_stats_update_end(&nv->tx_syncp);
-	/* The frame is in the section now; the section is freed on completion. */
-	dev_consume_skb_any(skb);
+sent:
+	/* The skb is not ours any more (consumed, or held until its completion). */
+	u64_stats_update_begin(&c->tx_syncp);
+	c->tx_packets++;
+	c->tx_bytes += len;
+	u64_stats_update_end(&c->tx_syncp);
 	return NETDEV_TX_OK;
 }
 
@@ -141,9 +174,10 @@ static void tx_bad_comp(struct netvsc_dev *nv, u64 trans_id, const char *why)
 	netvsc_count(nv, NETVSC_C_TX_COMP_BAD);
 }
 
-/* A VM_PKT_COMP from the host (softirq, from the poll). */
-void netvsc_send_completion(struct netvsc_dev *nv, u64 trans_id, const void *msg, u32 len)
+/* A VM_PKT_COMP from the host on channel @c (softirq, from its poll). */
+void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg, u32 len)
 {
+	struct netvsc_dev *nv = c->nv;
 	const char *why = NULL;
 	unsigned long *map;
 	u32 sec, status;
@@ -184,9 +218,12 @@ void netvsc_send_completion(struct netvsc_dev *nv, u64 trans_id, const void *msg
 		return;
 	}
 	sec = trans_id - NETVSC_TID_TX_BASE;
-	if (!test_and_clear_bit(sec, map)) {
+	if (!test_bit(sec, map)) {
 		tx_bad_comp(nv, trans_id, "section not in flight");
 		return;
 	}
-	netvsc_tx_maybe_wake(nv);
+	/* A page-buffer send's skb goes before the section can be taken again. */
+	netvsc_txpage_done(nv, sec);
+	clear_bit_unlock(sec, map);
+	netvsc_tx_maybe_wake(c);
 }

@@ -324,6 +324,17 @@ void netvsc_vf_detach(struct netvsc_dev *nv)
 	cancel_delayed_work_sync(&nv->vf_work);
 }
 
+/*
+ * After a re-attach (ethtool -L, MTU; RTNL held): the host's data path is synthetic
+ * again and the MTU may have changed; vf_sync sets the VF up and switches once more.
+ */
+void netvsc_vf_kick(struct netvsc_dev *nv)
+{
+	nv->vf_setup = false;
+	if (READ_ONCE(nv->vf_alloc) && !list_empty(&nv->vf_node))
+		schedule_delayed_work(&nv->vf_work, 0);
+}
+
 /* SEND_VF_ASSOCIATION from the host (receive path: softirq). */
 void netvsc_vf_assoc(struct netvsc_dev *nv, const void *body, u32 len)
 {

@@ -397,14 +397,31 @@ void hvis_channel_kick(struct hvis_channel *ch)
 }
 EXPORT_SYMBOL_GPL(hvis_channel_kick);
 
+static int send_gpa_ranges(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
+			   u32 range_cnt, u32 range_bytes, const void *buf, u32 len, u64 trans_id,
+			   bool defer);
+
 static int send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
 			   u32 range_bytes, const void *buf, u32 len, u64 trans_id, bool defer)
+{
+	return send_gpa_ranges(ch, range, 1, range_bytes, buf, len, trans_id, defer);
+}
+
+/*
+ * One VM_PKT_DATA_USING_GPA_DIRECT packet with @range_cnt ranges (each a struct
+ * vmbus_gpa_range and its PFNs) in @range_bytes: include/linux/hyperv.h
+ * vmbus_channel_packet_multipage_buffer / vmbus_sendpacket_pagebuffer.
+ */
+static int send_gpa_ranges(struct hvis_channel *ch, const struct vmbus_gpa_range *range,
+			   u32 range_cnt, u32 range_bytes, const void *buf, u32 len, u64 trans_id,
+			   bool defer)
 {
 	struct vmdata_gpa_direct hdr = {};
 	struct hvis_kvec vec[3];
 	u32 total = sizeof(hdr) + range_bytes + len;
 
-	if (!range || range_bytes < sizeof(*range) || (range_bytes & 7) ||
+	if (!range || !range_cnt || range_bytes < range_cnt * sizeof(*range) ||
+	    (range_bytes & 7) ||
 	    sizeof(hdr) + range_bytes > U16_MAX * 8u || total > U16_MAX * 8u)
 		return -EINVAL;
 	/* include/linux/hyperv.h vmbus_channel_packet_multipage_buffer: one range. */
@@ -413,7 +430,7 @@ static int send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa_range
 	hdr.d.offset8 = (sizeof(hdr) + range_bytes) / 8;
 	hdr.d.len8 = (total + 7) / 8;
 	hdr.d.trans_id = trans_id;
-	hdr.range_cnt = 1;
+	hdr.range_cnt = range_cnt;
 	vec[0].base = &hdr;
 	vec[0].len = sizeof(hdr);
 	vec[1].base = range;
@@ -437,6 +454,14 @@ int hvis_channel_send_gpa_direct_nosignal(struct hvis_channel *ch,
 	return send_gpa_direct(ch, range, range_bytes, buf, len, trans_id, true);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_send_gpa_direct_nosignal);
+
+int hvis_channel_send_gpa_ranges(struct hvis_channel *ch, const struct vmbus_gpa_range *ranges,
+				 u32 range_cnt, u32 range_bytes, const void *buf, u32 len,
+				 u64 trans_id)
+{
+	return send_gpa_ranges(ch, ranges, range_cnt, range_bytes, buf, len, trans_id, false);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_send_gpa_ranges);
 
 /*
  * Copies the next packet into the private buffer.  in_lock held.  A well-framed

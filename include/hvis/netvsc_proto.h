@@ -517,78 +517,208 @@ static_assert(offsetof(struct ndis_offload_params, rsc_ip_v4) == NDIS_OFFLOAD_PA
 	      "params rsc");
 static_assert(sizeof(struct ndis_offload_params) == 28, "ndis_offload_params");
 
-/* ---- offload: PPI values (added by the wire helper for the host's RX/TX mapping) ---- */
-
 /*
- * hyperv_net.h struct ndis_tcp_ip_checksum_info (one u32): the receive bits, and the
- * transmit bits (is_ipv4 0, is_ipv6 1, tcp_checksum 2, udp_checksum 3,
- * ip_header_checksum 4, tcp_header_offset bits 16..25).
+ * ---- offload: per-packet info values, RSC fragments, offload capability bits ----
+ * Upstream's bit-field unions (drivers/net/hyperv/hyperv_net.h struct
+ * ndis_tcp_ip_checksum_info, ndis_tcp_lso_info, ndis_pkt_8021q_info, struct
+ * rndis_pktinfo_id) are spelled here as one little-endian u32 with masks; how they are
+ * used: netvsc_drv.c netvsc_xmit (TX) and netvsc_recv_callback / rndis_filter.c
+ * rndis_filter_receive_data (RX).
  */
-#define NDIS_RXCSUM_TCP_FAILED		(1u << 0)
-#define NDIS_RXCSUM_UDP_FAILED		(1u << 1)
-#define NDIS_RXCSUM_IP_FAILED		(1u << 2)
-#define NDIS_RXCSUM_TCP_SUCCEEDED	(1u << 3)
-#define NDIS_RXCSUM_UDP_SUCCEEDED	(1u << 4)
-#define NDIS_RXCSUM_IP_SUCCEEDED	(1u << 5)
-#define NDIS_TXCSUM_IS_IPV4		(1u << 0)
-#define NDIS_TXCSUM_IS_IPV6		(1u << 1)
-#define NDIS_TXCSUM_TCP			(1u << 2)
-#define NDIS_TXCSUM_UDP			(1u << 3)
-#define NDIS_TXCSUM_IP_HDR		(1u << 4)
-#define NDIS_TXCSUM_TCP_OFF_SHIFT	16
-#define NDIS_TXCSUM_TCP_OFF_MASK	0x3ffu
 
-/* hyperv_net.h struct ndis_pkt_8021q_info (one u32): pri bits 0..2, cfi 3, vlanid 4..15. */
-#define NDIS_8021Q_PRI_MASK		0x7u
-#define NDIS_8021Q_CFI			(1u << 3)
-#define NDIS_8021Q_VLANID_SHIFT		4
-#define NDIS_8021Q_VLANID_MASK		0xfffu
+/* A PPI element (struct rndis_ppi) directly followed by its 4-byte value. */
+struct rndis_ppi_u32 {
+	struct rndis_ppi hdr;
+	u32 value;
+} __packed;
 
-/*
- * hyperv_net.h struct ndis_tcp_lso_info, lso_v2_transmit (one u32): mss bits 0..19,
- * tcp_header_offset 20..29, type bit 30 (NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE = 1),
- * ip_version bit 31 (NDIS_TCP_LARGE_SEND_OFFLOAD_IPV4 0, _IPV6 1).
- */
-#define NDIS_LSO2_MSS_MASK		0xfffffu
-#define NDIS_LSO2_TCP_OFF_SHIFT		20
-#define NDIS_LSO2_TCP_OFF_MASK		0x3ffu
-#define NDIS_LSO2_TYPE_V2		(1u << 30)
-#define NDIS_LSO2_IPV6			(1u << 31)
+/* ndis_tcp_ip_checksum_info, as the guest sends it (transmit). */
+#define NDIS_CSUM_TX_IS_IPV4		0x00000001u
+#define NDIS_CSUM_TX_IS_IPV6		0x00000002u
+#define NDIS_CSUM_TX_TCP		0x00000004u
+#define NDIS_CSUM_TX_UDP		0x00000008u
+#define NDIS_CSUM_TX_IP_HDR		0x00000010u
+#define NDIS_CSUM_TX_THO_SHIFT		16		/* tcp_header_offset: 10 bits */
+#define NDIS_CSUM_TX_THO_MASK		0x03ff0000u
 
-/* hyperv_net.h enum rndis_per_pkt_info_interal_type RNDIS_PKTINFO_ID (internal PPI). */
-#define RNDIS_PKTINFO_ID		1u
-#define RNDIS_PKTINFO_SUBALLOC		(1u << 0)
-#define RNDIS_PKTINFO_1ST_FRAG		(1u << 1)
-#define RNDIS_PKTINFO_LAST_FRAG		(1u << 2)
+/* ndis_tcp_ip_checksum_info, as the host sends it (receive). */
+#define NDIS_CSUM_RX_TCP_FAILED		0x00000001u
+#define NDIS_CSUM_RX_UDP_FAILED		0x00000002u
+#define NDIS_CSUM_RX_IP_FAILED		0x00000004u
+#define NDIS_CSUM_RX_TCP_OK		0x00000008u
+#define NDIS_CSUM_RX_UDP_OK		0x00000010u
+#define NDIS_CSUM_RX_IP_OK		0x00000020u
+#define NDIS_CSUM_RX_LOOPBACK		0x00000040u
+
+/* ndis_tcp_lso_info.lso_v2_transmit (guest to host). */
+#define NDIS_LSO2_MSS_MASK		0x000fffffu	/* mss: 20 bits */
+#define NDIS_LSO2_THO_SHIFT		20		/* tcp_header_offset: 10 bits */
+#define NDIS_LSO2_THO_MASK		0x3ff00000u
+#define NDIS_LSO2_TYPE_V2		0x40000000u	/* NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE */
+#define NDIS_LSO2_IPV6			0x80000000u	/* ip_version: 0 IPv4, 1 IPv6 */
+
+/* ndis_pkt_8021q_info: pri 3 bits, cfi 1 bit, vlanid 12 bits, 16 reserved. */
+#define NDIS_8021Q_PRI_MASK		0x00000007u
+#define NDIS_8021Q_CFI			0x00000008u
+#define NDIS_8021Q_VID_SHIFT		4
+#define NDIS_8021Q_VID_MASK		0x0000fff0u
+
+/* The internal PPI type RNDIS_PKTINFO_ID (hyperv_net.h), with the internal bit. */
+#define RNDIS_PPI_PKTINFO_ID		(RNDIS_PPI_INTERNAL | 1u)
 #define RNDIS_PKTINFO_ID_V1		1
+#define RNDIS_PKTINFO_SUBALLOC		0x01	/* one fragment of an RSC chain */
+#define RNDIS_PKTINFO_1ST_FRAG		0x02
+#define RNDIS_PKTINFO_LAST_FRAG		0x04
 
-/* hyperv_net.h struct rndis_pktinfo_id. */
 struct rndis_pktinfo_id {
 	u8 ver;
 	u8 flag;
 	u16 pkt_id;
 } __packed;
 
+/* hyperv_net.h NVSP_RSC_MAX: the most RSC fragments in one transfer-page packet. */
+#define NVSP_RSC_MAX			562
+
+/* Each value is 4 bytes (hyperv_net.h NDIS_{CSUM,LSO,VLAN,HASH}_PPI_SIZE = 12 + 4). */
+#define NDIS_PPI_U32_SIZE		16u
+static_assert(sizeof(struct rndis_ppi_u32) == NDIS_PPI_U32_SIZE, "PPI + u32 value");
 static_assert(sizeof(struct rndis_pktinfo_id) == 4, "rndis_pktinfo_id");
 
-/* hyperv_net.h NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED / _ENABLED. */
-#define NDIS_OFFLOAD_PARAMS_RSC_DISABLED	1
-#define NDIS_OFFLOAD_PARAMS_RSC_ENABLED		2
+/* ndis_offload lsov2 ip6_opts, ndis_csum_offload ip6 tx bits (hyperv_net.h). */
+#define NDIS_LSOV2_CAP_IP6		0x0005	/* NDIS_LSOV2_CAP_IP6EXT 1 | _TCP6OPT 4 */
+#define NDIS_TXCSUM_CAP_IP6EXT		0x001
+#define NDIS_TXCSUM_CAP_TCP6OPT		0x004
 
-/* ---- wire: RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER (rndis_filter.c set_device_mac) ---- */
-
-/* hyperv_net.h struct rndis_config_parameter_info; offsets from its start. */
+/*
+ * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER: one named parameter (hyperv_net.h struct
+ * rndis_config_parameter_info); offsets count from the start of this struct.  The
+ * guest sets its MAC with the UTF-16 string parameter "NetworkAddress" whose value is
+ * 12 lower-case hex digits in UTF-16 (rndis_filter.c rndis_filter_set_device_mac).
+ */
 struct rndis_config_parameter_info {
 	u32 parameter_name_offset;
-	u32 parameter_name_length;	/* bytes (UTF-16) */
+	u32 parameter_name_length;	/* bytes */
 	u32 parameter_type;
 	u32 parameter_value_offset;
-	u32 parameter_value_length;	/* bytes (UTF-16) */
+	u32 parameter_value_length;	/* bytes */
 } __packed;
 
-#define RNDIS_CONFIG_PARAM_TYPE_STRING	2	/* hyperv_net.h */
+#define RNDIS_CONFIG_PARAM_TYPE_INTEGER	0
+#define RNDIS_CONFIG_PARAM_TYPE_STRING	2
+#define RNDIS_NWADR_STR			"NetworkAddress"
+#define RNDIS_NWADR_STRLEN		14
+/* The whole info buffer: the struct, the name (2 * 14) and the value (4 * 6). */
+#define RNDIS_MAC_PARAM_BYTES		(20u + 2 * RNDIS_NWADR_STRLEN + 4 * 6)
+static_assert(sizeof(struct rndis_config_parameter_info) == 20, "config_parameter_info");
 
-static_assert(sizeof(struct rndis_config_parameter_info) == 20, "rndis_config_parameter_info");
+/* ---- rss: NVSP5 subchannels, send indirection table, RSS capabilities/parameters ---- */
+
+/* NVSP5_SUBCHANNEL ops (hyperv_net.h enum nvsp_subchannel_operation). */
+#define NVSP_SUBCHANNEL_ALLOCATE	1u
+
+/* The guest's SUBCHANNEL request (hyperv_net.h struct nvsp_5_subchannel_request). */
+struct nvsp5_subchannel_request {
+	u32 op;
+	u32 num_subchannels;
+} __packed;
+
+/* The host's completion (struct nvsp_5_subchannel_complete): how many it allocated. */
+struct nvsp5_subchannel_complete {
+	u32 status;
+	u32 num_subchannels;
+} __packed;
+
+/*
+ * SEND_INDIRECTION_TABLE from the host (struct nvsp_5_send_indirect_table): @count
+ * u32 channel numbers at @offset from the start of the NVSP message (netvsc.c
+ * netvsc_send_table; VRSS_SEND_TAB_SIZE entries).
+ */
+struct nvsp5_send_indirect_table {
+	u32 count;
+	u32 offset;
+} __packed;
+#define VRSS_SEND_TAB_SIZE		16u	/* hyperv_net.h */
+#define VRSS_CHANNEL_DEFAULT		8u	/* hyperv_net.h: default channel count cap */
+
+/* RSS OIDs (hyperv_net.h OID_GEN_RECEIVE_SCALE_*). */
+#define OID_GEN_RECEIVE_SCALE_CAPABILITIES	0x00010203	/* query */
+#define OID_GEN_RECEIVE_SCALE_PARAMETERS	0x00010204	/* set */
+
+#define NDIS_OBJECT_TYPE_RSS_CAPABILITIES	0x88
+#define NDIS_OBJECT_TYPE_RSS_PARAMETERS		0x89
+#define NDIS_RECEIVE_SCALE_CAPABILITIES_REVISION_2	2
+#define NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2	2
+
+/* Capability flags the host may set (hyperv_net.h NDIS_RSS_CAPS_*). */
+#define NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4	0x00000100
+#define NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6	0x00000200
+#define NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6_EX	0x00000400
+
+/* Parameter flags (hyperv_net.h NDIS_RSS_PARAM_FLAG_*). */
+#define NDIS_RSS_PARAM_FLAG_BASE_CPU_UNCHANGED	0x0001
+#define NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED	0x0002
+#define NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED	0x0004
+#define NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED	0x0008
+#define NDIS_RSS_PARAM_FLAG_DISABLE_RSS		0x0010
+
+/* Hash function and types (hyperv_net.h NDIS_HASH_*). */
+#define NDIS_HASH_FUNC_TOEPLITZ		0x00000001
+#define NDIS_HASH_FUNC_MASK		0x000000ff
+#define NDIS_HASH_IPV4			0x00000100
+#define NDIS_HASH_TCP_IPV4		0x00000200
+#define NDIS_HASH_IPV6			0x00000400
+#define NDIS_HASH_IPV6_EX		0x00000800
+#define NDIS_HASH_TCP_IPV6		0x00001000
+#define NDIS_HASH_TCP_IPV6_EX		0x00002000
+
+/* Key and table sizes (hyperv_net.h NETVSC_HASH_KEYLEN, ITAB_NUM, ITAB_NUM_MAX). */
+#define NETVSC_HASH_KEYLEN		40u
+#define NETVSC_ITAB_DEFAULT		128u	/* when the host gives no table size */
+#define NETVSC_ITAB_MAX			256u
+
+/* OID_GEN_RECEIVE_SCALE_CAPABILITIES (hyperv_net.h struct ndis_recv_scale_cap, packed). */
+struct ndis_recv_scale_cap {
+	struct ndis_object_header hdr;
+	u32 cap_flag;
+	u32 num_int_msg;
+	u32 num_recv_que;
+	u16 num_indirect_tabent;
+} __packed;
+
+/*
+ * OID_GEN_RECEIVE_SCALE_PARAMETERS (hyperv_net.h struct ndis_recv_scale_param, not
+ * packed: 2 bytes of padding after each u16 before a u32), followed in the message by
+ * the indirection table (u32 entries, channel numbers) and the hash key at the offsets
+ * it names (rndis_filter.c rndis_set_rss_param_msg: table right after the struct, key
+ * right after the table).
+ */
+struct ndis_recv_scale_param {
+	struct ndis_object_header hdr;
+	u16 flag;
+	u16 base_cpu_number;
+	u32 hashinfo;
+	u16 indirect_tabsize;		/* bytes */
+	u16 pad1;
+	u32 indirect_taboffset;
+	u16 hashkey_size;		/* bytes */
+	u16 pad2;
+	u32 hashkey_offset;
+	u32 processor_masks_offset;
+	u32 num_processor_masks;
+	u32 processor_masks_entry_size;
+} __packed;
+
+static_assert(sizeof(struct nvsp5_subchannel_request) == 8, "nvsp5_subchannel_request");
+static_assert(sizeof(struct nvsp5_subchannel_complete) == 8, "nvsp5_subchannel_complete");
+static_assert(sizeof(struct nvsp5_send_indirect_table) == 8, "nvsp5_send_indirect_table");
+static_assert(sizeof(struct ndis_recv_scale_cap) == 18, "ndis_recv_scale_cap");
+static_assert(offsetof(struct ndis_recv_scale_param, indirect_taboffset) == 16, "taboffset");
+static_assert(offsetof(struct ndis_recv_scale_param, hashkey_offset) == 24, "keyoffset");
+static_assert(sizeof(struct ndis_recv_scale_param) == 40, "ndis_recv_scale_param");
+
+/* hyperv_net.h NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED / _ENABLED (wire's names). */
+#define NDIS_OFFLOAD_PARAMS_RSC_DISABLED	NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED
+#define NDIS_OFFLOAD_PARAMS_RSC_ENABLED		NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED
 
 /* ---- migrate: NVSP 4 VF association and data path switch ---- */
 

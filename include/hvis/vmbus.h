@@ -130,6 +130,15 @@ int hvis_channel_send_gpa_direct(struct hvis_channel *ch, const struct vmbus_gpa
 				 u32 range_bytes, const void *buf, u32 len, u64 trans_id);
 
 /*
+ * As hvis_channel_send_gpa_direct with @range_cnt ranges packed in @range_bytes (each
+ * range's struct vmbus_gpa_range directly followed by its PFNs): a scatter list, as
+ * netvsc's page-buffer sends (upstream vmbus_sendpacket_pagebuffer).
+ */
+int hvis_channel_send_gpa_ranges(struct hvis_channel *ch, const struct vmbus_gpa_range *ranges,
+				 u32 range_cnt, u32 range_bytes, const void *buf, u32 len,
+				 u64 trans_id);
+
+/*
  * Batched sends (a block driver's queue_rq before the batch's last request): as
  * hvis_channel_send / hvis_channel_send_gpa_direct, but the host is never signalled
  * here.  When the ring's rules call for a signal (the write found the ring empty and

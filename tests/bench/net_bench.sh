@@ -1,52 +1,120 @@
 #!/bin/bash
-# net_bench.sh [KVER]: the synthetic NIC under load (a benchmark, not a test).
+# net_bench.sh [KVER]: the synthetic NIC against virtio-net (a benchmark, not a test).
 #
-# Boots a guest with hvis_netvsc against the fake host's responder (192.0.2.1) and runs
-#   1. PINGS adaptive pings (-A: the next as soon as the reply is in) of 56 bytes, and
-#   2. UDP echo of MIB MiB in 1472-byte datagrams (socat), checked byte for byte,
-# and prints frames per second and, per 1000 frames, the guest's doorbells to the host
-# and the host's interrupts to the guest on the NIC's channel (debugfs counters of
-# hvis_vmbus).  With the channel's drain_later mode the host's interrupts stay masked
-# while NAPI drains the ring, so under load there is fewer than one per frame.
+# One guest, two NICs on identical TAP set-ups in one network namespace
+# (tests/e2e/net_lib.sh): hvis_netvsc through the fake host on hvtap0 (10.11.0.0/24),
+# and QEMU's virtio-net (-netdev tap,vhost=off, as many queues as vCPUs) on vtap0
+# (10.12.0.0/24).  For each NIC, iperf3 against a server in the namespace:
+#   TCP guest -> host and host -> guest (-R), 1 and 4 streams, Gbit/s;
+#   UDP guest -> host, 64-byte datagrams as fast as they go, 1 and 4 streams, packets/s
+#   the server received.
+# For hvis, per packet (guest rx + tx packets of the interface): the guest's signals
+# to the host and the host's interrupts to the guest, summed over the NIC's channels
+# (hvis_vmbus debugfs: signals, interrupts).  For virtio-net, the guest's interrupts
+# per packet from /proc/interrupts (its notifications to QEMU are not counted by the
+# guest: "-").  Knobs: SECS (each run, default 5), VM_SMP (default 2).
 source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "$0")/../e2e/net_lib.sh"
 
-PINGS=${PINGS:-20000}
-MIB=${MIB:-8}
+SECS=${SECS:-5}
+export VM_SMP=${VM_SMP:-2}
+export HVIS_GUEST_KMODS="${HVIS_GUEST_KMODS:-} virtio_net virtio_pci"
 FH_DEVICES="heartbeat,shutdown,nic"
-vm_start "$KVER"
+VIRTIO_TAP=vtap0
+VIRTIO_HOST=10.12.0.1
+VIRTIO_GUEST=10.12.0.2
+
+net_setup
+ns ip tuntap add dev "$VIRTIO_TAP" mode tap multi_queue vnet_hdr ||
+	fail "cannot create $VIRTIO_TAP"
+ns ip addr add "$VIRTIO_HOST/24" dev "$VIRTIO_TAP"
+ns ip link set "$VIRTIO_TAP" up
+ns iperf3 -s -D -B "$NET_HOST4" -p 5201 || fail "iperf3 server on $NET_HOST4"
+ns iperf3 -s -D -B "$VIRTIO_HOST" -p 5202 || fail "iperf3 server on $VIRTIO_HOST"
+HVIS_CLEANUP_CMDS+=("ip netns pids $NET_NS | xargs -r kill")
+
+vm_start "$KVER" -netdev "tap,id=vn,ifname=$VIRTIO_TAP,script=no,downscript=no,vhost=off,queues=$VM_SMP" \
+	-device "virtio-net-pci,netdev=vn,mq=on,vectors=$((2 * VM_SMP + 2)),mac=52:54:00:12:34:56"
 vm_load_vmbus
 wait_driver_bound hvis_netvsc >/dev/null
-relid=$(guest_relid_of hvis_netvsc) || fail "no netvsc device"
-ch_dbg=/sys/kernel/debug/hvis_vmbus/$relid/stats
-guest "echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6; ip link set eth0 up &&
-	ip addr add 192.0.2.2/24 dev eth0" || fail "eth0 setup failed"
-guest_until 5 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier"
-guest "ping -c 1 -W 5 192.0.2.1 >/dev/null" || fail "no reply from the host"
+net_guest_up >/dev/null
+hif=$NET_IF
+vif=$(guest 'for d in /sys/class/net/*; do [ "$(basename "$(readlink $d/device/driver 2>/dev/null)")" = virtio_net ] && basename $d; done; true')
+[ -n "$vif" ] || { modprobe_out=$(guest 'modprobe virtio_net; sleep 1; ls /sys/class/net'); vif=$(guest 'for d in /sys/class/net/*; do [ "$(basename "$(readlink $d/device/driver 2>/dev/null)")" = virtio_net ] && basename $d; done; true'); }
+[ -n "$vif" ] || fail "no virtio-net interface in the guest (${modprobe_out:-})"
+guest "ip link set $vif up && ip addr add $VIRTIO_GUEST/24 dev $vif" >/dev/null || fail "$vif setup"
+guest_until 20 "ping -c 1 -W 1 $VIRTIO_HOST" || fail "no reply from $VIRTIO_HOST over $vif"
+# The hvis NIC's channels: channels/<relid>/ under its VMBus device.
+relids=$(guest "d=\$(readlink -f /sys/class/net/$hif/device); ls \$d/channels 2>/dev/null")
+[ -n "$relids" ] || relids=$(guest_relid_of hvis_netvsc)
 
-delta() { echo $(($(kv "$2" "$1") - $(kv "$3" "$1"))); }
-per1000() { awk -v a="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", a * 1000 / n; else print "-" }'; }
-frames() { # the guest's rx + tx packets
-	guest 'echo $(($(cat /sys/class/net/eth0/statistics/rx_packets) + $(cat /sys/class/net/eth0/statistics/tx_packets)))'
+# counters IF: "packets signals interrupts" of interface IF now.
+counters() {
+	if [ "$1" = "$hif" ]; then
+		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
+			s=0; i=0
+			for r in $relids; do
+				f=/sys/kernel/debug/hvis_vmbus/\$r/stats
+				s=\$((s + \$(awk '/^signals:/ { print \$2 }' \$f)))
+				i=\$((i + \$(awk '/^interrupts:/ { print \$2 }' \$f)))
+			done
+			echo \$p \$s \$i"
+	else
+		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
+			i=\$(awk '/virtio[0-9]+-(input|output)/ { for (c = 2; c <= NF && \$c ~ /^[0-9]+\$/; c++) s += \$c } END { print s + 0 }' /proc/interrupts)
+			echo \$p - \$i"
+	fi
 }
-# run WHAT CMD: runs CMD in the guest and prints its frame rate and signal counts.
+
+per_pkt() { # count packets
+	[ "$1" = - ] && { echo -; return; }
+	awk -v a="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.3f", a / n; else print "-" }'
+}
+
+# run NIC IF SERVER PORT WHAT ARGS: one iperf3 run; prints a table row.
 run() {
-	local what=$1 cmd=$2 g0 g1 f0 f1 t0 t1 out n
-	g0=$(guest cat "$ch_dbg") f0=$(frames) t0=$(date +%s%N)
-	out=$(guest -t 1800 "$cmd") || fail "$what: $out"
-	t1=$(date +%s%N) g1=$(guest cat "$ch_dbg") f1=$(frames)
-	n=$((f1 - f0))
-	printf '  %-34s %s\n' "$what" "$(tail -n 1 <<<"$out")"
-	printf '  %-34s %s frames in %s ms (%s frames/s)\n' "" "$n" $(((t1 - t0) / 1000000)) \
-		"$(awk -v n="$n" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n * 1e9 / ns }')"
-	printf '  %-34s guest doorbells %s per 1000 frames, host interrupts %s per 1000 frames\n' "" \
-		"$(per1000 "$(delta signals "$g1" "$g0")" "$n")" "$(per1000 "$(delta interrupts "$g1" "$g0")" "$n")"
+	local nic=$1 ifc=$2 srv=$3 port=$4 what=$5 args=$6 c0 c1 json fig n s i
+	c0=$(counters "$ifc")
+	json=$(guest -t $((SECS * 3 + 60)) "iperf3 -c $srv -p $port -t $SECS -J $args") || {
+		printf '%-11s %-22s %s\n' "$nic" "$what" "failed: $(head -c 200 <<<"$json")"
+		return 0
+	}
+	c1=$(counters "$ifc")
+	fig=$(python3 -c '
+import json, sys
+j = json.loads(sys.stdin.read())
+e = j["end"]
+if "-u" not in sys.argv[1].split():
+    print("%.3f Gbit/s" % (e["sum_received"]["bits_per_second"] / 1e9))
+else:
+    s = e["sum"]
+    pk = s["packets"] - s.get("lost_packets", 0)
+    print("%.0f pps (lost %.1f%%)" % (pk / s["seconds"], s.get("lost_percent", 0)))
+' "$args" <<<"$json" 2>/dev/null) || fig="unparsed"
+	read -r p0 s0 i0 <<<"$c0"
+	read -r p1 s1 i1 <<<"$c1"
+	n=$((p1 - p0))
+	s=-
+	[ "$s0" = - ] || s=$((s1 - s0))
+	i=$((i1 - i0))
+	printf '%-11s %-22s %-26s %10s %12s %12s\n' "$nic" "$what" "$fig" "$n" \
+		"$(per_pkt "$s" "$n")" "$(per_pkt "$i" "$n")"
 }
 
 echo
-echo "netvsc benchmark, kernel $KVER, TCG"
-run "$PINGS adaptive pings, 56 bytes" "ping -A -q -c $PINGS -s 56 192.0.2.1 | tail -n 2 | tr '\n' ' '"
-run "UDP echo, $MIB MiB in 1472 B" "head -c $((MIB * 1024 * 1024)) /dev/urandom >/tmp/u.in &&
-	socat -b 1472 -t 3 UDP:192.0.2.1:7 - </tmp/u.in >/tmp/u.out;
-	cmp /tmp/u.in /tmp/u.out && echo byte-exact || echo \"differs: \$(stat -c %s /tmp/u.out) of \$(stat -c %s /tmp/u.in) bytes back\""
-echo "  host: $(fh nic status)"
+echo "network benchmark, kernel $KVER, TCG, $VM_SMP vCPUs, ${SECS}s per run"
+echo "hvis: $hif, $(guest "ethtool -l $hif 2>/dev/null | awk '/^Combined/ { c = \$2 } END { print c \" channels\" }'"), relids $(echo $relids); virtio-net: $vif, $VM_SMP queues, vhost off"
+printf '%-11s %-22s %-26s %10s %12s %12s\n' nic test result packets "sig/pkt" "irq/pkt"
+for nic in hvis virtio; do
+	if [ $nic = hvis ]; then ifc=$hif srv=$NET_HOST4 port=5201; else ifc=$vif srv=$VIRTIO_HOST port=5202; fi
+	run $nic "$ifc" "$srv" $port "TCP tx, 1 stream" ""
+	run $nic "$ifc" "$srv" $port "TCP tx, 4 streams" "-P 4"
+	run $nic "$ifc" "$srv" $port "TCP rx, 1 stream" "-R"
+	run $nic "$ifc" "$srv" $port "TCP rx, 4 streams" "-R -P 4"
+	run $nic "$ifc" "$srv" $port "UDP 64 B, 1 stream" "-u -b 0 -l 64"
+	run $nic "$ifc" "$srv" $port "UDP 64 B, 4 streams" "-u -b 0 -l 64 -P 4"
+done
+echo "  tx: guest -> namespace, rx: namespace -> guest; packets: the guest interface's rx + tx"
+echo "  sig/pkt: guest-to-host signals per packet; irq/pkt: host (QEMU) interrupts per packet"
+echo "  host: $(fh nic status | head -n 1 | grep -oE ' (rx|tx)_frames=[0-9]+| drops=[0-9]+| rx_drops=[0-9]+' | tr -d '\n')"
 vm_poweroff >/dev/null

@@ -11,8 +11,10 @@
 #                        `--tap 0=hvtap0` and runs inside the namespace (FH_PREFIX), and
 #                        so does QEMU (QEMU_PREFIX: a virtio-net peer's TAP lives there).
 #   ns CMD...            runs CMD in the namespace (ping, iperf3 -s -D, tcpdump, ip ...)
-#   net_guest_up [ADDR]  in the guest: eth0 up with ADDR (default 10.11.0.2/24) and
+#   net_guest_up [ADDR]  in the guest: the hvis NIC ($NET_IF, normally eth0) up with ADDR
+#                        (default 10.11.0.2/24) and
 #                        fd00:11::2/64, carrier, and a first ping of 10.11.0.1
+#   ns_echo_servers      UDP and TCP echo (port 7, IPv4 and IPv6) in the namespace
 #   ns_counter NAME      hvtap0's statistics counter NAME (rx_packets, tx_bytes, ...)
 #   guest_counter NAME   the guest eth0's
 #
@@ -22,6 +24,7 @@
 NET_GUEST_TOOLS="ip iperf3 tcpdump"
 export HVIS_GUEST_TOOLS=${HVIS_GUEST_TOOLS:-$NET_GUEST_TOOLS}
 NET_NS=
+NET_IF=eth0
 NET_HOST4=10.11.0.1
 NET_GUEST4=10.11.0.2
 NET_HOST6=fd00:11::1
@@ -50,16 +53,36 @@ net_setup() {
 	note "namespace $NET_NS: $NET_TAP $NET_HOST4/24 $NET_HOST6/64"
 }
 
-# net_guest_up [ADDR]: eth0 up with ADDR and the IPv6 address, carrier, first ping.
+# net_guest_up [ADDR]: the hvis NIC ($NET_IF: eth0 unless another NIC took that name) up
+# with ADDR and the IPv6 address, carrier, first ping.
 net_guest_up() {
 	local addr=${1:-$NET_GUEST4/24}
-	assert_guest "eth0 up with $addr and $NET_GUEST6/64" \
-		"ip link set eth0 up && ip addr add $addr dev eth0 &&
-		ip -6 addr add $NET_GUEST6/64 dev eth0 nodad"
-	guest_until 10 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier within 10s"
+	NET_IF=$(guest 'ls /sys/bus/vmbus/drivers/hvis_netvsc/*/net/ 2>/dev/null | head -n 1')
+	[ -n "$NET_IF" ] || fail "no interface bound to hvis_netvsc"
+	assert_guest "$NET_IF up with $addr and $NET_GUEST6/64" \
+		"ip link set $NET_IF up && ip addr add $addr dev $NET_IF &&
+		ip -6 addr add $NET_GUEST6/64 dev $NET_IF nodad"
+	guest_until 10 "ip link show $NET_IF | grep -q LOWER_UP" || fail "$NET_IF has no carrier within 10s"
 	guest_until 20 "ping -c 1 -W 1 $NET_HOST4" ||
 		fail "no first ping reply from $NET_HOST4 within 20s ($(fh nic status 2>&1 | head -c 300))"
-	note "ok: eth0 up, $NET_HOST4 answers"
+	note "ok: $NET_IF up, $NET_HOST4 answers"
+}
+
+# ns_echo_servers: UDP and TCP echo on port 7 in the namespace (stopped at exit).  UDP:
+# one process answers every datagram in order, to its sender (socat's UDP-LISTEN,fork
+# hands datagrams that arrive before its child connects to the parent, out of order).
+ns_echo_servers() {
+	ns python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 7))
+while True:
+    d, a = s.recvfrom(65536)
+    s.sendto(d, a)' </dev/null >/dev/null 2>&1 &
+	HVIS_CLEANUP_CMDS+=("kill $!")
+	ns socat TCP6-LISTEN:7,reuseaddr,fork,ipv6only=0 PIPE </dev/null >/dev/null 2>&1 &
+	HVIS_CLEANUP_CMDS+=("kill $!")
 }
 
 ns_counter() {
@@ -67,5 +90,5 @@ ns_counter() {
 }
 
 guest_counter() {
-	guest cat "/sys/class/net/eth0/statistics/$1"
+	guest cat "/sys/class/net/$NET_IF/statistics/$1"
 }

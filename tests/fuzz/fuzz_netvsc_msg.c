@@ -24,7 +24,8 @@ FUZZ_TYPES("INIT", "INIT_COMPLETE", "SEND_NDIS_VER", "SEND_RECV_BUF", "SEND_RECV
 	   "SWITCH_DATA_PATH", "SUBCHANNEL", "SEND_INDIRECTION_TABLE",
 	   "rndis PACKET", "rndis INIT", "rndis HALT", "rndis QUERY", "rndis SET", "rndis RESET",
 	   "rndis INDICATE", "rndis KEEPALIVE", "rndis INIT_C", "rndis QUERY_C", "rndis SET_C",
-	   "rndis RESET_C", "rndis KEEPALIVE_C", "NDIS_OFFLOAD", "NDIS_OFFLOAD_PARAMETERS")
+	   "rndis RESET_C", "rndis KEEPALIVE_C", "NDIS_OFFLOAD", "NDIS_OFFLOAD_PARAMETERS",
+	   "NDIS_RSS_CAPABILITIES", "NDIS_RSS_PARAMETERS")
 
 /* Counts NAME (with PREFIX) as reached. */
 static void hit_name(const char *prefix, const char *name)
@@ -85,6 +86,45 @@ static void packet(const u8 *msg, u32 msg_len, u32 max_frame)
 		if (p && (p < msg + v.ppi_off || p + t > msg + v.ppi_off + v.ppi_len))
 			abort();
 	}
+}
+
+/* ---- rss ---- */
+
+/* The host's OID_GEN_RECEIVE_SCALE_CAPABILITIES answer, as the guest checks it. */
+static void rss_cap(const u8 *obj, u32 len)
+{
+	const char *why = NULL;
+	u32 q = 0, t = 0;
+
+	if (ndis_rss_cap_parse(obj, len, &q, &t, &why)) {
+		if (!why)
+			abort();
+		return;
+	}
+	if (!q || !t || t > NETVSC_ITAB_MAX)
+		abort();
+	hit_name("", "NDIS_RSS_CAPABILITIES");
+}
+
+/* The guest's OID_GEN_RECEIVE_SCALE_PARAMETERS, as the host checks them (4 channels). */
+static void rss_params(const u8 *obj, u32 len)
+{
+	static struct netvsc_rss_conf c;
+	const char *why = NULL;
+	u32 i;
+
+	memset(&c, 0, sizeof(c));
+	if (ndis_rss_params_parse(obj, len, 4, &c, &why)) {
+		if (!why)
+			abort();
+		return;
+	}
+	if (c.n_itab > NETVSC_ITAB_MAX)
+		abort();
+	for (i = 0; i < c.n_itab; i++)
+		if (c.itab[i] >= 4)
+			abort();
+	hit_name("", "NDIS_RSS_PARAMETERS");
 }
 
 /* The host's OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answer, as the guest checks it. */
@@ -158,6 +198,8 @@ static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
 			/* The guest reads the answer into a struct ndis_offload. */
 			if (d && d <= sizeof(struct ndis_offload))
 				offload_caps(msg + c, d);
+			if (d)
+				rss_cap(msg + c, d);
 		}
 		break;
 	case RNDIS_MSG_INDICATE:
@@ -170,6 +212,8 @@ static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
 			check_area(c, d, msg_len);
 			if (type == RNDIS_MSG_SET && b == OID_TCP_OFFLOAD_PARAMETERS)
 				offload_params(msg + c, d);
+			if (type == RNDIS_MSG_SET && b == OID_GEN_RECEIVE_SCALE_PARAMETERS)
+				rss_params(msg + c, d);
 		}
 		break;
 	}

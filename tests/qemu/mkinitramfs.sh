@@ -201,8 +201,9 @@ newc() { # name mode rdevmajor rdevminor
 	head -c "$pad" /dev/zero
 }
 
-if [ ! -s "$image" ]; then
-	tmp=$image.tmp.$$
+# Builds the cached image (atomically: parallel e2e lanes may build the same one).
+build_image() {
+	local tmp=$image.tmp.$$
 	{
 		newc dev $((0040755)) 0 0
 		newc dev/console $((0020600)) 5 1
@@ -210,9 +211,13 @@ if [ ! -s "$image" ]; then
 		(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
 	} | gzip -1 >"$tmp"
 	mv "$tmp" "$image"
-	# Keep the cache small: the newest six images per kernel (storage tests add a variant).
-	ls -t "$CACHE/$KVER"-*.cpio.gz 2>/dev/null | tail -n +7 | xargs -r rm -f
-fi
+	# Keep the cache small: the newest twelve images per kernel (tests add variants).
+	ls -t "$CACHE/$KVER"-*.cpio.gz 2>/dev/null | tail -n +13 | xargs -r rm -f
+}
+
+[ -s "$image" ] || build_image
 mkdir -p "$(dirname "$OUT")"
-ln -f "$image" "$OUT" 2>/dev/null || cp "$image" "$OUT"
+# Another lane's eviction may remove the image between the test and the link: build again.
+ln -f "$image" "$OUT" 2>/dev/null || cp "$image" "$OUT" 2>/dev/null ||
+	{ build_image && cp "$image" "$OUT"; } || { echo "mkinitramfs: cannot write $OUT" >&2; exit 1; }
 echo "mkinitramfs: $OUT ($KVER, $(du -k "$image" | cut -f1) KiB, modules: ${hvis_names[*]:-none})" >&2

@@ -527,6 +527,17 @@ static void test_nic_conversation(void)
 	send_pkt(g, VM_PKT_DATA_INBAND, 0, 4, &m, sizeof(m));
 	tap_check(next(g) == -1, "nvsp: NDIS_CONFIG and NDIS_VER not answered");
 
+	/*
+	 * The host's MTU: 9000 by default, so sections hold a 9000-byte frame (9152 bytes);
+	 * at 1500 the 1728 bytes of upstream's sections, which the rest of this test uses.
+	 */
+	tap_check(strstr(nic_status(g), "recv_section=9152 ") && strstr(nic_status(g), "max_frame=9000 "),
+		  "mtu: default 9000, receive sections of 9152 bytes (%s)", nic_status(g));
+	tap_check(ctl(g, "mtu", "0", "65522") != 0 && ctl(g, "mtu", "0", "67") != 0 &&
+		  ctl(g, "mtu", "0", "1500") == 0 && strstr(nic_status(g), "recv_section=1728 ") &&
+		  strstr(nic_status(g), "max_frame=1500 "),
+		  "mtu: 68..65521 taken, 1500 gives 1728-byte sections");
+
 	/* Receive buffer: wrong id refused, then accepted. */
 	memset(&m, 0, sizeof(m));
 	m.type = NVSP_MSG1_SEND_RECV_BUF;
@@ -604,8 +615,14 @@ static void test_nic_conversation(void)
 	tap_check(next(g) == VM_PKT_DATA_USING_XFER_PAGES && (msg = xfer_msg(g, &len, &chan)),
 		  "query: third QUERY_C");
 	memcpy(&qc, msg + 8, sizeof(qc));
-	tap_check(qc.req_id == 10 && qc.status == RNDIS_STATUS_NOT_SUPPORTED && qc.info_buflen == 0,
-		  "query: RSS capabilities NOT_SUPPORTED");
+	{
+		u32 q = 0, t = 0;
+		const char *why = NULL;
+
+		tap_check(qc.req_id == 10 && qc.status == 0 && qc.info_buflen == 18 &&
+			  !ndis_rss_cap_parse(msg + 24, qc.info_buflen, &q, &t, &why) && q == 8 &&
+			  t == 128, "query: RSS capabilities: 8 queues (the default cap), 128 entries");
+	}
 	complete_xfer(g, trans_of(g));
 
 	/* Packet filter. */

@@ -25,6 +25,7 @@ struct guest {
 	u8 pkt[4096] __aligned(8);
 	int len;
 	char img[64];
+	bool quiet;		/* write requests without signalling the host */
 };
 
 static u8 pattern(u64 off)
@@ -97,7 +98,8 @@ static void send_raw(struct guest *g, const void *pkt, u32 len)
 	bool sig;
 
 	hvis_ring_write_raw(&g->out, &v, 1, &sig, NULL);
-	host_handle_signal(&g->w.h, 1);
+	if (!g->quiet)
+		host_handle_signal(&g->w.h, 1);
 }
 
 static void vstor(struct guest *g, u64 trans, const struct vstor_packet *p, u32 len)
@@ -107,7 +109,8 @@ static void vstor(struct guest *g, u64 trans, const struct vstor_packet *p, u32 
 
 	hvis_ring_write_packet(&g->out, VM_PKT_DATA_INBAND,
 			       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED, trans, &v, 1, &sig, NULL);
-	host_handle_signal(&g->w.h, 1);
+	if (!g->quiet)
+		host_handle_signal(&g->w.h, 1);
 }
 
 static void op(struct guest *g, u64 trans, u32 operation)
@@ -425,6 +428,78 @@ static void test_reset_and_mask(struct guest *g)
 		  "mask: signals counted per channel");
 }
 
+/* Writes n READs (ids from trans) without a signal; then signals if @signal. */
+static void quiet_reads(struct guest *g, u64 trans, u32 n, bool signal)
+{
+	u32 i;
+
+	g->quiet = true;
+	for (i = 0; i < n; i++)
+		read10(g, trans + i, 0, 0, i, 1, 0);
+	g->quiet = false;
+	if (signal)
+		host_handle_signal(&g->w.h, 1);
+	settle();
+}
+
+static bool reads_done(struct guest *g, u64 trans, u32 n)
+{
+	bool ok = true;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		ok &= comp(g, trans + i).srb.srb_status == SRB_STATUS_SUCCESS;
+	return ok;
+}
+
+static void wait_hold_due(struct guest *g)
+{
+	int n = 0;
+
+	while (host_hold_next_ns(&g->w.h) > 0 && n++ < 100)
+		usleep(1000);
+	host_hold_service(&g->w.h);
+	settle();
+}
+
+/*
+ * --hold-us: a drain that found two requests or more leaves the ring masked, and the
+ * host reads it again when the hold is due, with no signal from the guest; it holds
+ * again while the looks keep finding about two, and unmasks after one that finds
+ * nothing.  One request at a time is never held.
+ */
+static void test_hold(struct guest *g)
+{
+	struct host_channel *ch = host_channel_by_relid(&g->w.h, 1);
+	u64 sig0 = ch->stats.signals_in, holds0 = ch->stats.holds;
+
+	g->w.h.hold_us = 2000;
+	quiet_reads(g, 80, 4, true);
+	tap_check(reads_done(g, 80, 4), "hold: four READs complete");
+	tap_check(in_mask(g) == 1 && ch->stats.holds == holds0 + 1 && ch->hold_until_ns,
+		  "hold: after a drain of four the ring stays masked (holds +1)");
+	tap_check(host_hold_next_ns(&g->w.h) > 0, "hold: due in the future");
+	quiet_reads(g, 84, 4, false);
+	host_hold_service(&g->w.h);
+	tap_check(next(g) < 0, "hold: not read again before it is due");
+	wait_hold_due(g);
+	tap_check(reads_done(g, 84, 4) && in_mask(g) == 1 && ch->stats.holds == holds0 + 2,
+		  "hold: four READs written while held complete without a signal; held again");
+	quiet_reads(g, 88, 1, false);
+	wait_hold_due(g);
+	tap_check(reads_done(g, 88, 1) && in_mask(g) == 1 && ch->stats.holds == holds0 + 3,
+		  "hold: a look that found one READ after busy drains holds again");
+	tap_check(ch->stats.signals_in == sig0 + 1, "hold: the guest signalled once for nine READs");
+	wait_hold_due(g);
+	tap_check(in_mask(g) == 0 && !ch->hold_until_ns && host_hold_next_ns(&g->w.h) == -1 &&
+		  ch->stats.holds == holds0 + 3, "hold: a look that found nothing unmasks");
+	read10(g, 89, 0, 0, 3, 1, 0);
+	settle();
+	tap_check(comp(g, 89).srb.srb_status == SRB_STATUS_SUCCESS && in_mask(g) == 0 &&
+		  ch->stats.holds == holds0 + 3, "hold: one READ alone is not held");
+	g->w.h.hold_us = 0;
+}
+
 static int ctl(struct guest *g, char *out, size_t outlen, const char *a1, const char *a2,
 	       const char *a3)
 {
@@ -539,6 +614,7 @@ int main(void)
 	test_luns(g);
 	test_bad(g);
 	test_reset_and_mask(g);
+	test_hold(g);
 	test_bad_cases(g);
 	test_remove_inflight(g);
 	close_guest(g);

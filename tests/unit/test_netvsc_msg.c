@@ -278,6 +278,117 @@ static void test_offload_params(void)
 		  "UDPv6 receive checksum on with only the transmit cap is named");
 }
 
+/* ---- rss ---- */
+
+static void test_rss_cap(void)
+{
+	struct ndis_recv_scale_cap c = {
+		.hdr = { NDIS_OBJECT_TYPE_RSS_CAPABILITIES, 2, sizeof(c) },
+		.num_recv_que = 8, .num_indirect_tabent = 128,
+	};
+	const char *why = NULL;
+	u32 q = 0, t = 0;
+
+	tap_check(!ndis_rss_cap_parse(&c, sizeof(c), &q, &t, &why) && q == 8 && t == 128,
+		  "RSS capabilities: 8 queues, 128 entries");
+	c.num_indirect_tabent = 0;
+	tap_check(!ndis_rss_cap_parse(&c, sizeof(c), &q, &t, &why) && t == NETVSC_ITAB_DEFAULT,
+		  "RSS capabilities without a table size: 128");
+	c.num_indirect_tabent = 257;
+	refused(ndis_rss_cap_parse(&c, sizeof(c), &q, &t, &why), -EINVAL, "num_indirect_tabent",
+		"a table of 257 entries is refused");
+	c.num_indirect_tabent = 64;
+	c.num_recv_que = 0;
+	refused(ndis_rss_cap_parse(&c, sizeof(c), &q, &t, &why), -EINVAL, "num_recv_que",
+		"0 queues is refused");
+	c.num_recv_que = 4;
+	refused(ndis_rss_cap_parse(&c, sizeof(c) - 1, &q, &t, &why), -EINVAL, "shorter",
+		"a 17-byte answer is refused");
+	c.hdr.size = sizeof(c) + 1;
+	refused(ndis_rss_cap_parse(&c, sizeof(c), &q, &t, &why), -EINVAL, "header size",
+		"a header size past the answer is refused");
+	c.hdr.size = sizeof(c);
+	c.hdr.type = NDIS_OBJECT_TYPE_RSS_PARAMETERS;
+	refused(ndis_rss_cap_parse(&c, sizeof(c), &q, &t, &why), -EINVAL, "header type",
+		"a wrong header type is refused");
+}
+
+static void test_rss_params(void)
+{
+	static struct netvsc_rss_conf c, got;
+	static u8 m[1200];
+	struct ndis_recv_scale_param p;
+	const char *why = NULL;
+	u32 len, i;
+
+	c.hashinfo = NDIS_HASH_FUNC_TOEPLITZ | NETVSC_RSS_HASH_TYPES;
+	c.n_itab = 128;
+	for (i = 0; i < c.n_itab; i++)
+		c.itab[i] = i % 4;
+	for (i = 0; i < NETVSC_HASH_KEYLEN; i++)
+		c.key[i] = (u8)(i * 7 + 1);
+	len = ndis_rss_params_build(m, sizeof(m), &c);
+	tap_check(len == 40 + 512 + 40, "RSS parameters: 40 + 128 x 4 + 40 bytes");
+	tap_check(!ndis_rss_params_parse(m, len, 4, &got, &why) && got.n_itab == 128 &&
+		  got.itab[5] == 1 && got.hashinfo == c.hashinfo &&
+		  !memcmp(got.key, c.key, NETVSC_HASH_KEYLEN),
+		  "RSS parameters round trip (table, key, hash info)");
+	refused(ndis_rss_params_parse(m, len, 3, &got, &why), -EINVAL, "past the open channels",
+		"a table entry naming channel 3 of 3 is refused");
+	refused(ndis_rss_params_parse(m, len - 1, 4, &got, &why), -EINVAL, "hashkey_offset",
+		"a key one byte past the message is refused");
+	tap_check(!ndis_rss_params_build(m, len - 1, &c), "build refuses a short buffer");
+
+	memcpy(&p, m, sizeof(p));
+	p.hashinfo = NDIS_HASH_FUNC_TOEPLITZ | NDIS_HASH_IPV6_EX;
+	memcpy(m, &p, sizeof(p));
+	refused(ndis_rss_params_parse(m, len, 4, &got, &why), -EINVAL, "does not offer",
+		"an _EX hash type is refused");
+	p.hashinfo = 2 | NDIS_HASH_IPV4;
+	memcpy(m, &p, sizeof(p));
+	refused(ndis_rss_params_parse(m, len, 4, &got, &why), -EINVAL, "not Toeplitz",
+		"a hash function other than Toeplitz is refused");
+	p.hashinfo = c.hashinfo;
+	p.indirect_tabsize = 100 * 4;
+	memcpy(m, &p, sizeof(p));
+	refused(ndis_rss_params_parse(m, len, 4, &got, &why), -EINVAL, "power of two",
+		"a table of 100 entries is refused");
+	p.indirect_tabsize = 512;
+	p.hashkey_offset = 40 + 500;
+	memcpy(m, &p, sizeof(p));
+	refused(ndis_rss_params_parse(m, len, 4, &got, &why), -EINVAL, "overlaps",
+		"a key overlapping the table is refused");
+	p.hashkey_offset = 40 + 512;
+	p.hashkey_size = 16;
+	memcpy(m, &p, sizeof(p));
+	refused(ndis_rss_params_parse(m, len, 4, &got, &why), -EINVAL, "hashkey_size",
+		"a 16-byte key is refused");
+	p.hashkey_size = 40;
+	p.indirect_taboffset = 20;
+	memcpy(m, &p, sizeof(p));
+	refused(ndis_rss_params_parse(m, len, 4, &got, &why), -EINVAL, "indirect_taboffset",
+		"a table inside the object's fixed part is refused");
+	p.indirect_taboffset = 40;
+	p.indirect_tabsize = 0xfffc;
+	memcpy(m, &p, sizeof(p));
+	refused(ndis_rss_params_parse(m, len, 4, &got, &why), -EINVAL, "indirect_tabsize",
+		"a 16383-entry table is refused");
+
+	/* Only the key changes: the table stays. */
+	memset(&got, 0, sizeof(got));
+	got.n_itab = 7;
+	p.indirect_tabsize = 512;
+	p.flag = NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED;
+	memcpy(m, &p, sizeof(p));
+	tap_check(!ndis_rss_params_parse(m, len, 4, &got, &why) && got.n_itab == 7 &&
+		  got.key[1] == 8, "ITABLE_UNCHANGED: the key is taken, the table kept");
+	p.flag = NDIS_RSS_PARAM_FLAG_DISABLE_RSS;
+	p.hashinfo = 0;
+	memcpy(m, &p, sizeof(p));
+	tap_check(!ndis_rss_params_parse(m, 40, 1, &got, &why) &&
+		  got.flag == NDIS_RSS_PARAM_FLAG_DISABLE_RSS, "DISABLE_RSS needs no table");
+}
+
 /* migrate: SEND_VF_ASSOCIATION and SWITCH_DATA_PATH bodies. */
 static void test_vf_msgs(void)
 {
@@ -731,6 +842,8 @@ int main(void)
 	test_section_cap();
 	test_offload_caps();
 	test_offload_params();
+	test_rss_cap();
+	test_rss_params();
 	test_vf_msgs();
 	return tap_done();
 }

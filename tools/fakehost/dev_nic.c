@@ -2,7 +2,8 @@
 /*
  * dev_nic.c: the synthetic NIC (class "nic", HV_NIC_GUID) on the host side, the part
  * Hyper-V's VMSwitch port (OpenVMM's netvsp) plays for drivers/net/hyperv/netvsc.c.
- * One channel; no subchannels or RSS (those OIDs answer NOT_SUPPORTED), no offloads:
+ * Up to `--nic-channels` channels: the primary and the subchannels the guest asks for
+ * with NVSP5 SUBCHANNEL, RSS over them (nic_rss.c); no offloads:
  * OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answers a complete NDIS_OFFLOAD object that
  * offers nothing, and OID_TCP_OFFLOAD_PARAMETERS accepts a valid object that turns
  * nothing on (as Hyper-V answers both: upstream's rndis_netdev_set_hwcaps() fails
@@ -36,7 +37,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <net/if.h>
 #include "nic_dev.h"
+
+/*
+ * `--tap N=IFNAME` names the wire of NIC number N, whichever device holds that place:
+ * a NIC offered again after a rescind (`ctl offer nic`) takes the wire of its place.
+ */
+static char tap_of_place[NIC_MAX_TAPS][IFNAMSIZ];
 
 /* The device's place among the NIC devices (the <dev> of `ctl nic`). */
 u32 nic_ordinal(const struct host_device *dev)
@@ -75,6 +83,15 @@ const char *nic_fmt_mac(const u8 *m, char *buf)
 {
 	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 	return buf;
+}
+
+u32 nic_recv_section_size(const struct nic_dev *nd)
+{
+	u32 need = (nd->max_frame + NIC_SECTION_OVERHEAD + 63) & ~63u;
+
+	if (nd->recv_section)
+		return nd->recv_section;
+	return need > NETVSC_RECV_SECTION_SIZE ? need : NETVSC_RECV_SECTION_SIZE;
 }
 
 /* ---- NVSP from the guest ---- */
@@ -122,7 +139,7 @@ static void on_recv_buf(struct host_channel *ch, const u8 *pkt, const struct nvs
 	struct nic_dev *nd = nic_of(ch);
 	struct nvsp_msg r = { .type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE };
 	struct nvsp1_recv_buffer_section *s = &r.recv_buf_complete.sections[0];
-	u32 section = nd->recv_section;
+	u32 section = nic_recv_section_size(nd);
 
 	r.recv_buf_complete.status = NVSP_STAT_FAIL;
 	if (m->send_buf.id != NVSP_RECV_BUFFER_ID) {
@@ -222,11 +239,7 @@ static void on_switch_data_path(struct host_channel *ch, const u8 *pkt,
 
 static void on_subchannel(struct host_channel *ch, const u8 *pkt, const struct nvsp_msg *m)
 {
-	struct nvsp_msg r = { .type = NVSP_MSG5_SUBCHANNEL };
-
-	/* Single channel: refused (status FAIL, 0 subchannels), so the guest goes on. */
-	r.raw[0] = NVSP_STAT_FAIL;
-	nic_send_comp(ch, trans_of(pkt), &r);
+	nic_on_subchannel(ch, trans_of(pkt), m);
 }
 
 /*
@@ -381,26 +394,29 @@ static void nic_one(struct host_channel *ch, u32 len)
 
 static void nic_packets(struct host_channel *ch)
 {
-	struct nic_dev *nd = nic_of(ch);
+	struct nic_dev *nd = ch->priv;
+	struct nic_queue *nq;
 	bool more;
 	int len = 0;
 
 	if (!nd)
 		return;
+	nq = nic_queue_of(ch);
 	host_chan_want_room(ch, 0);
-	if (nd->comp_pending) {
-		nd->comp_pending = false;
-		if (nic_send_comp(ch, nd->comp_trans, &nd->comp_msg) == -EAGAIN)
+	if (nq->comp_pending) {
+		nq->comp_pending = false;
+		if (nic_send_comp(ch, nq->comp_trans, &nq->comp_msg) == -EAGAIN)
 			return;
 	}
 	do {
 		host_chan_read_begin(ch);
-		while (!nd->comp_pending && (len = host_chan_peek(ch)) > 0) {
+		while (!nq->comp_pending && (len = host_chan_peek(ch)) > 0) {
+			nd->cur_queue = ch->sub_index;
 			nic_one(ch, (u32)len);
 			host_chan_consume(ch, (u32)len);
 		}
 		more = host_chan_read_end(ch);
-	} while (more && !nd->comp_pending && len != -EIO);
+	} while (more && !nq->comp_pending && len != -EIO);
 	nic_flush(ch);
 }
 
@@ -408,6 +424,8 @@ static void nic_packets(struct host_channel *ch)
 
 static void reset_conn(struct nic_dev *nd)
 {
+	u32 i;
+
 	nic_recv_forget(nd);
 	nic_buf_unmap(&nd->send);
 	nic_queue_clear(nd);
@@ -424,16 +442,37 @@ static void reset_conn(struct nic_dev *nd)
 	nd->rndis_inited = false;
 	nd->filter = 0;
 	nd->datapath_vf = false;	/* a new connection starts on the synthetic path */
-	nd->comp_pending = false;
+	for (i = 0; i < NIC_MAX_QUEUES; i++) {
+		nd->queues[i].comp_pending = false;
+		if (nd->queues[i].ch)
+			nd->queues[i].ch->priv = NULL;
+		nd->queues[i].ch = NULL;
+	}
+	nic_rss_reset(nd);
 	memcpy(nd->cur_mac, nd->mac, 6);
 }
 
 static int nic_open(struct host_channel *ch)
 {
 	struct nic_dev *nd = ch->dev->priv;
+	u32 i;
 
-	if (ch->sub_index)
-		return -EINVAL;		/* single channel */
+	if (ch->sub_index) {
+		/* Only a subchannel the guest asked for on this connection (nic_rss.c). */
+		i = ch->sub_index;
+		if (!nic_subchannel_ok(nd, ch) || nd->queues[i].ch) {
+			nic_bad(nd, "sub_channel_index", "open of subchannel %u (asked for %u)", i,
+				nd->subs_asked);
+			return -EINVAL;
+		}
+		nd->queues[i].ch = ch;
+		nd->queues[i].comp_pending = false;
+		ch->priv = nd;
+		if (nd->tap[0])
+			nic_tap_open(nd, i);
+		nd->nqueues++;
+		return 0;
+	}
 	reset_conn(nd);
 	nd->q = calloc(NIC_QUEUE_LEN, sizeof(*nd->q));
 	nd->msgbuf = malloc(NIC_MAX_MSG);
@@ -442,7 +481,11 @@ static int nic_open(struct host_channel *ch)
 		return -ENOMEM;
 	}
 	nd->ch = ch;
+	nd->queues[0].ch = ch;
 	ch->priv = nd;
+	i = nic_ordinal(ch->dev);
+	if (i < NIC_MAX_TAPS)
+		snprintf(nd->tap, sizeof(nd->tap), "%.15s", tap_of_place[i]);
 	if (nd->tap[0])
 		nic_tap_open(nd, 0);	/* an error is a NIC_TAP event; the NIC runs unwired */
 	nd->nqueues = 1;
@@ -457,14 +500,31 @@ static void nic_close(struct host_channel *ch)
 		nic_tap_close(nd, 0);
 		nd->nqueues = 0;
 		reset_conn(nd);
+	} else if (ch->sub_index < NIC_MAX_QUEUES && nd->queues[ch->sub_index].ch == ch) {
+		nic_tap_close(nd, ch->sub_index);
+		nd->queues[ch->sub_index].ch = NULL;
+		nd->queues[ch->sub_index].comp_pending = false;
+		if (nd->nqueues)
+			nd->nqueues--;
 	}
 	ch->priv = NULL;
 }
 
 static void nic_tick(struct host_channel *ch, u64 now_ms)
 {
-	if (ch->dev->priv && nic_of(ch)->ch == ch)
+	if (ch->priv && nic_of(ch)->ch == ch)
 		nic_flush(ch);
+}
+
+/* `--nic-channels`: the channel cap of every NIC created after it is set. */
+static u32 nic_default_channels = NIC_DEFAULT_CHANNELS;
+
+int dev_nic_set_default_channels(u32 n)
+{
+	if (n < 1 || n > NIC_MAX_QUEUES)
+		return -EINVAL;
+	nic_default_channels = n;
+	return 0;
 }
 
 static int nic_create(struct host_device *dev)
@@ -485,9 +545,10 @@ static int nic_create(struct host_device *dev)
 	nd->mac[5] = n & 0xff;
 	memcpy(nd->cur_mac, nd->mac, 6);
 	nd->link_up = true;
-	nd->max_frame = 1500;
-	nd->recv_section = NETVSC_RECV_SECTION_SIZE;
+	nd->max_frame = NIC_MTU_DEFAULT;
+	nd->recv_section = 0;
 	nd->link_speed = NIC_LINK_SPEED;
+	nd->max_channels = nic_default_channels;
 	net_responder_init(&nd->resp);
 	dev->priv = nd;
 	return 0;
@@ -510,14 +571,15 @@ void nic_status_line(struct host_device *dev, char *buf, size_t len)
 	char mac[18];
 
 	snprintf(buf, len,
-		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu",
+		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s",
 		 nic_ordinal(dev), nic_fmt_mac(nd->mac, mac), nd->link_up ? "up" : "down",
 		 nd->nvsp_version, nd->rndis_inited, nd->filter, nd->resp.ip[0], nd->resp.ip[1],
 		 nd->resp.ip[2], nd->resp.ip[3], (unsigned long long)nd->rx_frames,
 		 (unsigned long long)nd->tx_frames, (unsigned long long)nd->drops,
 		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, nd->q_count,
 		 (unsigned long long)nd->bad, (unsigned long long)nd->injected,
-		 (unsigned long long)nd->injected_acks);
+		 (unsigned long long)nd->injected_acks, nd->nqueues, nd->max_channels,
+		 nd->rss_on ? "on" : "off");
 }
 
 const struct host_device_ops dev_nic_ops = {
@@ -530,6 +592,8 @@ const struct host_device_ops dev_nic_ops = {
 	.close = nic_close,
 	.tick = nic_tick,
 	.status = nic_status_line,
+	/* Subchannels on NVSP5 SUBCHANNEL; rescinded when the primary closes (Hyper-V). */
+	.subchannels_on_request = true,
 };
 
 int dev_nic_set_mac(struct host_device *dev, const char *mac)
@@ -544,15 +608,14 @@ int dev_nic_set_mac(struct host_device *dev, const char *mac)
 int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname)
 {
 	struct host_device *d;
-	struct nic_dev *nd;
+	u32 want = n;
 
-	if (!*ifname || strlen(ifname) >= sizeof(nd->tap))
+	if (!*ifname || strlen(ifname) >= IFNAMSIZ || n >= NIC_MAX_TAPS)
 		return -EINVAL;
 	for (d = h->devices; d; d = d->next) {
-		if (d->ops != &dev_nic_ops || n--)
+		if (d->ops != &dev_nic_ops || want--)
 			continue;
-		nd = d->priv;
-		snprintf(nd->tap, sizeof(nd->tap), "%s", ifname);
+		snprintf(tap_of_place[n], IFNAMSIZ, "%s", ifname);
 		return 0;
 	}
 	return -ENOENT;

@@ -13,6 +13,8 @@
 /* Sets a NIC device's MAC (`--devices nic@00:15:5d:00:00:10`); 0 or -EINVAL. */
 int dev_nic_set_mac(struct host_device *dev, const char *mac);
 
+/* `--nic-channels N`: NICs created after this offer up to N channels (1..16). */
+int dev_nic_set_default_channels(u32 n);
 /* `--tap N=IFNAME`: NIC number N (0-based) is wired to TAP device IFNAME; 0 or -errno. */
 int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname);
 

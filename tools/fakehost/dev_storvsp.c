@@ -398,6 +398,7 @@ static int stor_open(struct host_channel *ch)
 	sc->ch = ch;
 	sc->inflight.next = sc->inflight.prev = &sc->inflight;
 	ch->priv = sc;
+	ch->hold_ok = true;	/* host_ring.c: busy rings stay masked (--hold-us) */
 	if (!ch->sub_index) {
 		sd->primary = sc;
 		sd->state = STOR_S_BEGIN;
@@ -437,6 +438,7 @@ static void stor_close(struct host_channel *ch)
 	}
 	free(sc);
 	ch->priv = NULL;
+	ch->hold_ok = false;
 }
 
 static void stor_tick(struct host_channel *ch, u64 now_ms)

@@ -6,6 +6,17 @@
  * (include/linux/hyperv.h struct vmbus_channel_open_channel, drivers/hv/channel.c
  * __vmbus_open).  The mitigation rules are lib/ring.c's: signal on empty -> non-empty
  * when the guest's interrupt_mask is clear; honour pending_send_sz both ways.
+ *
+ * Held rings: Hyper-V does not take a guest signal per request on a busy storage
+ * channel.  Its storage and network channels are offered with a monitor allocated, so
+ * upstream's guest signals by setting a bit in the monitor page, which the host scans
+ * at an interval (drivers/hv/channel.c vmbus_set_event; include/linux/hyperv.h struct
+ * hv_monitor_page, latency); OpenVMM's storvsp keeps a busy queue's interrupts masked
+ * and looks again on its own (poll_mode_queue_depth).  Here a backend that opts in
+ * (hold_ok) keeps the guest->host ring masked for hold_us after a drain that found
+ * HOST_HOLD_MIN_PACKETS or more, then reads it again as if signalled, and holds again
+ * while the looks keep finding about that many; otherwise it unmasks as usual, so one
+ * request at a time waits for nothing.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -21,6 +32,9 @@ int host_chan_map_rings(struct host_channel *ch, struct host_gpadl *g, u32 downs
 		*why = "downstream_ringbuffer_pageoffset";
 		return -EINVAL;
 	}
+	ch->drained = 0;
+	ch->hold_avg16 = 0;
+	ch->hold_until_ns = 0;
 	base = guest_mem_map(ch->host->mem, g->pfns, n);
 	if (!base) {
 		*why = "pfn (cannot map)";
@@ -51,6 +65,7 @@ void host_chan_unmap_rings(struct host_channel *ch)
 {
 	guest_mem_unmap(ch->ring_base, ch->ring_pages);
 	ch->ring_base = NULL;
+	ch->hold_until_ns = 0;
 	ch->ring_pages = 0;
 	free(ch->pkt_buf);
 	ch->pkt_buf = NULL;
@@ -145,6 +160,7 @@ int host_chan_peek(struct host_channel *ch)
 void host_chan_consume(struct host_channel *ch, u32 len)
 {
 	hvis_ring_advance(&ch->in, len);
+	ch->drained++;
 	ch->stats.rx_packets++;
 	ch->stats.rx_bytes += len;
 }
@@ -153,6 +169,11 @@ void host_chan_read_commit(struct host_channel *ch)
 {
 	if (ch->ring_base && hvis_ring_commit_read(&ch->in, NULL))
 		interrupt_guest(ch);
+}
+
+static u32 min_u32(u32 a, u32 b)
+{
+	return a < b ? a : b;
 }
 
 static u64 now_ns(void)
@@ -181,10 +202,30 @@ static bool poll_for_more(struct host_channel *ch)
 
 bool host_chan_read_end(struct host_channel *ch)
 {
+	bool busy;
+
+	/*
+	 * Busy: this drain found HOST_HOLD_MIN_PACKETS or more, or (a look at a held ring)
+	 * found some while the recent drains averaged that many.  One request at a time
+	 * averages one and is never held.
+	 */
+	ch->hold_avg16 = (ch->hold_avg16 * 3 + min_u32(ch->drained, 64) * 16) / 4;
+	busy = ch->drained >= HOST_HOLD_MIN_PACKETS ||
+	       (ch->hold_recheck && ch->drained &&
+		ch->hold_avg16 >= HOST_HOLD_MIN_PACKETS * 16 - 8);
+	ch->drained = 0;
+	ch->hold_until_ns = 0;
+	ch->hold_recheck = false;
 	if (!ch->ring_base)
 		return false;
 	if (hvis_ring_commit_read(&ch->in, NULL))
 		interrupt_guest(ch);
+	if (busy && ch->hold_ok && ch->host->hold_us) {
+		/* The mask stays set: host_hold_service() reads the ring again. */
+		ch->hold_until_ns = now_ns() + (u64)ch->host->hold_us * 1000;
+		ch->stats.holds++;
+		return false;
+	}
 	/*
 	 * A guest sending at full speed usually writes again within microseconds.  Polling
 	 * briefly with its signals still masked, as vhost-net's busy polling does, turns
@@ -193,4 +234,37 @@ bool host_chan_read_end(struct host_channel *ch)
 	if (poll_for_more(ch))
 		return true;
 	return hvis_ring_end_read(&ch->in) > 0;
+}
+
+s64 host_hold_next_ns(const struct vmbus_host *h)
+{
+	const struct host_channel *ch;
+	u64 first = 0, now;
+
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->hold_until_ns && (!first || ch->hold_until_ns < first))
+			first = ch->hold_until_ns;
+	if (!first)
+		return -1;
+	now = now_ns();
+	return first > now ? (s64)(first - now) : 0;
+}
+
+void host_hold_service(struct vmbus_host *h)
+{
+	struct host_channel *ch;
+	u64 now = now_ns();
+
+	/* A backend's packets() may close channels: look up the next due one each time. */
+	do {
+		for (ch = h->channels; ch; ch = ch->next)
+			if (ch->hold_until_ns && ch->hold_until_ns <= now)
+				break;
+		if (!ch)
+			return;
+		ch->hold_until_ns = 0;
+		ch->hold_recheck = true;
+		if (ch->state == CHAN_OPEN && ch->dev && ch->ring_base)
+			ch->dev->ops->packets(ch);
+	} while (true);
 }

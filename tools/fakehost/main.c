@@ -24,6 +24,7 @@
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
+#define HOLD_US		200	/* --hold-us: a busy storage ring stays masked this long */
 
 enum { TAG_LISTEN = 1, TAG_QEMU, TAG_DOORBELL, TAG_CTL, TAG_DISKIO };
 
@@ -174,6 +175,20 @@ static void qemu_event(struct fakehost *fh)
 
 /* ---- serve ---- */
 
+/* epoll for timeout_ms, or less when a held ring is due first (host_hold_next_ns). */
+static int wait_events(struct fakehost *fh, struct epoll_event *evs, int max, int timeout_ms)
+{
+	s64 ns = (s64)timeout_ms * 1000000;
+	s64 hold = host_hold_next_ns(&fh->host);
+	struct timespec ts;
+
+	if (hold >= 0 && hold < ns)
+		ns = hold;
+	ts.tv_sec = ns / 1000000000;
+	ts.tv_nsec = ns % 1000000000;
+	return epoll_pwait2(fh->epfd, evs, max, &ts, NULL);
+}
+
 static void on_signal(int sig)
 {
 	stop = 1;
@@ -252,9 +267,9 @@ static void usage(FILE *f)
 		"                           --events FILE [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
-		"                           [--heartbeat-ms N] [--poll-us N] [--tap N=IFNAME]...\n"
-		"                           [--qmp QMPSOCK] [--cpu-features F1,F2,...] [--nested]\n"
-		"                           [--foreground] [-v]\n"
+		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
+		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
+		"                           [--nested] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
@@ -275,10 +290,12 @@ static int serve(int argc, char **argv)
 		{ "disks", required_argument, NULL, 'D' },
 		{ "heartbeat-ms", required_argument, NULL, 'H' },
 		{ "poll-us", required_argument, NULL, 'P' },
+		{ "hold-us", required_argument, NULL, 'W' },
+		{ "nic-channels", required_argument, NULL, 'N' },
 		{ "tap", required_argument, NULL, 'T' },
 		{ "qmp", required_argument, NULL, 'Q' },
 		{ "cpu-features", required_argument, NULL, 'F' },
-		{ "nested", no_argument, NULL, 'N' },
+		{ "nested", no_argument, NULL, 'X' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -290,7 +307,7 @@ static int serve(int argc, char **argv)
 	bool nested = false;
 	char merr[300];
 	static struct fakehost fh;
-	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, tag, nv;
+	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
 	struct epoll_event evs[32];
 	u64 next_tick = 0;
@@ -313,6 +330,13 @@ static int serve(int argc, char **argv)
 		case 'D': disks = optarg; break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
+		case 'W': hold_us = strtoul(optarg, NULL, 0); break;
+		case 'N':
+			if (dev_nic_set_default_channels(strtoul(optarg, NULL, 0))) {
+				fprintf(stderr, "hvis-fakehost: --nic-channels takes 1..8\n");
+				return 2;
+			}
+			break;
 		case 'T':
 			if (ntaps == ARRAY_SIZE(taps)) {
 				fprintf(stderr, "hvis-fakehost: at most %zu --tap\n", ARRAY_SIZE(taps));
@@ -322,7 +346,7 @@ static int serve(int argc, char **argv)
 			break;
 		case 'Q': qmp = optarg; break;
 		case 'F': cpu_features = optarg; break;
-		case 'N': nested = true; break;
+		case 'X': nested = true; break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -358,6 +382,7 @@ static int serve(int argc, char **argv)
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
 	fh.host.poll_us = poll_us;
+	fh.host.hold_us = hold_us;
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
@@ -432,9 +457,9 @@ static int serve(int argc, char **argv)
 		wt = ctl_check_waiters(&fh, now);
 		if (wt >= 0 && wt < timeout)
 			timeout = wt;
-		n = epoll_wait(fh.epfd, evs, ARRAY_SIZE(evs), timeout);
+		n = wait_events(&fh, evs, ARRAY_SIZE(evs), timeout);
 		if (n < 0 && errno != EINTR) {
-			fprintf(stderr, "hvis-fakehost: epoll_wait: %s\n", strerror(errno));
+			fprintf(stderr, "hvis-fakehost: epoll_pwait2: %s\n", strerror(errno));
 			break;
 		}
 		fh.host.now_ms = fh_now_ms();
@@ -462,6 +487,7 @@ static int serve(int argc, char **argv)
 				break;
 			}
 		}
+		host_hold_service(&fh.host);
 		/* Poll retry: a message queued for a busy slot, EOM lost or not. */
 		if (link_has_pending(&fh.link))
 			service_link(&fh);

@@ -39,7 +39,7 @@ static bool nic_live(const struct nic_dev *nd)
 	return nd->ch && nd->ch->state == CHAN_OPEN;
 }
 
-#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet"
+#define NIC_BAD_KINDS "range-past-end|bad-pageset|rndis-len|data-offset|ppi|bad-comp|big-packet|hash-ppi|extra-subchannel"
 
 /* big-packet: an in-band packet larger than the 16 KiB a netvsc guest declares it takes. */
 #define NIC_BIG_PACKET_BYTES	(20 * 1024)
@@ -119,6 +119,20 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 		p->data_offset = len;			/* past the message */
 	} else if (!strcmp(kind, "ppi")) {
 		len = inject_packet(buf, 1);		/* a PPI smaller than its own header */
+	} else if (!strcmp(kind, "hash-ppi")) {
+		/* A hash value PPI of 8 bytes, not 4 (rss): a well-formed PPI otherwise. */
+		struct rndis_ppi *e = (void *)(buf + sizeof(*hdr) + sizeof(*p));
+
+		inject_packet(buf, sizeof(struct rndis_ppi) + 8);
+		e->type = PPI_NBL_HASH_VALUE;
+		p->per_pkt_info_len = e->size;
+		p->data_offset = sizeof(*p) + e->size;
+		hdr->msg_len = sizeof(*hdr) + p->data_offset + p->data_len;
+		memset(buf + sizeof(*hdr) + p->data_offset, 0xff, 6);
+		len = hdr->msg_len;
+	} else if (!strcmp(kind, "extra-subchannel")) {
+		/* One subchannel more than the guest asked for (rss). */
+		return host_offer_subchannels_n(ch->host, ch, nd->subs_asked + 1) ? 0 : -EBUSY;
 	} else {
 		return -EINVAL;
 	}
@@ -131,7 +145,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -142,7 +156,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				continue;
 			nic_status_line(dev, line, sizeof(line));
 			nd = dev->priv;
-			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu short_nvsp=%llu hwcaps_queries=%llu offload_sets=%llu offload_params=%s recv_section=%u\n",
+			fprintf(out, "nic %s state=%s filtered=%llu ctrl_msgs=%llu arp_replies=%llu icmp_replies=%llu udp_replies=%llu ignored=%llu truncated=%llu short_nvsp=%llu hwcaps_queries=%llu offload_sets=%llu offload_params=%s recv_section=%u",
 				line, nic_live(nd) ? "open" : "closed",
 				(unsigned long long)nd->filtered, (unsigned long long)nd->ctrl_msgs,
 				(unsigned long long)nd->resp.arp_replies,
@@ -153,7 +167,8 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				(unsigned long long)nd->short_nvsp,
 				(unsigned long long)nd->hwcaps_queries,
 				(unsigned long long)nd->offload_sets, nd->offload_set ? "set" : "none",
-				nd->recv_section);
+				nic_recv_section_size(nd));
+			nic_wire_status(nd, out);
 		}
 		return 0;
 	}
@@ -170,6 +185,20 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
 		return nic_vf_ctl(dev->priv, argc - 3, argv + 3, out, err, errlen);
 	}
+	if (argc == 3 && !strcmp(argv[1], "queues")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
+		nic_queues_print(dev->priv, out);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "rss")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
+		nic_rss_show(dev->priv, out);
+		return 0;
+	}
 	if (argc != 4)
 		return fail(err, errlen, usage);
 	dev = find_nic(h, argv[2]);
@@ -181,6 +210,7 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 
 		if (!strcmp(argv[3], "up") || !strcmp(argv[3], "down")) {
 			nd->link_up = argv[3][0] == 'u';
+			nic_tap_carrier(nd);
 			if (sent)
 				nic_queue_indicate(nd, nd->link_up ? RNDIS_STATUS_MEDIA_CONNECT :
 								 RNDIS_STATUS_MEDIA_DISCONNECT);
@@ -197,14 +227,38 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		fprintf(out, "link=%s indicated=%d\n", nd->link_up ? "up" : "down", sent);
 		return 0;
 	}
+	if (!strcmp(argv[1], "channels")) {
+		unsigned long v = strtoul(argv[3], NULL, 0);
+
+		/* The cap the next SUBCHANNEL request and capabilities query see. */
+		if (v < 1 || v > NIC_MAX_QUEUES)
+			return fail(err, errlen, "N: 1 .. 8 channels");
+		nd->max_channels = (u32)v;
+		fprintf(out, "channels_max=%u\n", nd->max_channels);
+		return 0;
+	}
 	if (!strcmp(argv[1], "host-ip")) {
 		if (!net_parse_ipv4(argv[3], nd->resp.ip))
 			return fail(err, errlen, "bad address (A.B.C.D)");
 		fprintf(out, "host_ip=%s\n", argv[3]);
 		return 0;
 	}
+	if (!strcmp(argv[1], "mtu")) {
+		unsigned long v;
+		char *end = NULL;
+
+		v = strtoul(argv[3], &end, 0);
+		if (end == argv[3] || *end || v < NETVSC_MTU_MIN || v > NIC_MTU_MAX)
+			return fail(err, errlen, "BYTES: 68 .. 65521");
+		nd->max_frame = (u32)v;
+		host_event(h, "NIC_MTU", "nic=%u max_frame=%lu recv_section=%u", nic_ordinal(dev), v,
+			   nic_recv_section_size(nd));
+		fprintf(out, "max_frame=%lu recv_section=%u (the guest reads them when it attaches next)\n",
+			v, nic_recv_section_size(nd));
+		return 0;
+	}
 	if (!strcmp(argv[1], "recv-section")) {
-		unsigned long v = NETVSC_RECV_SECTION_SIZE;
+		unsigned long v = 0;
 		char *end = NULL;
 
 		if (strcmp(argv[3], "default")) {
@@ -214,7 +268,8 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 				return fail(err, errlen, "BYTES: 1728 .. 33554432, or default");
 		}
 		nd->recv_section = (u32)v;
-		fprintf(out, "recv_section=%lu (offered at the guest's next SEND_RECV_BUF)\n", v);
+		fprintf(out, "recv_section=%u (offered at the guest's next SEND_RECV_BUF)\n",
+			nic_recv_section_size(nd));
 		return 0;
 	}
 	if (!strcmp(argv[1], "mac")) {

@@ -80,27 +80,29 @@ int nic_buf_map(struct host_channel *ch, struct nic_buf *b, u32 id, u32 max_byte
 int nic_send_comp(struct host_channel *ch, u64 trans, const struct nvsp_msg *m)
 {
 	struct nic_dev *nd = nic_of(ch);
+	struct nic_queue *nq = nic_queue_of(ch);
 	u32 len = nvsp_msg_min_len(nd->nvsp_version);
 	int ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, len);
 
 	if (ret == -EAGAIN) {
 		/* Kept until the guest makes room; no more packets are read meanwhile. */
-		nd->comp_pending = true;
-		nd->comp_trans = trans;
-		nd->comp_msg = *m;
+		nq->comp_pending = true;
+		nq->comp_trans = trans;
+		nq->comp_msg = *m;
 		host_chan_want_room(ch, hvis_ring_packet_bytes(len));
 	}
 	return ret;
 }
 
-static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
+/* Queues a message for channel @qidx (control messages: 0, the primary). */
+static bool q_push(struct nic_dev *nd, u32 qidx, u32 chan, const void *msg, u32 len)
 {
 	struct nic_out *e;
 
 	u8 *data;
 
 	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || !len ||
-	    len > (nd->recv.section_size ? nd->recv.section_size : nd->recv_section)) {
+	    len > (nd->recv.section_size ? nd->recv.section_size : nic_recv_section_size(nd))) {
 		nd->drops++;
 		return false;
 	}
@@ -113,6 +115,7 @@ static bool q_push(struct nic_dev *nd, u32 chan, const void *msg, u32 len)
 	e = &nd->q[(nd->q_head + nd->q_count) % NIC_QUEUE_LEN];
 	e->len = len;
 	e->chan = chan;
+	e->qidx = qidx < NIC_MAX_QUEUES ? qidx : 0;
 	e->data = data;
 	nd->q_count++;
 	return true;
@@ -201,18 +204,23 @@ int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32
 	return ret;
 }
 
-/* Sends queued messages while there are free sections and room in the ring. */
+/*
+ * Sends queued messages in order while there are free sections and room in the ring
+ * of the channel each goes to (its queue's, or the primary's if that one closed).
+ * The receive sections are one pool for all channels, so one queue serves them all.
+ */
 void nic_flush(struct host_channel *ch)
 {
 	struct nic_dev *nd = nic_of(ch);
 
-	while (nd->q_count && nd->recv.map && !nd->comp_pending) {
+	while (nd->q_count && nd->recv.map && nd->ch) {
 		struct nic_out *e = &nd->q[nd->q_head];
+		struct host_channel *to = nd->queues[e->qidx].ch ? nd->queues[e->qidx].ch : nd->ch;
 		int s = nic_free_section(nd), ret;
 
-		if (s < 0)
+		if (s < 0 || nic_queue_of(to)->comp_pending)
 			return;
-		ret = nic_recv_post(ch, (u32)s, e->chan, e->data, e->len);
+		ret = nic_recv_post(to, (u32)s, e->chan, e->data, e->len);
 		if (ret == -EAGAIN)
 			return;		/* the guest's signal brings us back */
 		if (ret) {
@@ -254,42 +262,40 @@ void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen)
 	}
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), body, blen);
-	q_push(nd, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
+	q_push(nd, 0, NVSP_RNDIS_CHANNEL_CONTROL, buf, hdr.msg_len);
 }
 
 /* The PPIs of a frame to the guest: checksum verified, 802.1Q tag, RSS hash. */
-static u32 rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m,
-		   struct rndis_ppi_val *v)
+void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct rndis_pkt_ppis *p)
 {
 	struct net_l4 l4;
-	u32 n = 0, c;
 
+	memset(p, 0, sizeof(*p));
 	if (m->csum_ok && !net_frame_l4(frame, len, &l4)) {
-		c = l4.proto == NET_PROTO_TCP ? NDIS_RXCSUM_TCP_SUCCEEDED : NDIS_RXCSUM_UDP_SUCCEEDED;
+		p->present |= RNDIS_PPIS_CSUM;
+		p->csum = l4.proto == NET_PROTO_TCP ? NDIS_CSUM_RX_TCP_OK : NDIS_CSUM_RX_UDP_OK;
 		if (!l4.ipv6)
-			c |= NDIS_RXCSUM_IP_SUCCEEDED;
-		v[n].type = PPI_TCPIP_CHKSUM;
-		v[n++].value = c;
+			p->csum |= NDIS_CSUM_RX_IP_OK;
 	}
 	if (m->vlan) {
-		v[n].type = PPI_IEEE_8021Q;
-		v[n++].value = (m->vlan_tci >> 13 & NDIS_8021Q_PRI_MASK) |
-			       (m->vlan_tci & 0x1000 ? NDIS_8021Q_CFI : 0) |
-			       (u32)(m->vlan_tci & NDIS_8021Q_VLANID_MASK) << NDIS_8021Q_VLANID_SHIFT;
+		/* 802.1Q TCI: priority 15..13, CFI 12, VLAN id 11..0. */
+		p->present |= RNDIS_PPIS_VLAN;
+		p->vlan = (m->vlan_tci >> 13 & NDIS_8021Q_PRI_MASK) |
+			  (m->vlan_tci & 0x1000 ? NDIS_8021Q_CFI : 0) |
+			  ((u32)m->vlan_tci << NDIS_8021Q_VID_SHIFT & NDIS_8021Q_VID_MASK);
 	}
 	if (m->hash) {
-		v[n].type = PPI_NBL_HASH_VALUE;
-		v[n++].value = m->hash;
+		p->present |= RNDIS_PPIS_HASH;
+		p->hash = m->hash;
 	}
-	return n;
 }
 
 /* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
-bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
+bool nic_queue_frame_meta(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 			  const struct nic_pkt_meta *meta)
 {
-	struct rndis_ppi_val v[4];
-	u32 n = rx_ppis(frame, len, meta, v), hl, cap = nd->recv.section_size;
+	struct rndis_pkt_ppis p;
+	u32 hl, cap = nd->recv.section_size;
 	u8 *buf;
 	bool ok;
 
@@ -304,30 +310,33 @@ bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
 		nd->drops++;
 		return false;
 	}
-	hl = rndis_packet_build_ppi(buf, cap, len, v, n);
+	nic_rx_ppis(frame, len, meta, &p);
+	hl = rndis_packet_build_ppis(buf, cap, len, &p);
 	if (!hl) {
 		nd->too_big++;
 		free(buf);
 		return false;
 	}
 	memcpy(buf + hl, frame, len);
-	ok = q_push(nd, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
+	ok = q_push(nd, qidx, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
 	free(buf);
 	return ok;
 }
 
 /* Queues a coalesced TCP frame as RSC fragments; false if it cannot. */
-bool nic_queue_rsc(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta)
+bool nic_queue_rsc(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
+		   const struct nic_pkt_meta *meta)
 {
 	return false;
 }
 
-/* Queues an Ethernet frame for the guest as an RNDIS PACKET without PPIs. */
+/* Queues an Ethernet frame for the guest on the channel RSS picks (`nic send`). */
 bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len)
 {
-	static const struct nic_pkt_meta none;
+	struct nic_pkt_meta m = {};
+	u32 qidx = nic_rx_channel(nd, frame, len, &m);
 
-	return nic_queue_frame_meta(nd, frame, len, &none);
+	return nic_queue_frame_meta(nd, qidx, frame, len, &m);
 }
 
 void nic_queue_indicate(struct nic_dev *nd, u32 status)

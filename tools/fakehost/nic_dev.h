@@ -29,6 +29,7 @@
 struct nic_out {
 	u32 len;
 	u32 chan;		/* NVSP_RNDIS_CHANNEL_* */
+	u32 qidx;		/* the channel it goes out on (nic_rx_channel; control: 0) */
 	u8 *data;
 };
 
@@ -55,7 +56,18 @@ struct nic_pkt_meta {
 #define NIC_GSO_TCPV4		1
 #define NIC_GSO_TCPV6		4
 
+/*
+ * The host's largest frame (MAXIMUM_FRAME_SIZE, `nic mtu`): Hyper-V's jumbo setting is
+ * 9014 bytes with the Ethernet header, an MTU of 9000; upstream's guest takes up to
+ * NETVSC_MTU - ETH_HLEN = 65521 (hyperv_net.h NETVSC_MTU, netvsc_drv.c max_mtu).
+ */
+#define NIC_MTU_DEFAULT		9000u
+#define NIC_MTU_MAX		(NETVSC_MTU_MAX - 14u)
+/* A receive section holds a whole frame: Ethernet + 802.1Q, PACKET header, 5 PPIs. */
+#define NIC_SECTION_OVERHEAD	(18u + 44u + 5u * 16u)
 #define NIC_MAX_QUEUES		8	/* vRSS: min(vCPUs, 8) channels */
+#define NIC_DEFAULT_CHANNELS	8u	/* `--nic-channels` default (VRSS_CHANNEL_DEFAULT) */
+#define NIC_MAX_TAPS		8	/* `--tap N=IFNAME`: N < 8 */
 
 /*
  * One queue: a channel's half of the wire.  tap_fd is its TAP queue (one per open
@@ -76,6 +88,11 @@ struct nic_queue {
 	u64 tx_gso;		/* LSO sends written as one GSO frame */
 	u64 tx_csum;		/* sends whose checksum the wire fills in */
 	u64 tx_vlan, rx_vlan;	/* 802.1Q tags inserted / stripped */
+	/* the channel of this queue (sub_channel_index = queue index) while open */
+	struct host_channel *ch;
+	bool comp_pending;	/* a completion waits for room in its ring */
+	u64 comp_trans;
+	struct nvsp_msg comp_msg;
 };
 
 struct nic_buf {
@@ -93,14 +110,24 @@ struct nic_dev {
 	u8 mac[6];
 	bool link_up;
 	u32 max_frame;		/* answer to MAXIMUM_FRAME_SIZE */
-	u32 recv_section;	/* receive section size offered (`nic recv-section`) */
+	u32 recv_section;	/* receive section size offered (`nic recv-section`), 0: auto */
 	u32 link_speed;
 	struct net_responder resp;
-	char tap[16];		/* `--tap N=IFNAME`: the TAP device; "" = the responder */
+	char tap[16];		/* the TAP device (`--tap` of its place); "" = the responder */
 	u32 tap_offloads;	/* TUNSETOFFLOAD flags in force */
 	struct nic_queue queues[NIC_MAX_QUEUES];
 	u32 nqueues;		/* queues with an open channel */
 	u8 cur_mac[6];		/* the guest's current MAC (NetworkAddress), else mac */
+	u32 max_channels;	/* `--nic-channels`, `nic channels`: channels offered at most */
+
+	/* RSS (nic_rss.c), for this connection */
+	u32 subs_asked;		/* subchannels the guest asked for and was granted */
+	u64 subch_requests;	/* NVSP5 SUBCHANNEL requests answered */
+	bool rss_on;		/* parameters set and not disabled */
+	u64 rss_sets;		/* OID_GEN_RECEIVE_SCALE_PARAMETERS accepted */
+	u64 rss_caps_queries;
+	struct netvsc_rss_conf rss;
+	u32 cur_queue;		/* the channel whose packet is being handled */
 
 	/* the open channel and this connection's state */
 	struct host_channel *ch;
@@ -119,9 +146,6 @@ struct nic_dev {
 	u32 filter;
 	struct nic_out *q;
 	u32 q_head, q_count;
-	bool comp_pending;	/* a completion waits for room in the ring */
-	u64 comp_trans;
-	struct nvsp_msg comp_msg;
 	u8 *msgbuf;		/* NIC_MAX_MSG: the RNDIS bytes of one SEND_RNDIS_PKT */
 
 	/* counters (since the device was created) */
@@ -161,6 +185,12 @@ static inline struct nic_dev *nic_of(struct host_channel *ch)
 	return ch->dev->priv;
 }
 
+/* The queue of a channel of the NIC (queue N: subchannel N; 0: the primary). */
+static inline struct nic_queue *nic_queue_of(struct host_channel *ch)
+{
+	return &nic_of(ch)->queues[ch->sub_index < NIC_MAX_QUEUES ? ch->sub_index : 0];
+}
+
 /* ---- dev_nic.c ---- */
 
 /* The device's place among the NIC devices (the <dev> of `ctl nic`). */
@@ -171,6 +201,9 @@ void nic_bad(struct nic_dev *nd, const char *field, const char *fmt, ...)
 /* "00:15:5d:00:00:01" into buf (18 bytes); returns buf. */
 const char *nic_fmt_mac(const u8 *m, char *buf);
 void nic_status_line(struct host_device *dev, char *buf, size_t len);
+
+/* The receive section size offered: `nic recv-section`, else one that fits max_frame. */
+u32 nic_recv_section_size(const struct nic_dev *nd);
 
 /* ---- nic_data.c ---- */
 
@@ -199,11 +232,14 @@ void nic_queue_indicate(struct nic_dev *nd, u32 status);
 u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
 		      const struct nvsp_msg *m);
 
+/* The PPIs a frame to the guest carries for @m (checksum verdict, 802.1Q tag, hash). */
+void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct rndis_pkt_ppis *p);
 /* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
-bool nic_queue_frame_meta(struct nic_dev *nd, const u8 *frame, u32 len,
+bool nic_queue_frame_meta(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 			  const struct nic_pkt_meta *meta);
 /* Queues a coalesced TCP frame as RSC fragments (one transfer-page packet); false if not. */
-bool nic_queue_rsc(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+bool nic_queue_rsc(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
+		   const struct nic_pkt_meta *meta);
 
 /* ---- nic_rndis.c ---- */
 
@@ -217,8 +253,22 @@ void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		 const struct nic_pkt_meta *meta);
 /* Wire -> guest: filters, chooses the channel (nic_rx_channel) and queues the PACKET. */
 bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+/* `nic status`: the wire's fields (tap, queues, summed queue counters) and a newline. */
+void nic_wire_status(const struct nic_dev *nd, FILE *out);
+/* `nic queues DEV`: one line of counters per queue. */
+void nic_queues_print(const struct nic_dev *nd, FILE *out);
 /* The guest's packet filter accepts a frame to dst (its MAC, broadcast, multicast). */
 bool nic_filter_accepts(const struct nic_dev *nd, const u8 *dst);
+
+/* ---- nic_offload.c: offload capabilities, guest PPIs -> struct nic_pkt_meta ---- */
+void nic_offload_fill_caps(const struct nic_dev *nd, struct ndis_offload *caps);
+/*
+ * The meta for a guest PACKET (checked by rndis_packet_parse into *v) whose frame is
+ * at @frame (writable: LSO headers are completed there).  -1 after a NIC_BAD
+ * field=ppi when its PPIs are refused.
+ */
+int nic_offload_meta(struct nic_dev *nd, u8 *frame, const u8 *msg,
+		     const struct rndis_packet_view *v, struct nic_pkt_meta *meta);
 
 /* ---- nic_tap.c: the TAP device (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE) ---- */
 
@@ -230,13 +280,34 @@ int nic_tap_write(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		  const struct nic_pkt_meta *meta);
 /* TUNSETOFFLOAD from what the guest enabled (RSC on: TSO4/6 accepted); all queues. */
 void nic_tap_offloads(struct nic_dev *nd);
+/* The TAP's carrier follows the NIC's link (`nic link`). */
+void nic_tap_carrier(struct nic_dev *nd);
+/* The sum of one counter over the queues: nic_queue_sum(nd, offsetof(struct nic_queue, x)). */
+u64 nic_queue_sum(const struct nic_dev *nd, size_t off);
 /* Resumes TAP input paused for a full guest queue once it has room. */
 void nic_tap_resume(struct nic_dev *nd);
 
 /* ---- nic_rss.c ---- */
 
-/* The channel (queue index) a wire frame goes to; 0 until vRSS is on. */
-u32 nic_rx_channel(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+/*
+ * The open channel (queue index) a wire frame goes to: with RSS on, the Toeplitz hash
+ * over the fields the guest's hash types name (lib/toeplitz.c), through its
+ * indirection table, and meta->hash set for the hash value PPI; else, or for a frame
+ * not hashed, channel 0.
+ */
+u32 nic_rx_channel(struct nic_dev *nd, const u8 *frame, u32 len, struct nic_pkt_meta *meta);
+/* NVSP5 SUBCHANNEL from the guest (on the primary): checked, answered, offered. */
+void nic_on_subchannel(struct host_channel *ch, u64 trans, const struct nvsp_msg *m);
+/* Whether the guest may open this subchannel (it asked for it on this connection). */
+bool nic_subchannel_ok(struct nic_dev *nd, const struct host_channel *ch);
+/* OID_GEN_RECEIVE_SCALE_CAPABILITIES: the value for QUERY_C, its length. */
+u32 nic_rss_get_caps(struct nic_dev *nd, u8 *val);
+/* OID_GEN_RECEIVE_SCALE_PARAMETERS: an RNDIS status. */
+u32 nic_rss_set_params(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, u32 ilen);
+/* Forgets this connection's RSS state (primary closed). */
+void nic_rss_reset(struct nic_dev *nd);
+/* `nic rss DEV`: the guest's settings, then one line per queue. */
+void nic_rss_show(const struct nic_dev *nd, FILE *out);
 
 /* ---- nic_migrate.c ---- */
 

@@ -44,13 +44,10 @@ static u32 on_rndis_init(struct nic_dev *nd, const u8 *msg, u32 msg_len)
  * name the 802.3 encapsulation with no checksum bits, and no LSO, IPsec or RSC, the
  * way OpenVMM's netvsp describes a NIC with every offload off.
  */
-static void nic_offload_caps(struct ndis_offload *caps)
+static void nic_offload_caps(const struct nic_dev *nd, struct ndis_offload *caps)
 {
-	memset(caps, 0, sizeof(*caps));
-	caps->csum.ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->csum.ip4_rxenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->csum.ip6_txenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->csum.ip6_rxenc = NDIS_OFFLOAD_ENCAP_8023;
+	/* A TAP-wired NIC offers checksum, LSOv2 and RSC (nic_offload.c). */
+	nic_offload_fill_caps(nd, caps);
 }
 
 /* Each QUERY OID's value: written to val (room for an NDIS_OFFLOAD), its length returned. */
@@ -71,6 +68,12 @@ static u32 get_mac(struct nic_dev *nd, u8 *val)
 	return 6;
 }
 
+static u32 get_cur_mac(struct nic_dev *nd, u8 *val)
+{
+	memcpy(val, nd->cur_mac, 6);
+	return 6;
+}
+
 static u32 get_media_state(struct nic_dev *nd, u8 *val)
 {
 	return oid_u32(val, nd->link_up ? RNDIS_MEDIA_STATE_CONNECTED :
@@ -87,7 +90,7 @@ static u32 get_offload_caps(struct nic_dev *nd, u8 *val)
 	struct ndis_offload caps;
 	u32 vlen;
 
-	nic_offload_caps(&caps);
+	nic_offload_caps(nd, &caps);
 	vlen = ndis_offload_build(val, sizeof(caps), nd->nvsp_version, &caps);
 	nd->hwcaps_queries++;
 	host_event(nd->dev->host, "NIC_OFFLOAD_CAPS", "nic=%u revision=%u size=%u",
@@ -95,17 +98,18 @@ static u32 get_offload_caps(struct nic_dev *nd, u8 *val)
 	return vlen;
 }
 
-/* The OIDs QUERY answers; any other (FRIENDLY_NAME, RSS, ...) is NOT_SUPPORTED. */
+/* The OIDs QUERY answers; any other (FRIENDLY_NAME, ...) is NOT_SUPPORTED. */
 static const struct nic_query_oid {
 	u32 oid;
 	u32 (*get)(struct nic_dev *nd, u8 *val);
 } query_oids[] = {
 	{ RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE, get_max_frame },
 	{ RNDIS_OID_802_3_PERMANENT_ADDRESS, get_mac },
-	{ RNDIS_OID_802_3_CURRENT_ADDRESS, get_mac },
+	{ RNDIS_OID_802_3_CURRENT_ADDRESS, get_cur_mac },
 	{ RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, get_media_state },
 	{ RNDIS_OID_GEN_LINK_SPEED, get_link_speed },
 	{ OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, get_offload_caps },
+	{ OID_GEN_RECEIVE_SCALE_CAPABILITIES, nic_rss_get_caps },
 };
 
 static u32 on_query(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -153,7 +157,7 @@ static u32 set_offload(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff,
 		nic_bad(nd, "offload_params", "len=%u why=\"%s\"", len, why);
 		return RNDIS_STATUS_INVALID_DATA;
 	}
-	nic_offload_caps(&caps);
+	nic_offload_caps(nd, &caps);
 	off = ndis_offload_params_unsupported(&p, &caps);
 	if (off) {
 		nic_bad(nd, off, "oid=TCP_OFFLOAD_PARAMETERS (turns on an offload this NIC lacks)");
@@ -185,6 +189,36 @@ static u32 set_filter(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, 
 	return RNDIS_STATUS_SUCCESS;
 }
 
+/*
+ * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER: the guest changes its MAC with the parameter
+ * "NetworkAddress" (rndis_filter.c rndis_filter_set_device_mac).  The switch port then
+ * delivers frames to the new address only (nic_wire.c); the permanent address stays.
+ */
+static u32 set_config_param(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff, u32 ilen)
+{
+	const char *why = "?";
+	char old[18], now[18];
+	u8 mac[6];
+	int ret = rndis_mac_param_parse(msg + ioff, ilen, mac, &why);
+
+	if (ret == -ENOENT)
+		return RNDIS_STATUS_NOT_SUPPORTED;
+	if (ret) {
+		nic_bad(nd, "config_parameter", "len=%u why=\"%s\"", ilen, why);
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		nic_bad(nd, "config_parameter", "NetworkAddress=%s (multicast or zero)",
+			nic_fmt_mac(mac, now));
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	nic_fmt_mac(nd->cur_mac, old);
+	memcpy(nd->cur_mac, mac, 6);
+	host_event(nd->dev->host, "NIC_MAC", "nic=%u old=%s mac=%s", nic_ordinal(nd->dev), old,
+		   nic_fmt_mac(mac, now));
+	return RNDIS_STATUS_SUCCESS;
+}
+
 /* The OIDs SET takes; any other is NOT_SUPPORTED. */
 static const struct nic_set_oid {
 	u32 oid;
@@ -192,6 +226,8 @@ static const struct nic_set_oid {
 } set_oids[] = {
 	{ OID_TCP_OFFLOAD_PARAMETERS, set_offload },
 	{ RNDIS_OID_GEN_CURRENT_PACKET_FILTER, set_filter },
+	{ RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER, set_config_param },
+	{ OID_GEN_RECEIVE_SCALE_PARAMETERS, nic_rss_set_params },
 };
 
 static u32 on_set(struct nic_dev *nd, const u8 *msg, u32 msg_len)
@@ -224,7 +260,11 @@ static u32 on_packet(struct nic_dev *nd, const u8 *msg, u32 msg_len)
 		nic_bad(nd, "rndis_packet", "why=\"%s\"", why);
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
-	nic_wire_tx(nd, 0, msg + v.data_off, v.data_len, &meta);
+	/* msg is the host's own copy (nd->msgbuf): LSO headers are completed in place. */
+	if (nic_offload_meta(nd, (u8 *)msg + v.data_off, msg, &v, &meta))
+		return NVSP_STAT_INVALID_RNDIS_PKT;
+	/* The channel the PACKET came in on: the TAP queue it goes out on. */
+	nic_wire_tx(nd, nd->cur_queue, msg + v.data_off, v.data_len, &meta);
 	return NVSP_STAT_SUCCESS;
 }
 

@@ -27,6 +27,7 @@
 #include "net_frame.h"
 #include "nic_dev.h"
 
+#define NIC_RSC_DELIVERY	0	/* 1 once nic_queue_rsc delivers RSC fragment chains */
 #define TAP_READ_BUDGET	64		/* frames per readiness callback */
 #define TAP_FRAME_MAX	(65536u + 64)	/* a GSO frame and its headers */
 
@@ -127,6 +128,9 @@ static u32 tap_want(const struct nic_dev *nd)
 {
 	u32 want = TUN_F_CSUM;
 
+	/* Coalesced delivery (nic_queue_rsc) is not built yet: the kernel segments. */
+	if (!NIC_RSC_DELIVERY)
+		return want;
 	if (nd->offload_set && nd->offload.rsc_ip_v4 == NDIS_OFFLOAD_PARAMS_RSC_ENABLED)
 		want |= TUN_F_TSO4;
 	if (nd->offload_set && nd->offload.rsc_ip_v6 == NDIS_OFFLOAD_PARAMS_RSC_ENABLED)
@@ -162,6 +166,7 @@ int nic_tap_open(struct nic_dev *nd, u32 qidx)
 	}
 	q->tap_fd = fd;
 	q->paused = false;
+	nic_tap_carrier(nd);
 	host_event(nd->dev->host, "NIC_TAP", "nic=%u tap=%s queue=%u offloads=%#x",
 		   nic_ordinal(nd->dev), nd->tap, qidx, nd->tap_offloads);
 	return 0;
@@ -177,6 +182,16 @@ void nic_tap_close(struct nic_dev *nd, u32 qidx)
 	close(q->tap_fd);
 	q->tap_fd = -1;
 	q->paused = false;
+}
+
+void nic_tap_carrier(struct nic_dev *nd)
+{
+	int on = nd->link_up;
+	u32 i;
+
+	for (i = 0; i < NIC_MAX_QUEUES; i++)
+		if (nd->queues[i].tap_fd >= 0)
+			ioctl(nd->queues[i].tap_fd, TUNSETCARRIER, &on);
 }
 
 void nic_tap_resume(struct nic_dev *nd)

@@ -8,6 +8,8 @@
  * channel; the frame is queued as an RNDIS PACKET carrying the PPIs its meta asks for,
  * or as RSC fragments when the TAP handed over a coalesced TCP frame.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include "net_frame.h"
 #include "nic_dev.h"
 
@@ -58,28 +60,31 @@ void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 
 bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta)
 {
+	struct nic_pkt_meta m = *meta;
 	u32 qidx = 0;
 	struct nic_queue *q;
 	bool ok;
 
 	if (len < NET_ETH_HDR)
 		return false;
-	if (!nic_filter_accepts(nd, frame)) {
+	/* A switch port whose link is down, or whose guest filters the frame, holds it back. */
+	if (!nd->link_up || !nic_filter_accepts(nd, frame)) {
 		nd->filtered++;
 		nd->queues[0].rx_filtered++;
 		return false;
 	}
 	if (nic_vmq_drop(nd, frame, len, meta->vlan) || nic_vf_steals(nd))
 		return false;
+	/* The channel RSS picks, and the hash for the frame's hash value PPI. */
 	if (nd->ch)
-		qidx = nic_rx_channel(nd, frame, len, meta);
+		qidx = nic_rx_channel(nd, frame, len, &m);
 	if (qidx >= NIC_MAX_QUEUES)
 		qidx = 0;
 	q = &nd->queues[qidx];
-	if (meta->gso_type != NIC_GSO_NONE)
-		ok = nic_queue_rsc(nd, frame, len, meta);
+	if (m.gso_type != NIC_GSO_NONE)
+		ok = nic_queue_rsc(nd, qidx, frame, len, &m);
 	else
-		ok = nic_queue_frame_meta(nd, frame, len, meta);
+		ok = nic_queue_frame_meta(nd, qidx, frame, len, &m);
 	if (!ok) {
 		q->rx_drops++;
 		return false;
@@ -91,4 +96,72 @@ bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_
 	if (meta->gso_type != NIC_GSO_NONE)
 		q->rx_coalesced++;
 	return true;
+}
+
+u64 nic_queue_sum(const struct nic_dev *nd, size_t off)
+{
+	u64 sum = 0, v;
+	u32 i;
+
+	for (i = 0; i < NIC_MAX_QUEUES; i++) {
+		memcpy(&v, (const u8 *)&nd->queues[i] + off, sizeof(v));
+		sum += v;
+	}
+	return sum;
+}
+
+/* The counters of struct nic_queue, by name, for `nic status` (sums) and `nic queues`. */
+static const struct {
+	const char *name;
+	size_t off;
+} queue_counters[] = {
+#define QC(x) { #x, offsetof(struct nic_queue, x) }
+	QC(tx_frames), QC(tx_bytes), QC(rx_frames), QC(rx_bytes), QC(tx_errors), QC(rx_drops),
+	QC(rx_filtered), QC(rx_csum_ok), QC(rx_csum_bad), QC(rx_coalesced), QC(tx_gso),
+	QC(tx_csum), QC(tx_vlan), QC(rx_vlan),
+#undef QC
+};
+
+static unsigned long long qget(const struct nic_queue *q, size_t off)
+{
+	u64 v;
+
+	memcpy(&v, (const u8 *)q + off, sizeof(v));
+	return v;
+}
+
+/* The wire's part of a `nic status` line: " tap= ... wire counters summed\n". */
+void nic_wire_status(const struct nic_dev *nd, FILE *out)
+{
+	char mac[18];
+	u32 i;
+
+	fprintf(out, " tap=%s queues=%u max_frame=%u cur_mac=%s tap_offloads=%#x", nd->tap[0] ? nd->tap :
+		"none", nd->nqueues, nd->max_frame, nic_fmt_mac(nd->cur_mac, mac), nd->tap_offloads);
+	for (i = 0; i < ARRAY_SIZE(queue_counters); i++) {
+		/* tx_frames/rx_frames are already on the line (the device's own counts). */
+		if (!strcmp(queue_counters[i].name, "tx_frames") ||
+		    !strcmp(queue_counters[i].name, "rx_frames"))
+			continue;
+		fprintf(out, " %s=%llu", queue_counters[i].name,
+			(unsigned long long)nic_queue_sum(nd, queue_counters[i].off));
+	}
+	fputc('\n', out);
+}
+
+/* `nic queues DEV`: one line per queue that has a channel or has counted anything. */
+void nic_queues_print(const struct nic_dev *nd, FILE *out)
+{
+	u32 i, j;
+
+	for (i = 0; i < NIC_MAX_QUEUES; i++) {
+		const struct nic_queue *q = &nd->queues[i];
+
+		if (i >= nd->nqueues && !q->tx_frames && !q->rx_frames && q->tap_fd < 0)
+			continue;
+		fprintf(out, "queue=%u tap=%s", i, q->tap_fd >= 0 ? "open" : "none");
+		for (j = 0; j < ARRAY_SIZE(queue_counters); j++)
+			fprintf(out, " %s=%llu", queue_counters[j].name, qget(q, queue_counters[j].off));
+		fputc('\n', out);
+	}
 }

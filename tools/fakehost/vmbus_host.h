@@ -44,6 +44,7 @@ struct host_chan_stats {
 	u64 interrupts_out;	/* channel interrupts raised in the guest */
 	u64 ring_full;		/* writes that found the host->guest ring full */
 	u64 dropped;		/* packets the backend could not send and gave up on */
+	u64 holds;		/* drains after which the ring stayed masked (hold_us) */
 };
 
 struct host_channel {
@@ -65,6 +66,15 @@ struct host_channel {
 	struct host_chan_stats stats;
 	bool subs_offered;	/* primary: its subchannels are offered */
 	int monitor_id;		/* the offer's monitorid (0..127), or -1: no monitor */
+	/*
+	 * Held rings (host_chan_read_end): a backend that sets hold_ok lets a busy ring
+	 * stay masked after it drains; the host looks again at hold_until_ns.
+	 */
+	bool hold_ok;
+	u32 drained;		/* packets consumed since the last read_end */
+	u64 hold_until_ns;	/* 0: not held */
+	bool hold_recheck;	/* host_hold_service() is reading it */
+	u32 hold_avg16;		/* packets per drain, recent average, times 16 */
 	void *priv;		/* the backend's, between open and close */
 };
 
@@ -129,6 +139,7 @@ struct vmbus_host {
 	u64 now_ms;
 	u32 heartbeat_ms;
 	u32 poll_us;			/* busy-poll a drained ring this long before unmasking */
+	u32 hold_us;			/* a busy ring stays masked this long: 0 never */
 };
 
 void host_init(struct vmbus_host *h, const struct host_notifier_ops *notify, void *ctx);
@@ -229,7 +240,18 @@ int host_chan_peek(struct host_channel *ch);
 void host_chan_consume(struct host_channel *ch, u32 len);
 /* ... publishes the reads and signals a guest waiting for room, leaving the mask set ... */
 void host_chan_read_commit(struct host_channel *ch);
-/* ... and end publishes the reads, signals a waiting guest, unmasks: true if more came. */
+/*
+ * ... and end publishes the reads, signals a waiting guest, unmasks: true if more came.
+ * A held ring (hold_ok, hold_us, at least HOST_HOLD_MIN_PACKETS read since the last
+ * end, or some on a look of host_hold_service() while recent drains averaged about
+ * that many) is not unmasked: host_hold_service() reads it again later.
+ */
 bool host_chan_read_end(struct host_channel *ch);
+
+#define HOST_HOLD_MIN_PACKETS	2
+/* Nanoseconds until the earliest held ring is due (monotonic), or -1: none held. */
+s64 host_hold_next_ns(const struct vmbus_host *h);
+/* Reads every held ring that is due, as a signal from the guest would. */
+void host_hold_service(struct vmbus_host *h);
 
 #endif /* _FH_VMBUS_HOST_H */

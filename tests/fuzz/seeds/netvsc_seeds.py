@@ -46,6 +46,8 @@ OID_MAC = 0x01010101
 OID_FRIENDLY_NAME = 0x00020216
 OID_CAPS = 0xfc01020d
 OID_PARAMS = 0xfc01020c
+OID_RSS_CAPS = 0x00010203
+OID_RSS_PARAMS = 0x00010204
 
 
 def nvsp(name, size=40):
@@ -69,6 +71,19 @@ def offload_params(size):
     p = struct.pack("<BBH", 0x80, 3, size) + bytes([1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0])
     p += struct.pack("<I", 0) + bytes([0, 0, 1, 1, 0, 0]) + bytes(2)
     return p[:size]
+
+
+def rss_caps(queues, entries):
+    """An ndis_recv_scale_cap (18 bytes, packed)."""
+    return struct.pack("<BBHIIIH", 0x88, 2, 18, 0, queues, queues, entries)
+
+
+def rss_params(channels, entries=128):
+    """An ndis_recv_scale_param (40 bytes), the table after it, the 40-byte key after that."""
+    tab = b"".join(struct.pack("<I", i % channels) for i in range(entries))
+    p = struct.pack("<BBHHHIHHIHHIIII", 0x89, 2, 40, 0, 0, 0x1701, 4 * entries, 0, 40, 40, 0,
+                    40 + 4 * entries, 0, 0, 0)
+    return p + tab + bytes(range(1, 41))
 
 
 def oid_request(name, req_id, oid, info=b""):
@@ -116,6 +131,7 @@ def main():
         "QUERY_C-offload-caps-rev3": query_c(3, offload_obj(3, 156)),
         "QUERY_C-offload-caps-rev2": query_c(4, offload_obj(2, 144)),
         "QUERY_C-offload-caps-rev1": query_c(5, offload_obj(1, 112)),
+        "QUERY_C-rss-caps": query_c(9, rss_caps(8, 128)),
         "SET_C": rndis("SET_C", struct.pack("<II", 6, 0)),
         "RESET_C": rndis("RESET_C", struct.pack("<II", 0, 0)),
         "KEEPALIVE": rndis("KEEPALIVE", struct.pack("<I", 7)),
@@ -133,6 +149,7 @@ def main():
         "SET-filter": oid_request("SET", 6, OID_FILTER, struct.pack("<I", 0xd)),
         "SET-offload-params-28": oid_request("SET", 7, OID_PARAMS, offload_params(28)),
         "SET-offload-params-22": oid_request("SET", 8, OID_PARAMS, offload_params(22)),
+        "SET-rss-params": oid_request("SET", 10, OID_RSS_PARAMS, rss_params(4)),
         "RESET": rndis("RESET", struct.pack("<I", 0)),
         "KEEPALIVE": rndis("KEEPALIVE", struct.pack("<I", 9)),
         "KEEPALIVE_C": rndis("KEEPALIVE_C", struct.pack("<II", 9, 0)),

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsc.c: hvis_netvsc's receive delivery: one checked RNDIS PACKET's per-packet info
+ * (refused as a whole when bad), and receive segment coalescing (LRO): the host sends
+ * one coalesced TCP segment as a chain of fragments in consecutive ranges of one
+ * transfer-page packet, each with a PKTINFO_ID PPI; they are assembled into one frame
+ * with every length checked (rsc_chain_add), and an inconsistent chain is dropped
+ * whole.  Frames go to the stack with the first fragment's checksum and VLAN PPIs.
+ *
+ * Behaviour follows torvalds/linux drivers/net/hyperv/rndis_filter.c
+ * (rndis_filter_receive_data, rsc_add_data) and netvsc_drv.c (netvsc_recv_callback,
+ * netvsc_alloc_recv_skb).
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/skbuff.h>
+#include "netvsc.h"
+
+static void rsc_refused(struct netvsc_chan *c, const char *why)
+{
+	net_warn_ratelimited("%s: RSC fragment dropped: %s\n", netdev_name(c->nv->ndev), why);
+	netvsc_count(c->nv, NETVSC_C_RX_RSC_BAD);
+	netvsc_rx_drop(c);
+}
+
+/* One whole frame of len bytes at data, with PPIs *p, to the stack. */
+static void rx_to_stack(struct netvsc_chan *c, const u8 *data, u32 len,
+			const struct rndis_pkt_ppis *p)
+{
+	struct netvsc_dev *nv = c->nv;
+	struct net_device *ndev = nv->ndev;
+	struct sk_buff *skb;
+
+	if (!netif_running(ndev)) {
+		netvsc_rx_drop(c);
+		return;
+	}
+	skb = napi_alloc_skb(&c->napi, len);
+	if (!skb) {
+		netvsc_count(nv, NETVSC_C_RX_NO_MEMORY);
+		netvsc_rx_drop(c);
+		return;
+	}
+	skb_put_data(skb, data, len);
+	skb->protocol = eth_type_trans(skb, ndev);
+	skb_record_rx_queue(skb, c->index);
+	netvsc_rx_ppis(nv, skb, p);
+	if (skb->ip_summed == CHECKSUM_UNNECESSARY)
+		netvsc_count(nv, NETVSC_C_RX_CSUM_OK);
+	if (p->present & RNDIS_PPIS_VLAN)
+		netvsc_count(nv, NETVSC_C_RX_VLAN);
+
+	u64_stats_update_begin(&c->rx_syncp);
+	c->rx_packets++;
+	c->rx_bytes += len;
+	u64_stats_update_end(&c->rx_syncp);
+	napi_gro_receive(&c->napi, skb);
+}
+
+/*
+ * A checked PACKET (rndis_packet_parse) in msg: its PPIs, then a frame of its own or
+ * one fragment of an RSC chain.  0, or -EINVAL when refused (counted and logged).
+ */
+int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v)
+{
+	struct netvsc_dev *nv = c->nv;
+	struct rndis_pkt_ppis p;
+	const char *why = NULL;
+	int step;
+
+	if (rndis_ppis_parse(msg, v, NETVSC_FROM_HOST, &p, &why)) {
+		net_warn_ratelimited("%s: RNDIS PACKET dropped for its per-packet info: %s\n",
+				     netdev_name(nv->ndev), why);
+		netvsc_count(nv, NETVSC_C_RX_PPI_BAD);
+		netvsc_rx_drop(c);
+		/* A chain with a bad fragment is no chain. */
+		if (c->rsc.open) {
+			memset(&c->rsc, 0, sizeof(c->rsc));
+			rsc_refused(c, "a fragment with bad per-packet info");
+		}
+		return -EINVAL;
+	}
+	step = rsc_chain_add(&c->rsc, &p, v->data_len, NVSP_RSC_MAX, NETVSC_RSC_MAX_BYTES, &why);
+	if (step < 0) {
+		rsc_refused(c, why);
+		return -EINVAL;
+	}
+	if (step == RSC_SINGLE) {
+		rx_to_stack(c, msg + v->data_off, v->data_len, &p);
+		return 0;
+	}
+	/* rsc_chain_add kept the chain's bytes within NETVSC_RSC_MAX_BYTES. */
+	memcpy(c->rsc_buf + c->rsc.bytes - v->data_len, msg + v->data_off, v->data_len);
+	if (c->rsc.frags == 1)
+		c->rsc_ppis = p;
+	if (step == RSC_DONE) {
+		if (c->rsc.bytes < ETH_HLEN) {
+			rsc_refused(c, "RSC chain shorter than an Ethernet header");
+			return -EINVAL;
+		}
+		netvsc_count(nv, NETVSC_C_RX_RSC);
+		rx_to_stack(c, c->rsc_buf, c->rsc.bytes, &c->rsc_ppis);
+	}
+	return 0;
+}
+
+/* The end of a transfer-page packet: a chain still open there is dropped. */
+void netvsc_rsc_end(struct netvsc_chan *c)
+{
+	if (!c->rsc.open)
+		return;
+	memset(&c->rsc, 0, sizeof(c->rsc));
+	rsc_refused(c, "RSC chain not finished in its transfer-page packet");
+}

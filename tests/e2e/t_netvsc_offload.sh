@@ -1,0 +1,184 @@
+#!/bin/bash
+# Synthetic NIC offloads on the TAP wire (hvis_netvsc offload.c, txpage.c, rsc.c,
+# mtu.c): the host's capabilities become ethtool -k features and the guest turns them
+# on through OID_TCP_OFFLOAD_PARAMETERS; ethtool -K toggles reach the host (its
+# NIC_OFFLOAD_PARAMS events); iperf3 TCP both ways with TSO on and off; a TSO send
+# reaches the namespace as one GSO frame larger than the MTU; jumbo MTU 9000 end to
+# end (9000-byte pings both ways, nothing fragmented); two VLANs at once against VLAN interfaces in the
+# namespace, traffic on one never seen on the other; a MAC change then ping; a UDP
+# frame with a bad checksum from the namespace dropped and counted by the guest stack.
+source "$(dirname "$0")/../qemu/lib.sh"
+export HVIS_GUEST_TOOLS="ip iperf3 tcpdump ethtool"
+export HVIS_GUEST_KMODS="${HVIS_GUEST_KMODS:-} 8021q"
+source "$(dirname "$0")/net_lib.sh"
+
+FH_DEVICES="heartbeat,shutdown,nic"
+
+# The host's last NIC_OFFLOAD_PARAMS event.
+last_params() {
+	grep -w NIC_OFFLOAD_PARAMS "$VM_DIR/events.log" | tail -n 1
+}
+
+# feature NAME: on or off, as the guest's ethtool -k says.
+feature() {
+	guest "ethtool -k eth0" | awk -v f="$1:" '$1 == f { print $2; exit }'
+}
+
+# iperf3_run DIR: a 2-second TCP run to the namespace (-R: from it); prints Mbit/s.
+iperf3_run() {
+	local out
+	out=$(guest -t 60 "iperf3 -c $NET_HOST4 -t 2 -J $1 2>&1") || fail "iperf3 $1: $(tail -c 300 <<<"$out")"
+	grep -A8 '"sum_received"' <<<"$out" | grep -oE '"bits_per_second":[[:space:]]*[0-9.e+]+' |
+		head -n 1 | awk -F: '{ printf "%.1f", $2 / 1e6 }'
+}
+
+# ip_stat guest|ns: "FragCreates ReasmReqds" of that side's /proc/net/snmp.
+ip_stat() {
+	local prog='/^Ip:/ { n++; if (n == 1) for (i = 1; i <= NF; i++) col[$i] = i;
+		if (n == 2) print $col["FragCreates"], $col["ReasmReqds"] }'
+	if [ "$1" = guest ]; then
+		guest "awk '$prog' /proc/net/snmp"
+	else
+		ns awk "$prog" /proc/net/snmp
+	fi
+}
+
+net_setup
+vm_start "$KVER"
+vm_load_vmbus
+wait_driver_bound hvis_netvsc
+assert_fh "host link up" nic link 0 up
+net_guest_up
+
+# ---- what the host offers becomes features, turned on at attach ----
+for f in tx-checksum-ipv4 tx-checksum-ipv6 tcp-segmentation-offload large-receive-offload \
+	rx-checksumming rx-vlan-offload tx-vlan-offload scatter-gather; do
+	assert_eq "$(feature "$f")" "on" "ethtool -k: $f"
+done
+assert_match "$(last_params)" \
+	"tcp_ip_v4_csum=4 udp_ip_v4_csum=4 tcp_ip_v6_csum=4 udp_ip_v6_csum=4 lso_v1=1 lso_v2_ipv4=2 lso_v2_ipv6=2 rsc_ip_v4=2 rsc_ip_v6=2" \
+	"the guest turned on checksum, LSOv2 and RSC on the host"
+
+# ---- ethtool -K round trips reach the host ----
+# LRO: RSC off and on at the host.  The namespace->guest runs below use LRO off: the
+# host's RSC delivery of the TAP's GSO frames (nic_queue_rsc) is the wire's part.
+assert_guest "ethtool -K eth0 lro off" "ethtool -K eth0 lro off"
+assert_eq "$(feature large-receive-offload)" "off" "ethtool -k after lro off"
+assert_match "$(last_params)" "rsc_ip_v4=1 rsc_ip_v6=1" "lro off reached the host"
+assert_guest "ethtool -K eth0 lro on" "ethtool -K eth0 lro on"
+assert_match "$(last_params)" "rsc_ip_v4=2 rsc_ip_v6=2" "lro on reached the host"
+assert_guest "ethtool -K eth0 lro off" "ethtool -K eth0 lro off"
+assert_guest "ethtool -K eth0 tx-checksum-ipv6 off" "ethtool -K eth0 tx-checksum-ipv6 off"
+assert_match "$(last_params)" "tcp_ip_v6_csum=1 udp_ip_v6_csum=1 lso_v1=1 lso_v2_ipv4=2 lso_v2_ipv6=1" \
+	"tx-checksum-ipv6 off reached the host (and took TSO6 with it)"
+assert_eq "$(feature tcp-segmentation-offload)" "on" "TSO for IPv4 stays on"
+assert_guest "ethtool -K eth0 tx-checksum-ipv6 on tso on" "ethtool -K eth0 tx-checksum-ipv6 on tso on"
+assert_match "$(last_params)" "tcp_ip_v6_csum=4 udp_ip_v6_csum=4 lso_v1=1 lso_v2_ipv4=2 lso_v2_ipv6=2" \
+	"tx-checksum-ipv6 and TSO6 on again at the host"
+assert_guest "ethtool -K eth0 tso off" "ethtool -K eth0 tso off"
+assert_eq "$(feature tcp-segmentation-offload)" "off" "ethtool -k after tso off"
+assert_match "$(last_params)" "lso_v2_ipv4=1 lso_v2_ipv6=1" "tso off reached the host"
+ns sh -c 'iperf3 -s -D' || fail "iperf3 -s in the namespace"
+sleep 1
+lso0=$(guest "ethtool -S eth0" | awk '$1 == "tx_lso:" { print $2 }')
+up=$(iperf3_run "")
+down=$(iperf3_run -R)
+lso1=$(guest "ethtool -S eth0" | awk '$1 == "tx_lso:" { print $2 }')
+note "TSO off: guest->ns $up Mbit/s, ns->guest $down Mbit/s"
+assert_ge "${up%.*}" 5 "iperf3 guest->namespace with TSO off: Mbit/s"
+assert_ge "${down%.*}" 5 "iperf3 namespace->guest with TSO off: Mbit/s"
+assert_eq "$lso1" "$lso0" "no LSO sends with TSO off"
+
+assert_guest "ethtool -K eth0 tso on" "ethtool -K eth0 tso on"
+assert_match "$(last_params)" "lso_v2_ipv4=2 lso_v2_ipv6=2" "tso on reached the host"
+ns sh -c "timeout 20 tcpdump -i $NET_TAP -n -c 3 'tcp and greater 3000' >$VM_DIR/gso.txt 2>/dev/null &"
+sleep 1
+up=$(iperf3_run "")
+down=$(iperf3_run -R)
+note "TSO on: guest->ns $up Mbit/s, ns->guest $down Mbit/s"
+assert_ge "${up%.*}" 5 "iperf3 guest->namespace with TSO on: Mbit/s"
+assert_ge "${down%.*}" 5 "iperf3 namespace->guest with TSO on: Mbit/s"
+lso2=$(guest "ethtool -S eth0" | awk '$1 == "tx_lso:" { print $2 }')
+assert_ge "$lso2" $((lso1 + 1)) "LSOv2 sends with TSO on (ethtool -S tx_lso)"
+pb=$(guest "ethtool -S eth0" | awk '$1 == "tx_pagebuf:" { print $2 }')
+assert_ge "$pb" 1 "large sends went by page buffers (ethtool -S tx_pagebuf)"
+sleep 1
+gso=$(wc -l <"$VM_DIR/gso.txt")
+assert_ge "$gso" 1 "the namespace saw TCP frames over 3000 bytes (GSO from the TAP): $(head -n 1 "$VM_DIR/gso.txt")"
+
+# ---- bad checksum from the namespace: dropped by the guest stack, counted ----
+csum0=$(guest "awk '/^Udp:/ { n++; if (n == 2) print \$8 }' /proc/net/snmp")
+ns python3 - "$NET_TAP" "$(guest cat /sys/class/net/eth0/address)" <<'PY' || fail "bad-checksum frame not sent"
+import socket, struct, sys
+tap, mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((tap, 0))
+src = open(f"/sys/class/net/{tap}/address").read().strip()
+payload = b"hvis-bad-checksum"
+udp = struct.pack("!HHHH", 40000, 9, 8 + len(payload), 0x1234) + payload
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                 socket.inet_aton("10.11.0.1"), socket.inet_aton("10.11.0.2"))
+c = sum(struct.unpack("!10H", ip)); c = (c & 0xffff) + (c >> 16); c = ~((c & 0xffff) + (c >> 16)) & 0xffff
+ip = ip[:10] + struct.pack("!H", c) + ip[12:]
+for _ in range(3):
+    s.send(mac + bytes.fromhex(src.replace(":", "")) + b"\x08\x00" + ip + udp)
+PY
+sleep 1
+csum1=$(guest "awk '/^Udp:/ { n++; if (n == 2) print \$8 }' /proc/net/snmp")
+assert_ge "$csum1" $((csum0 + 3)) "3 UDP frames with a bad checksum counted (Udp InCsumErrors $csum0 -> $csum1)"
+
+# ---- VLAN trunk: two VLANs at once, traffic on one never seen on the other ----
+# This machine's kernel lacks 802.1Q devices, so the namespace end of the trunk is
+# vlan_responder.py on hvtap0 (ARP and ICMP echo for 10.<vid>.0.1, each frame's VLAN
+# logged).
+assert_guest "modprobe 8021q" "modprobe 8021q"
+for v in 10 20; do
+	assert_guest "guest VLAN $v" "ip link add link eth0 name eth0.$v type vlan id $v &&
+		ip addr add 10.$v.0.2/24 dev eth0.$v && ip link set eth0.$v up"
+done
+: >"$VM_DIR/vlan.log"
+ns timeout 60 python3 "$(dirname "$0")/vlan_responder.py" "$NET_TAP" "$VM_DIR/vlan.log" 10 20 &
+sleep 1
+rx20=$(guest cat /sys/class/net/eth0.20/statistics/rx_packets)
+assert_guest "ping on VLAN 10" "ping -c 5 -i 0.2 -W 2 10.10.0.1"
+assert_eq "$(guest cat /sys/class/net/eth0.20/statistics/rx_packets)" "$rx20" \
+	"eth0.20 received nothing while VLAN 10 pinged"
+assert_guest "ping on VLAN 20" "ping -c 3 -i 0.2 -W 2 10.20.0.1"
+sleep 1
+assert_ge "$(grep -c 'vid=10 dst=10.10.0.1' "$VM_DIR/vlan.log")" 6 \
+	"VLAN 10's ARP and pings reached the namespace tagged 10"
+assert_ge "$(grep -c 'vid=20 dst=10.20.0.1' "$VM_DIR/vlan.log")" 4 \
+	"VLAN 20's ARP and pings reached the namespace tagged 20"
+assert_eq "$(grep -cE 'vid=20 dst=10\.10\.|vid=10 dst=10\.20\.' "$VM_DIR/vlan.log")" "0" \
+	"no frame of one VLAN was seen on the other"
+rxv=$(guest "ethtool -S eth0" | awk '$1 == "rx_vlan:" { print $2 }')
+assert_ge "$rxv" 10 "tagged replies arrived by the 802.1Q PPI (ethtool -S rx_vlan)"
+
+# ---- MAC change from the guest, then ping ----
+assert_guest "ip link set eth0 address 00:15:5d:11:22:33" \
+	"ip link set eth0 address 00:15:5d:11:22:33"
+assert_match "$(fh nic status)" "00:15:5d:11:22:33" "the host took the new MAC"
+ns ip neigh flush dev "$NET_TAP"
+assert_guest "ping after the MAC change" "ping -c 3 -W 2 $NET_HOST4"
+
+# ---- jumbo frames: MTU 9000, 9000-byte packets both ways, nothing fragmented ----
+assert_fh "host maximum frame 9000" nic mtu 0 9000
+ns ip link set "$NET_TAP" mtu 9000 || fail "hvtap0 mtu 9000"
+assert_guest "ip link set eth0 mtu 9000" "ip link set eth0 mtu 9000"
+assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "9000" "eth0 MTU after the change"
+guest_until 10 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrier after the MTU change"
+guest_until 20 "ping -c 1 -W 1 $NET_HOST4" || fail "no ping after the MTU change"
+# busybox ping has no -M do: that the 9000-byte packets crossed whole is shown by no
+# fragmentation and no reassembly on either side (IP FragCreates / ReasmReqds).
+g0=$(ip_stat guest); n0=$(ip_stat ns)
+assert_guest "ping -s 8972 guest->namespace (9000-byte packets both ways)" \
+	"ping -c 3 -s 8972 -W 2 $NET_HOST4"
+g1=$(ip_stat guest); n1=$(ip_stat ns)
+assert_eq "$g1" "$g0" "the guest fragmented and reassembled nothing (FragCreates ReasmReqds)"
+assert_eq "$n1" "$n0" "the namespace fragmented and reassembled nothing (FragCreates ReasmReqds)"
+assert_guest "back to MTU 1500" "ip link set eth0 mtu 1500"
+
+assert_eq "$(fh_event_count NIC_BAD)" 0 "no NIC_BAD from the host"
+assert_eq "$(guest "ethtool -S eth0" | awk '$1 == "rx_ppi_bad:" || $1 == "rx_rsc_bad:" { s += $2 } END { print s + 0 }')" \
+	"0" "no refused PPI or RSC chain"
+assert_kernel_clean
