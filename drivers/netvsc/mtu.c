@@ -62,7 +62,10 @@ void netvsc_resume(struct netvsc_dev *nv, bool running)
 	netif_tx_wake_all_queues(ndev);
 }
 
-/* ndo_change_mtu (RTNL): detach, attach with the new MTU, or back to the old one. */
+/*
+ * ndo_change_mtu (RTNL): detach, attach with the new MTU, or back to the old one.  The
+ * host's maximum is read again at each attach, so it is checked before and after.
+ */
 int netvsc_change_mtu(struct net_device *ndev, int mtu)
 {
 	struct netvsc_dev *nv = netdev_priv(ndev);
@@ -71,6 +74,12 @@ int netvsc_change_mtu(struct net_device *ndev, int mtu)
 
 	if (!nv->attached)
 		return -ENODEV;
+	/* Above what the host said at the last attach: refused before anything stops. */
+	if (host_max_mtu(nv) && mtu > host_max_mtu(nv)) {
+		netdev_err(ndev, "MTU %d is above the host's maximum %u\n", mtu,
+			   host_max_mtu(nv));
+		return -EINVAL;
+	}
 	netif_tx_disable(ndev);
 	netif_carrier_off(ndev);
 	netvsc_detach(nv);

@@ -62,8 +62,12 @@ assert_eq "$(guest cat /sys/class/net/eth0/device/device_id)" "{$inst}" \
 assert_eq "$(guest 'basename $(readlink /sys/class/net/eth0/device/driver)')" "hvis_netvsc" \
 	"eth0's device driver"
 assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "1500" "eth0 MTU"
-assert_match "$(guest ip -d link show eth0)" " maxmtu 9000 " \
-	"eth0's largest MTU: the host's MAXIMUM_FRAME_SIZE (9000, Hyper-V's jumbo limit)"
+assert_match "$(guest ip -d link show eth0)" " maxmtu 65521 " \
+	"eth0's largest MTU: upstream's (NETVSC_MTU - ETH_HLEN, netvsc_drv.c)"
+guest "ip link set eth0 mtu 9001" >/dev/null 2>&1 &&
+	fail "MTU 9001, above the host's MAXIMUM_FRAME_SIZE (9000), was taken"
+assert_eq "$(guest cat /sys/class/net/eth0/mtu)" "1500" \
+	"MTU 9001 (above the host's MAXIMUM_FRAME_SIZE 9000) refused, the MTU stays 1500"
 
 # ---- what Hyper-V expects at attach: request sizes, offload caps and parameters ----
 host_line=$(fh nic status)
@@ -75,8 +79,8 @@ ev=$(cat "$VM_DIR/events.log")
 assert_match "$(grep -w NIC_OFFLOAD_CAPS <<<"$ev")" "revision=3 size=156" \
 	"the capabilities answer: a revision 3 NDIS_OFFLOAD of 156 bytes"
 assert_match "$(grep -w NIC_OFFLOAD_PARAMS <<<"$ev")" \
-	"revision=3 size=28 ip_v4_csum=1 tcp_ip_v4_csum=1 udp_ip_v4_csum=1 tcp_ip_v6_csum=1 udp_ip_v6_csum=1 lso_v1=1 lso_v2_ipv4=1 lso_v2_ipv6=1 rsc_ip_v4=1 rsc_ip_v6=1" \
-	"the parameters set: 28 bytes, every offload disabled"
+	"revision=3 size=28 ip_v4_csum=1 tcp_ip_v4_csum=4 udp_ip_v4_csum=4 tcp_ip_v6_csum=4 udp_ip_v6_csum=4 lso_v1=1 lso_v2_ipv4=2 lso_v2_ipv6=2 rsc_ip_v4=2 rsc_ip_v6=2" \
+	"the parameters set: 28 bytes, what the TAP-wired host offers turned on (TCP/UDP checksums both ways, LSOv2, RSC; the IPv4 header checksum disabled as upstream's rndis_netdev_set_hwcaps does, LSOv1 off)"
 assert_eq "$(fh_event_count NIC_BAD)" 0 "no NIC_BAD from the host at attach"
 
 # ---- link up, pings of several sizes ----
