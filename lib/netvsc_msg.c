@@ -1138,3 +1138,33 @@ int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_
 		memcpy(out->key, in + p.hashkey_offset, NETVSC_HASH_KEYLEN);
 	return 0;
 }
+
+/* ---- migrate: SR-IOV VF association and data path ---- */
+
+int nvsp_vf_assoc_parse(const void *body, u32 len, bool *allocated, u32 *serial,
+			const char **why)
+{
+	struct nvsp4_send_vf_association a;
+
+	if (len < sizeof(a))
+		return bad(why, "vf_association_len");
+	memcpy(&a, body, sizeof(a));
+	if (a.allocated != NVSP_VF_ALLOCATED && a.allocated != NVSP_VF_NOT_ALLOCATED)
+		return bad(why, "allocated");
+	*allocated = a.allocated == NVSP_VF_ALLOCATED;
+	*serial = a.serial;
+	return 0;
+}
+
+int nvsp_datapath_parse(const void *body, u32 len, bool *to_vf, const char **why)
+{
+	struct nvsp4_sw_datapath d;
+
+	if (len < sizeof(d))
+		return bad(why, "datapath_len");
+	memcpy(&d, body, sizeof(d));
+	if (d.active_datapath != NVSP_DATAPATH_SYNTHETIC && d.active_datapath != NVSP_DATAPATH_VF)
+		return bad(why, "active_datapath");
+	*to_vf = d.active_datapath == NVSP_DATAPATH_VF;
+	return 0;
+}

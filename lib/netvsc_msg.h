@@ -337,4 +337,20 @@ u32 ndis_rss_params_build(void *buf, u32 cap, const struct netvsc_rss_conf *c);
 int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_rss_conf *out,
 			  const char **why);
 
+/* ---- migrate: SR-IOV VF association and data path ---- */
+
+/*
+ * The body of a SEND_VF_ASSOCIATION (after the type word; len bytes, as
+ * nvsp_msg_check passed it): 0 with *allocated (true/false) and *serial, or -EINVAL
+ * (*why names the field) for a short body or an allocated value other than 0 or 1.
+ */
+int nvsp_vf_assoc_parse(const void *body, u32 len, bool *allocated, u32 *serial,
+			const char **why);
+
+/*
+ * The body of a SWITCH_DATA_PATH: 0 with *to_vf, or -EINVAL for a short body or an
+ * active_datapath other than NVSP_DATAPATH_SYNTHETIC / NVSP_DATAPATH_VF.
+ */
+int nvsp_datapath_parse(const void *body, u32 len, bool *to_vf, const char **why);
+
 #endif /* _HVIS_NETVSC_MSG_H */

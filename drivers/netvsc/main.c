@@ -115,6 +115,10 @@ void netvsc_detach(struct netvsc_dev *nv)
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++)
 		netvsc_chan_down(&nv->chan[i]);
 	cancel_delayed_work_sync(&nv->link_work);
+	/* A VF association that came after netvsc_vf_detach() may have queued it. */
+	cancel_delayed_work_sync(&nv->vf_work);
+	/* The host starts synthetic again at the next attach. */
+	WRITE_ONCE(nv->data_path_is_vf, false);
 	netvsc_txpage_free(nv);
 	netvsc_nvsp_free_buffers(nv);
 	WRITE_ONCE(nv->num_chan, 0);
@@ -249,6 +253,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 	mutex_init(&nv->ctl_lock);
 	INIT_DELAYED_WORK(&nv->link_work, netvsc_link_work);
 	INIT_WORK(&nv->rx_mode_work, netvsc_rx_mode_work);
+	netvsc_vf_init(nv);
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
 		struct netvsc_chan *c = &nv->chan[i];
 
@@ -287,6 +292,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 		    ndev->dev_addr, nv->nvsp_ver, READ_ONCE(nv->link_up) ? "up" : "down",
 		    ndev->mtu, nv->send_sections, nv->send_section_size, nv->recv_sections,
 		    nv->recv_section_size, nv->num_chan);
+	netvsc_vf_attach(nv);
 	return 0;
 
 err_detach:
@@ -304,6 +310,7 @@ static void netvsc_remove(struct hvis_device *hdev)
 	struct netvsc_dev *nv = hvis_get_drvdata(hdev);
 	struct net_device *ndev = nv->ndev;
 
+	netvsc_vf_detach(nv);
 	unregister_netdev(ndev);
 	hvis_channel_set_subchannel_callback(nv->ch, NULL);
 	netvsc_detach(nv);
@@ -324,7 +331,25 @@ static struct hvis_driver netvsc_driver = {
 	.remove = netvsc_remove,
 };
 
-module_hvis_driver(netvsc_driver);
+static int __init netvsc_init(void)
+{
+	int rc = netvsc_vf_module_init();
+
+	if (rc)
+		return rc;
+	rc = hvis_driver_register(&netvsc_driver);
+	if (rc)
+		netvsc_vf_module_exit();
+	return rc;
+}
+module_init(netvsc_init);
+
+static void __exit netvsc_exit(void)
+{
+	hvis_driver_unregister(&netvsc_driver);
+	netvsc_vf_module_exit();
+}
+module_exit(netvsc_exit);
 
 /* udev loads us by the NIC class GUID (f8615163-df3e-46c5-913f-f2d2f965ed0e). */
 MODULE_ALIAS("vmbus:635161f83edfc546913ff2d2f965ed0e");

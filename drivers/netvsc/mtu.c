@@ -39,6 +39,8 @@ void netvsc_resume(struct netvsc_dev *nv, bool running)
 
 	netif_set_real_num_tx_queues(ndev, nv->num_chan);
 	netif_set_real_num_rx_queues(ndev, nv->num_chan);
+	/* A joined VF takes the MTU and the data path again (vf.c). */
+	netvsc_vf_kick(nv);
 	/* A MAC the guest chose is the host's again after RNDIS INIT. */
 	if (!ether_addr_equal(ndev->dev_addr, nv->perm_mac)) {
 		mutex_lock(&nv->ctl_lock);

@@ -74,6 +74,7 @@ static int netvsc_open(struct net_device *ndev)
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++)
 		clear_bit(0, &nv->chan[i].tx_stopped);
 	netif_tx_start_all_queues(ndev);
+	netvsc_vf_open(nv);
 	return 0;
 }
 
@@ -82,6 +83,7 @@ static int netvsc_stop(struct net_device *ndev)
 	struct netvsc_dev *nv = netdev_priv(ndev);
 	int rc;
 
+	netvsc_vf_close(nv);
 	netif_tx_disable(ndev);
 	mutex_lock(&nv->ctl_lock);
 	rc = netvsc_rndis_set_filter(nv, 0);
@@ -169,6 +171,11 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_change_mtu		= netvsc_change_mtu,
 	.ndo_set_mac_address	= netvsc_set_mac_address,
 };
+
+bool netvsc_is_netvsc(const struct net_device *dev)
+{
+	return dev->netdev_ops == &netvsc_netdev_ops;
+}
 
 static void netvsc_get_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)
 {

@@ -32,6 +32,7 @@
 #define NETVSC_TID_NONE		0ull
 #define NETVSC_TID_NVSP		1ull	/* INIT, SEND_RECV_BUF, SEND_SEND_BUF */
 #define NETVSC_TID_CTRL		2ull	/* RNDIS control messages (GPA direct) */
+#define NETVSC_TID_DATAPATH	3ull	/* vf.c: SWITCH_DATA_PATH */
 #define NETVSC_TID_TX_BASE	BIT_ULL(32)
 
 /*
@@ -43,8 +44,8 @@
 /* A control request's timeout: requests end rather than hang on a silent host. */
 #define NETVSC_REQ_TIMEOUT	(5 * HZ)
 
-/* NETWORK_CHANGE: carrier stays off this long (netvsc_drv.c LINKCHANGE_INT, 2 s). */
-#define NETVSC_LINKCHANGE_DELAY	(2 * HZ)
+/* announce.c: a busy RTNL is retried this much later (netvsc_drv.c: LINKCHANGE_INT). */
+#define NETVSC_ANNOUNCE_RETRY	(HZ / 10)
 
 /*
  * Bytes of one RNDIS control message we send (the largest: the RSS parameters with a
@@ -201,7 +202,7 @@ struct netvsc_dev {
 	u32 filter;			/* the packet filter last set */
 	u8 perm_mac[ETH_ALEN];		/* from the last RNDIS init */
 	u32 max_frame;			/* MAXIMUM_FRAME_SIZE, 0 if not told */
-	struct delayed_work link_work;	/* NETWORK_CHANGE: carrier back on */
+	struct delayed_work link_work;	/* announce.c: re-announce to the peers */
 	struct work_struct rx_mode_work;
 
 	/* vRSS (rss.c) */
@@ -220,6 +221,16 @@ struct netvsc_dev {
 	struct completion sc_all;
 
 	atomic64_t counters[NETVSC_C_COUNT];
+
+	/* vf.c: the SR-IOV VF teamed with this NIC; under the RTNL unless noted */
+	struct list_head vf_node;	/* on vf.c's list once attached */
+	struct net_device __rcu *vf_netdev;
+	bool vf_alloc;			/* the host associated a VF (set from the rx path) */
+	u32 vf_serial;
+	bool vf_setup;			/* MTU and addresses given to the VF */
+	bool data_path_is_vf;		/* transmit goes through the VF (read locklessly) */
+	struct completion dp_done;	/* the host completed SWITCH_DATA_PATH */
+	struct delayed_work vf_work;	/* takeover, and the switch back on a revoke */
 };
 
 static inline void netvsc_count(struct netvsc_dev *nv, enum netvsc_counter c)
@@ -269,7 +280,10 @@ int netvsc_rndis_set_mac(struct netvsc_dev *nv, const u8 *mac);
 void netvsc_rndis_halt(struct netvsc_dev *nv);
 void netvsc_rndis_receive_ctrl(struct netvsc_dev *nv, const u8 *msg, u32 type, u32 msg_len);
 void netvsc_rndis_fail_all(struct netvsc_dev *nv);
+
+/* announce.c */
 void netvsc_link_work(struct work_struct *work);
+void netvsc_announce(struct netvsc_dev *nv, const char *why);
 
 /* rx.c */
 void netvsc_channel_callback(void *context);
@@ -309,7 +323,21 @@ void netvsc_resume(struct netvsc_dev *nv, bool running);
 int netvsc_set_mac_address(struct net_device *ndev, void *addr);
 int netvsc_max_mtu(struct netvsc_dev *nv);
 
+/* vf.c */
+int netvsc_vf_module_init(void);
+void netvsc_vf_module_exit(void);
+void netvsc_vf_init(struct netvsc_dev *nv);
+void netvsc_vf_attach(struct netvsc_dev *nv);
+void netvsc_vf_detach(struct netvsc_dev *nv);
+void netvsc_vf_kick(struct netvsc_dev *nv);
+void netvsc_vf_assoc(struct netvsc_dev *nv, const void *body, u32 len);
+void netvsc_vf_datapath_done(struct netvsc_dev *nv);
+void netvsc_vf_open(struct netvsc_dev *nv);
+void netvsc_vf_close(struct netvsc_dev *nv);
+bool netvsc_vf_xmit(struct netvsc_dev *nv, struct sk_buff *skb);
+
 /* netdev.c */
+bool netvsc_is_netvsc(const struct net_device *dev);
 void netvsc_netdev_setup(struct netvsc_dev *nv);
 void netvsc_rx_mode_work(struct work_struct *work);
 

@@ -444,15 +444,6 @@ static void rndis_keepalive(struct netvsc_dev *nv, const u8 *msg)
 		net_warn_ratelimited("%s: KEEPALIVE_C not sent: %d\n", netdev_name(nv->ndev), rc);
 }
 
-void netvsc_link_work(struct work_struct *work)
-{
-	struct netvsc_dev *nv = container_of(to_delayed_work(work), struct netvsc_dev,
-					     link_work);
-
-	if (READ_ONCE(nv->link_up) && !READ_ONCE(nv->destroying))
-		netif_carrier_on(nv->ndev);
-}
-
 /* INDICATE_STATUS (netvsc_drv.c netvsc_linkstatus_callback). */
 static void rndis_indicate(struct netvsc_dev *nv, const u8 *msg, u32 msg_len)
 {
@@ -467,7 +458,11 @@ static void rndis_indicate(struct netvsc_dev *nv, const u8 *msg, u32 msg_len)
 	switch (status) {
 	case RNDIS_STATUS_MEDIA_CONNECT:
 		netvsc_count(nv, NETVSC_C_LINK_CHANGE);
-		rndis_set_link(nv, true);
+		/* Connected already: the host moved us; tell the peers (netvsc_drv.c). */
+		if (READ_ONCE(nv->link_up))
+			netvsc_announce(nv, "media connect");
+		else
+			rndis_set_link(nv, true);
 		break;
 	case RNDIS_STATUS_MEDIA_DISCONNECT:
 		netvsc_count(nv, NETVSC_C_LINK_CHANGE);
@@ -475,11 +470,9 @@ static void rndis_indicate(struct netvsc_dev *nv, const u8 *msg, u32 msg_len)
 		rndis_set_link(nv, false);
 		break;
 	case RNDIS_STATUS_NETWORK_CHANGE:
-		/* Bounce the carrier so DHCP clients renew (netvsc_drv.c). */
+		/* After a live migration: re-announce, carrier kept (announce.c). */
 		netvsc_count(nv, NETVSC_C_LINK_CHANGE);
-		netif_carrier_off(nv->ndev);
-		if (!READ_ONCE(nv->destroying))
-			mod_delayed_work(system_wq, &nv->link_work, NETVSC_LINKCHANGE_DELAY);
+		netvsc_announce(nv, "network change");
 		break;
 	case RNDIS_STATUS_LINK_SPEED_CHANGE:
 		if (info_len < sizeof(speed)) {

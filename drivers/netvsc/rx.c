@@ -185,7 +185,11 @@ static void rx_inband(struct netvsc_dev *nv, const void *msg, u32 len)
 		netvsc_count(nv, NETVSC_C_RX_BAD);
 		return;
 	}
-	/* VF association and the send indirection table: nothing to do with one channel. */
+	if (type == NVSP_MSG4_SEND_VF_ASSOCIATION) {
+		netvsc_vf_assoc(nv, (const u8 *)msg + NVSP_HDR_BYTES, len - NVSP_HDR_BYTES);
+		return;
+	}
+	/* The send indirection table: checked, ignored (the stack picks the TX queue). */
 	netdev_dbg(nv->ndev, "NVSP %s ignored\n", nvsp_msg_name(type));
 }
 

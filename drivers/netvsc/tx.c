@@ -84,6 +84,9 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	u8 *dst;
 	int sec, rc;
 
+	/* vf.c: while the data path is the VF, frames leave through it. */
+	if (netvsc_vf_xmit(nv, skb))
+		return NETDEV_TX_OK;
 	/* The stack keeps q below real_num_tx_queues = num_chan; be safe anyway. */
 	if (unlikely(q >= READ_ONCE(nv->num_chan)))
 		q = 0;
@@ -182,6 +185,11 @@ void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg
 
 	if (trans_id == NETVSC_TID_NVSP) {
 		netvsc_nvsp_complete(nv, msg, len);
+		return;
+	}
+	/* Hyper-V completes SWITCH_DATA_PATH with no data (vf.c). */
+	if (trans_id == NETVSC_TID_DATAPATH) {
+		netvsc_vf_datapath_done(nv);
 		return;
 	}
 	type = nvsp_msg_check(msg, len, NETVSC_FROM_HOST, &why);

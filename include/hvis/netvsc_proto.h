@@ -720,4 +720,29 @@ static_assert(sizeof(struct ndis_recv_scale_param) == 40, "ndis_recv_scale_param
 #define NDIS_OFFLOAD_PARAMS_RSC_DISABLED	NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED
 #define NDIS_OFFLOAD_PARAMS_RSC_ENABLED		NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED
 
+/* ---- migrate: NVSP 4 VF association and data path switch ---- */
+
+/*
+ * drivers/net/hyperv/hyperv_net.h struct nvsp_4_send_vf_association: the host says
+ * whether a VF (SR-IOV virtual function) is teamed with this NIC; serial names it.
+ */
+#define NVSP_VF_NOT_ALLOCATED	0u
+#define NVSP_VF_ALLOCATED	1u
+
+struct nvsp4_send_vf_association {
+	u32 allocated;		/* 1: a VF, serial valid; 0: none (revoked) */
+	u32 serial;
+} __packed;
+
+/* hyperv_net.h enum nvsp_vm_datapath and struct nvsp_4_sw_datapath (guest to host). */
+#define NVSP_DATAPATH_SYNTHETIC	0u
+#define NVSP_DATAPATH_VF	1u
+
+struct nvsp4_sw_datapath {
+	u32 active_datapath;
+} __packed;
+
+static_assert(sizeof(struct nvsp4_send_vf_association) == 8, "nvsp4_send_vf_association");
+static_assert(sizeof(struct nvsp4_sw_datapath) == 4, "nvsp4_sw_datapath");
+
 #endif /* _HVIS_NETVSC_PROTO_H */

@@ -284,6 +284,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 			abort();
 		if (r >= 0)
 			hit_name("", nvsp_msg_name(r));
+		/* migrate: the VF association and data path bodies parse or are refused. */
+		if (r == NVSP_MSG4_SEND_VF_ASSOCIATION) {
+			bool al;
+
+			if (nvsp_vf_assoc_parse(msg + 4, len - 4, &al, &a, &why) && !why)
+				abort();
+		} else if (r == NVSP_MSG4_SWITCH_DATA_PATH) {
+			bool vf;
+
+			if (nvsp_datapath_parse(msg + 4, len - 4, &vf, &why) && !why)
+				abort();
+		}
 		/* A request the host takes is as long as NVSP 6.1 (or earlier) needs. */
 		if (sel && r >= 0 && !nvsp_request_len_check(len, NVSP_VERSION_61, &why) &&
 		    len < NVSP_MSG_BYTES_V61)

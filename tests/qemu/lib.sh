@@ -17,6 +17,8 @@
 #                                              hibernation enabled
 #       VM_KERNEL=/path VM_INITRD=/path        boot these instead of /boot/vmlinuz-KVER and
 #                                              the harness initramfs (tests/install: a disk guest)
+#       VM_QMP=1                               QEMU gets a QMP socket ($VM_DIR/qmp.sock, server,
+#                                              no wait) and the fake host --qmp with its path
 #       VM_SMP=2                               guest vCPUs: QEMU -smp and the fake host's --cpus
 #                                              (its --vectors and ivshmem vectors= are
 #                                              max(4, VM_SMP))
@@ -29,6 +31,8 @@
 #                                  returns its exit status (124 on timeout)
 #   guest_until SECS CMD...        rerun CMD in the guest until it succeeds
 #   fh CMD...                      hvis-fakehost ctl --ctl $VM_DIR/ctl.sock CMD...
+#   qmp CMD-JSON                   one QMP command to QEMU (VM_QMP=1); prints QEMU's answer
+#                                  line, fails on an error answer
 #   vm_wait_exit SECS              wait for QEMU to exit; returns its exit status
 #   vm_stop                        stop everything (also run at exit)
 #   note / fail / skip / assert_*  diagnostics and verdicts
@@ -152,6 +156,20 @@ wait_for() {
 # The fake host's control client.
 fh() {
 	"$FAKEHOST" ctl --ctl "$VM_DIR/ctl.sock" "$@"
+}
+
+# qmp CMD-JSON: one command on QEMU's QMP socket (VM_QMP=1), e.g.
+# qmp '{"execute":"query-status"}'.  QEMU takes one QMP client at a time: each call
+# connects, leaves the greeting, negotiates capabilities, sends CMD-JSON and prints the
+# first "return" or "error" line.  Returns 1 on an "error" answer or no answer in 10 s.
+qmp() {
+	local out
+	[ -S "$VM_DIR/qmp.sock" ] || { echo "qmp: no $VM_DIR/qmp.sock (VM_QMP=1)" >&2; return 125; }
+	out=$(printf '%s\n%s\n' '{"execute":"qmp_capabilities"}' "$1" |
+		socat -t 10 -T 10 - "UNIX-CONNECT:$VM_DIR/qmp.sock" 2>&1 |
+		grep -E '"(return|error)"' | sed -n 2p)
+	echo "$out"
+	[ -n "$out" ] && ! grep -q '"error"' <<<"$out"
 }
 
 _vm_alive() {
@@ -279,6 +297,7 @@ vm_start() {
 			--ram-size "$VM_MEM_BYTES" --cpus "$smp" --vectors "$vectors" --ctl "$VM_DIR/ctl.sock"
 			--events "$VM_DIR/events.log" --devices "${FH_DEVICES:-heartbeat,shutdown,echo}")
 		[ -n "${FH_VERSIONS:-}" ] && fh_cmd+=(--versions "$FH_VERSIONS")
+		[ -n "${VM_QMP:-}" ] && fh_cmd+=(--qmp "$VM_DIR/qmp.sock")
 		fh_cmd+=("${FH_ARGS[@]}")
 		echo "${fh_cmd[*]}" >"$VM_DIR/fakehost.cmd"
 		fh_cmd=("${FH_PREFIX[@]}" "${fh_cmd[@]}")
@@ -295,6 +314,7 @@ vm_start() {
 		-nic none "${qemu_cmd[@]}")
 	[ -n "${VM_REBOOT:-}" ] || qemu_cmd+=(-no-reboot)
 	[ -n "${VM_S4:-}" ] || qemu_cmd+=(-global ICH9-LPC.disable_s4=1)
+	[ -n "${VM_QMP:-}" ] && qemu_cmd+=(-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off")
 	qemu_cmd+=(-chardev "file,id=con,path=$VM_DIR/serial.log" -serial chardev:con
 		-chardev "socket,id=agent,path=$VM_DIR/agent.sock,server=on,wait=off"
 		-serial chardev:agent

@@ -389,6 +389,46 @@ static void test_rss_params(void)
 		  got.flag == NDIS_RSS_PARAM_FLAG_DISABLE_RSS, "DISABLE_RSS needs no table");
 }
 
+/* migrate: SEND_VF_ASSOCIATION and SWITCH_DATA_PATH bodies. */
+static void test_vf_msgs(void)
+{
+	const char *why = "";
+	bool alloc = false, to_vf = true;
+	u32 serial = 0, len;
+
+	len = nvsp(NVSP_MSG4_SEND_VF_ASSOCIATION, 8);
+	put32(4, 1);
+	put32(8, 7);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) ==
+		  NVSP_MSG4_SEND_VF_ASSOCIATION &&
+		  !nvsp_vf_assoc_parse(buf + 4, len - 4, &alloc, &serial, &why) && alloc &&
+		  serial == 7, "VF association: allocated, serial 7");
+	put32(4, 0);
+	tap_check(!nvsp_vf_assoc_parse(buf + 4, len - 4, &alloc, &serial, &why) && !alloc,
+		  "VF association: revoked");
+	put32(4, 2);
+	refused(nvsp_vf_assoc_parse(buf + 4, len - 4, &alloc, &serial, &why), -EINVAL,
+		"allocated", "VF association with allocated 2 is refused");
+	refused(nvsp_vf_assoc_parse(buf + 4, 7, &alloc, &serial, &why), -EINVAL,
+		"vf_association_len", "VF association of 7 bytes is refused");
+	refused(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why), -EPROTO,
+		"NVSP type the guest may not send", "a guest does not send VF associations");
+
+	len = nvsp(NVSP_MSG4_SWITCH_DATA_PATH, 4);
+	put32(4, NVSP_DATAPATH_VF);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_GUEST, &why) == NVSP_MSG4_SWITCH_DATA_PATH &&
+		  !nvsp_datapath_parse(buf + 4, len - 4, &to_vf, &why) && to_vf,
+		  "switch data path to the VF");
+	put32(4, NVSP_DATAPATH_SYNTHETIC);
+	tap_check(!nvsp_datapath_parse(buf + 4, len - 4, &to_vf, &why) && !to_vf,
+		  "switch data path to synthetic");
+	put32(4, 2);
+	refused(nvsp_datapath_parse(buf + 4, len - 4, &to_vf, &why), -EINVAL, "active_datapath",
+		"data path 2 is refused");
+	refused(nvsp_datapath_parse(buf + 4, 3, &to_vf, &why), -EINVAL, "datapath_len",
+		"a 3-byte data path body is refused");
+}
+
 int main(void)
 {
 	struct nvsp1_recv_buffer_complete rc;
@@ -804,5 +844,6 @@ int main(void)
 	test_offload_params();
 	test_rss_cap();
 	test_rss_params();
+	test_vf_msgs();
 	return tap_done();
 }

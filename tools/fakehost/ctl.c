@@ -19,6 +19,7 @@
 #include "dev_vss.h"
 #include "dev_fcopy.h"
 #include "dev_nic.h"
+#include "migrate.h"
 #include "storvsp.h"
 #include "dev_ic.h"
 #include "fakehost.h"
@@ -189,6 +190,8 @@ static int cmd_offer(struct ctl_cmd *c, int argc, char **argv)
 	for (e = h->devices; instp && e; e = e->next)
 		if (!memcmp(&e->instance, instp, sizeof(inst)))
 			return fail(c, "that instance is already configured");
+	if (migrate_check_device(h, ops->name, c->err, sizeof(c->err)))
+		return -1;
 	d = host_add_device_flags(h, ops, instp, subs, flags);
 	if (!d)
 		return fail(c, "cannot add the device");
@@ -556,6 +559,20 @@ static int cmd_disk(struct ctl_cmd *c, int argc, char **argv)
 	return dev_storvsp_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/*
+ * Simulated live migration (migrate.c): answers when the blackout is over and the
+ * host has sent what follows it (the MIGRATE_DONE event line).
+ */
+static int cmd_migrate(struct ctl_cmd *c, int argc, char **argv)
+{
+	u64 since = c->fh->ev.next_seq - 1;
+	int ret = migrate_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+
+	if (ret <= 0)
+		return ret;
+	return park(c, "MIGRATE_DONE", since, MIGRATE_MAX_BLACKOUT_MS / 1000 + 30);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
@@ -581,6 +598,7 @@ static const struct {
 	{ "dm", cmd_dm },
 	{ "nic", cmd_nic },
 	{ "disk", cmd_disk },
+	{ "migrate", cmd_migrate },
 };
 
 static void reply(int fd, const char *err, const char *body, size_t len)

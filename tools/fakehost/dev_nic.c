@@ -231,7 +231,8 @@ static void on_switch_data_path(struct host_channel *ch, const u8 *pkt,
 	const struct vmpacket_descriptor *d = (const void *)pkt;
 	struct nvsp_msg r = {};
 
-	/* No VF here: acknowledged with a data-less completion, as Hyper-V does. */
+	nic_vf_datapath(nic_of(ch), m);		/* migrate: nic_vf.c */
+	/* Acknowledged with a data-less completion, as Hyper-V does. */
 	if (d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED)
 		host_chan_send(ch, VM_PKT_COMP, 0, d->trans_id, &r, 0);
 }
@@ -440,6 +441,7 @@ static void reset_conn(struct nic_dev *nd)
 	memset(&nd->offload, 0, sizeof(nd->offload));
 	nd->rndis_inited = false;
 	nd->filter = 0;
+	nd->datapath_vf = false;	/* a new connection starts on the synthetic path */
 	for (i = 0; i < NIC_MAX_QUEUES; i++) {
 		nd->queues[i].comp_pending = false;
 		if (nd->queues[i].ch)

@@ -22,4 +22,11 @@ int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname);
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen);
 
+/* ---- migrate: nic_migrate.c ---- */
+
+/* A migration's blackout begins: NICs whose switch has the VMQ mismatch start dropping. */
+void dev_nic_migrate_begin(struct vmbus_host *h);
+/* The VM runs on the target: NETWORK_CHANGE on every NIC with RNDIS up; how many. */
+u32 dev_nic_migrate_end(struct vmbus_host *h);
+
 #endif /* _FH_DEV_NIC_H */

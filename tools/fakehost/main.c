@@ -20,6 +20,7 @@
 #include "storvsp.h"
 #include "disk_io.h"
 #include "fd_watch.h"
+#include "migrate.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
@@ -204,6 +205,7 @@ static int add_devices(struct fakehost *fh, const char *list)
 		const struct host_device_ops *ops;
 		struct host_device *dev;
 		u32 subs = 0, flags = 0;
+		char err[300];
 
 		/* TYPE=GUID: the device's instance GUID instead of the default. */
 		if (eq) {
@@ -238,6 +240,11 @@ static int add_devices(struct fakehost *fh, const char *list)
 			subs = strtoul(colon + 1, NULL, 10);
 		}
 		ops = device_ops_by_name(tok);
+		if (ops && migrate_check_device(&fh->host, tok, err, sizeof(err))) {
+			fprintf(stderr, "hvis-fakehost: --devices %s: %s\n", tok, err);
+			ret = -EINVAL;
+			break;
+		}
 		dev = ops && subs <= 64 ? host_add_device_flags(&fh->host, ops, instp, subs, flags) :
 					    NULL;
 		if (!dev || (at && dev_nic_set_mac(dev, at))) {
@@ -261,10 +268,11 @@ static void usage(FILE *f)
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
-		"                           [--nic-channels N] [--foreground] [-v]\n"
+		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
+		"                           [--nested] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
-		"          echo-stats inject versions memory dm nic disk (docs/fakehost-ctl.md)\n");
+		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
 }
 
 static int serve(int argc, char **argv)
@@ -285,14 +293,19 @@ static int serve(int argc, char **argv)
 		{ "hold-us", required_argument, NULL, 'W' },
 		{ "nic-channels", required_argument, NULL, 'N' },
 		{ "tap", required_argument, NULL, 'T' },
+		{ "qmp", required_argument, NULL, 'Q' },
+		{ "cpu-features", required_argument, NULL, 'F' },
+		{ "nested", no_argument, NULL, 'X' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
-	const char *versions = NULL, *disks = NULL, *taps[8];
+	const char *versions = NULL, *disks = NULL, *taps[8], *qmp = NULL, *cpu_features = NULL;
 	u32 ntaps = 0;
+	bool nested = false;
+	char merr[300];
 	static struct fakehost fh;
 	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
@@ -331,6 +344,9 @@ static int serve(int argc, char **argv)
 			}
 			taps[ntaps++] = optarg;
 			break;
+		case 'Q': qmp = optarg; break;
+		case 'F': cpu_features = optarg; break;
+		case 'X': nested = true; break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -351,6 +367,10 @@ static int serve(int argc, char **argv)
 		return 2;
 	}
 
+	if (migrate_setup(qmp, cpu_features, nested, merr, sizeof(merr))) {
+		fprintf(stderr, "hvis-fakehost: --cpu-features: %s\n", merr);
+		return 2;
+	}
 	ret = events_init(&fh.ev, events_path);
 	if (ret) {
 		fprintf(stderr, "hvis-fakehost: %s: %s\n", events_path, strerror(-ret));
@@ -428,6 +448,7 @@ static int serve(int argc, char **argv)
 
 		if (now >= next_tick) {
 			host_tick(&fh.host, now);
+			migrate_tick(&fh.host, now);
 			next_tick = now + TICK_MS;
 		}
 		timeout = (int)(next_tick - now);

@@ -165,6 +165,19 @@ struct nic_dev {
 	u64 short_nvsp;		/* NVSP requests shorter than the version needs */
 	u64 hwcaps_queries;	/* OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES answered */
 	u64 offload_sets;	/* OID_TCP_OFFLOAD_PARAMETERS accepted */
+
+	/* migrate (nic_migrate.c): the "VMQ on the host, off on the switch" mismatch */
+	bool vmq_switch;	/* `nic vmq-switch DEV on`: the mismatch is configured */
+	bool vmq_dropping;	/* ... and a migration happened: VLAN frames are lost */
+	u64 vmq_drops;		/* VLAN frames dropped so */
+	/* migrate (nic_vf.c): the SR-IOV VF stand-in */
+	enum { NIC_VF_NONE, NIC_VF_ADDED, NIC_VF_REVOKING } vf_state;
+	u32 vf_gen;		/* VFs added so far; the serial and names of the last */
+	u32 vf_serial;
+	char vf_id[24];		/* QEMU ids: netdev hvisvfN, device hvisvfNdev */
+	char vf_ifname[16];	/* its TAP: hvvfN */
+	bool datapath_vf;	/* the guest switched its data path to the VF */
+	u64 vf_switches, vf_path_drops;
 };
 
 static inline struct nic_dev *nic_of(struct host_channel *ch)
@@ -295,5 +308,24 @@ u32 nic_rss_set_params(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff,
 void nic_rss_reset(struct nic_dev *nd);
 /* `nic rss DEV`: the guest's settings, then one line per queue. */
 void nic_rss_show(const struct nic_dev *nd, FILE *out);
+
+/* ---- nic_migrate.c ---- */
+
+/*
+ * True when the frame must be lost to the VMQ mismatch (a VLAN frame: an 802.1Q tag
+ * in the frame, or vlan set when the tag travels out of band); counts it.
+ */
+bool nic_vmq_drop(struct nic_dev *nd, const u8 *frame, u32 len, bool vlan);
+/* `nic vmq-switch DEV [on|off]`. */
+int nic_vmq_ctl(struct nic_dev *nd, const char *arg, FILE *out, char *err, size_t errlen);
+
+/* ---- nic_vf.c ---- */
+
+/* `nic vf DEV [add port=ID [bridge=BR] | revoke]`: argv after DEV. */
+int nic_vf_ctl(struct nic_dev *nd, int argc, char **argv, FILE *out, char *err, size_t errlen);
+/* The guest's SWITCH_DATA_PATH (checked by nvsp_msg_check). */
+void nic_vf_datapath(struct nic_dev *nd, const struct nvsp_msg *m);
+/* True (and counted) when a wire frame goes to the VF, not the synthetic path. */
+bool nic_vf_steals(struct nic_dev *nd);
 
 #endif /* _FH_NIC_DEV_H */

@@ -45,6 +45,9 @@ void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		q->tx_csum++;
 	if (meta->vlan)
 		q->tx_vlan++;
+	/* migrate: a migrated VM's VLAN frames lost to the VMQ mismatch (nic_migrate.c) */
+	if (nic_vmq_drop(nd, frame, len, meta->vlan))
+		return;
 	if (nd->tap[0]) {
 		if (nic_tap_write(nd, qidx, frame, len, meta))
 			q->tx_errors++;
@@ -70,6 +73,8 @@ bool nic_wire_rx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_
 		nd->queues[0].rx_filtered++;
 		return false;
 	}
+	if (nic_vmq_drop(nd, frame, len, meta->vlan) || nic_vf_steals(nd))
+		return false;
 	/* The channel RSS picks, and the hash for the frame's hash value PPI. */
 	if (nd->ch)
 		qidx = nic_rx_channel(nd, frame, len, &m);

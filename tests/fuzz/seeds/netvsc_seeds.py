@@ -34,6 +34,8 @@ BODY = {
     "SEND_RNDIS_PKT": struct.pack("<III", 1, 0xffffffff, 0),
     "SEND_RNDIS_PKT_COMPLETE": struct.pack("<I", 1),
     "SEND_NDIS_CONFIG": struct.pack("<IIQ", 1514, 0, 0x28),
+    "SEND_VF_ASSOCIATION": struct.pack("<II", 1, 1),    # allocated, serial 1
+    "SWITCH_DATA_PATH": struct.pack("<I", 1),           # NVSP_DATAPATH_VF
 }
 
 RNDIS = dict(PACKET=1, INIT=2, HALT=3, QUERY=4, SET=5, RESET=6, INDICATE=7, KEEPALIVE=8,
