@@ -9,6 +9,7 @@
  * offset sum is done in u64 and nothing is read past the length given.
  */
 #include "netvsc_msg_priv.h"
+#include "hex.h"
 
 /* ---- NDIS offload objects ---- */
 
@@ -224,17 +225,10 @@ static int not_found(const char **why, const char *field)
 	return -ENOENT;
 }
 
+/* One UTF-16LE code unit as a hex digit: 0..15, or -1 (hex.h). */
 static int hex_val(u8 lo, u8 hi)
 {
-	if (hi)
-		return -1;
-	if (lo >= '0' && lo <= '9')
-		return lo - '0';
-	if (lo >= 'a' && lo <= 'f')
-		return lo - 'a' + 10;
-	if (lo >= 'A' && lo <= 'F')
-		return lo - 'A' + 10;
-	return -1;
+	return hi ? -1 : hvis_hexval((char)lo);
 }
 
 int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why)
