@@ -18,8 +18,8 @@
 #include "migrate.h"
 #include "qmp.h"
 
-#define FEAT_MAX	32
-#define FEAT_NAME	32
+#define FEAT_MAX	32u
+#define FEAT_NAME	32u
 
 struct feature_set {
 	u32 n;
