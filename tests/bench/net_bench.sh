@@ -47,6 +47,13 @@ guest_until 20 "ping -c 1 -W 1 $VIRTIO_HOST" || fail "no reply from $VIRTIO_HOST
 # The hvis NIC's channels: channels/<relid>/ under its VMBus device.
 relids=$(guest "d=\$(readlink -f /sys/class/net/$hif/device); ls \$d/channels 2>/dev/null")
 [ -n "$relids" ] || relids=$(guest_relid_of hvis_netvsc)
+relids=$(echo $relids)	# one line: it goes into the guest's shell as a for list
+
+# The per-channel counters are in debugfs.
+guest 'mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug' >/dev/null
+for r in $relids; do
+	guest "[ -r /sys/kernel/debug/hvis_vmbus/$r/stats ]" || fail "no debugfs stats for relid $r"
+done
 
 # counters IF: "packets signals interrupts" of interface IF now.
 counters() {
@@ -55,8 +62,9 @@ counters() {
 			s=0; i=0
 			for r in $relids; do
 				f=/sys/kernel/debug/hvis_vmbus/\$r/stats
-				s=\$((s + \$(awk '/^signals:/ { print \$2 }' \$f)))
-				i=\$((i + \$(awk '/^interrupts:/ { print \$2 }' \$f)))
+				a=\$(awk '/^signals:/ { print \$2 }' \$f 2>/dev/null)
+				b=\$(awk '/^interrupts:/ { print \$2 }' \$f 2>/dev/null)
+				s=\$((s + \${a:-0})); i=\$((i + \${b:-0}))
 			done
 			echo \$p \$s \$i"
 	else
@@ -75,6 +83,7 @@ per_pkt() { # count packets
 run() {
 	local nic=$1 ifc=$2 srv=$3 port=$4 what=$5 args=$6 c0 c1 json fig n s i
 	c0=$(counters "$ifc")
+	[[ $c0 =~ ^[0-9]+\ [-0-9]+\ [0-9]+$ ]] || fail "counters of $ifc: $c0"
 	json=$(guest -t $((SECS * 3 + 60)) "iperf3 -c $srv -p $port -t $SECS -J $args") || {
 		printf '%-11s %-22s %s\n' "$nic" "$what" "failed: $(head -c 200 <<<"$json")"
 		return 0
