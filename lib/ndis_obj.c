@@ -34,10 +34,12 @@ struct ndis_header_rule {
 	u8 type;
 	u16 min_size;
 	const char *too_short, *bad_type, *below_min;
+	const char *bad_rev, *past_len;
 };
 
 /*
- * The checks both objects share: a whole header, the object type, a revision of at
+ * The checks every NDIS object shares (offload capabilities and parameters, RSS
+ * capabilities and parameters): a whole header, the object type, a revision of at
  * least 1, and a header.size between the rule's minimum and the bytes received.
  */
 static int ndis_header_check(const void *buf, u32 len, const struct ndis_header_rule *r,
@@ -49,9 +51,9 @@ static int ndis_header_check(const void *buf, u32 len, const struct ndis_header_
 	if (h->type != r->type)
 		return bad(why, r->bad_type);
 	if (h->revision < 1)
-		return bad(why, "header.revision below 1");
+		return bad(why, r->bad_rev);
 	if (h->size > len)
-		return bad(why, "header.size past the bytes received");
+		return bad(why, r->past_len);
 	if (h->size < r->min_size)
 		return bad(why, r->below_min);
 	return 0;
@@ -64,6 +66,7 @@ int ndis_offload_parse(const void *buf, u32 len, struct ndis_offload *out, const
 		"offload object shorter than its header",
 		"header.type not NDIS_OBJECT_TYPE_OFFLOAD",
 		"header.size below the NDIS 6.0 size",
+		"header.revision below 1", "header.size past the bytes received",
 	};
 	struct ndis_object_header h;
 
@@ -137,6 +140,7 @@ int ndis_offload_params_parse(const void *buf, u32 len, struct ndis_offload_para
 		"offload parameters shorter than their header",
 		"header.type not NDIS_OBJECT_TYPE_DEFAULT",
 		"header.size below the NVSP 4 size",
+		"header.revision below 1", "header.size past the bytes received",
 	};
 	struct ndis_object_header h;
 	u32 i;
@@ -273,17 +277,20 @@ int rndis_mac_param_parse(const void *buf, u32 len, u8 *mac, const char **why)
 
 int ndis_rss_cap_parse(const void *buf, u32 len, u32 *queues, u32 *itab, const char **why)
 {
+	static const struct ndis_header_rule rule = {
+		NDIS_OBJECT_TYPE_RSS_CAPABILITIES, sizeof(struct ndis_recv_scale_cap),
+		"RSS capabilities shorter than 18 bytes", "RSS capabilities header type",
+		"RSS capabilities header size", "RSS capabilities header revision",
+		"RSS capabilities header size",
+	};
 	struct ndis_recv_scale_cap c;
+	struct ndis_object_header h;
 
 	if (len < sizeof(c))
 		return bad(why, "RSS capabilities shorter than 18 bytes");
+	if (ndis_header_check(buf, len, &rule, &h, why))
+		return -EINVAL;
 	memcpy(&c, buf, sizeof(c));
-	if (c.hdr.type != NDIS_OBJECT_TYPE_RSS_CAPABILITIES)
-		return bad(why, "RSS capabilities header type");
-	if (c.hdr.revision < 1)
-		return bad(why, "RSS capabilities header revision");
-	if (c.hdr.size < sizeof(c) || c.hdr.size > len)
-		return bad(why, "RSS capabilities header size");
 	if (!c.num_recv_que)
 		return bad(why, "num_recv_que 0");
 	if (c.num_indirect_tabent > NETVSC_ITAB_MAX)
@@ -331,20 +338,23 @@ static bool rss_area_ok(u32 off, u32 n, u32 fixed, u32 len)
 int ndis_rss_params_parse(const void *buf, u32 len, u32 channels, struct netvsc_rss_conf *out,
 			  const char **why)
 {
+	static const struct ndis_header_rule rule = {
+		NDIS_OBJECT_TYPE_RSS_PARAMETERS, sizeof(struct ndis_recv_scale_param),
+		"RSS parameters shorter than 40 bytes", "RSS parameters header type",
+		"RSS parameters header size", "RSS parameters header revision",
+		"RSS parameters header size",
+	};
 	const u8 *in = buf;
 	struct ndis_recv_scale_param p;
+	struct ndis_object_header h;
 	bool want_tab, want_key;
 	u32 n = 0, i, e;
 
 	if (len < sizeof(p))
 		return bad(why, "RSS parameters shorter than 40 bytes");
+	if (ndis_header_check(buf, len, &rule, &h, why))
+		return -EINVAL;
 	memcpy(&p, buf, sizeof(p));
-	if (p.hdr.type != NDIS_OBJECT_TYPE_RSS_PARAMETERS)
-		return bad(why, "RSS parameters header type");
-	if (p.hdr.revision < 1)
-		return bad(why, "RSS parameters header revision");
-	if (p.hdr.size < sizeof(p) || p.hdr.size > len)
-		return bad(why, "RSS parameters header size");
 	if (p.flag & NDIS_RSS_PARAM_FLAG_DISABLE_RSS) {
 		out->flag = p.flag;
 		return 0;
