@@ -37,13 +37,8 @@ guest "modprobe virtio_pci; modprobe virtio_blk" >/dev/null
 guest_until 20 '[ -e /sys/block/vda ]' || fail "no virtio-blk disk (vda) in the guest"
 vq=$(guest 'basename $(readlink -f /sys/block/vda/device)')
 
-# Host-side hvis counters: "signals interrupts" summed over controller 0's channels.
-hvis_sig() {
-	fh disk stats 0 | awk '{
-		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		if (v["relid"] != "") { s += v["signals_in"]; n += v["interrupts_out"]; h += v["holds"] }
-		delete v } END { print s + 0, n + 0, h + 0 }'
-}
+# Host-side hvis counters: "signals interrupts holds" summed over controller 0's channels.
+hvis_sig() { chan_stats 0 | awk '{ s += $4; i += $5; h += $6 } END { print s + 0, i + 0, h + 0 }'; }
 # Guest-side interrupts of the virtio disk's queues.
 vblk_irq() {
 	guest "awk '/$vq-(req|request)/ { for (i = 2; i <= NF && \$i ~ /^[0-9]+\$/; i++) s += \$i } END { print s + 0 }' /proc/interrupts"

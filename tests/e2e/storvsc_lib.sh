@@ -85,12 +85,12 @@ disk_field() {
 		for (i = 2; i <= NF; i++) if (index($i, f "=") == 1) { print substr($i, length(f) + 2); exit } }'
 }
 
-# chan_stats C: `disk stats C` as "relid requests completions signals_in interrupts_out"
+# chan_stats C: `disk stats C` as "relid requests completions signals_in interrupts_out holds"
 # lines, one per channel.
 chan_stats() {
 	fh disk stats "$1" | awk '{
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		if (v["relid"] != "") print v["relid"], v["requests"], v["completions"], v["signals_in"], v["interrupts_out"]
+		if (v["relid"] != "") print v["relid"], v["requests"], v["completions"], v["signals_in"], v["interrupts_out"], v["holds"]
 		delete v }'
 }
 

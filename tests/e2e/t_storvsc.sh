@@ -96,7 +96,7 @@ note "fio: $(grep -E '^ *(read|write):' <<<"$out" | tr -s ' ' | tr '\n' ' ')"
 assert_match "$out" "err= 0" "fio random read/write at iodepth 32, 4 jobs on 4 CPUs: no error"
 assert_no_verify_error "$out" "fio verify on ext4"
 s1=$(chan_stats 0)
-note "controller 0 channels (relid requests completions signals_in interrupts_out): $(tr '\n' '|' <<<"$s1")"
+note "controller 0 channels (relid requests completions signals_in interrupts_out holds): $(tr '\n' '|' <<<"$s1")"
 while read -r relid req _; do
 	r0=$(awk -v r="$relid" '$1 == r { print $2 }' <<<"$s0")
 	assert_ge $((req - ${r0:-0})) 100 "channel relid $relid carried fio's requests"
