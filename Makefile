@@ -21,7 +21,7 @@ KVERS ?= $(shell $(TOP)/scripts/kvers.sh test)
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 	$(if $(HVIS_DEBUG),HVIS_DEBUG=$(HVIS_DEBUG))
 
-.PHONY: all modules modules-all tools unit fuzz fuzz-smoke lint e2e selftest check check-all demo bench deps \
+.PHONY: all modules modules-all tools unit fuzz fuzz-smoke lint e2e selftest check check-all demo vm bench deps \
 	deb dkms-conf dkms-install dkms-remove check-install clean help
 
 all: modules tools
@@ -69,6 +69,10 @@ check-all:
 demo:
 	@$(TOP)/scripts/demo.sh
 
+# A guest with every device, its root shell on this terminal (scripts/vm.sh).
+vm:
+	@$(TOP)/scripts/vm.sh
+
 bench: modules tools
 	@tests/bench/echo_bench.sh $(KVER)
 	@tests/bench/dm_bench.sh $(KVER)
@@ -104,7 +108,7 @@ clean:
 		$(MAKE) -C $$(dirname $$d) clean; done
 
 help:
-	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke lint selftest e2e check check-all demo bench deps"
+	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke lint selftest e2e check check-all demo vm bench deps"
 	@echo "         deb dkms-conf dkms-install dkms-remove check-install clean"
 	@echo "KVER=$(KVER)"
 	@echo "KVERS=$(KVERS)"

@@ -270,7 +270,8 @@ static void usage(FILE *f)
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
 		"                           [--nested] [--foreground] [-v]\n"
-		"       hvis-fakehost ctl --ctl CTLSOCK COMMAND [ARGS...]\n"
+		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)\n"
+		"       hvis-fakehost classes   (prints the device classes --devices takes)\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
 }
@@ -515,6 +516,9 @@ static int ctl_main(int argc, char **argv)
 	} else if (argc > 1 && !strncmp(argv[1], "--ctl=", 6)) {
 		path = argv[1] + 6;
 		i = 2;
+	} else {
+		/* make vm prints this for a second terminal */
+		path = getenv("HVIS_FAKEHOST_CTL");
 	}
 	if (!path || i >= argc) {
 		usage(stderr);
@@ -529,6 +533,10 @@ int main(int argc, char **argv)
 		return serve(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "ctl"))
 		return ctl_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "classes")) {
+		printf("%s\n", device_class_names());
+		return 0;
+	}
 	usage(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr);
 	return 2;
 }
