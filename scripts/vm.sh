@@ -49,7 +49,7 @@ cat <<EOF
       $ctl timesync                   a time-sync sample now
       ip netns exec $NET_NS ping $NET_GUEST4          traffic on the wire
       $ctl shutdown                   power the guest off
-    ($ctl help lists every command; docs/fakehost-ctl.md explains them.)
+    (hvis-fakehost --help lists the commands; docs/fakehost-ctl.md explains them.)
 
 ==> The guest's root shell follows.  Ctrl-] leaves it (and stops the VM).
 EOF

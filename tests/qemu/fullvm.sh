@@ -86,7 +86,7 @@ fullvm_start() {
 	[[ ,$FULLVM_DEVICES, == *,fcopy,* ]] && guest 'hvis-fcopyd -n >/tmp/fcopyd.log 2>&1 &'
 	if [ -n "${FULLVM_SHELL:-}" ]; then
 		# A login shell on ttyS2 with it as the controlling terminal, again after exit.
-		guest 'nohup sh -c "while :; do setsid -c sh -l <>/dev/ttyS2 >&0 2>&1; done" >/dev/null 2>&1 &'
+		guest 'sh -c "while :; do setsid -c sh -l <>/dev/ttyS2 >&0 2>&1; done" </dev/null >/dev/null 2>&1 &'
 	fi
 	return 0
 }
