@@ -14,7 +14,8 @@
  *    then takes TSO4/6, see nic_tap_offloads) is delivered coalesced; an 802.1Q tag is
  *    stripped into the meta.
  * While the guest's queue of waiting messages is full, reading stops (backpressure)
- * and resumes from nic_flush (nic_tap_resume).
+ * and resumes from nic_flush (nic_tap_resume).  Opening a TAP, the header -> meta
+ * mapping and writing a frame are shared with the VLAN access ports (nic_vlan.c).
  */
 #include <fcntl.h>
 #include <linux/if.h>
