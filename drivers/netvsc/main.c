@@ -269,7 +269,8 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 	hvis_channel_set_subchannel_callback(nv->ch, netvsc_subchannel_offer);
 
 	nv->ka_msg = kzalloc(NETVSC_CTRL_MSG_BYTES, GFP_KERNEL);
-	if (!nv->ka_msg) {
+	rc = netvsc_vf_stats_alloc(nv);
+	if (!nv->ka_msg || rc) {
 		rc = -ENOMEM;
 		goto err_free;
 	}
@@ -298,6 +299,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 err_detach:
 	netvsc_detach(nv);
 err_free:
+	netvsc_vf_stats_free(nv);
 	kfree(nv->ka_msg);
 	hvis_channel_set_subchannel_callback(nv->ch, NULL);
 	hvis_set_drvdata(hdev, NULL);
@@ -314,6 +316,7 @@ static void netvsc_remove(struct hvis_device *hdev)
 	unregister_netdev(ndev);
 	hvis_channel_set_subchannel_callback(nv->ch, NULL);
 	netvsc_detach(nv);
+	netvsc_vf_stats_free(nv);
 	kfree(nv->ka_msg);
 	hvis_set_drvdata(hdev, NULL);
 	free_netdev(ndev);

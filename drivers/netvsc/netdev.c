@@ -36,6 +36,11 @@ static const char netvsc_counter_names[NETVSC_C_COUNT][ETH_GSTRING_LEN] = {
 	[NETVSC_C_RX_RSC_BAD]		= "rx_rsc_bad",
 };
 
+/* netvsc_drv.c vf_stats: the VF's traffic, after the device counters (vf.c). */
+static const char netvsc_vf_stat_names[NETVSC_VF_STATS][ETH_GSTRING_LEN] = {
+	"vf_rx_packets", "vf_rx_bytes", "vf_tx_packets", "vf_tx_bytes", "vf_tx_dropped",
+};
+
 /*
  * rndis_filter.c rndis_set_multicast: promiscuous; else directed, all multicast when
  * any group is joined or IFF_ALLMULTI, broadcast when IFF_BROADCAST.
@@ -143,9 +148,17 @@ static void netvsc_chan_stats(struct netvsc_chan *c, struct netvsc_qstats *q)
 static void netvsc_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
 {
 	struct netvsc_dev *nv = netdev_priv(ndev);
+	struct netvsc_vf_stats vf;
 	struct netvsc_qstats q;
 	u32 i;
 
+	/* Frames through the VF bypass the channels' counters (netvsc_get_stats64). */
+	netvsc_vf_get_stats(nv, &vf);
+	s->rx_packets = vf.rx_packets;
+	s->rx_bytes = vf.rx_bytes;
+	s->tx_packets = vf.tx_packets;
+	s->tx_bytes = vf.tx_bytes;
+	s->tx_dropped = vf.tx_dropped;
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
 		netvsc_chan_stats(&nv->chan[i], &q);
 		s->rx_packets += q.rx_packets;
@@ -211,7 +224,7 @@ static int netvsc_get_sset_count(struct net_device *ndev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return NETVSC_C_COUNT + NETVSC_QUEUE_STATS * nv->num_chan;
+	return NETVSC_C_COUNT + NETVSC_VF_STATS + NETVSC_QUEUE_STATS * nv->num_chan;
 }
 
 static void netvsc_get_strings(struct net_device *ndev, u32 sset, u8 *data)
@@ -223,6 +236,8 @@ static void netvsc_get_strings(struct net_device *ndev, u32 sset, u8 *data)
 		return;
 	memcpy(data, netvsc_counter_names, sizeof(netvsc_counter_names));
 	data += sizeof(netvsc_counter_names);
+	memcpy(data, netvsc_vf_stat_names, sizeof(netvsc_vf_stat_names));
+	data += sizeof(netvsc_vf_stat_names);
 	for (i = 0; i < nv->num_chan; i++) {
 		ethtool_sprintf(&data, "rx_queue_%u_packets", i);
 		ethtool_sprintf(&data, "rx_queue_%u_bytes", i);
@@ -235,11 +250,18 @@ static void netvsc_get_ethtool_stats(struct net_device *ndev, struct ethtool_sta
 				     u64 *data)
 {
 	struct netvsc_dev *nv = netdev_priv(ndev);
+	struct netvsc_vf_stats vf;
 	struct netvsc_qstats q;
 	u32 i;
 
 	for (i = 0; i < NETVSC_C_COUNT; i++)
 		*data++ = atomic64_read(&nv->counters[i]);
+	netvsc_vf_get_stats(nv, &vf);
+	*data++ = vf.rx_packets;
+	*data++ = vf.rx_bytes;
+	*data++ = vf.tx_packets;
+	*data++ = vf.tx_bytes;
+	*data++ = vf.tx_dropped;
 	for (i = 0; i < nv->num_chan; i++) {
 		netvsc_chan_stats(&nv->chan[i], &q);
 		*data++ = q.rx_packets;

@@ -147,6 +147,27 @@ struct netvsc_chan {
 	u64 tx_packets, tx_bytes, tx_dropped;
 };
 
+/*
+ * What went through the VF, per CPU (netvsc_drv.c struct netvsc_vf_pcpu_stats): frames its
+ * rx_handler took, frames handed to it for transmit, and those it refused.
+ */
+struct netvsc_vf_pcpu_stats {
+	u64 rx_packets, rx_bytes;
+	u64 tx_packets, tx_bytes;
+	struct u64_stats_sync syncp;
+	u32 tx_dropped;
+};
+
+/* The sums over the CPUs, for ethtool -S and the netdev totals. */
+struct netvsc_vf_stats {
+	u64 rx_packets, rx_bytes;
+	u64 tx_packets, tx_bytes;
+	u64 tx_dropped;
+};
+
+/* ethtool -S: vf_rx_packets .. vf_tx_dropped, after the device counters (netdev.c) */
+#define NETVSC_VF_STATS		5u
+
 struct netvsc_dev {
 	struct hvis_device *hdev;
 	struct hvis_channel *ch;	/* the primary channel (chan[0].ch once open) */
@@ -231,6 +252,7 @@ struct netvsc_dev {
 	bool data_path_is_vf;		/* transmit goes through the VF (read locklessly) */
 	struct completion dp_done;	/* the host completed SWITCH_DATA_PATH */
 	struct delayed_work vf_work;	/* takeover, and the switch back on a revoke */
+	struct netvsc_vf_pcpu_stats __percpu *vf_stats;	/* traffic through the VF */
 };
 
 static inline void netvsc_count(struct netvsc_dev *nv, enum netvsc_counter c)
@@ -335,6 +357,9 @@ void netvsc_vf_datapath_done(struct netvsc_dev *nv);
 void netvsc_vf_open(struct netvsc_dev *nv);
 void netvsc_vf_close(struct netvsc_dev *nv);
 bool netvsc_vf_xmit(struct netvsc_dev *nv, struct sk_buff *skb);
+int netvsc_vf_stats_alloc(struct netvsc_dev *nv);
+void netvsc_vf_stats_free(struct netvsc_dev *nv);
+void netvsc_vf_get_stats(struct netvsc_dev *nv, struct netvsc_vf_stats *tot);
 
 /* netdev.c */
 bool netvsc_is_netvsc(const struct net_device *dev);

@@ -12,6 +12,10 @@
  * the PCI device after that.  After each switch the NIC re-announces itself
  * (announce.c), so the switches in between learn where its MAC lives now.
  *
+ * While the VF is joined, what its rx_handler takes and what transmit hands to it is
+ * counted per CPU (upstream's vf_stats: ethtool -S vf_rx_packets .. vf_tx_dropped, and
+ * part of the netdev totals, since those frames bypass the synthetic path's counters).
+ *
  * Everything here runs under the RTNL: the notifier, the work item, and the list of
  * NICs that may take a VF.  Only the transmit check (RCU) and the association message
  * (the receive path) run outside it.
@@ -102,12 +106,19 @@ static rx_handler_result_t vf_handle_frame(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
 	struct net_device *ndev = rcu_dereference(skb->dev->rx_handler_data);
+	struct netvsc_dev *nv = netdev_priv(ndev);
+	struct netvsc_vf_pcpu_stats *st;
 
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb))
 		return RX_HANDLER_CONSUMED;
 	*pskb = skb;
 	skb->dev = ndev;
+	st = this_cpu_ptr(nv->vf_stats);
+	u64_stats_update_begin(&st->syncp);
+	st->rx_packets++;
+	st->rx_bytes += skb->len;
+	u64_stats_update_end(&st->syncp);
 	return RX_HANDLER_ANOTHER;
 }
 
@@ -386,12 +397,65 @@ void netvsc_vf_close(struct netvsc_dev *nv)
 bool netvsc_vf_xmit(struct netvsc_dev *nv, struct sk_buff *skb)
 {
 	struct net_device *vf = rcu_dereference_bh(nv->vf_netdev);
+	struct netvsc_vf_pcpu_stats *st;
+	unsigned int len = skb->len;
+	int rc;
 
 	if (!vf || !READ_ONCE(nv->data_path_is_vf) || !netif_running(vf) ||
 	    netpoll_tx_running(nv->ndev))
 		return false;
 	skb->dev = vf;
-	/* The VF's qdisc and driver count what they drop. */
-	dev_queue_xmit(skb);
+	/* The VF's qdisc and driver count what they drop; vf_tx_dropped, what it refused. */
+	rc = dev_queue_xmit(skb);
+	if (likely(rc == NET_XMIT_SUCCESS || rc == NET_XMIT_CN)) {
+		st = this_cpu_ptr(nv->vf_stats);
+		u64_stats_update_begin(&st->syncp);
+		st->tx_packets++;
+		st->tx_bytes += len;
+		u64_stats_update_end(&st->syncp);
+	} else {
+		this_cpu_inc(nv->vf_stats->tx_dropped);
+	}
 	return true;
+}
+
+/* At probe, before the NIC can take a VF; 0 or -ENOMEM. */
+int netvsc_vf_stats_alloc(struct netvsc_dev *nv)
+{
+	nv->vf_stats = netdev_alloc_pcpu_stats(struct netvsc_vf_pcpu_stats);
+	return nv->vf_stats ? 0 : -ENOMEM;
+}
+
+void netvsc_vf_stats_free(struct netvsc_dev *nv)
+{
+	free_percpu(nv->vf_stats);
+	nv->vf_stats = NULL;
+}
+
+/* The VF counters summed over the CPUs, each CPU's read consistently. */
+void netvsc_vf_get_stats(struct netvsc_dev *nv, struct netvsc_vf_stats *tot)
+{
+	const struct netvsc_vf_pcpu_stats *st;
+	u64 rxp, rxb, txp, txb;
+	unsigned int start;
+	int cpu;
+
+	memset(tot, 0, sizeof(*tot));
+	if (!nv->vf_stats)
+		return;
+	for_each_possible_cpu(cpu) {
+		st = per_cpu_ptr(nv->vf_stats, cpu);
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			rxp = st->rx_packets;
+			rxb = st->rx_bytes;
+			txp = st->tx_packets;
+			txb = st->tx_bytes;
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		tot->rx_packets += rxp;
+		tot->rx_bytes += rxb;
+		tot->tx_packets += txp;
+		tot->tx_bytes += txb;
+		tot->tx_dropped += READ_ONCE(st->tx_dropped);
+	}
 }

@@ -10,6 +10,13 @@
 #                        with 10.11.0.1/24 and fd00:11::1/64, up; the fake host gets
 #                        `--tap 0=hvtap0` and runs inside the namespace (FH_PREFIX), and
 #                        so does QEMU (QEMU_PREFIX: a virtio-net peer's TAP lives there).
+#   net_vlan_ports VID.. after net_setup, before vm_start: the fake host plays the
+#                        Hyper-V switch's trunk port (this machine's kernel has no
+#                        8021q, so the namespace cannot have VLAN devices): VLAN VID
+#                        (1..255) of NIC 0 is wired to its own TAP hvvlanVID in the
+#                        namespace, an access port with 10.VID.0.1/24 and fd00:VID::1/64
+#                        (`--tap-vlan 0:VID=hvvlanVID`); the guest's eth0.VID frames
+#                        leave there untagged and its frames reach eth0.VID
 #   ns CMD...            runs CMD in the namespace (ping, iperf3 -s -D, tcpdump, ip ...)
 #   net_guest_up [ADDR]  in the guest: the hvis NIC ($NET_IF, normally eth0) up with ADDR
 #                        (default 10.11.0.2/24) and
@@ -51,6 +58,27 @@ net_setup() {
 	FH_PREFIX=(ip netns exec "$NET_NS")
 	QEMU_PREFIX=(ip netns exec "$NET_NS")
 	note "namespace $NET_NS: $NET_TAP $NET_HOST4/24 $NET_HOST6/64"
+}
+
+net_vlan_ports() {
+	local vid tap
+	for vid in "$@"; do
+		tap=hvvlan$vid
+		ns ip tuntap add dev "$tap" mode tap vnet_hdr &&
+			ns ip addr add "10.$vid.0.1/24" dev "$tap" &&
+			ns ip -6 addr add "fd00:$vid::1/64" dev "$tap" nodad &&
+			ns ip link set "$tap" up || fail "cannot make the VLAN $vid port $tap in $NET_NS"
+		FH_ARGS+=(--tap-vlan "0:$vid=$tap")
+	done
+	note "VLAN access ports in $NET_NS: $* (hvvlanVID, 10.VID.0.1/24, fd00:VID::1/64)"
+}
+
+# net_guest_vlan VID: in the guest, eth0.VID ($NET_IF) with 10.VID.0.2/24 and fd00:VID::2/64, up.
+net_guest_vlan() {
+	assert_guest "$NET_IF.$1 in the guest" \
+		"ip link add link $NET_IF name $NET_IF.$1 type vlan id $1 &&
+		ip addr add 10.$1.0.2/24 dev $NET_IF.$1 && ip -6 addr add fd00:$1::2/64 dev $NET_IF.$1 nodad &&
+		ip link set $NET_IF.$1 up"
 }
 
 # net_guest_up [ADDR]: the hvis NIC ($NET_IF: eth0 unless another NIC took that name) up

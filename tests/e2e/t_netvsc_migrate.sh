@@ -4,19 +4,22 @@
 # run again, and sends what Hyper-V sends after a migration (RNDIS NETWORK_CHANGE, a
 # TimeSync SYNC).  Checks what a user would: a ping flood from the namespace loses no
 # more than the packets sent in the blackout; the namespace sees the guest's
-# gratuitous ARP and unsolicited neighbour advertisement on the base interface and,
-# tagged, on a VLAN; the guest clock is right afterwards.  Then the host's rules: the processor
+# gratuitous ARP and unsolicited neighbour advertisement on the base interface and, for
+# each of two guest VLANs, on that VLAN's own access port (the fake host plays the
+# switch's trunk port: `--tap-vlan`, net_lib.sh net_vlan_ports); the guest clock is
+# right afterwards.  Then the host's rules: the processor
 # feature table (same: both ways; superset/subset: one way, both with compatibility
 # mode; disjoint: never), no Dynamic Memory with nested virtualization (at start-up and
 # on offer); and the "VMQ on the host, off on the switch" mismatch: after a migration
 # VLAN traffic is lost, untagged traffic is not, and it recovers as soon as the switch
-# is fixed.  The namespace has no VLAN devices (its kernel may lack 8021q): the VLAN is
-# watched on the wire, as tagged frames on hvtap0 (tcpdump), and the guest sends to a
-# static neighbour on it.  Last, the SR-IOV data path: the host associates a VF and
+# is fixed, shown by pings on a VLAN answered by the namespace's stack behind the access
+# port hvvlan20 (tcpdump there sees them, or not).  Last, the SR-IOV data path: the host associates a VF and
 # hot-plugs a virtio-net device with the NIC's MAC (QMP), whose TAP shares a bridge with
 # hvtap0; the guest takes it over and switches the data path to it, then back when the
-# host revokes it and unplugs it, while a ping flood goes on.
+# host revokes it and unplugs it, while a ping flood goes on; the guest's ethtool -S
+# vf_* counters grow while the flood goes over the VF and stand still after the revoke.
 source "$(dirname "$0")/../qemu/lib.sh"
+export HVIS_GUEST_TOOLS="ip iperf3 tcpdump ethtool"
 source "$(dirname "$0")/net_lib.sh"
 
 FH_DEVICES="heartbeat,shutdown,nic,timesync"
@@ -28,10 +31,10 @@ FH_ARGS+=(--cpu-features "$SRC_FEATURES" --nested)
 BLACKOUT_MS=2000
 PING_INTERVAL=0.01
 PING_INTERVAL_MS=10
-VID=20
-NS_VLAN4=10.20.0.1
-GUEST_VLAN4=10.20.0.2
-GUEST_VLAN6=fd00:20::2
+VLANS="20 30"
+VID=20			# the VMQ mismatch is shown on this one
+NS_VLAN4=10.$VID.0.1
+GUEST_VLAN4=10.$VID.0.2
 
 # ---- Dynamic Memory and nested virtualization: refused at start-up ----
 out=$("$FAKEHOST" serve --link /nonexistent/l --ram /nonexistent/r --ram-size 1048576 \
@@ -47,6 +50,8 @@ ns ip link add br0 type bridge && ns ip link set br0 up &&
 	ns ip addr flush dev "$NET_TAP" && ns ip link set "$NET_TAP" master br0 &&
 	ns ip addr add "$NET_HOST4/24" dev br0 && ns ip -6 addr add "$NET_HOST6/64" dev br0 nodad ||
 	fail "bridge br0 in the namespace"
+# shellcheck disable=SC2086
+net_vlan_ports $VLANS
 # A PCIe root port to hot-plug the VF into.
 vm_start "$KVER" -device pcie-root-port,id=vfport,chassis=1,slot=1
 vm_load_vmbus
@@ -61,28 +66,28 @@ assert_match "$out" "Dynamic Memory cannot be enabled while nested virtualizatio
 	"offer dm refused with --nested"
 assert_eq "$(fh_event_count DM_REFUSED)" 1 "one DM_REFUSED event (the refused offer)"
 
-# ---- a VLAN in the guest; its neighbour 10.20.0.1 is hvtap0's MAC, statically ----
-tap_mac=$(ns cat /sys/class/net/$NET_TAP/address)
-assert_guest "eth0.$VID in the guest" \
-	"modprobe 8021q && ip link add link eth0 name eth0.$VID type vlan id $VID &&
-	ip addr add $GUEST_VLAN4/24 dev eth0.$VID && ip -6 addr add $GUEST_VLAN6/64 dev eth0.$VID nodad &&
-	ip link set eth0.$VID up && ip neigh replace $NS_VLAN4 lladdr $tap_mac dev eth0.$VID nud permanent"
+# ---- two VLANs in the guest, each with its access port in the namespace ----
+assert_guest "modprobe 8021q" "modprobe 8021q"
+for v in $VLANS; do net_guest_vlan $v; done
 
-# vlan_frames: the guest sends 5 pings on the VLAN; prints how many of them (distinct
-# sequence numbers) the namespace saw on the wire, tagged with VID (nobody answers).
+# vlan_frames: the guest sends 5 pings on VLAN $VID; prints "SEEN GOT": how many of them
+# (distinct sequence numbers) tcpdump saw on the access port hvvlan$VID, untagged, and
+# how many replies from the namespace's stack came back.
 vlan_frames() {
-	local cap=$VM_DIR/vlan-icmp-$RANDOM.cap.log pid n
-	ns tcpdump -i "$NET_TAP" -n -l -e "vlan $VID and icmp" >"$cap" 2>"$cap.err" &
+	local cap=$VM_DIR/vlan-icmp-$RANDOM.cap.log pid n out seen got
+	ns tcpdump -i "hvvlan$VID" -n -l -e icmp >"$cap" 2>"$cap.err" &
 	pid=$!
 	for n in $(seq 50); do grep -q listening "$cap.err" && break; sleep 0.2; done
-	guest -t 30 "ping -q -c 5 -i 0.2 -W 1 $NS_VLAN4" >/dev/null
+	out=$(guest -t 30 "ping -q -c 5 -i 0.2 -W 1 $NS_VLAN4")
 	sleep 0.5
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	grep "vlan $VID, .*$GUEST_VLAN4 > $NS_VLAN4: ICMP echo request" "$cap" |
-		grep -oE 'seq [0-9]+' | sort -u | wc -l
+	seen=$(grep "ethertype IPv4 .*$GUEST_VLAN4 > $NS_VLAN4: ICMP echo request" "$cap" |
+		grep -oE 'seq [0-9]+' | sort -u | wc -l)
+	got=$(grep -oE '[0-9]+ packets received' <<<"$out" | cut -d' ' -f1)
+	echo "$seen ${got:-0}"
 }
-assert_eq "$(vlan_frames)" 5 "5 pings on VLAN $VID reach the wire tagged"
+assert_eq "$(vlan_frames)" "5 5" "5 pings on VLAN $VID seen on hvvlan$VID untagged, 5 replies"
 
 # Guest minus host wall clock in ms, around one agent round trip (busybox adjtimex
 # prints the guest's time to the microsecond).
@@ -99,13 +104,15 @@ abs() { echo "${1#-}"; }
 off0=$(clock_offset_ms)
 assert_ge 500 "$(abs "$off0")" "guest clock within 0.5 s of the host's before the migration (${off0} ms)"
 
-# ---- tcpdump in the namespace on the base interface and on the VLAN ----
+# ---- tcpdump in the namespace on the base interface and on each VLAN port ----
 CAP=$VM_DIR/announce.cap.log
 TCPDUMP_PIDS=()
-# -e prints the 802.1Q tag ("vlan 20, p 0"); the kernel hands tagged frames to the
-# filter with the tag taken out, so "arp or icmp6" catches both kinds.
 ns tcpdump -i "$NET_TAP" -n -l -e 'arp or icmp6' >"$CAP" 2>"$CAP.err" &
 TCPDUMP_PIDS+=($!)
+for v in $VLANS; do
+	ns tcpdump -i "hvvlan$v" -n -l -e 'arp or icmp6' >"$CAP.$v" 2>"$CAP.$v.err" &
+	TCPDUMP_PIDS+=($!)
+done
 stop_tcpdump() {
 	local p
 	for p in "${TCPDUMP_PIDS[@]}"; do kill "$p" 2>/dev/null; done
@@ -113,6 +120,7 @@ stop_tcpdump() {
 	TCPDUMP_PIDS=()
 }
 wait_for 10 "tcpdump listening" grep -q listening "$CAP.err"
+for v in $VLANS; do wait_for 10 "tcpdump on hvvlan$v listening" grep -q listening "$CAP.$v.err"; done
 
 # ---- migration under a ping flood ----
 count=$(((BLACKOUT_MS + 5000) / PING_INTERVAL_MS))
@@ -144,17 +152,22 @@ guest_until 5 'dmesg | grep -q "eth0: network change: announcing to the peers"' 
 	fail "the guest did not announce itself after the migration"
 sleep 1
 stop_tcpdump
-base=$(grep -v ' vlan ' "$CAP")
-vlan=$(grep " vlan $VID, " "$CAP")
-note "namespace saw untagged: $(grep -cE "tell $NET_GUEST4|tgt is $NET_GUEST6" <<<"$base") guest announcements; on VLAN $VID: $(grep -cE "tell $GUEST_VLAN4|tgt is $GUEST_VLAN6" <<<"$vlan")"
+base=$(cat "$CAP")
 garp() { echo "(who-has $1( \\([^)]*\\))? tell $1|Announcement,? $1)"; }
 assert_match "$base" "$(garp "${NET_GUEST4//./\\.}")" "gratuitous ARP for $NET_GUEST4 on $NET_TAP"
 assert_match "$base" "> ff02::1: ICMP6, neighbor advertisement, tgt is $NET_GUEST6" \
 	"unsolicited NA for $NET_GUEST6 on $NET_TAP"
-assert_match "$vlan" "$(garp "${GUEST_VLAN4//./\\.}")" "gratuitous ARP for $GUEST_VLAN4 tagged $VID"
-assert_match "$vlan" "> ff02::1: ICMP6, neighbor advertisement, tgt is $GUEST_VLAN6" \
-	"unsolicited NA for $GUEST_VLAN6 tagged $VID"
-assert_no_match "$base" "tell $GUEST_VLAN4|tgt is $GUEST_VLAN6" "no VLAN $VID announcement untagged"
+assert_no_match "$base" "vlan [0-9]+|10\\.(${VLANS// /|})\\.0\\.2|fd00:(${VLANS// /|})::2" \
+	"no VLAN announcement on the native port $NET_TAP"
+for v in $VLANS; do
+	vcap=$(cat "$CAP.$v")
+	note "hvvlan$v saw $(grep -cE "tell 10\.$v\.0\.2|tgt is fd00:$v::2" <<<"$vcap") announcements of VLAN $v"
+	assert_match "$vcap" "$(garp "10\\.$v\\.0\\.2")" "gratuitous ARP for 10.$v.0.2 on hvvlan$v"
+	assert_match "$vcap" "> ff02::1: ICMP6, neighbor advertisement, tgt is fd00:$v::2" \
+		"unsolicited NA for fd00:$v::2 on hvvlan$v"
+	assert_no_match "$vcap" "vlan [0-9]+|$NET_GUEST4|$NET_GUEST6$(for o in $VLANS; do [ "$o" = "$v" ] || printf '|10\\.%s\\.|fd00:%s::' "$o" "$o"; done)" \
+		"nothing of another VLAN, and no tag, on hvvlan$v"
+done
 
 # ---- the clock ----
 step=$(guest 'dmesg | grep "TimeSync: clock set to host time" | tail -n 1' | grep -oE 'step -?[0-9]+ ms' | grep -oE -- '-?[0-9]+')
@@ -190,18 +203,18 @@ ping_ok() { # DEST WHAT
 	assert_match "$out" " 0% packet loss" "$2"
 }
 ping_ok "$NET_HOST4" "base pings after the migrations"
-assert_eq "$(vlan_frames)" 5 "VLAN $VID frames on the wire after the migrations"
+assert_eq "$(vlan_frames)" "5 5" "VLAN $VID pings answered after the migrations"
 
 # ---- VMQ on the host, off on the virtual switch ----
 assert_fh "vmq mismatch on" nic vmq-switch 0 on
-assert_eq "$(vlan_frames)" 5 "VLAN $VID frames pass with the mismatch before a migration"
+assert_eq "$(vlan_frames)" "5 5" "VLAN $VID pings pass with the mismatch before a migration"
 assert_fh "migration with the mismatch" migrate blackout=200
-assert_eq "$(vlan_frames)" 0 "VLAN $VID frames lost after the migration"
+assert_eq "$(vlan_frames)" "0 0" "VLAN $VID frames lost after the migration: none on hvvlan$VID"
 ping_ok "$NET_HOST4" "untagged traffic unaffected"
 drops=$(kv "$(fh nic vmq-switch 0)" vmq_drops)
 assert_ge "$drops" 5 "the switch counted the VLAN frames it dropped"
 assert_fh "vmq mismatch off (the switch fixed)" nic vmq-switch 0 off
-assert_eq "$(vlan_frames)" 5 "VLAN $VID frames on the wire again at once"
+assert_eq "$(vlan_frames)" "5 5" "VLAN $VID pings answered again at once"
 
 # ---- SR-IOV: the VF joins, the data path switches to it and back, traffic goes on ----
 assert_guest "virtio_net loaded" "modprobe virtio_pci 2>/dev/null; modprobe virtio_net"
@@ -220,15 +233,30 @@ assert_match "$(fh nic vf 0)" "vf=added serial=1 datapath=vf switches=1" "the ho
 assert_eq "$(guest cat /sys/class/net/$vf/address)" "$(guest cat /sys/class/net/eth0/address)" \
 	"the VF has the NIC's MAC"
 assert_eq "$(guest "basename \$(readlink /sys/class/net/$vf/master)")" eth0 "eth0 is the VF's master"
-# Traffic through the VF: both ways on its TAP.
+# Traffic through the VF: both ways on its TAP, and in the guest's vf_* counters.
+# vf_stats: "vf_rx_packets vf_rx_bytes vf_tx_packets vf_tx_bytes vf_tx_dropped".
+vf_stats() {
+	guest "ethtool -S eth0" | awk '$1 ~ /^vf_(rx|tx)_(packets|bytes|dropped):$/ { v[$1] = $2 }
+		END { print v["vf_rx_packets:"], v["vf_rx_bytes:"], v["vf_tx_packets:"], v["vf_tx_bytes:"], v["vf_tx_dropped:"] }'
+}
+read -r vrp0 vrb0 vtp0 vtb0 _ <<<"$(vf_stats)"
 rx0=$(ns cat /sys/class/net/$vf_tap/statistics/rx_packets)
 tx0=$(ns cat /sys/class/net/$vf_tap/statistics/tx_packets)
 sleep 3
 rx1=$(ns cat /sys/class/net/$vf_tap/statistics/rx_packets)
 tx1=$(ns cat /sys/class/net/$vf_tap/statistics/tx_packets)
+read -r vrp1 vrb1 vtp1 vtb1 vtd1 <<<"$(vf_stats)"
 note "VF TAP $vf_tap in 3 s: rx $((rx1 - rx0)), tx $((tx1 - tx0)) packets"
+note "guest ethtool -S in those 3 s: vf_rx_packets +$((vrp1 - vrp0)) vf_rx_bytes +$((vrb1 - vrb0)) vf_tx_packets +$((vtp1 - vtp0)) vf_tx_bytes +$((vtb1 - vtb0)) vf_tx_dropped $vtd1"
 assert_ge $((rx1 - rx0)) 100 "the guest's replies leave through the VF"
 assert_ge $((tx1 - tx0)) 100 "the pings reach the guest through the VF"
+assert_ge $((vrp1 - vrp0)) 100 "ethtool -S vf_rx_packets grows while the flood goes over the VF"
+assert_ge $((vtp1 - vtp0)) 100 "ethtool -S vf_tx_packets grows while the replies go over the VF"
+# Bytes as upstream counts them: rx at the rx_handler (from the IP header: 84 bytes per
+# ping), tx as handed to the VF (with the Ethernet header: 98); an ARP is 28 / 42.
+assert_ge $((vrb1 - vrb0)) $((64 * (vrp1 - vrp0))) "vf_rx_bytes: 64 bytes or more per packet on average"
+assert_ge $((vtb1 - vtb0)) $((64 * (vtp1 - vtp0))) "vf_tx_bytes: 64 bytes or more per packet on average"
+assert_eq "$vtd1" 0 "ethtool -S vf_tx_dropped: the VF refused nothing"
 note "host: $(fh nic vf 0) (vf_path_drops: frames the bridge still sent to hvtap0 after the switch)"
 out=$(fh nic vf 0 revoke) || fail "nic vf 0 revoke: $out"
 guest_until 20 'dmesg | grep -q "eth0: data path switched from VF"' ||
@@ -237,6 +265,9 @@ fh_wait_event NIC_DATAPATH 5
 guest_until 20 "[ ! -e /sys/class/net/$vf ]" || fail "the VF $vf is still there 20 s after the revoke"
 note "ok: the data path switched back and the VF $vf was unplugged"
 assert_match "$(fh nic vf 0)" "vf=none serial=1 datapath=synthetic switches=2" "the host is back on synthetic"
+vf_after=$(vf_stats)
+assert_guest "pings on the synthetic path after the revoke" "ping -c 3 -i 0.2 -W 2 $NET_HOST4"
+assert_eq "$(vf_stats)" "$vf_after" "the vf_* counters stand still after the revoke ($vf_after)"
 wait "$flood"
 flood_out=$(cat "$VM_DIR/vf-flood.log")
 sent=$(grep -oE '^[0-9]+ packets transmitted' <<<"$flood_out" | cut -d' ' -f1)

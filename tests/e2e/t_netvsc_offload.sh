@@ -4,8 +4,10 @@
 # on through OID_TCP_OFFLOAD_PARAMETERS; ethtool -K toggles reach the host (its
 # NIC_OFFLOAD_PARAMS events); iperf3 TCP both ways with TSO on and off; a TSO send
 # reaches the namespace as one GSO frame larger than the MTU; jumbo MTU 9000 end to
-# end (9000-byte pings both ways, nothing fragmented); two VLANs at once against VLAN interfaces in the
-# namespace, traffic on one never seen on the other; a MAC change then ping; a UDP
+# end (9000-byte pings both ways, nothing fragmented); three VLANs at once, each on its own
+# access-port TAP in the namespace (the fake host is the trunk port): IPv4/IPv6 pings and
+# iperf3 (8 MiB) per VLAN, tcpdump on each port sees only its own VLAN, untagged, a VLAN without
+# a port is dropped and counted; a MAC change then ping; a UDP
 # frame with a bad checksum from the namespace dropped and counted by the guest stack.
 source "$(dirname "$0")/../qemu/lib.sh"
 export HVIS_GUEST_TOOLS="ip iperf3 tcpdump ethtool"
@@ -44,6 +46,7 @@ ip_stat() {
 }
 
 net_setup
+net_vlan_ports 10 20 30
 vm_start "$KVER"
 vm_load_vmbus
 wait_driver_bound hvis_netvsc
@@ -127,32 +130,69 @@ sleep 1
 csum1=$(guest "awk '/^Udp:/ { n++; if (n == 2) print \$8 }' /proc/net/snmp")
 assert_ge "$csum1" $((csum0 + 3)) "3 UDP frames with a bad checksum counted (Udp InCsumErrors $csum0 -> $csum1)"
 
-# ---- VLAN trunk: two VLANs at once, traffic on one never seen on the other ----
-# This machine's kernel lacks 802.1Q devices, so the namespace end of the trunk is
-# vlan_responder.py on hvtap0 (ARP and ICMP echo for 10.<vid>.0.1, each frame's VLAN
-# logged).
+# ---- VLAN trunk: three VLANs at once on real stacks, no frame crosses ----
+# The fake host is the switch's trunk port: VLAN v's frames leave on hvvlan<v> (an
+# access port in the namespace, 10.v.0.1) untagged, and hvvlan<v>'s frames reach the
+# guest with the 802.1Q PPI for v.  tcpdump on each port sees only its own VLAN.
+VLANS="10 20 30"
+vlan_t0=$SECONDS
 assert_guest "modprobe 8021q" "modprobe 8021q"
-for v in 10 20; do
-	assert_guest "guest VLAN $v" "ip link add link eth0 name eth0.$v type vlan id $v &&
-		ip addr add 10.$v.0.2/24 dev eth0.$v && ip link set eth0.$v up"
+for v in $VLANS 40; do net_guest_vlan $v; done
+rxv0=$(guest "ethtool -S eth0" | awk '$1 == "rx_vlan:" { print $2 }')
+declare -A VCAP VPID
+for v in $VLANS; do
+	VCAP[$v]=$VM_DIR/vlan$v.cap.log
+	ns tcpdump -i hvvlan$v -n -l -e >"${VCAP[$v]}" 2>"${VCAP[$v]}.err" &
+	VPID[$v]=$!
 done
-: >"$VM_DIR/vlan.log"
-ns timeout 60 python3 "$(dirname "$0")/vlan_responder.py" "$NET_TAP" "$VM_DIR/vlan.log" 10 20 &
-sleep 1
+ns tcpdump -i "$NET_TAP" -n -l -e >"$VM_DIR/native.cap.log" 2>"$VM_DIR/native.cap.log.err" &
+VPID[native]=$!
+wait_for 10 "tcpdump on $NET_TAP" grep -q listening "$VM_DIR/native.cap.log.err"
+for v in $VLANS; do wait_for 10 "tcpdump on hvvlan$v" grep -q listening "${VCAP[$v]}.err"; done
 rx20=$(guest cat /sys/class/net/eth0.20/statistics/rx_packets)
-assert_guest "ping on VLAN 10" "ping -c 5 -i 0.2 -W 2 10.10.0.1"
+assert_guest "ping on VLAN 10" "ping -c 3 -i 0.2 -W 2 10.10.0.1"
 assert_eq "$(guest cat /sys/class/net/eth0.20/statistics/rx_packets)" "$rx20" \
 	"eth0.20 received nothing while VLAN 10 pinged"
-assert_guest "ping on VLAN 20" "ping -c 3 -i 0.2 -W 2 10.20.0.1"
-sleep 1
-assert_ge "$(grep -c 'vid=10 dst=10.10.0.1' "$VM_DIR/vlan.log")" 6 \
-	"VLAN 10's ARP and pings reached the namespace tagged 10"
-assert_ge "$(grep -c 'vid=20 dst=10.20.0.1' "$VM_DIR/vlan.log")" 4 \
-	"VLAN 20's ARP and pings reached the namespace tagged 20"
-assert_eq "$(grep -cE 'vid=20 dst=10\.10\.|vid=10 dst=10\.20\.' "$VM_DIR/vlan.log")" "0" \
-	"no frame of one VLAN was seen on the other"
+for v in $VLANS; do
+	assert_guest "IPv4 and IPv6 pings on VLAN $v" \
+		"ping -c 3 -i 0.2 -W 2 10.$v.0.1 && ping -c 3 -i 0.2 -W 2 fd00:$v::1"
+	out=$(guest -t 60 "iperf3 -c 10.$v.0.1 -n 8M -J 2>&1") || fail "iperf3 on VLAN $v: $(tail -c 300 <<<"$out")"
+	mbps=$(grep -A8 '"sum_received"' <<<"$out" | grep -oE '"bits_per_second":[[:space:]]*[0-9.e+]+' |
+		head -n 1 | awk -F: '{ printf "%d", $2 / 1e6 }')
+	note "iperf3 on VLAN $v: $mbps Mbit/s"
+	assert_ge "$mbps" 5 "iperf3 guest->10.$v.0.1 over VLAN $v: Mbit/s"
+done
+# A VLAN with no access port: the switch drops its frames and counts them.
+nop0=$(kv "$(fh nic vlan 0)" vlan_no_port)
+guest "ping -c 2 -W 1 10.40.0.1" >/dev/null && fail "VLAN 40 (no port) answered"
+nop1=$(kv "$(fh nic vlan 0)" vlan_no_port)
+assert_ge "$nop1" $((nop0 + 2)) "frames of VLAN 40 (no access port) dropped and counted by the host"
+sleep 0.5
+for v in $VLANS native; do kill "${VPID[$v]}" 2>/dev/null; done
+for v in $VLANS native; do wait "${VPID[$v]}" 2>/dev/null; done
+for v in $VLANS; do
+	cap=$(cat "${VCAP[$v]}")
+	note "hvvlan$v: $(wc -l <<<"$cap") frames captured"
+	assert_match "$cap" "10\\.$v\\.0\\.2 > 10\\.$v\\.0\\.1: ICMP echo request" "VLAN $v's IPv4 pings on hvvlan$v"
+	assert_match "$cap" "fd00:$v::2 > fd00:$v::1: ICMP6, echo request" "VLAN $v's IPv6 pings on hvvlan$v"
+	assert_match "$cap" "10\\.$v\\.0\\.2\\.[0-9]+ > 10\\.$v\\.0\\.1\\.5201: Flags" "VLAN $v's iperf3 TCP on hvvlan$v"
+	assert_no_match "$cap" "vlan [0-9]+|802\\.1Q" "no tagged frame on the access port hvvlan$v"
+	assert_no_match "$cap" "$(for o in $VLANS 11 40; do [ "$o" = "$v" ] || printf '10\\.%s\\.0\\.|fd00:%s::|' "$o" "$o"; done)NONE" \
+		"no frame of another VLAN (or of the native one) on hvvlan$v"
+done
+assert_no_match "$(cat "$VM_DIR/native.cap.log")" "vlan [0-9]+|802\\.1Q|10\\.(10|20|30|40)\\.0\\.|fd00:(10|20|30|40)::" \
+	"no VLAN frame, tagged or not, on the native port $NET_TAP"
+vl=$(fh nic vlan 0)
+note "host: $(tr '\n' ';' <<<"$vl")"
+for v in $VLANS; do
+	line=$(grep "^vid=$v " <<<"$vl")
+	assert_ge "$(kv "$line" tx_frames)" 8 "the host sent VLAN $v's frames to hvvlan$v"
+	assert_ge "$(kv "$line" rx_frames)" 8 "the host delivered hvvlan$v's frames to the guest on VLAN $v"
+	assert_eq "$(kv "$line" rx_tagged)" 0 "nothing tagged came in on hvvlan$v"
+done
 rxv=$(guest "ethtool -S eth0" | awk '$1 == "rx_vlan:" { print $2 }')
-assert_ge "$rxv" 10 "tagged replies arrived by the 802.1Q PPI (ethtool -S rx_vlan)"
+assert_ge "$rxv" $((rxv0 + 30)) "the ports' frames arrived by the 802.1Q PPI (ethtool -S rx_vlan $rxv0 -> $rxv)"
+note "the VLAN trunk part took $((SECONDS - vlan_t0)) s"
 
 # ---- MAC change from the guest, then ping ----
 assert_guest "ip link set eth0 address 00:15:5d:11:22:33" \

@@ -488,6 +488,7 @@ static int nic_open(struct host_channel *ch)
 		snprintf(nd->tap, sizeof(nd->tap), "%.15s", tap_of_place[i]);
 	if (nd->tap[0])
 		nic_tap_open(nd, 0);	/* an error is a NIC_TAP event; the NIC runs unwired */
+	nic_vlan_open(nd);		/* vlan: the access ports of `--tap-vlan` */
 	nd->nqueues = 1;
 	return 0;
 }
@@ -498,6 +499,7 @@ static void nic_close(struct host_channel *ch)
 
 	if (nd->ch == ch) {
 		nic_tap_close(nd, 0);
+		nic_vlan_close(nd);
 		nd->nqueues = 0;
 		reset_conn(nd);
 	} else if (ch->sub_index < NIC_MAX_QUEUES && nd->queues[ch->sub_index].ch == ch) {
@@ -561,6 +563,7 @@ static void nic_destroy(struct host_device *dev)
 
 	for (i = 0; i < NIC_MAX_QUEUES; i++)
 		nic_tap_close(nd, i);
+	nic_vlan_close(nd);
 	reset_conn(dev->priv);
 	free(dev->priv);
 }

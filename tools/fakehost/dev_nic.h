@@ -17,6 +17,11 @@ int dev_nic_set_mac(struct host_device *dev, const char *mac);
 int dev_nic_set_default_channels(u32 n);
 /* `--tap N=IFNAME`: NIC number N (0-based) is wired to TAP device IFNAME; 0 or -errno. */
 int dev_nic_set_tap(struct vmbus_host *h, u32 n, const char *ifname);
+/*
+ * `--tap-vlan N:VID=IFNAME` (nic_vlan.c): VLAN VID (1..4094) of NIC number N is wired to
+ * TAP device IFNAME, an access port; 0 or -errno (-EEXIST: VID or IFNAME taken on N).
+ */
+int dev_nic_add_tap_vlan(struct vmbus_host *h, u32 n, u32 vid, const char *ifname);
 
 /* `ctl nic ARGS...`: 0, or -1 with err filled in. */
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,

@@ -268,6 +268,7 @@ static void usage(FILE *f)
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
+		"                           [--tap-vlan N:VID=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
 		"                           [--nested] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)\n"
@@ -294,6 +295,7 @@ static int serve(int argc, char **argv)
 		{ "hold-us", required_argument, NULL, 'W' },
 		{ "nic-channels", required_argument, NULL, 'N' },
 		{ "tap", required_argument, NULL, 'T' },
+		{ "tap-vlan", required_argument, NULL, 'G' },
 		{ "qmp", required_argument, NULL, 'Q' },
 		{ "cpu-features", required_argument, NULL, 'F' },
 		{ "nested", no_argument, NULL, 'X' },
@@ -304,7 +306,8 @@ static int serve(int argc, char **argv)
 	};
 	const char *link_path = NULL, *events_path = NULL, *devices = "heartbeat,shutdown,echo";
 	const char *versions = NULL, *disks = NULL, *taps[8], *qmp = NULL, *cpu_features = NULL;
-	u32 ntaps = 0;
+	u32 ntaps = 0, nvlans = 0;
+	const char *vlans[64];		/* 8 NICs x 8 VLAN ports */
 	bool nested = false;
 	char merr[300];
 	static struct fakehost fh;
@@ -344,6 +347,13 @@ static int serve(int argc, char **argv)
 				return 2;
 			}
 			taps[ntaps++] = optarg;
+			break;
+		case 'G':
+			if (nvlans == ARRAY_SIZE(vlans)) {
+				fprintf(stderr, "hvis-fakehost: at most %zu --tap-vlan\n", ARRAY_SIZE(vlans));
+				return 2;
+			}
+			vlans[nvlans++] = optarg;
 			break;
 		case 'Q': qmp = optarg; break;
 		case 'F': cpu_features = optarg; break;
@@ -400,6 +410,20 @@ static int serve(int argc, char **argv)
 		if (end == taps[i] || *end != '=' || dev_nic_set_tap(&fh.host, (u32)n, end + 1)) {
 			fprintf(stderr, "hvis-fakehost: bad --tap %s (N=IFNAME, N a configured nic)\n",
 				taps[i]);
+			return 2;
+		}
+	}
+	for (i = 0; i < (int)nvlans; i++) {
+		char *end, *end2;
+		unsigned long n = strtoul(vlans[i], &end, 10), vid = 0;
+
+		if (end != vlans[i] && *end == ':') {
+			vid = strtoul(end + 1, &end2, 10);
+			end = end2 == end + 1 ? end : end2;
+		}
+		if (!vid || *end != '=' || dev_nic_add_tap_vlan(&fh.host, (u32)n, (u32)vid, end + 1)) {
+			fprintf(stderr, "hvis-fakehost: bad --tap-vlan %s (N:VID=IFNAME, N a configured nic, VID 1..4094, each VID and IFNAME once per nic)\n",
+				vlans[i]);
 			return 2;
 		}
 	}

@@ -145,7 +145,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic vlan DEV | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -184,6 +184,14 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		if (!dev)
 			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
 		return nic_vf_ctl(dev->priv, argc - 3, argv + 3, out, err, errlen);
+	}
+	/* vlan: the trunk's access ports (nic_vlan.c) */
+	if (argc == 3 && !strcmp(argv[1], "vlan")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic");
+		nic_vlan_print(dev->priv, out);
+		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "queues")) {
 		dev = find_nic(h, argv[2]);

@@ -95,6 +95,25 @@ struct nic_queue {
 	struct nvsp_msg comp_msg;
 };
 
+/*
+ * A VLAN access port of the NIC's trunk (`--tap-vlan N:VID=IFNAME`, nic_vlan.c): the
+ * guest's frames tagged VID leave on its TAP untagged; its TAP's frames reach the guest
+ * tagged VID.  Counters: the host's view of that VLAN (`nic vlan`).
+ */
+#define NIC_VLAN_PORTS		8	/* per NIC */
+struct nic_vlan_port {
+	u16 vid;
+	char ifname[16];
+	int fd;			/* -1: not open */
+	bool paused;		/* input paused: the guest's queue is full */
+	u64 tx_frames, tx_bytes;	/* guest -> port */
+	u64 rx_frames, rx_bytes;	/* port -> guest */
+	u64 tx_errors;		/* TAP writes that failed */
+	u64 rx_drops;		/* port frames not delivered (queue full, filter, bad header) */
+	u64 rx_tagged;		/* port frames carrying a tag themselves: dropped */
+	u64 rx_csum_bad;
+};
+
 struct nic_buf {
 	u32 gpadl;
 	u8 *map;		/* NULL: none */
@@ -178,6 +197,11 @@ struct nic_dev {
 	char vf_ifname[16];	/* its TAP: hvvfN */
 	bool datapath_vf;	/* the guest switched its data path to the VF */
 	u64 vf_switches, vf_path_drops;
+
+	/* vlan (nic_vlan.c): the trunk's access ports, from `--tap-vlan` of this place */
+	struct nic_vlan_port vports[NIC_VLAN_PORTS];
+	u32 nvports;
+	u64 vlan_no_port;	/* guest frames tagged with a VID that has no port: dropped */
 };
 
 static inline struct nic_dev *nic_of(struct host_channel *ch)
@@ -286,6 +310,15 @@ void nic_tap_carrier(struct nic_dev *nd);
 u64 nic_queue_sum(const struct nic_dev *nd, size_t off);
 /* Resumes TAP input paused for a full guest queue once it has room. */
 void nic_tap_resume(struct nic_dev *nd);
+/* The virtio-net header's length: what precedes each frame read from a TAP. */
+#define NIC_TAP_HDR_LEN		10u
+/* Opens TAP @ifname (vnet_hdr; one queue of a multi-queue device if @multi): fd or -errno. */
+int nic_tap_fd_open(const char *ifname, bool multi, u32 offloads);
+/* The meta of a frame read from a TAP, from its virtio-net header; false: drop it. */
+bool nic_tap_hdr_meta(const u8 *hdr, u8 *frame, u32 len, struct nic_pkt_meta *m, u64 *csum_bad);
+/* One frame to a TAP fd with the header @meta asks for (meta->vlan: a tag inserted). */
+int nic_tap_fd_write(int fd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+void nic_tap_fd_carrier(int fd, bool up);
 
 /* ---- nic_rss.c ---- */
 
@@ -327,5 +360,23 @@ int nic_vf_ctl(struct nic_dev *nd, int argc, char **argv, FILE *out, char *err, 
 void nic_vf_datapath(struct nic_dev *nd, const struct nvsp_msg *m);
 /* True (and counted) when a wire frame goes to the VF, not the synthetic path. */
 bool nic_vf_steals(struct nic_dev *nd);
+
+/* ---- nic_vlan.c: the trunk's VLAN access ports (`--tap-vlan N:VID=IFNAME`) ---- */
+
+/* Opens and watches the access ports configured for the NIC's place (primary open). */
+void nic_vlan_open(struct nic_dev *nd);
+void nic_vlan_close(struct nic_dev *nd);
+/*
+ * Guest -> wire, a frame tagged by PPI (meta->vlan) or in band: true when the trunk
+ * took it (written untagged to its VLAN's port, or dropped and counted: no port); false
+ * for the base TAP (untagged, priority-only, or no access port configured on the NIC).
+ */
+bool nic_vlan_tx(struct nic_dev *nd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta);
+void nic_vlan_carrier(struct nic_dev *nd, bool up);
+void nic_vlan_resume(struct nic_dev *nd);
+/* `nic status`: " vlan_ports=N vlan_no_port=N" (no newline). */
+void nic_vlan_status(const struct nic_dev *nd, FILE *out);
+/* `nic vlan DEV`: one line per access port. */
+void nic_vlan_print(const struct nic_dev *nd, FILE *out);
 
 #endif /* _FH_NIC_DEV_H */

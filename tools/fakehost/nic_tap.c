@@ -14,7 +14,8 @@
  *    then takes TSO4/6, see nic_tap_offloads) is delivered coalesced; an 802.1Q tag is
  *    stripped into the meta.
  * While the guest's queue of waiting messages is full, reading stops (backpressure)
- * and resumes from nic_flush (nic_tap_resume).
+ * and resumes from nic_flush (nic_tap_resume).  Opening a TAP, the header -> meta
+ * mapping and writing a frame are shared with the VLAN access ports (nic_vlan.c).
  */
 #include <fcntl.h>
 #include <linux/if.h>
@@ -40,25 +41,30 @@ static bool queue_full(const struct nic_dev *nd)
 	return nd->q_count >= NIC_QUEUE_LEN - 1;
 }
 
-/* The meta of a frame read from the TAP; the frame may be rewritten (checksum, tag). */
-static bool tap_meta(struct nic_dev *nd, struct nic_queue *q, const struct virtio_net_hdr *h,
-		     u8 **frame, u32 *len, struct nic_pkt_meta *m)
+/*
+ * The meta of a frame read from a TAP, from its virtio-net header @hdr (the checksum
+ * may be completed in the frame); false if the frame must be dropped.  Shared with the
+ * VLAN access ports (nic_vlan.c).  Counts a TCP/UDP checksum that did not verify.
+ */
+bool nic_tap_hdr_meta(const u8 *hdr, u8 *f, u32 len, struct nic_pkt_meta *m, u64 *csum_bad)
 {
-	u8 *f = *frame;
+	struct virtio_net_hdr hv;
+	const struct virtio_net_hdr *h = &hv;
 	int v;
 
+	memcpy(&hv, hdr, sizeof(hv));
 	memset(m, 0, sizeof(*m));
 	if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		if (!net_csum_fill(f, *len, h->csum_start, h->csum_offset))
+		if (!net_csum_fill(f, len, h->csum_start, h->csum_offset))
 			return false;
 		m->csum_ok = true;
 	} else if (h->flags & VIRTIO_NET_HDR_F_DATA_VALID) {
 		m->csum_ok = true;
 	} else {
-		v = net_l4_csum_verify(f, *len);
+		v = net_l4_csum_verify(f, len);
 		m->csum_ok = v == 1;
 		if (!v)
-			q->rx_csum_bad++;
+			(*csum_bad)++;
 	}
 	switch (h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
 	case VIRTIO_NET_HDR_GSO_NONE:
@@ -72,6 +78,17 @@ static bool tap_meta(struct nic_dev *nd, struct nic_queue *q, const struct virti
 	default:
 		return false;		/* UDP fragmentation offload: never enabled */
 	}
+	return true;
+}
+
+/* The meta of a frame read from the NIC's TAP; an 802.1Q tag is stripped into it. */
+static bool tap_meta(struct nic_dev *nd, struct nic_queue *q, const struct virtio_net_hdr *h,
+		     u8 **frame, u32 *len, struct nic_pkt_meta *m)
+{
+	u8 *f = *frame;
+
+	if (!nic_tap_hdr_meta((const u8 *)h, f, *len, m, &q->rx_csum_bad))
+		return false;
 	if (net_vlan_strip(f, *len, &m->vlan_tci)) {
 		m->vlan = true;
 		*frame = f + NET_VLAN_HLEN;
@@ -138,26 +155,41 @@ static u32 tap_want(const struct nic_dev *nd)
 	return want;
 }
 
+/*
+ * Opens TAP device @ifname (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, one queue of a
+ * multi-queue device if @multi) non-blocking with @offloads; the fd or a negative errno.
+ */
+int nic_tap_fd_open(const char *ifname, bool multi, u32 offloads)
+{
+	struct ifreq ifr = {};
+	int fd, ret;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (multi ? IFF_MULTI_QUEUE : 0);
+	if (ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETOFFLOAD, (unsigned long)offloads)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 int nic_tap_open(struct nic_dev *nd, u32 qidx)
 {
 	struct nic_queue *q = &nd->queues[qidx];
-	struct ifreq ifr = {};
 	int fd, ret;
 
 	if (!nd->tap[0] || qidx >= NIC_MAX_QUEUES || q->tap_fd >= 0)
 		return -EINVAL;
-	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nd->tap);
 	nd->tap_offloads = tap_want(nd);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE;
-	if (ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETOFFLOAD, (unsigned long)nd->tap_offloads)) {
-		ret = -errno;
-		close(fd);
+	fd = nic_tap_fd_open(nd->tap, true, nd->tap_offloads);
+	if (fd < 0) {
 		host_event(nd->dev->host, "NIC_TAP", "nic=%u tap=%s queue=%u error=%d",
-			   nic_ordinal(nd->dev), nd->tap, qidx, ret);
-		return ret;
+			   nic_ordinal(nd->dev), nd->tap, qidx, fd);
+		return fd;
 	}
 	ret = fd_watch_add(fd, tap_readable, nd);
 	if (ret) {
@@ -192,6 +224,14 @@ void nic_tap_carrier(struct nic_dev *nd)
 	for (i = 0; i < NIC_MAX_QUEUES; i++)
 		if (nd->queues[i].tap_fd >= 0)
 			ioctl(nd->queues[i].tap_fd, TUNSETCARRIER, &on);
+	nic_vlan_carrier(nd, on);
+}
+
+void nic_tap_fd_carrier(int fd, bool up)
+{
+	int on = up;
+
+	ioctl(fd, TUNSETCARRIER, &on);
 }
 
 void nic_tap_resume(struct nic_dev *nd)
@@ -200,6 +240,7 @@ void nic_tap_resume(struct nic_dev *nd)
 
 	if (queue_full(nd))
 		return;
+	nic_vlan_resume(nd);
 	for (i = 0; i < NIC_MAX_QUEUES; i++) {
 		if (nd->queues[i].tap_fd >= 0 && nd->queues[i].paused) {
 			nd->queues[i].paused = false;
@@ -227,16 +268,26 @@ int nic_tap_write(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		  const struct nic_pkt_meta *meta)
 {
 	struct nic_queue *q = &nd->queues[qidx < NIC_MAX_QUEUES ? qidx : 0];
-	struct virtio_net_hdr h = {};
-	u8 tag[NET_VLAN_HLEN];
-	struct iovec iov[4];
-	int n = 0, fd = q->tap_fd;
-	u32 shift = 0;
+	int fd = q->tap_fd;
 
 	if (fd < 0)
 		fd = nd->queues[0].tap_fd;
-	if (fd < 0 || len < NET_ETH_HDR)
+	if (fd < 0)
 		return -ENODEV;
+	return nic_tap_fd_write(fd, frame, len, meta);
+}
+
+/* One frame to a TAP fd with the virtio-net header @meta asks for (a tag: inserted). */
+int nic_tap_fd_write(int fd, const u8 *frame, u32 len, const struct nic_pkt_meta *meta)
+{
+	struct virtio_net_hdr h = {};
+	u8 tag[NET_VLAN_HLEN];
+	struct iovec iov[4];
+	int n = 0;
+	u32 shift = 0;
+
+	if (len < NET_ETH_HDR)
+		return -EINVAL;
 	if (meta->vlan) {
 		tag[0] = 0x81;
 		tag[1] = 0x00;

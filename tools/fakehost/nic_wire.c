@@ -2,7 +2,8 @@
 /*
  * nic_wire.c: what is behind the synthetic NIC.  With `--tap N=IFNAME` the NIC is wired
  * to a TAP device (nic_tap.c); without, to the built-in responder (net_responder.c).
- * Guest -> wire (nic_wire_tx): each frame of a PACKET, with what its PPIs said.
+ * Guest -> wire (nic_wire_tx): each frame of a PACKET, with what its PPIs said; a
+ * tagged one goes to its VLAN's access port when the NIC has `--tap-vlan` (nic_vlan.c).
  * Wire -> guest (nic_wire_rx): the guest's packet filter and current MAC decide whether
  * a frame is delivered at all (as a virtual switch port does); nic_rx_channel picks the
  * channel; the frame is queued as an RNDIS PACKET carrying the PPIs its meta asks for,
@@ -47,6 +48,9 @@ void nic_wire_tx(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		q->tx_vlan++;
 	/* migrate: a migrated VM's VLAN frames lost to the VMQ mismatch (nic_migrate.c) */
 	if (nic_vmq_drop(nd, frame, len, meta->vlan))
+		return;
+	/* vlan: a tagged frame goes to its VLAN's access port (nic_vlan.c) */
+	if (nic_vlan_tx(nd, frame, len, meta))
 		return;
 	if (nd->tap[0]) {
 		if (nic_tap_write(nd, qidx, frame, len, meta))
@@ -146,6 +150,7 @@ void nic_wire_status(const struct nic_dev *nd, FILE *out)
 		fprintf(out, " %s=%llu", queue_counters[i].name,
 			(unsigned long long)nic_queue_sum(nd, queue_counters[i].off));
 	}
+	nic_vlan_status(nd, out);
 	fputc('\n', out);
 }
 
