@@ -48,12 +48,16 @@ static const struct {
 	u32 size;
 	bool from_host;
 } hid_types[] = {
-	[HVIS_SYNTHHID_PROTOCOL_REQUEST] = { sizeof(struct hvis_synthhid_protocol_request), false },
-	[HVIS_SYNTHHID_PROTOCOL_RESPONSE] = { sizeof(struct hvis_synthhid_protocol_response), true },
-	[HVIS_SYNTHHID_INITIAL_DEVICE_INFO] = { sizeof(struct hvis_synthhid_device_info), true },
-	[HVIS_SYNTHHID_INITIAL_DEVICE_INFO_ACK] = { sizeof(struct hvis_synthhid_device_info_ack),
-						    false },
-	[HVIS_SYNTHHID_INPUT_REPORT] = { sizeof(struct hvis_synthhid_hdr), true },
+	[HVIS_SYNTHHID_PROTOCOL_REQUEST] = { .from_host = false,
+		.size = sizeof(struct hvis_synthhid_protocol_request) },
+	[HVIS_SYNTHHID_PROTOCOL_RESPONSE] = { .from_host = true,
+		.size = sizeof(struct hvis_synthhid_protocol_response) },
+	[HVIS_SYNTHHID_INITIAL_DEVICE_INFO] = { .from_host = true,
+		.size = sizeof(struct hvis_synthhid_device_info) },
+	[HVIS_SYNTHHID_INITIAL_DEVICE_INFO_ACK] = { .from_host = false,
+		.size = sizeof(struct hvis_synthhid_device_info_ack) },
+	[HVIS_SYNTHHID_INPUT_REPORT] = { .from_host = true,
+		.size = sizeof(struct hvis_synthhid_hdr) },
 };
 
 int hvis_hid_parse(const void *buf, u32 len, bool from_host, struct hvis_hid_msg *m,

@@ -9,7 +9,7 @@
  * (bus BUS_VIRTUAL) whose low-level driver is this module: its parse hands the host's
  * report descriptor to the HID core, which binds hid-generic (or a driver matching
  * vendor and product), and every input report from the host goes to
- * hid_input_report().  Nothing is sent to the host after the acknowledgement (output
+ * hid_input_report().  Nothing is sent to the host after the acknowledgment (output
  * and feature reports are not part of the protocol: raw_request answers 0, as
  * upstream drivers/hid/hid-hyperv.c).  Parsing and order rules are lib/hid_msg.c;
  * what the host gets wrong is dropped with a rate-limited error naming the field and

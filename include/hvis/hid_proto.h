@@ -101,7 +101,8 @@ static_assert(sizeof(struct hvis_synthhid_device_info_ack) == 9, "synthhid_devic
 #define HVIS_HID_MAX_DESCRIPTOR		4096u
 /* openvmm mouse/protocol.rs MAX_HID_MESSAGE_SIZE: an input report's message, header included */
 #define HVIS_SYNTHHID_MAX_MESSAGE	512u
-#define HVIS_SYNTHHID_MAX_REPORT	(HVIS_SYNTHHID_MAX_MESSAGE - sizeof(struct hvis_synthhid_hdr))
+#define HVIS_SYNTHHID_MAX_REPORT \
+	(HVIS_SYNTHHID_MAX_MESSAGE - sizeof(struct hvis_synthhid_hdr))
 /* The largest packet payload either side accepts: a device info with the largest descriptors */
 #define HVIS_SYNTHHID_MAX_PACKET	(sizeof(struct hvis_pipe_hdr) + \
 					 sizeof(struct hvis_synthhid_device_info) + 255u + \
