@@ -17,6 +17,8 @@ PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse c
 	debootstrap e2fsprogs lintian file
 	fio sg3-utils lsscsi liburing-dev util-linux
 	iperf3 tcpdump iproute2 iputils-ping)
+# input: evtest, copied into the guest by tests/e2e/t_console_input.sh
+PACKAGES+=(evtest)
 
 missing_packages() {
 	local p

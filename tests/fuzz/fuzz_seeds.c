@@ -17,6 +17,8 @@
 #include "vmbus_msg.h"
 #include "hvis/fcopy_abi.h"
 #include "hvis/storvsc_proto.h"
+#include "hvis/kbd_proto.h"
+#include "hvis/hid_proto.h"
 
 static const char *top;
 
@@ -313,6 +315,74 @@ static void vstor_seeds(void)
 	vstor_put("srb_gpa_direct", VM_PKT_DATA_USING_GPA_DIRECT, &g, sizeof(g), &p);
 }
 
+/* Keyboard: a direction byte (0 host message, 1 guest message; 2: session accepted). */
+static void kbd_put(const char *name, u8 dir, const void *msg, size_t len)
+{
+	u8 buf[64];
+
+	buf[0] = dir;
+	memcpy(buf + 1, msg, len);
+	put("fuzz_kbd_msg", name, buf, 1 + len);
+}
+
+static void kbd_seeds(void)
+{
+	struct hvis_kbd_protocol_request req = { { HVIS_KBD_PROTOCOL_REQUEST }, HVIS_KBD_VERSION };
+	struct hvis_kbd_protocol_response resp = { { HVIS_KBD_PROTOCOL_RESPONSE },
+						   HVIS_KBD_PROTOCOL_ACCEPTED };
+	struct hvis_kbd_keystroke ks = { { HVIS_KBD_EVENT }, 0x48, 0,
+					 HVIS_KBD_INFO_E0 | HVIS_KBD_INFO_BREAK };
+	struct hvis_kbd_led_indicators led = { { HVIS_KBD_LED_INDICATORS }, HVIS_KBD_LED_NUM, 0 };
+
+	kbd_put("request", 1, &req, sizeof(req));
+	kbd_put("response", 0, &resp, sizeof(resp));
+	kbd_put("event", 2, &ks, sizeof(ks));
+	ks.info = HVIS_KBD_INFO_E1;
+	ks.make_code = 0x1d;
+	kbd_put("event_e1", 2, &ks, sizeof(ks));
+	kbd_put("led", 1, &led, sizeof(led));
+}
+
+/* HID: a direction byte (0/2/4 host message at session stage 0/1/2, 1 guest message), then a pipe packet. */
+static void hid_put(const char *name, u8 dir, const void *msg, u32 len)
+{
+	static u8 buf[1 + HVIS_SYNTHHID_MAX_PACKET];
+	struct hvis_pipe_hdr p = { HVIS_PIPE_MESSAGE_DATA, len };
+
+	buf[0] = dir;
+	memcpy(buf + 1, &p, sizeof(p));
+	memcpy(buf + 1 + sizeof(p), msg, len);
+	put("fuzz_hid_msg", name, buf, 1 + sizeof(p) + len);
+}
+
+static void hid_seeds(void)
+{
+	static const u8 rdesc[] = { 0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x01, 0xa1, 0x00,
+				    0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00, 0x25, 0x01,
+				    0x95, 0x03, 0x75, 0x01, 0x81, 0x02, 0xc0, 0xc0 };
+	struct hvis_synthhid_protocol_request req = { { HVIS_SYNTHHID_PROTOCOL_REQUEST, 4 },
+						      HVIS_SYNTHHID_VERSION };
+	struct hvis_synthhid_protocol_response resp = { { HVIS_SYNTHHID_PROTOCOL_RESPONSE, 5 },
+							HVIS_SYNTHHID_VERSION, 1 };
+	struct hvis_synthhid_device_info_ack ack = { { HVIS_SYNTHHID_INITIAL_DEVICE_INFO_ACK, 1 }, 0 };
+	struct hvis_synthhid_device_info di = {
+		.hdr = { HVIS_SYNTHHID_INITIAL_DEVICE_INFO, 32 + 9 + sizeof(rdesc) },
+		.info = { 32, 0x045e, 0x0621, 1, { 0 } },
+		.desc = { 9, HVIS_HID_DT_HID, 0x0101, 0, 1, HVIS_HID_DT_REPORT, sizeof(rdesc) },
+	};
+	u8 msg[sizeof(di) + sizeof(rdesc)];
+	struct { struct hvis_synthhid_hdr h; u8 r[5]; } __attribute__((packed)) rep = {
+		{ HVIS_SYNTHHID_INPUT_REPORT, 5 }, { 1, 0x34, 0x12, 0xff, 0x7f } };
+
+	hid_put("request", 1, &req, sizeof(req));
+	hid_put("ack", 1, &ack, sizeof(ack));
+	hid_put("response", 0, &resp, sizeof(resp));
+	memcpy(msg, &di, sizeof(di));
+	memcpy(msg + sizeof(di), rdesc, sizeof(rdesc));
+	hid_put("device_info", 2, msg, sizeof(msg));
+	hid_put("report", 4, &rep, sizeof(rep));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -329,5 +399,7 @@ int main(int argc, char **argv)
 	ring_seeds();
 	fcopy_name_seeds();
 	vstor_seeds();
+	kbd_seeds();
+	hid_seeds();
 	return 0;
 }

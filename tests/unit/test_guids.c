@@ -78,6 +78,10 @@ static const struct known known[] = {
 	{ "fcopy instance", HV_FCOPY_INSTANCE, "eb765408-105f-49b6-b4aa-c123b64d17d4", NULL, NULL },
 	{ "echo", HVIS_ECHO_GUID, "6876697a-6563-686f-8e5c-1d0a2b409137",
 	  "vmbus:7a69766863656f688e5c1d0a2b409137", "drivers/test/hvis_echo.c" },
+	{ "kbd", HV_KBD_GUID, "f912ad6d-2b17-48ea-bd65-f927a61c7684",
+	  "vmbus:6dad12f9172bea48bd65f927a61c7684", "drivers/input/kbd.c" },
+	{ "mouse", HV_MOUSE_GUID, "cfa8b69e-5b4a-4cc0-b98b-8ba1a1f3f95a",
+	  "vmbus:9eb6a8cf4a5bc04cb98b8ba1a1f3f95a", "drivers/input/mouse.c" },
 };
 
 int main(void)
