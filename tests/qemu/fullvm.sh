@@ -52,7 +52,7 @@ fullvm_start() {
 	VM_APPEND="mem=1G memhp_default_state=online ${VM_APPEND:-}"
 	VM_QMP=1
 	FH_DEVICES=$FULLVM_DEVICES
-	export HVIS_GUEST_KMODS="sd_mod ext4 crc32c_generic ${HVIS_GUEST_KMODS:-}"
+	export HVIS_GUEST_KMODS="sd_mod ext4 crc32c_generic hid_generic evdev ${HVIS_GUEST_KMODS:-}"
 	export HVIS_GUEST_TOOLS="mkfs.ext4 ${HVIS_GUEST_TOOLS:-}"
 	net_setup
 	FULLVM_DISK=$(mktemp /var/tmp/hvis-vm-disk.XXXXXX)
@@ -84,6 +84,10 @@ fullvm_start() {
 	[[ ,$FULLVM_DEVICES, == *,kvp,* ]] && guest 'hvis-kvpd -n >/tmp/kvpd.log 2>&1 &'
 	[[ ,$FULLVM_DEVICES, == *,vss,* ]] && guest 'hvis-vssd -n >/tmp/vssd.log 2>&1 &'
 	[[ ,$FULLVM_DEVICES, == *,fcopy,* ]] && guest 'hvis-fcopyd -n >/tmp/fcopyd.log 2>&1 &'
+	if [[ ,$FULLVM_DEVICES, == *,kbd,* ]]; then
+		# The console: a root shell on tty1 that the synthetic keyboard types into.
+		guest 'sh -c "while :; do setsid -c sh -l <>/dev/tty1 >&0 2>&1; done" </dev/null >/dev/null 2>&1 &'
+	fi
 	if [ -n "${FULLVM_SHELL:-}" ]; then
 		# A login shell on ttyS2 with it as the controlling terminal, again after exit.
 		guest 'sh -c "while :; do setsid -c sh -l <>/dev/ttyS2 >&0 2>&1; done" </dev/null >/dev/null 2>&1 &'
