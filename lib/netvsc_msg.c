@@ -477,3 +477,34 @@ int nvsp_datapath_parse(const void *body, u32 len, bool *to_vf, const char **why
 	*to_vf = d.active_datapath == NVSP_DATAPATH_VF;
 	return 0;
 }
+
+/* ---- queues: the host's send indirection table ---- */
+
+int nvsp_send_table_parse(const void *msg, u32 len, u32 version, u32 channels, u32 *table,
+			  const char **why)
+{
+	const u32 fields = NVSP_HDR_BYTES + (u32)sizeof(struct nvsp5_send_indirect_table);
+	const u64 tab_bytes = 4ull * VRSS_SEND_TAB_SIZE;
+	struct nvsp5_send_indirect_table t;
+	u32 tab[VRSS_SEND_TAB_SIZE], i;
+	u64 off;
+
+	if (len < fields)
+		return bad(why, "send table message length");
+	memcpy(&t, (const u8 *)msg + NVSP_HDR_BYTES, sizeof(t));
+	if (t.count != VRSS_SEND_TAB_SIZE)
+		return bad(why, "send table count");
+	off = t.offset;
+	/* netvsc.c netvsc_send_table: up to NVSP 6 the entries follow a whole message. */
+	if (version <= NVSP_VERSION_6 && len >= NVSP5_SEND_TABLE_OFFSET + tab_bytes)
+		off = NVSP5_SEND_TABLE_OFFSET;
+	if (off < fields || off + tab_bytes > len)
+		return bad(why, "send table offset");
+	for (i = 0; i < VRSS_SEND_TAB_SIZE; i++) {
+		tab[i] = get32(msg, off + 4ull * i);
+		if (tab[i] >= channels)
+			return bad(why, "send table entry");
+	}
+	memcpy(table, tab, sizeof(tab));
+	return 0;
+}

@@ -353,4 +353,17 @@ int nvsp_vf_assoc_parse(const void *body, u32 len, bool *allocated, u32 *serial,
  */
 int nvsp_datapath_parse(const void *body, u32 len, bool *to_vf, const char **why);
 
+/* ---- queues: the host's send indirection table ---- */
+
+/*
+ * Checks a SEND_INDIRECTION_TABLE of len bytes (msg starts at the NVSP type word, as
+ * nvsp_msg_check passed it) as a whole: count exactly VRSS_SEND_TAB_SIZE, the entries
+ * inside the message and past the count and offset fields (for @version <= NVSP 6 at
+ * NVSP5_SEND_TABLE_OFFSET when the message is long enough, as netvsc.c
+ * netvsc_send_table), every entry below @channels.  0 with the entries in @table
+ * (VRSS_SEND_TAB_SIZE of them), or -EINVAL (*why names the field; @table untouched).
+ */
+int nvsp_send_table_parse(const void *msg, u32 len, u32 version, u32 channels, u32 *table,
+			  const char **why);
+
 #endif /* _HVIS_NETVSC_MSG_H */

@@ -77,7 +77,7 @@ static void netvsc_chan_napi_on(struct netvsc_chan *c)
 }
 
 /* After the channel closed: nothing schedules this NAPI any more. */
-static void netvsc_chan_down(struct netvsc_chan *c)
+void netvsc_chan_down(struct netvsc_chan *c)
 {
 	if (c->napi_on) {
 		napi_disable(&c->napi);
@@ -103,6 +103,7 @@ void netvsc_detach(struct netvsc_dev *nv)
 
 	WRITE_ONCE(nv->destroying, true);
 	cancel_work_sync(&nv->rx_mode_work);
+	cancel_delayed_work_sync(&nv->sc_gone_work);
 	cancel_delayed_work_sync(&nv->link_work);
 	if (nv->primary_open) {
 		netvsc_rndis_halt(nv);
@@ -115,6 +116,8 @@ void netvsc_detach(struct netvsc_dev *nv)
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++)
 		netvsc_chan_down(&nv->chan[i]);
 	cancel_delayed_work_sync(&nv->link_work);
+	/* A subchannel rescinded before its close may have queued it. */
+	cancel_delayed_work_sync(&nv->sc_gone_work);
 	/* A VF association that came after netvsc_vf_detach() may have queued it. */
 	cancel_delayed_work_sync(&nv->vf_work);
 	/* The host starts synthetic again at the next attach. */
@@ -139,6 +142,10 @@ int netvsc_chan_open(struct netvsc_chan *c, struct hvis_channel *ch)
 	if (rc)
 		return rc;
 	netvsc_chan_napi_on(c);
+	WRITE_ONCE(c->gone, false);
+	/* A subchannel the host rescinds while open is closed by rss.c. */
+	if (c->index)
+		hvis_channel_set_rescind_callback(ch, netvsc_sc_rescinded);
 	/* NAPI reads; the host's interrupts stay masked until a poll finishes. */
 	hvis_channel_set_drain_later(ch, true);
 	/* Packets bigger than the raw buffer are dropped anyway: no bigger copy buffer. */

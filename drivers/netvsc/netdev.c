@@ -34,6 +34,7 @@ static const char netvsc_counter_names[NETVSC_C_COUNT][ETH_GSTRING_LEN] = {
 	[NETVSC_C_RX_PPI_BAD]		= "rx_ppi_bad",
 	[NETVSC_C_RX_RSC]		= "rx_rsc_chains",
 	[NETVSC_C_RX_RSC_BAD]		= "rx_rsc_bad",
+	[NETVSC_C_SEND_TABLES]		= "send_table_updates",
 };
 
 /* netvsc_drv.c vf_stats: the VF's traffic, after the device counters (vf.c). */
@@ -176,6 +177,7 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_open		= netvsc_open,
 	.ndo_stop		= netvsc_stop,
 	.ndo_start_xmit		= netvsc_xmit,
+	.ndo_select_queue	= netvsc_select_queue,
 	.ndo_set_rx_mode	= netvsc_set_rx_mode,
 	.ndo_get_stats64	= netvsc_get_stats64,
 	.ndo_validate_addr	= eth_validate_addr,

@@ -78,6 +78,7 @@ enum netvsc_counter {
 	NETVSC_C_RX_PPI_BAD,		/* frames dropped for their PPIs */
 	NETVSC_C_RX_RSC,		/* RSC chains delivered as one frame */
 	NETVSC_C_RX_RSC_BAD,		/* RSC fragments dropped for an inconsistent chain */
+	NETVSC_C_SEND_TABLES,		/* send indirection tables taken from the host (rss.c) */
 	NETVSC_C_COUNT,
 };
 
@@ -123,6 +124,7 @@ struct netvsc_chan {
 	struct hvis_channel *ch;	/* NULL: not open */
 	u16 index;			/* = its RX and TX queue index */
 	bool napi_on;			/* napi added and enabled */
+	bool gone;			/* the host rescinded it while open (rss.c) */
 	struct napi_struct napi;
 	unsigned long tx_stopped;	/* bit 0: the driver stopped this TX queue (tx.c) */
 
@@ -240,6 +242,12 @@ struct netvsc_dev {
 	u32 sc_asked, sc_got;
 	struct hvis_channel *sc_new[NETVSC_MAX_CHANNELS];
 	struct completion sc_all;
+	struct delayed_work sc_gone_work;	/* closes subchannels the host rescinded */
+	u8 *sec_queue;			/* the queue each send section went out on */
+	/* the host's send indirection table (SEND_INDIRECTION_TABLE), under sc_lock */
+	u32 tx_table[VRSS_SEND_TAB_SIZE];	/* TX queue of each skb hash bucket */
+	u32 tx_table_chan;		/* channels a host table may name on this attach */
+	bool tx_table_host;		/* the host sent one on this attach */
 
 	atomic64_t counters[NETVSC_C_COUNT];
 
@@ -265,11 +273,17 @@ int netvsc_attach(struct netvsc_dev *nv);
 void netvsc_detach(struct netvsc_dev *nv);
 int netvsc_reattach(struct netvsc_dev *nv, u32 want_chan);
 int netvsc_chan_open(struct netvsc_chan *c, struct hvis_channel *ch);
+void netvsc_chan_down(struct netvsc_chan *c);
 
 /* rss.c */
 void netvsc_rss_init(struct netvsc_dev *nv);
 void netvsc_subchannel_offer(struct hvis_channel *sc);
 int netvsc_rss_attach(struct netvsc_dev *nv);
+void netvsc_send_table(struct netvsc_dev *nv, const void *msg, u32 len);
+void netvsc_sc_rescinded(void *context);
+void netvsc_sc_gone_work(struct work_struct *work);
+u16 netvsc_select_queue(struct net_device *ndev, struct sk_buff *skb,
+			struct net_device *sb_dev);
 int netvsc_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *info, u32 *rules);
 void netvsc_get_channels(struct net_device *ndev, struct ethtool_channels *ch);
 int netvsc_set_channels(struct net_device *ndev, struct ethtool_channels *ch);

@@ -16,6 +16,8 @@
  */
 #include <linux/cpumask.h>
 #include <linux/ethtool.h>
+#include <linux/rtnetlink.h>
+#include <net/sock.h>
 #include <linux/slab.h>
 #include "netvsc.h"
 
@@ -33,6 +35,7 @@ void netvsc_rss_init(struct netvsc_dev *nv)
 {
 	spin_lock_init(&nv->sc_lock);
 	init_completion(&nv->sc_all);
+	INIT_DELAYED_WORK(&nv->sc_gone_work, netvsc_sc_gone_work);
 	memcpy(nv->rss_key, netvsc_default_key, sizeof(nv->rss_key));
 	/* netvsc_drv.c: min(VRSS_CHANNEL_DEFAULT, online CPUs) channels by default. */
 	nv->want_chan = min_t(u32, VRSS_CHANNEL_DEFAULT, num_online_cpus());
@@ -135,6 +138,88 @@ static void netvsc_open_subchannels(struct netvsc_dev *nv, u32 granted)
 }
 
 /*
+ * The send table before the host sends one: with @chan, the channels a host table may
+ * name from now on; with @spread, entry i is queue i % open channels (rndis_filter.c
+ * rndis_filter_device_add) unless the host's table already came on this attach, else
+ * every entry is queue 0 (netvsc.c netvsc_device_add).
+ */
+static void netvsc_tx_table_reset(struct netvsc_dev *nv, u32 chan, bool spread)
+{
+	u32 i, n = max_t(u32, READ_ONCE(nv->num_chan), 1);
+
+	spin_lock_bh(&nv->sc_lock);
+	if (chan) {
+		nv->tx_table_chan = chan;
+		if (chan == 1)
+			nv->tx_table_host = false;
+	}
+	if (!nv->tx_table_host)
+		for (i = 0; i < VRSS_SEND_TAB_SIZE; i++)
+			WRITE_ONCE(nv->tx_table[i], spread ? i % n : 0);
+	spin_unlock_bh(&nv->sc_lock);
+}
+
+/*
+ * The host's SEND_INDIRECTION_TABLE (softirq, the primary's poll): checked as a whole
+ * against the channels granted on this attach; a bad one is logged and the old table
+ * kept (netvsc.c netvsc_send_table).
+ */
+void netvsc_send_table(struct netvsc_dev *nv, const void *msg, u32 len)
+{
+	u32 tab[VRSS_SEND_TAB_SIZE], i;
+	const char *why = NULL;
+
+	spin_lock_bh(&nv->sc_lock);
+	if (nvsp_send_table_parse(msg, len, nv->nvsp_ver, nv->tx_table_chan, tab, &why)) {
+		spin_unlock_bh(&nv->sc_lock);
+		netvsc_count(nv, NETVSC_C_RX_BAD);
+		net_err_ratelimited("%s: send indirection table refused: %s (%u bytes, %u channels); the old one stays\n",
+				    netdev_name(nv->ndev), why, len, nv->tx_table_chan);
+		return;
+	}
+	for (i = 0; i < VRSS_SEND_TAB_SIZE; i++)
+		WRITE_ONCE(nv->tx_table[i], tab[i]);
+	nv->tx_table_host = true;
+	spin_unlock_bh(&nv->sc_lock);
+	netvsc_count(nv, NETVSC_C_SEND_TABLES);
+	netdev_dbg(nv->ndev, "send indirection table from the host\n");
+}
+
+/*
+ * ndo_select_queue (netvsc_drv.c netvsc_pick_tx): the queue the socket recorded, unless
+ * it may change now (ooo_okay) or is gone; a forwarded frame keeps the queue it came in
+ * on; else the host's table entry of the skb's hash, which the socket then records.  A
+ * queue past the open ones, or whose channel the host took away, wraps to one that
+ * is open (queue 0 always is while attached).
+ */
+u16 netvsc_select_queue(struct net_device *ndev, struct sk_buff *skb,
+			struct net_device *sb_dev)
+{
+	struct netvsc_dev *nv = netdev_priv(ndev);
+	u32 n = ndev->real_num_tx_queues, i;
+	struct sock *sk = skb->sk;
+	int q = sk_tx_queue_get(sk);
+
+	if (!n)
+		return 0;
+	if (q < 0 || skb->ooo_okay || q >= n || READ_ONCE(nv->chan[q].gone)) {
+		int old = q;
+
+		if (skb_rx_queue_recorded(skb))
+			q = skb_get_rx_queue(skb);
+		else
+			q = READ_ONCE(nv->tx_table[skb_get_hash(skb) & (VRSS_SEND_TAB_SIZE - 1)]);
+		q %= n;
+		for (i = 0; i < n && READ_ONCE(nv->chan[q].gone); i++)
+			q = (q + 1) % n;
+		if (q != old && !skb_rx_queue_recorded(skb) && sk && sk_fullsock(sk) &&
+		    rcu_access_pointer(sk->sk_dst_cache))
+			sk_tx_queue_set(sk, q);
+	}
+	return q;
+}
+
+/*
  * The RSS part of attach (rndis_filter_device_add from the capabilities query on).
  * Anything the host refuses or gets wrong leaves the device with fewer channels (the
  * primary at least), not failed.
@@ -152,6 +237,7 @@ int netvsc_rss_attach(struct netvsc_dev *nv)
 	nv->rss_capable = false;
 	nv->rss_on = false;
 	nv->max_chan = 1;
+	netvsc_tx_table_reset(nv, 1, false);
 	if (nv->nvsp_ver < NVSP_VERSION_5)
 		return 0;
 	rc = netvsc_rndis_query(nv, OID_GEN_RECEIVE_SCALE_CAPABILITIES, &cap, sizeof(cap), &cap,
@@ -181,8 +267,11 @@ int netvsc_rss_attach(struct netvsc_dev *nv)
 		spin_unlock_bh(&nv->sc_lock);
 		if (netvsc_nvsp_subchannels(nv, want - 1, &granted))
 			granted = 0;
+		netvsc_tx_table_reset(nv, granted + 1, false);
 		netvsc_open_subchannels(nv, granted);
 	}
+	/* netvsc.c / rndis_filter.c: entry i is queue i % channels until the host says. */
+	netvsc_tx_table_reset(nv, 0, true);
 	if (nv->num_chan < 2)
 		return 0;
 	netvsc_rss_table(nv);
@@ -194,6 +283,120 @@ int netvsc_rss_attach(struct netvsc_dev *nv)
 	netdev_dbg(nv->ndev, "%u channels (asked %u, host max %u), RSS %s\n", nv->num_chan, want,
 		   queues, nv->rss_on ? "on" : "off");
 	return 0;
+}
+
+/* ---- a subchannel the host rescinds while open ---- */
+
+/* The bus's rescind callback (channel lock held): note it, close from a work item. */
+void netvsc_sc_rescinded(void *context)
+{
+	struct netvsc_chan *c = context;
+
+	WRITE_ONCE(c->gone, true);
+	if (!READ_ONCE(c->nv->destroying))
+		schedule_delayed_work(&c->nv->sc_gone_work, 0);
+}
+
+/* The queue that takes over table entries of a gone queue: the next one still open. */
+static u32 netvsc_next_open(struct netvsc_dev *nv, u32 q)
+{
+	u32 i;
+
+	for (i = 0; i < nv->num_chan; i++) {
+		q = (q + 1) % nv->num_chan;
+		if (nv->chan[q].ch && !READ_ONCE(nv->chan[q].gone))
+			return q;
+	}
+	return 0;
+}
+
+/*
+ * Frees the send sections that went out on queue @q: its channel is closed, so their
+ * completions never come.  Every transmit is held off meanwhile, so no section is
+ * being taken (tx.c notes a section's queue while its queue's lock is held).
+ */
+static void netvsc_reclaim_sections(struct netvsc_dev *nv, u32 q)
+{
+	u32 sec, n = 0;
+
+	netif_tx_lock_bh(nv->ndev);
+	for (sec = 0; nv->send_map && sec < nv->send_sections; sec++) {
+		if (!test_bit(sec, nv->send_map) || nv->sec_queue[sec] != q)
+			continue;
+		netvsc_txpage_done(nv, sec);
+		clear_bit_unlock(sec, nv->send_map);
+		n++;
+	}
+	netif_tx_unlock_bh(nv->ndev);
+	if (n)
+		netdev_dbg(nv->ndev, "%u send sections of queue %u reclaimed\n", n, q);
+}
+
+/*
+ * Closes each subchannel the host rescinded (RTNL held): its transmits stop (select_queue
+ * avoids it, xmit drops what was queued to it), the channel closes, which releases its
+ * relid, its sections in flight come back, and the receive table entries that named it
+ * go to the other queues and are sent to the host.  The queue stays, idle, until the
+ * next attach (ethtool -L, MTU change, reload).
+ */
+static void netvsc_close_gone(struct netvsc_dev *nv)
+{
+	struct net_device *ndev = nv->ndev;
+	bool moved = false;
+	u32 q, i, n;
+	int rc;
+
+	for (q = 1; q < nv->num_chan; q++) {
+		struct netvsc_chan *c = &nv->chan[q];
+		struct netdev_queue *txq = netdev_get_tx_queue(ndev, q);
+		u32 relid;
+
+		if (!READ_ONCE(c->gone) || !c->ch)
+			continue;
+		relid = hvis_channel_relid(c->ch);
+		/* A transmit that started before it was gone has finished once we hold this. */
+		__netif_tx_lock_bh(txq);
+		__netif_tx_unlock_bh(txq);
+		hvis_channel_close(c->ch);
+		netvsc_chan_down(c);
+		netvsc_reclaim_sections(nv, q);
+		for (i = 0, n = 0; i < nv->itab_size; i++) {
+			if (nv->rx_table[i] != q)
+				continue;
+			nv->rx_table[i] = netvsc_next_open(nv, q + n++);
+			moved = true;
+		}
+		netdev_info(ndev, "host rescinded channel %u (relid %u): closed, its traffic moves to the other queues\n",
+			    q, relid);
+	}
+	for (q = 0; q < nv->num_chan; q++)
+		if (nv->chan[q].ch)
+			netvsc_tx_maybe_wake(&nv->chan[q]);
+	if (!moved || !nv->rss_on)
+		return;
+	mutex_lock(&nv->ctl_lock);
+	rc = netvsc_rss_send(nv, nv->rx_table, nv->rss_key);
+	mutex_unlock(&nv->ctl_lock);
+	if (rc)
+		netdev_warn(ndev, "new receive table not set (%d): the host sends that queue's flows to queue 0\n",
+			    rc);
+}
+
+void netvsc_sc_gone_work(struct work_struct *work)
+{
+	struct netvsc_dev *nv = container_of(to_delayed_work(work), struct netvsc_dev,
+					     sc_gone_work);
+
+	/* detach waits for this work under the RTNL: never block on it here. */
+	if (!rtnl_trylock()) {
+		if (!READ_ONCE(nv->destroying))
+			schedule_delayed_work(&nv->sc_gone_work, NETVSC_ANNOUNCE_RETRY);
+		return;
+	}
+	if (nv->attached && !READ_ONCE(nv->destroying) &&
+	    nv->ndev->reg_state == NETREG_REGISTERED)
+		netvsc_close_gone(nv);
+	rtnl_unlock();
 }
 
 /* ---- ethtool ---- */

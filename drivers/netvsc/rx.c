@@ -189,7 +189,10 @@ static void rx_inband(struct netvsc_dev *nv, const void *msg, u32 len)
 		netvsc_vf_assoc(nv, (const u8 *)msg + NVSP_HDR_BYTES, len - NVSP_HDR_BYTES);
 		return;
 	}
-	/* The send indirection table: checked, ignored (the stack picks the TX queue). */
+	if (type == NVSP_MSG5_SEND_INDIRECTION_TABLE) {
+		netvsc_send_table(nv, msg, len);
+		return;
+	}
 	netdev_dbg(nv->ndev, "NVSP %s ignored\n", nvsp_msg_name(type));
 }
 

@@ -91,6 +91,9 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	if (unlikely(q >= READ_ONCE(nv->num_chan)))
 		q = 0;
 	c = &nv->chan[q];
+	/* rss.c: the host took this queue's channel away (select_queue avoids it now). */
+	if (unlikely(READ_ONCE(c->gone)))
+		return tx_drop(c, skb);
 
 	sec = tx_get_section(nv);
 	if (sec < 0) {
@@ -106,6 +109,9 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 			netvsc_count(nv, NETVSC_C_WAKE_QUEUE);
 		}
 	}
+
+	/* rss.c reclaims the sections of a channel the host rescinds. */
+	nv->sec_queue[sec] = q;
 
 	/* Checksum, LSO and VLAN per-packet info (offload.c); may move the VLAN tag. */
 	if (netvsc_tx_ppis(nv, skb, &ppis)) {

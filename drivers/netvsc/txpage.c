@@ -20,7 +20,8 @@ int netvsc_txpage_alloc(struct netvsc_dev *nv)
 	u32 i;
 
 	nv->sec_skb = kvcalloc(nv->send_sections, sizeof(*nv->sec_skb), GFP_KERNEL);
-	if (!nv->sec_skb)
+	nv->sec_queue = kvcalloc(nv->send_sections, sizeof(*nv->sec_queue), GFP_KERNEL);
+	if (!nv->sec_skb || !nv->sec_queue)
 		return -ENOMEM;
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
 		nv->chan[i].tx_ranges = kmalloc(NETVSC_TX_RANGE_BYTES, GFP_KERNEL);
@@ -40,6 +41,8 @@ void netvsc_txpage_free(struct netvsc_dev *nv)
 			dev_kfree_skb_any(nv->sec_skb[i]);
 	kvfree(nv->sec_skb);
 	nv->sec_skb = NULL;
+	kvfree(nv->sec_queue);
+	nv->sec_queue = NULL;
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
 		kfree(nv->chan[i].tx_ranges);
 		nv->chan[i].tx_ranges = NULL;

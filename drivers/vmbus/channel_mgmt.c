@@ -151,16 +151,31 @@ static int add_device(struct hvis_channel *ch)
 	/* The channel holds the device's memory until it is released itself. */
 	ch->vdev = vdev;
 	get_device(dev);
+	/*
+	 * The driver's probe may wait for subchannel offers, which take chan_mutex on
+	 * sub_wq.  Nothing else changes this channel meanwhile: its rescind and every
+	 * release are queued on wq behind us, and detach flushes wq first.
+	 */
+	mutex_unlock(&hvis_conn.chan_mutex);
 	ret = device_add(dev);
+	mutex_lock(&hvis_conn.chan_mutex);
 	if (ret) {
 		pr_err("relid %u: cannot add device %s: %d\n", ch->relid, dev_name(dev), ret);
 		goto err_put_device;
 	}
 	ret = hvis_sysfs_device_add(vdev);
-	if (ret)
+	if (ret) {
 		dev_warn(dev, "channel sysfs directory: %d\n", ret);
-	else
+	} else {
+		struct hvis_channel *sc;
+
 		hvis_sysfs_channel_add(ch);
+		/* Subchannels offered during the probe. */
+		mutex_lock(&ch->sc_lock);
+		list_for_each_entry(sc, &ch->sc_list, sc_node)
+			hvis_sysfs_channel_add(sc);
+		mutex_unlock(&ch->sc_lock);
+	}
 	hvis_debugfs_channel_add(ch);
 	return 0;
 
@@ -290,6 +305,8 @@ void hvis_channel_mgmt_rescind(u32 relid)
 {
 	struct hvis_channel *ch;
 
+	/* A subchannel offer the host sent before this rescind is handled first. */
+	flush_workqueue(hvis_conn.sub_wq);
 	mutex_lock(&hvis_conn.chan_mutex);
 	ch = chan_at(relid);
 	if (!ch) {

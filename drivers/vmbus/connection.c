@@ -268,7 +268,7 @@ static int request_offers(void)
 	if (ret == -ETIMEDOUT)
 		pr_warn("host did not say ALLOFFERS_DELIVERED; devices may appear later\n");
 	/* Let the devices offered so far register before attach returns. */
-	flush_workqueue(hvis_conn.wq);
+	hvis_connection_flush();
 	return 0;
 }
 
@@ -311,7 +311,7 @@ static void stop_transport(void)
 	synchronize_rcu();
 	hvis_msg_dispatch_stop();
 	hvis_connection_waiters_cancel(HVIS_ANY);
-	flush_workqueue(hvis_conn.wq);
+	hvis_connection_flush();
 }
 
 int hvis_vmbus_attach(const struct hvis_transport_ops *ops, void *priv, struct device *parent)
@@ -373,7 +373,7 @@ void hvis_vmbus_detach(const struct hvis_transport_ops *ops)
 		return;
 	}
 	/* Offers and rescinds already queued run first; later ones find us gone. */
-	flush_workqueue(hvis_conn.wq);
+	hvis_connection_flush();
 	hvis_channel_mgmt_remove_all();
 	unload();
 	hvis_conn.connected = false;
@@ -398,10 +398,23 @@ int hvis_connection_init(void)
 	hvis_conn.wq = alloc_ordered_workqueue("hvis_vmbus", 0);
 	if (!hvis_conn.wq)
 		return -ENOMEM;
+	hvis_conn.sub_wq = alloc_ordered_workqueue("hvis_vmbus_sc", 0);
+	if (!hvis_conn.sub_wq) {
+		destroy_workqueue(hvis_conn.wq);
+		return -ENOMEM;
+	}
 	return 0;
+}
+
+void hvis_connection_flush(void)
+{
+	/* A subchannel offer is queued after its primary's: the primary's first. */
+	flush_workqueue(hvis_conn.wq);
+	flush_workqueue(hvis_conn.sub_wq);
 }
 
 void hvis_connection_uninit(void)
 {
+	destroy_workqueue(hvis_conn.sub_wq);
 	destroy_workqueue(hvis_conn.wq);
 }

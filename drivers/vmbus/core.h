@@ -132,6 +132,13 @@ struct hvis_vmbus_conn {
 	struct list_head waiters;
 	spinlock_t waiters_lock;		/* the waiters list */
 	struct workqueue_struct *wq;		/* ordered: offers and rescinds */
+	/*
+	 * Ordered: subchannel offers.  A driver's probe runs on wq (device_add from a
+	 * primary's offer) and may wait for the subchannels it asked for, as netvsc's
+	 * does; upstream registers devices on a workqueue of their own for the same
+	 * reason (drivers/hv/channel_mgmt.c handle_primary_chan_wq, handle_sub_chan_wq).
+	 */
+	struct workqueue_struct *sub_wq;
 	atomic_t next_gpadl;
 	atomic_t next_perf_cpu;
 };
@@ -160,6 +167,8 @@ void hvis_channel_mgmt_offer(const struct vmbus_channel_offer_channel *msg);
 void hvis_channel_mgmt_rescind_now(u32 relid);
 void hvis_channel_mgmt_rescind(u32 relid);
 void hvis_channel_mgmt_remove_all(void);
+/* Waits for the offers and rescinds queued so far, subchannel offers included. */
+void hvis_connection_flush(void);
 int hvis_channel_mgmt_retarget(struct hvis_channel *ch, unsigned int cpu);
 
 /* gpadl.c */

@@ -55,7 +55,12 @@ static void queue_blocking(const void *msg, u32 len)
 	mw->len = len;
 	memset(mw->msg, 0, sizeof(mw->msg));
 	memcpy(mw->msg, msg, len);
-	queue_work(hvis_conn.wq, &mw->work);
+	/* A probe running on wq may wait for its subchannels: they go apart (core.h). */
+	if (hdr->msgtype == CHANNELMSG_OFFERCHANNEL &&
+	    ((const struct vmbus_channel_offer_channel *)msg)->offer.sub_channel_index)
+		queue_work(hvis_conn.sub_wq, &mw->work);
+	else
+		queue_work(hvis_conn.wq, &mw->work);
 }
 
 static void complete_or_drop(u32 type, u32 relid, u32 key, const void *msg, u32 len)

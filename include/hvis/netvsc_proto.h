@@ -745,4 +745,17 @@ struct nvsp4_sw_datapath {
 static_assert(sizeof(struct nvsp4_send_vf_association) == 8, "nvsp4_send_vf_association");
 static_assert(sizeof(struct nvsp4_sw_datapath) == 4, "nvsp4_sw_datapath");
 
+/* ---- queues: the host's send indirection table ---- */
+
+/*
+ * Where a SEND_INDIRECTION_TABLE's entries are, counted from the NVSP type word:
+ * netvsc.c netvsc_send_table takes them right after a whole struct nvsp_message (the
+ * type word and union nvsp_6_message_uber, 4 + 36 bytes) whatever @offset says when
+ * the agreed version is 6 or older (a Hyper-V bug it works around).  The fake host
+ * puts them there and says so in @offset.
+ */
+#define NVSP5_SEND_TABLE_OFFSET		40u
+/* The whole message the fake host sends: the NVSP message, then 16 u32 entries. */
+#define NVSP5_SEND_TABLE_MSG_BYTES	(NVSP5_SEND_TABLE_OFFSET + 4u * VRSS_SEND_TAB_SIZE)
+
 #endif /* _HVIS_NETVSC_PROTO_H */

@@ -25,7 +25,7 @@ FUZZ_TYPES("INIT", "INIT_COMPLETE", "SEND_NDIS_VER", "SEND_RECV_BUF", "SEND_RECV
 	   "rndis PACKET", "rndis INIT", "rndis HALT", "rndis QUERY", "rndis SET", "rndis RESET",
 	   "rndis INDICATE", "rndis KEEPALIVE", "rndis INIT_C", "rndis QUERY_C", "rndis SET_C",
 	   "rndis RESET_C", "rndis KEEPALIVE_C", "NDIS_OFFLOAD", "NDIS_OFFLOAD_PARAMETERS",
-	   "NDIS_RSS_CAPABILITIES", "NDIS_RSS_PARAMETERS")
+	   "NDIS_RSS_CAPABILITIES", "NDIS_RSS_PARAMETERS", "SEND_TABLE")
 
 /* Counts NAME (with PREFIX) as reached. */
 static void hit_name(const char *prefix, const char *name)
@@ -219,6 +219,28 @@ static void rndis(const u8 *msg, u32 len, enum netvsc_dir from)
 	}
 }
 
+/* ---- queues: the host's send indirection table, as the guest checks it (4 channels) ---- */
+
+static void send_table(const u8 *msg, u32 len)
+{
+	u32 tab[VRSS_SEND_TAB_SIZE], i, v;
+	const char *why = NULL;
+
+	for (v = 0; v < 2; v++) {
+		memset(tab, 0xff, sizeof(tab));
+		if (nvsp_send_table_parse(msg, len, v ? NVSP_VERSION_5 : NVSP_VERSION_61, 4, tab,
+					  &why)) {
+			if (!why || tab[0] != 0xffffffffu)
+				abort();
+			continue;
+		}
+		for (i = 0; i < VRSS_SEND_TAB_SIZE; i++)
+			if (tab[i] >= 4)
+				abort();
+		hit_name("", "SEND_TABLE");
+	}
+}
+
 /*
  * Selectors 12-15 fix the fields a random input rarely gets right (packet type,
  * pageset id, NVSP type, RNDIS type and msg_len), so the fuzzer reaches the range,
@@ -295,6 +317,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 
 			if (nvsp_datapath_parse(msg + 4, len - 4, &vf, &why) && !why)
 				abort();
+		} else if (r == NVSP_MSG5_SEND_INDIRECTION_TABLE) {
+			send_table(msg, len);
 		}
 		/* A request the host takes is as long as NVSP 6.1 (or earlier) needs. */
 		if (sel && r >= 0 && !nvsp_request_len_check(len, NVSP_VERSION_61, &why) &&

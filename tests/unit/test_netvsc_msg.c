@@ -429,6 +429,68 @@ static void test_vf_msgs(void)
 		"a 3-byte data path body is refused");
 }
 
+/* A SEND_INDIRECTION_TABLE: count, offset, entries e0 + i % mod at off. */
+static u32 send_table(u32 count, u32 off, u32 len, u32 mod)
+{
+	u32 i;
+
+	nvsp(NVSP_MSG5_SEND_INDIRECTION_TABLE, len - NVSP_HDR_BYTES);
+	put32(4, count);
+	put32(8, off);
+	for (i = 0; i < VRSS_SEND_TAB_SIZE && (u64)off + 4 * i + 4 <= len; i++)
+		put32(off + 4 * i, i % mod);
+	return len;
+}
+
+static void test_send_table(void)
+{
+	const u32 full = NVSP5_SEND_TABLE_MSG_BYTES;
+	u32 tab[VRSS_SEND_TAB_SIZE], len, i;
+	const char *why = "";
+	bool ok;
+
+	len = send_table(VRSS_SEND_TAB_SIZE, NVSP5_SEND_TABLE_OFFSET, full, 4);
+	tap_check(nvsp_msg_check(buf, len, NETVSC_FROM_HOST, &why) ==
+		  NVSP_MSG5_SEND_INDIRECTION_TABLE, "send table: the NVSP check passes it");
+	memset(tab, 0xff, sizeof(tab));
+	ok = !nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 4, tab, &why);
+	for (i = 0; ok && i < VRSS_SEND_TAB_SIZE; i++)
+		ok = tab[i] == i % 4;
+	tap_check(ok, "send table of 16 entries over 4 channels, read at its offset");
+	/* The entries right after the fields: fine from 6.1 on. */
+	len = send_table(VRSS_SEND_TAB_SIZE, 12, 12 + 64, 2);
+	tap_check(!nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 2, tab, &why) &&
+		  tab[1] == 1 && tab[2] == 0, "send table right after its fields (NVSP 6.1)");
+	/* Up to NVSP 6 the entries are after a whole message, whatever offset says. */
+	len = send_table(VRSS_SEND_TAB_SIZE, NVSP5_SEND_TABLE_OFFSET, full, 3);
+	put32(8, 0);
+	tap_check(!nvsp_send_table_parse(buf, len, NVSP_VERSION_5, 3, tab, &why) && tab[4] == 1,
+		  "send table with offset 0 at NVSP 5: read after the whole message");
+	refused(nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 3, tab, &why), -EINVAL,
+		"send table offset", "send table with offset 0 at NVSP 6.1 is refused");
+
+	memset(tab, 0xaa, sizeof(tab));
+	len = send_table(8, NVSP5_SEND_TABLE_OFFSET, full, 4);
+	refused(nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 4, tab, &why), -EINVAL,
+		"send table count", "send table of 8 entries is refused");
+	len = send_table(VRSS_SEND_TAB_SIZE, NVSP5_SEND_TABLE_OFFSET + 4, full, 4);
+	refused(nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 4, tab, &why), -EINVAL,
+		"send table offset", "send table whose last entry is past the message is refused");
+	len = send_table(VRSS_SEND_TAB_SIZE, 0xfffffffc, full, 4);
+	refused(nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 4, tab, &why), -EINVAL,
+		"send table offset", "send table offset 0xfffffffc is refused (no wrap)");
+	len = send_table(VRSS_SEND_TAB_SIZE, 8, 8 + 64, 4);
+	refused(nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 4, tab, &why), -EINVAL,
+		"send table offset", "send table over its own offset field is refused");
+	len = send_table(VRSS_SEND_TAB_SIZE, NVSP5_SEND_TABLE_OFFSET, full, 4);
+	refused(nvsp_send_table_parse(buf, len, NVSP_VERSION_61, 3, tab, &why), -EINVAL,
+		"send table entry", "send table naming channel 3 of 3 is refused");
+	refused(nvsp_send_table_parse(buf, 11, NVSP_VERSION_61, 4, tab, &why), -EINVAL,
+		"send table message length", "an 11-byte send table message is refused");
+	tap_check(tab[0] == 0xaaaaaaaa && tab[15] == 0xaaaaaaaa,
+		  "a refused send table leaves the caller's table untouched");
+}
+
 int main(void)
 {
 	struct nvsp1_recv_buffer_complete rc;
@@ -845,5 +907,6 @@ int main(void)
 	test_rss_cap();
 	test_rss_params();
 	test_vf_msgs();
+	test_send_table();
 	return tap_done();
 }

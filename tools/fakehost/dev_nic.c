@@ -471,6 +471,7 @@ static int nic_open(struct host_channel *ch)
 		if (nd->tap[0])
 			nic_tap_open(nd, i);
 		nd->nqueues++;
+		nic_rss_sub_opened(nd);
 		return 0;
 	}
 	reset_conn(nd);

@@ -145,7 +145,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic vlan DEV | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic send-table DEV spread|E,E,...|bad-count|bad-offset|bad-entry | nic rescind-sub DEV [INDEX] | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic vlan DEV | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -207,12 +207,20 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		nic_rss_show(dev->priv, out);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "rescind-sub")) {
+		dev = find_nic(h, argv[2]);
+		if (!dev)
+			return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...)");
+		return nic_rss_ctl(dev->priv, argc - 1, argv + 1, out, err, errlen);
+	}
 	if (argc != 4)
 		return fail(err, errlen, usage);
 	dev = find_nic(h, argv[2]);
 	if (!dev)
 		return fail(err, errlen, "no such nic (DEV is 0, 1, ... or nic0, ...; --devices ...,nic)");
 	nd = dev->priv;
+	if (!strcmp(argv[1], "send-table") || !strcmp(argv[1], "rescind-sub"))
+		return nic_rss_ctl(nd, argc - 1, argv + 1, out, err, errlen);
 	if (!strcmp(argv[1], "link")) {
 		bool sent = nic_live(nd) && nd->rndis_inited;
 

@@ -146,6 +146,8 @@ struct nic_dev {
 	u64 rss_sets;		/* OID_GEN_RECEIVE_SCALE_PARAMETERS accepted */
 	u64 rss_caps_queries;
 	struct netvsc_rss_conf rss;
+	u32 send_table[VRSS_SEND_TAB_SIZE];	/* the last SEND_INDIRECTION_TABLE sent */
+	u64 send_tables;	/* SEND_INDIRECTION_TABLE messages sent */
 	u32 cur_queue;		/* the channel whose packet is being handled */
 
 	/* the open channel and this connection's state */
@@ -333,6 +335,14 @@ u32 nic_rx_channel(struct nic_dev *nd, const u8 *frame, u32 len, struct nic_pkt_
 void nic_on_subchannel(struct host_channel *ch, u64 trans, const struct nvsp_msg *m);
 /* Whether the guest may open this subchannel (it asked for it on this connection). */
 bool nic_subchannel_ok(struct nic_dev *nd, const struct host_channel *ch);
+/*
+ * A subchannel opened: once every granted one is, the send indirection table spread
+ * over the open channels goes to the guest (Hyper-V's order).
+ */
+void nic_rss_sub_opened(struct nic_dev *nd);
+/* `nic send-table DEV ...` and `nic rescind-sub DEV [INDEX]` (nic_rss.c). */
+int nic_rss_ctl(struct nic_dev *nd, int argc, char **argv, FILE *out, char *err,
+		size_t errlen);
 /* OID_GEN_RECEIVE_SCALE_CAPABILITIES: the value for QUERY_C, its length. */
 u32 nic_rss_get_caps(struct nic_dev *nd, u8 *val);
 /* OID_GEN_RECEIVE_SCALE_PARAMETERS: an RNDIS status. */

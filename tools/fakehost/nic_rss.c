@@ -11,6 +11,8 @@
  * (nic_rx_channel), and the hash for the PPI; `nic rss` shows it all.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "nic_dev.h"
 #include "toeplitz.h"
 
@@ -151,6 +153,9 @@ void nic_rss_show(const struct nic_dev *nd, FILE *out)
 	fprintf(out, " itab=");
 	for (i = 0; i < nd->rss.n_itab; i++)
 		fprintf(out, "%s%u", i ? "," : "", nd->rss.itab[i]);
+	fprintf(out, " send_tables=%llu send_table=", (unsigned long long)nd->send_tables);
+	for (i = 0; i < VRSS_SEND_TAB_SIZE; i++)
+		fprintf(out, "%s%u", i ? "," : "", nd->send_table[i]);
 	fprintf(out, "\n");
 	for (i = 0; i < NIC_MAX_QUEUES; i++) {
 		const struct nic_queue *q = &nd->queues[i];
@@ -161,4 +166,134 @@ void nic_rss_show(const struct nic_dev *nd, FILE *out)
 			i, !!q->ch, q->ch ? q->ch->relid : 0, (unsigned long long)q->rx_frames,
 			(unsigned long long)q->tx_frames, (unsigned long long)q->rx_drops);
 	}
+}
+
+/* ---- queues: the send indirection table, a subchannel rescinded while open ---- */
+
+/*
+ * SEND_INDIRECTION_TABLE on the primary (netvsc.c netvsc_send_table): @count entries
+ * at @offset (the table is always written at NVSP5_SEND_TABLE_OFFSET, where a guest
+ * up to NVSP 6 reads it whatever offset says).
+ */
+static int send_table_msg(struct nic_dev *nd, const u32 *tab, u32 count, u32 offset)
+{
+	u8 msg[NVSP5_SEND_TABLE_MSG_BYTES] = { 0 };
+	struct nvsp5_send_indirect_table t = { .count = count, .offset = offset };
+	u32 type = NVSP_MSG5_SEND_INDIRECTION_TABLE, i;
+	char list[VRSS_SEND_TAB_SIZE * 4 + 1];
+	int ret;
+
+	if (!nd->ch || nd->ch->state != CHAN_OPEN || nd->nvsp_version < NVSP_VERSION_5)
+		return -ENOTCONN;
+	memcpy(msg, &type, 4);
+	memcpy(msg + NVSP_HDR_BYTES, &t, sizeof(t));
+	memcpy(msg + NVSP5_SEND_TABLE_OFFSET, tab, 4 * VRSS_SEND_TAB_SIZE);
+	ret = host_chan_send(nd->ch, VM_PKT_DATA_INBAND, 0, 0, msg, sizeof(msg));
+	if (ret)
+		return ret;
+	memcpy(nd->send_table, tab, sizeof(nd->send_table));
+	nd->send_tables++;
+	for (i = 0, list[0] = 0; i < VRSS_SEND_TAB_SIZE; i++)
+		sprintf(list + strlen(list), "%s%u", i ? "," : "", tab[i] % 1000);
+	host_event(nd->dev->host, "NIC_SEND_TABLE", "nic=%u count=%u offset=%u table=%s",
+		   nic_ordinal(nd->dev), count, offset, list);
+	return 0;
+}
+
+/* Entry i is channel i % the channels open now (as the guest's own default). */
+static void spread_table(const struct nic_dev *nd, u32 *tab)
+{
+	u32 i, n = open_channels(nd);
+
+	for (i = 0; i < VRSS_SEND_TAB_SIZE; i++)
+		tab[i] = i % (n ? n : 1);
+}
+
+void nic_rss_sub_opened(struct nic_dev *nd)
+{
+	u32 tab[VRSS_SEND_TAB_SIZE];
+
+	if (open_channels(nd) != nd->subs_asked + 1)
+		return;
+	spread_table(nd, tab);
+	send_table_msg(nd, tab, VRSS_SEND_TAB_SIZE, NVSP5_SEND_TABLE_OFFSET);
+}
+
+/* "2,2,1,..." (1 to 16 entries, repeated to fill the table). */
+static bool parse_table(const char *s, u32 *tab)
+{
+	u32 n = 0, i;
+	char *end;
+
+	while (*s && n < VRSS_SEND_TAB_SIZE) {
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s || v > 0xffff || (*end && *end != ','))
+			return false;
+		tab[n++] = (u32)v;
+		s = *end ? end + 1 : end;
+	}
+	if (!n || *s)
+		return false;
+	for (i = n; i < VRSS_SEND_TAB_SIZE; i++)
+		tab[i] = tab[i % n];
+	return true;
+}
+
+static int rescind_sub(struct nic_dev *nd, int argc, char **argv, FILE *out, char *err,
+		       size_t errlen)
+{
+	u32 i = NIC_MAX_QUEUES, relid;
+	char *end;
+
+	if (argc == 3) {
+		i = (u32)strtoul(argv[2], &end, 10);
+		if (end == argv[2] || *end || !i || i >= NIC_MAX_QUEUES || !nd->queues[i].ch) {
+			snprintf(err, errlen, "INDEX: an open subchannel (1 .. %u)", NIC_MAX_QUEUES - 1);
+			return -1;
+		}
+	} else {
+		/* The highest open subchannel. */
+		while (--i && !nd->queues[i].ch)
+			;
+		if (!i) {
+			snprintf(err, errlen, "the nic has no open subchannel");
+			return -1;
+		}
+	}
+	relid = nd->queues[i].ch->relid;
+	if (host_rescind(nd->dev->host, relid)) {
+		snprintf(err, errlen, "relid %u not rescinded", relid);
+		return -1;
+	}
+	fprintf(out, "rescinded=%u relid=%u\n", i, relid);
+	return 0;
+}
+
+int nic_rss_ctl(struct nic_dev *nd, int argc, char **argv, FILE *out, char *err,
+		size_t errlen)
+{
+	u32 tab[VRSS_SEND_TAB_SIZE], count = VRSS_SEND_TAB_SIZE, off = NVSP5_SEND_TABLE_OFFSET;
+	const char *how = argc == 3 ? argv[2] : "";
+
+	if (!strcmp(argv[0], "rescind-sub"))
+		return rescind_sub(nd, argc, argv, out, err, errlen);
+	spread_table(nd, tab);
+	if (!strcmp(how, "bad-count")) {
+		count = VRSS_SEND_TAB_SIZE / 2;
+	} else if (!strcmp(how, "bad-offset")) {
+		off += 8;		/* the last two entries past the message */
+	} else if (!strcmp(how, "bad-entry")) {
+		tab[VRSS_SEND_TAB_SIZE - 1] = nd->subs_asked + 1;	/* one past the channels */
+	} else if (strcmp(how, "spread") && !parse_table(how, tab)) {
+		snprintf(err, errlen,
+			 "usage: nic send-table DEV spread|E,E,...|bad-count|bad-offset|bad-entry");
+		return -1;
+	}
+	if (send_table_msg(nd, tab, count, off)) {
+		snprintf(err, errlen, "not sent (no open primary at NVSP 5, or no ring room)");
+		return -1;
+	}
+	fprintf(out, "send_table=%s count=%u offset=%u\n", how, count, off);
+	return 0;
 }

@@ -118,6 +118,9 @@ def main():
     for n in FROM_GUEST:
         seeds["guest-nvsp-" + n] = bytes([1]) + nvsp(n)
     seeds["guest-nvsp-INIT-28"] = bytes([1]) + nvsp("INIT", 28)
+    # The host's send indirection table: 16 entries over 4 channels after the message.
+    seeds["host-nvsp-send-table"] = bytes([0]) + struct.pack("<III", NVSP["SEND_INDIRECTION_TABLE"], 16, 40) + \
+        bytes(28) + b"".join(struct.pack("<I", i % 4) for i in range(16))
     seeds["recv-buf-complete"] = bytes([2]) + nvsp("SEND_RECV_BUF_COMPLETE")
     seeds["recv-buf-check"] = bytes([3]) + struct.pack("<I", 2 << 20) + BODY["SEND_RECV_BUF_COMPLETE"]
     seeds["send-buf-check"] = bytes([4]) + struct.pack("<I", 1 << 20) + BODY["SEND_SEND_BUF_COMPLETE"]
