@@ -13,7 +13,8 @@
 # (hvis_vmbus debugfs: signals, interrupts).  For virtio-net, the guest's interrupts
 # per packet from /proc/interrupts (its notifications to QEMU are not counted by the
 # guest: "-").  Knobs: SECS (each run, default 5), VM_SMP (default 2), ONLY (an
-# extended regex: only the tests whose name matches, e.g. ONLY='TCP tx' ; default all).
+# extended regex: only the tests whose name matches, e.g. ONLY='TCP tx' ; default all),
+# HOLD_US (the fake host's --hold-us; 0: no held rings).
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/../e2e/net_lib.sh"
 
@@ -25,6 +26,7 @@ VIRTIO_TAP=vtap0
 VIRTIO_HOST=10.12.0.1
 VIRTIO_GUEST=10.12.0.2
 
+FH_ARGS=(${HOLD_US:+--hold-us "$HOLD_US"})
 net_setup
 ns ip tuntap add dev "$VIRTIO_TAP" mode tap multi_queue vnet_hdr ||
 	fail "cannot create $VIRTIO_TAP"
