@@ -6,6 +6,13 @@
  * of the skb's queue), the host's VM_PKT_COMP completions (which free sections; ids
  * are checked, never trusted) and stopping and waking each queue.
  *
+ * Signals: every send defers its signal (the ring's rule, lib/ring.c: only a write
+ * that makes the ring non-empty while the host listens needs one); netvsc_xmit gives
+ * it once the stack has no more frames for the queue (netdev_xmit_more()) or the
+ * queue stopped.  No BQL: tried with the fake host's held rings (docs/netvsc.md,
+ * Benchmark), it stopped the queue until completions came back, and TCP transmit took
+ * two to five times the signals per packet.
+ *
  * Protocol facts from torvalds/linux drivers/net/hyperv/netvsc.c (netvsc_send,
  * netvsc_copy_to_send_buf, netvsc_send_pkt, netvsc_send_completion).
  */
@@ -73,24 +80,16 @@ static netdev_tx_t tx_drop(struct netvsc_chan *c, struct sk_buff *skb)
 	return NETDEV_TX_OK;
 }
 
-netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
+/* One frame on queue @c, its signal deferred. */
+static netdev_tx_t tx_one(struct netvsc_chan *c, struct sk_buff *skb)
 {
-	struct netvsc_dev *nv = netdev_priv(ndev);
 	struct nvsp_msg msg = { .type = NVSP_MSG1_SEND_RNDIS_PKT };
-	u16 q = skb_get_queue_mapping(skb);
+	struct netvsc_dev *nv = c->nv;
 	struct rndis_pkt_ppis ppis;
 	u32 len, hdr_len;
-	struct netvsc_chan *c;
 	u8 *dst;
 	int sec, rc;
 
-	/* vf.c: while the data path is the VF, frames leave through it. */
-	if (netvsc_vf_xmit(nv, skb))
-		return NETDEV_TX_OK;
-	/* The stack keeps q below real_num_tx_queues = num_chan; be safe anyway. */
-	if (unlikely(q >= READ_ONCE(nv->num_chan)))
-		q = 0;
-	c = &nv->chan[q];
 	/* rss.c: the host took this queue's channel away (select_queue avoids it now). */
 	if (unlikely(READ_ONCE(c->gone)))
 		return tx_drop(c, skb);
@@ -111,7 +110,7 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	}
 
 	/* rss.c reclaims the sections of a channel the host rescinds. */
-	nv->sec_queue[sec] = q;
+	nv->sec_queue[sec] = c - nv->chan;
 
 	/* Checksum, LSO and VLAN per-packet info (offload.c); may move the VLAN tag. */
 	if (netvsc_tx_ppis(nv, skb, &ppis)) {
@@ -144,8 +143,9 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	msg.rndis.channel_type = NVSP_RNDIS_CHANNEL_DATA;
 	msg.rndis.send_buf_section_index = sec;
 	msg.rndis.send_buf_section_size = hdr_len + len;
-	rc = hvis_channel_send(c->ch, &msg, sizeof(msg), NETVSC_TID_TX_BASE + sec,
-			       VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	rc = hvis_channel_send_nosignal(c->ch, &msg, sizeof(msg), NETVSC_TID_TX_BASE + sec,
+					VM_PKT_DATA_INBAND,
+					VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
 	if (!rc) {
 		/* The frame is in the section now; the section is freed on completion. */
 		dev_consume_skb_any(skb);
@@ -171,6 +171,27 @@ sent:
 	c->tx_bytes += len;
 	u64_stats_update_end(&c->tx_syncp);
 	return NETDEV_TX_OK;
+}
+
+netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct netvsc_dev *nv = netdev_priv(ndev);
+	u16 q = skb_get_queue_mapping(skb);
+	struct netvsc_chan *c;
+	netdev_tx_t rc;
+
+	/* vf.c: while the data path is the VF, frames leave through it. */
+	if (netvsc_vf_xmit(nv, skb))
+		return NETDEV_TX_OK;
+	/* The stack keeps q below real_num_tx_queues = num_chan; be safe anyway. */
+	if (unlikely(q >= READ_ONCE(nv->num_chan)))
+		q = 0;
+	c = &nv->chan[q];
+	rc = tx_one(c, skb);
+	/* The batch's last frame, or a stopped queue, gives the signal the batch owes. */
+	if (!netdev_xmit_more() || netif_xmit_stopped(tx_queue(c)))
+		hvis_channel_kick(c->ch);
+	return rc;
 }
 
 static void tx_bad_comp(struct netvsc_dev *nv, u64 trans_id, const char *why)

@@ -149,8 +149,11 @@ int netvsc_xmit_pages(struct netvsc_chan *c, struct sk_buff *skb, int sec,
 	msg.rndis.send_buf_section_size = hdr_len;
 	/* Before the send: the completion may run at once on another CPU. */
 	WRITE_ONCE(nv->sec_skb[sec], skb);
-	rc = hvis_channel_send_gpa_ranges(c->ch, (const struct vmbus_gpa_range *)c->tx_ranges,
-					  n, bytes, &msg, sizeof(msg), NETVSC_TID_TX_BASE + sec);
+	/* The signal, if the ring's rule asks for one, is netvsc_xmit's to give. */
+	rc = hvis_channel_send_gpa_ranges_nosignal(c->ch,
+						   (const struct vmbus_gpa_range *)c->tx_ranges,
+						   n, bytes, &msg, sizeof(msg),
+						   NETVSC_TID_TX_BASE + sec);
 	if (rc) {
 		WRITE_ONCE(nv->sec_skb[sec], NULL);
 		return rc;

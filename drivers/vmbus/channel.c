@@ -463,6 +463,14 @@ int hvis_channel_send_gpa_ranges(struct hvis_channel *ch, const struct vmbus_gpa
 }
 EXPORT_SYMBOL_GPL(hvis_channel_send_gpa_ranges);
 
+int hvis_channel_send_gpa_ranges_nosignal(struct hvis_channel *ch,
+					  const struct vmbus_gpa_range *ranges, u32 range_cnt,
+					  u32 range_bytes, const void *buf, u32 len, u64 trans_id)
+{
+	return send_gpa_ranges(ch, ranges, range_cnt, range_bytes, buf, len, trans_id, true);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_send_gpa_ranges_nosignal);
+
 /*
  * Copies the next packet into the private buffer.  in_lock held.  A well-framed
  * packet too big for the buffer gives -ENOBUFS and its length in *too_big.

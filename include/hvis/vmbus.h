@@ -139,8 +139,9 @@ int hvis_channel_send_gpa_ranges(struct hvis_channel *ch, const struct vmbus_gpa
 				 u64 trans_id);
 
 /*
- * Batched sends (a block driver's queue_rq before the batch's last request): as
- * hvis_channel_send / hvis_channel_send_gpa_direct, but the host is never signalled
+ * Batched sends (a block driver's queue_rq before the batch's last request, a NIC's
+ * xmit while the stack has more frames): as hvis_channel_send /
+ * hvis_channel_send_gpa_direct / hvis_channel_send_gpa_ranges, but the host is never signalled
  * here.  When the ring's rules call for a signal (the write found the ring empty and
  * the host listening) it is owed, and goes out with the channel's next signalling
  * send, or with hvis_channel_kick(), which signals only if one is owed.  The caller
@@ -151,6 +152,9 @@ int hvis_channel_send_nosignal(struct hvis_channel *ch, const void *buf, u32 len
 int hvis_channel_send_gpa_direct_nosignal(struct hvis_channel *ch,
 					  const struct vmbus_gpa_range *range, u32 range_bytes,
 					  const void *buf, u32 len, u64 trans_id);
+int hvis_channel_send_gpa_ranges_nosignal(struct hvis_channel *ch,
+					  const struct vmbus_gpa_range *ranges, u32 range_cnt,
+					  u32 range_bytes, const void *buf, u32 len, u64 trans_id);
 void hvis_channel_kick(struct hvis_channel *ch);
 
 /* Bytes the outbound ring can take now (0 when closed or broken). */

@@ -12,7 +12,9 @@
 # to the host and the host's interrupts to the guest, summed over the NIC's channels
 # (hvis_vmbus debugfs: signals, interrupts).  For virtio-net, the guest's interrupts
 # per packet from /proc/interrupts (its notifications to QEMU are not counted by the
-# guest: "-").  Knobs: SECS (each run, default 5), VM_SMP (default 2).
+# guest: "-").  Knobs: SECS (each run, default 5), VM_SMP (default 2), ONLY (an
+# extended regex: only the tests whose name matches, e.g. ONLY='TCP tx' ; default all),
+# HOLD_US (the fake host's --hold-us; 0: no held rings).
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/../e2e/net_lib.sh"
 
@@ -24,6 +26,7 @@ VIRTIO_TAP=vtap0
 VIRTIO_HOST=10.12.0.1
 VIRTIO_GUEST=10.12.0.2
 
+FH_ARGS=(${HOLD_US:+--hold-us "$HOLD_US"})
 net_setup
 ns ip tuntap add dev "$VIRTIO_TAP" mode tap multi_queue vnet_hdr ||
 	fail "cannot create $VIRTIO_TAP"
@@ -90,6 +93,7 @@ per_pkt() { # count packets
 # run NIC IF SERVER PORT WHAT ARGS: one iperf3 run; prints a table row.
 run() {
 	local nic=$1 ifc=$2 srv=$3 port=$4 what=$5 args=$6 c0 c1 json fig n s i
+	[[ -z ${ONLY:-} || $what =~ $ONLY ]] || return 0
 	c0=$(counters "$ifc")
 	[[ $c0 =~ ^[0-9]+\ [-0-9]+\ [0-9]+$ ]] || fail "counters of $ifc: $c0"
 	json=$(guest -t $((SECS * 3 + 60)) "iperf3 -c $srv -p $port -t $SECS -J $args") || {

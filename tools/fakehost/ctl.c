@@ -89,11 +89,12 @@ static void print_channel(FILE *out, const struct host_channel *ch)
 	if (ch->state == CHAN_OPEN)
 		fprintf(out, " gpadl=%#x in_ring=%u out_ring=%u", ch->gpadl, ch->in.data_size,
 			ch->out.data_size);
-	fprintf(out, " rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu signals_in=%llu interrupts_out=%llu ring_full=%llu dropped=%llu\n",
+	fprintf(out, " rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu signals_in=%llu interrupts_out=%llu ring_full=%llu dropped=%llu holds=%llu\n",
 		(unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
 		(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
 		(unsigned long long)s->signals_in, (unsigned long long)s->interrupts_out,
-		(unsigned long long)s->ring_full, (unsigned long long)s->dropped);
+		(unsigned long long)s->ring_full, (unsigned long long)s->dropped,
+		(unsigned long long)s->holds);
 }
 
 static int cmd_status(struct ctl_cmd *c, int argc, char **argv)

@@ -468,6 +468,8 @@ static int nic_open(struct host_channel *ch)
 		nd->queues[i].ch = ch;
 		nd->queues[i].comp_pending = false;
 		ch->priv = nd;
+		ch->hold_ok = true;	/* as the primary's, below */
+		ch->hold_idle_max = NIC_HOLD_IDLE_LOOKS;
 		if (nd->tap[0])
 			nic_tap_open(nd, i);
 		nd->nqueues++;
@@ -484,6 +486,13 @@ static int nic_open(struct host_channel *ch)
 	nd->ch = ch;
 	nd->queues[0].ch = ch;
 	ch->priv = nd;
+	/*
+	 * Hyper-V offers the NIC's channels with a monitor, so a busy guest's sends cost
+	 * it no exit (host_ring.c); here a busy ring stays masked and is read again,
+	 * a stream of single frames too (host_hold.c's rule by time).
+	 */
+	ch->hold_ok = true;
+	ch->hold_idle_max = NIC_HOLD_IDLE_LOOKS;
 	i = nic_ordinal(ch->dev);
 	if (i < NIC_MAX_TAPS)
 		snprintf(nd->tap, sizeof(nd->tap), "%.15s", tap_of_place[i]);
@@ -511,6 +520,8 @@ static void nic_close(struct host_channel *ch)
 			nd->nqueues--;
 	}
 	ch->priv = NULL;
+	ch->hold_ok = false;
+	ch->hold_idle_max = 0;
 }
 
 static void nic_tick(struct host_channel *ch, u64 now_ms)

@@ -13,10 +13,11 @@
  * at an interval (drivers/hv/channel.c vmbus_set_event; include/linux/hyperv.h struct
  * hv_monitor_page, latency); OpenVMM's storvsp keeps a busy queue's interrupts masked
  * and looks again on its own (poll_mode_queue_depth).  Here a backend that opts in
- * (hold_ok) keeps the guest->host ring masked for hold_us after a drain that found
- * HOST_HOLD_MIN_PACKETS or more, then reads it again as if signalled, and holds again
- * while the looks keep finding about that many; otherwise it unmasks as usual, so one
- * request at a time waits for nothing.
+ * (hold_ok) keeps the guest->host ring masked for hold_us after a busy drain, then
+ * reads it again as if signalled, and holds again while the looks stay busy;
+ * otherwise it unmasks as usual.  What counts as busy is host_hold.c's rule: by count
+ * for storage (one request at a time waits for nothing), also by time for the NIC
+ * (hold_idle_max: a stream of single frames, each soon after the last look).
  */
 #include <stdlib.h>
 #include <time.h>
@@ -34,7 +35,8 @@ int host_chan_map_rings(struct host_channel *ch, struct host_gpadl *g, u32 downs
 	}
 	ch->drained = 0;
 	ch->look_max = 0;
-	ch->hold_avg16 = 0;
+	memset(&ch->hold, 0, sizeof(ch->hold));
+	ch->last_end_ns = 0;
 	ch->hold_until_ns = 0;
 	base = guest_mem_map(ch->host->mem, g->pfns, n);
 	if (!base) {
@@ -176,11 +178,6 @@ void host_chan_read_commit(struct host_channel *ch)
 		interrupt_guest(ch);
 }
 
-static u32 min_u32(u32 a, u32 b)
-{
-	return a < b ? a : b;
-}
-
 static u64 now_ns(void)
 {
 	struct timespec ts;
@@ -207,19 +204,18 @@ static bool poll_for_more(struct host_channel *ch)
 
 bool host_chan_read_end(struct host_channel *ch)
 {
-	bool busy;
-
-	/*
-	 * Busy: one look since the last end found HOST_HOLD_MIN_PACKETS or more, or (a
-	 * look at a held ring) found some while recent looks averaged that many.  One
-	 * request at a time is one per look, however many looks, and is never held.
-	 */
 	u32 found = ch->drained > ch->look_max ? ch->drained : ch->look_max;
+	u64 now = now_ns();
+	struct host_hold_look l = {
+		.found = found,
+		.recheck = ch->hold_recheck,
+		.gap_ns = ch->last_end_ns ? now - ch->last_end_ns : HOST_HOLD_NO_GAP,
+		.hold_ns = ch->hold_ok ? (u64)ch->host->hold_us * 1000 : 0,
+		.idle_max = ch->hold_idle_max,
+	};
+	bool busy = host_hold_decide(&ch->hold, &l);
 
-	ch->hold_avg16 = (ch->hold_avg16 * 3 + min_u32(found, 64) * 16) / 4;
-	busy = found >= HOST_HOLD_MIN_PACKETS ||
-	       (ch->hold_recheck && found &&
-		ch->hold_avg16 >= HOST_HOLD_MIN_PACKETS * 16 - 8);
+	ch->last_end_ns = now;
 	ch->drained = 0;
 	ch->look_max = 0;
 	ch->hold_until_ns = 0;
@@ -228,9 +224,9 @@ bool host_chan_read_end(struct host_channel *ch)
 		return false;
 	if (hvis_ring_commit_read(&ch->in, NULL))
 		interrupt_guest(ch);
-	if (busy && ch->hold_ok && ch->host->hold_us) {
+	if (busy) {
 		/* The mask stays set: host_hold_service() reads the ring again. */
-		ch->hold_until_ns = now_ns() + (u64)ch->host->hold_us * 1000;
+		ch->hold_until_ns = now + l.hold_ns;
 		ch->stats.holds++;
 		return false;
 	}

@@ -85,6 +85,16 @@ int nic_send_comp(struct host_channel *ch, u64 trans, const struct nvsp_msg *m)
 	int ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, len);
 
 	if (ret == -EAGAIN) {
+		/*
+		 * The guest may have made room before it could see pending_send_sz: once
+		 * that is set, try again, or nobody signals (a held ring stays masked).
+		 */
+		host_chan_want_room(ch, hvis_ring_packet_bytes(len));
+		ret = host_chan_send(ch, VM_PKT_COMP, 0, trans, m, len);
+		if (ret != -EAGAIN) {
+			host_chan_want_room(ch, 0);
+			return ret;
+		}
 		/* Kept until the guest makes room; no more packets are read meanwhile. */
 		nq->comp_pending = true;
 		nq->comp_trans = trans;

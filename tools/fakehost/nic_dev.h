@@ -19,6 +19,8 @@
 #define NIC_MAX_FRAME		(NETVSC_MTU_MAX + 18u)	/* Ethernet + 802.1Q header */
 #define NIC_RECV_MAX_BYTES	(32u << 20)
 #define NIC_SEND_MAX_BYTES	(16u << 20)
+/* A held channel is unmasked after this many empty looks (--hold-us apart): host_hold.c. */
+#define NIC_HOLD_IDLE_LOOKS	4
 #define NIC_MAX_MDL_CHAIN	34
 #define NIC_LINK_SPEED		100000000u	/* 10 Gbps, in 100 bps units */
 #define NIC_BAD_PER_SEC		20

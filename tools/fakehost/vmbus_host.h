@@ -15,6 +15,7 @@
 #include "device.h"
 #include "gpadl.h"
 #include "guest_mem.h"
+#include "host_hold.h"
 
 #define HOST_MAX_VERSIONS	16
 
@@ -75,7 +76,9 @@ struct host_channel {
 	u32 look_max;		/* most packets one look found since the last read_end */
 	u64 hold_until_ns;	/* 0: not held */
 	bool hold_recheck;	/* host_hold_service() is reading it */
-	u32 hold_avg16;		/* packets per drain, recent average, times 16 */
+	struct host_hold_state hold;	/* host_hold.c's memory */
+	u32 hold_idle_max;	/* empty looks a held ring takes before unmasking (NIC) */
+	u64 last_end_ns;	/* when the last look ended (0: none yet) */
 	void *priv;		/* the backend's, between open and close */
 };
 
@@ -243,13 +246,11 @@ void host_chan_consume(struct host_channel *ch, u32 len);
 void host_chan_read_commit(struct host_channel *ch);
 /*
  * ... and end publishes the reads, signals a waiting guest, unmasks: true if more came.
- * A held ring (hold_ok, hold_us, at least HOST_HOLD_MIN_PACKETS read since the last
- * end, or some on a look of host_hold_service() while recent drains averaged about
- * that many) is not unmasked: host_hold_service() reads it again later.
+ * A held ring (hold_ok, hold_us and host_hold_decide's rule) is not unmasked:
+ * host_hold_service() reads it again later.
  */
 bool host_chan_read_end(struct host_channel *ch);
 
-#define HOST_HOLD_MIN_PACKETS	2
 /* Nanoseconds until the earliest held ring is due (monotonic), or -1: none held. */
 s64 host_hold_next_ns(const struct vmbus_host *h);
 /* Reads every held ring that is due, as a signal from the guest would. */
