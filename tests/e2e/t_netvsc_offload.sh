@@ -114,12 +114,13 @@ assert_ge "$gso" 1 "the namespace saw TCP frames over 3000 bytes (GSO from the T
 rsc_state() {
 	grep -w NIC_RSC "$VM_DIR/events.log" | tail -n 1 | grep -q "ip_v4=$1 ip_v6=$2"
 }
-# big_frames_start: tcpdump in the guest (GRO off, so it sees what the NIC delivered)
-# logging TCP frames over the MTU's 1514 bytes; big_frames_count: how many it saw.
+# big_frames_start: tcpdump in the guest (GRO off, so it sees what the NIC delivered;
+# inbound only, the guest's own sends may be TSO frames) logging TCP frames over the
+# MTU's 1514 bytes; big_frames_count: how many it saw.
 big_frames_start() {
 	local end=$((SECONDS + 10))
 	# -Z root: the guest has no tcpdump user to drop privileges to.
-	guest "rm -f /tmp/big.txt /tmp/big.err; timeout 30 tcpdump -Z root -i eth0 -n -q -l 'tcp and greater 1515' >/tmp/big.txt 2>/tmp/big.err &"
+	guest "rm -f /tmp/big.txt /tmp/big.err; timeout 30 tcpdump -Z root -Q in -i eth0 -n -q -l 'tcp and greater 1515' >/tmp/big.txt 2>/tmp/big.err &"
 	until guest "grep -q listening /tmp/big.err" >/dev/null 2>&1; do
 		[ $SECONDS -lt $end ] || fail "guest tcpdump not listening: $(guest "cat /tmp/big.err" 2>&1 | head -c 300)"
 		sleep 0.2

@@ -77,17 +77,19 @@ bool nic_queue_rsc(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 	struct seg_ctx c = { nd, qidx, &m, 0 };
 	bool ipv6 = meta->gso_type == NIC_GSO_TCPV6;
 	struct rndis_pkt_ppis p;
-	u32 mss, n = 0;
+	u32 mss, n = 0, max_frags;
 	int rc;
 
 	if (!nd->filter) {
 		nd->filtered++;
 		return false;
 	}
-	if (nic_rsc_on(nd, ipv6) && nd->recv.section_size) {
+	/* A chain may take half the receive sections at most; a longer one is cut instead. */
+	max_frags = min(NIC_RSC_FRAGS_MAX, nd->recv.sections / 2);
+	if (nic_rsc_on(nd, ipv6) && nd->recv.section_size && max_frags) {
 		nic_rx_ppis(frame, len, meta, &p);
-		n = rndis_rsc_build(rsc_buf, sizeof(rsc_buf), rsc_lens, NIC_RSC_FRAGS_MAX, frame,
-				    len, &p, ++nd->rsc_pkt_id, nd->recv.section_size);
+		n = rndis_rsc_build(rsc_buf, sizeof(rsc_buf), rsc_lens, max_frags, frame, len, &p,
+				    ++nd->rsc_pkt_id, nd->recv.section_size);
 	}
 	if (n) {
 		if (!nic_queue_msgs(nd, qidx, rsc_buf, rsc_lens, n))
