@@ -307,8 +307,12 @@ int rndis_packet_parse(const void *buf, u32 msg_len, u32 max_frame,
 		return area_bad(msg_len, fixed, p.data_offset, why,
 				"data_offset inside the fixed part", "data_offset past the message",
 				"data_len past the message");
-	if (p.data_len < ETH_HDR_BYTES)
-		return bad(why, "data_len shorter than an Ethernet header");
+	/*
+	 * An RSC fragment may hold a few bytes only: the Ethernet header minimum of a
+	 * whole frame is rndis_ppis_parse's, which knows whether this is a fragment.
+	 */
+	if (!p.data_len)
+		return bad(why, "data_len zero");
 	if (p.data_len > max_frame)
 		return bad(why, "data_len above the maximum frame");
 	v->data_off = RNDIS_HDR_BYTES + p.data_offset;

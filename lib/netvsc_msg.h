@@ -102,7 +102,8 @@ struct rndis_packet_view {
 
 /*
  * Checks a PACKET message of msg_len bytes (from rndis_msg_check): data_offset and
- * data_len inside the message, data_len >= 14 (an Ethernet header) and <= max_frame,
+ * data_len inside the message, data_len >= 1 and <= max_frame (the 14 bytes of an
+ * Ethernet header are rndis_ppis_parse's rule: an RSC fragment may be shorter),
  * per-packet info inside the message and not overlapping the fixed part, and every
  * PPI element's size and ppi_offset inside the PPI area.  Fills *v.
  */
@@ -229,7 +230,8 @@ struct rndis_pkt_ppis {
  *    inside data_len;
  *  - LSOv2: type V2, mss >= 1, tcp_header_offset + 20 <= data_len;
  *  - 802.1Q: the 16 reserved bits zero;
- *  - PKTINFO_ID: version 1, no unknown flag, FIRST/LAST only with SUBALLOC.
+ *  - PKTINFO_ID: version 1, no unknown flag, FIRST/LAST only with SUBALLOC;
+ *  - data_len >= 14 (an Ethernet header) unless it is an RSC fragment (SUBALLOC).
  * Unknown PPI types are skipped.  Returns 0 or -EINVAL with *why.
  */
 int rndis_ppis_parse(const void *buf, const struct rndis_packet_view *v,
@@ -365,5 +367,20 @@ int nvsp_datapath_parse(const void *body, u32 len, bool *to_vf, const char **why
  */
 int nvsp_send_table_parse(const void *msg, u32 len, u32 version, u32 channels, u32 *table,
 			  const char **why);
+
+/* ---- netrx: the host's RSC fragments ---- */
+
+/*
+ * Builds the RNDIS PACKETs of one RSC chain carrying the frame of len bytes, as Hyper-V
+ * sends them (rndis_filter.c rndis_filter_receive_data reads them so): each at most
+ * section bytes (one receive section, one range), the frame cut at byte boundaries in
+ * order, each with a PKTINFO_ID PPI (version 1, SUBALLOC, 1ST_FRAG on the first,
+ * LAST_FRAG on the last, pkt_id), the first also with the PPIs in *first (its PKTINFO
+ * bit ignored).  Writes them back to back into out (cap bytes) and their lengths into
+ * lens.  Returns the number of fragments, or 0 when more than max_frags would be
+ * needed, a section holds no header plus 64 bytes of data, or cap is too small.
+ */
+u32 rndis_rsc_build(void *out, u32 cap, u32 *lens, u32 max_frags, const void *frame, u32 len,
+		    const struct rndis_pkt_ppis *first, u16 pkt_id, u32 section);
 
 #endif /* _HVIS_NETVSC_MSG_H */

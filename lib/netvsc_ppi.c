@@ -146,8 +146,15 @@ int rndis_ppis_parse(const void *buf, const struct rndis_packet_view *v,
 		if (rc)
 			return rc;
 	}
-	if (out->present & RNDIS_PPIS_PKTINFO)
-		return ppis_check_pktinfo(&out->id, why);
+	if (out->present & RNDIS_PPIS_PKTINFO) {
+		rc = ppis_check_pktinfo(&out->id, why);
+		if (rc)
+			return rc;
+	}
+	/* Only an RSC fragment may be shorter than a frame's Ethernet header. */
+	if (v->data_len < ETH_HDR_BYTES &&
+	    !(out->present & RNDIS_PPIS_PKTINFO && out->id.flag & RNDIS_PKTINFO_SUBALLOC))
+		return bad(why, "data_len shorter than an Ethernet header");
 	return 0;
 }
 
@@ -255,4 +262,39 @@ int rsc_chain_add(struct rsc_chain *c, const struct rndis_pkt_ppis *p, u32 data_
 		return RSC_MORE;
 	c->open = false;
 	return RSC_DONE;
+}
+
+/* ---- netrx: the host's RSC fragments ---- */
+
+u32 rndis_rsc_build(void *out, u32 cap, u32 *lens, u32 max_frags, const void *frame, u32 len,
+		    const struct rndis_pkt_ppis *first, u16 pkt_id, u32 section)
+{
+	struct rndis_pkt_ppis p = *first;
+	u32 off = 0, at = 0, n = 0, hl, room, chunk;
+
+	p.present |= RNDIS_PPIS_PKTINFO;
+	p.id.ver = RNDIS_PKTINFO_ID_V1;
+	p.id.pkt_id = pkt_id;
+	if (!len)
+		return 0;
+	while (off < len) {
+		p.id.flag = RNDIS_PKTINFO_SUBALLOC | (n ? 0 : RNDIS_PKTINFO_1ST_FRAG);
+		hl = RNDIS_PACKET_HDR_BYTES + rndis_ppis_size(&p);
+		if (n == max_frags || section < hl + 64)
+			return 0;
+		room = section - hl;
+		chunk = len - off < room ? len - off : room;
+		if (off + chunk == len)
+			p.id.flag |= RNDIS_PKTINFO_LAST_FRAG;
+		if (cap - at < hl + chunk ||
+		    rndis_packet_build_ppis((u8 *)out + at, hl + chunk, chunk, &p) != hl)
+			return 0;
+		memcpy((u8 *)out + at + hl, (const u8 *)frame + off, chunk);
+		lens[n++] = hl + chunk;
+		at += hl + chunk;
+		off += chunk;
+		/* Only the first fragment carries the frame's own PPIs. */
+		p.present = RNDIS_PPIS_PKTINFO;
+	}
+	return n;
 }

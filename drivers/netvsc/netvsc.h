@@ -351,7 +351,7 @@ void netvsc_txpage_done(struct netvsc_dev *nv, u32 sec);
 
 /* rsc.c */
 int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v);
-void netvsc_rsc_end(struct netvsc_chan *c);
+void netvsc_rsc_break(struct netvsc_chan *c, const char *why);
 
 /* mtu.c */
 int netvsc_change_mtu(struct net_device *ndev, int mtu);

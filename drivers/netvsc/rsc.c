@@ -72,12 +72,11 @@ int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_p
 		net_warn_ratelimited("%s: RNDIS PACKET dropped for its per-packet info: %s\n",
 				     netdev_name(nv->ndev), why);
 		netvsc_count(nv, NETVSC_C_RX_PPI_BAD);
-		netvsc_rx_drop(c);
-		/* A chain with a bad fragment is no chain. */
-		if (c->rsc.open) {
-			memset(&c->rsc, 0, sizeof(c->rsc));
-			rsc_refused(c, "a fragment with bad per-packet info");
-		}
+		/* A chain with a bad fragment is no chain (one drop for both). */
+		if (c->rsc.open)
+			netvsc_rsc_break(c, "a fragment with bad per-packet info");
+		else
+			netvsc_rx_drop(c);
 		return -EINVAL;
 	}
 	step = rsc_chain_add(&c->rsc, &p, v->data_len, NVSP_RSC_MAX, NETVSC_RSC_MAX_BYTES, &why);
@@ -104,11 +103,16 @@ int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_p
 	return 0;
 }
 
-/* The end of a transfer-page packet: a chain still open there is dropped. */
-void netvsc_rsc_end(struct netvsc_chan *c)
+/*
+ * A chain still open is dropped: at the end of its transfer-page packet, or when a
+ * range inside it is no RNDIS PACKET that could continue it (a malformed message, a
+ * control message), so that the fragments after the gap are never joined to those
+ * before it (rndis_filter.c resets rsc.cnt on any error too).
+ */
+void netvsc_rsc_break(struct netvsc_chan *c, const char *why)
 {
 	if (!c->rsc.open)
 		return;
 	memset(&c->rsc, 0, sizeof(c->rsc));
-	rsc_refused(c, "RSC chain not finished in its transfer-page packet");
+	rsc_refused(c, why);
 }

@@ -142,6 +142,7 @@ static int rx_range(struct netvsc_chan *c, u32 off, u32 len)
 	}
 	if (type == RNDIS_MSG_PACKET)
 		return rx_frame(c, msg_len);
+	netvsc_rsc_break(c, "RSC chain interrupted by a control message");
 	netvsc_rndis_receive_ctrl(nv, c->rx_copy, type, msg_len);
 	return 0;
 }
@@ -165,11 +166,13 @@ static void rx_xfer(struct netvsc_chan *c, u32 len)
 		status = NVSP_STAT_INVALID_RNDIS_PKT;
 	}
 	for (i = 0; i < n; i++) {
-		if (rx_range(c, x->ranges[i].byte_offset, x->ranges[i].byte_count))
+		if (rx_range(c, x->ranges[i].byte_offset, x->ranges[i].byte_count)) {
 			status = NVSP_STAT_INVALID_RNDIS_PKT;
+			netvsc_rsc_break(c, "RSC chain broken by a bad RNDIS message");
+		}
 	}
 	/* An RSC chain ends inside its transfer-page packet. */
-	netvsc_rsc_end(c);
+	netvsc_rsc_break(c, "RSC chain not finished in its transfer-page packet");
 	/* Answered even when bad, so the host gets its sections back. */
 	rx_queue_comp(c, x->d.trans_id, status);
 }

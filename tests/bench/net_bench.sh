@@ -7,7 +7,8 @@
 # (10.12.0.0/24).  For each NIC, iperf3 against a server in the namespace:
 #   TCP guest -> host and host -> guest (-R), 1 and 4 streams, Gbit/s;
 #   UDP guest -> host, 64-byte datagrams as fast as they go, 1 and 4 streams, packets/s
-#   the server received.
+#   the server received; and for hvis TCP host -> guest once more with LRO off (the fake
+#   host then cuts the namespace's GSO frames instead of sending RSC chains).
 # For hvis, per packet (guest rx + tx packets of the interface): the guest's signals
 # to the host and the host's interrupts to the guest, summed over the NIC's channels
 # (hvis_vmbus debugfs: signals, interrupts).  For virtio-net, the guest's interrupts
@@ -135,7 +136,12 @@ for nic in hvis virtio; do
 	run $nic "$ifc" "$srv" $port "UDP 64 B, 1 stream" "-u -b 0 -l 64"
 	run $nic "$ifc" "$srv" $port "UDP 64 B, 4 streams" "-u -b 0 -l 64 -P 4"
 done
+# hvis receives the namespace's GSO frames as RSC chains (LRO on, the default); with
+# LRO off the fake host cuts them to the MTU instead.
+guest "ethtool -K $hif lro off" >/dev/null || fail "ethtool -K $hif lro off"
+run hvis "$hif" "$NET_HOST4" 5201 "TCP rx, 1 st, LRO off" "-R"
+guest "ethtool -K $hif lro on" >/dev/null || fail "ethtool -K $hif lro on"
 echo "  tx: guest -> namespace, rx: namespace -> guest; packets: the guest interface's rx + tx"
 echo "  sig/pkt: guest-to-host signals per packet; irq/pkt: host (QEMU) interrupts per packet"
-echo "  host: $(fh nic status | head -n 1 | grep -oE ' (rx|tx)_frames=[0-9]+| drops=[0-9]+| rx_drops=[0-9]+' | tr -d '\n')"
+echo "  host: $(fh nic status | head -n 1 | grep -oE ' (rx|tx)_frames=[0-9]+| drops=[0-9]+| rx_drops=[0-9]+| rx_rsc=[0-9]+| rx_segmented=[0-9]+' | tr -d '\n')"
 vm_poweroff >/dev/null

@@ -4,7 +4,10 @@
 # on through OID_TCP_OFFLOAD_PARAMETERS; ethtool -K toggles reach the host (its
 # NIC_OFFLOAD_PARAMS events); iperf3 TCP both ways with TSO on and off; a TSO send
 # reaches the namespace as one GSO frame larger than the MTU; jumbo MTU 9000 end to
-# end (9000-byte pings both ways, nothing fragmented); three VLANs at once, each on its own
+# end (9000-byte pings both ways, nothing fragmented); LRO: with it on, the namespace's
+# TCP arrives at the host as GSO frames and reaches the guest as RSC chains (host and
+# guest counters, files byte-exact over IPv4 and IPv6), with it off the host cuts them
+# and the guest sees no frame over its MTU; three VLANs at once, each on its own
 # access-port TAP in the namespace (the fake host is the trunk port): IPv4/IPv6 pings and
 # iperf3 (8 MiB) per VLAN, tcpdump on each port sees only its own VLAN, untagged, a VLAN without
 # a port is dropped and counted; a MAC change then ping; a UDP
@@ -63,8 +66,8 @@ assert_match "$(last_params)" \
 	"the guest turned on checksum, LSOv2 and RSC on the host"
 
 # ---- ethtool -K round trips reach the host ----
-# LRO: RSC off and on at the host.  The namespace->guest runs below use LRO off: the
-# host's RSC delivery of the TAP's GSO frames (nic_queue_rsc) is the wire's part.
+# LRO: RSC off and on at the host.  The namespace->guest runs below use LRO off (the
+# host cuts its GSO frames); the LRO part after them turns it on.
 assert_guest "ethtool -K eth0 lro off" "ethtool -K eth0 lro off"
 assert_eq "$(feature large-receive-offload)" "off" "ethtool -k after lro off"
 assert_match "$(last_params)" "rsc_ip_v4=1 rsc_ip_v6=1" "lro off reached the host"
@@ -108,6 +111,81 @@ assert_ge "$pb" 1 "large sends went by page buffers (ethtool -S tx_pagebuf)"
 sleep 1
 gso=$(wc -l <"$VM_DIR/gso.txt")
 assert_ge "$gso" 1 "the namespace saw TCP frames over 3000 bytes (GSO from the TAP): $(head -n 1 "$VM_DIR/gso.txt")"
+
+# ---- LRO: the namespace's GSO frames as RSC chains, or cut by the host ----
+# rsc_state V4 V6: the host's last NIC_RSC event says RSC is so (1 on, 0 off).
+rsc_state() {
+	grep -w NIC_RSC "$VM_DIR/events.log" | tail -n 1 | grep -q "ip_v4=$1 ip_v6=$2"
+}
+# big_frames_start: tcpdump in the guest (GRO off, so it sees what the NIC delivered;
+# inbound only, the guest's own sends may be TSO frames) logging TCP frames over the
+# MTU's 1514 bytes; big_frames_count: how many it saw.
+big_frames_start() {
+	local end=$((SECONDS + 10))
+	# -Z root: the guest has no tcpdump user to drop privileges to.
+	guest "rm -f /tmp/big.txt /tmp/big.err; timeout 30 tcpdump -Z root -Q in -i eth0 -n -q -l 'tcp and greater 1515' >/tmp/big.txt 2>/tmp/big.err &"
+	until guest "grep -q listening /tmp/big.err" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || fail "guest tcpdump not listening: $(guest "cat /tmp/big.err" 2>&1 | head -c 300)"
+		sleep 0.2
+	done
+}
+big_frames_count() {
+	# Frame lines only (tcpdump may end its output with an empty line when killed).
+	guest "kill \$(pidof tcpdump) 2>/dev/null; sleep 0.5; grep -cE ' IP6? ' /tmp/big.txt || true"
+}
+# send_file ADDR PORT: the namespace sends $VM_DIR/lro.bin to the guest's socat over
+# TCP; prints the sha256 of what the guest wrote.
+send_file() {
+	guest "rm -f /tmp/lro.bin; socat -u TCP6-LISTEN:$2,reuseaddr,ipv6only=0 CREATE:/tmp/lro.bin >/dev/null 2>&1 &"
+	wait_for 10 "guest socat listening on $2" guest "netstat -ltn | grep -q ':$2 '" >&2
+	ns timeout 60 socat -u "FILE:$VM_DIR/lro.bin" "TCP:$1:$2" || fail "socat to $1:$2"
+	wait_for 30 "the guest wrote the file sent to $1" guest "! pidof socat >/dev/null" >&2
+	guest "sha256sum /tmp/lro.bin" | cut -c1-64
+}
+lro_t0=$SECONDS
+head -c $((4 << 20)) /dev/urandom >"$VM_DIR/lro.bin"
+want_sum=$(sha256sum "$VM_DIR/lro.bin" | cut -c1-64)
+assert_guest "ethtool -K eth0 lro on gro off" "ethtool -K eth0 lro on gro off"
+wait_for 5 "the host has RSC on for IPv4 and IPv6" rsc_state 1 1
+h0=$(fh nic status)
+g0=$(guest "ethtool -S eth0")
+big_frames_start
+down=$(iperf3_run -R)
+assert_eq "$(send_file "$NET_GUEST4" 5003)" "$want_sum" "4 MiB over IPv4 with LRO on: sha256 matches"
+assert_eq "$(send_file "[$NET_GUEST6]" 5004)" "$want_sum" "4 MiB over IPv6 with LRO on: sha256 matches"
+big=$(big_frames_count)
+h1=$(fh nic status)
+g1=$(guest "ethtool -S eth0")
+rsc=$(( $(kv "$h1" rx_rsc) - $(kv "$h0" rx_rsc) ))
+frags=$(( $(kv "$h1" rx_rsc_frags) - $(kv "$h0" rx_rsc_frags) ))
+chains=$(( $(kv "$g1" rx_rsc_chains) - $(kv "$g0" rx_rsc_chains) ))
+note "LRO on: ns->guest $down Mbit/s; host rx_rsc +$rsc in $frags fragments, guest rx_rsc_chains +$chains, $big guest frames over 1514 bytes"
+assert_ge "${down%.*}" 5 "iperf3 namespace->guest with LRO on: Mbit/s"
+assert_ge "$rsc" 20 "the host sent RSC chains (nic status rx_rsc)"
+assert_ge "$frags" $((rsc + 1)) "RSC chains of several fragments (nic status rx_rsc_frags)"
+assert_eq "$chains" "$rsc" "the guest assembled every chain the host sent (ethtool -S rx_rsc_chains)"
+assert_eq "$(kv "$g1" rx_rsc_bad)" "$(kv "$g0" rx_rsc_bad)" "no RSC chain refused (rx_rsc_bad)"
+assert_ge "$big" 1 "the guest received coalesced frames over the MTU"
+assert_eq "$(kv "$h1" rx_segmented)" "$(kv "$h0" rx_segmented)" "nothing cut by the host with LRO on"
+
+assert_guest "ethtool -K eth0 lro off" "ethtool -K eth0 lro off"
+wait_for 5 "the host has RSC off" rsc_state 0 0
+h0=$(fh nic status)
+big_frames_start
+down=$(iperf3_run -R)
+assert_eq "$(send_file "$NET_GUEST4" 5005)" "$want_sum" "4 MiB over IPv4 with LRO off: sha256 matches"
+big=$(big_frames_count)
+h1=$(fh nic status)
+cut=$(( $(kv "$h1" rx_segmented) - $(kv "$h0" rx_segmented) ))
+segs=$(( $(kv "$h1" rx_segments) - $(kv "$h0" rx_segments) ))
+note "LRO off: ns->guest $down Mbit/s; host cut $cut GSO frames into $segs frames, $big guest frames over 1514 bytes"
+assert_ge "${down%.*}" 5 "iperf3 namespace->guest with LRO off: Mbit/s"
+assert_ge "$cut" 20 "the host cut the namespace's GSO frames (nic status rx_segmented)"
+assert_ge "$segs" $((cut * 2)) "each into several frames (nic status rx_segments)"
+assert_eq "$(kv "$h1" rx_rsc)" "$(kv "$h0" rx_rsc)" "no RSC chain sent with LRO off"
+assert_eq "$big" 0 "the guest saw no frame over its MTU with LRO off ($(guest "head -n 2 /tmp/big.txt" 2>&1))"
+assert_guest "ethtool -K eth0 gro on" "ethtool -K eth0 gro on"
+note "LRO part: $((SECONDS - lro_t0)) s"
 
 # ---- bad checksum from the namespace: dropped by the guest stack, counted ----
 csum0=$(guest "awk '/^Udp:/ { n++; if (n == 2) print \$8 }' /proc/net/snmp")

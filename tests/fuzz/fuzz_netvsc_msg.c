@@ -75,7 +75,7 @@ static void packet(const u8 *msg, u32 msg_len, u32 max_frame)
 	}
 	check_area(v.data_off, v.data_len, msg_len);
 	check_area(v.ppi_off, v.ppi_len, msg_len);
-	if (v.data_len < 14 || v.data_len > max_frame || v.data_off < RNDIS_PACKET_HDR_BYTES)
+	if (!v.data_len || v.data_len > max_frame || v.data_off < RNDIS_PACKET_HDR_BYTES)
 		abort();
 	if (v.ppi_len && v.ppi_off < RNDIS_PACKET_HDR_BYTES)
 		abort();

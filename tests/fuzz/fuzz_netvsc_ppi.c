@@ -10,7 +10,11 @@
  *         direction): the same values must come back, or a named refusal;
  *   3:    a sequence of received fragments (u16 data_len, u8 flag, u16 pkt_id each)
  *         through rsc_chain_add with max 8 fragments, 16000 bytes: a finished chain
- *         never exceeds either.
+ *         never exceeds either;
+ *   4:    the host's RSC fragments (rndis_rsc_build) of the rest of the input, with
+ *         PPIs and a section size from its first 18 bytes, read back through the
+ *         guest's checks and rsc_chain_add: the same bytes, the chain done exactly
+ *         at the last fragment.
  * The seed corpus (seeds/fuzz_netvsc_ppi, from seeds/netvsc_ppi_seeds.py) reaches
  * every PPI type and every RSC step.
  */
@@ -18,7 +22,8 @@
 #include "netvsc_msg.h"
 #include "fuzz_types.h"
 
-FUZZ_TYPES("CSUM", "LSO", "VLAN", "HASH", "PKTINFO", "RSC_SINGLE", "RSC_MORE", "RSC_DONE")
+FUZZ_TYPES("CSUM", "LSO", "VLAN", "HASH", "PKTINFO", "RSC_SINGLE", "RSC_MORE", "RSC_DONE",
+	   "RSC_BUILD")
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
@@ -57,6 +62,8 @@ static void check_ppis(const struct rndis_pkt_ppis *p, enum netvsc_dir from, u32
 			abort();
 	}
 	if (p->present & RNDIS_PPIS_PKTINFO && p->id.ver != RNDIS_PKTINFO_ID_V1)
+		abort();
+	if (data_len < 14 && !(p->present & RNDIS_PPIS_PKTINFO && p->id.flag & RNDIS_PKTINFO_SUBALLOC))
 		abort();
 }
 
@@ -158,6 +165,47 @@ static void rsc(const u8 *in, u32 len)
 	}
 }
 
+static void rsc_build(const u8 *in, u32 len)
+{
+	static u8 out[64 * 160 + 0x10000], joined[0x10000];
+	struct rndis_pkt_ppis p = { 0 }, got;
+	struct rsc_chain c = { 0 };
+	struct rndis_packet_view v;
+	const char *why = NULL;
+	u32 lens[64], n, i, at = 0, done = 0, type, mlen;
+	u16 section;
+	int step = -1;
+
+	if (len < 18)
+		return;
+	memcpy(&p.present, in, 4);
+	p.present &= RNDIS_PPIS_CSUM | RNDIS_PPIS_VLAN | RNDIS_PPIS_HASH;
+	memcpy(&p.csum, in + 4, 4);
+	memcpy(&p.vlan, in + 8, 4);
+	p.vlan &= 0xffff;
+	memcpy(&p.hash, in + 12, 4);
+	memcpy(&section, in + 16, 2);
+	n = rndis_rsc_build(out, sizeof(out), lens, 64, in + 18, len - 18, &p, section, section);
+	for (i = 0; i < n; i++) {
+		if (lens[i] > section ||
+		    rndis_msg_check(out + at, lens[i], NETVSC_FROM_HOST, &type, &mlen, &why) ||
+		    rndis_packet_parse(out + at, mlen, 65535, &v, &why) ||
+		    rndis_ppis_parse(out + at, &v, NETVSC_FROM_HOST, &got, &why))
+			abort();
+		step = rsc_chain_add(&c, &got, v.data_len, 64, 0x10000, &why);
+		if (step < 0 || (step == RSC_DONE) != (i == n - 1))
+			abort();
+		memcpy(joined + done, out + at + v.data_off, v.data_len);
+		done += v.data_len;
+		at += lens[i];
+	}
+	if (n) {
+		if (done != len - 18 || memcmp(joined, in + 18, done))
+			abort();
+		fuzz_hit(8);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 {
 	u8 sel, *msg;
@@ -165,7 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 
 	if (!size || size > 0x10000)
 		return 0;
-	sel = in[0] % 4;
+	sel = in[0] % 5;
 	len = (u32)size - 1;
 	msg = malloc(len ? len : 1);
 	if (!msg)
@@ -181,6 +229,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 		break;
 	case 3:
 		rsc(msg, len);
+		break;
+	case 4:
+		rsc_build(msg, len);
 		break;
 	}
 	free(msg);

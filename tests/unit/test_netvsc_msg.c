@@ -752,10 +752,12 @@ int main(void)
 		"a frame one byte past the message is refused");
 	tap_check(rndis_packet_parse(buf, len, 59, &v, &why) == -EINVAL,
 		  "a frame above max_frame is refused");
-	put32(12, 13);
+	put32(12, 0);
 	refused(rndis_packet_parse(buf, len, 1514, &v, &why),
-		-EINVAL, "data_len shorter than an Ethernet header",
-		"a frame shorter than an Ethernet header is refused");
+		-EINVAL, "data_len zero", "a PACKET with no data is refused");
+	put32(12, 13);
+	tap_check(!rndis_packet_parse(buf, len, 1514, &v, &why) && v.data_len == 13,
+		  "13 bytes pass the PACKET check (an RSC fragment may be that short)");
 	put32(12, 60);
 	put32(8, len - 8);
 	tap_check(rndis_packet_parse(buf, len, 1514, &v, &why) == -EINVAL,

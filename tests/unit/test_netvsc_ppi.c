@@ -346,6 +346,113 @@ static void test_mac_param(void)
 		  "another parameter name is -ENOENT");
 }
 
+/* ---- netrx: the host's RSC fragments, read back as the guest reads them ---- */
+
+static u8 rsc_frame[65549], rsc_out[NVSP_RSC_MAX * 160 + 65549], rsc_joined[65553];
+
+/*
+ * Reads n fragments of out (lens) as rx.c and rsc.c do: each message checked, its PPIs
+ * parsed, added to a chain; the data joined.  The chain's byte count, or 0 on a refusal
+ * or a chain that did not end exactly at the last fragment.
+ */
+static u32 rsc_read_back(u32 n, const u32 *lens, struct rndis_pkt_ppis *first, u32 *others)
+{
+	struct rsc_chain c = { 0 };
+	struct rndis_packet_view v;
+	struct rndis_pkt_ppis p;
+	const char *why = NULL;
+	u32 i, at = 0, type, mlen, joined = 0;
+	int step = -1;
+
+	*others = 0;
+	for (i = 0; i < n; i++) {
+		const u8 *m = rsc_out + at;
+
+		if (rndis_msg_check(m, lens[i], NETVSC_FROM_HOST, &type, &mlen, &why) ||
+		    type != RNDIS_MSG_PACKET || mlen != lens[i] ||
+		    rndis_packet_parse(m, mlen, 65535, &v, &why) ||
+		    rndis_ppis_parse(m, &v, NETVSC_FROM_HOST, &p, &why)) {
+			printf("# fragment %u: %s\n", i, why);
+			return 0;
+		}
+		step = rsc_chain_add(&c, &p, v.data_len, NVSP_RSC_MAX, 65553, &why);
+		if (step < 0 || (step == RSC_DONE) != (i == n - 1)) {
+			printf("# fragment %u: step %d %s\n", i, step, why ? why : "");
+			return 0;
+		}
+		if (!i)
+			*first = p;
+		else
+			*others |= p.present;
+		memcpy(rsc_joined + joined, m + v.data_off, v.data_len);
+		joined += v.data_len;
+		at += lens[i];
+	}
+	return step == RSC_DONE && c.bytes == joined ? joined : 0;
+}
+
+static void test_rsc_build(void)
+{
+	struct rndis_pkt_ppis first = { .present = RNDIS_PPIS_CSUM | RNDIS_PPIS_VLAN |
+					RNDIS_PPIS_HASH, .csum = 0x28, .vlan = 7 << 4,
+					.hash = 0x1234abcd }, got;
+	u32 lens[NVSP_RSC_MAX], i, n, others, max_len = 0;
+
+	for (i = 0; i < sizeof(rsc_frame); i++)
+		rsc_frame[i] = (u8)(i * 31 + i / 977);
+	n = rndis_rsc_build(rsc_out, sizeof(rsc_out), lens, 64, rsc_frame, sizeof(rsc_frame),
+			    &first, 77, 9152);
+	for (i = 0; i < n; i++)
+		max_len = lens[i] > max_len ? lens[i] : max_len;
+	tap_check(n == 8 && max_len <= 9152, "rsc build: 65549 bytes in 9152-byte sections: 8 fragments");
+	tap_check(rsc_read_back(n, lens, &got, &others) == sizeof(rsc_frame) &&
+		  !memcmp(rsc_joined, rsc_frame, sizeof(rsc_frame)),
+		  "rsc build: the guest's checks take every fragment and join the frame byte-exact");
+	tap_check(got.present == (first.present | RNDIS_PPIS_PKTINFO) && got.csum == 0x28 &&
+		  got.vlan == 7 << 4 && got.hash == 0x1234abcd && got.id.pkt_id == 77 &&
+		  others == RNDIS_PPIS_PKTINFO,
+		  "rsc build: the frame's PPIs on the first fragment only, PKTINFO_ID on each");
+	n = rndis_rsc_build(rsc_out, sizeof(rsc_out), lens, 64, rsc_frame, 3000, &first, 78, 1728);
+	tap_check(n == 2 && rsc_read_back(n, lens, &got, &others) == 3000 &&
+		  !memcmp(rsc_joined, rsc_frame, 3000), "rsc build: 3000 bytes in 1728-byte sections: 2");
+	n = rndis_rsc_build(rsc_out, sizeof(rsc_out), lens, 64, rsc_frame, 1000, &first, 79, 1728);
+	tap_check(n == 1 && rsc_read_back(n, lens, &got, &others) == 1000,
+		  "rsc build: a chain of one fragment (first and last) is whole");
+	tap_check(!rndis_rsc_build(rsc_out, sizeof(rsc_out), lens, 8, rsc_frame, sizeof(rsc_frame),
+				   &first, 80, 1728),
+		  "rsc build: more fragments than max_frags: none built");
+	tap_check(!rndis_rsc_build(rsc_out, 20000, lens, 64, rsc_frame, sizeof(rsc_frame), &first,
+				   81, 9152), "rsc build: an output buffer too small: none built");
+	tap_check(!rndis_rsc_build(rsc_out, sizeof(rsc_out), lens, 64, rsc_frame, 1000, &first, 82,
+				   150), "rsc build: a section without room for data: none built");
+	tap_check(!rndis_rsc_build(rsc_out, sizeof(rsc_out), lens, 64, rsc_frame, 0, &first, 83,
+				   9152), "rsc build: an empty frame: none built");
+}
+
+/* A fragment may be shorter than an Ethernet header; a whole frame may not. */
+static void test_short_data(void)
+{
+	struct rndis_pkt_ppis p = { .present = RNDIS_PPIS_PKTINFO }, out;
+	const char *why = NULL;
+	u32 hl, mlen = 0;
+
+	p.id.ver = RNDIS_PKTINFO_ID_V1;
+	p.id.flag = RNDIS_PKTINFO_SUBALLOC | RNDIS_PKTINFO_LAST_FRAG;
+	hl = rndis_packet_build_ppis(buf, sizeof(buf), 5, &p);
+	mlen = hl + 5;
+	tap_check(hl && !parse_raw(mlen, NETVSC_FROM_HOST, &out, &why) &&
+		  out.id.flag == p.id.flag, "a last RSC fragment of 5 bytes is taken (%s)",
+		  why ? why : "");
+	p.present = RNDIS_PPIS_HASH;
+	p.hash = 1;
+	hl = rndis_packet_build_ppis(buf, sizeof(buf), 13, &p);
+	why = NULL;
+	refused_by(parse_raw(hl + 13, NETVSC_FROM_HOST, &out, &why), why,
+		   "shorter than an Ethernet header", "a whole frame of 13 bytes is refused");
+	hl = rndis_packet_build_ppis(buf, sizeof(buf), 14, &p);
+	tap_check(!parse_raw(hl + 14, NETVSC_FROM_HOST, &out, &why), "a whole frame of 14 is taken");
+}
+
 int main(void)
 {
 	test_mac_param();
@@ -353,5 +460,7 @@ int main(void)
 	test_roundtrip();
 	test_refusals();
 	test_rsc();
+	test_rsc_build();
+	test_short_data();
 	return tap_done();
 }

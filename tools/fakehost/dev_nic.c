@@ -148,7 +148,8 @@ static void on_recv_buf(struct host_channel *ch, const u8 *pkt, const struct nvs
 				section, "recv")) {
 		nd->recv_used = calloc(1, (nd->recv.sections + 7) / 8);
 		nd->recv_trans = calloc(nd->recv.sections, sizeof(*nd->recv_trans));
-		if (!nd->recv_used || !nd->recv_trans) {
+		nd->recv_next = calloc(nd->recv.sections, sizeof(*nd->recv_next));
+		if (!nd->recv_used || !nd->recv_trans || !nd->recv_next) {
 			nic_recv_forget(nd);
 		} else {
 			r.recv_buf_complete.status = NVSP_STAT_SUCCESS;
@@ -303,14 +304,10 @@ static void on_guest_comp(struct host_channel *ch, const struct vmpacket_descrip
 		nd->inject_trans = 0;
 		return;
 	}
-	if (!nd->recv.map || s >= nd->recv.sections || !nic_section_used(nd, s) ||
-	    nd->recv_trans[s] != d->trans_id) {
+	/* Frees the packet's sections: one, or each fragment's of an RSC chain. */
+	if (!nic_recv_complete(nd, s, d->trans_id))
 		nic_bad(nd, "trans_id", "trans_id=%#llx (no such receive in flight)",
 			(unsigned long long)d->trans_id);
-		return;
-	}
-	nic_section_mark(nd, s, false);
-	nd->recv_in_use--;
 }
 
 static void on_nvsp(struct host_channel *ch, const u8 *pkt, u32 len, u32 off8)

@@ -25,8 +25,10 @@ void nic_recv_forget(struct nic_dev *nd)
 	nic_buf_unmap(&nd->recv);
 	free(nd->recv_used);
 	free(nd->recv_trans);
+	free(nd->recv_next);
 	nd->recv_used = NULL;
 	nd->recv_trans = NULL;
+	nd->recv_next = NULL;
 	nd->recv_in_use = nd->recv_hint = 0;
 }
 
@@ -127,6 +129,51 @@ static bool q_push(struct nic_dev *nd, u32 qidx, u32 chan, const void *msg, u32 
 	e->chan = chan;
 	e->qidx = qidx < NIC_MAX_QUEUES ? qidx : 0;
 	e->data = data;
+	e->nmsg = 1;
+	e->lens = NULL;
+	nd->q_count++;
+	return true;
+}
+
+bool nic_queue_msgs(struct nic_dev *nd, u32 qidx, const u8 *msgs, const u32 *lens, u32 nmsg)
+{
+	u32 i, total = 0, cap = nd->recv.section_size;
+	struct nic_out *e;
+	u32 *l;
+	u8 *data;
+
+	if (nmsg == 1)
+		return q_push(nd, qidx, NVSP_RNDIS_CHANNEL_DATA, msgs, lens[0]);
+	/* A packet that needs more sections than half the buffer could starve forever. */
+	if (!nd->q || nd->q_count == NIC_QUEUE_LEN || !cap || !nmsg ||
+	    nmsg > NIC_RSC_FRAGS_MAX || nmsg > nd->recv.sections / 2) {
+		nd->drops++;
+		return false;
+	}
+	for (i = 0; i < nmsg; i++) {
+		if (!lens[i] || lens[i] > cap) {
+			nd->drops++;
+			return false;
+		}
+		total += lens[i];
+	}
+	data = malloc(total);
+	l = malloc(nmsg * sizeof(*l));
+	if (!data || !l) {
+		free(data);
+		free(l);
+		nd->drops++;
+		return false;
+	}
+	memcpy(data, msgs, total);
+	memcpy(l, lens, nmsg * sizeof(*l));
+	e = &nd->q[(nd->q_head + nd->q_count) % NIC_QUEUE_LEN];
+	e->len = total;
+	e->chan = NVSP_RNDIS_CHANNEL_DATA;
+	e->qidx = qidx < NIC_MAX_QUEUES ? qidx : 0;
+	e->data = data;
+	e->nmsg = nmsg;
+	e->lens = l;
 	nd->q_count++;
 	return true;
 }
@@ -159,41 +206,53 @@ int nic_free_section(struct nic_dev *nd)
 }
 
 /*
- * Sends one VM_PKT_DATA_USING_XFER_PAGES packet announcing @count bytes at @offset of
- * the guest's receive buffer (one range) as an RNDIS message of channel @chan.
+ * Sends one VM_PKT_DATA_USING_XFER_PAGES packet announcing @n ranges of the guest's
+ * receive buffer, each an RNDIS message of channel @chan (n > 1: an RSC chain).
  * Returns 0, -EAGAIN (no room in the ring) or another error.
  */
-int nic_xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, u32 offset,
-		  u32 count)
+static int xfer_send_ranges(struct host_channel *ch, u32 chan, u64 trans, u16 pageset,
+			    const struct vmtransfer_page_range *r, u32 n)
 {
-	u8 pkt[XFER_PKT_MAX] __aligned(8) = {};
+	static u8 pkt[XFER_RSC_PKT_MAX] __aligned(8);
 	struct vmtransfer_page_packet_header *x = (void *)pkt;
-	struct vmtransfer_page_range r = { .byte_count = count, .byte_offset = offset };
-	u32 len = (XFER_HDR_RANGE_BYTES + nvsp_msg_min_len(nic_of(ch)->nvsp_version) + 7) & ~7u;
+	u32 hdr = sizeof(*x) + n * sizeof(*r);
+	u32 len = (hdr + nvsp_msg_min_len(nic_of(ch)->nvsp_version) + 7) & ~7u;
 	struct nvsp_msg m = {};
 	int ret;
 
-	static_assert(sizeof(*x) + sizeof(r) == XFER_HDR_RANGE_BYTES, "xfer header");
+	static_assert(sizeof(*x) + sizeof(*r) == XFER_HDR_RANGE_BYTES, "xfer header");
+	if (!n || n > NIC_RSC_FRAGS_MAX)
+		return -EINVAL;
+	memset(pkt, 0, len);
 	x->d.type = VM_PKT_DATA_USING_XFER_PAGES;
-	x->d.offset8 = (sizeof(*x) + sizeof(r)) / 8;
+	x->d.offset8 = hdr / 8;
 	x->d.len8 = len / 8;
 	x->d.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
 	x->d.trans_id = trans;
 	x->xfer_pageset_id = pageset;
 	x->sender_owns_set = 0;
-	x->range_cnt = 1;
-	memcpy(pkt + sizeof(*x), &r, sizeof(r));
+	x->range_cnt = n;
+	memcpy(pkt + sizeof(*x), r, n * sizeof(*r));
 	m.type = NVSP_MSG1_SEND_RNDIS_PKT;
 	m.rndis.channel_type = chan;
 	m.rndis.send_buf_section_index = NVSP_NO_SEND_SECTION;
 	m.rndis.send_buf_section_size = 0;
-	memcpy(pkt + XFER_HDR_RANGE_BYTES, &m, len - XFER_HDR_RANGE_BYTES);
+	memcpy(pkt + hdr, &m, len - hdr);
 	ret = host_chan_send_raw(ch, pkt, len);
 	if (ret == -EAGAIN) {
 		host_chan_want_room(ch, hvis_ring_packet_bytes(len - 16));
 		ret = host_chan_send_raw(ch, pkt, len);
 	}
 	return ret;
+}
+
+/* One range: @count bytes at @offset (also `nic bad`'s injections). */
+int nic_xfer_send(struct host_channel *ch, u32 chan, u64 trans, u16 pageset, u32 offset,
+		  u32 count)
+{
+	struct vmtransfer_page_range r = { .byte_count = count, .byte_offset = offset };
+
+	return xfer_send_ranges(ch, chan, trans, pageset, &r, 1);
 }
 
 int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32 len)
@@ -209,9 +268,66 @@ int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32
 	if (!ret) {
 		nic_section_mark(nd, s, true);
 		nd->recv_trans[s] = trans;
+		nd->recv_next[s] = NIC_NO_SECTION;
 		nd->recv_in_use++;
 	}
 	return ret;
+}
+
+/*
+ * An RSC chain: e's messages into free sections (the caller checked there are e->nmsg),
+ * one transfer-page packet with a range each; its trans_id names the first section and
+ * recv_next links the others.  0 or the send's error (nothing then marked).
+ */
+static int recv_post_chain(struct host_channel *ch, const struct nic_out *e)
+{
+	struct nic_dev *nd = nic_of(ch);
+	struct vmtransfer_page_range r[NIC_RSC_FRAGS_MAX];
+	u32 sec[NIC_RSC_FRAGS_MAX], i, s, at = 0;
+	u64 trans;
+	int ret;
+
+	for (i = 0, s = nd->recv_hint; i < e->nmsg; s++) {
+		s %= nd->recv.sections;
+		if (nic_section_used(nd, s))
+			continue;
+		sec[i] = s;
+		r[i].byte_offset = s * nd->recv.section_size;
+		r[i].byte_count = e->lens[i];
+		memcpy(nd->recv.map + r[i].byte_offset, e->data + at, e->lens[i]);
+		at += e->lens[i];
+		i++;
+	}
+	trans = (u64)++nd->seq << 32 | sec[0];
+	ret = xfer_send_ranges(ch, e->chan, trans, NVSP_RECV_BUFFER_ID, r, e->nmsg);
+	if (ret)
+		return ret;
+	for (i = 0; i < e->nmsg; i++) {
+		nic_section_mark(nd, sec[i], true);
+		nd->recv_trans[sec[i]] = trans;
+		nd->recv_next[sec[i]] = i + 1 < e->nmsg ? sec[i + 1] : NIC_NO_SECTION;
+	}
+	nd->recv_in_use += e->nmsg;
+	nd->recv_hint = sec[e->nmsg - 1] + 1;
+	return 0;
+}
+
+bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans)
+{
+	u32 n = 0, next;
+
+	if (!nd->recv.map || s >= nd->recv.sections || !nic_section_used(nd, s) ||
+	    nd->recv_trans[s] != trans)
+		return false;
+	/* Each section of the chain was marked by this packet: nothing else can match. */
+	while (s != NIC_NO_SECTION && n++ < NIC_RSC_FRAGS_MAX) {
+		next = nd->recv_next[s];
+		nic_section_mark(nd, s, false);
+		nd->recv_trans[s] = 0;
+		nd->recv_in_use--;
+		s = next < nd->recv.sections ? next : NIC_NO_SECTION;
+	}
+	return true;
 }
 
 /*
@@ -230,18 +346,25 @@ void nic_flush(struct host_channel *ch)
 
 		if (s < 0 || nic_queue_of(to)->comp_pending)
 			return;
-		ret = nic_recv_post(to, (u32)s, e->chan, e->data, e->len);
+		if (e->nmsg > 1) {
+			if (nd->recv.sections - nd->recv_in_use < e->nmsg)
+				return;		/* completions bring us back */
+			ret = recv_post_chain(to, e);
+		} else {
+			ret = nic_recv_post(to, (u32)s, e->chan, e->data, e->len);
+			if (!ret)
+				nd->recv_hint = (u32)s + 1;
+		}
 		if (ret == -EAGAIN)
 			return;		/* the guest's signal brings us back */
-		if (ret) {
+		if (ret)
 			nd->drops++;
-		} else {
-			nd->recv_hint = (u32)s + 1;
-			if (e->chan == NVSP_RNDIS_CHANNEL_DATA)
-				nd->rx_frames++;
-		}
+		else if (e->chan == NVSP_RNDIS_CHANNEL_DATA)
+			nd->rx_frames++;
 		free(e->data);
+		free(e->lens);
 		e->data = NULL;
+		e->lens = NULL;
 		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
 		nd->q_count--;
 	}
@@ -253,7 +376,9 @@ void nic_queue_clear(struct nic_dev *nd)
 {
 	while (nd->q && nd->q_count) {
 		free(nd->q[nd->q_head].data);
+		free(nd->q[nd->q_head].lens);
 		nd->q[nd->q_head].data = NULL;
+		nd->q[nd->q_head].lens = NULL;
 		nd->q_head = (nd->q_head + 1) % NIC_QUEUE_LEN;
 		nd->q_count--;
 	}
@@ -331,13 +456,6 @@ bool nic_queue_frame_meta(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len
 	ok = q_push(nd, qidx, NVSP_RNDIS_CHANNEL_DATA, buf, hl + len);
 	free(buf);
 	return ok;
-}
-
-/* Queues a coalesced TCP frame as RSC fragments; false if it cannot. */
-bool nic_queue_rsc(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
-		   const struct nic_pkt_meta *meta)
-{
-	return false;
 }
 
 /* Queues an Ethernet frame for the guest on the channel RSS picks (`nic send`). */

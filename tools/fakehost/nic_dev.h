@@ -14,7 +14,9 @@
 #include "net_responder.h"
 #include "netvsc_msg.h"
 
-#define NIC_QUEUE_LEN		256
+#define NIC_QUEUE_LEN		512
+/* TAP reading pauses with fewer free queue entries: one GSO frame cut at MSS 536. */
+#define NIC_TAP_RESERVE		128
 #define NIC_MAX_MSG		(128u * 1024)	/* largest RNDIS send the host assembles */
 #define NIC_MAX_FRAME		(NETVSC_MTU_MAX + 18u)	/* Ethernet + 802.1Q header */
 #define NIC_RECV_MAX_BYTES	(32u << 20)
@@ -26,13 +28,23 @@
 #define NIC_BAD_PER_SEC		20
 #define XFER_HDR_RANGE_BYTES	32	/* transfer-page header 24 + 1 range 8 */
 #define XFER_PKT_MAX		(XFER_HDR_RANGE_BYTES + NVSP_MSG_BYTES_V61)
+/* An RSC chain's transfer-page packet: one range per fragment (hyperv_net.h NVSP_RSC_MAX). */
+#define NIC_RSC_FRAGS_MAX	64
+#define XFER_RSC_PKT_MAX	(XFER_PKT_MAX + 8 * (NIC_RSC_FRAGS_MAX - 1))
+#define NIC_NO_SECTION		0xffffffffu
 
-/* One host -> guest message waiting for a receive section (data: malloc'd, len bytes). */
+/*
+ * One host -> guest transfer-page packet waiting for receive sections (data: malloc'd,
+ * len bytes): one RNDIS message, or (nmsg > 1, an RSC chain) nmsg messages back to
+ * back, message i lens[i] bytes (lens: malloc'd), one section and one range each.
+ */
 struct nic_out {
 	u32 len;
 	u32 chan;		/* NVSP_RNDIS_CHANNEL_* */
 	u32 qidx;		/* the channel it goes out on (nic_rx_channel; control: 0) */
 	u8 *data;
+	u32 nmsg;		/* 1, or the fragments of an RSC chain */
+	u32 *lens;		/* nmsg > 1: each fragment's bytes */
 };
 
 /*
@@ -86,7 +98,11 @@ struct nic_queue {
 	u64 rx_filtered;	/* wire frames the packet filter / MAC filter refused */
 	u64 rx_csum_ok;		/* frames delivered with the checksum marked verified */
 	u64 rx_csum_bad;	/* TCP/UDP frames whose checksum did not verify */
-	u64 rx_coalesced;	/* coalesced (RSC) deliveries */
+	u64 rx_coalesced;	/* coalesced (GSO) frames from the wire */
+	u64 rx_rsc;		/* ... delivered as one RSC chain (the guest has RSC on) */
+	u64 rx_rsc_frags;	/* ... in so many fragments (RNDIS PACKETs) */
+	u64 rx_segmented;	/* ... cut here into frames of the guest's MTU (RSC off) */
+	u64 rx_segments;	/* ... into so many frames */
 	u64 tx_gso;		/* LSO sends written as one GSO frame */
 	u64 tx_csum;		/* sends whose checksum the wire fills in */
 	u64 tx_vlan, rx_vlan;	/* 802.1Q tags inserted / stripped */
@@ -163,6 +179,8 @@ struct nic_dev {
 	struct nic_buf recv, send;
 	u8 *recv_used;		/* bitmap of sections the guest has not completed */
 	u64 *recv_trans;	/* trans_id of the packet that announced each section */
+	u32 *recv_next;		/* the next section of the same packet, or NIC_NO_SECTION */
+	u16 rsc_pkt_id;		/* PKTINFO_ID pkt_id of the last RSC chain */
 	u32 recv_in_use, recv_hint;
 	u32 seq;
 	bool rndis_inited;
@@ -265,7 +283,25 @@ void nic_rx_ppis(const u8 *frame, u32 len, const struct nic_pkt_meta *m, struct 
 /* Queues a wire frame for the guest as an RNDIS PACKET with the PPIs @meta asks for. */
 bool nic_queue_frame_meta(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 			  const struct nic_pkt_meta *meta);
-/* Queues a coalesced TCP frame as RSC fragments (one transfer-page packet); false if not. */
+/*
+ * Queues nmsg RNDIS messages (back to back in msgs, lens[i] bytes each) to go out in
+ * one transfer-page packet, one range each: an RSC chain.  False if not queued.
+ */
+bool nic_queue_msgs(struct nic_dev *nd, u32 qidx, const u8 *msgs, const u32 *lens, u32 nmsg);
+/* The sections a completion of @trans frees, from first section s (recv_next chain). */
+bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans);
+
+/* ---- nic_rsc.c: coalesced (GSO) frames from the wire ---- */
+
+/* The guest takes RSC for this IP version (NVSP 6.1 RSC capability, parameters set). */
+bool nic_rsc_on(const struct nic_dev *nd, bool ipv6);
+/* An OID_TCP_OFFLOAD_PARAMETERS set was accepted: a NIC_RSC event with the new state. */
+void nic_rsc_changed(struct nic_dev *nd);
+/*
+ * Queues a coalesced TCP frame: as RSC fragments in one transfer-page packet while the
+ * guest has RSC on, else cut into frames no larger than its MTU.  False if nothing
+ * could be queued.
+ */
 bool nic_queue_rsc(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		   const struct nic_pkt_meta *meta);
 
@@ -306,8 +342,6 @@ void nic_tap_close(struct nic_dev *nd, u32 qidx);
 /* Writes one frame with the virtio-net header @meta asks for; 0 or a negative errno. */
 int nic_tap_write(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,
 		  const struct nic_pkt_meta *meta);
-/* TUNSETOFFLOAD from what the guest enabled (RSC on: TSO4/6 accepted); all queues. */
-void nic_tap_offloads(struct nic_dev *nd);
 /* The TAP's carrier follows the NIC's link (`nic link`). */
 void nic_tap_carrier(struct nic_dev *nd);
 /* The sum of one counter over the queues: nic_queue_sum(nd, offsetof(struct nic_queue, x)). */

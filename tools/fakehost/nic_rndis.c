@@ -166,7 +166,7 @@ static u32 set_offload(struct nic_dev *nd, const u8 *msg, u32 msg_len, u32 ioff,
 	nd->offload = p;
 	nd->offload_set = true;
 	nd->offload_sets++;
-	nic_tap_offloads(nd);
+	nic_rsc_changed(nd);
 	host_event(nd->dev->host, "NIC_OFFLOAD_PARAMS",
 		   "nic=%u revision=%u size=%u ip_v4_csum=%u tcp_ip_v4_csum=%u udp_ip_v4_csum=%u tcp_ip_v6_csum=%u udp_ip_v6_csum=%u lso_v1=%u lso_v2_ipv4=%u lso_v2_ipv6=%u rsc_ip_v4=%u rsc_ip_v6=%u",
 		   nic_ordinal(nd->dev), p.header.revision, p.header.size, p.ip_v4_csum,

@@ -10,12 +10,13 @@
  *    tag in the frame;
  *  - from the TAP: NEEDS_CSUM -> the checksum is completed here and the frame marked
  *    csum_ok, DATA_VALID -> csum_ok, neither -> the TCP/UDP checksum is verified here
- *    (csum_ok only when right); a GSO frame (only while the guest has RSC on: the TAP
- *    then takes TSO4/6, see nic_tap_offloads) is delivered coalesced; an 802.1Q tag is
- *    stripped into the meta.
- * While the guest's queue of waiting messages is full, reading stops (backpressure)
- * and resumes from nic_flush (nic_tap_resume).  Opening a TAP, the header -> meta
- * mapping and writing a frame are shared with the VLAN access ports (nic_vlan.c).
+ *    (csum_ok only when right); a GSO frame (the TAP always takes TSO4/6, so a 64 KiB
+ *    TCP send arrives whole) goes to nic_rsc.c, which sends it as an RSC chain or cuts
+ *    it to the guest's MTU; an 802.1Q tag is stripped into the meta.
+ * While the guest's queue of waiting messages is nearly full (less room than one GSO
+ * frame cut into segments), reading stops (backpressure) and resumes from nic_flush
+ * (nic_tap_resume).  Opening a TAP, the header -> meta mapping and writing a frame
+ * are shared with the VLAN access ports (nic_vlan.c).
  */
 #include <fcntl.h>
 #include <linux/if.h>
@@ -28,7 +29,6 @@
 #include "net_frame.h"
 #include "nic_dev.h"
 
-#define NIC_RSC_DELIVERY	0	/* 1 once nic_queue_rsc delivers RSC fragment chains */
 #define TAP_READ_BUDGET	64		/* frames per readiness callback */
 #define TAP_FRAME_MAX	(65536u + 64)	/* a GSO frame and its headers */
 
@@ -38,7 +38,7 @@ static u8 tap_buf[sizeof(struct virtio_net_hdr) + TAP_FRAME_MAX] __aligned(8);
 
 static bool queue_full(const struct nic_dev *nd)
 {
-	return nd->q_count >= NIC_QUEUE_LEN - 1;
+	return nd->q_count >= NIC_QUEUE_LEN - NIC_TAP_RESERVE;
 }
 
 /*
@@ -137,22 +137,14 @@ static void tap_readable(void *ctx, int fd)
 }
 
 /*
- * What the TAP may hand us: partial checksums always (completed here), and TSO4/TSO6
- * coalesced frames only while the guest has RSC on for that IP version; otherwise the
- * kernel segments before the TAP.
+ * What the TAP may hand us: partial checksums (completed here) and TSO4/TSO6
+ * coalesced TCP frames, whatever the guest has on: with RSC off the host cuts them
+ * (nic_rsc.c), as Hyper-V's switch does.  No TSO_ECN (the kernel segments those) and
+ * no UFO/USO (never coalesced).
  */
-static u32 tap_want(const struct nic_dev *nd)
+static u32 tap_want(void)
 {
-	u32 want = TUN_F_CSUM;
-
-	/* Coalesced delivery (nic_queue_rsc) is not built yet: the kernel segments. */
-	if (!NIC_RSC_DELIVERY)
-		return want;
-	if (nd->offload_set && nd->offload.rsc_ip_v4 == NDIS_OFFLOAD_PARAMS_RSC_ENABLED)
-		want |= TUN_F_TSO4;
-	if (nd->offload_set && nd->offload.rsc_ip_v6 == NDIS_OFFLOAD_PARAMS_RSC_ENABLED)
-		want |= TUN_F_TSO6;
-	return want;
+	return TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
 }
 
 /*
@@ -184,7 +176,7 @@ int nic_tap_open(struct nic_dev *nd, u32 qidx)
 
 	if (!nd->tap[0] || qidx >= NIC_MAX_QUEUES || q->tap_fd >= 0)
 		return -EINVAL;
-	nd->tap_offloads = tap_want(nd);
+	nd->tap_offloads = tap_want();
 	fd = nic_tap_fd_open(nd->tap, true, nd->tap_offloads);
 	if (fd < 0) {
 		host_event(nd->dev->host, "NIC_TAP", "nic=%u tap=%s queue=%u error=%d",
@@ -247,21 +239,6 @@ void nic_tap_resume(struct nic_dev *nd)
 			fd_watch_input(nd->queues[i].tap_fd, true);
 		}
 	}
-}
-
-void nic_tap_offloads(struct nic_dev *nd)
-{
-	u32 want = tap_want(nd), i;
-	bool rsc = want & (TUN_F_TSO4 | TUN_F_TSO6);
-
-	if (want == nd->tap_offloads)
-		return;
-	nd->tap_offloads = want;
-	for (i = 0; i < NIC_MAX_QUEUES; i++)
-		if (nd->queues[i].tap_fd >= 0)
-			ioctl(nd->queues[i].tap_fd, TUNSETOFFLOAD, (unsigned long)want);
-	host_event(nd->dev->host, "NIC_TAP_OFFLOAD", "nic=%u offloads=%#x rsc=%d",
-		   nic_ordinal(nd->dev), want, rsc);
 }
 
 int nic_tap_write(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len,

@@ -49,6 +49,14 @@ def main():
     write("rsc-chain", b"\3" + frags)
     write("rsc-broken", b"\3" + struct.pack("<HBH", 100, 0x1, 5) +
           struct.pack("<HBH", 100, 0x3, 5) + struct.pack("<HBH", 100, 0x1, 6))
+    # the host's fragments of 3000 bytes in 1000-byte sections, checksum and hash PPIs
+    write("rsc-build", b"\4" + struct.pack("<IIIIH", 0x09, 0x28, 0, 0xabcd, 1000) +
+          bytes((i * 7) & 0xff for i in range(3000)))
+    # over the target's limits (8 fragments, 16000 bytes), then a whole chain again
+    write("rsc-too-many", b"\3" + struct.pack("<HBH", 100, 0x3, 9) +
+          struct.pack("<HBH", 100, 0x1, 9) * 8 + struct.pack("<HBH", 100, 0x7, 10))
+    write("rsc-too-long", b"\3" + struct.pack("<HBH", 9000, 0x3, 4) +
+          struct.pack("<HBH", 9000, 0x5, 4) + struct.pack("<HBH", 60, 0, 0))
 
 
 if __name__ == "__main__":
