@@ -575,58 +575,15 @@ static int cmd_migrate(struct ctl_cmd *c, int argc, char **argv)
 	return park(c, "MIGRATE_DONE", since, MIGRATE_MAX_BLACKOUT_MS / 1000 + 30);
 }
 
-/* ---- input: the console's keyboard and mouse ---- */
-
-static int input_fail(struct ctl_cmd *c, const char *dev, int ret)
-{
-	if (ret == -ENOTCONN)
-		return fail(c, "no %s channel ready (the guest has not finished the protocol)", dev);
-	if (ret == -EAGAIN)
-		return fail(c, "the %s ring is full", dev);
-	return fail(c, "sending to the %s failed: %s", dev, strerror(-ret));
-}
-
+/* The console's keyboard and mouse: `key ...`, `mouse ...` (input_ctl.c). */
 static int cmd_key(struct ctl_cmd *c, int argc, char **argv)
 {
-	static struct kbd_stroke strokes[KBD_MAX_STROKES];
-	char err[128];
-	int n, ret;
-
-	if (argc == 3 && !strcmp(argv[1], "--bad")) {
-		ret = dev_kbd_bad(&c->fh->host, argv[2]);
-		if (ret == -EINVAL)
-			return fail(c, "usage: key --bad unknown-type|early-response|e0-e1");
-		return ret ? input_fail(c, "keyboard", ret) : 0;
-	}
-	if (argc < 2)
-		return fail(c, "usage: key TEXT|KEYNAME... | key --bad WHAT");
-	n = kbd_keys_parse(argc - 1, argv + 1, strokes, KBD_MAX_STROKES, err, sizeof(err));
-	if (n < 0)
-		return fail(c, "%s", err);
-	ret = dev_kbd_type(&c->fh->host, strokes, n);
-	if (ret)
-		return input_fail(c, "keyboard", ret);
-	fprintf(c->out, "keystrokes=%d\n", n);
-	return 0;
+	return input_ctl_key(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
 static int cmd_mouse(struct ctl_cmd *c, int argc, char **argv)
 {
-	u64 x, y, buttons = 0;
-	int ret;
-
-	if (argc == 3 && !strcmp(argv[1], "--bad")) {
-		ret = dev_mouse_bad(&c->fh->host, argv[2]);
-		if (ret == -EINVAL)
-			return fail(c, "usage: mouse --bad big-report|short-report|pipe-size");
-		return ret ? input_fail(c, "mouse", ret) : 0;
-	}
-	if (argc < 3 || argc > 4 || !parse_u64(argv[1], &x) || !parse_u64(argv[2], &y) ||
-	    (argc == 4 && !parse_u64(argv[3], &buttons)) || x > 32767 || y > 32767 ||
-	    buttons > 7)
-		return fail(c, "usage: mouse X Y [BUTTONS] (X, Y 0..32767; BUTTONS bits: 1 left, 2 right, 4 middle)");
-	ret = dev_mouse_move(&c->fh->host, (u16)x, (u16)y, (u8)buttons);
-	return ret ? input_fail(c, "mouse", ret) : 0;
+	return input_ctl_mouse(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
 static const struct {

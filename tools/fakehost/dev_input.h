@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dev_input.h: what `ctl key` and `ctl mouse` ask of the keyboard (dev_kbd.c) and
- * mouse (dev_mouse.c) backends.
+ * dev_input.h: what `ctl key` and `ctl mouse` (input_ctl.c) ask of the keyboard
+ * (dev_kbd.c) and mouse (dev_mouse.c) backends.
  */
 #ifndef _FH_DEV_INPUT_H
 #define _FH_DEV_INPUT_H
@@ -37,5 +37,11 @@ int dev_mouse_move(struct vmbus_host *h, u16 x, u16 y, u8 buttons);
  * dev_kbd_bad.
  */
 int dev_mouse_bad(struct vmbus_host *h, const char *what);
+
+/* input_ctl.c: `ctl key` and `ctl mouse`; 0, or -1 with the reason in @err. */
+int input_ctl_key(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
+		  size_t errlen);
+int input_ctl_mouse(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
+		    size_t errlen);
 
 #endif /* _FH_DEV_INPUT_H */
