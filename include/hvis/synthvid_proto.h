@@ -11,11 +11,6 @@
 
 #include "types.h"
 
-/* include/linux/hyperv.h HV_SYNTHVID_GUID: da0a7802-e377-4aac-8e77-0558eb1073f8 */
-#define HV_SYNTHVID_GUID \
-	{ { 0x02, 0x78, 0x0a, 0xda, 0x77, 0xe3, 0xac, 0x4a, \
-	    0x8e, 0x77, 0x05, 0x58, 0xeb, 0x10, 0x73, 0xf8 } }
-
 /* hyperv_drm_proto.c SYNTHVID_VERSION(major, minor): minor in the high half. */
 #define SYNTHVID_VERSION(major, minor)	(((u32)(minor) << 16) | (u32)(major))
 #define SYNTHVID_MAJOR(v)		((v) & 0xffff)

@@ -18,6 +18,7 @@ static const struct host_device_ops *const all_devices[] = {
 	&dev_scsi_ops,
 	&dev_ide_ops,
 	&dev_fc_ops,
+	&dev_video_ops,
 };
 
 const struct host_device_ops *device_ops_by_name(const char *name)
@@ -32,7 +33,7 @@ const struct host_device_ops *device_ops_by_name(const char *name)
 
 const char *device_class_names(void)
 {
-	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm,nic,scsi,ide,fc";
+	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm,nic,scsi,ide,fc,video";
 }
 
 /* The classes Hyper-V offers with a fixed instance GUID, and that GUID. */
