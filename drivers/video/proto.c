@@ -36,6 +36,7 @@ static int video_request(struct hvis_video *hv, u32 type, const void *payload, u
 
 	spin_lock_bh(&hv->wait_lock);
 	hv->wait_type = answer;
+	hv->answer_err = 0;
 	reinit_completion(&hv->wait_done);
 	spin_unlock_bh(&hv->wait_lock);
 	ret = video_send(hv, type, payload, plen);
@@ -43,6 +44,8 @@ static int video_request(struct hvis_video *hv, u32 type, const void *payload, u
 		ret = -ETIMEDOUT;
 	spin_lock_bh(&hv->wait_lock);
 	hv->wait_type = 0;
+	if (!ret)
+		ret = hv->answer_err;
 	spin_unlock_bh(&hv->wait_lock);
 	if (ret)
 		dev_err(&hv->hdev->dev, "no %s after %s: %d\n", synthvid_type_name(answer),
@@ -65,8 +68,19 @@ static void video_handle(struct hvis_video *hv, u32 len)
 	int type;
 
 	type = synthvid_frame(hv->rxbuf, len, &payload, &plen, &why);
-	if (type >= 0 && synthvid_check_from_host(type, payload, plen, &why))
-		type = -EINVAL;
+	if (type >= 0 && synthvid_check_from_host(type, payload, plen, &why)) {
+		dev_err_ratelimited(&hv->hdev->dev, "synthvid %s refused: bad %s\n",
+				    synthvid_type_name(type), why);
+		/* The request it answers fails now rather than at its timeout. */
+		spin_lock(&hv->wait_lock);
+		if (hv->wait_type == (u32)type) {
+			hv->answer_err = -EPROTO;
+			hv->wait_type = 0;
+			complete(&hv->wait_done);
+		}
+		spin_unlock(&hv->wait_lock);
+		return;
+	}
 	if (type < 0) {
 		dev_err_ratelimited(&hv->hdev->dev, "synthvid packet of %u bytes refused: bad %s\n",
 				    len, why);
@@ -164,8 +178,11 @@ static void video_resolutions(struct hvis_video *hv)
 		return;
 	/* The list's counts were checked by synthvid_check_from_host(). */
 	if (video_request(hv, SYNTHVID_RESOLUTION_REQUEST, &req, sizeof(req),
-			  SYNTHVID_RESOLUTION_RESPONSE))
+			  SYNTHVID_RESOLUTION_RESPONSE)) {
+		dev_warn(&hv->hdev->dev, "no usable resolution list: %ux%u only\n",
+			 hv->preferred_w, hv->preferred_h);
 		return;
+	}
 	hv->nmodes = resp->resolution_count;
 	hv->width_max = 0;
 	hv->height_max = 0;

@@ -29,6 +29,7 @@ struct hvis_video {
 	struct completion wait_done;
 	u8 answer[sizeof(struct synthvid_msg)];
 	u32 answer_len;
+	int answer_err;			/* the answer came but was refused */
 	u32 version;			/* negotiated SYNTHVID_VERSION */
 	bool dirt_needed;		/* READ_ONCE: host wants DIRT messages */
 	atomic64_t next_tid;
