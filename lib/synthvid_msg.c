@@ -7,7 +7,6 @@
  */
 #include "synthvid_msg.h"
 
-
 static u32 get32(const u8 *p)
 {
 	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
@@ -156,7 +155,8 @@ static int check_shape(const u8 *p, u32 plen, const char **why)
 		*why = "hot_x/hot_y";
 		return -EINVAL;
 	}
-	if (p[0] == SYNTHVID_CURSOR_COMPLETE && p[1] && plen - SYNTHVID_POINTER_SHAPE_HDR < w * h * 4) {
+	if (p[0] == SYNTHVID_CURSOR_COMPLETE && p[1] &&
+	    plen - SYNTHVID_POINTER_SHAPE_HDR < w * h * 4) {
 		*why = "data (shorter than width * height * 4)";
 		return -EINVAL;
 	}

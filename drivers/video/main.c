@@ -133,6 +133,7 @@ static const struct hvis_device_id video_ids[] = {
 	{ .guid = HV_SYNTHVID_GUID },
 	{ }
 };
+
 /* udev loads us by the class GUID in wire byte order, as drivers/ic. */
 MODULE_ALIAS("vmbus:02780ada77e3ac4a8e770558eb1073f8");
 

@@ -172,8 +172,10 @@ static void video_resolutions(struct hvis_video *hv)
 	hv->nmodes = 1;
 	hv->modes[0].width = SYNTHVID_WIDTH_WIN8;
 	hv->modes[0].height = SYNTHVID_HEIGHT_WIN8;
-	hv->preferred_w = hv->width_max = SYNTHVID_WIDTH_WIN8;
-	hv->preferred_h = hv->height_max = SYNTHVID_HEIGHT_WIN8;
+	hv->preferred_w = SYNTHVID_WIDTH_WIN8;
+	hv->preferred_h = SYNTHVID_HEIGHT_WIN8;
+	hv->width_max = SYNTHVID_WIDTH_WIN8;
+	hv->height_max = SYNTHVID_HEIGHT_WIN8;
 	if (hv->version < SYNTHVID_VERSION_WIN10)
 		return;
 	/* The list's counts were checked by synthvid_check_from_host(). */

@@ -335,7 +335,7 @@ static void fh_link_set(struct fakehost *fh, bool attached)
 		WRITE_ONCE(h->guest_cpus, fh->ncpus);
 		WRITE_ONCE(h->guest_generation, READ_ONCE(h->guest_generation) + 1);
 	}
-	/* guest_bar_gpa, guest_cpus and the generation are visible before the state that covers them. */
+	/* guest_bar_gpa, guest_cpus and the generation are visible before the state. */
 	virt_wmb();
 	WRITE_ONCE(h->guest_state, attached ? HVIS_LINK_GUEST_ATTACHED : HVIS_LINK_GUEST_DETACHED);
 	/* ... and the state before the doorbell. */

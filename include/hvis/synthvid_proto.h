@@ -22,7 +22,8 @@
 #define SYNTHVID_WIDTH_WIN8		1600	/* defaults without a resolution list */
 #define SYNTHVID_HEIGHT_WIN8		1200
 #define SYNTHVID_FB_SIZE_WIN8		(8 * 1024 * 1024)
-#define SYNTHVID_MAX_RESOLUTIONS	64	/* hyperv_drm_proto.c SYNTHVID_MAX_RESOLUTION_COUNT */
+/* hyperv_drm_proto.c SYNTHVID_MAX_RESOLUTION_COUNT */
+#define SYNTHVID_MAX_RESOLUTIONS	64
 #define SYNTHVID_EDID_BLOCK_SIZE	128
 /* hyperv_drm_proto.c: rings of 256 KiB, packets up to 16 KiB, 1 MiB VRAM alignment. */
 #define SYNTHVID_RING_BYTES		(256 * 1024)
