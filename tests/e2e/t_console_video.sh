@@ -10,7 +10,8 @@
 source "$(dirname "$0")/../qemu/lib.sh"
 
 FH_DEVICES=heartbeat,shutdown,video
-HVIS_GUEST_TOOLS="${HVIS_GUEST_TOOLS:-} modetest"
+# Exported: mkinitramfs.sh, a child of vm_start, copies the tools it names.
+export HVIS_GUEST_TOOLS="${HVIS_GUEST_TOOLS:-} modetest"
 W=1024 H=768 BANDS=8
 vm_start "$KVER"
 vm_load_vmbus
@@ -71,7 +72,7 @@ assert_ge "$(kv "$s" dirt_msgs)" $((dirt0 + 1)) "dirty rectangles reached the ho
 
 # A resolution change through DRM: modetest holds 800x600 while its stdin is open.
 conn=$(guest "modetest -M hvis_video -c | awk '/^[0-9]+\t/ { print \$1; exit }'")
-[ -n "$conn" ] || fail "no connector from modetest -c"
+[[ $conn =~ ^[0-9]+$ ]] || fail "no connector from modetest -c: $conn"
 guest "(sleep 60 | modetest -M hvis_video -s $conn:800x600 > /tmp/modetest.log 2>&1 &) ; true"
 wait_for 20 "host shows 800x600" eval '[ "$(kv "$(screen)" width)" = 800 ] && [ "$(kv "$(screen)" height)" = 600 ]'
 guest_until 10 'grep -q "mode: \"800x600\"" /sys/kernel/debug/dri/*/state' ||
@@ -106,7 +107,10 @@ assert_fh "inject a bad resolution list" video-inject bad-resolutions
 relid=$(relid_of_video)
 fh rescind "$relid" >/dev/null && fh offer video >/dev/null || fail "re-offer for the bad list"
 wait_driver_bound hvis_video
-assert_match "$(guest dmesg | grep hvis_video | tail -n 5)" "bad resolution_count" "65-entry list refused naming the field"
+assert_match "$(guest dmesg | grep hvis_video)" "RESOLUTION_RESPONSE refused: bad resolution_count" \
+	"65-entry list refused naming the field"
+assert_match "$(guest dmesg | grep hvis_video | tail -n 1)" "1 mode\(s\) up to 1600x1200" \
+	"the refused list leaves the WIN8 default mode"
 assert_fh "inject a bad VRAM ack" video-inject bad-ack
 relid=$(relid_of_video)
 fh rescind "$relid" >/dev/null && fh offer video >/dev/null || fail "re-offer for the bad ack"

@@ -269,15 +269,32 @@ static void video_packets(struct host_channel *ch)
 	} while (more && len != -EIO);
 }
 
+/*
+ * An injection not yet used when its device is rescinded goes to the next video
+ * device offered (docs/fakehost-ctl.md: it survives a rescind and re-offer).  One
+ * fake host serves one VM, so one carried injection is enough.
+ */
+static enum video_inject carried_inject = INJ_NONE;
+
 static int video_create(struct host_device *dev)
 {
-	dev->priv = calloc(1, sizeof(struct video_dev));
-	return dev->priv ? 0 : -ENOMEM;
+	struct video_dev *vd = calloc(1, sizeof(*vd));
+
+	if (!vd)
+		return -ENOMEM;
+	vd->inject = carried_inject;
+	carried_inject = INJ_NONE;
+	dev->priv = vd;
+	return 0;
 }
 
 static void video_destroy(struct host_device *dev)
 {
-	free(dev->priv);
+	struct video_dev *vd = dev->priv;
+
+	if (vd && vd->inject != INJ_NONE)
+		carried_inject = vd->inject;
+	free(vd);
 	dev->priv = NULL;
 }
 
