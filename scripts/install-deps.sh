@@ -16,7 +16,8 @@ PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse c
 	qemu-system-x86 busybox-static socat ethtool python3 hyperv-daemons
 	debootstrap e2fsprogs lintian file
 	fio sg3-utils lsscsi liburing-dev util-linux
-	iperf3 tcpdump iproute2 iputils-ping)
+	iperf3 tcpdump iproute2 iputils-ping
+	libpng-dev libdrm-tests)
 # input: evtest, copied into the guest by tests/e2e/t_console_input.sh
 PACKAGES+=(evtest)
 

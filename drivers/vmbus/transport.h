@@ -17,6 +17,7 @@
  * Hyper-V headers (same layout, TLFS), everyone else from include/hvis/vmbus_proto.h.
  */
 struct device;
+struct resource;
 struct hv_message_page;
 struct hv_event_flags_page;
 
@@ -40,6 +41,14 @@ struct hv_event_flags_page;
  *	the same counter the host reads when it stamps a TimeSync v4.0 sample
  *	(vmreferencetime; drivers/hv/hv_util.c adj_guesttime).  Never sleeps; any
  *	context.
+ * @mmio_pool: (optional) the guest-physical MMIO ranges the core may hand out with
+ *	hvis_vmbus_allocate_mmio(): the first of a list of private struct resources
+ *	(IORESOURCE_MEM, linked by ->sibling, sorted by start, not overlapping), or
+ *	NULL for none.  The ranges stay put while the transport is attached; they are
+ *	not in iomem_resource (as upstream's hyperv_mmio list).  Process context.
+ * @mmio_claim_iomem: the core also claims an allocation in iomem_resource (Hyper-V:
+ *	the ranges are unclaimed bus space); false when the transport's own device
+ *	already owns the ranges (fake host: inside its BAR2).
  *
  * All callbacks get the @priv the transport gave hvis_vmbus_attach().
  */
@@ -52,6 +61,8 @@ struct hvis_transport_ops {
 	void (*eom)(void *priv, unsigned int cpu);
 	u32 (*vp_index)(void *priv, unsigned int cpu);
 	u64 (*ref_counter)(void *priv);
+	struct resource *(*mmio_pool)(void *priv);
+	bool mmio_claim_iomem;
 };
 
 /*

@@ -3,7 +3,8 @@
  * transport_fakehost.c: the fake-host transport, module hvis_vmbus_fakehost.  A PCI
  * driver for QEMU's ivshmem-doorbell device whose shared memory (BAR2) holds the hvis
  * link (include/hvis/link.h): per-CPU SynIC pages, a post-message queue, a signal
- * bitmap and the reference counter, served by tools/fakehost.
+ * bitmap and the reference counter, served by tools/fakehost.  A VRAM region at the
+ * end of BAR2, when the host offers one, is the MMIO pool of hvis_vmbus_allocate_mmio().
  *
  * For tests only.  The module has no MODULE_DEVICE_TABLE, so no modalias names it and
  * udev never loads it: on a real guest an ivshmem device belongs to whoever its host
@@ -54,6 +55,7 @@ struct fakehost {
 	unsigned int ncpus;		/* CPUs 0..ncpus-1 have a vector */
 	spinlock_t post_lock;
 	struct fh_vector *vecs;
+	struct resource vram;		/* the MMIO pool; vram.end == 0 without VRAM */
 };
 
 static void fh_ring(struct fakehost *fh, enum hvis_link_host_vector vec)
@@ -142,6 +144,13 @@ static u64 fh_ref_counter(void *priv)
 	return READ_ONCE(*fh->ref_time);
 }
 
+static struct resource *fh_mmio_pool(void *priv)
+{
+	struct fakehost *fh = priv;
+
+	return fh->vram.end ? &fh->vram : NULL;
+}
+
 static const struct hvis_transport_ops fh_ops = {
 	.name = "fakehost",
 	.post_msg = fh_post_msg,
@@ -151,6 +160,9 @@ static const struct hvis_transport_ops fh_ops = {
 	.eom = fh_eom,
 	.vp_index = fh_vp_index,
 	.ref_counter = fh_ref_counter,
+	.mmio_pool = fh_mmio_pool,
+	/* The pool is inside BAR2, which pci_request_regions() gave us. */
+	.mmio_claim_iomem = false,
 };
 
 static irqreturn_t fh_irq(int irq, void *data)
@@ -166,11 +178,26 @@ static bool in_bar(u32 bar_bytes, u64 off, u64 size, u64 align)
 	return !(off & (align - 1)) && off <= bar_bytes && size <= bar_bytes - off;
 }
 
+/*
+ * Where the link proper ends: at the VRAM region when the host offers one (1 MiB
+ * aligned, inside bar_bytes), else at bar_bytes.  0 when the VRAM fields are bad.
+ */
+static u32 fh_link_bytes(const struct hvis_link_header *h, u32 bar_bytes)
+{
+	u32 off = READ_ONCE(h->vram_off), bytes = READ_ONCE(h->vram_bytes);
+
+	if (!off && !bytes)
+		return bar_bytes;
+	if (!bytes || off < sizeof(*h) || (off & (HVIS_LINK_VRAM_ALIGN - 1)) ||
+	    off > bar_bytes || bytes > bar_bytes - off)
+		return 0;
+	return off;
+}
+
 /* Checks the rest of an hvis link header; returns what is wrong, or NULL. */
-static const char *fh_validate(struct fakehost *fh, resource_size_t bar_len)
+static const char *fh_validate(struct fakehost *fh, u32 bar_bytes)
 {
 	const struct hvis_link_header *h = fh->hdr;
-	u32 bar_bytes = READ_ONCE(h->bar_bytes);
 	u32 slots = READ_ONCE(h->msgq_slots);
 	u32 sig_off = READ_ONCE(h->signal_off), sig_bytes = READ_ONCE(h->signal_bytes);
 	u32 synic_off = READ_ONCE(h->synic_off), stride = READ_ONCE(h->synic_stride);
@@ -179,8 +206,6 @@ static const char *fh_validate(struct fakehost *fh, resource_size_t bar_len)
 
 	if (READ_ONCE(h->host_state) != HVIS_LINK_HOST_READY)
 		return "host_state (host not ready)";
-	if (bar_bytes < sizeof(*h) || bar_bytes > bar_len)
-		return "bar_bytes";
 	if (!in_bar(bar_bytes, ctl_off, sizeof(struct hvis_link_msgq_ctl), 64))
 		return "msgq_ctl_off";
 	if (!slots || slots > 0x10000 ||
@@ -306,10 +331,11 @@ static void fh_link_set(struct fakehost *fh, bool attached)
 	struct hvis_link_header *h = fh->hdr;
 
 	if (attached) {
+		WRITE_ONCE(h->guest_bar_gpa, pci_resource_start(fh->pdev, IVSHMEM_BAR_SHM));
 		WRITE_ONCE(h->guest_cpus, fh->ncpus);
 		WRITE_ONCE(h->guest_generation, READ_ONCE(h->guest_generation) + 1);
 	}
-	/* guest_cpus and the generation are visible before the state that covers them. */
+	/* guest_bar_gpa, guest_cpus and the generation are visible before the state. */
 	virt_wmb();
 	WRITE_ONCE(h->guest_state, attached ? HVIS_LINK_GUEST_ATTACHED : HVIS_LINK_GUEST_DETACHED);
 	/* ... and the state before the doorbell. */
@@ -319,11 +345,12 @@ static void fh_link_set(struct fakehost *fh, bool attached)
 
 static int fh_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	resource_size_t shm_len;
+	resource_size_t shm_len, shm_start;
+	struct hvis_link_header *h;
+	u32 bar_bytes, link_bytes;
 	struct fakehost *fh;
 	const char *bad;
 	unsigned int cpu;
-	u32 bar_bytes;
 	int ret;
 
 	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
@@ -352,13 +379,33 @@ static int fh_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ret = -ENODEV;
 		goto err_unmap_regs;
 	}
-	fh->shm = memremap(pci_resource_start(pdev, IVSHMEM_BAR_SHM), bar_bytes, MEMREMAP_WB);
+	shm_start = pci_resource_start(pdev, IVSHMEM_BAR_SHM);
+	h = memremap(shm_start, sizeof(*h), MEMREMAP_WB);
+	if (!h) {
+		ret = -ENOMEM;
+		goto err_unmap_regs;
+	}
+	link_bytes = fh_link_bytes(h, bar_bytes);
+	if (link_bytes && link_bytes < bar_bytes) {
+		fh->vram.name = "hvis fake-host VRAM";
+		fh->vram.flags = IORESOURCE_MEM;
+		fh->vram.start = shm_start + READ_ONCE(h->vram_off);
+		fh->vram.end = fh->vram.start + READ_ONCE(h->vram_bytes) - 1;
+	}
+	memunmap(h);
+	if (!link_bytes) {
+		dev_err(&pdev->dev, "hvis link header: bad vram_off/vram_bytes\n");
+		ret = -ENODEV;
+		goto err_unmap_regs;
+	}
+	/* The VRAM is its users' to map: ours is the link proper. */
+	fh->shm = memremap(shm_start, link_bytes, MEMREMAP_WB);
 	if (!fh->shm) {
 		ret = -ENOMEM;
 		goto err_unmap_regs;
 	}
 	fh->hdr = (struct hvis_link_header *)fh->shm;
-	bad = fh_validate(fh, bar_bytes);
+	bad = fh_validate(fh, link_bytes);
 	if (bad) {
 		dev_err(&pdev->dev, "hvis link header: bad %s\n", bad);
 		ret = -ENODEV;

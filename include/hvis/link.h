@@ -12,7 +12,11 @@
  *   0x02000   64 x 256 B         post-message slots (struct hv_input_post_message)
  *   0x06000   4 KiB              signal-event bitmap, one bit per connection id
  *   0x08000   32 x 8 KiB         per guest CPU: SynIC message page, event-flags page
- *   0x48000                      end (BAR2 is 512 KiB)
+ *   0x48000                      end of the link proper (512 KiB without VRAM)
+ *   vram_off  vram_bytes         VRAM (optional): the synthetic video device's
+ *                                framebuffer memory, handed out by the guest's
+ *                                hvis_vmbus_allocate_mmio(); BAR2 then grows to the
+ *                                next power of two that holds it
  *
  * Doorbells (guest to host): the guest writes (host peer id << 16) | vector to BAR0
  * register 12 (QEMU docs/specs/ivshmem-spec.rst).  Host vectors are HVIS_LINK_HVEC_*.
@@ -32,7 +36,10 @@
 /* How often the host refreshes the header's ref_time. */
 #define HVIS_LINK_REF_PERIOD_US	1000u
 
-#define HVIS_LINK_BAR2_BYTES	0x80000u
+#define HVIS_LINK_BAR2_BYTES	0x80000u	/* the link proper; BAR2 without VRAM */
+/* VRAM starts at 1 MiB, the alignment upstream's video drivers ask for. */
+#define HVIS_LINK_VRAM_OFF	0x100000u
+#define HVIS_LINK_VRAM_ALIGN	0x100000u
 #define HVIS_LINK_MSGQ_CTL_OFF	0x01000u
 #define HVIS_LINK_MSGQ_OFF	0x02000u
 #define HVIS_LINK_MSGQ_SLOTS	64u
@@ -100,10 +107,23 @@ struct hvis_link_header {
 	/* host-written, version 2 */
 	u32 ref_period_us;		/* how often ref_time is refreshed */
 	u64 ref_time;			/* reference counter, 100 ns units; 8-byte aligned */
-	u32 reserved[1004];
+	/*
+	 * Version 2 additions in the once-reserved area, where 0 means "absent", so
+	 * old guests and old hosts keep working (docs/fakehost-link.md, Versioning).
+	 * host-written: the VRAM region inside BAR2 (both 0: no VRAM); 1 MiB aligned.
+	 */
+	u32 vram_off;
+	u32 vram_bytes;
+	/*
+	 * guest-written before guest_state: the guest-physical address of BAR2, so
+	 * the host can tell which guest addresses are VRAM (0: unknown).
+	 */
+	u64 guest_bar_gpa;
+	u32 reserved[1000];
 } __packed;
 static_assert(sizeof(struct hvis_link_header) == 4096, "link header");
 static_assert(offsetof(struct hvis_link_header, ref_time) == 72, "ref_time is 8-byte aligned");
+static_assert(offsetof(struct hvis_link_header, guest_bar_gpa) == 88, "guest_bar_gpa aligned");
 
 /*
  * Post-message queue: a single-producer (guest) single-consumer (host) ring of slots.

@@ -211,4 +211,21 @@ u32 hvis_vmbus_protocol_version(void);
  */
 int hvis_vmbus_ref_counter(u64 *ref);
 
+/*
+ * MMIO space for a device (upstream vmbus_allocate_mmio / vmbus_free_mmio): a range of
+ * @size bytes, aligned to @align (a power of two), inside [@min, @max], taken from
+ * the ranges the transport offers: the VMBus ACPI device's _CRS windows on Hyper-V,
+ * the link's VRAM region on the fake host.  On success *@res describes it (named after
+ * @dev); map it with memremap()/ioremap_cache() and give it back with
+ * hvis_vmbus_free_mmio(start, size) before the device goes.  -ENXIO when no range has
+ * room, -EINVAL for bad arguments.  May sleep.
+ */
+int hvis_vmbus_allocate_mmio(struct resource **res, struct hvis_device *dev,
+			     resource_size_t min, resource_size_t max,
+			     resource_size_t size, resource_size_t align);
+void hvis_vmbus_free_mmio(resource_size_t start, resource_size_t size);
+
+/* The offer's mmio_megabytes: MMIO space the host wants the device to have, in MiB. */
+u32 hvis_channel_mmio_megabytes(struct hvis_channel *ch);
+
 #endif /* _HVIS_VMBUS_H */

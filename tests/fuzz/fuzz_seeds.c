@@ -19,6 +19,7 @@
 #include "hvis/storvsc_proto.h"
 #include "hvis/kbd_proto.h"
 #include "hvis/hid_proto.h"
+#include "synthvid_msg.h"
 
 static const char *top;
 
@@ -383,6 +384,52 @@ static void hid_seeds(void)
 	hid_put("report", 4, &rep, sizeof(rep));
 }
 
+/* ---- synthetic video: a direction byte (0 host, 1 guest), then the packet ---- */
+static void synthvid_put(const char *name, u8 dir, u32 type, const void *payload, u32 plen)
+{
+	static u8 buf[1 + sizeof(struct synthvid_msg)];
+	u32 len;
+
+	buf[0] = dir;
+	memcpy(buf + 1 + SYNTHVID_HDRS, payload, plen);
+	len = synthvid_put_headers(buf + 1, type, plen);
+	put("fuzz_synthvid_msg", name, buf, 1 + len);
+}
+
+static void synthvid_seeds(void)
+{
+	struct synthvid_version_resp vr = { SYNTHVID_VERSION_WIN10, 1, 1 };
+	struct synthvid_vram_location_ack va = { 0xf8000000 };
+	struct synthvid_feature_change fc = { 1, 0, 0, 1 };
+	struct synthvid_resolution_resp rr = { .resolution_count = 3,
+					       .default_resolution_index = 1 };
+	struct synthvid_version_req vq = { SYNTHVID_VERSION_WIN10 };
+	struct synthvid_vram_location vl = { 0xf8000000, 1, 0xf8000000 };
+	struct synthvid_situation_update su = { 0, 1, { { 1, 0, 32, 1024, 768, 4096 } } };
+	struct synthvid_pointer_position pp = { 1, 0, 0, 0 };
+	struct synthvid_pointer_shape ps = { SYNTHVID_CURSOR_COMPLETE, 1, 1, 1, 0, 0,
+					     { 0, 1, 1, 1 } };
+	struct synthvid_dirt d = { 0, 1, { { 0, 0, 1024, 768 } } };
+	struct synthvid_resolution_req rq = { SYNTHVID_MAX_RESOLUTIONS };
+
+	rr.supported_resolution[0] = (struct synthvid_resolution){ 640, 480 };
+	rr.supported_resolution[1] = (struct synthvid_resolution){ 1024, 768 };
+	rr.supported_resolution[2] = (struct synthvid_resolution){ 1280, 1024 };
+	synthvid_put("version_response", 0, SYNTHVID_VERSION_RESPONSE, &vr, sizeof(vr));
+	synthvid_put("vram_ack", 0, SYNTHVID_VRAM_LOCATION_ACK, &va, sizeof(va));
+	synthvid_put("situation_ack", 0, SYNTHVID_SITUATION_UPDATE_ACK, &va, sizeof(va));
+	synthvid_put("feature_change", 0, SYNTHVID_FEATURE_CHANGE, &fc, sizeof(fc));
+	synthvid_put("resolution_response", 0, SYNTHVID_RESOLUTION_RESPONSE, &rr,
+		     SYNTHVID_RESOLUTION_RESP_HDR + 3 * 4);
+	synthvid_put("version_request", 1, SYNTHVID_VERSION_REQUEST, &vq, sizeof(vq));
+	synthvid_put("vram_location", 1, SYNTHVID_VRAM_LOCATION, &vl, sizeof(vl));
+	synthvid_put("situation_update", 1, SYNTHVID_SITUATION_UPDATE, &su, sizeof(su));
+	synthvid_put("pointer_position", 1, SYNTHVID_POINTER_POSITION, &pp, sizeof(pp));
+	synthvid_put("pointer_shape", 1, SYNTHVID_POINTER_SHAPE, &ps, sizeof(ps));
+	synthvid_put("dirt", 1, SYNTHVID_DIRT, &d, sizeof(d));
+	synthvid_put("resolution_request", 1, SYNTHVID_RESOLUTION_REQUEST, &rq, sizeof(rq));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -401,5 +448,6 @@ int main(int argc, char **argv)
 	vstor_seeds();
 	kbd_seeds();
 	hid_seeds();
+	synthvid_seeds();
 	return 0;
 }

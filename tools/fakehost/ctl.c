@@ -19,6 +19,7 @@
 #include "dev_vss.h"
 #include "dev_fcopy.h"
 #include "dev_nic.h"
+#include "dev_video.h"
 #include "migrate.h"
 #include "storvsp.h"
 #include "dev_ic.h"
@@ -561,6 +562,12 @@ static int cmd_disk(struct ctl_cmd *c, int argc, char **argv)
 	return dev_storvsp_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/* Synthetic video: `screen`, `screenshot FILE.png`, `video-inject KIND` (dev_video.c). */
+static int cmd_video(struct ctl_cmd *c, int argc, char **argv)
+{
+	return dev_video_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
 /*
  * Simulated live migration (migrate.c): answers when the blackout is over and the
  * host has sent what follows it (the MIGRATE_DONE event line).
@@ -614,6 +621,9 @@ static const struct {
 	{ "migrate", cmd_migrate },
 	{ "key", cmd_key },
 	{ "mouse", cmd_mouse },
+	{ "screen", cmd_video },
+	{ "screenshot", cmd_video },
+	{ "video-inject", cmd_video },
 };
 
 static void reply(int fd, const char *err, const char *body, size_t len)

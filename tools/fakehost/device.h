@@ -59,6 +59,7 @@ extern const struct host_device_ops dev_ide_ops;
 extern const struct host_device_ops dev_fc_ops;
 extern const struct host_device_ops dev_kbd_ops;
 extern const struct host_device_ops dev_mouse_ops;
+extern const struct host_device_ops dev_video_ops;
 
 /* Looks a class up by name; NULL if unknown. */
 const struct host_device_ops *device_ops_by_name(const char *name);

@@ -20,6 +20,7 @@ static const struct host_device_ops *const all_devices[] = {
 	&dev_fc_ops,
 	&dev_kbd_ops,
 	&dev_mouse_ops,
+	&dev_video_ops,
 };
 
 const struct host_device_ops *device_ops_by_name(const char *name)
@@ -34,7 +35,7 @@ const struct host_device_ops *device_ops_by_name(const char *name)
 
 const char *device_class_names(void)
 {
-	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm,nic,scsi,ide,fc,kbd,mouse";
+	return "heartbeat,shutdown,timesync,kvp,vss,fcopy,echo,dm,nic,scsi,ide,fc,kbd,mouse,video";
 }
 
 /* The classes Hyper-V offers with a fixed instance GUID, and that GUID. */

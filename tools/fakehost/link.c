@@ -39,10 +39,14 @@ static void shm_reset(struct link *l)
 
 	/* No reference-counter store races with the rewrite. */
 	refclock_publish(NULL);
-	memset(l->shm, 0, HVIS_LINK_BAR2_BYTES);
+	memset(l->shm, 0, l->bar_bytes);
 	h->magic = HVIS_LINK_MAGIC;
 	h->version = HVIS_LINK_VERSION;
-	h->bar_bytes = HVIS_LINK_BAR2_BYTES;
+	h->bar_bytes = l->bar_bytes;
+	if (l->vram_bytes) {
+		h->vram_off = HVIS_LINK_VRAM_OFF;
+		h->vram_bytes = l->vram_bytes;
+	}
 	h->msgq_ctl_off = HVIS_LINK_MSGQ_CTL_OFF;
 	h->msgq_off = HVIS_LINK_MSGQ_OFF;
 	h->msgq_slots = HVIS_LINK_MSGQ_SLOTS;
@@ -64,7 +68,19 @@ static void shm_reset(struct link *l)
 	l->guest_cpus = 0;
 }
 
-int link_init(struct link *l, const char *sock_path, u32 vectors, u32 cpus)
+/* BAR2's size: a PCI BAR is a power of two, so the VRAM rounds it up. */
+static u32 bar_size(u32 vram_bytes)
+{
+	u32 need = HVIS_LINK_VRAM_OFF + vram_bytes, bar = HVIS_LINK_VRAM_OFF;
+
+	if (!vram_bytes)
+		return HVIS_LINK_BAR2_BYTES;
+	while (bar < need)
+		bar <<= 1;
+	return bar;
+}
+
+int link_init(struct link *l, const char *sock_path, u32 vectors, u32 cpus, u32 vram_bytes)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	unsigned int i;
@@ -75,16 +91,19 @@ int link_init(struct link *l, const char *sock_path, u32 vectors, u32 cpus)
 		l->host_efd[i] = -1;
 	for (i = 0; i < HVIS_LINK_MAX_CPUS; i++)
 		l->guest_efd[i] = -1;
-	if (!vectors || vectors > HVIS_LINK_MAX_CPUS || !cpus || cpus > vectors)
+	if (!vectors || vectors > HVIS_LINK_MAX_CPUS || !cpus || cpus > vectors ||
+	    vram_bytes > HVIS_LINK_VRAM_MAX || (vram_bytes & (HVIS_LINK_VRAM_ALIGN - 1)))
 		return -EINVAL;
+	l->vram_bytes = vram_bytes;
+	l->bar_bytes = bar_size(vram_bytes);
 	l->nvectors = vectors;
 	l->max_cpus = cpus;
 	l->sock_path = sock_path;
 
 	l->shm_fd = memfd_create("hvis-link", MFD_CLOEXEC);
-	if (l->shm_fd < 0 || ftruncate(l->shm_fd, HVIS_LINK_BAR2_BYTES))
+	if (l->shm_fd < 0 || ftruncate(l->shm_fd, l->bar_bytes))
 		return -errno;
-	l->shm = mmap(NULL, HVIS_LINK_BAR2_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+	l->shm = mmap(NULL, l->bar_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      l->shm_fd, 0);
 	if (l->shm == MAP_FAILED) {
 		l->shm = NULL;
@@ -144,7 +163,7 @@ void link_uninit(struct link *l)
 		unlink(l->sock_path);
 	}
 	if (l->shm)
-		munmap(l->shm, HVIS_LINK_BAR2_BYTES);
+		munmap(l->shm, l->bar_bytes);
 	if (l->shm_fd >= 0)
 		close(l->shm_fd);
 }
@@ -445,4 +464,11 @@ int link_signal(struct link *l, u32 cpu, u32 relid)
 	__atomic_fetch_or(word, 1ull << (relid % 64), __ATOMIC_SEQ_CST);
 	fire(l, cpu);
 	return 0;
+}
+
+u64 link_vram_gpa(const struct link *l)
+{
+	u64 bar = hvis_read_once(l->hdr->guest_bar_gpa);
+
+	return l->vram_bytes && bar ? bar + HVIS_LINK_VRAM_OFF : 0;
 }

@@ -25,6 +25,8 @@ struct link {
 	int client_fd;			/* QEMU, or -1 */
 	int shm_fd;
 	u8 *shm;
+	u32 bar_bytes;			/* the memfd: the link, then the VRAM if any */
+	u32 vram_bytes;			/* at HVIS_LINK_VRAM_OFF; 0: none */
 	struct hvis_link_header *hdr;
 	struct hvis_link_msgq_ctl *msgq;
 	struct hv_input_post_message *slots;
@@ -48,8 +50,17 @@ enum link_attach_change {
 	LINK_NEW_DETACH,	/* the guest's driver detached */
 };
 
-/* Creates the shared memory and listens on sock_path.  0 or -errno. */
-int link_init(struct link *l, const char *sock_path, u32 vectors, u32 cpus);
+/* The largest VRAM the link serves (BAR2 stays within 256 MiB). */
+#define HVIS_LINK_VRAM_MAX	(128u << 20)
+
+/*
+ * Creates the shared memory (with vram_bytes of VRAM, a multiple of 1 MiB, or none)
+ * and listens on sock_path.  0 or -errno.
+ */
+int link_init(struct link *l, const char *sock_path, u32 vectors, u32 cpus, u32 vram_bytes);
+
+/* The guest-physical address of the VRAM, once the guest said where BAR2 is; else 0. */
+u64 link_vram_gpa(const struct link *l);
 void link_uninit(struct link *l);
 
 /* Accepts a QEMU and does the ivshmem handshake; a second QEMU is turned away. */

@@ -105,6 +105,7 @@ static void service_link(struct fakehost *fh)
 	case LINK_NEW_ATTACH:
 		host_reset(&fh->host, "guest_attach");
 		fh->host.guest_cpus = l->guest_cpus;
+		fh->host.vram_gpa = link_vram_gpa(l);
 		events_addf(&fh->ev, "GUEST_ATTACHED", "generation=%u cpus=%u", l->generation,
 			    l->guest_cpus);
 		break;
@@ -270,9 +271,12 @@ static void usage(FILE *f)
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
 		"                           [--tap-vlan N:VID=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
-		"                           [--nested] [--foreground] [-v]\n"
-		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)\n"
-		"       hvis-fakehost classes   (prints the device classes --devices takes)\n"
+		"                           [--nested] [--vram-mb N] [--foreground] [-v]
+"
+		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)
+"
+		"       hvis-fakehost classes   (prints the device classes --devices takes)
+"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
 }
@@ -299,6 +303,7 @@ static int serve(int argc, char **argv)
 		{ "qmp", required_argument, NULL, 'Q' },
 		{ "cpu-features", required_argument, NULL, 'F' },
 		{ "nested", no_argument, NULL, 'X' },
+		{ "vram-mb", required_argument, NULL, 'M' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -311,7 +316,7 @@ static int serve(int argc, char **argv)
 	bool nested = false;
 	char merr[300];
 	static struct fakehost fh;
-	u32 cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
+	u32 vram_mb = 8, cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
 	struct epoll_event evs[32];
 	u64 next_tick = 0;
@@ -332,6 +337,7 @@ static int serve(int argc, char **argv)
 		case 'n': versions = optarg; break;
 		case 'd': devices = optarg; break;
 		case 'D': disks = optarg; break;
+		case 'M': vram_mb = strtoul(optarg, NULL, 0); break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
 		case 'W': hold_us = strtoul(optarg, NULL, 0); break;
@@ -436,7 +442,13 @@ static int serve(int argc, char **argv)
 		}
 	}
 	/* QEMU gets an eventfd for each of its vectors; CPUs beyond --cpus are not served. */
-	ret = link_init(&fh.link, link_path, vectors, cpus);
+	if (vram_mb > (HVIS_LINK_VRAM_MAX >> 20)) {
+		fprintf(stderr, "hvis-fakehost: --vram-mb must be 0..%u\n", HVIS_LINK_VRAM_MAX >> 20);
+		return 2;
+	}
+	ret = link_init(&fh.link, link_path, vectors, cpus, vram_mb << 20);
+	fh.host.vram = fh.link.shm ? fh.link.shm + HVIS_LINK_VRAM_OFF : NULL;
+	fh.host.vram_bytes = fh.link.vram_bytes;
 	if (ret) {
 		fprintf(stderr, "hvis-fakehost: link %s: %s\n", link_path, strerror(-ret));
 		return 1;

@@ -144,6 +144,10 @@ struct vmbus_host {
 	u32 heartbeat_ms;
 	u32 poll_us;			/* busy-poll a drained ring this long before unmasking */
 	u32 hold_us;			/* a busy ring stays masked this long: 0 never */
+	/* The link's VRAM (docs/fakehost-link.md): our mapping, its size, its GPA (0: unknown). */
+	u8 *vram;
+	u32 vram_bytes;
+	u64 vram_gpa;
 };
 
 void host_init(struct vmbus_host *h, const struct host_notifier_ops *notify, void *ctx);
