@@ -271,12 +271,9 @@ static void usage(FILE *f)
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
 		"                           [--tap-vlan N:VID=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
-		"                           [--nested] [--vram-mb N] [--foreground] [-v]
-"
-		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)
-"
-		"       hvis-fakehost classes   (prints the device classes --devices takes)
-"
+		"                           [--nested] [--vram-mb N] [--foreground] [-v]\n"
+		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)\n"
+		"       hvis-fakehost classes   (prints the device classes --devices takes)\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
 		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
 }
