@@ -464,7 +464,8 @@ static_assert(sizeof(struct vmbus_channel_modifychannel_response) == 16, "modify
 	{ { 0x7a, 0x69, 0x76, 0x68, 0x63, 0x65, 0x6f, 0x68, \
 	    0x8e, 0x5c, 0x1d, 0x0a, 0x2b, 0x40, 0x91, 0x37 } }
 
-/* ---- input: the console keyboard and mouse (include/linux/hyperv.h HV_KBD_GUID, HV_MOUSE_GUID) ---- */
+/* ---- input: the console keyboard and mouse ---- */
+/* include/linux/hyperv.h: HV_KBD_GUID, HV_MOUSE_GUID */
 
 /* f912ad6d-2b17-48ea-bd65-f927a61c7684 */
 #define HV_KBD_GUID \

@@ -287,6 +287,8 @@ static int recv_post_chain(struct host_channel *ch, const struct nic_out *e)
 	u64 trans;
 	int ret;
 
+	if (!e->nmsg || e->nmsg > NIC_RSC_FRAGS_MAX)
+		return -EINVAL;
 	for (i = 0, s = nd->recv_hint; i < e->nmsg; s++) {
 		s %= nd->recv.sections;
 		if (nic_section_used(nd, s))

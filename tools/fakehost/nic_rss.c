@@ -249,7 +249,7 @@ static int rescind_sub(struct nic_dev *nd, int argc, char **argv, FILE *out, cha
 	if (argc == 3) {
 		i = (u32)strtoul(argv[2], &end, 10);
 		if (end == argv[2] || *end || !i || i >= NIC_MAX_QUEUES || !nd->queues[i].ch) {
-			snprintf(err, errlen, "INDEX: an open subchannel (1 .. %u)", NIC_MAX_QUEUES - 1);
+			snprintf(err, errlen, "INDEX: an open subchannel (1 .. %d)", NIC_MAX_QUEUES - 1);
 			return -1;
 		}
 	} else {
