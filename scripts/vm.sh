@@ -47,6 +47,9 @@ cat <<EOF
       $ctl vss freeze ; $ctl vss thaw                 a backup's freeze and thaw
       $ctl disk add 0:0:1 FILE       hot-add a disk (an existing file, size a multiple of 512)
       $ctl timesync                   a time-sync sample now
+      $ctl key uname -a Enter         type into the console (tty1; synthetic keyboard)
+      $ctl mouse 16384 16384 1        move the pointer to the middle and press the left button
+      $ctl screenshot /tmp/screen.png the console as a PNG (synthetic video)
       ip netns exec $NET_NS ping $NET_GUEST4          traffic on the wire
       $ctl shutdown                   power the guest off
     (hvis-fakehost --help lists the commands; docs/fakehost-ctl.md explains them.)
