@@ -99,8 +99,15 @@ net_guest_up() {
 # ns_echo_servers: UDP and TCP echo on port 7 in the namespace (stopped at exit).  UDP:
 # one process answers every datagram in order, to its sender (socat's UDP-LISTEN,fork
 # hands datagrams that arrive before its child connects to the parent, out of order).
+# TCP: a thread per connection that sends back what it reads, blocking in send while the
+# peer's window is closed.  Not socat's PIPE echo: a socat child writes up to 8 KiB
+# into its own pipe with a blocking write once select() shows the pipe writable (one
+# free page), and when the peer reads slowly (the pipe full because the socket is not
+# writable) it blocks in anon_pipe_write for good, the pipe's only reader being itself.
+# Started with ip netns exec directly (not the ns function in a subshell) so that $! is
+# the server itself and the cleanup's kill reaches it.
 ns_echo_servers() {
-	ns python3 -c '
+	ip netns exec "$NET_NS" python3 -c '
 import socket
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
@@ -109,7 +116,24 @@ while True:
     d, a = s.recvfrom(65536)
     s.sendto(d, a)' </dev/null >/dev/null 2>&1 &
 	HVIS_CLEANUP_CMDS+=("kill $!")
-	ns socat TCP6-LISTEN:7,reuseaddr,fork,ipv6only=0 PIPE </dev/null >/dev/null 2>&1 &
+	ip netns exec "$NET_NS" python3 -c '
+import socket, threading
+def echo(c):
+    with c:
+        while True:
+            d = c.recv(65536)
+            if not d:
+                c.shutdown(socket.SHUT_WR)
+                return
+            c.sendall(d)
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 7))
+s.listen(64)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=echo, args=(c,), daemon=True).start()' </dev/null >/dev/null 2>&1 &
 	HVIS_CLEANUP_CMDS+=("kill $!")
 }
 
