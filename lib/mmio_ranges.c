@@ -15,6 +15,16 @@ void mmio_ranges_init(struct mmio_ranges *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
+/*
+ * Whether a range ending at @end and one starting at @start become one.  Never
+ * across the vTPM base: the cut in mmio_ranges_add() would be undone by a window
+ * that starts right at the base.
+ */
+static bool mmio_ranges_joinable(u64 end, u64 start)
+{
+	return end + 1 == start && start != MMIO_RANGES_VTPM_BASE;
+}
+
 static void mmio_ranges_remove(struct mmio_ranges *rs, u32 i)
 {
 	memmove(&rs->r[i], &rs->r[i + 1], (rs->count - i - 1) * sizeof(rs->r[0]));
@@ -38,16 +48,16 @@ enum mmio_add_result mmio_ranges_add(struct mmio_ranges *rs, u64 start, u64 end)
 	if ((i > 0 && rs->r[i - 1].end >= start) || (i < rs->count && rs->r[i].start <= end))
 		return MMIO_ADD_OVERLAP;
 
-	if (i > 0 && rs->r[i - 1].end + 1 == start) {
+	if (i > 0 && mmio_ranges_joinable(rs->r[i - 1].end, start)) {
 		rs->r[i - 1].end = end;
 		/* The new window may also close the gap to the next one. */
-		if (i < rs->count && end + 1 == rs->r[i].start) {
+		if (i < rs->count && mmio_ranges_joinable(end, rs->r[i].start)) {
 			rs->r[i - 1].end = rs->r[i].end;
 			mmio_ranges_remove(rs, i);
 		}
 		return MMIO_ADD_MERGED;
 	}
-	if (i < rs->count && end + 1 == rs->r[i].start) {
+	if (i < rs->count && mmio_ranges_joinable(end, rs->r[i].start)) {
 		rs->r[i].start = start;
 		return MMIO_ADD_MERGED;
 	}

@@ -46,8 +46,9 @@ void mmio_ranges_init(struct mmio_ranges *rs);
 /*
  * Adds the window [@start, @end] by upstream's rules: dropped if it ends below 1 MiB;
  * cut to end just below the vTPM base if it starts below that base and reaches it;
- * merged with a range that ends right before it or starts right after it; else
- * inserted in start order.  Upstream keeps overlapping windows side by side; the
+ * merged with a range that ends right before it or starts right after it, except
+ * where they meet at the vTPM base (which upstream would merge); else inserted in
+ * start order.  Upstream keeps overlapping windows side by side; the
  * host is not trusted here, so an overlapping window is dropped instead.
  */
 enum mmio_add_result mmio_ranges_add(struct mmio_ranges *rs, u64 start, u64 end);

@@ -98,6 +98,21 @@ static void test_merge_sort(void)
 		  "vTPM cut applies before the merge");
 
 	mmio_ranges_init(&rs);
+	mmio_ranges_add(&rs, 0xf8000000, 0xfeffffff);
+	tap_check(mmio_ranges_add(&rs, MMIO_RANGES_VTPM_BASE, 0xffffffff) == MMIO_ADD_KEPT &&
+		  rs.count == 2 && rs.r[0].end == 0xfed3ffff &&
+		  rs.r[1].start == MMIO_RANGES_VTPM_BASE,
+		  "windows meeting at the vTPM base are not merged (after the cut)");
+	mmio_ranges_init(&rs);
+	mmio_ranges_add(&rs, MMIO_RANGES_VTPM_BASE, 0xffffffff);
+	tap_check(mmio_ranges_add(&rs, 0xf8000000, 0xfed3ffff) == MMIO_ADD_KEPT &&
+		  rs.count == 2 && rs.r[0].end == 0xfed3ffff,
+		  "nor when the one below comes second");
+	mmio_ranges_add(&rs, 0xf0000000, 0xf7ffffff);
+	tap_check(rs.count == 2 && rs.r[0].start == 0xf0000000 && rs.r[0].end == 0xfed3ffff,
+		  "a merge below the vTPM still works beside it");
+
+	mmio_ranges_init(&rs);
 	mmio_ranges_add(&rs, 4 * MB, 8 * MB - 1);
 	tap_check(mmio_ranges_add(&rs, 6 * MB, 10 * MB) == MMIO_ADD_OVERLAP &&
 		  mmio_ranges_add(&rs, 2 * MB, 4 * MB) == MMIO_ADD_OVERLAP &&
