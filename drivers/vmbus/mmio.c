@@ -5,8 +5,8 @@
  * (transport.h, mmio_pool): on Hyper-V the windows of the VMBus ACPI device's _CRS, on
  * the fake host the link's VRAM region.  An allocation is a busy child of its range
  * (the "shadow" that keeps two drivers apart) and, where the transport asks for it, a
- * claim in iomem_resource as well.  There is no reservation for a firmware
- * framebuffer: hvis_video removes firmware framebuffers before it allocates.
+ * claim in iomem_resource as well.  On Hyper-V the firmware framebuffer's range is a
+ * busy child of the lowest window (mmio_acpi.c), so allocations keep clear of it.
  */
 #include <linux/ioport.h>
 #include <linux/mutex.h>

@@ -3,7 +3,9 @@
  * transport_hyperv.c: the Hyper-V transport.  The SynIC of each CPU is set up through
  * its MSRs (message page SIMP, event-flags page SIEFP, SINT 2 -> the kernel's
  * HYPERVISOR_CALLBACK_VECTOR, SCONTROL), messages go out with HvPostMessage and events
- * with the HvSignalEvent fast hypercall.  It binds to the ACPI "VMBUS" device.
+ * with the HvSignalEvent fast hypercall.  It binds to the ACPI "VMBUS" device (a
+ * platform driver matched by ACPI id) and builds the MMIO pool of
+ * hvis_vmbus_allocate_mmio() from that device's _CRS (mmio_acpi.c).
  *
  * Facts from the Hyper-V TLFS (MSR numbers and bit layouts, hypercall codes and
  * statuses; include/asm-generic/hyperv-tlfs.h) and drivers/hv/hv.c upstream.  It uses
@@ -30,6 +32,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/mshyperv.h>
 #include "compat.h"
+#include "mmio_acpi.h"
 
 /* TLFS synthetic MSRs. */
 #define HVIS_MSR_SCONTROL	0x40000080
@@ -67,6 +70,7 @@ struct hvis_hv {
 	struct device *dev;
 	void **msg_pages;	/* per CPU; NULL where the SynIC is not ours */
 	void **event_pages;
+	struct hvis_mmio_acpi mmio;
 };
 
 /* Only one VMBus ACPI device exists; the interrupt hook has no context argument. */
@@ -151,6 +155,13 @@ static u64 hv_ref_counter(void *priv)
 	return hv_read_reference_counter();
 }
 
+static struct resource *hv_mmio_pool(void *priv)
+{
+	struct hvis_hv *hv = priv;
+
+	return hvis_mmio_acpi_first(&hv->mmio);
+}
+
 static const struct hvis_transport_ops hv_ops = {
 	.name = "hyperv",
 	.post_msg = hv_post_msg,
@@ -160,6 +171,9 @@ static const struct hvis_transport_ops hv_ops = {
 	.eom = hv_eom,
 	.vp_index = hv_vp,
 	.ref_counter = hv_ref_counter,
+	.mmio_pool = hv_mmio_pool,
+	/* The windows are bus space nobody owns: claim allocations in iomem too. */
+	.mmio_claim_iomem = true,
 };
 
 static void hv_callback(void)
@@ -237,6 +251,9 @@ static int hv_probe(struct platform_device *pdev)
 	if (!hv)
 		return -ENOMEM;
 	hv->dev = &pdev->dev;
+	ret = hvis_mmio_acpi_build(&pdev->dev, &hv->mmio);
+	if (ret)
+		return ret;
 	hv->msg_pages = kcalloc(nr_cpu_ids, sizeof(void *), GFP_KERNEL);
 	hv->event_pages = kcalloc(nr_cpu_ids, sizeof(void *), GFP_KERNEL);
 	if (!hv->msg_pages || !hv->event_pages) {
@@ -271,6 +288,7 @@ err_disable_synic:
 	hv_active = NULL;
 err_free_pages:
 	hv_free_pages(hv);
+	hvis_mmio_acpi_release(&hv->mmio);
 	return ret;
 }
 
@@ -283,6 +301,7 @@ static void hv_remove(struct platform_device *pdev)
 	hv_remove_vmbus_handler();
 	hv_active = NULL;
 	hv_free_pages(hv);
+	hvis_mmio_acpi_release(&hv->mmio);
 }
 
 static const struct acpi_device_id hv_acpi_ids[] = {

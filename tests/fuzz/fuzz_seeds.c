@@ -430,6 +430,30 @@ static void synthvid_seeds(void)
 	synthvid_put("resolution_request", 1, SYNTHVID_RESOLUTION_REQUEST, &rq, sizeof(rq));
 }
 
+/*
+ * fuzz_mmio_ranges: a query (min, max, size, align exponent, reservation) and _CRS
+ * windows as a Hyper-V Generation 2 VM reports them (high MMIO first, low MMIO
+ * reaching past the vTPM base), a legacy window below 1 MiB, one adjacent to the low
+ * window and, in the second seed, one overlapping it.
+ */
+static void mmio_seeds(void)
+{
+	u64 q[6] = { 0, ~0ULL, 8ULL << 20, 20, 0xf8000000ULL, 64ULL << 20 };
+	u64 w[5][2] = {
+		{ 0xfe0000000ULL, 0xfffffffffULL },
+		{ 0xf8000000ULL, 0xfeffffffULL },
+		{ 0xa0000ULL, 0xbffffULL },
+		{ 0xf0000000ULL, 0xf7ffffffULL },
+		{ 0xf4000000ULL, 0xf4ffffffULL },
+	};
+	u8 buf[sizeof(q) + sizeof(w)];
+
+	memcpy(buf, q, sizeof(q));
+	memcpy(buf + sizeof(q), w, sizeof(w));
+	put("fuzz_mmio_ranges", "gen2", buf, sizeof(q) + 4 * sizeof(w[0]));
+	put("fuzz_mmio_ranges", "gen2_overlap", buf, sizeof(buf));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -449,5 +473,6 @@ int main(int argc, char **argv)
 	kbd_seeds();
 	hid_seeds();
 	synthvid_seeds();
+	mmio_seeds();
 	return 0;
 }
