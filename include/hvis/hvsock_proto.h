@@ -45,6 +45,7 @@ static_assert(sizeof(struct hvs_pipe_hdr) == 8, "vmpipe_proto_header");
 #define HVS_PKT_LEN(payload)	(HVS_HEADER_LEN + (((u32)(payload) + 7u) & ~7u) + \
 				 VMBUS_PKT_TRAILER_BYTES)
 #define HVS_MAX_PKT_SIZE		HVS_PKT_LEN(HVS_MTU_SIZE)
+static_assert(HVS_MAX_PKT_SIZE == 16416, "HVS_MAX_PKT_SIZE: 16 + 8 + 16 KiB + 8");
 
 /*
  * Ring sizes (RINGBUFFER_HVS_*, hvs_open_connection()): 6 pages each way below
