@@ -293,6 +293,21 @@ static int area_bad(u32 msg_len, u32 fixed, u32 off, const char **why, const cha
 	return bad(why, len_past);
 }
 
+bool rndis_packet_ppi_area(const void *head, u32 msg_len, u32 *off, u32 *len)
+{
+	struct rndis_packet p;
+
+	if (msg_len < RNDIS_PACKET_HDR_BYTES)
+		return false;
+	memcpy(&p, (const u8 *)head + RNDIS_HDR_BYTES, sizeof(p));
+	if (!p.per_pkt_info_len ||
+	    !area_fits(msg_len, sizeof(p), p.per_pkt_info_offset, p.per_pkt_info_len))
+		return false;
+	*off = RNDIS_HDR_BYTES + p.per_pkt_info_offset;
+	*len = p.per_pkt_info_len;
+	return true;
+}
+
 int rndis_packet_parse(const void *buf, u32 msg_len, u32 max_frame,
 		       struct rndis_packet_view *v, const char **why)
 {

@@ -111,6 +111,15 @@ int rndis_packet_parse(const void *buf, u32 msg_len, u32 max_frame,
 		       struct rndis_packet_view *v, const char **why);
 
 /*
+ * Where the per-packet info of a PACKET of msg_len bytes lies, read from its first
+ * RNDIS_PACKET_HDR_BYTES at head: true with *off and *len (from the start of the
+ * message) when it has some inside the message after the fixed part, false when it
+ * has none or rndis_packet_parse would refuse it without reading it.  The receive
+ * path copies just these areas out of shared memory before parsing.
+ */
+bool rndis_packet_ppi_area(const void *head, u32 msg_len, u32 *off, u32 *len);
+
+/*
  * The value of the first PPI of @type (RNDIS_PPI_INTERNAL set for internal types) in
  * a parsed packet, if its value is at least want bytes: returns a pointer into buf, or
  * NULL if there is none.

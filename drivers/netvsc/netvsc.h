@@ -108,6 +108,12 @@ struct netvsc_req {
 	u8 resp[NETVSC_CTRL_RESP_BYTES];
 };
 
+/* One piece of a received frame, in the receive buffer (rxskb.c). */
+struct netvsc_rx_piece {
+	const u8 *data;
+	u32 len;
+};
+
 /* A receive completion the outbound ring had no room for yet. */
 struct netvsc_rx_comp {
 	u64 trans_id;
@@ -137,7 +143,7 @@ struct netvsc_chan {
 	struct delayed_work comp_retry;
 	struct rsc_chain rsc;		/* the RSC chain being assembled (rsc.c) */
 	struct rndis_pkt_ppis rsc_ppis;	/* its first fragment's PPIs */
-	u8 *rsc_buf;			/* NETVSC_RSC_MAX_BYTES while attached */
+	struct netvsc_rx_piece *rsc_pieces;	/* NVSP_RSC_MAX, while attached */
 
 	/* transmit (txpage.c): ranges of one page-buffer send, under the TX queue lock */
 	u8 *tx_ranges;
@@ -350,8 +356,13 @@ int netvsc_xmit_pages(struct netvsc_chan *c, struct sk_buff *skb, int sec,
 void netvsc_txpage_done(struct netvsc_dev *nv, u32 sec);
 
 /* rsc.c */
-int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v);
+int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v,
+		      const u8 *frame);
 void netvsc_rsc_break(struct netvsc_chan *c, const char *why);
+
+/* rxskb.c */
+struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piece *pc,
+			      u32 n, u32 total);
 
 /* mtu.c */
 int netvsc_change_mtu(struct net_device *ndev, int mtu);

@@ -23,26 +23,23 @@ static void rsc_refused(struct netvsc_chan *c, const char *why)
 	netvsc_rx_drop(c);
 }
 
-/* One whole frame of len bytes at data, with PPIs *p, to the stack. */
-static void rx_to_stack(struct netvsc_chan *c, const u8 *data, u32 len,
-			const struct rndis_pkt_ppis *p)
+/* One whole frame, in pieces pc[0..n-1] of total bytes, with PPIs *p, to the stack. */
+static void rx_to_stack(struct netvsc_chan *c, const struct netvsc_rx_piece *pc, u32 n,
+			u32 total, const struct rndis_pkt_ppis *p)
 {
 	struct netvsc_dev *nv = c->nv;
-	struct net_device *ndev = nv->ndev;
 	struct sk_buff *skb;
 
-	if (!netif_running(ndev)) {
+	if (!netif_running(nv->ndev)) {
 		netvsc_rx_drop(c);
 		return;
 	}
-	skb = napi_alloc_skb(&c->napi, len);
+	skb = netvsc_rx_skb(c, pc, n, total);
 	if (!skb) {
 		netvsc_count(nv, NETVSC_C_RX_NO_MEMORY);
 		netvsc_rx_drop(c);
 		return;
 	}
-	skb_put_data(skb, data, len);
-	skb->protocol = eth_type_trans(skb, ndev);
 	skb_record_rx_queue(skb, c->index);
 	netvsc_rx_ppis(nv, skb, p);
 	if (skb->ip_summed == CHECKSUM_UNNECESSARY)
@@ -52,17 +49,21 @@ static void rx_to_stack(struct netvsc_chan *c, const u8 *data, u32 len,
 
 	u64_stats_update_begin(&c->rx_syncp);
 	c->rx_packets++;
-	c->rx_bytes += len;
+	c->rx_bytes += total;
 	u64_stats_update_end(&c->rx_syncp);
 	napi_gro_receive(&c->napi, skb);
 }
 
 /*
- * A checked PACKET (rndis_packet_parse) in msg: its PPIs, then a frame of its own or
- * one fragment of an RSC chain.  0, or -EINVAL when refused (counted and logged).
+ * A checked PACKET (rndis_packet_parse) whose header and PPIs are in msg (a private
+ * copy) and whose v->data_len frame bytes are at frame (the receive buffer): its PPIs,
+ * then a frame of its own or one fragment of an RSC chain.  0, or -EINVAL when
+ * refused (counted and logged).
  */
-int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v)
+int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_packet_view *v,
+		      const u8 *frame)
 {
+	struct netvsc_rx_piece one = { .data = frame, .len = v->data_len };
 	struct netvsc_dev *nv = c->nv;
 	struct rndis_pkt_ppis p;
 	const char *why = NULL;
@@ -85,11 +86,15 @@ int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_p
 		return -EINVAL;
 	}
 	if (step == RSC_SINGLE) {
-		rx_to_stack(c, msg + v->data_off, v->data_len, &p);
+		rx_to_stack(c, &one, 1, v->data_len, &p);
 		return 0;
 	}
-	/* rsc_chain_add kept the chain's bytes within NETVSC_RSC_MAX_BYTES. */
-	memcpy(c->rsc_buf + c->rsc.bytes - v->data_len, msg + v->data_off, v->data_len);
+	/*
+	 * rsc_chain_add kept the chain within NVSP_RSC_MAX fragments and
+	 * NETVSC_RSC_MAX_BYTES; its pieces stay in the receive buffer until this
+	 * transfer-page packet is completed, after the chain has been delivered.
+	 */
+	c->rsc_pieces[c->rsc.frags - 1] = one;
 	if (c->rsc.frags == 1)
 		c->rsc_ppis = p;
 	if (step == RSC_DONE) {
@@ -98,7 +103,7 @@ int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_p
 			return -EINVAL;
 		}
 		netvsc_count(nv, NETVSC_C_RX_RSC);
-		rx_to_stack(c, c->rsc_buf, c->rsc.bytes, &c->rsc_ppis);
+		rx_to_stack(c, c->rsc_pieces, c->rsc.frags, c->rsc.bytes, &c->rsc_ppis);
 	}
 	return 0;
 }

@@ -101,14 +101,23 @@ void netvsc_rx_drop(struct netvsc_chan *c)
 	u64_stats_update_end(&c->rx_syncp);
 }
 
-static int rx_frame(struct netvsc_chan *c, u32 msg_len)
+/*
+ * A PACKET of msg_len bytes at src in the receive buffer, whose first
+ * RNDIS_PACKET_HDR_BYTES are in rx_copy: its per-packet info is copied next to them,
+ * the copy is checked, and the frame goes on from the receive buffer itself, at the
+ * offset and length checked on the copy (rsc.c, rxskb.c copy it once, into the skb).
+ */
+static int rx_frame(struct netvsc_chan *c, const u8 *src, u32 msg_len)
 {
 	struct netvsc_dev *nv = c->nv;
 	struct net_device *ndev = nv->ndev;
 	struct rndis_packet_view v;
 	const char *why = NULL;
+	u32 ppi_off, ppi_len;
 	int rc;
 
+	if (rndis_packet_ppi_area(c->rx_copy, msg_len, &ppi_off, &ppi_len))
+		memcpy(c->rx_copy + ppi_off, src + ppi_off, ppi_len);
 	rc = rndis_packet_parse(c->rx_copy, msg_len, ndev->max_mtu + VLAN_ETH_HLEN, &v, &why);
 	if (rc) {
 		net_warn_ratelimited("%s: bad RNDIS PACKET dropped: %s\n", netdev_name(ndev), why);
@@ -117,31 +126,44 @@ static int rx_frame(struct netvsc_chan *c, u32 msg_len)
 		return rc;
 	}
 	/* PPIs, RSC fragments and the skb: rsc.c. */
-	return netvsc_rx_deliver(c, c->rx_copy, &v);
+	return netvsc_rx_deliver(c, c->rx_copy, &v, src + v.data_off);
 }
 
-/* One range of a transfer-page packet: one RNDIS message in the receive buffer. */
+/*
+ * One range of a transfer-page packet: one RNDIS message in the receive buffer.
+ * nvsp_xfer_check put the range inside the buffer and within one section.  The host
+ * can still rewrite it, so what is parsed is a private copy: the message header, for
+ * a PACKET its fixed part and per-packet info (rx_frame), for a control message all
+ * of it.  A PACKET's frame bytes are not parsed and are copied once, later.
+ */
 static int rx_range(struct netvsc_chan *c, u32 off, u32 len)
 {
 	struct netvsc_dev *nv = c->nv;
+	const u8 *src = (const u8 *)nv->recv_buf + off;
 	const char *why = NULL;
 	u32 type, msg_len;
 	int rc;
 
-	/*
-	 * nvsp_xfer_check put the range inside the buffer and within one section.  The
-	 * host can still rewrite it: copy it out first, then check the copy only.
-	 */
-	memcpy(c->rx_copy, (u8 *)nv->recv_buf + off, len);
+	memcpy(c->rx_copy, src, min_t(u32, len, RNDIS_PACKET_HDR_BYTES));
 	rc = rndis_msg_check(c->rx_copy, len, NETVSC_FROM_HOST, &type, &msg_len, &why);
+	/* A PACKET that passed has at least its fixed part (msg_len >= HEAD_BYTES). */
+	if (!rc && type == RNDIS_MSG_PACKET)
+		return rx_frame(c, src, msg_len);
+	if (!rc) {
+		/* Control messages are parsed whole: copy and check them whole. */
+		memcpy(c->rx_copy, src, len);
+		rc = rndis_msg_check(c->rx_copy, len, NETVSC_FROM_HOST, &type, &msg_len, &why);
+		if (!rc && type == RNDIS_MSG_PACKET) {
+			why = "RNDIS message type changed while being read";
+			rc = -EINVAL;
+		}
+	}
 	if (rc) {
 		net_warn_ratelimited("%s: bad RNDIS message dropped: %s\n",
 				     netdev_name(nv->ndev), why);
 		netvsc_count(nv, NETVSC_C_RX_BAD);
 		return rc;
 	}
-	if (type == RNDIS_MSG_PACKET)
-		return rx_frame(c, msg_len);
 	netvsc_rsc_break(c, "RSC chain interrupted by a control message");
 	netvsc_rndis_receive_ctrl(nv, c->rx_copy, type, msg_len);
 	return 0;
@@ -317,9 +339,9 @@ int netvsc_rx_alloc(struct netvsc_chan *c)
 	c->rx_copy = kmalloc(nv->recv_section_size, GFP_KERNEL);
 	if (!c->rx_copy)
 		return -ENOMEM;
-	/* LRO assembles RSC chains here (rsc.c). */
-	c->rsc_buf = kvmalloc(NETVSC_RSC_MAX_BYTES, GFP_KERNEL);
-	if (!c->rsc_buf)
+	/* Where the pieces of an RSC chain lie (rsc.c). */
+	c->rsc_pieces = kvcalloc(NVSP_RSC_MAX, sizeof(*c->rsc_pieces), GFP_KERNEL);
+	if (!c->rsc_pieces)
 		return -ENOMEM;
 	memset(&c->rsc, 0, sizeof(c->rsc));
 	c->comp_cap = max(nv->recv_sections + 1, NETVSC_MIN_COMPS);
@@ -347,8 +369,8 @@ void netvsc_rx_free(struct netvsc_chan *c)
 	c->comp_head = 0;
 	kfree(c->rx_copy);
 	c->rx_copy = NULL;
-	kvfree(c->rsc_buf);
-	c->rsc_buf = NULL;
+	kvfree(c->rsc_pieces);
+	c->rsc_pieces = NULL;
 	kfree(c->raw);
 	c->raw = NULL;
 }

@@ -16,6 +16,11 @@
 # guest: "-").  Knobs: SECS (each run, default 5), VM_SMP (default 2), ONLY (an
 # extended regex: only the tests whose name matches, e.g. ONLY='TCP tx' ; default all),
 # HOLD_US (the fake host's --hold-us; 0: no held rings).
+# CPU: guest cpu is the guest's busy time over the run (/proc/stat, all vCPUs; 100% is
+# one vCPU busy), host cpu the time of the process that moves the packets between the
+# TAP and the guest: the fake host for hvis, QEMU's main loop thread for virtio-net
+# (vhost off), in % of one host core.  Under TCG a guest's CPU time is host time, so
+# both are comparable within one run; their sum per Gbit/s is the cost of a byte.
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/../e2e/net_lib.sh"
 
@@ -78,12 +83,26 @@ counters() {
 				b=\$(awk '/^interrupts:/ { print \$2 }' \$f 2>/dev/null)
 				s=\$((s + \${a:-0})); i=\$((i + \${b:-0}))
 			done
-			echo \$p \$s \$i"
+			echo \$p \$s \$i \$(awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8, \$2 + \$3 + \$4 + \$5 + \$6 + \$7 + \$8 }' /proc/stat)"
 	else
 		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
 			i=\$(awk '/virtio[0-9]+-(input|output)/ { for (c = 2; c <= NF && \$c ~ /^[0-9]+\$/; c++) s += \$c } END { print s + 0 }' /proc/interrupts)
-			echo \$p - \$i"
+			echo \$p - \$i \$(awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8, \$2 + \$3 + \$4 + \$5 + \$6 + \$7 + \$8 }' /proc/stat)"
 	fi
+}
+
+# host_ticks NIC: CPU ticks (user + system) of the host thread that moves NIC's packets.
+host_ticks() {
+	local f
+	if [ "$1" = hvis ]; then f=/proc/$FH_PID/stat; else f=/proc/$QEMU_PID/task/$QEMU_PID/stat; fi
+	# Fields after the command name (which may hold spaces): utime is the 12th, stime 13th.
+	sed 's/^.*) //' "$f" 2>/dev/null | awk '{ print $12 + $13 }'
+}
+TICKS=$(getconf CLK_TCK)
+
+# pct PART WHOLE SCALE: PART / WHOLE * SCALE as a whole percentage.
+pct() {
+	awk -v a="$1" -v b="$2" -v k="$3" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b * k; else print "-" }'
 }
 
 per_pkt() { # count packets
@@ -93,15 +112,17 @@ per_pkt() { # count packets
 
 # run NIC IF SERVER PORT WHAT ARGS: one iperf3 run; prints a table row.
 run() {
-	local nic=$1 ifc=$2 srv=$3 port=$4 what=$5 args=$6 c0 c1 json fig n s i
+	local nic=$1 ifc=$2 srv=$3 port=$4 what=$5 args=$6 c0 c1 json fig n s i h0 h1 t0 t1
 	[[ -z ${ONLY:-} || $what =~ $ONLY ]] || return 0
 	c0=$(counters "$ifc")
-	[[ $c0 =~ ^[0-9]+\ [-0-9]+\ [0-9]+$ ]] || fail "counters of $ifc: $c0"
+	[[ $c0 =~ ^[0-9]+\ [-0-9]+\ [0-9]+\ [0-9]+\ [0-9]+$ ]] || fail "counters of $ifc: $c0"
+	h0=$(host_ticks "$nic") t0=$(date +%s%N)
 	json=$(guest -t $((SECS * 3 + 60)) "iperf3 -c $srv -p $port -t $SECS -J $args") || {
 		printf '%-11s %-22s %s\n' "$nic" "$what" "failed: $(head -c 200 <<<"$json")"
 		return 0
 	}
 	c1=$(counters "$ifc")
+	h1=$(host_ticks "$nic") t1=$(date +%s%N)
 	fig=$(python3 -c '
 import json, sys
 j = json.loads(sys.stdin.read())
@@ -113,20 +134,23 @@ else:
     pk = s["packets"] - s.get("lost_packets", 0)
     print("%.0f pps (lost %.1f%%)" % (pk / s["seconds"], s.get("lost_percent", 0)))
 ' "$args" <<<"$json" 2>/dev/null) || fig="unparsed"
-	read -r p0 s0 i0 <<<"$c0"
-	read -r p1 s1 i1 <<<"$c1"
+	read -r p0 s0 i0 b0 a0 <<<"$c0"
+	read -r p1 s1 i1 b1 a1 <<<"$c1"
 	n=$((p1 - p0))
 	s=-
 	[ "$s0" = - ] || s=$((s1 - s0))
 	i=$((i1 - i0))
-	printf '%-11s %-22s %-26s %10s %12s %12s\n' "$nic" "$what" "$fig" "$n" \
-		"$(per_pkt "$s" "$n")" "$(per_pkt "$i" "$n")"
+	printf '%-11s %-22s %-26s %10s %9s %9s %10s %9s\n' "$nic" "$what" "$fig" "$n" \
+		"$(per_pkt "$s" "$n")" "$(per_pkt "$i" "$n")" \
+		"$(pct $((b1 - b0)) $((a1 - a0)) "$VM_SMP")" \
+		"$(pct $((h1 - h0)) "$(((t1 - t0) / 10000000))" "$((100 / TICKS))")"
 }
 
 echo
 echo "network benchmark, kernel $KVER, TCG, $VM_SMP vCPUs, ${SECS}s per run"
 echo "hvis: $hif, $(guest "ethtool -l $hif 2>/dev/null | awk '/^Combined/ { c = \$2 } END { print c \" channels\" }'"), relids $(echo $relids); virtio-net: $vif, $VM_SMP queues, vhost off"
-printf '%-11s %-22s %-26s %10s %12s %12s\n' nic test result packets "sig/pkt" "irq/pkt"
+printf '%-11s %-22s %-26s %10s %9s %9s %10s %9s\n' nic test result packets "sig/pkt" "irq/pkt" \
+	"guest cpu" "host cpu"
 for nic in hvis virtio; do
 	if [ $nic = hvis ]; then ifc=$hif srv=$NET_HOST4 port=5201; else ifc=$vif srv=$VIRTIO_HOST port=5202; fi
 	run $nic "$ifc" "$srv" $port "TCP tx, 1 stream" ""

@@ -75,6 +75,14 @@ static void packet(const u8 *msg, u32 msg_len, u32 max_frame)
 	}
 	check_area(v.data_off, v.data_len, msg_len);
 	check_area(v.ppi_off, v.ppi_len, msg_len);
+	{
+		/* The receive path copies just this area before parsing: it must be it. */
+		u32 po = 0, pl = 0;
+		bool area = rndis_packet_ppi_area(msg, msg_len, &po, &pl);
+
+		if (area != !!v.ppi_len || (area && (po != v.ppi_off || pl != v.ppi_len)))
+			abort();
+	}
 	if (!v.data_len || v.data_len > max_frame || v.data_off < RNDIS_PACKET_HDR_BYTES)
 		abort();
 	if (v.ppi_len && v.ppi_off < RNDIS_PACKET_HDR_BYTES)

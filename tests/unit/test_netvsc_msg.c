@@ -784,6 +784,27 @@ int main(void)
 	ppi(60, 16, PPI_NBL_HASH_VALUE, 0xabcdef);
 	tap_check(!rndis_packet_parse(buf, len, 1514, &v, &why) && v.ppi_off == 44 &&
 		  v.ppi_len == 32 && v.data_off == 76, "a PACKET with two PPIs");
+	{
+		u32 po = 0, pl = 0;
+
+		tap_check(rndis_packet_ppi_area(buf, len, &po, &pl) && po == 44 && pl == 32,
+			  "rndis_packet_ppi_area: the PPI area the parser reads, from the header");
+		tap_check(!rndis_packet_ppi_area(buf, RNDIS_PACKET_HDR_BYTES - 1, &po, &pl),
+			  "rndis_packet_ppi_area: nothing for a message shorter than a PACKET");
+		tap_check(!rndis_packet_ppi_area(buf, 75, &po, &pl),
+			  "rndis_packet_ppi_area: nothing when the area runs past msg_len");
+		put32(28, 8);
+		tap_check(!rndis_packet_ppi_area(buf, len, &po, &pl),
+			  "rndis_packet_ppi_area: nothing when the area overlaps the fixed part");
+		put32(28, 0xfffffff0);
+		tap_check(!rndis_packet_ppi_area(buf, len, &po, &pl),
+			  "rndis_packet_ppi_area: nothing when offset + length wraps");
+		put32(28, 36);
+		put32(32, 0);
+		tap_check(!rndis_packet_ppi_area(buf, len, &po, &pl),
+			  "rndis_packet_ppi_area: nothing when there is no PPI");
+		put32(32, 32);
+	}
 	p = rndis_ppi_find(buf, &v, PPI_NBL_HASH_VALUE, 4);
 	tap_check(p == buf + 72, "rndis_ppi_find finds the second PPI's value");
 	memcpy(&a, p ? p : buf, 4);
