@@ -13,6 +13,8 @@
 #           kernel APIs that differ between 6.1 and 6.12).  What make check runs.
 #           A test whose header has the line "# tier: all" (a smoke test that a bigger
 #           test in check already covers) runs only in tier all.
+#   Each test sees its tier as HVIS_E2E_TIER: a campaign (reload rounds, cycles) runs a
+#   shorter version in check and the whole one in all (lib.sh by_tier).
 #
 # E2E_JOBS=N runs N tests at once (default 1).  Guests mostly wait (sleeps, timeouts,
 # the host's pace), so two lanes on two cores finish the check tier much sooner; each
@@ -75,7 +77,7 @@ trap 'rm -rf "$out_dir"' EXIT
 run_pair() {
 	local k=${pairs[$1]%% *} t=${pairs[$1]#* } t0 rc
 	t0=$(date +%s%N)
-	KVER=$k TEST_NAME=$(basename "${t%.sh}") timeout -k 10 "${E2E_TIMEOUT:-600}" "$t" "$k" 2>&1 |
+	KVER=$k TEST_NAME=$(basename "${t%.sh}") HVIS_E2E_TIER=$tier timeout -k 10 "${E2E_TIMEOUT:-600}" "$t" "$k" 2>&1 |
 		sed -u -e 's/\r//' -e '/^#/!s/^/# /'
 	rc=${PIPESTATUS[0]}
 	awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }' >"$out_dir/$1.secs"

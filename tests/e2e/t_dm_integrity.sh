@@ -1,5 +1,5 @@
 #!/bin/bash
-# Dynamic Memory under a live workload, 20 cycles: a guest process fills 300 MiB and
+# Dynamic Memory under a live workload, 20 cycles (8 in make check): a guest process fills 300 MiB and
 # keeps verifying and rewriting it (hvis-memcheck) while the host grows the guest to
 # 1152 MiB (the first cycle hot-adds a 128 MiB block, later ones unballoon) and
 # shrinks it to 896 MiB (balloon) 20 times.  Checks: the process is never killed and
@@ -8,7 +8,7 @@
 # free lists counted as free) does not grow over cycles 2..20; no kernel warning.
 source "$(dirname "$0")/dm_lib.sh"
 
-CYCLES=${CYCLES:-20}
+CYCLES=${CYCLES:-$(by_tier 8 20)}
 dm_vm_start startup=1G policy=fixed target=1G
 
 assert_guest "start hvis-memcheck 300" 'rm -f /tmp/stop; hvis-memcheck 300 /tmp/stop >/tmp/mc.out 2>&1 & echo $! >/tmp/mc.pid'
