@@ -361,8 +361,7 @@ int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_p
 void netvsc_rsc_break(struct netvsc_chan *c, const char *why);
 
 /* rxskb.c */
-struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piece *pc,
-			      u32 n, u32 total);
+struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piece *pc, u32 total);
 
 /* mtu.c */
 int netvsc_change_mtu(struct net_device *ndev, int mtu);

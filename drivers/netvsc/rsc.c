@@ -23,9 +23,9 @@ static void rsc_refused(struct netvsc_chan *c, const char *why)
 	netvsc_rx_drop(c);
 }
 
-/* One whole frame, in pieces pc[0..n-1] of total bytes, with PPIs *p, to the stack. */
-static void rx_to_stack(struct netvsc_chan *c, const struct netvsc_rx_piece *pc, u32 n,
-			u32 total, const struct rndis_pkt_ppis *p)
+/* One whole frame, in pieces at pc of total bytes, with PPIs *p, to the stack. */
+static void rx_to_stack(struct netvsc_chan *c, const struct netvsc_rx_piece *pc, u32 total,
+			const struct rndis_pkt_ppis *p)
 {
 	struct netvsc_dev *nv = c->nv;
 	struct sk_buff *skb;
@@ -34,7 +34,7 @@ static void rx_to_stack(struct netvsc_chan *c, const struct netvsc_rx_piece *pc,
 		netvsc_rx_drop(c);
 		return;
 	}
-	skb = netvsc_rx_skb(c, pc, n, total);
+	skb = netvsc_rx_skb(c, pc, total);
 	if (!skb) {
 		netvsc_count(nv, NETVSC_C_RX_NO_MEMORY);
 		netvsc_rx_drop(c);
@@ -86,7 +86,7 @@ int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_p
 		return -EINVAL;
 	}
 	if (step == RSC_SINGLE) {
-		rx_to_stack(c, &one, 1, v->data_len, &p);
+		rx_to_stack(c, &one, v->data_len, &p);
 		return 0;
 	}
 	/*
@@ -103,7 +103,7 @@ int netvsc_rx_deliver(struct netvsc_chan *c, const u8 *msg, const struct rndis_p
 			return -EINVAL;
 		}
 		netvsc_count(nv, NETVSC_C_RX_RSC);
-		rx_to_stack(c, c->rsc_pieces, c->rsc.frags, c->rsc.bytes, &c->rsc_ppis);
+		rx_to_stack(c, c->rsc_pieces, c->rsc.bytes, &c->rsc_ppis);
 	}
 	return 0;
 }

@@ -9,8 +9,9 @@
  * RSC chain, a jumbo frame) gets its headers in a small linear part and the rest in
  * whole pages, so that its truesize stays close to its length (a 64 KiB linear skb
  * would come from a 128 KiB kmalloc and halve the TCP window the socket may offer).
- * An RSC chain that carries TCP is marked as the GSO packet it is (gso_size from the
- * MTU), so TCP sizes its MSS estimate and GRO counts its segments as for a NIC's LRO.
+ * A coalesced TCP frame (longer than the MTU: the host's RSC) is marked as the GSO
+ * packet it is (gso_size from the MTU), so TCP sizes its MSS estimate and GRO counts
+ * its segments as for a NIC's LRO.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -68,7 +69,7 @@ static int rx_fill_pages(struct sk_buff *skb, const struct netvsc_rx_piece *pc, 
 }
 
 /*
- * A TCP frame assembled from an RSC chain: gso_size is the payload one MTU-sized
+ * A TCP frame the host coalesced: gso_size is the payload one MTU-sized
  * segment carries, as the sender's segments did (the host coalesced them).  Left
  * alone when the headers do not parse or the payload fits in one segment.
  */
@@ -115,11 +116,11 @@ static void rx_mark_gso(struct sk_buff *skb, u32 mtu)
 }
 
 /*
- * The skb for a frame of total bytes in pieces pc[0..n-1] (total >= ETH_HLEN, the
+ * The skb for a frame of total bytes in the pieces at pc (total >= ETH_HLEN, the first
  * pieces' lengths sum to it), eth_type_trans done; NULL if memory ran out.
  */
 struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piece *pc,
-			      u32 n, u32 total)
+			      u32 total)
 {
 	struct net_device *ndev = c->nv->ndev;
 	u32 head = total <= NETVSC_RX_LINEAR_MAX ? total : NETVSC_RX_HEAD_BYTES;
@@ -135,7 +136,8 @@ struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piec
 		return NULL;
 	}
 	skb->protocol = eth_type_trans(skb, ndev);
-	if (n > 1)
+	/* Only coalesced frames are longer than the MTU: an RSC chain or a single piece. */
+	if (skb->len > ndev->mtu)
 		rx_mark_gso(skb, ndev->mtu);
 	return skb;
 }
