@@ -118,7 +118,8 @@ static void guest_pipe(struct world *w, struct gchan *g, u32 type, u32 size, con
 	bool sig = false;
 
 	memcpy(buf, &h, 8);
-	memcpy(buf + 8, data, len);
+	if (len)
+		memcpy(buf + 8, data, len);
 	hvis_ring_write_packet(&g->out, VM_PKT_DATA_INBAND, 0, 0, &v, 1, &sig, NULL);
 	host_handle_signal(&w->h, g->relid);
 }
@@ -336,7 +337,7 @@ static void test_bad_packet_resets_only_its_connection(void)
 	guest_pipe(&w, &g1, 2, 16, junk, 16);
 	tap_check(c1->state == HVS_CLOSED && c1->reset && c2->state == HVS_OPEN,
 		  "pipe type 2: that connection reset, the other open");
-	tap_check(rec_has_event(&w.r, "GUEST_ERROR what=pipe_type"), "pipe type 2: GUEST_ERROR what=pipe_type");
+	tap_check(rec_has_event(&w.r, "GUEST_ERROR what=pkt_type"), "pipe type 2: GUEST_ERROR what=pkt_type");
 	guest_pipe(&w, &g2, HVS_PIPE_PKT_DATA, 4000, junk, 16);
 	tap_check(c2->state == HVS_CLOSED && rec_has_event(&w.r, "GUEST_ERROR what=data_size"),
 		  "data_size beyond the packet: reset, what=data_size");

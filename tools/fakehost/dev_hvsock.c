@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include "hvsock.h"
 #include "fd_watch.h"
+#include "hvsock_msg.h"
 
 static const char *const state_names[HVS_NR_STATES] = {
 	[HVS_OFFERED] = "offered", [HVS_OPEN] = "open", [HVS_GUEST_FIN] = "guest_fin",
@@ -45,20 +46,17 @@ const char *hvs_state_name(enum hvs_state s)
 	return s < HVS_NR_STATES ? state_names[s] : "?";
 }
 
-/* hyperv_transport.c srv_id_template; the port is the first 4 bytes, little-endian */
-static const u8 srv_id_tail[12] = HVS_SRV_ID_TEMPLATE_TAIL;
-
+/* Service ids: lib/hvsock_msg.c, shared with the guest's hvis_sock. */
 void hvs_port_to_guid(u32 port, struct hvis_guid *g)
 {
-	memcpy(g->b, &port, HVS_SRV_ID_PORT_BYTES);
-	memcpy(g->b + HVS_SRV_ID_PORT_BYTES, srv_id_tail, sizeof(srv_id_tail));
+	hvis_hvsock_srv_id(port, g);
 }
 
 bool hvs_guid_to_port(const struct hvis_guid *g, u32 *port)
 {
-	if (memcmp(g->b + HVS_SRV_ID_PORT_BYTES, srv_id_tail, sizeof(srv_id_tail)))
+	if (!hvis_hvsock_srv_id_valid(g))
 		return false;
-	memcpy(port, g->b, HVS_SRV_ID_PORT_BYTES);
+	*port = hvis_hvsock_srv_port(g);
 	return true;
 }
 
@@ -213,8 +211,9 @@ static bool flush_to_guest(struct hvs_conn *c)
 
 void hvs_conn_send_fin(struct hvs_conn *c)
 {
-	struct hvs_pipe_hdr hdr = { .pkt_type = HVS_PIPE_PKT_DATA, .data_size = 0 };
+	struct hvs_pipe_hdr hdr;
 
+	hvis_hvsock_pipe_hdr(&hdr, 0);
 	if (c->to_guest_len) {
 		c->fin_pending = true;
 		return;
@@ -325,26 +324,24 @@ static const struct hvs_rx_rule {
 };
 
 /*
- * Checks one guest packet (len bytes at pkt, descriptor included): in-band, a pipe
- * header of type data, data_size within the packet and the MTU.  NULL if good.
+ * Checks one guest packet (len bytes at pkt, descriptor included): in-band with a sane
+ * offset here, then the pipe header, data_size within the packet and the MTU in
+ * lib/hvsock_msg.c (the guest's checks of the host's packets).  NULL if good.
  */
 static const char *check_packet(const u8 *pkt, u32 len, const u8 **data, u32 *size)
 {
 	const struct vmpacket_descriptor *d = (const void *)pkt;
-	struct hvs_pipe_hdr hdr;
 	u32 off = (u32)d->offset8 * 8;
+	const char *field = NULL;
 
 	if (d->type != VM_PKT_DATA_INBAND)
 		return "packet_type";
-	if (off < sizeof(*d) || off > len || len - off < sizeof(hdr))
+	if (off < sizeof(*d) || off > len)
 		return "offset8";
-	memcpy(&hdr, pkt + off, sizeof(hdr));
-	if (hdr.pkt_type != HVS_PIPE_PKT_DATA)
-		return "pipe_type";
-	if (hdr.data_size > len - off - sizeof(hdr) || hdr.data_size > HVS_MTU_SIZE)
-		return "data_size";
-	*data = pkt + off + sizeof(hdr);
-	*size = hdr.data_size;
+	/* data after a FIN is the state table's to judge: fin_seen false here */
+	if (hvis_hvsock_pkt_parse(pkt + off, len - off, false, size, &field) < 0)
+		return field ? field : "pipe_header";
+	*data = pkt + off + sizeof(struct hvs_pipe_hdr);
 	return NULL;
 }
 
