@@ -177,15 +177,18 @@ static void connect_done(struct hvis_device *hdev, struct sock *sk,
 	    !sk->sk_socket)
 		return;
 	hvs = vsk->trans;
-	if (hvs->chan || o->remote_port != vsk->remote_addr.svm_port) {
-		dev_err_ratelimited(&hdev->dev, "hvsock offer for guest port %u names host port %u, not the %u it connects to; ignored\n",
-				    o->local_port, o->remote_port, vsk->remote_addr.svm_port);
+	if (hvs->chan)
 		return;
-	}
-	ret = hvis_hvsock_chan_open(hvs, hdev, sk);
+	/* The host answered another connect than this socket's: reset it. */
+	ret = -ECONNRESET;
+	if (o->remote_port != vsk->remote_addr.svm_port)
+		dev_err_ratelimited(&hdev->dev, "hvsock offer for guest port %u names host port %u, not the %u it connects to; connection reset\n",
+				    o->local_port, o->remote_port, vsk->remote_addr.svm_port);
+	else
+		ret = hvis_hvsock_chan_open(hvs, hdev, sk);
 	if (ret) {
 		sk->sk_state = TCP_CLOSE;
-		sk->sk_err = ECONNREFUSED;
+		sk->sk_err = ret == -ECONNRESET ? ECONNRESET : ECONNREFUSED;
 		sk_error_report(sk);
 		return;
 	}

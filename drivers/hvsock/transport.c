@@ -303,7 +303,10 @@ static ssize_t hvsock_stream_enqueue(struct vsock_sock *vsk, struct msghdr *msg,
 		len -= n;
 	}
 	kfree(buf);
-	return written ? written : ret;
+	if (written)
+		return written;
+	/* The host rescinded the channel under us: it is gone, as at a reset. */
+	return ret == -ENODEV ? -ECONNRESET : ret;
 }
 
 static s64 hvsock_stream_has_data(struct vsock_sock *vsk)
