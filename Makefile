@@ -78,6 +78,7 @@ bench: modules tools
 	@tests/bench/dm_bench.sh $(KVER)
 	@tests/bench/net_bench.sh $(KVER)
 	@tests/bench/storvsc_bench.sh $(KVER)
+	@tests/bench/hvsock_bench.sh $(KVER)
 
 deps:
 	@$(TOP)/scripts/install-deps.sh

@@ -26,9 +26,20 @@ static const struct hvis_device_id *match_id(const struct hvis_device_id *id,
 	return NULL;
 }
 
+/* A Hyper-V socket's offer (drivers/hv/vmbus_drv.c is_hvsock_channel). */
+static bool is_hvsock(const struct hvis_vmbus_device *vdev)
+{
+	return vdev->hdev.channel->offer.offer.chn_flags & VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER;
+}
+
 static const struct hvis_device_id *device_id_for(struct hvis_vmbus_device *vdev,
 						  const struct hvis_driver *drv)
 {
+	/* Its class is a service id: only the hvsock driver takes it, whatever it is. */
+	if (is_hvsock(vdev))
+		return drv->hvsock ? &null_id : NULL;
+	if (drv->hvsock)
+		return NULL;
 	if (vdev->driver_override)
 		return strcmp(vdev->driver_override, drv->name) ? NULL : &null_id;
 	return match_id(drv->id_table, &vdev->hdev.class_id);

@@ -72,6 +72,11 @@ static void chan_tasklet_fn(struct tasklet_struct *t)
 
 	if (READ_ONCE(ch->state) != HVIS_CHAN_OPENED || !cb)
 		return;
+	/* The driver reads when it likes; the host signals each empty -> non-empty. */
+	if (READ_ONCE(ch->read_direct)) {
+		cb(ch->context);
+		return;
+	}
 	hvis_ring_begin_read(&ch->in);
 	cb(ch->context);
 	/* The driver drains later and unmasks with hvis_channel_read_done(). */
@@ -552,6 +557,42 @@ void hvis_channel_set_drain_later(struct hvis_channel *ch, bool on)
 	WRITE_ONCE(ch->drain_later, on);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_set_drain_later);
+
+void hvis_channel_set_read_direct(struct hvis_channel *ch, bool on)
+{
+	WRITE_ONCE(ch->read_direct, on);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_set_read_direct);
+
+u32 hvis_channel_read_avail(struct hvis_channel *ch)
+{
+	unsigned long irqflags;
+	u32 avail = 0;
+
+	spin_lock_irqsave(&ch->in_lock, irqflags);
+	if (ch->state == HVIS_CHAN_OPENED && !ch->broken)
+		avail = hvis_ring_bytes_to_read(&ch->in);
+	spin_unlock_irqrestore(&ch->in_lock, irqflags);
+	return avail;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_read_avail);
+
+void hvis_channel_set_pending_send(struct hvis_channel *ch, u32 bytes)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&ch->out_lock, irqflags);
+	if (ch->state == HVIS_CHAN_OPENED)
+		hvis_ring_set_pending_send(&ch->out, bytes);
+	spin_unlock_irqrestore(&ch->out_lock, irqflags);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_set_pending_send);
+
+const struct vmbus_channel_offer *hvis_channel_offer(struct hvis_channel *ch)
+{
+	return &ch->offer.offer;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_offer);
 
 bool hvis_channel_read_done(struct hvis_channel *ch)
 {

@@ -78,6 +78,7 @@ struct hvis_channel {
 	void *context;
 	hvis_channel_callback rescind_callback;	/* open subchannel rescinded; under lock */
 	bool drain_later;			/* the driver reads outside the callback */
+	bool read_direct;			/* callback without masking (hvsock) */
 	struct tasklet_struct tasklet;
 
 	struct hvis_ring_stats out_stats;	/* signals = intr_out_empty */
@@ -179,6 +180,9 @@ int hvis_gpadl_teardown(struct hvis_channel *ch, u32 gpadl);
 void hvis_channel_init(struct hvis_channel *ch);
 void hvis_channel_force_close(struct hvis_channel *ch);
 bool hvis_channel_is_open(struct hvis_channel *ch);
+
+/* hvsock.c */
+void hvis_hvsock_tl_result(const struct vmbus_channel_tl_connect_result *msg);
 
 /* bus.c */
 extern struct bus_type hvis_bus_type;

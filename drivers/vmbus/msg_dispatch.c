@@ -36,6 +36,9 @@ static void msg_work_fn(struct work_struct *work)
 		hvis_channel_mgmt_rescind(((const struct vmbus_channel_rescind_offer *)
 					   (const void *)mw->msg)->child_relid);
 		break;
+	case CHANNELMSG_TL_CONNECT_RESULT:
+		hvis_hvsock_tl_result((const void *)mw->msg);
+		break;
 	}
 	kfree(mw);
 }
@@ -93,6 +96,10 @@ static void handle_msg(const void *msg, u32 len)
 		queue_blocking(msg, len);
 		break;
 	}
+	case CHANNELMSG_TL_CONNECT_RESULT:
+		/* The hvsock driver takes the socket's lock: process context. */
+		queue_blocking(msg, len);
+		break;
 	case CHANNELMSG_VERSION_RESPONSE:
 	case CHANNELMSG_UNLOAD_RESPONSE:
 	case CHANNELMSG_ALLOFFERS_DELIVERED:

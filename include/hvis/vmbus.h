@@ -33,6 +33,12 @@ struct hvis_device {
 struct hvis_driver {
 	const char *name;
 	const struct hvis_device_id *id_table;
+	/*
+	 * Hyper-V sockets: the driver takes every offer with
+	 * VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER, whatever its class (a service id), and no
+	 * other driver takes those (drivers/hv/vmbus_drv.c vmbus_match, is_hvsock_channel).
+	 */
+	bool hvsock;
 	int (*probe)(struct hvis_device *dev, const struct hvis_device_id *id);
 	void (*remove)(struct hvis_device *dev);
 	void (*shutdown)(struct hvis_device *dev);
@@ -194,6 +200,38 @@ bool hvis_channel_rescinded(struct hvis_channel *ch);
  * close clears it.
  */
 void hvis_channel_set_rescind_callback(struct hvis_channel *ch, hvis_channel_callback callback);
+
+/*
+ * Hyper-V sockets (drivers/hv/channel.c vmbus_send_tl_connect_request): asks the host
+ * to connect @guest_endpoint (service id of the guest's port) to @host_service.  The
+ * host answers with an offer carrying VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER, or with
+ * TL_CONNECT_RESULT and a failure status, which goes to the handler set below (process
+ * context).  -ENODEV before protocol VERSION_WIN10 or without a host.  May sleep.
+ */
+int hvis_vmbus_send_tl_connect_request(const guid_t *guest_endpoint, const guid_t *host_service);
+typedef void (*hvis_tl_result_handler)(const guid_t *guest_endpoint,
+				       const guid_t *host_service, u32 status);
+/* Sets (or, with NULL, clears and waits out) the one TL_CONNECT_RESULT handler. */
+void hvis_vmbus_set_tl_result_handler(hvis_tl_result_handler handler);
+
+/* The channel's validated offer (its pipe user_def, chn_flags, service ids). */
+const struct vmbus_channel_offer *hvis_channel_offer(struct hvis_channel *ch);
+
+/*
+ * Direct read mode (upstream HV_CALL_DIRECT, as hv_sock uses): the callback runs on
+ * every host signal with the inbound ring's interrupts left unmasked and is not
+ * rerun; the driver reads whenever it likes.  Set before hvis_channel_open.
+ */
+void hvis_channel_set_read_direct(struct hvis_channel *ch, bool on);
+
+/* Bytes waiting in the inbound ring (0 when closed or broken). */
+u32 hvis_channel_read_avail(struct hvis_channel *ch);
+
+/*
+ * Asks the host to signal once the outbound ring has more than @bytes free (the ring
+ * header's pending_send_sz; 0 clears).  The channel must be open.
+ */
+void hvis_channel_set_pending_send(struct hvis_channel *ch, u32 bytes);
 
 /* The hvis_device a channel belongs to, and the channel's relid / target CPU. */
 struct hvis_device *hvis_channel_device(struct hvis_channel *ch);

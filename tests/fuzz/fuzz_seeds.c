@@ -20,6 +20,7 @@
 #include "hvis/kbd_proto.h"
 #include "hvis/hid_proto.h"
 #include "synthvid_msg.h"
+#include "hvsock_msg.h"
 
 static const char *top;
 
@@ -454,6 +455,70 @@ static void mmio_seeds(void)
 	put("fuzz_mmio_ranges", "gen2_overlap", buf, sizeof(buf));
 }
 
+/* ---- hvsock: a mode byte, then a packet, an offer or a stream (fuzz_hvsock_msg.c) ---- */
+static void hvsock_put_pkt(u8 *buf, u32 *at, u32 data_size)
+{
+	struct hvs_pipe_hdr h;
+	u32 len = (u32)sizeof(h) + ((data_size + 7u) & ~7u);
+
+	buf[(*at)++] = (u8)len;
+	buf[(*at)++] = (u8)(len >> 8);
+	hvis_hvsock_pipe_hdr(&h, data_size);
+	memcpy(buf + *at, &h, sizeof(h));
+	memset(buf + *at + sizeof(h), 'x', len - sizeof(h));
+	*at += len;
+}
+
+static void hvsock_seeds(void)
+{
+	static u8 buf[1 + 2 * (8 + HVS_MTU_SIZE + 8)];
+	struct vmbus_channel_offer o = {};
+	struct hvs_pipe_hdr h;
+	u32 at;
+
+	buf[0] = 0;
+	hvis_hvsock_pipe_hdr(&h, 100);
+	memcpy(buf + 1, &h, sizeof(h));
+	memset(buf + 1 + sizeof(h), 'd', 104);
+	put("fuzz_hvsock_msg", "data", buf, 1 + sizeof(h) + 104);
+	hvis_hvsock_pipe_hdr(&h, HVS_MTU_SIZE);
+	memcpy(buf + 1, &h, sizeof(h));
+	memset(buf + 1 + sizeof(h), 'm', HVS_MTU_SIZE);
+	put("fuzz_hvsock_msg", "data_mtu", buf, 1 + sizeof(h) + HVS_MTU_SIZE);
+	hvis_hvsock_pipe_hdr(&h, 0);
+	memcpy(buf + 1, &h, sizeof(h));
+	put("fuzz_hvsock_msg", "fin", buf, 1 + sizeof(h));
+	buf[0] = 4;
+	put("fuzz_hvsock_msg", "after_fin", buf, 1 + sizeof(h));
+	buf[0] = 0;
+	h.pkt_type = 2;
+	memcpy(buf + 1, &h, sizeof(h));
+	put("fuzz_hvsock_msg", "bad_type", buf, 1 + sizeof(h));
+
+	buf[0] = 1;
+	o.chn_flags = VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER;
+	hvis_hvsock_srv_id(5000, &o.if_type);
+	hvis_hvsock_srv_id(0x80000001u, &o.if_instance);
+	o.u.pipe.user_def[HVS_USER_DEF_CONN_FROM_HOST] = 1;
+	memcpy(buf + 1, &o, sizeof(o));
+	put("fuzz_hvsock_msg", "offer_from_host", buf, 1 + sizeof(o));
+	o.u.pipe.user_def[HVS_USER_DEF_CONN_FROM_HOST] = 0;
+	memcpy(buf + 1, &o, sizeof(o));
+	put("fuzz_hvsock_msg", "offer_from_guest", buf, 1 + sizeof(o));
+	o.if_type.b[15] ^= 1;
+	memcpy(buf + 1, &o, sizeof(o));
+	put("fuzz_hvsock_msg", "offer_bad_type", buf, 1 + sizeof(o));
+
+	buf[0] = 2;
+	at = 1;
+	hvsock_put_pkt(buf, &at, 4088);
+	hvsock_put_pkt(buf, &at, 13);
+	hvsock_put_pkt(buf, &at, 0);
+	put("fuzz_hvsock_msg", "stream_fin", buf, at);
+	hvsock_put_pkt(buf, &at, 1);
+	put("fuzz_hvsock_msg", "stream_data_after_fin", buf, at);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -474,5 +539,6 @@ int main(int argc, char **argv)
 	hid_seeds();
 	synthvid_seeds();
 	mmio_seeds();
+	hvsock_seeds();
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include "dev_input.h"
 #include "fakehost.h"
 #include "guid.h"
+#include "hvsock.h"
 #include "hvis/ic_proto.h"
 
 #define CTL_LINE_MAX	1024
@@ -593,6 +594,17 @@ static int cmd_mouse(struct ctl_cmd *c, int argc, char **argv)
 	return input_ctl_mouse(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/* Hyper-V sockets: `hvsock [list|expose|unexpose]`, `hvsock-inject` (hvsock_ctl.c). */
+static int cmd_hvsock(struct ctl_cmd *c, int argc, char **argv)
+{
+	return hvsock_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
+static int cmd_hvsock_inject(struct ctl_cmd *c, int argc, char **argv)
+{
+	return hvsock_ctl_inject(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
@@ -624,6 +636,8 @@ static const struct {
 	{ "screen", cmd_video },
 	{ "screenshot", cmd_video },
 	{ "video-inject", cmd_video },
+	{ "hvsock", cmd_hvsock },
+	{ "hvsock-inject", cmd_hvsock_inject },
 };
 
 static void reply(int fd, const char *err, const char *body, size_t len)

@@ -29,6 +29,8 @@ struct host_device;
  *		backend offers them when the guest asks (host_offer_subchannels_n), and
  *		they are rescinded when the guest closes the primary, as Hyper-V does for
  *		storvsc's CREATE_SUB_CHANNELS
+ * @transient:	the device stands for one connection (hvsock): when the guest's VMBus
+ *		starts over (host_reset) it is removed, not offered again
  */
 struct host_device_ops {
 	const char *name;
@@ -42,6 +44,7 @@ struct host_device_ops {
 	void (*tick)(struct host_channel *ch, u64 now_ms);
 	void (*status)(struct host_device *dev, char *buf, size_t len);
 	bool subchannels_on_request;
+	bool transient;
 };
 
 /* The backends (dev_*.c). */
@@ -60,6 +63,7 @@ extern const struct host_device_ops dev_fc_ops;
 extern const struct host_device_ops dev_kbd_ops;
 extern const struct host_device_ops dev_mouse_ops;
 extern const struct host_device_ops dev_video_ops;
+extern const struct host_device_ops dev_hvsock_ops;
 
 /* Looks a class up by name; NULL if unknown. */
 const struct host_device_ops *device_ops_by_name(const char *name);

@@ -9,17 +9,17 @@
 #include "fd_watch.h"
 #include "hvis/types.h"
 
-#define FD_WATCH_MAX	64
+#define FD_WATCH_MAX	1024	/* TAP queues, hvsock sockets (100s of connections) */
 
 static struct {
 	int fd;
 	fd_watch_cb cb;
 	void *ctx;
-	bool in;
+	bool in, out;
 } watches[FD_WATCH_MAX];
 static int watch_epfd = -1;
 
-static int epoll_set(int op, int fd, bool in);
+static int epoll_set(int op, int fd, bool in, bool out);
 
 void fd_watch_init(int epfd)
 {
@@ -28,7 +28,7 @@ void fd_watch_init(int epfd)
 	watch_epfd = epfd;
 	for (i = 0; i < FD_WATCH_MAX; i++)
 		if (watches[i].cb)
-			epoll_set(EPOLL_CTL_ADD, watches[i].fd, watches[i].in);
+			epoll_set(EPOLL_CTL_ADD, watches[i].fd, watches[i].in, watches[i].out);
 }
 
 static int slot_of(int fd)
@@ -41,9 +41,9 @@ static int slot_of(int fd)
 	return -1;
 }
 
-static int epoll_set(int op, int fd, bool in)
+static int epoll_set(int op, int fd, bool in, bool out)
 {
-	struct epoll_event e = { .events = in ? EPOLLIN : 0,
+	struct epoll_event e = { .events = (in ? EPOLLIN : 0) | (out ? EPOLLOUT : 0),
 				 .data.u64 = ((u64)FD_WATCH_TAG << 32) | (u32)fd };
 
 	if (watch_epfd < 0)
@@ -62,13 +62,14 @@ int fd_watch_add(int fd, fd_watch_cb cb, void *ctx)
 			break;
 	if (i == FD_WATCH_MAX)
 		return -ENOSPC;
-	ret = epoll_set(EPOLL_CTL_ADD, fd, true);
+	ret = epoll_set(EPOLL_CTL_ADD, fd, true, false);
 	if (ret)
 		return ret;
 	watches[i].fd = fd;
 	watches[i].cb = cb;
 	watches[i].ctx = ctx;
 	watches[i].in = true;
+	watches[i].out = false;
 	return 0;
 }
 
@@ -78,7 +79,7 @@ void fd_watch_del(int fd)
 
 	if (i < 0)
 		return;
-	epoll_set(EPOLL_CTL_DEL, fd, false);
+	epoll_set(EPOLL_CTL_DEL, fd, false, false);
 	watches[i].cb = NULL;
 	watches[i].fd = -1;
 }
@@ -90,8 +91,20 @@ void fd_watch_input(int fd, bool on)
 	if (i < 0)
 		return;
 	if (watches[i].in != on)
-		epoll_set(EPOLL_CTL_MOD, fd, on);
+		epoll_set(EPOLL_CTL_MOD, fd, on, watches[i].out);
 	watches[i].in = on;
+}
+
+void fd_watch_set(int fd, bool in, bool out)
+{
+	int i = slot_of(fd);
+
+	if (i < 0)
+		return;
+	if (watches[i].in != in || watches[i].out != out)
+		epoll_set(EPOLL_CTL_MOD, fd, in, out);
+	watches[i].in = in;
+	watches[i].out = out;
 }
 
 bool fd_watch_dispatch(int fd)

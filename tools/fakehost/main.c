@@ -21,6 +21,7 @@
 #include "storvsp.h"
 #include "disk_io.h"
 #include "fd_watch.h"
+#include "hvsock.h"
 #include "migrate.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
@@ -272,7 +273,7 @@ static void usage(FILE *f)
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
 		"                           [--tap-vlan N:VID=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
-		"                           [--nested] [--vram-mb N] [--foreground] [-v]\n"
+		"                           [--nested] [--vram-mb N] [--hvsock-dir DIR] [--foreground] [-v]\n"
 		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)\n"
 		"       hvis-fakehost classes   (prints the device classes --devices takes)\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
@@ -301,6 +302,7 @@ static int serve(int argc, char **argv)
 		{ "qmp", required_argument, NULL, 'Q' },
 		{ "cpu-features", required_argument, NULL, 'F' },
 		{ "nested", no_argument, NULL, 'X' },
+		{ "hvsock-dir", required_argument, NULL, 'S' },
 		{ "vram-mb", required_argument, NULL, 'M' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -312,6 +314,8 @@ static int serve(int argc, char **argv)
 	u32 ntaps = 0, nvlans = 0;
 	const char *vlans[64];		/* 8 NICs x 8 VLAN ports */
 	bool nested = false;
+	const char *hvsock_dir = NULL;
+	char hvsock_buf[512];
 	char merr[300];
 	static struct fakehost fh;
 	u32 vram_mb = 8, cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
@@ -362,6 +366,7 @@ static int serve(int argc, char **argv)
 		case 'Q': qmp = optarg; break;
 		case 'F': cpu_features = optarg; break;
 		case 'X': nested = true; break;
+		case 'S': hvsock_dir = optarg; break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -456,6 +461,19 @@ static int serve(int argc, char **argv)
 		fprintf(stderr, "hvis-fakehost: ctl %s: %s\n", fh.ctl_path, strerror(-ret));
 		return 1;
 	}
+	if (!hvsock_dir) {
+		/* the state directory: where the control socket is */
+		const char *slash = strrchr(fh.ctl_path, '/');
+
+		snprintf(hvsock_buf, sizeof(hvsock_buf), "%.*s/hvsock",
+			 slash ? (int)(slash - fh.ctl_path) : 1, slash ? fh.ctl_path : ".");
+		hvsock_dir = hvsock_buf;
+	}
+	ret = hvs_bridge_init(&fh.host, hvsock_dir);
+	if (ret) {
+		fprintf(stderr, "hvis-fakehost: --hvsock-dir %s: %s\n", hvsock_dir, strerror(-ret));
+		return 1;
+	}
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
@@ -523,6 +541,7 @@ static int serve(int argc, char **argv)
 			}
 		}
 		host_hold_service(&fh.host);
+		hvs_bridge_service(&fh.host, fh_now_ms());
 		/* Poll retry: a message queued for a busy slot, EOM lost or not. */
 		if (link_has_pending(&fh.link))
 			service_link(&fh);
@@ -531,6 +550,7 @@ static int serve(int argc, char **argv)
 	events_add(&fh.ev, "HOST_STOPPED", "");
 	ctl_close(&fh);
 	host_uninit(&fh.host);
+	hvs_bridge_uninit(&fh.host);	/* after the connections' devices went */
 	disk_io_uninit();	/* after the devices closed their disks */
 	link_uninit(&fh.link);
 	guest_mem_close(&fh.mem);

@@ -251,6 +251,13 @@ static void handle_modify_channel(struct vmbus_host *h, u32 conn_id, const void 
 		host_send_msg(h, &resp, sizeof(resp));
 }
 
+/*
+ * TL_CONNECT_REQUEST: the guest connects a Hyper-V socket.  Hyper-V has them from
+ * VMBus 4.0 (drivers/hv/channel_mgmt.c vmbus_send_tl_connect_request: VERSION_WIN10);
+ * the bridge (h->tl_connect) validates the service ids, offers the connection's
+ * channel and returns the status, which goes back in TL_CONNECT_RESULT as OpenVMM's
+ * relay does (vm/devices/vmbus/vmbus_server/src/hvsock.rs: result after the offer).
+ */
 static void handle_tl_connect_request(struct vmbus_host *h, u32 conn_id, const void *raw,
 				      u32 len)
 {
@@ -262,7 +269,15 @@ static void handle_tl_connect_request(struct vmbus_host *h, u32 conn_id, const v
 		.status = HOST_STATUS_FAIL,
 	};
 
-	host_event(h, "TL_CONNECT_REFUSED", "reason=no_hvsock_service");
+	if (h->version < VERSION_WIN10) {
+		host_guest_error(h, "msgtype", "msg=TL_CONNECT_REQUEST version=%u.%u (needs 4.0)",
+				 VMBUS_VERSION_MAJOR(h->version), VMBUS_VERSION_MINOR(h->version));
+		return;
+	}
+	if (h->tl_connect)
+		res.status = h->tl_connect(h, msg);
+	else
+		host_event(h, "TL_CONNECT_REFUSED", "reason=no_hvsock_service");
 	host_send_msg(h, &res, sizeof(res));
 }
 

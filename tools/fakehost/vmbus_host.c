@@ -207,6 +207,7 @@ void host_reset(struct vmbus_host *h, const char *why)
 
 	free_channels(h);
 	host_free_gpadls(h);
+	host_remove_transient_devices(h);
 	h->state = HOST_DISCONNECTED;
 	h->version = 0;
 	h->msg_cpu = 0;

@@ -148,6 +148,13 @@ struct vmbus_host {
 	u8 *vram;
 	u32 vram_bytes;
 	u64 vram_gpa;
+	/*
+	 * Hyper-V sockets (hvsock_bridge.c): answers a valid TL_CONNECT_REQUEST, returns
+	 * the TL_CONNECT_RESULT status (0: a channel was offered).  NULL: every request
+	 * is refused.
+	 */
+	u32 (*tl_connect)(struct vmbus_host *h, const struct vmbus_channel_tl_connect_request *req);
+	void *hvsock;			/* the bridge's state */
 };
 
 void host_init(struct vmbus_host *h, const struct host_notifier_ops *notify, void *ctx);
@@ -173,6 +180,20 @@ struct host_device *host_add_device_flags(struct vmbus_host *h,
 					  const struct host_device_ops *ops,
 					  const struct hvis_guid *instance, u32 subchannels,
 					  u32 flags);
+
+/*
+ * The same with the backend's dev->priv set before create() and the offer (a device
+ * made for one connection: its fill_offer needs it).
+ */
+struct host_device *host_add_device_priv(struct vmbus_host *h,
+					 const struct host_device_ops *ops,
+					 const struct hvis_guid *instance, u32 flags, void *priv);
+
+/* Rescinds every live channel of dev, then removes it (its destroy runs). */
+void host_remove_device(struct vmbus_host *h, struct host_device *dev);
+
+/* dev's primary channel that is not rescinded, or NULL. */
+struct host_channel *host_device_channel(struct vmbus_host *h, const struct host_device *dev);
 
 /*
  * Forgets every channel and GPADL as if the guest's VMBus started over (new attach,

@@ -26,6 +26,8 @@ void host_close_channel(struct host_channel *ch, bool reply_teardown);
 
 /* Offers one channel of dev (sub_index 0: the primary) and lists it. */
 void host_offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub_index);
+/* Removes the devices whose ops are transient (host_reset: their connections died). */
+void host_remove_transient_devices(struct vmbus_host *h);
 /* A primary just opened: offers its device's subchannels, once. */
 void host_offer_subchannels(struct vmbus_host *h, struct host_channel *primary);
 

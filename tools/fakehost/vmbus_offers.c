@@ -4,7 +4,9 @@
  * (its instance GUID: given, the class's fixed Hyper-V one, or generated per slot),
  * offering channels (relids, monitor ids, subchannels once a primary opens) and
  * rescinding them (`ctl rescind`: subchannels first, then the primary, then the
- * device is gone).  Protocol facts: drivers/hv/channel_mgmt.c (offers, rescind).
+ * device is gone).  Relids count up from 1; once they reach the guest's limit, the
+ * lowest one no channel holds is used again (hvsock makes a channel per connection).
+ * Protocol facts: drivers/hv/channel_mgmt.c (offers, rescind).
  */
 #include <stdlib.h>
 #include "vmbus_host_priv.h"
@@ -25,12 +27,37 @@ static int free_monitor_id(const struct vmbus_host *h)
 	return -1;
 }
 
+/*
+ * The next relid: counting up from 1 while the guest's map has room, then the lowest
+ * one no channel holds (a released relid is free again: drivers/hv/channel_mgmt.c
+ * frees its map slot on RELID_RELEASED).  0: all taken.
+ */
+static u32 alloc_relid(struct vmbus_host *h)
+{
+	static u8 used[VMBUS_MAX_CHANNEL_RELIDS / 8];
+	const struct host_channel *ch;
+	u32 r;
+
+	if (h->next_relid < VMBUS_MAX_CHANNEL_RELIDS)
+		return h->next_relid++;
+	memset(used, 0, sizeof(used));
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->relid < VMBUS_MAX_CHANNEL_RELIDS)
+			used[ch->relid / 8] |= (u8)(1u << (ch->relid % 8));
+	for (r = 1; r < VMBUS_MAX_CHANNEL_RELIDS; r++)
+		if (!(used[r / 8] & (1u << (r % 8))) &&
+		    !(h->unloaded_relids[r / 8] & (1u << (r % 8))))
+			return r;
+	return 0;
+}
+
 void host_offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub_index)
 {
 	struct vmbus_channel_offer_channel msg = {};
 	struct host_channel *ch, **pp;
+	u32 relid = alloc_relid(h);
 
-	if (h->next_relid >= VMBUS_MAX_CHANNEL_RELIDS) {
+	if (!relid) {
 		host_event(h, "OFFER_FAILED", "class=%s reason=relids_exhausted", dev->ops->name);
 		return;
 	}
@@ -39,7 +66,7 @@ void host_offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub_i
 		return;
 	ch->host = h;
 	ch->dev = dev;
-	ch->relid = h->next_relid++;
+	ch->relid = relid;
 	ch->conn_id = ch->relid;	/* hvis's choice: a channel signals on its relid */
 	ch->sub_index = sub_index;
 	ch->state = CHAN_OFFERED;
@@ -88,10 +115,28 @@ struct host_device *host_add_device(struct vmbus_host *h, const struct host_devi
 	return host_add_device_flags(h, ops, instance, subchannels, 0);
 }
 
+static struct host_device *add_device(struct vmbus_host *h, const struct host_device_ops *ops,
+				     const struct hvis_guid *instance, u32 subchannels,
+				     u32 flags, void *priv);
+
 struct host_device *host_add_device_flags(struct vmbus_host *h,
 					  const struct host_device_ops *ops,
 					  const struct hvis_guid *instance, u32 subchannels,
 					  u32 flags)
+{
+	return add_device(h, ops, instance, subchannels, flags, NULL);
+}
+
+struct host_device *host_add_device_priv(struct vmbus_host *h,
+					 const struct host_device_ops *ops,
+					 const struct hvis_guid *instance, u32 flags, void *priv)
+{
+	return add_device(h, ops, instance, 0, flags, priv);
+}
+
+static struct host_device *add_device(struct vmbus_host *h, const struct host_device_ops *ops,
+				      const struct hvis_guid *instance, u32 subchannels,
+				      u32 flags, void *priv)
 {
 	struct host_device *d = calloc(1, sizeof(*d)), **pp;
 	const struct hvis_guid *fixed;
@@ -104,6 +149,7 @@ struct host_device *host_add_device_flags(struct vmbus_host *h,
 	}
 	d->ops = ops;
 	d->host = h;
+	d->priv = priv;
 	d->subchannels = subchannels;
 	d->monitor = flags & HOST_DEV_MONITOR;
 	d->index = h->ndevices++;
@@ -225,27 +271,55 @@ static void remove_device(struct vmbus_host *h, struct host_device *dev)
 	free(dev);
 }
 
+void host_remove_device(struct vmbus_host *h, struct host_device *dev)
+{
+	struct host_channel *ch;
+
+	/* Subchannels go first, as the guest closes them before the primary. */
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->dev == dev && ch->sub_index && ch->state != CHAN_REVOKED)
+			revoke(h, ch);
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->dev == dev && !ch->sub_index && ch->state != CHAN_REVOKED)
+			revoke(h, ch);
+	/* The device is gone for good: detach its channels, then drop it. */
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->dev == dev)
+			ch->dev = NULL;
+	remove_device(h, dev);
+}
+
 int host_rescind(struct vmbus_host *h, u32 relid)
 {
-	struct host_channel *ch = host_channel_by_relid(h, relid), *sub;
-	struct host_device *dev;
+	struct host_channel *ch = host_channel_by_relid(h, relid);
 
-	if (!ch || ch->state == CHAN_REVOKED)
+	if (!ch || ch->state == CHAN_REVOKED || !ch->dev)
 		return -ENOENT;
-	dev = ch->dev;
 	if (ch->sub_index) {
 		revoke(h, ch);
 		return 0;
 	}
-	/* Subchannels go first, as the guest closes them before the primary. */
-	for (sub = h->channels; sub; sub = sub->next)
-		if (sub->dev == dev && sub->sub_index && sub->state != CHAN_REVOKED)
-			revoke(h, sub);
-	revoke(h, ch);
-	/* The device is gone for good: detach its channels, then drop it. */
-	for (sub = h->channels; sub; sub = sub->next)
-		if (sub->dev == dev)
-			sub->dev = NULL;
-	remove_device(h, dev);
+	host_remove_device(h, ch->dev);
 	return 0;
+}
+
+struct host_channel *host_device_channel(struct vmbus_host *h, const struct host_device *dev)
+{
+	struct host_channel *ch;
+
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->dev == dev && !ch->sub_index && ch->state != CHAN_REVOKED)
+			return ch;
+	return NULL;
+}
+
+void host_remove_transient_devices(struct vmbus_host *h)
+{
+	struct host_device *d, *next;
+
+	for (d = h->devices; d; d = next) {
+		next = d->next;
+		if (d->ops->transient)
+			remove_device(h, d);
+	}
 }
