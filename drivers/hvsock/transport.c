@@ -75,6 +75,12 @@ int hvis_hvsock_refill(struct hvsock *hvs)
 	if (ret == HVIS_HVSOCK_PKT_FIN) {
 		hvs->fin_rcvd = true;
 		WRITE_ONCE(vsk->peer_shutdown, READ_ONCE(vsk->peer_shutdown) | SEND_SHUTDOWN);
+		/*
+		 * Nothing may follow the FIN.  A reader that has seen end-of-stream
+		 * asks no more, so look now at what the host sent with it.
+		 */
+		if (hvis_channel_read_avail(hvs->chan) >= HVS_PKT_LEN(0))
+			hvis_hvsock_reset(hvs, "a packet after the host's FIN");
 		return 0;
 	}
 	hvs->rx_off = sizeof(struct hvs_pipe_hdr);
