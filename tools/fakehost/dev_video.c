@@ -20,6 +20,7 @@
 #include "dev_video.h"
 #include "device.h"
 #include "synthvid_msg.h"
+#include "ctl_reply.h"
 
 enum video_state { V_WAIT_VERSION, V_WAIT_VRAM, V_READY };
 static const char *const state_names[] = { "wait_version", "wait_vram", "ready" };
@@ -356,12 +357,6 @@ static struct video_dev *find_video(struct vmbus_host *h)
 	return NULL;
 }
 
-static int ctl_err(char *err, size_t errlen, const char *msg)
-{
-	snprintf(err, errlen, "%s", msg);
-	return -1;
-}
-
 int dev_video_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		  size_t errlen)
 {
@@ -372,7 +367,7 @@ int dev_video_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 	int ret;
 
 	if (!vd)
-		return ctl_err(err, errlen, "no video device (--devices ...,video)");
+		return ctl_errf(err, errlen, "%s", "no video device (--devices ...,video)");
 	if (!strcmp(argv[0], "screen")) {
 		fprintf(out, "state=%s version=%u.%u active=%u width=%u height=%u depth=32 pitch=%u vram_gpa=%#llx vram_bytes=%u situations=%llu dirt_msgs=%llu dirt_rects=%llu last_dirt=%d,%d,%d,%d pointer_visible=%u pointer=%d,%d pointer_shape=%ux%u pointer_shapes=%u errors=%llu\n",
 			state_names[vd->state], SYNTHVID_MAJOR(vd->version),
@@ -386,12 +381,12 @@ int dev_video_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 	}
 	if (!strcmp(argv[0], "screenshot")) {
 		if (argc != 2)
-			return ctl_err(err, errlen, "usage: screenshot FILE.png");
+			return ctl_errf(err, errlen, "%s", "usage: screenshot FILE.png");
 		if (vd->state != V_READY || !vd->active || !vd->vram_gpa)
-			return ctl_err(err, errlen, "the guest shows no mode yet");
+			return ctl_errf(err, errlen, "%s", "the guest shows no mode yet");
 		/* on_situation checked pitch * height against the VRAM. */
 		if (vd->vram_off + (u64)vd->pitch * vd->height > h->vram_bytes)
-			return ctl_err(err, errlen, "mode beyond the VRAM");
+			return ctl_errf(err, errlen, "%s", "mode beyond the VRAM");
 		ret = video_write_png(argv[1], h->vram + vd->vram_off, vd->width, vd->height,
 				      vd->pitch);
 		if (ret) {
@@ -409,6 +404,6 @@ int dev_video_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 			return 0;
 		}
 	}
-	return ctl_err(err, errlen,
-		       "usage: video-inject none|bad-ack|bad-resolutions|bad-default|unknown");
+	return ctl_errf(err, errlen, "%s",
+			"usage: video-inject none|bad-ack|bad-resolutions|bad-default|unknown");
 }

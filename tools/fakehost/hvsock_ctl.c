@@ -12,22 +12,10 @@
  * docs/fakehost-ctl.md, "hvsock".
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hvsock.h"
-
-static int ctl_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int ctl_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "ctl_reply.h"
 
 static bool parse_u32(const char *s, u32 *v)
 {
@@ -52,22 +40,22 @@ int hvsock_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err
 	int ret;
 
 	if (!hvs_bridge_dir(h))
-		return ctl_err(err, errlen, "hvsock: no hvsock directory (see --hvsock-dir)");
+		return ctl_errf(err, errlen, "hvsock: no hvsock directory (see --hvsock-dir)");
 	if (!strcmp(sub, "list") && argc <= 2) {
 		hvs_bridge_print(h, out);
 		return 0;
 	}
 	if ((!strcmp(sub, "expose") || !strcmp(sub, "unexpose")) && argc == 3) {
 		if (!parse_u32(argv[2], &port))
-			return ctl_err(err, errlen, "hvsock %s: bad port '%s' (0..4294967295)", sub,
+			return ctl_errf(err, errlen, "hvsock %s: bad port '%s' (0..4294967295)", sub,
 				       argv[2]);
 		ret = sub[0] == 'e' ? hvs_bridge_expose(h, port) : hvs_bridge_unexpose(h, port);
 		if (ret)
-			return ctl_err(err, errlen, "hvsock %s %u: %s", sub, port, strerror(-ret));
+			return ctl_errf(err, errlen, "hvsock %s %u: %s", sub, port, strerror(-ret));
 		fprintf(out, "path=%s/%u\n", hvs_bridge_dir(h), port);
 		return 0;
 	}
-	return ctl_err(err, errlen, "usage: hvsock [list] | hvsock expose PORT | hvsock unexpose PORT");
+	return ctl_errf(err, errlen, "usage: hvsock [list] | hvsock expose PORT | hvsock unexpose PORT");
 }
 
 /* ---- hostile packets ---- */
@@ -104,7 +92,7 @@ int hvsock_ctl_inject(struct vmbus_host *h, int argc, char **argv, FILE *out, ch
 	int ret;
 
 	if (argc != 3 || !parse_u32(argv[2], &n))
-		return ctl_err(err, errlen, "usage: hvsock-inject data-after-fin|oversize|size-gt-packet|bad-type RELID | hvsock-inject bad-guid PORT");
+		return ctl_errf(err, errlen, "usage: hvsock-inject data-after-fin|oversize|size-gt-packet|bad-type RELID | hvsock-inject bad-guid PORT");
 	if (!strcmp(kind, "bad-guid")) {
 		struct hvis_guid g;
 
@@ -112,20 +100,20 @@ int hvsock_ctl_inject(struct vmbus_host *h, int argc, char **argv, FILE *out, ch
 		g.b[15] ^= 0xff;	/* not the template's tail: no vsock service id */
 		relid = hvs_bridge_offer_raw(h, &g);
 		if (!relid)
-			return ctl_err(err, errlen, "hvsock-inject bad-guid: not offered (guest not ready?)");
+			return ctl_errf(err, errlen, "hvsock-inject bad-guid: not offered (guest not ready?)");
 		fprintf(out, "relid=%u\n", relid);
 		return 0;
 	}
 	c = conn_by_relid(h, n);
 	if (!c || !c->ch)
-		return ctl_err(err, errlen, "hvsock-inject: no open hvsock connection with relid %u", n);
+		return ctl_errf(err, errlen, "hvsock-inject: no open hvsock connection with relid %u", n);
 	if (c->to_guest_len)
-		return ctl_err(err, errlen, "hvsock-inject: relid %u has a packet waiting for ring room", n);
+		return ctl_errf(err, errlen, "hvsock-inject: relid %u has a packet waiting for ring room", n);
 	if (!strcmp(kind, "data-after-fin")) {
 		if (c->state == HVS_OPEN || c->state == HVS_GUEST_FIN)
 			hvs_conn_send_fin(c);
 		if (c->to_guest_len)
-			return ctl_err(err, errlen, "hvsock-inject: the ring of relid %u is full", n);
+			return ctl_errf(err, errlen, "hvsock-inject: the ring of relid %u is full", n);
 		ret = c->state == HVS_CLOSED ? -ENOTCONN : send_pipe(c, HVS_PIPE_PKT_DATA, 16, 16);
 	} else if (!strcmp(kind, "oversize")) {
 		ret = send_pipe(c, HVS_PIPE_PKT_DATA, HVS_MTU_SIZE + 8, HVS_MTU_SIZE + 8);
@@ -134,10 +122,10 @@ int hvsock_ctl_inject(struct vmbus_host *h, int argc, char **argv, FILE *out, ch
 	} else if (!strcmp(kind, "bad-type")) {
 		ret = send_pipe(c, HVS_PIPE_PKT_DATA + 1, 16, 16);
 	} else {
-		return ctl_err(err, errlen, "hvsock-inject: unknown kind '%s'", kind);
+		return ctl_errf(err, errlen, "hvsock-inject: unknown kind '%s'", kind);
 	}
 	if (ret)
-		return ctl_err(err, errlen, "hvsock-inject %s: sending failed: %s", kind,
+		return ctl_errf(err, errlen, "hvsock-inject %s: sending failed: %s", kind,
 			       strerror(-ret));
 	c->injected++;
 	/* The guest resets its socket; if it then says nothing, the channel goes anyway. */

@@ -6,34 +6,22 @@
  * sends a message the guest must refuse.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dev_input.h"
-
-static int input_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int input_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "ctl_reply.h"
 
 /* What a failed send means to the person at the control socket. */
 static int send_err(char *err, size_t errlen, const char *dev, int ret)
 {
 	if (ret == -ENOTCONN)
-		return input_err(err, errlen,
+		return ctl_errf(err, errlen,
 				 "no %s channel ready (the guest has not finished the protocol)", dev);
 	if (ret == -EAGAIN)
-		return input_err(err, errlen, "the %s ring is full", dev);
-	return input_err(err, errlen, "sending to the %s failed: %s", dev, strerror(-ret));
+		return ctl_errf(err, errlen, "the %s ring is full", dev);
+	return ctl_errf(err, errlen, "sending to the %s failed: %s", dev, strerror(-ret));
 }
 
 static bool parse_num(const char *s, unsigned long max, unsigned long *v)
@@ -56,12 +44,12 @@ int input_ctl_key(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 	if (argc == 3 && !strcmp(argv[1], "--bad")) {
 		ret = dev_kbd_bad(h, argv[2]);
 		if (ret == -EINVAL)
-			return input_err(err, errlen,
+			return ctl_errf(err, errlen,
 					 "usage: key --bad unknown-type|early-response|e0-e1");
 		return ret ? send_err(err, errlen, "keyboard", ret) : 0;
 	}
 	if (argc < 2)
-		return input_err(err, errlen, "usage: key TEXT|KEYNAME... | key --bad WHAT");
+		return ctl_errf(err, errlen, "usage: key TEXT|KEYNAME... | key --bad WHAT");
 	n = kbd_keys_parse(argc - 1, argv + 1, strokes, KBD_MAX_STROKES, err, errlen);
 	if (n < 0)
 		return -1;
@@ -82,13 +70,13 @@ int input_ctl_mouse(struct vmbus_host *h, int argc, char **argv, FILE *out, char
 	if (argc == 3 && !strcmp(argv[1], "--bad")) {
 		ret = dev_mouse_bad(h, argv[2]);
 		if (ret == -EINVAL)
-			return input_err(err, errlen,
+			return ctl_errf(err, errlen,
 					 "usage: mouse --bad big-report|short-report|pipe-size");
 		return ret ? send_err(err, errlen, "mouse", ret) : 0;
 	}
 	if (argc < 3 || argc > 4 || !parse_num(argv[1], 32767, &x) ||
 	    !parse_num(argv[2], 32767, &y) || (argc == 4 && !parse_num(argv[3], 7, &buttons)))
-		return input_err(err, errlen,
+		return ctl_errf(err, errlen,
 				 "usage: mouse X Y [BUTTONS] (X, Y 0..32767; BUTTONS bits: 1 left, 2 right, 4 middle)");
 	ret = dev_mouse_move(h, (u16)x, (u16)y, (u8)buttons);
 	return ret ? send_err(err, errlen, "mouse", ret) : 0;
