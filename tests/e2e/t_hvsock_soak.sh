@@ -25,7 +25,7 @@ head -c "$BYTES" /dev/urandom | tee >(sha256sum | cut -d' ' -f1 >"$VM_DIR/h2g.su
 	socat -u - UNIX-LISTEN:"$HS/5102.listen" &
 HOST_PIDS+=($!)
 wait_for 10 "host services listen" test -S "$HS/5101.listen" -a -S "$HS/5102.listen"
-assert_guest "guest sends $BYTES bytes" "rm -f /tmp/f; mkfifo /tmp/f
+assert_guest "guest sends $BYTES bytes" -t 1800 "rm -f /tmp/f; mkfifo /tmp/f
 	sha256sum </tmp/f | cut -d' ' -f1 >/tmp/g2h.sum &
 	head -c $BYTES /dev/urandom | tee /tmp/f | socat -u - VSOCK-CONNECT:2:5101; wait"
 wait_for 60 "host has the guest's sum" test -s "$VM_DIR/g2h.sum"
@@ -40,7 +40,7 @@ socat UNIX-LISTEN:"$HS/5103.listen",fork,backlog=128 EXEC:'wc -c' &
 HOST_PIDS+=($!)
 wait_for 10 "counting service listens" test -S "$HS/5103.listen"
 t1=$SECONDS
-assert_guest "100 clients of 1 MiB each" 'rm -f /tmp/n*; i=0
+assert_guest "100 clients of 1 MiB each" -t 600 'rm -f /tmp/n*; i=0
 	while [ $i -lt 100 ]; do
 		head -c 1048576 /dev/zero | socat - VSOCK-CONNECT:2:5103 >/tmp/n$i 2>&1 &
 		i=$((i + 1))

@@ -10,6 +10,7 @@
 #include "fakehost_test.h"
 #include "eth_frames.h"
 #include "dev_nic.h"
+#include "nic_dev.h"
 #include "netvsc_msg.h"
 #include "net_responder.h"
 
@@ -343,6 +344,7 @@ static void test_link(struct guest *g)
 /* 151 receive sections: the 152nd reply waits until the guest completes one. */
 static void test_sections_run_out(struct guest *g)
 {
+	struct nic_dev *nd;
 	u8 f[64], buf[256];
 	u32 n = rndis_frame(buf, sizeof(buf), f, arp_request(f, host_ip)), i, sent = 0;
 	u64 first = 0;
@@ -361,6 +363,15 @@ static void test_sections_run_out(struct guest *g)
 	tap_check(next(g) == VM_PKT_DATA_USING_XFER_PAGES &&
 		  (u32)trans_of(g) == (u32)first && strstr(nic_status(g), "queued=1"),
 		  "sections: a completion lets the next reply use the freed section");
+
+	/* A channel that closes gives back the sections announced on it, and only those. */
+	nd = host_channel_by_relid(&g->w.h, 1)->dev->priv;
+	tap_check(nic_recv_reclaim(nd, 3) == 0 &&
+		  strstr(nic_status(g), "rx_sections_in_use=151/151"),
+		  "sections: none went out on channel 3, none taken back (%s)", nic_status(g));
+	tap_check(nic_recv_reclaim(nd, 0) == 151 && strstr(nic_status(g), "rx_sections_in_use=0/151"),
+		  "sections: all 151 went out on the primary and come back when it closes (%s)",
+		  nic_status(g));
 }
 
 /* The bytes of the NVSP message in the last packet (ring padding included). */

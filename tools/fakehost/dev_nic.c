@@ -149,7 +149,8 @@ static void on_recv_buf(struct host_channel *ch, const u8 *pkt, const struct nvs
 		nd->recv_used = calloc(1, (nd->recv.sections + 7) / 8);
 		nd->recv_trans = calloc(nd->recv.sections, sizeof(*nd->recv_trans));
 		nd->recv_next = calloc(nd->recv.sections, sizeof(*nd->recv_next));
-		if (!nd->recv_used || !nd->recv_trans || !nd->recv_next) {
+		nd->recv_chan = calloc(nd->recv.sections, sizeof(*nd->recv_chan));
+		if (!nd->recv_used || !nd->recv_trans || !nd->recv_next || !nd->recv_chan) {
 			nic_recv_forget(nd);
 		} else {
 			r.recv_buf_complete.status = NVSP_STAT_SUCCESS;
@@ -510,6 +511,8 @@ static void nic_close(struct host_channel *ch)
 		nd->nqueues = 0;
 		reset_conn(nd);
 	} else if (ch->sub_index < NIC_MAX_QUEUES && nd->queues[ch->sub_index].ch == ch) {
+		/* A subchannel closed (rescinded while open): its sections come back. */
+		nd->queues[ch->sub_index].rx_reclaimed += nic_recv_reclaim(nd, ch->sub_index);
 		nic_tap_close(nd, ch->sub_index);
 		nd->queues[ch->sub_index].ch = NULL;
 		nd->queues[ch->sub_index].comp_pending = false;

@@ -26,9 +26,11 @@ void nic_recv_forget(struct nic_dev *nd)
 	free(nd->recv_used);
 	free(nd->recv_trans);
 	free(nd->recv_next);
+	free(nd->recv_chan);
 	nd->recv_used = NULL;
 	nd->recv_trans = NULL;
 	nd->recv_next = NULL;
+	nd->recv_chan = NULL;
 	nd->recv_in_use = nd->recv_hint = 0;
 }
 
@@ -269,6 +271,7 @@ int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32
 		nic_section_mark(nd, s, true);
 		nd->recv_trans[s] = trans;
 		nd->recv_next[s] = NIC_NO_SECTION;
+		nd->recv_chan[s] = (u16)ch->sub_index;
 		nd->recv_in_use++;
 	}
 	return ret;
@@ -308,6 +311,7 @@ static int recv_post_chain(struct host_channel *ch, const struct nic_out *e)
 		nic_section_mark(nd, sec[i], true);
 		nd->recv_trans[sec[i]] = trans;
 		nd->recv_next[sec[i]] = i + 1 < e->nmsg ? sec[i + 1] : NIC_NO_SECTION;
+		nd->recv_chan[sec[i]] = (u16)ch->sub_index;
 	}
 	nd->recv_in_use += e->nmsg;
 	nd->recv_hint = sec[e->nmsg - 1] + 1;
@@ -330,6 +334,23 @@ bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans)
 		s = next < nd->recv.sections ? next : NIC_NO_SECTION;
 	}
 	return true;
+}
+
+u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index)
+{
+	u32 s, n = 0;
+
+	if (!nd->recv.map)
+		return 0;
+	for (s = 0; s < nd->recv.sections; s++) {
+		if (!nic_section_used(nd, s) || nd->recv_chan[s] != sub_index)
+			continue;
+		nic_section_mark(nd, s, false);
+		nd->recv_trans[s] = 0;
+		nd->recv_in_use--;
+		n++;
+	}
+	return n;
 }
 
 /*

@@ -103,6 +103,7 @@ struct nic_queue {
 	u64 rx_rsc_frags;	/* ... in so many fragments (RNDIS PACKETs) */
 	u64 rx_segmented;	/* ... cut here into frames of the guest's MTU (RSC off) */
 	u64 rx_segments;	/* ... into so many frames */
+	u64 rx_reclaimed;	/* receive sections taken back when this channel closed */
 	u64 tx_gso;		/* LSO sends written as one GSO frame */
 	u64 tx_csum;		/* sends whose checksum the wire fills in */
 	u64 tx_vlan, rx_vlan;	/* 802.1Q tags inserted / stripped */
@@ -180,6 +181,7 @@ struct nic_dev {
 	u8 *recv_used;		/* bitmap of sections the guest has not completed */
 	u64 *recv_trans;	/* trans_id of the packet that announced each section */
 	u32 *recv_next;		/* the next section of the same packet, or NIC_NO_SECTION */
+	u16 *recv_chan;		/* the channel (sub_index) each section in use went out on */
 	u16 rsc_pkt_id;		/* PKTINFO_ID pkt_id of the last RSC chain */
 	u32 recv_in_use, recv_hint;
 	u32 seq;
@@ -290,6 +292,11 @@ bool nic_queue_frame_meta(struct nic_dev *nd, u32 qidx, const u8 *frame, u32 len
 bool nic_queue_msgs(struct nic_dev *nd, u32 qidx, const u8 *msgs, const u32 *lens, u32 nmsg);
 /* The sections a completion of @trans frees, from first section s (recv_next chain). */
 bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans);
+/*
+ * Takes back the sections announced on channel @sub_index, which closed: the guest can
+ * no longer complete them there.  Returns how many.
+ */
+u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index);
 
 /* ---- nic_rsc.c: coalesced (GSO) frames from the wire ---- */
 

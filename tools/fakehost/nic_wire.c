@@ -123,7 +123,7 @@ static const struct {
 	QC(tx_frames), QC(tx_bytes), QC(rx_frames), QC(rx_bytes), QC(tx_errors), QC(rx_drops),
 	QC(rx_filtered), QC(rx_csum_ok), QC(rx_csum_bad), QC(rx_coalesced), QC(tx_gso),
 	QC(tx_csum), QC(tx_vlan), QC(rx_vlan), QC(rx_rsc), QC(rx_rsc_frags), QC(rx_segmented),
-	QC(rx_segments),
+	QC(rx_segments), QC(rx_reclaimed),
 #undef QC
 };
 
