@@ -21,6 +21,17 @@
 #define HVIS_MATCH_DRV_CONST
 #endif
 
+/*
+ * bus_register() takes a const struct bus_type, and devices and drivers point to it as
+ * const (6.4 and later).  Before, the driver core keeps its private state in the
+ * bus_type, so there it must stay writable.
+ */
+#ifdef HVIS_COMPAT_BUS_CONST
+#define HVIS_BUS_TYPE	const struct bus_type
+#else
+#define HVIS_BUS_TYPE	struct bus_type	/* not const: bus_register() sets its ->p */
+#endif
+
 /* Where .remove still returns int, the void-returning callback is .remove_new. */
 #ifdef HVIS_COMPAT_PLATFORM_REMOVE_INT
 #define HVIS_PLATFORM_REMOVE remove_new

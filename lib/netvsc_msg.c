@@ -123,7 +123,7 @@ int nvsp_recv_buf_check(const struct nvsp1_recv_buffer_complete *c, u32 buf_size
 			u32 *section_size, u32 *sections, const char **why)
 {
 	struct nvsp1_recv_buffer_complete rc;
-	const struct nvsp1_recv_buffer_section *s = &rc.sections[0];
+	const struct nvsp1_recv_buffer_section *s = &rc.section;
 
 	memcpy(&rc, c, sizeof(rc));
 	if (rc.status != NVSP_STAT_SUCCESS)

@@ -206,7 +206,7 @@ static int nvsp_recv_buffer(struct netvsc_dev *nv, u32 size)
 	rc = nvsp_recv_buf_check(&resp.recv_buf_complete, size, &nv->recv_section_size,
 				 &nv->recv_sections, &why);
 	if (rc) {
-		const struct nvsp1_recv_buffer_section *s = &resp.recv_buf_complete.sections[0];
+		const struct nvsp1_recv_buffer_section *s = &resp.recv_buf_complete.section;
 
 		if (net_ratelimit())
 			netdev_err(nv->ndev,

@@ -222,7 +222,7 @@ int hvis_video_situation(struct hvis_video *hv, bool active, u32 w, u32 h, u32 p
 {
 	struct synthvid_situation_update s = {
 		.video_output_count = 1,
-		.video_output[0] = {
+		.video_output = {
 			.active = active, .depth_bits = SYNTHVID_DEPTH_WIN8,
 			.width_pixels = w, .height_pixels = h, .pitch_bytes = pitch,
 		},
@@ -254,7 +254,7 @@ int hvis_video_dirt(struct hvis_video *hv, const struct drm_rect *r)
 {
 	struct synthvid_dirt d = {
 		.dirt_count = 1,
-		.rect[0] = { .x1 = r->x1, .y1 = r->y1, .x2 = r->x2, .y2 = r->y2 },
+		.rect = { .x1 = r->x1, .y1 = r->y1, .x2 = r->x2, .y2 = r->y2 },
 	};
 
 	if (!READ_ONCE(hv->dirt_needed))

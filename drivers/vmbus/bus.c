@@ -99,7 +99,7 @@ static void hvis_bus_shutdown(struct device *dev)
 		drv->shutdown(to_hvis_device(dev));
 }
 
-struct bus_type hvis_bus_type = {
+HVIS_BUS_TYPE hvis_bus_type = {
 	.name = "vmbus",
 	.match = hvis_bus_match,
 	.uevent = hvis_bus_uevent,

@@ -14,6 +14,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <hvis/vmbus.h>
+#include "compat.h"
 #include "ring.h"
 #include "transport.h"
 
@@ -185,7 +186,7 @@ bool hvis_channel_is_open(struct hvis_channel *ch);
 void hvis_hvsock_tl_result(const struct vmbus_channel_tl_connect_result *msg);
 
 /* bus.c */
-extern struct bus_type hvis_bus_type;
+extern HVIS_BUS_TYPE hvis_bus_type;
 int hvis_bus_init(void);
 void hvis_bus_uninit(void);
 

@@ -99,11 +99,14 @@ struct nvsp1_recv_buffer_section {
 	u32 end_offset;
 } __packed;
 
-/* netvsc.c accepts exactly one section at offset 0. */
+/*
+ * netvsc.c accepts exactly one section at offset 0: upstream's sections[1] is that one
+ * section (the message's size counts it).
+ */
 struct nvsp1_recv_buffer_complete {
 	u32 status;
 	u32 num_sections;
-	struct nvsp1_recv_buffer_section sections[1];
+	struct nvsp1_recv_buffer_section section;
 } __packed;
 
 struct nvsp1_send_buffer_complete {

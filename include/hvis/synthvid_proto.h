@@ -107,7 +107,7 @@ static_assert(sizeof(struct video_output_situation) == 18, "video_output_situati
 struct synthvid_situation_update {
 	u64 user_ctx;
 	u8 video_output_count;
-	struct video_output_situation video_output[1];
+	struct video_output_situation video_output;	/* upstream's video_output[1]: one */
 } __packed;
 static_assert(sizeof(struct synthvid_situation_update) == 27, "situation_update");
 
@@ -153,10 +153,10 @@ static_assert(sizeof(struct synthvid_rect) == 16, "rect");
 struct synthvid_dirt {
 	u8 video_output;
 	u8 dirt_count;
-	struct synthvid_rect rect[1];
+	struct synthvid_rect rect;	/* upstream's rect[1]: the one rectangle hvis sends */
 } __packed;
 static_assert(sizeof(struct synthvid_dirt) == 18, "dirt");
-#define SYNTHVID_DIRT_HDR		2	/* the fields before rect[] */
+#define SYNTHVID_DIRT_HDR		2	/* the fields before rect */
 
 struct synthvid_resolution_req {
 	u8 maximum_resolution_count;

@@ -567,7 +567,7 @@ static void test_nic_conversation(void)
 	tap_check(next(g) == VM_PKT_COMP && (c = comp_msg(g)).type == NVSP_MSG1_SEND_RECV_BUF_COMPLETE &&
 		  nvsp_recv_buf_check(&c.recv_buf_complete, RECV_PAGES * 4096, &sec_size, &secs, &why) == 0 &&
 		  sec_size == 1728 && secs == RECV_PAGES * 4096 / 1728 &&
-		  c.recv_buf_complete.sections[0].end_offset == secs * 1728,
+		  c.recv_buf_complete.section.end_offset == secs * 1728,
 		  "recv buf: SUCCESS, one section of 151 x 1728");
 
 	/* Send buffer. */

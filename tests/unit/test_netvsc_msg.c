@@ -139,19 +139,19 @@ static void test_section_cap(void)
 	const char *why = "";
 	u32 a = 0, b = 0;
 
-	rc.sections[0].sub_alloc_size = NETVSC_RECV_SECTION_MAX;
-	rc.sections[0].num_sub_allocs = 2;
+	rc.section.sub_alloc_size = NETVSC_RECV_SECTION_MAX;
+	rc.section.num_sub_allocs = 2;
 	tap_check(!nvsp_recv_buf_check(&rc, big, &a, &b, &why) && a == NETVSC_RECV_SECTION_MAX &&
 		  b == 2, "a section of exactly NETVSC_RECV_SECTION_MAX (128 KiB) is taken");
-	rc.sections[0].sub_alloc_size = NETVSC_RECV_SECTION_MAX + 1;
+	rc.section.sub_alloc_size = NETVSC_RECV_SECTION_MAX + 1;
 	refused(nvsp_recv_buf_check(&rc, big, &a, &b, &why), -EINVAL,
 		"sub_alloc_size above the maximum", "a section one byte above the maximum is refused");
-	rc.sections[0].sub_alloc_size = 8u * 1024 * 1024;
+	rc.section.sub_alloc_size = 8u * 1024 * 1024;
 	refused(nvsp_recv_buf_check(&rc, 16u * 1024 * 1024, &a, &b, &why), -EINVAL,
 		"sub_alloc_size above the maximum",
 		"two 8 MiB sections in a 16 MiB buffer (a >4 MiB kmalloc) are refused");
-	rc.sections[0].sub_alloc_size = big;
-	rc.sections[0].num_sub_allocs = 1;
+	rc.section.sub_alloc_size = big;
+	rc.section.num_sub_allocs = 1;
 	refused(nvsp_recv_buf_check(&rc, big, &a, &b, &why), -EINVAL,
 		"sub_alloc_size above the maximum", "one section filling a 31 MiB buffer is refused");
 }
@@ -579,8 +579,8 @@ int main(void)
 	memset(&rc, 0, sizeof(rc));
 	rc.status = NVSP_STAT_SUCCESS;
 	rc.num_sections = 1;
-	rc.sections[0].sub_alloc_size = SECTION;
-	rc.sections[0].num_sub_allocs = RECV_BUF / SECTION;
+	rc.section.sub_alloc_size = SECTION;
+	rc.section.num_sub_allocs = RECV_BUF / SECTION;
 	a = 0;
 	b = 0;
 	tap_check(!nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) && a == SECTION &&
@@ -592,26 +592,26 @@ int main(void)
 	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
 		  "recv completion with 2 sections is refused");
 	rc.num_sections = 1;
-	rc.sections[0].offset = 8;
+	rc.section.offset = 8;
 	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
 		  "a section not at offset 0 is refused");
-	rc.sections[0].offset = 0;
-	rc.sections[0].sub_alloc_size = NETVSC_MIN_SECTION_SIZE - 1;
+	rc.section.offset = 0;
+	rc.section.sub_alloc_size = NETVSC_MIN_SECTION_SIZE - 1;
 	refused(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why),
 		-EINVAL, "sub_alloc_size below the minimum", "sub_alloc_size 67 is refused");
-	rc.sections[0].sub_alloc_size = NETVSC_MIN_SECTION_SIZE;
-	rc.sections[0].num_sub_allocs = 0;
+	rc.section.sub_alloc_size = NETVSC_MIN_SECTION_SIZE;
+	rc.section.num_sub_allocs = 0;
 	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
 		  "num_sub_allocs 0 is refused");
-	rc.sections[0].sub_alloc_size = 0x10000;
-	rc.sections[0].num_sub_allocs = 0x10000;
+	rc.section.sub_alloc_size = 0x10000;
+	rc.section.num_sub_allocs = 0x10000;
 	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
 		  "size * count wrapping u32 to 0 is refused");
-	rc.sections[0].sub_alloc_size = SECTION;
-	rc.sections[0].num_sub_allocs = RECV_BUF / SECTION + 1;
+	rc.section.sub_alloc_size = SECTION;
+	rc.section.num_sub_allocs = RECV_BUF / SECTION + 1;
 	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
 		  "one section more than the buffer holds is refused");
-	rc.sections[0].num_sub_allocs = RECV_BUF / SECTION;
+	rc.section.num_sub_allocs = RECV_BUF / SECTION;
 	rc.status = NVSP_STAT_FAIL;
 	tap_check(nvsp_recv_buf_check(&rc, RECV_BUF, &a, &b, &why) == -EINVAL,
 		  "a failed recv completion is refused");

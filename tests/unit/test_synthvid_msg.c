@@ -112,7 +112,7 @@ static void test_from_host(void)
 
 static void test_from_guest(void)
 {
-	struct synthvid_situation_update su = { 0, 1, { { 1, 0, 32, 1024, 768, 4096 } } };
+	struct synthvid_situation_update su = { 0, 1, { 1, 0, 32, 1024, 768, 4096 } };
 	struct synthvid_vram_location vl = { 1, 1, 0x100000 };
 	struct synthvid_pointer_shape ps = { SYNTHVID_CURSOR_COMPLETE, 1, 1, 1, 0, 0, { 0 } };
 	u8 dirt[2 + 2 * 16] = { 0, 2 };
@@ -126,20 +126,20 @@ static void test_from_guest(void)
 	refused(1, SYNTHVID_VRAM_LOCATION, &vl, sizeof(vl), "is_vram_gpa_specified", "flag 2");
 	refused(1, SYNTHVID_VRAM_LOCATION, &vl, 16, "size", "16-byte VRAM_LOCATION");
 	accepted(1, SYNTHVID_SITUATION_UPDATE, &su, sizeof(su), "SITUATION_UPDATE");
-	su.video_output[0].depth_bits = 16;
+	su.video_output.depth_bits = 16;
 	refused(1, SYNTHVID_SITUATION_UPDATE, &su, sizeof(su), "depth_bits", "16 bpp");
-	su.video_output[0].depth_bits = 32;
-	su.video_output[0].pitch_bytes = 4095;
+	su.video_output.depth_bits = 32;
+	su.video_output.pitch_bytes = 4095;
 	refused(1, SYNTHVID_SITUATION_UPDATE, &su, sizeof(su), "pitch_bytes", "short pitch");
-	su.video_output[0].pitch_bytes = 4096;
-	su.video_output[0].width_pixels = 0;
+	su.video_output.pitch_bytes = 4096;
+	su.video_output.width_pixels = 0;
 	refused(1, SYNTHVID_SITUATION_UPDATE, &su, sizeof(su), "width_pixels", "zero width");
-	su.video_output[0].width_pixels = 1024;
+	su.video_output.width_pixels = 1024;
 	su.video_output_count = 2;
 	refused(1, SYNTHVID_SITUATION_UPDATE, &su, sizeof(su), "video_output_count",
 		"two outputs in a one-output message");
 	su.video_output_count = 1;
-	su.video_output[0].vram_offset = 4096;
+	su.video_output.vram_offset = 4096;
 	refused(1, SYNTHVID_SITUATION_UPDATE, &su, sizeof(su), "vram_offset", "vram_offset");
 	accepted(1, SYNTHVID_POINTER_SHAPE, &ps, sizeof(ps), "1x1 ARGB cursor");
 	refused(1, SYNTHVID_POINTER_SHAPE, &ps, 21, "data", "cursor missing a pixel byte");

@@ -138,7 +138,7 @@ static void on_recv_buf(struct host_channel *ch, const u8 *pkt, const struct nvs
 {
 	struct nic_dev *nd = nic_of(ch);
 	struct nvsp_msg r = { .type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE };
-	struct nvsp1_recv_buffer_section *s = &r.recv_buf_complete.sections[0];
+	struct nvsp1_recv_buffer_section *s = &r.recv_buf_complete.section;
 	u32 section = nic_recv_section_size(nd);
 
 	r.recv_buf_complete.status = NVSP_STAT_FAIL;

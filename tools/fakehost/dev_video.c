@@ -159,17 +159,17 @@ static void on_situation(struct host_channel *ch, struct video_dev *vd, const u8
 	struct synthvid_situation_update_ack ack;
 
 	memcpy(&s, p, sizeof(s));
-	if (s.video_output[0].active &&
-	    (u64)s.video_output[0].pitch_bytes * s.video_output[0].height_pixels >
+	if (s.video_output.active &&
+	    (u64)s.video_output.pitch_bytes * s.video_output.height_pixels >
 	    fb_bytes(ch->host)) {
 		video_bad(ch, "pitch_bytes", "relid=%u pitch=%u height=%u: larger than the VRAM",
-			  ch->relid, s.video_output[0].pitch_bytes, s.video_output[0].height_pixels);
+			  ch->relid, s.video_output.pitch_bytes, s.video_output.height_pixels);
 		return;
 	}
-	vd->active = s.video_output[0].active;
-	vd->width = vd->active ? s.video_output[0].width_pixels : 0;
-	vd->height = vd->active ? s.video_output[0].height_pixels : 0;
-	vd->pitch = vd->active ? s.video_output[0].pitch_bytes : 0;
+	vd->active = s.video_output.active;
+	vd->width = vd->active ? s.video_output.width_pixels : 0;
+	vd->height = vd->active ? s.video_output.height_pixels : 0;
+	vd->pitch = vd->active ? s.video_output.pitch_bytes : 0;
 	vd->situations++;
 	ack.user_ctx = s.user_ctx;
 	video_send(ch, SYNTHVID_SITUATION_UPDATE_ACK, &ack, sizeof(ack));
