@@ -45,6 +45,7 @@ missing_all() {
 	have_bookworm_daemons || echo "hyperv-daemons-6.1"
 	have_series 6.1 || echo "kernel-6.1"
 	have_series 6.12 || echo "kernel-6.12"
+	[ -e /usr/src/linux-source-6.12.tar.xz ] || echo "linux-source-6.12"
 }
 
 case "${1:-}" in
@@ -145,6 +146,14 @@ if ! have_series 6.12; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		-t bookworm-backports linux-image-amd64 linux-headers-amd64 >/dev/null
 	# bookworm's 6.1 metapackage was replaced by the backports one: keep a 6.1 image too.
+fi
+# 6.12's sources: lint's checkpatch.pl is the newest one installed (its rules are a
+# superset), and upstream's 6.12-era tools/hv are built from them.
+if [ ! -e /usr/src/linux-source-6.12.tar.xz ]; then
+	[ -z "$APT_UPDATED" ] && { apt-get update -qq; APT_UPDATED=1; }
+	echo "install-deps: installing linux-source-6.12 from bookworm-backports"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports linux-source-6.12 >/dev/null
 fi
 headers_for_images 6.1
 if ! have_series 6.1; then
