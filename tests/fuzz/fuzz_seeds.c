@@ -406,11 +406,11 @@ static void synthvid_seeds(void)
 					       .default_resolution_index = 1 };
 	struct synthvid_version_req vq = { SYNTHVID_VERSION_WIN10 };
 	struct synthvid_vram_location vl = { 0xf8000000, 1, 0xf8000000 };
-	struct synthvid_situation_update su = { 0, 1, { { 1, 0, 32, 1024, 768, 4096 } } };
+	struct synthvid_situation_update su = { 0, 1, { 1, 0, 32, 1024, 768, 4096 } };
 	struct synthvid_pointer_position pp = { 1, 0, 0, 0 };
 	struct synthvid_pointer_shape ps = { SYNTHVID_CURSOR_COMPLETE, 1, 1, 1, 0, 0,
 					     { 0, 1, 1, 1 } };
-	struct synthvid_dirt d = { 0, 1, { { 0, 0, 1024, 768 } } };
+	struct synthvid_dirt d = { 0, 1, { 0, 0, 1024, 768 } };
 	struct synthvid_resolution_req rq = { SYNTHVID_MAX_RESOLUTIONS };
 
 	rr.supported_resolution[0] = (struct synthvid_resolution){ 640, 480 };
