@@ -75,7 +75,7 @@ static int rx_fill_pages(struct sk_buff *skb, const struct netvsc_rx_piece *pc, 
  */
 static void rx_mark_gso(struct sk_buff *skb, u32 mtu)
 {
-	u32 l3, l4_off, hl, payload, mss;
+	u32 l3, hl, payload, mss;
 	struct tcphdr th_buf;
 	const struct tcphdr *th;
 	unsigned int gso_type;
@@ -99,8 +99,7 @@ static void rx_mark_gso(struct sk_buff *skb, u32 mtu)
 	} else {
 		return;
 	}
-	l4_off = l3;
-	th = skb_header_pointer(skb, l4_off, sizeof(th_buf), &th_buf);
+	th = skb_header_pointer(skb, l3, sizeof(th_buf), &th_buf);
 	if (!th || th->doff < 5)
 		return;
 	hl = l3 + th->doff * 4;

@@ -72,7 +72,10 @@ for r in $relids; do
 	guest "[ -r /sys/kernel/debug/hvis_vmbus/$r/stats ]" || fail "no debugfs stats for relid $r"
 done
 
-# counters IF: "packets signals interrupts" of interface IF now.
+# The guest's busy and total CPU ticks so far (/proc/stat: user nice system irq softirq).
+CPU_BUSY_TOTAL="awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8, \$2 + \$3 + \$4 + \$5 + \$6 + \$7 + \$8 }' /proc/stat"
+
+# counters IF: "packets signals interrupts busy total" of interface IF now.
 counters() {
 	if [ "$1" = "$hif" ]; then
 		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
@@ -83,11 +86,11 @@ counters() {
 				b=\$(awk '/^interrupts:/ { print \$2 }' \$f 2>/dev/null)
 				s=\$((s + \${a:-0})); i=\$((i + \${b:-0}))
 			done
-			echo \$p \$s \$i \$(awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8, \$2 + \$3 + \$4 + \$5 + \$6 + \$7 + \$8 }' /proc/stat)"
+			echo \$p \$s \$i \$($CPU_BUSY_TOTAL)"
 	else
 		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
 			i=\$(awk '/virtio[0-9]+-(input|output)/ { for (c = 2; c <= NF && \$c ~ /^[0-9]+\$/; c++) s += \$c } END { print s + 0 }' /proc/interrupts)
-			echo \$p - \$i \$(awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8, \$2 + \$3 + \$4 + \$5 + \$6 + \$7 + \$8 }' /proc/stat)"
+			echo \$p - \$i \$($CPU_BUSY_TOTAL)"
 	fi
 }
 

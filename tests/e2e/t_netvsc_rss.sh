@@ -253,8 +253,8 @@ tx_table_run "spread table, queue 3 gone" gone
 assert_eq "$(grown "$TXD" 1)" "0 1 2" "the guest's flows leave on channels 0-2 only"
 # Sections announced on queue 3 before it closed came back to the host then (rx_reclaimed):
 # once the traffic stops, none is left in use.
-wait_for 15 "every receive section back at the host after the rescind" \
-	sh -c "\"$FAKEHOST\" ctl --ctl \"$VM_DIR/ctl.sock\" nic status | grep -q 'rx_sections_in_use=0/'"
+sections_free() { fh nic status | grep -q 'rx_sections_in_use=0/'; }
+wait_for 15 "every receive section back at the host after the rescind" sections_free
 note "ok: no receive section in use after the rescind ($(fh nic status | grep -oE 'rx_reclaimed=[0-9]+'))"
 
 # ---- ethtool -L under load ----

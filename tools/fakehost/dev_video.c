@@ -367,7 +367,7 @@ int dev_video_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 	int ret;
 
 	if (!vd)
-		return ctl_errf(err, errlen, "%s", "no video device (--devices ...,video)");
+		return ctl_errf(err, errlen, "no video device (--devices ...,video)");
 	if (!strcmp(argv[0], "screen")) {
 		fprintf(out, "state=%s version=%u.%u active=%u width=%u height=%u depth=32 pitch=%u vram_gpa=%#llx vram_bytes=%u situations=%llu dirt_msgs=%llu dirt_rects=%llu last_dirt=%d,%d,%d,%d pointer_visible=%u pointer=%d,%d pointer_shape=%ux%u pointer_shapes=%u errors=%llu\n",
 			state_names[vd->state], SYNTHVID_MAJOR(vd->version),
@@ -381,12 +381,12 @@ int dev_video_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 	}
 	if (!strcmp(argv[0], "screenshot")) {
 		if (argc != 2)
-			return ctl_errf(err, errlen, "%s", "usage: screenshot FILE.png");
+			return ctl_errf(err, errlen, "usage: screenshot FILE.png");
 		if (vd->state != V_READY || !vd->active || !vd->vram_gpa)
-			return ctl_errf(err, errlen, "%s", "the guest shows no mode yet");
+			return ctl_errf(err, errlen, "the guest shows no mode yet");
 		/* on_situation checked pitch * height against the VRAM. */
 		if (vd->vram_off + (u64)vd->pitch * vd->height > h->vram_bytes)
-			return ctl_errf(err, errlen, "%s", "mode beyond the VRAM");
+			return ctl_errf(err, errlen, "mode beyond the VRAM");
 		ret = video_write_png(argv[1], h->vram + vd->vram_off, vd->width, vd->height,
 				      vd->pitch);
 		if (ret) {
@@ -404,6 +404,6 @@ int dev_video_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *
 			return 0;
 		}
 	}
-	return ctl_errf(err, errlen, "%s",
+	return ctl_errf(err, errlen,
 			"usage: video-inject none|bad-ack|bad-resolutions|bad-default|unknown");
 }

@@ -318,6 +318,14 @@ static int recv_post_chain(struct host_channel *ch, const struct nic_out *e)
 	return 0;
 }
 
+/* Section s, in use, is the host's again. */
+static void section_release(struct nic_dev *nd, u32 s)
+{
+	nic_section_mark(nd, s, false);
+	nd->recv_trans[s] = 0;
+	nd->recv_in_use--;
+}
+
 bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans)
 {
 	u32 n = 0, next;
@@ -328,9 +336,7 @@ bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans)
 	/* Each section of the chain was marked by this packet: nothing else can match. */
 	while (s != NIC_NO_SECTION && n++ < NIC_RSC_FRAGS_MAX) {
 		next = nd->recv_next[s];
-		nic_section_mark(nd, s, false);
-		nd->recv_trans[s] = 0;
-		nd->recv_in_use--;
+		section_release(nd, s);
 		s = next < nd->recv.sections ? next : NIC_NO_SECTION;
 	}
 	return true;
@@ -345,9 +351,7 @@ u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index)
 	for (s = 0; s < nd->recv.sections; s++) {
 		if (!nic_section_used(nd, s) || nd->recv_chan[s] != sub_index)
 			continue;
-		nic_section_mark(nd, s, false);
-		nd->recv_trans[s] = 0;
-		nd->recv_in_use--;
+		section_release(nd, s);
 		n++;
 	}
 	return n;
