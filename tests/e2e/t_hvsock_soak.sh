@@ -10,6 +10,10 @@ CYCLES=${CYCLES:-10000}
 HOST_PIDS=()
 HVIS_CLEANUP_CMDS+=('for p in "${HOST_PIDS[@]}"; do kill "$p"; done')
 
+# The fake host keeps a window of its newest events in memory (about 10 per cycle); a
+# small one fills during the warm-up, so that the RSS readings see the server's own
+# per-connection state, not the window growing to its default 200,000 lines.
+FH_ARGS=(--events-keep 1000)
 fh_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$FH_PID/status"; }
 
 # The cycles run in one guest process (vsock_cycles.c): a socat per cycle would measure

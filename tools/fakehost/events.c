@@ -7,11 +7,10 @@
 #include <stdlib.h>
 #include "events.h"
 
-#define EVENTS_KEEP	200000u
-
-int events_init(struct event_log *ev, const char *path)
+int events_init(struct event_log *ev, const char *path, u32 keep)
 {
 	memset(ev, 0, sizeof(*ev));
+	ev->keep = keep < EVENTS_KEEP_MIN ? EVENTS_KEEP_MIN : keep;
 	ev->next_seq = 1;
 	ev->first_seq = 1;
 	ev->cap = 1024;
@@ -41,9 +40,9 @@ void events_uninit(struct event_log *ev)
 
 static void keep_line(struct event_log *ev, char *line)
 {
-	if (ev->nlines == EVENTS_KEEP) {
+	if (ev->nlines >= ev->keep) {
 		/* Drop the oldest half at once, so this is rare. */
-		u32 drop = EVENTS_KEEP / 2, i;
+		u32 drop = ev->nlines / 2, i;
 
 		for (i = 0; i < drop; i++)
 			free(ev->lines[i]);

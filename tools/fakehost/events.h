@@ -11,8 +11,13 @@
 #include <stdio.h>
 #include "hvis/types.h"
 
+/* Lines kept in memory (--events-keep): the default, and the least accepted. */
+#define EVENTS_KEEP_DEFAULT	200000u
+#define EVENTS_KEEP_MIN		100u
+
 struct event_log {
 	FILE *file;			/* NULL: memory only */
+	u32 keep;			/* at most this many lines in memory */
 	char **lines;			/* a window of the newest lines, oldest first */
 	u32 nlines;
 	u32 cap;
@@ -22,7 +27,11 @@ struct event_log {
 	void *ctx;
 };
 
-int events_init(struct event_log *ev, const char *path);
+/*
+ * The window holds at most KEEP lines (at least EVENTS_KEEP_MIN); when full, its
+ * oldest half goes, so its memory stops growing once it has filled.
+ */
+int events_init(struct event_log *ev, const char *path, u32 keep);
 void events_uninit(struct event_log *ev);
 
 /* Logs NAME with the text that follows it (may be empty).  Returns the seq. */

@@ -267,7 +267,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvis-fakehost serve --link SOCK --ram FILE --ram-size BYTES\n"
 		"                           --cpus N --vectors V --ctl CTLSOCK\n"
-		"                           --events FILE [--versions 5.3,...,2.4]\n"
+		"                           --events FILE [--events-keep LINES] [--versions 5.3,...,2.4]\n"
 		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
@@ -290,6 +290,7 @@ static int serve(int argc, char **argv)
 		{ "vectors", required_argument, NULL, 'V' },
 		{ "ctl", required_argument, NULL, 'C' },
 		{ "events", required_argument, NULL, 'e' },
+		{ "events-keep", required_argument, NULL, 'K' },
 		{ "versions", required_argument, NULL, 'n' },
 		{ "devices", required_argument, NULL, 'd' },
 		{ "disks", required_argument, NULL, 'D' },
@@ -318,6 +319,7 @@ static int serve(int argc, char **argv)
 	char hvsock_buf[512];
 	char merr[300];
 	static struct fakehost fh;
+	u32 events_keep = EVENTS_KEEP_DEFAULT;
 	u32 vram_mb = 8, cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
 	struct epoll_event evs[32];
@@ -336,6 +338,7 @@ static int serve(int argc, char **argv)
 		case 'V': vectors = strtoul(optarg, NULL, 0); break;
 		case 'C': fh.ctl_path = optarg; break;
 		case 'e': events_path = optarg; break;
+		case 'K': events_keep = strtoul(optarg, NULL, 0); break;
 		case 'n': versions = optarg; break;
 		case 'd': devices = optarg; break;
 		case 'D': disks = optarg; break;
@@ -378,6 +381,10 @@ static int serve(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (events_keep < EVENTS_KEEP_MIN) {
+		fprintf(stderr, "hvis-fakehost: --events-keep must be at least %u\n", EVENTS_KEEP_MIN);
+		return 2;
+	}
 	/* Guest CPU N is guest vector N: no more CPUs than vectors are served. */
 	if (!cpus || cpus > vectors)
 		cpus = vectors;
@@ -391,7 +398,7 @@ static int serve(int argc, char **argv)
 		fprintf(stderr, "hvis-fakehost: --cpu-features: %s\n", merr);
 		return 2;
 	}
-	ret = events_init(&fh.ev, events_path);
+	ret = events_init(&fh.ev, events_path, events_keep);
 	if (ret) {
 		fprintf(stderr, "hvis-fakehost: %s: %s\n", events_path, strerror(-ret));
 		return 1;
