@@ -32,6 +32,11 @@ static struct hvis_channel *chan_at(u32 relid)
 					 lockdep_is_held(&hvis_conn.chan_mutex));
 }
 
+struct hvis_channel *hvis_channel_mgmt_get(u32 relid)
+{
+	return relid < VMBUS_MAX_CHANNEL_RELIDS ? chan_at(relid) : NULL;
+}
+
 /* Non-perf classes interrupt CPU 0; perf classes go round-robin over usable CPUs. */
 static unsigned int pick_cpu(const struct hvis_guid *class)
 {

@@ -177,7 +177,8 @@ bool hvis_connection_cpu_ok(unsigned int cpu)
 {
 	const struct hvis_transport_ops *ops = READ_ONCE(hvis_conn.ops);
 
-	return ops && cpu < nr_cpu_ids && cpu_online(cpu) &&
+	/* Not active: going offline (cpu_hotplug.c moves its channels) or not up yet. */
+	return ops && cpu < nr_cpu_ids && cpu_active(cpu) &&
 	       ops->msg_page(hvis_conn.priv, cpu) && ops->event_page(hvis_conn.priv, cpu);
 }
 
@@ -348,6 +349,9 @@ int hvis_vmbus_attach(const struct hvis_transport_ops *ops, void *priv, struct d
 	ret = request_offers();
 	if (ret)
 		goto err_unload;
+	ret = hvis_cpu_hotplug_start();
+	if (ret)
+		goto err_unload;
 	mutex_unlock(&hvis_conn.attach_lock);
 	return 0;
 
@@ -372,6 +376,7 @@ void hvis_vmbus_detach(const struct hvis_transport_ops *ops)
 		mutex_unlock(&hvis_conn.attach_lock);
 		return;
 	}
+	hvis_cpu_hotplug_stop();
 	/* Offers and rescinds already queued run first; later ones find us gone. */
 	hvis_connection_flush();
 	hvis_channel_mgmt_remove_all();

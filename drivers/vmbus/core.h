@@ -172,6 +172,12 @@ void hvis_channel_mgmt_remove_all(void);
 /* Waits for the offers and rescinds queued so far, subchannel offers included. */
 void hvis_connection_flush(void);
 int hvis_channel_mgmt_retarget(struct hvis_channel *ch, unsigned int cpu);
+/* The channel (primary or subchannel) with this relid, or NULL; chan_mutex held. */
+struct hvis_channel *hvis_channel_mgmt_get(u32 relid);
+
+/* cpu_hotplug.c: channels leave a CPU that goes offline (while attached). */
+int hvis_cpu_hotplug_start(void);
+void hvis_cpu_hotplug_stop(void);
 
 /* gpadl.c */
 int hvis_gpadl_create(struct hvis_channel *ch, void *buf, u32 size, u32 *gpadl);

@@ -6,6 +6,7 @@
  * attributes and one channels/<relid>/ directory per channel.  As upstream, the
  * monitor attributes exist only for an offer with monitor_allocated.
  */
+#include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
@@ -379,7 +380,10 @@ static ssize_t cpu_store(struct hvis_channel *ch, const char *buf, size_t count)
 	ret = kstrtouint(buf, 0, &cpu);
 	if (ret)
 		return ret;
+	/* The CPU stays online until the host has been told (cpu_hotplug.c). */
+	cpus_read_lock();
 	ret = hvis_channel_mgmt_retarget(ch, cpu);
+	cpus_read_unlock();
 	return ret ? ret : count;
 }
 

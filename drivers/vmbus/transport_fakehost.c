@@ -15,6 +15,7 @@
  * 8 IVPosition, 12 Doorbell (write (peer << 16) | vector).  MSI-X vector N is SINT 2
  * of guest CPU N.  QEMU drops the device's MSI-X writes unless bus mastering is on.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -55,8 +56,12 @@ struct fakehost {
 	unsigned int ncpus;		/* CPUs 0..ncpus-1 have a vector */
 	spinlock_t post_lock;
 	struct fh_vector *vecs;
+	struct hlist_node cpuhp_node;	/* in fh_cpuhp_state's instances */
 	struct resource vram;		/* the MMIO pool; vram.end == 0 without VRAM */
 };
+
+/* CPU hotplug: a vector follows its CPU back online (fh_cpu_online). */
+static enum cpuhp_state fh_cpuhp_state;
 
 static void fh_ring(struct fakehost *fh, enum hvis_link_host_vector vec)
 {
@@ -293,7 +298,11 @@ static int fh_setup_irqs(struct fakehost *fh)
 		dev_err(&pdev->dev, "no MSI-X vectors (use ivshmem-doorbell with vectors=N)\n");
 		return -ENODEV;
 	}
-	nvec = min3((unsigned int)nvec, num_online_cpus(), fh->ncpus);
+	/*
+	 * One vector for each CPU the host serves, online or not yet: a CPU plugged in
+	 * later finds its vector there (fh_cpu_online).
+	 */
+	nvec = min3((unsigned int)nvec, nr_cpu_ids, fh->ncpus);
 	ret = pci_alloc_irq_vectors(pdev, 1, nvec, PCI_IRQ_MSIX);
 	if (ret < 0)
 		return ret;
@@ -324,6 +333,19 @@ err_free_irqs:
 err_free_vectors:
 	pci_free_irq_vectors(pdev);
 	return ret;
+}
+
+/*
+ * A CPU came (back) online: its vector is delivered to it again.  Offlining it moved
+ * the vector to another CPU, where hvis_vmbus_isr() still reads this CPU's pages.
+ */
+static int fh_cpu_online(unsigned int cpu, struct hlist_node *node)
+{
+	struct fakehost *fh = hlist_entry_safe(node, struct fakehost, cpuhp_node);
+
+	if (cpu < fh->ncpus && fh->vecs[cpu].requested)
+		irq_set_affinity_and_hint(fh->vecs[cpu].irq, cpumask_of(cpu));
+	return 0;
 }
 
 static void fh_link_set(struct fakehost *fh, bool attached)
@@ -423,6 +445,8 @@ static int fh_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	fh->tail = READ_ONCE(fh->msgq_ctl->tail);
 	pci_set_drvdata(pdev, fh);
+	/* Before the core's own hotplug state (attach), so torn down after it. */
+	cpuhp_state_add_instance_nocalls(fh_cpuhp_state, &fh->cpuhp_node);
 	fh_link_set(fh, true);
 	ret = hvis_vmbus_attach(&fh_ops, fh, &pdev->dev);
 	if (ret)
@@ -433,6 +457,7 @@ static int fh_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_detach_link:
 	fh_link_set(fh, false);
+	cpuhp_state_remove_instance_nocalls(fh_cpuhp_state, &fh->cpuhp_node);
 	fh_free_irqs(fh);
 	kfree(fh->vecs);
 	pci_free_irq_vectors(pdev);
@@ -457,6 +482,7 @@ static void fh_remove(struct pci_dev *pdev)
 
 	hvis_vmbus_detach(&fh_ops);
 	fh_link_set(fh, false);
+	cpuhp_state_remove_instance_nocalls(fh_cpuhp_state, &fh->cpuhp_node);
 	fh_free_irqs(fh);
 	kfree(fh->vecs);
 	pci_free_irq_vectors(pdev);
@@ -497,7 +523,28 @@ static struct pci_driver fh_driver = {
 	.shutdown = fh_shutdown,
 };
 
-module_pci_driver(fh_driver);
+static int __init fh_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN, "hvis_vmbus_fakehost:online",
+				      fh_cpu_online, NULL);
+	if (ret < 0)
+		return ret;
+	fh_cpuhp_state = ret;
+	ret = pci_register_driver(&fh_driver);
+	if (ret)
+		cpuhp_remove_multi_state(fh_cpuhp_state);
+	return ret;
+}
+module_init(fh_init);
+
+static void __exit fh_exit(void)
+{
+	pci_unregister_driver(&fh_driver);
+	cpuhp_remove_multi_state(fh_cpuhp_state);
+}
+module_exit(fh_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("hvis VMBus fake-host transport (ivshmem link; tests only)");

@@ -23,6 +23,7 @@
 
 #include <linux/acpi.h>
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mod_devicetable.h>
@@ -70,6 +71,7 @@ struct hvis_hv {
 	struct device *dev;
 	void **msg_pages;	/* per CPU; NULL where the SynIC is not ours */
 	void **event_pages;
+	int cpuhp_state;	/* hv_cpu_online/offline */
 	struct hvis_mmio_acpi mmio;
 };
 
@@ -222,6 +224,31 @@ static void hv_synic_disable(void *data)
 	/* SCONTROL stays on: the kernel's stimer may use other SINTs. */
 }
 
+/*
+ * CPU hotplug (runs on @cpu).  A CPU coming online gets its message and event pages
+ * (kept when it goes offline again) and its SynIC enabled; one going offline has its
+ * SINT masked after the core moved its channels away (cpu_hotplug.c, a later state).
+ */
+static int hv_cpu_online(unsigned int cpu)
+{
+	struct hvis_hv *hv = hv_active;
+
+	if (!hv->msg_pages[cpu])
+		hv->msg_pages[cpu] = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!hv->event_pages[cpu])
+		hv->event_pages[cpu] = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!hv->msg_pages[cpu] || !hv->event_pages[cpu])
+		return -ENOMEM;
+	hv_synic_enable(hv);
+	return 0;
+}
+
+static int hv_cpu_offline(unsigned int cpu)
+{
+	hv_synic_disable(hv_active);
+	return 0;
+}
+
 static void hv_free_pages(struct hvis_hv *hv)
 {
 	unsigned int cpu;
@@ -237,7 +264,6 @@ static void hv_free_pages(struct hvis_hv *hv)
 static int hv_probe(struct platform_device *pdev)
 {
 	struct hvis_hv *hv;
-	unsigned int cpu;
 	int ret;
 
 	if (!hv_is_hyperv_initialized() || !(ms_hyperv.features & HV_MSR_SYNIC_AVAILABLE) ||
@@ -260,21 +286,14 @@ static int hv_probe(struct platform_device *pdev)
 		ret = -ENOMEM;
 		goto err_free_pages;
 	}
-	/* CPUs online now are served; CPU hotplug is not handled yet. */
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		hv->msg_pages[cpu] = (void *)get_zeroed_page(GFP_KERNEL);
-		hv->event_pages[cpu] = (void *)get_zeroed_page(GFP_KERNEL);
-		if (!hv->msg_pages[cpu] || !hv->event_pages[cpu]) {
-			cpus_read_unlock();
-			ret = -ENOMEM;
-			goto err_free_pages;
-		}
-	}
 	hv_active = hv;
 	hv_setup_vmbus_handler(hv_callback);
-	on_each_cpu(hv_synic_enable, hv, 1);
-	cpus_read_unlock();
+	/* Each CPU online now, and each that comes online later, gets its SynIC. */
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "hvis_vmbus/hyperv:online", hv_cpu_online,
+				hv_cpu_offline);
+	if (ret < 0)
+		goto err_remove_handler;
+	hv->cpuhp_state = ret;
 
 	platform_set_drvdata(pdev, hv);
 	ret = hvis_vmbus_attach(&hv_ops, hv, &pdev->dev);
@@ -283,7 +302,8 @@ static int hv_probe(struct platform_device *pdev)
 	return 0;
 
 err_disable_synic:
-	on_each_cpu(hv_synic_disable, hv, 1);
+	cpuhp_remove_state(hv->cpuhp_state);
+err_remove_handler:
 	hv_remove_vmbus_handler();
 	hv_active = NULL;
 err_free_pages:
@@ -297,7 +317,7 @@ static void hv_remove(struct platform_device *pdev)
 	struct hvis_hv *hv = platform_get_drvdata(pdev);
 
 	hvis_vmbus_detach(&hv_ops);
-	on_each_cpu(hv_synic_disable, hv, 1);
+	cpuhp_remove_state(hv->cpuhp_state);
 	hv_remove_vmbus_handler();
 	hv_active = NULL;
 	hv_free_pages(hv);
