@@ -20,6 +20,8 @@ PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse c
 	libpng-dev libdrm-tests)
 # input: evtest, copied into the guest by tests/e2e/t_console_input.sh
 PACKAGES+=(evtest)
+# kexec and kdump: kexec-tools, copied into the guest by tests/e2e/t_kexec.sh
+PACKAGES+=(kexec-tools)
 
 missing_packages() {
 	local p
