@@ -121,6 +121,8 @@ apt_install() {
 		APT_UPDATED=1
 	fi
 	echo "install-deps: installing ${missing[*]}"
+	# kexec-tools only serves the guests: this machine's own reboots must not kexec.
+	echo 'kexec-tools kexec-tools/load_kexec boolean false' | debconf-set-selections
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
