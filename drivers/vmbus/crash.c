@@ -50,11 +50,13 @@ static bool crash_take_slot(const struct hvis_transport_ops *ops, unsigned int c
 	slot = &page->sint_message[VMBUS_MESSAGE_SINT];
 	if (READ_ONCE(slot->header.message_type) == HVMSG_NONE)
 		return false;
+	/* The type is read before the payload the host wrote ahead of it. */
 	virt_rmb();
 	hdr = (const void *)slot->payload;
 	unload_done = READ_ONCE(slot->header.payload_size) >= sizeof(*hdr) &&
 		      READ_ONCE(hdr->msgtype) == CHANNELMSG_UNLOAD_RESPONSE;
 	WRITE_ONCE(slot->header.message_type, HVMSG_NONE);
+	/* Free the slot before looking at PENDING, or a pending message is lost (TLFS). */
 	virt_mb();
 	if (READ_ONCE(slot->header.message_flags) & HV_MESSAGE_FLAG_PENDING)
 		ops->eom(hvis_conn.priv, cpu);
@@ -124,10 +126,11 @@ static struct notifier_block crash_panic_block = {
 static void crash_kmsg_dump(HVIS_KMSG_DUMP_ARGS)
 {
 	const struct hvis_transport_ops *ops = READ_ONCE(crash_ops);
+	enum kmsg_dump_reason why = HVIS_KMSG_DUMP_REASON;
 	struct kmsg_dump_iter iter;
 	size_t len = 0;
 
-	if (HVIS_KMSG_DUMP_REASON != KMSG_DUMP_PANIC || !ops || !crash_page)
+	if (why != KMSG_DUMP_PANIC || !ops || !crash_page)
 		return;
 	/* Single-threaded by now; a failed read still reports the panic, with no text. */
 	kmsg_dump_rewind(&iter);

@@ -162,9 +162,10 @@ static void fh_crash_report(void *priv, u64 gpa, u32 len)
 	WRITE_ONCE(h->crash_p[2], 0);
 	WRITE_ONCE(h->crash_p[3], gpa);
 	WRITE_ONCE(h->crash_p[4], len);
-	/* The parameters are visible before the control word, and it before the doorbell. */
+	/* The parameters are visible before the control word... */
 	virt_wmb();
 	WRITE_ONCE(h->crash_ctl, HVIS_LINK_CRASH_NOTIFY | HVIS_LINK_CRASH_NOTIFY_MSG);
+	/* ... and the control word before the doorbell. */
 	virt_mb();
 	fh_ring(fh, HVIS_LINK_HVEC_ATTACH);
 }

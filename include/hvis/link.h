@@ -136,8 +136,8 @@ static_assert(offsetof(struct hvis_link_header, guest_bar_gpa) == 88, "guest_bar
 static_assert(offsetof(struct hvis_link_header, crash_p) == 96, "crash_p aligned");
 
 /* include/asm-generic/hyperv-tlfs.h: HV_CRASH_CTL_CRASH_NOTIFY(_MSG) */
-#define HVIS_LINK_CRASH_NOTIFY		(1ull << 63)
-#define HVIS_LINK_CRASH_NOTIFY_MSG	(1ull << 62)
+#define HVIS_LINK_CRASH_NOTIFY		0x8000000000000000ull	/* bit 63 */
+#define HVIS_LINK_CRASH_NOTIFY_MSG	0x4000000000000000ull	/* bit 62 */
 /* drivers/hv/hv_common.c: the log page is one HV_HYP_PAGE_SIZE page */
 #define HVIS_LINK_CRASH_LOG_MAX		4096u
 
