@@ -59,4 +59,13 @@
  * defines one or the other pair.
  */
 
+/* kmsg_dumper.dump takes a struct kmsg_dump_detail (6.11 and later) or the reason. */
+#ifdef HVIS_COMPAT_KMSG_DUMP_DETAIL
+#define HVIS_KMSG_DUMP_ARGS	struct kmsg_dumper *dumper, struct kmsg_dump_detail *detail
+#define HVIS_KMSG_DUMP_REASON	(detail->reason)
+#else
+#define HVIS_KMSG_DUMP_ARGS	struct kmsg_dumper *dumper, enum kmsg_dump_reason reason
+#define HVIS_KMSG_DUMP_REASON	(reason)
+#endif
+
 #endif /* _HVIS_COMPAT_H */

@@ -20,6 +20,8 @@ PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse c
 	libpng-dev libdrm-tests)
 # input: evtest, copied into the guest by tests/e2e/t_console_input.sh
 PACKAGES+=(evtest)
+# kexec and kdump: kexec-tools, copied into the guest by tests/e2e/t_kexec.sh
+PACKAGES+=(kexec-tools)
 
 missing_packages() {
 	local p
@@ -119,6 +121,8 @@ apt_install() {
 		APT_UPDATED=1
 	fi
 	echo "install-deps: installing ${missing[*]}"
+	# kexec-tools only serves the guests: this machine's own reboots must not kexec.
+	echo 'kexec-tools kexec-tools/load_kexec boolean false' | debconf-set-selections
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 

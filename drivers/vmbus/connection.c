@@ -346,6 +346,7 @@ int hvis_vmbus_attach(const struct hvis_transport_ops *ops, void *priv, struct d
 	if (ret)
 		goto err_stop_transport;
 	hvis_conn.connected = true;
+	hvis_crash_attach(ops);
 	ret = request_offers();
 	if (ret)
 		goto err_unload;
@@ -356,6 +357,7 @@ int hvis_vmbus_attach(const struct hvis_transport_ops *ops, void *priv, struct d
 	return 0;
 
 err_unload:
+	hvis_crash_detach();
 	unload();
 	hvis_conn.connected = false;
 err_stop_transport:
@@ -380,6 +382,7 @@ void hvis_vmbus_detach(const struct hvis_transport_ops *ops)
 	/* Offers and rescinds already queued run first; later ones find us gone. */
 	hvis_connection_flush();
 	hvis_channel_mgmt_remove_all();
+	hvis_crash_detach();
 	unload();
 	hvis_conn.connected = false;
 	stop_transport();
@@ -390,6 +393,18 @@ void hvis_vmbus_detach(const struct hvis_transport_ops *ops)
 	mutex_unlock(&hvis_conn.attach_lock);
 }
 EXPORT_SYMBOL_GPL(hvis_vmbus_detach);
+
+void hvis_vmbus_shutdown(const struct hvis_transport_ops *ops)
+{
+	mutex_lock(&hvis_conn.attach_lock);
+	if (hvis_conn.ops == ops && hvis_conn.connected) {
+		unload();
+		WRITE_ONCE(hvis_conn.connected, false);
+		pr_info("VMBus unloaded for shutdown\n");
+	}
+	mutex_unlock(&hvis_conn.attach_lock);
+}
+EXPORT_SYMBOL_GPL(hvis_vmbus_shutdown);
 
 int hvis_connection_init(void)
 {

@@ -160,6 +160,12 @@ bool hvis_connection_waiter_complete(u32 resp_type, u32 relid, u32 key, const vo
 void hvis_connection_waiters_cancel(u32 chan_relid);
 bool hvis_connection_cpu_ok(unsigned int cpu);
 
+/* crash.c: the panic path's UNLOAD and the panic log (kmsg dumper) */
+void hvis_crash_init(void);
+void hvis_crash_uninit(void);
+void hvis_crash_attach(const struct hvis_transport_ops *ops);
+void hvis_crash_detach(void);
+
 /* msg_dispatch.c */
 int hvis_msg_dispatch_start(unsigned int nr_cpus);
 void hvis_msg_dispatch_stop(void);

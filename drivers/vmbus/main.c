@@ -20,12 +20,14 @@ static int __init hvis_vmbus_init(void)
 	ret = hvis_bus_init();
 	if (ret)
 		goto err_uninit_debugfs;
+	hvis_crash_init();
 	ret = hvis_transport_hyperv_init();
 	if (ret)
-		goto err_uninit_bus;
+		goto err_uninit_crash;
 	return 0;
 
-err_uninit_bus:
+err_uninit_crash:
+	hvis_crash_uninit();
 	hvis_bus_uninit();
 err_uninit_debugfs:
 	hvis_debugfs_uninit();
@@ -36,6 +38,7 @@ err_uninit_debugfs:
 static void __exit hvis_vmbus_exit(void)
 {
 	hvis_transport_hyperv_uninit();
+	hvis_crash_uninit();
 	hvis_bus_uninit();
 	hvis_debugfs_uninit();
 	hvis_connection_uninit();

@@ -46,6 +46,11 @@ struct hv_event_flags_page;
  *	(IORESOURCE_MEM, linked by ->sibling, sorted by start, not overlapping), or
  *	NULL for none.  The ranges stay put while the transport is attached; they are
  *	not in iomem_resource (as upstream's hyperv_mmio list).  Process context.
+ * @crash_report: (optional) hands the host the panic log: @gpa is the guest-physical
+ *	address of a page holding @len bytes of the kernel log (0 and 0 for none), as
+ *	upstream's hv_kmsg_dump writes HV_X64_MSR_CRASH_P3/P4 and CRASH_CTL.  Called
+ *	once, from the panic path (other CPUs stopped, interrupts off).  The Hyper-V
+ *	transport has none: the kernel's built-in drivers/hv/hv_common.c reports there.
  * @mmio_claim_iomem: the core also claims an allocation in iomem_resource (Hyper-V:
  *	the ranges are unclaimed bus space); false when the transport's own device
  *	already owns the ranges (fake host: inside its BAR2).
@@ -62,6 +67,7 @@ struct hvis_transport_ops {
 	u32 (*vp_index)(void *priv, unsigned int cpu);
 	u64 (*ref_counter)(void *priv);
 	struct resource *(*mmio_pool)(void *priv);
+	void (*crash_report)(void *priv, u64 gpa, u32 len);
 	bool mmio_claim_iomem;
 };
 
@@ -75,6 +81,13 @@ struct hvis_transport_ops {
  */
 int hvis_vmbus_attach(const struct hvis_transport_ops *ops, void *priv, struct device *parent);
 void hvis_vmbus_detach(const struct hvis_transport_ops *ops);
+/*
+ * From the transport device's shutdown (reboot, power-off, kexec): sends UNLOAD and
+ * waits for the answer, so the host stops using rings in memory the next kernel
+ * reuses, as upstream's hv_kexec_handler does.  The devices stay; nothing talks to
+ * the host afterwards.  May sleep.
+ */
+void hvis_vmbus_shutdown(const struct hvis_transport_ops *ops);
 
 /* Called by the transport from its interrupt for SINT 2 of @cpu (hard-irq context). */
 void hvis_vmbus_isr(unsigned int cpu);

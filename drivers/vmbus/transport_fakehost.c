@@ -156,6 +156,25 @@ static struct resource *fh_mmio_pool(void *priv)
 	return fh->vram.end ? &fh->vram : NULL;
 }
 
+/* The panic log, as hv_kmsg_dump writes the crash MSRs; any doorbell makes the host look. */
+static void fh_crash_report(void *priv, u64 gpa, u32 len)
+{
+	struct fakehost *fh = priv;
+	struct hvis_link_header *h = fh->hdr;
+
+	WRITE_ONCE(h->crash_p[0], 0);
+	WRITE_ONCE(h->crash_p[1], 0);
+	WRITE_ONCE(h->crash_p[2], 0);
+	WRITE_ONCE(h->crash_p[3], gpa);
+	WRITE_ONCE(h->crash_p[4], len);
+	/* The parameters are visible before the control word... */
+	virt_wmb();
+	WRITE_ONCE(h->crash_ctl, HVIS_LINK_CRASH_NOTIFY | HVIS_LINK_CRASH_NOTIFY_MSG);
+	/* ... and the control word before the doorbell. */
+	virt_mb();
+	fh_ring(fh, HVIS_LINK_HVEC_ATTACH);
+}
+
 static const struct hvis_transport_ops fh_ops = {
 	.name = "fakehost",
 	.post_msg = fh_post_msg,
@@ -166,6 +185,7 @@ static const struct hvis_transport_ops fh_ops = {
 	.vp_index = fh_vp_index,
 	.ref_counter = fh_ref_counter,
 	.mmio_pool = fh_mmio_pool,
+	.crash_report = fh_crash_report,
 	/* The pool is inside BAR2, which pci_request_regions() gave us. */
 	.mmio_claim_iomem = false,
 };
@@ -495,9 +515,10 @@ static void fh_remove(struct pci_dev *pdev)
 }
 
 /*
- * Reboot or power-off: the rings live in guest RAM that the next boot reuses, so the
- * host must stop writing into them now, as a hypervisor forgets a rebooting VM's
- * channels.  Detaching the link tells it to reset its VMBus state.
+ * Reboot, power-off or kexec: the rings live in guest RAM that the next kernel
+ * reuses, so the host must stop writing into them now.  The VMBus devices (our
+ * children) have been shut down already.  UNLOAD first, as upstream's
+ * hv_kexec_handler; detaching the link then stands for its SynIC cleanup.
  */
 static void fh_shutdown(struct pci_dev *pdev)
 {
@@ -505,6 +526,7 @@ static void fh_shutdown(struct pci_dev *pdev)
 
 	if (!fh)
 		return;
+	hvis_vmbus_shutdown(&fh_ops);
 	fh_link_set(fh, false);
 	pci_clear_master(pdev);
 }

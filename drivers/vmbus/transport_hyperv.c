@@ -324,6 +324,19 @@ static void hv_remove(struct platform_device *pdev)
 	hvis_mmio_acpi_release(&hv->mmio);
 }
 
+/*
+ * Reboot, power-off or kexec (device_shutdown(), after our VMBus children): UNLOAD,
+ * then SynIC off on every CPU, as upstream's hv_kexec_handler (drivers/hv/vmbus_drv.c),
+ * which runs from machine_ops.shutdown where a module cannot hook in.
+ */
+static void hv_shutdown(struct platform_device *pdev)
+{
+	struct hvis_hv *hv = platform_get_drvdata(pdev);
+
+	hvis_vmbus_shutdown(&hv_ops);
+	on_each_cpu(hv_synic_disable, hv, 1);
+}
+
 static const struct acpi_device_id hv_acpi_ids[] = {
 	{ "VMBUS", 0 },
 	{ "VMBus", 0 },
@@ -334,6 +347,7 @@ MODULE_DEVICE_TABLE(acpi, hv_acpi_ids);
 static struct platform_driver hv_driver = {
 	.probe = hv_probe,
 	.HVIS_PLATFORM_REMOVE = hv_remove,
+	.shutdown = hv_shutdown,
 	.driver = {
 		.name = "hvis_hyperv",
 		.acpi_match_table = hv_acpi_ids,

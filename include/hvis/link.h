@@ -119,11 +119,27 @@ struct hvis_link_header {
 	 * the host can tell which guest addresses are VRAM (0: unknown).
 	 */
 	u64 guest_bar_gpa;
-	u32 reserved[1000];
+	/*
+	 * guest-written on panic, crash_ctl last: the Hyper-V crash registers
+	 * HV_X64_MSR_CRASH_P0..P4 and CRASH_CTL (arch/x86/include/asm/hyperv-tlfs.h;
+	 * drivers/hv/hv_common.c hv_kmsg_dump: P3 = GPA of the log page, P4 = its
+	 * length, CTL = CRASH_NOTIFY | CRASH_NOTIFY_MSG).  The host clears crash_ctl
+	 * once it has read the report.
+	 */
+	u64 crash_p[5];
+	u64 crash_ctl;
+	u32 reserved[988];
 } __packed;
 static_assert(sizeof(struct hvis_link_header) == 4096, "link header");
 static_assert(offsetof(struct hvis_link_header, ref_time) == 72, "ref_time is 8-byte aligned");
 static_assert(offsetof(struct hvis_link_header, guest_bar_gpa) == 88, "guest_bar_gpa aligned");
+static_assert(offsetof(struct hvis_link_header, crash_p) == 96, "crash_p aligned");
+
+/* include/asm-generic/hyperv-tlfs.h: HV_CRASH_CTL_CRASH_NOTIFY(_MSG) */
+#define HVIS_LINK_CRASH_NOTIFY		0x8000000000000000ull	/* bit 63 */
+#define HVIS_LINK_CRASH_NOTIFY_MSG	0x4000000000000000ull	/* bit 62 */
+/* drivers/hv/hv_common.c: the log page is one HV_HYP_PAGE_SIZE page */
+#define HVIS_LINK_CRASH_LOG_MAX		4096u
 
 /*
  * Post-message queue: a single-producer (guest) single-consumer (host) ring of slots.

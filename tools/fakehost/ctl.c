@@ -605,6 +605,12 @@ static int cmd_hvsock_inject(struct ctl_cmd *c, int argc, char **argv)
 	return hvsock_ctl_inject(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/* `nmi` (QMP inject-nmi), `crash-log [FILE]` (crash_log.c). */
+static int cmd_crash(struct ctl_cmd *c, int argc, char **argv)
+{
+	return crash_ctl(&c->fh->crash, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
@@ -638,6 +644,8 @@ static const struct {
 	{ "video-inject", cmd_video },
 	{ "hvsock", cmd_hvsock },
 	{ "hvsock-inject", cmd_hvsock_inject },
+	{ "nmi", cmd_crash },
+	{ "crash-log", cmd_crash },
 };
 
 static void reply(int fd, const char *err, const char *body, size_t len)

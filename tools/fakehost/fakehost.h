@@ -10,6 +10,7 @@
 #include "guest_mem.h"
 #include "link.h"
 #include "vmbus_host.h"
+#include "crash_log.h"
 
 /* A `ctl wait-event` client parked until its event shows up or time runs out. */
 struct ctl_waiter {
@@ -32,6 +33,7 @@ struct fakehost {
 	int epfd;
 	bool verbose;
 	struct ctl_waiter *waiters;
+	struct crash_log crash;
 };
 
 u64 fh_now_ms(void);

@@ -277,6 +277,8 @@ enum link_attach_change link_check_attach(struct link *l)
 	u32 cpus;
 
 	if (state == HVIS_LINK_GUEST_ATTACHED && (!l->attached || gen != l->generation)) {
+		bool again = l->attached;
+
 		cpus = hvis_read_once(l->hdr->guest_cpus);
 		if (cpus > l->max_cpus)
 			cpus = l->max_cpus;
@@ -284,7 +286,7 @@ enum link_attach_change link_check_attach(struct link *l)
 		l->attached = true;
 		l->generation = gen;
 		link_flush(l);
-		return LINK_NEW_ATTACH;
+		return again ? LINK_REATTACH : LINK_NEW_ATTACH;
 	}
 	if (state != HVIS_LINK_GUEST_ATTACHED && l->attached) {
 		l->attached = false;

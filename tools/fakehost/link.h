@@ -48,6 +48,7 @@ enum link_attach_change {
 	LINK_UNCHANGED,
 	LINK_NEW_ATTACH,	/* the guest's driver attached (again): a new VMBus */
 	LINK_NEW_DETACH,	/* the guest's driver detached */
+	LINK_REATTACH,		/* a new attach without a detach: a kernel after a crash */
 };
 
 /* The largest VRAM the link serves (BAR2 stays within 256 MiB). */

@@ -111,6 +111,17 @@ static void service_link(struct fakehost *fh)
 		events_addf(&fh->ev, "GUEST_ATTACHED", "generation=%u cpus=%u", l->generation,
 			    l->guest_cpus);
 		break;
+	case LINK_REATTACH:
+		/*
+		 * A kernel that attached without its predecessor detaching (kdump, a reset
+		 * after a panic): like Hyper-V's SynIC, the link keeps the VMBus state; the
+		 * new INITIATE_CONTACT resets it (vmbus_chan_msg.c), or UNLOAD already did.
+		 */
+		fh->host.guest_cpus = l->guest_cpus;
+		fh->host.vram_gpa = link_vram_gpa(l);
+		events_addf(&fh->ev, "GUEST_ATTACHED", "generation=%u cpus=%u reattach=1",
+			    l->generation, l->guest_cpus);
+		break;
 	case LINK_NEW_DETACH:
 		host_reset(&fh->host, "guest_detach");
 		events_addf(&fh->ev, "GUEST_DETACHED", "generation=%u", l->generation);
@@ -118,6 +129,8 @@ static void service_link(struct fakehost *fh)
 	case LINK_UNCHANGED:
 		break;
 	}
+	if (l->attached)
+		crash_log_check(&fh->crash, l->hdr, &fh->mem, &fh->host, &fh->ev);
 	while ((ret = link_next_message(l, &m)) != 0) {
 		if (ret < 0) {
 			host_guest_error(&fh->host, "msgq_tail", "tail=%u", l->msgq->tail);
