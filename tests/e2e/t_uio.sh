@@ -75,12 +75,14 @@ head -c $((MIB * 1024 * 1024 + 12345)) /dev/urandom >"$HOSTDIR/big"
 negotiated() { grep -c "IC_NEGOTIATED relid=$relid " "$VM_DIR/events.log" 2>/dev/null; }
 renegotiated() { [ "$(negotiated)" -gt "$n0" ]; }
 n0=$(negotiated)
+guest "syslogd -O /tmp/syslog.log"
 guest "mkdir -p /tmp/in; $TOOLS/hv_fcopy_uio_daemon -n >/tmp/uiod.log 2>&1 & echo \$! >/tmp/uiod.pid"
 # The daemon's open opens the channel; the host negotiates with the daemon.
 wait_for 30 "hv_fcopy_uio_daemon answered the host's NEGOTIATE" renegotiated
 t0=$SECONDS
-r=$(fh copy-file "$HOSTDIR/big" /tmp/in/big 2>&1)
+r=$(timeout 120 "$FAKEHOST" ctl --ctl "$VM_DIR/ctl.sock" copy-file "$HOSTDIR/big" /tmp/in/big 2>&1)
 note "$r"
+[[ $r == *status=0* ]] || note "daemon: $(guest 'cat /tmp/uiod.log /tmp/syslog.log; ls -l /tmp/in; dmesg | tail -5')"
 assert_match "$r" 'status=0 ' "the copy through hv_fcopy_uio_daemon succeeds"
 assert_eq "$(guest -t 60 "sha256sum /tmp/in/big | cut -d' ' -f1")" \
 	"$(sha256sum "$HOSTDIR/big" | cut -d' ' -f1)" "guest sha256 equals the host's ($MIB MiB)"
@@ -124,5 +126,5 @@ guest "echo -n $ECHO > /sys/bus/vmbus/drivers/uio_hv_generic/unbind"
 guest "echo -n $ECHO > /sys/bus/vmbus/drivers_probe"
 assert_guest "the echo device goes back to hvis_echo" \
 	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$ECHO/driver)) = hvis_echo ]"
-assert_guest "modprobe -r hvis_uio" modprobe -r hvis_uio
+assert_guest "rmmod hvis_uio" rmmod hvis_uio
 assert_kernel_clean
