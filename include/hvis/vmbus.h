@@ -46,7 +46,7 @@ struct hvis_driver {
 	struct device_driver driver;
 	/* Class GUIDs added through the driver's new_id file (bus.c; the core's). */
 	struct list_head dynids;
-	spinlock_t dynids_lock;
+	spinlock_t dynids_lock;		/* the dynids list */
 };
 
 #define to_hvis_driver(d) container_of(d, struct hvis_driver, driver)
