@@ -96,13 +96,20 @@ void hvis_channel_init(struct hvis_channel *ch)
 	tasklet_setup(&ch->tasklet, chan_tasklet_fn);
 }
 
-static void free_ring(struct hvis_channel *ch)
+static void free_ring_mem(struct hvis_channel *ch)
 {
 	if (ch->ring_mem_vmalloc)
 		vfree(ch->ring_mem);
 	else
 		free_pages_exact(ch->ring_mem, ch->ring_mem_bytes);
 	ch->ring_mem = NULL;
+}
+
+/* A kept ring (hvis_channel_keep_ring) outlives the close; its owner frees it. */
+static void free_ring(struct hvis_channel *ch)
+{
+	if (!ch->ring_kept)
+		free_ring_mem(ch);
 	kvfree(ch->pkt_buf);
 	ch->pkt_buf = NULL;
 }
@@ -130,6 +137,15 @@ static int alloc_ring(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes)
 
 	if (total > U32_MAX)
 		return -EINVAL;
+	if (ch->ring_kept) {
+		/* NULL: the host kept the last GPADL of it, so it is lost. */
+		if (!ch->ring_mem)
+			return -EIO;
+		if (total != ch->ring_mem_bytes || send_bytes != ch->ring_kept_send)
+			return -EINVAL;
+		mem = ch->ring_mem;
+		goto rings;
+	}
 	ch->ring_mem_vmalloc = false;
 	mem = alloc_pages_exact(total, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!mem) {
@@ -140,6 +156,7 @@ static int alloc_ring(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes)
 		return -ENOMEM;
 	ch->ring_mem = mem;
 	ch->ring_mem_bytes = total;
+rings:
 	/*
 	 * Inbound packets are copied here before anyone parses them: room for the largest
 	 * packet the driver declared, at most what the ring can hold (its data size less
@@ -676,3 +693,9 @@ u32 hvis_channel_write_avail(struct hvis_channel *ch)
 	return avail;
 }
 EXPORT_SYMBOL_GPL(hvis_channel_write_avail);
+
+/* For files of hvis_vmbus that signal a channel's host outside a send (channel_uio.c). */
+void hvis_channel_signal_host(struct hvis_channel *ch)
+{
+	signal_host(ch);
+}

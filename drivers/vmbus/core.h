@@ -66,6 +66,9 @@ struct hvis_channel {
 	void *ring_mem;
 	size_t ring_mem_bytes;
 	bool ring_mem_vmalloc;
+	bool ring_kept;				/* hvis_channel_keep_ring: kept over close */
+	u32 ring_kept_send;			/* its outbound data bytes */
+	bool ring_sysfs;			/* channels/<relid>/ring shown; under lock */
 	u32 ring_gpadl;
 	struct hvis_ring out;
 	struct hvis_ring in;
@@ -193,6 +196,13 @@ int hvis_gpadl_teardown(struct hvis_channel *ch, u32 gpadl);
 void hvis_channel_init(struct hvis_channel *ch);
 void hvis_channel_force_close(struct hvis_channel *ch);
 bool hvis_channel_is_open(struct hvis_channel *ch);
+void hvis_channel_signal_host(struct hvis_channel *ch);
+
+/* channel_uio.c */
+void hvis_channel_uio_reset(struct hvis_channel *ch);
+int hvis_channel_ring_mmap(struct hvis_channel *ch, struct vm_area_struct *vma);
+size_t hvis_channel_ring_sysfs_size(struct hvis_channel *ch);
+bool hvis_channel_ring_sysfs_visible(struct hvis_channel *ch);
 
 /* hvsock.c */
 void hvis_hvsock_tl_result(const struct vmbus_channel_tl_connect_result *msg);
@@ -209,6 +219,7 @@ int hvis_sysfs_device_add(struct hvis_vmbus_device *vdev);
 void hvis_sysfs_device_del(struct hvis_vmbus_device *vdev);
 int hvis_sysfs_channel_add(struct hvis_channel *ch);
 void hvis_sysfs_channel_del(struct hvis_channel *ch);
+int hvis_sysfs_channel_update(struct hvis_channel *ch);
 
 /* debugfs.c */
 void hvis_debugfs_init(void);

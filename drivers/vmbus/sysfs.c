@@ -474,9 +474,43 @@ static umode_t chan_attr_visible(struct kobject *kobj, struct attribute *attr, i
 	return attr->mode;
 }
 
+/*
+ * channels/<relid>/ring: the channel's whole ring block for user space, shown only
+ * while a driver asks (hvis_channel_set_ring_sysfs; drivers/hv/vmbus_drv.c
+ * hv_create_ring_sysfs, mode 0600, size the ring block's).
+ */
+static int chan_ring_mmap(struct file *file, struct kobject *kobj, struct bin_attribute *attr,
+			  struct vm_area_struct *vma)
+{
+	return hvis_channel_ring_mmap(container_of(kobj, struct hvis_channel, kobj), vma);
+}
+
+static struct bin_attribute chan_attr_ring = {
+	.attr = { .name = "ring", .mode = 0600 },
+	.mmap = chan_ring_mmap,
+};
+
+static struct bin_attribute *chan_bin_attrs[] = {
+	&chan_attr_ring,
+	NULL,
+};
+
+static umode_t chan_bin_attr_visible(struct kobject *kobj, struct bin_attribute *attr, int idx)
+{
+	struct hvis_channel *ch = container_of(kobj, struct hvis_channel, kobj);
+
+	if (attr != &chan_attr_ring || !hvis_channel_ring_sysfs_visible(ch))
+		return 0;
+	/* As upstream: the size is set just before the file is made (sysfs_update_group). */
+	attr->size = hvis_channel_ring_sysfs_size(ch);
+	return attr->attr.mode;
+}
+
 static const struct attribute_group chan_group = {
 	.attrs = chan_attrs,
 	.is_visible = chan_attr_visible,
+	.bin_attrs = chan_bin_attrs,
+	.is_bin_visible = chan_bin_attr_visible,
 };
 __ATTRIBUTE_GROUPS(chan);
 
@@ -524,4 +558,12 @@ void hvis_sysfs_channel_del(struct hvis_channel *ch)
 		return;
 	kobject_del(&ch->kobj);
 	ch->kobj_added = false;
+}
+
+/* Re-evaluates which channel attributes are shown (the ring file). */
+int hvis_sysfs_channel_update(struct hvis_channel *ch)
+{
+	if (!ch->kobj_added)
+		return 0;
+	return sysfs_update_group(&ch->kobj, &chan_group);
 }

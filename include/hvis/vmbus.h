@@ -9,6 +9,7 @@
 
 #include <linux/device.h>
 #include <linux/mod_devicetable.h>
+#include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include "vmbus_proto.h"
 #include "ring_proto.h"
@@ -43,6 +44,9 @@ struct hvis_driver {
 	void (*remove)(struct hvis_device *dev);
 	void (*shutdown)(struct hvis_device *dev);
 	struct device_driver driver;
+	/* Class GUIDs added through the driver's new_id file (bus.c; the core's). */
+	struct list_head dynids;
+	spinlock_t dynids_lock;		/* the dynids list */
 };
 
 #define to_hvis_driver(d) container_of(d, struct hvis_driver, driver)
@@ -265,5 +269,40 @@ void hvis_vmbus_free_mmio(resource_size_t start, resource_size_t size);
 
 /* The offer's mmio_megabytes: MMIO space the host wants the device to have, in MiB. */
 u32 hvis_channel_mmio_megabytes(struct hvis_channel *ch);
+
+/*
+ * For drivers that hand a device to user space (hvis_uio, as upstream's
+ * uio_hv_generic).  hvis_channel_keep_ring allocates the channel's ring block now,
+ * physically contiguous (two 4 KiB headers plus the data sizes, as hvis_channel_open
+ * takes them), and keeps it over close: a later open must give the same sizes, and
+ * hvis_channel_free_ring (channel closed) frees it.  hvis_channel_kept_ring returns it
+ * and its size in bytes (NULL if none).  -EINVAL, -EBUSY (open, or one is kept),
+ * -ENOMEM.  May sleep.
+ */
+int hvis_channel_keep_ring(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_ring_bytes);
+void *hvis_channel_kept_ring(struct hvis_channel *ch, size_t *bytes);
+void hvis_channel_free_ring(struct hvis_channel *ch);
+
+/*
+ * Masks (false) or unmasks (true) the host's interrupts for the channel's inbound ring
+ * (its header's interrupt_mask); an unmask also signals the host unless the channel
+ * is monitored (drivers/uio/uio_hv_generic.c set_event).  Open channels only; may sleep.
+ */
+void hvis_channel_irq_control(struct hvis_channel *ch, bool enable);
+
+/*
+ * Shows (or hides) channels/<relid>/ring, a binary file whose mmap maps the open
+ * channel's ring block (drivers/hv/vmbus_drv.c hv_create_ring_sysfs).  The file's size
+ * is the ring block's when it is shown, so show it after the ring exists.  The bus
+ * hides it when the driver unbinds.  May sleep.
+ */
+int hvis_channel_set_ring_sysfs(struct hvis_channel *ch, bool visible);
+
+/*
+ * The connection's interrupt page and monitor pages (0: the host's, 1: the guest's),
+ * page-allocator pages given to the host in INITIATE_CONTACT; NULL when not connected.
+ */
+void *hvis_vmbus_int_page(void);
+void *hvis_vmbus_monitor_page(unsigned int which);
 
 #endif /* _HVIS_VMBUS_H */

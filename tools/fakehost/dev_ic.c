@@ -184,6 +184,12 @@ void ic_packets(struct host_channel *ch)
 			if (!ch->priv)
 				return;
 			host_chan_consume(ch, len);
+			/*
+			 * Each message's ring space goes back at once, as Hyper-V's: a reply
+			 * the guest writes while this loop runs must find room
+			 * (tools/hv/hv_fcopy_uio_daemon.c gives up on a full ring).
+			 */
+			host_chan_read_commit(ch);
 		}
 		more = host_chan_read_end(ch);
 	} while (more && len != -EIO);

@@ -1,0 +1,130 @@
+#!/bin/bash
+# uio_hv_generic (hvis_uio): a device handed to user space the ways upstream documents.
+# (1) The file copy device moves from hvis_fcopy to uio_hv_generic through new_id, and
+# upstream's own tools/hv/hv_fcopy_uio_daemon.c (built unchanged from Debian's
+# linux-source-6.12) receives a file from the fake host: sha256 and mode as the daemon
+# makes them.  (2) The echo device moves through driver_override, and uio_ring.c drives
+# its rings as DPDK does (mmap map 0, packets in the tx ring, write(fd, 1) to signal,
+# read(fd) for the interrupt, the echo from the rx ring; the mask in in_mask; the
+# channels/<relid>/ring file).  The maps' names and sizes are upstream's, and unbinding
+# gives the device back to the hvis driver.  docs/uio.md.
+source "$(dirname "$0")/../qemu/lib.sh"
+
+FCOPY=eb765408-105f-49b6-b4aa-c123b64d17d4	# HV_FCOPY_INSTANCE (the daemon's path)
+FCOPY_CLASS=34d14be3-dee4-41c8-9ae7-6b174977c192
+MIB=${UIO_FCOPY_MIB:-4}
+PACKETS=${UIO_PACKETS:-2000}
+TOOLS=$HVIS_TOP/build/guest-tools
+mkdir -p "$TOOLS"
+
+# Upstream's daemon, from the linux-source-6.12 tarball, extracted once per version.
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+[ -f "$TARBALL" ] || fail "$TARBALL missing (scripts/install-deps.sh installs linux-source-6.12)"
+srcver=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null) ||
+	fail "cannot tell the linux-source-6.12 version"
+SRC=${XDG_CACHE_HOME:-$HOME/.cache}/hvis/linux-source-$srcver/tools/hv
+if [ ! -f "$SRC/vmbus_bufring.h" ]; then
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvis-hvsrc.XXXXXX")
+	tar -xJf "$TARBALL" -C "$tmp" --strip-components=3 --wildcards \
+		'*/tools/hv/hv_fcopy_uio_daemon.c' '*/tools/hv/vmbus_bufring.c' \
+		'*/tools/hv/vmbus_bufring.h' || fail "cannot extract tools/hv from $TARBALL"
+	mkdir -p "$SRC"
+	mv "$tmp"/* "$SRC"/ && rm -rf "$tmp"
+fi
+# CFLAGS of upstream's tools/hv/Makefile.
+cc -O2 -Wall -g -D_GNU_SOURCE -Wno-address-of-packed-member -o "$TOOLS/hv_fcopy_uio_daemon" \
+	"$SRC/hv_fcopy_uio_daemon.c" "$SRC/vmbus_bufring.c" || fail "cannot build hv_fcopy_uio_daemon"
+cc -O2 -Wall -Wextra -Werror -I"$HVIS_TOP/include" -I"$HVIS_TOP/lib" -o "$TOOLS/uio_ring" \
+	"$(dirname "$0")/uio_ring.c" || fail "cannot build uio_ring"
+export HVIS_GUEST_TOOLS="${HVIS_GUEST_TOOLS:-} $TOOLS/hv_fcopy_uio_daemon $TOOLS/uio_ring"
+
+FH_DEVICES="fcopy,echo"
+vm_start "$KVER"
+vm_load_vmbus
+wait_driver_bound hvis_fcopy
+wait_driver_bound hvis_echo
+ECHO=$(guest 'basename /sys/bus/vmbus/drivers/hvis_echo/*-*')
+assert_guest "modprobe hvis_uio" modprobe hvis_uio
+assert_eq "$(guest 'ls /sys/bus/vmbus/drivers/uio_hv_generic | grep -c -- -')" 0 \
+	"uio_hv_generic binds nothing by itself"
+assert_guest "new_id and remove_id exist" \
+	'[ -e /sys/bus/vmbus/drivers/uio_hv_generic/new_id ] && [ -e /sys/bus/vmbus/drivers/uio_hv_generic/remove_id ]'
+
+# ---- (1) file copy through upstream's uio daemon ----
+guest "echo -n $FCOPY > /sys/bus/vmbus/drivers/hvis_fcopy/unbind"
+assert_guest "new_id takes the fcopy class" \
+	"echo $FCOPY_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/new_id"
+assert_guest "the fcopy device is bound to uio_hv_generic" \
+	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$FCOPY/driver)) = uio_hv_generic ]"
+assert_match "$(guest "echo $FCOPY_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/new_id 2>&1; echo rc=\$?")" \
+	'rc=1' "a second new_id of the same class is refused"
+maps=$(guest "cd /sys/bus/vmbus/devices/$FCOPY/uio/uio*/maps && for m in map*; do echo \$m \$(cat \$m/name) \$(cat \$m/size); done")
+note "$maps"
+# Upstream: fcopy's rings are 16 KiB of data plus a 4 KiB header each (0x5000 * 2).
+assert_match "$maps" 'map0 txrx_rings 0x0*a000( |$)' "map 0: txrx_rings, both fcopy rings"
+assert_match "$maps" 'map1 int_page 0x0*1000( |$)' "map 1: int_page"
+assert_match "$maps" 'map2 monitor_page 0x0*1000( |$)' "map 2: monitor_page"
+assert_no_match "$maps" 'map3' "no receive/send buffers for a class other than the NIC"
+relid=$(guest "ls /sys/bus/vmbus/devices/$FCOPY/channels")
+assert_eq "$(guest "stat -c '%s %a' /sys/bus/vmbus/devices/$FCOPY/channels/$relid/ring")" \
+	"40960 600" "channels/$relid/ring: the ring block's size, mode 0600"
+
+HOSTDIR=$(mktemp -d)
+trap 'rm -rf "$HOSTDIR"' EXIT
+head -c $((MIB * 1024 * 1024 + 12345)) /dev/urandom >"$HOSTDIR/big"
+negotiated() { grep -c "IC_NEGOTIATED relid=$relid " "$VM_DIR/events.log" 2>/dev/null; }
+renegotiated() { [ "$(negotiated)" -gt "$n0" ]; }
+n0=$(negotiated)
+guest "syslogd -O /tmp/syslog.log"
+guest "mkdir -p /tmp/in; $TOOLS/hv_fcopy_uio_daemon -n >/tmp/uiod.log 2>&1 & echo \$! >/tmp/uiod.pid"
+# The daemon's open opens the channel; the host negotiates with the daemon.
+wait_for 30 "hv_fcopy_uio_daemon answered the host's NEGOTIATE" renegotiated
+t0=$SECONDS
+r=$(timeout 120 "$FAKEHOST" ctl --ctl "$VM_DIR/ctl.sock" copy-file "$HOSTDIR/big" /tmp/in/big 2>&1)
+note "$r"
+[[ $r == *status=0* ]] || note "daemon: $(guest 'cat /tmp/uiod.log /tmp/syslog.log; ls -l /tmp/in; dmesg | tail -5')"
+assert_match "$r" 'status=0 ' "the copy through hv_fcopy_uio_daemon succeeds"
+assert_eq "$(guest -t 60 "sha256sum /tmp/in/big | cut -d' ' -f1")" \
+	"$(sha256sum "$HOSTDIR/big" | cut -d' ' -f1)" "guest sha256 equals the host's ($MIB MiB)"
+# hv_fcopy_uio_daemon.c hv_fcopy_start: open(..., 0744) under the guest's umask 022.
+assert_eq "$(guest 'stat -c %a /tmp/in/big')" 744 "the file's mode is the daemon's"
+note "copy of $MIB MiB took $((SECONDS - t0)) s"
+r=$(fh copy-file "$HOSTDIR/big" /tmp/in/big 2>&1)
+assert_match "$r" 'status=0x80070050' "no overwrite unless asked (HV_ERROR_ALREADY_EXISTS)"
+guest 'kill $(cat /tmp/uiod.pid)'
+guest_until 10 "! kill -0 \$(cat /tmp/uiod.pid) 2>/dev/null" || fail "the daemon did not exit"
+
+# Back to hvis_fcopy: both cannot own the device at once.
+assert_guest "remove_id forgets the class" \
+	"echo $FCOPY_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/remove_id"
+guest "echo -n $FCOPY > /sys/bus/vmbus/drivers/uio_hv_generic/unbind"
+guest "echo -n $FCOPY > /sys/bus/vmbus/drivers_probe"
+assert_guest "unbound from uio_hv_generic, the device goes back to hvis_fcopy" \
+	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$FCOPY/driver)) = hvis_fcopy ]"
+assert_guest "the ring file is gone with uio_hv_generic" \
+	"[ ! -e /sys/bus/vmbus/devices/$FCOPY/channels/$relid/ring ]"
+
+# ---- (2) the echo device's rings from user space, as DPDK ----
+guest "echo uio_hv_generic > /sys/bus/vmbus/devices/$ECHO/driver_override"
+guest "echo -n $ECHO > /sys/bus/vmbus/drivers/hvis_echo/unbind"
+guest "echo -n $ECHO > /sys/bus/vmbus/drivers_probe"
+assert_guest "driver_override binds the echo device to uio_hv_generic" \
+	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$ECHO/driver)) = uio_hv_generic ]"
+# A class upstream does not know: 0x11000 bytes per ring (drivers/hv/channel_mgmt.c).
+assert_match "$(guest "cat /sys/bus/vmbus/devices/$ECHO/uio/uio*/maps/map0/size")" '^0x0*22000$' \
+	"map 0 of an unknown class: two rings of 0x11000 bytes"
+t0=$SECONDS
+r=$(guest -t 120 "$TOOLS/uio_ring $ECHO $PACKETS 2>&1")
+note "$r ($((SECONDS - t0)) s)"
+assert_match "$r" "^ok packets=$PACKETS " "uio_ring: every echo came back intact"
+wraps=$(sed -n 's/.* wraps=\([0-9]*\).*/\1/p' <<<"$r")
+assert_ge "${wraps:-0}" 1 "the tx ring wrapped around at least once"
+assert_ge "$(kv "$(fh echo-stats "$(guest "cat /sys/bus/vmbus/devices/$ECHO/id")")" sent)" \
+	"$PACKETS" "packets the host echoed"
+guest "echo > /sys/bus/vmbus/devices/$ECHO/driver_override"
+guest "echo -n $ECHO > /sys/bus/vmbus/drivers/uio_hv_generic/unbind"
+guest "echo -n $ECHO > /sys/bus/vmbus/drivers_probe"
+assert_guest "the echo device goes back to hvis_echo" \
+	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$ECHO/driver)) = hvis_echo ]"
+assert_guest "rmmod hvis_uio" rmmod hvis_uio
+assert_kernel_clean
