@@ -29,6 +29,7 @@ SIZE_MB=${SIZE_MB:-256}
 VBLK_AIO=${VBLK_AIO:-io_uring}
 export HVIS_GUEST_KMODS="$STORAGE_GUEST_KMODS virtio_pci virtio_blk"
 FH_DEVICES="heartbeat,shutdown,scsi,scsi+nomonitor"
+N_CONTROLLERS=2
 IMG=/dev/shm/hvis-bench-$$.img
 HVIS_CLEANUP+=("$IMG")
 rm -f "$IMG"
