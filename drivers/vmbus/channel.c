@@ -39,18 +39,41 @@ bool hvis_channel_is_open(struct hvis_channel *ch)
 	return st == HVIS_CHAN_OPENED || st == HVIS_CHAN_OPENING;
 }
 
+/* A signal is owed: count it as what signal_host() will send.  A ring lock held. */
+static void count_signal(struct hvis_channel *ch)
+{
+	if (ch->monitored)
+		ch->monitor_triggers++;
+	else
+		ch->events++;
+}
+
+/*
+ * A monitored channel sets its trigger bit in the guest's monitor page (the second
+ * one given in INITIATE_CONTACT), and the host finds it when it scans at the
+ * latency it chose; no doorbell.  Its relid's bit in the interrupt page is set as
+ * well.  Facts: drivers/hv/channel.c vmbus_setevent (6.12), include/linux/hyperv.h
+ * struct hv_monitor_page.
+ */
 static void signal_host(struct hvis_channel *ch)
 {
 	const struct hvis_transport_ops *ops;
+	struct hv_monitor_page *mp;
 
 	rcu_read_lock();
 	ops = READ_ONCE(hvis_conn.ops);
 	if (ops) {
 		/* Without a dedicated interrupt the host looks at the interrupt page too. */
-		if (!(ch->offer.is_dedicated_interrupt & 1) && hvis_conn.int_page)
+		if ((ch->monitored || !(ch->offer.is_dedicated_interrupt & 1)) &&
+		    hvis_conn.int_page)
 			set_bit(ch->relid, (unsigned long *)((u8 *)hvis_conn.int_page +
 							     HV_HYP_PAGE_SIZE / 2));
-		ops->signal_event(hvis_conn.priv, ch->conn_id);
+		mp = hvis_conn.monitor_pages[1];
+		if (ch->monitored && mp)
+			set_bit(ch->monitor_bit,
+				(unsigned long *)&mp->trigger_group[ch->monitor_grp].pending);
+		else
+			ops->signal_event(hvis_conn.priv, ch->conn_id);
 	}
 	rcu_read_unlock();
 }
@@ -374,7 +397,7 @@ static int send_vec(struct hvis_channel *ch, const struct hvis_kvec *vec, unsign
 	}
 	if (signal) {
 		ch->signal_owed = false;
-		ch->events++;
+		count_signal(ch);
 	}
 	spin_unlock_irqrestore(&ch->out_lock, irqflags);
 	if (signal)
@@ -412,7 +435,7 @@ void hvis_channel_kick(struct hvis_channel *ch)
 	signal = ch->signal_owed && ch->state == HVIS_CHAN_OPENED;
 	ch->signal_owed = false;
 	if (signal)
-		ch->events++;
+		count_signal(ch);
 	spin_unlock_irqrestore(&ch->out_lock, irqflags);
 	if (signal)
 		signal_host(ch);
@@ -555,7 +578,7 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 commit:
 	signal = hvis_ring_commit_read(&ch->in, &ch->in_stats);
 	if (signal)
-		ch->events++;
+		count_signal(ch);
 out_unlock:
 	spin_unlock_irqrestore(&ch->in_lock, irqflags);
 	if (signal)

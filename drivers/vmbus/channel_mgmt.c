@@ -11,6 +11,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include "core.h"
+#include "msg_validate.h"
 
 /* Classes whose channels spread over CPUs (drivers/hv/channel_mgmt.c perf_device). */
 static const guid_t perf_classes[] = {
@@ -80,6 +81,11 @@ static struct hvis_channel *alloc_channel(const struct vmbus_channel_offer_chann
 	ch->conn_id = msg->connection_id;
 	ch->subchannel_index = msg->offer.sub_channel_index;
 	ch->state = HVIS_CHAN_OFFER;
+	if (hvis_offer_monitor(msg, &ch->monitor_grp, &ch->monitor_bit) > 0)
+		ch->monitored = true;
+	else if (msg->monitor_allocated & 1)
+		pr_err_ratelimited("offer relid %u: monitorid %u is past the monitor page's %u slots; the channel signals by doorbell\n",
+				   msg->child_relid, msg->monitorid, VMBUS_MAX_MONITOR_ID + 1);
 	INIT_LIST_HEAD(&ch->sc_list);
 	INIT_LIST_HEAD(&ch->sc_node);
 	INIT_WORK(&ch->release_work, release_work_fn);

@@ -87,7 +87,11 @@ struct hvis_channel {
 
 	struct hvis_ring_stats out_stats;	/* signals = intr_out_empty */
 	struct hvis_ring_stats in_stats;	/* signals = intr_in_full */
-	u64 events;				/* guest -> host signals */
+	u64 events;				/* guest -> host doorbells (signal-event) */
+	u64 monitor_triggers;			/* guest -> host signals by monitor bit */
+	bool monitored;				/* signal through the monitor page */
+	u8 monitor_grp;				/* its trigger group and bit there */
+	u8 monitor_bit;
 	u64 interrupts;				/* host -> guest events */
 	u64 out_full_first;
 	u64 in_dropped;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * debugfs.c: /sys/kernel/debug/hvis_vmbus/<relid>/stats, the per-channel counters
- * (packets and bytes each way, signals sent, interrupts taken, ring-full events).
+ * (packets and bytes each way, signals sent: doorbells apart from monitor triggers,
+ * interrupts taken, ring-full events).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -26,6 +27,8 @@ static int stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "in_dropped: %llu\n", READ_ONCE(ch->in_dropped));
 	seq_printf(s, "pkt_buf: %u\n", READ_ONCE(ch->pkt_buf_size));
 	seq_printf(s, "signals: %llu\n", READ_ONCE(ch->events));
+	seq_printf(s, "monitor_triggers: %llu\n", READ_ONCE(ch->monitor_triggers));
+	seq_printf(s, "monitored: %d\n", ch->monitored);
 	seq_printf(s, "signals_out_empty: %llu\n", READ_ONCE(ch->out_stats.signals));
 	seq_printf(s, "signals_in_full: %llu\n", READ_ONCE(ch->in_stats.signals));
 	seq_printf(s, "interrupts: %llu\n", READ_ONCE(ch->interrupts));

@@ -31,10 +31,20 @@ static int check_offer(const struct vmbus_channel_offer_channel *o, const char *
 {
 	if (!relid_ok(o->child_relid))
 		return bad(field, "child_relid");
-	/* Monitor ids index 4 trigger groups of 32 bits (drivers/hv/hyperv_vmbus.h). */
-	if ((o->monitor_allocated & 1) && o->monitorid > VMBUS_MAX_MONITOR_ID)
-		return bad(field, "monitorid");
+	/* A monitorid out of range costs the monitor, not the offer: hvis_offer_monitor(). */
 	return 0;
+}
+
+int hvis_offer_monitor(const struct vmbus_channel_offer_channel *o, u8 *grp, u8 *bit)
+{
+	if (!(o->monitor_allocated & 1))
+		return 0;
+	/* Monitor ids index 4 trigger groups of 32 bits (drivers/hv/hyperv_vmbus.h). */
+	if (o->monitorid > VMBUS_MAX_MONITOR_ID)
+		return -EINVAL;
+	*grp = o->monitorid / VMBUS_MONITOR_PER_GROUP;
+	*bit = o->monitorid % VMBUS_MONITOR_PER_GROUP;
+	return 1;
 }
 
 int hvis_msg_validate_why(const void *msg, u32 len, const char **field)

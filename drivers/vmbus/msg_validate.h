@@ -19,6 +19,15 @@ int hvis_msg_validate_why(const void *msg, u32 len, const char **field);
 /* Same as hvis_msg_validate_why() without the reason. */
 int hvis_msg_validate(const void *msg, u32 len);
 
+/*
+ * How the guest signals an offered channel: 1 through its monitor slot (trigger
+ * group *@grp, bit *@bit of the guest's monitor page, drivers/hv/channel_mgmt.c
+ * vmbus_setup_channel_state), 0 by the doorbell (no monitor allocated), -EINVAL
+ * when a monitor is allocated but monitorid lies past the page's 128 slots (the
+ * caller falls back to the doorbell).
+ */
+int hvis_offer_monitor(const struct vmbus_channel_offer_channel *o, u8 *grp, u8 *bit);
+
 /* "OFFERCHANNEL" etc., or "UNKNOWN" for a type outside the table. */
 const char *hvis_msg_name(u32 msgtype);
 

@@ -11,7 +11,11 @@
 #   host then cuts the namespace's GSO frames instead of sending RSC chains).
 # For hvis, per packet (guest rx + tx packets of the interface): the guest's signals
 # to the host and the host's interrupts to the guest, summed over the NIC's channels
-# (hvis_vmbus debugfs: signals, interrupts).  For virtio-net, the guest's interrupts
+# (hvis_vmbus debugfs: signals, interrupts).  The hvis rows come twice: "hvis" is a NIC
+# offered with a monitor (Hyper-V's default: the guest sets a trigger bit the host scans
+# for, instead of ringing the doorbell; sig/pkt counts doorbells, trig/pkt those bits),
+# "hvis-nomon" a second NIC offered without one (+nomonitor, as --no-monitor offers
+# every NIC) on its own TAP hvtap1 (10.13.0.0/24).  For virtio-net, the guest's interrupts
 # per packet from /proc/interrupts (its notifications to QEMU are not counted by the
 # guest: "-").  Knobs: SECS (each run, default 5), VM_SMP (default 2), ONLY (an
 # extended regex: only the tests whose name matches, e.g. ONLY='TCP tx' ; default all),
@@ -27,7 +31,10 @@ source "$(dirname "$0")/../e2e/net_lib.sh"
 SECS=${SECS:-5}
 export VM_SMP=${VM_SMP:-2}
 export HVIS_GUEST_KMODS="${HVIS_GUEST_KMODS:-} virtio_net virtio_pci"
-FH_DEVICES="heartbeat,shutdown,nic"
+FH_DEVICES="heartbeat,shutdown,nic,nic+nomonitor"
+NOMON_TAP=hvtap1
+NOMON_HOST=10.13.0.1
+NOMON_GUEST=10.13.0.2
 VIRTIO_TAP=vtap0
 VIRTIO_HOST=10.12.0.1
 VIRTIO_GUEST=10.12.0.2
@@ -38,13 +45,18 @@ ns ip tuntap add dev "$VIRTIO_TAP" mode tap multi_queue vnet_hdr ||
 	fail "cannot create $VIRTIO_TAP"
 ns ip addr add "$VIRTIO_HOST/24" dev "$VIRTIO_TAP"
 ns ip link set "$VIRTIO_TAP" up
+ns ip tuntap add dev "$NOMON_TAP" mode tap multi_queue vnet_hdr &&
+	ns ip addr add "$NOMON_HOST/24" dev "$NOMON_TAP" &&
+	ns ip link set "$NOMON_TAP" up || fail "cannot create $NOMON_TAP"
+FH_ARGS+=(--tap "1=$NOMON_TAP")
 # The two iperf3 servers daemonize: their pid files say which processes are ours to stop
 # (nothing else in the namespace: the fake host and QEMU are stopped by the harness).
 PIDDIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-netbench.XXXXXX") || fail "mktemp"
 HVIS_CLEANUP_CMDS+=("rm -rf $PIDDIR")
 ns iperf3 -s -D -B "$NET_HOST4" -p 5201 -I "$PIDDIR/iperf3-hvis.pid" || fail "iperf3 server on $NET_HOST4"
 ns iperf3 -s -D -B "$VIRTIO_HOST" -p 5202 -I "$PIDDIR/iperf3-virtio.pid" || fail "iperf3 server on $VIRTIO_HOST"
-for f in iperf3-hvis iperf3-virtio; do
+ns iperf3 -s -D -B "$NOMON_HOST" -p 5203 -I "$PIDDIR/iperf3-nomon.pid" || fail "iperf3 server on $NOMON_HOST"
+for f in iperf3-hvis iperf3-virtio iperf3-nomon; do
 	pid=$(cat "$PIDDIR/$f.pid" 2>/dev/null)
 	[ -n "$pid" ] || fail "no pid file from the $f server"
 	HVIS_CLEANUP_CMDS+=("kill $pid")
@@ -54,50 +66,65 @@ vm_start "$KVER" -netdev "tap,id=vn,ifname=$VIRTIO_TAP,script=no,downscript=no,v
 	-device "virtio-net-pci,netdev=vn,mq=on,vectors=$((2 * VM_SMP + 2)),mac=52:54:00:12:34:56"
 vm_load_vmbus
 wait_driver_bound hvis_netvsc >/dev/null
-net_guest_up >/dev/null
-hif=$NET_IF
+# The two hvis NICs: the monitored one's VMBus device has client_monitor_latency.
+guest_until 20 '[ $(ls -d /sys/bus/vmbus/drivers/hvis_netvsc/*/net/* | wc -l) = 2 ]' ||
+	fail "two hvis_netvsc interfaces expected"
+nics=$(guest 'for d in /sys/bus/vmbus/drivers/hvis_netvsc/*/net; do
+	m=0; [ -e $d/../client_monitor_latency ] && m=1; echo $m $(ls $d); done')
+hif=$(awk '$1 == 1 { print $2 }' <<<"$nics") nif=$(awk '$1 == 0 { print $2 }' <<<"$nics")
+[ -n "$hif" ] && [ -n "$nif" ] || fail "a monitored and an unmonitored hvis NIC expected: $nics"
+guest "ip link set $hif up && ip addr add $NET_GUEST4/24 dev $hif &&
+	ip link set $nif up && ip addr add $NOMON_GUEST/24 dev $nif" >/dev/null || fail "hvis NICs setup"
+guest_until 20 "ping -c 1 -W 1 $NET_HOST4" || fail "no reply from $NET_HOST4 over $hif"
+guest_until 20 "ping -c 1 -W 1 $NOMON_HOST" || fail "no reply from $NOMON_HOST over $nif"
 vif=$(guest 'for d in /sys/class/net/*; do [ "$(basename "$(readlink $d/device/driver 2>/dev/null)")" = virtio_net ] && basename $d; done; true')
 [ -n "$vif" ] || { modprobe_out=$(guest 'modprobe virtio_net; sleep 1; ls /sys/class/net'); vif=$(guest 'for d in /sys/class/net/*; do [ "$(basename "$(readlink $d/device/driver 2>/dev/null)")" = virtio_net ] && basename $d; done; true'); }
 [ -n "$vif" ] || fail "no virtio-net interface in the guest (${modprobe_out:-})"
 guest "ip link set $vif up && ip addr add $VIRTIO_GUEST/24 dev $vif" >/dev/null || fail "$vif setup"
 guest_until 20 "ping -c 1 -W 1 $VIRTIO_HOST" || fail "no reply from $VIRTIO_HOST over $vif"
-# The hvis NIC's channels: channels/<relid>/ under its VMBus device.
-relids=$(guest "d=\$(readlink -f /sys/class/net/$hif/device); ls \$d/channels 2>/dev/null")
-[ -n "$relids" ] || relids=$(guest_relid_of hvis_netvsc)
-relids=$(echo $relids)	# one line: it goes into the guest's shell as a for list
+# An hvis NIC's channels: channels/<relid>/ under its VMBus device, on one line (it
+# goes into the guest's shell as a for list).
+relids_of() {
+	echo $(guest "d=\$(readlink -f /sys/class/net/$1/device); ls \$d/channels 2>/dev/null")
+}
+relids=$(relids_of "$hif") nrelids=$(relids_of "$nif")
+[ -n "$relids" ] && [ -n "$nrelids" ] || fail "no channels/ under the hvis NICs"
 
 # The per-channel counters are in debugfs.
 guest 'mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug' >/dev/null
-for r in $relids; do
+for r in $relids $nrelids; do
 	guest "[ -r /sys/kernel/debug/hvis_vmbus/$r/stats ]" || fail "no debugfs stats for relid $r"
 done
 
 # The guest's busy and total CPU ticks so far (/proc/stat: user nice system irq softirq).
 CPU_BUSY_TOTAL="awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8, \$2 + \$3 + \$4 + \$5 + \$6 + \$7 + \$8 }' /proc/stat"
 
-# counters IF: "packets signals interrupts busy total" of interface IF now.
+# counters IF: "packets doorbells triggers interrupts busy total" of interface IF now.
 counters() {
-	if [ "$1" = "$hif" ]; then
+	local rl=$relids
+	[ "$1" = "$nif" ] && rl=$nrelids
+	if [ "$1" = "$hif" ] || [ "$1" = "$nif" ]; then
 		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
-			s=0; i=0
-			for r in $relids; do
+			s=0; m=0; i=0
+			for r in $rl; do
 				f=/sys/kernel/debug/hvis_vmbus/\$r/stats
 				a=\$(awk '/^signals:/ { print \$2 }' \$f 2>/dev/null)
+				c=\$(awk '/^monitor_triggers:/ { print \$2 }' \$f 2>/dev/null)
 				b=\$(awk '/^interrupts:/ { print \$2 }' \$f 2>/dev/null)
-				s=\$((s + \${a:-0})); i=\$((i + \${b:-0}))
+				s=\$((s + \${a:-0})); m=\$((m + \${c:-0})); i=\$((i + \${b:-0}))
 			done
-			echo \$p \$s \$i \$($CPU_BUSY_TOTAL)"
+			echo \$p \$s \$m \$i \$($CPU_BUSY_TOTAL)"
 	else
 		guest "p=\$((\$(cat /sys/class/net/$1/statistics/rx_packets) + \$(cat /sys/class/net/$1/statistics/tx_packets)))
 			i=\$(awk '/virtio[0-9]+-(input|output)/ { for (c = 2; c <= NF && \$c ~ /^[0-9]+\$/; c++) s += \$c } END { print s + 0 }' /proc/interrupts)
-			echo \$p - \$i \$($CPU_BUSY_TOTAL)"
+			echo \$p - - \$i \$($CPU_BUSY_TOTAL)"
 	fi
 }
 
 # host_ticks NIC: CPU ticks (user + system) of the host thread that moves NIC's packets.
 host_ticks() {
 	local f
-	if [ "$1" = hvis ]; then f=/proc/$FH_PID/stat; else f=/proc/$QEMU_PID/task/$QEMU_PID/stat; fi
+	if [[ $1 == hvis* ]]; then f=/proc/$FH_PID/stat; else f=/proc/$QEMU_PID/task/$QEMU_PID/stat; fi
 	# Fields after the command name (which may hold spaces): utime is the 12th, stime 13th.
 	sed 's/^.*) //' "$f" 2>/dev/null | awk '{ print $12 + $13 }'
 }
@@ -115,10 +142,10 @@ per_pkt() { # count packets
 
 # run NIC IF SERVER PORT WHAT ARGS: one iperf3 run; prints a table row.
 run() {
-	local nic=$1 ifc=$2 srv=$3 port=$4 what=$5 args=$6 c0 c1 json fig n s i h0 h1 t0 t1
+	local nic=$1 ifc=$2 srv=$3 port=$4 what=$5 args=$6 c0 c1 json fig n s m i h0 h1 t0 t1
 	[[ -z ${ONLY:-} || $what =~ $ONLY ]] || return 0
 	c0=$(counters "$ifc")
-	[[ $c0 =~ ^[0-9]+\ [-0-9]+\ [0-9]+\ [0-9]+\ [0-9]+$ ]] || fail "counters of $ifc: $c0"
+	[[ $c0 =~ ^[0-9]+\ [-0-9]+\ [-0-9]+\ [0-9]+\ [0-9]+\ [0-9]+$ ]] || fail "counters of $ifc: $c0"
 	h0=$(host_ticks "$nic") t0=$(date +%s%N)
 	json=$(guest -t $((SECS * 3 + 60)) "iperf3 -c $srv -p $port -t $SECS -J $args") || {
 		printf '%-11s %-22s %s\n' "$nic" "$what" "failed: $(head -c 200 <<<"$json")"
@@ -137,25 +164,30 @@ else:
     pk = s["packets"] - s.get("lost_packets", 0)
     print("%.0f pps (lost %.1f%%)" % (pk / s["seconds"], s.get("lost_percent", 0)))
 ' "$args" <<<"$json" 2>/dev/null) || fig="unparsed"
-	read -r p0 s0 i0 b0 a0 <<<"$c0"
-	read -r p1 s1 i1 b1 a1 <<<"$c1"
+	read -r p0 s0 m0 i0 b0 a0 <<<"$c0"
+	read -r p1 s1 m1 i1 b1 a1 <<<"$c1"
 	n=$((p1 - p0))
-	s=-
+	s=- m=-
 	[ "$s0" = - ] || s=$((s1 - s0))
+	[ "$m0" = - ] || m=$((m1 - m0))
 	i=$((i1 - i0))
-	printf '%-11s %-22s %-26s %10s %9s %9s %10s %9s\n' "$nic" "$what" "$fig" "$n" \
-		"$(per_pkt "$s" "$n")" "$(per_pkt "$i" "$n")" \
+	printf '%-11s %-22s %-26s %10s %9s %9s %9s %10s %9s\n' "$nic" "$what" "$fig" "$n" \
+		"$(per_pkt "$s" "$n")" "$(per_pkt "$m" "$n")" "$(per_pkt "$i" "$n")" \
 		"$(pct $((b1 - b0)) $((a1 - a0)) "$VM_SMP")" \
 		"$(pct $((h1 - h0)) "$(((t1 - t0) / 10000000))" "$((100 / TICKS))")"
 }
 
 echo
 echo "network benchmark, kernel $KVER, TCG, $VM_SMP vCPUs, ${SECS}s per run"
-echo "hvis: $hif, $(guest "ethtool -l $hif 2>/dev/null | awk '/^Combined/ { c = \$2 } END { print c \" channels\" }'"), relids $(echo $relids); virtio-net: $vif, $VM_SMP queues, vhost off"
-printf '%-11s %-22s %-26s %10s %9s %9s %10s %9s\n' nic test result packets "sig/pkt" "irq/pkt" \
-	"guest cpu" "host cpu"
-for nic in hvis virtio; do
-	if [ $nic = hvis ]; then ifc=$hif srv=$NET_HOST4 port=5201; else ifc=$vif srv=$VIRTIO_HOST port=5202; fi
+echo "hvis: $hif (monitored, latency $(guest "cat /sys/class/net/$hif/device/client_monitor_latency")00 ns), $(guest "ethtool -l $hif 2>/dev/null | awk '/^Combined/ { c = \$2 } END { print c \" channels\" }'"), relids $relids; hvis-nomon: $nif, relids $nrelids; virtio-net: $vif, $VM_SMP queues, vhost off"
+printf '%-11s %-22s %-26s %10s %9s %9s %9s %10s %9s\n' nic test result packets "sig/pkt" "trig/pkt" \
+	"irq/pkt" "guest cpu" "host cpu"
+for nic in hvis hvis-nomon virtio; do
+	case $nic in
+	hvis) ifc=$hif srv=$NET_HOST4 port=5201 ;;
+	hvis-nomon) ifc=$nif srv=$NOMON_HOST port=5203 ;;
+	*) ifc=$vif srv=$VIRTIO_HOST port=5202 ;;
+	esac
 	run $nic "$ifc" "$srv" $port "TCP tx, 1 stream" ""
 	run $nic "$ifc" "$srv" $port "TCP tx, 4 streams" "-P 4"
 	run $nic "$ifc" "$srv" $port "TCP rx, 1 stream" "-R"
@@ -169,6 +201,7 @@ guest "ethtool -K $hif lro off" >/dev/null || fail "ethtool -K $hif lro off"
 run hvis "$hif" "$NET_HOST4" 5201 "TCP rx, 1 st, LRO off" "-R"
 guest "ethtool -K $hif lro on" >/dev/null || fail "ethtool -K $hif lro on"
 echo "  tx: guest -> namespace, rx: namespace -> guest; packets: the guest interface's rx + tx"
-echo "  sig/pkt: guest-to-host signals per packet; irq/pkt: host (QEMU) interrupts per packet"
+echo "  sig/pkt: guest-to-host doorbells per packet; trig/pkt: monitor trigger bits the guest set"
+echo "  per packet (hvis only: the host finds them when it scans); irq/pkt: host (QEMU) interrupts per packet"
 echo "  host: $(fh nic status | head -n 1 | grep -oE ' (rx|tx)_frames=[0-9]+| drops=[0-9]+| rx_drops=[0-9]+| rx_rsc=[0-9]+| rx_segmented=[0-9]+' | tr -d '\n')"
 vm_poweroff >/dev/null

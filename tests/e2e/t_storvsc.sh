@@ -9,12 +9,16 @@
 # read-only LUN refuses writes; a hot-added LUN appears and, removed under fio, goes
 # away with I/O errors and no hang; 20 unload/reload cycles (10 in make check) leak no
 # kernel memory; the kernel log stays clean and the host refused no request.
+# Monitored notification: controller 0 is offered with a monitor (Hyper-V's default for
+# storage): its sysfs shows the host's latency, and under fio the guest rings no
+# doorbell, only monitor trigger bits the host finds; controller 1 (+nomonitor) rings
+# the doorbell for its I/O.
 # kernels: all
 source "$(dirname "$0")/storvsc_lib.sh"
 
 VM_SMP=4
 STORVSC_OPTS="storvsc_vcpus_per_sub_channel=1"
-FH_DEVICES="heartbeat,shutdown,scsi,scsi"
+FH_DEVICES="heartbeat,shutdown,scsi,scsi+nomonitor"
 N_CONTROLLERS=2
 MAIN=$(disk_image main.img 256M)
 RO=$(disk_image ro.img 8M)
@@ -106,6 +110,46 @@ for q in 0 1 2 3; do
 	n=$(guest "if [ -e $f ]; then awk '{ s += \$2 } END { print s + 0 }' $f; else echo none; fi")
 	[ "$n" = none ] || assert_ge "$n" 1 "$sda hctx$q dispatched requests"
 done
+
+# ---- monitored notification: triggers on controller 0, doorbells on controller 1 ----
+# guest_signals RELID...: the guest's "doorbells monitor_triggers" summed over channels.
+guest_signals() {
+	guest "cat $(printf '/sys/kernel/debug/hvis_vmbus/%s/stats ' "$@")" |
+		awk '/^signals:/ { d += $2 } /^monitor_triggers:/ { m += $2 } END { print d + 0, m + 0 }'
+}
+# host_signals C: the host's "signals_in monitor_in" summed over controller C's channels.
+host_signals() {
+	fh disk stats "$1" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "=")
+		if (kv[1] == "signals_in") d += kv[2]; if (kv[1] == "monitor_in") m += kv[2] } }
+		END { print d + 0, m + 0 }'
+}
+relids0=$(awk '{ print $1 }' <<<"$s1")
+read -r gd gm <<<"$(guest_signals $relids0)"
+read -r hd hm <<<"$(host_signals 0)"
+note "controller 0 (monitored): guest doorbells=$gd triggers=$gm; host signals_in=$hd monitor_in=$hm"
+assert_eq "$gd" 0 "controller 0 (monitored): the guest rang no doorbell, fio included"
+assert_ge "$gm" 100 "controller 0 (monitored): the guest set monitor trigger bits"
+assert_eq "$hd" 0 "controller 0 (monitored): the host took no doorbell"
+assert_ge "$hm" 100 "controller 0 (monitored): the host's scans found the triggers"
+pri0=$(fh disk stats 0 | awk '/ sub=0 / { sub("relid=", "", $1); print $1 }')
+dev0=$(guest "grep -lx $pri0 /sys/bus/vmbus/devices/*/id") || fail "no guest device with relid $pri0"
+dev0=${dev0%/id}
+assert_eq "$(guest cat "$dev0/client_monitor_latency")" 1000 \
+	"controller 0: client_monitor_latency is the host's 100 us (in 100 ns units)"
+relids1=$(fh disk stats 1 | awk '{ sub("relid=", "", $1); print $1 }')
+pri1=$(fh disk stats 1 | awk '/ sub=0 / { sub("relid=", "", $1); print $1 }')
+assert_guest "controller 1 (+nomonitor): no client_monitor_latency in sysfs" \
+	"d=\$(grep -lx $pri1 /sys/bus/vmbus/devices/*/id) && [ ! -e \${d%/id}/client_monitor_latency ]"
+read -r gd gm <<<"$(guest_signals $relids1)"
+read -r hd hm <<<"$(host_signals 1)"
+assert_guest "64 direct 64 KiB writes to $sdraw (controller 1)" \
+	"dd if=/dev/zero of=/dev/$sdraw bs=64k seek=512 count=64 oflag=direct 2>/dev/null"
+read -r gd2 gm2 <<<"$(guest_signals $relids1)"
+read -r hd2 hm2 <<<"$(host_signals 1)"
+note "controller 1 (+nomonitor): guest doorbells $gd -> $gd2, triggers $gm2; host signals_in $hd -> $hd2, monitor_in $hm2"
+assert_ge $((gd2 - gd)) 32 "controller 1 (+nomonitor): the guest rang the doorbell for its writes"
+assert_ge $((hd2 - hd)) 32 "controller 1 (+nomonitor): the host took those doorbells"
+assert_eq "$gm2 $hm2" "0 0" "controller 1 (+nomonitor): no monitor trigger on either side"
 
 # ---- flush: fsync reaches the host as SYNCHRONIZE CACHE ----
 f0=$(disk_field 0:0:0 flushes)

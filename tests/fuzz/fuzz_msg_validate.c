@@ -27,6 +27,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	if (size > HV_MESSAGE_PAYLOAD_BYTES || size < sizeof(h) ||
 	    strcmp(hvis_msg_name(h.msgtype), "UNKNOWN") == 0)
 		abort();
+	/* An accepted offer's monitor slot lies inside the page, or there is none. */
+	if (h.msgtype == CHANNELMSG_OFFERCHANNEL) {
+		struct vmbus_channel_offer_channel o;
+		u8 grp = 0xff, bit = 0xff;
+		int m;
+
+		memcpy(&o, in, sizeof(o));
+		m = hvis_offer_monitor(&o, &grp, &bit);
+		if (m == 1 ? grp >= VMBUS_MONITOR_GROUPS || bit >= VMBUS_MONITOR_PER_GROUP ||
+			     grp * VMBUS_MONITOR_PER_GROUP + bit != o.monitorid :
+			     m != 0 && m != -EINVAL)
+			abort();
+	}
 	for (i = 0; i < sizeof(fuzz_type_names) / sizeof(fuzz_type_names[0]); i++)
 		if (!strcmp(hvis_msg_name(h.msgtype), fuzz_type_names[i]))
 			fuzz_hit(i);

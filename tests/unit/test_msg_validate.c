@@ -43,8 +43,30 @@ int main(void)
 	offer.child_relid = 7;
 	offer.monitor_allocated = 1;
 	offer.monitorid = 200;
-	tap_check(check(&offer, sizeof(offer)) == -EINVAL && why_is("monitorid"),
-		  "a monitor id beyond the monitor page is refused");
+	tap_check(check(&offer, sizeof(offer)) == 0 && !why,
+		  "a monitor id beyond the monitor page does not cost the offer");
+	{
+		u8 grp = 9, bit = 99;
+
+		tap_check(hvis_offer_monitor(&offer, &grp, &bit) == -EINVAL && grp == 9 && bit == 99,
+			  "monitorid 200: no monitor slot (the channel uses the doorbell)");
+		offer.monitorid = 128;
+		tap_check(hvis_offer_monitor(&offer, &grp, &bit) == -EINVAL,
+			  "monitorid 128, one past the last slot: no monitor slot");
+		offer.monitorid = 127;
+		tap_check(hvis_offer_monitor(&offer, &grp, &bit) == 1 && grp == 3 && bit == 31,
+			  "monitorid 127: group 3, bit 31 (the last slot)");
+		offer.monitorid = 37;
+		tap_check(hvis_offer_monitor(&offer, &grp, &bit) == 1 && grp == 1 && bit == 5,
+			  "monitorid 37: group 1, bit 5");
+		offer.monitor_allocated = 0x02;
+		tap_check(hvis_offer_monitor(&offer, &grp, &bit) == 0,
+			  "monitor_allocated without bit 0: the doorbell");
+		offer.monitor_allocated = 0;
+		offer.monitorid = 200;
+		tap_check(hvis_offer_monitor(&offer, &grp, &bit) == 0,
+			  "no monitor allocated: monitorid is not looked at");
+	}
 
 	rescind.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER;
 	rescind.child_relid = 65535;

@@ -91,12 +91,12 @@ static void print_channel(FILE *out, const struct host_channel *ch)
 	if (ch->state == CHAN_OPEN)
 		fprintf(out, " gpadl=%#x in_ring=%u out_ring=%u", ch->gpadl, ch->in.data_size,
 			ch->out.data_size);
-	fprintf(out, " rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu signals_in=%llu interrupts_out=%llu ring_full=%llu dropped=%llu holds=%llu\n",
+	fprintf(out, " rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu signals_in=%llu interrupts_out=%llu ring_full=%llu dropped=%llu holds=%llu monitor_id=%d monitor_in=%llu\n",
 		(unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
 		(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
 		(unsigned long long)s->signals_in, (unsigned long long)s->interrupts_out,
 		(unsigned long long)s->ring_full, (unsigned long long)s->dropped,
-		(unsigned long long)s->holds);
+		(unsigned long long)s->holds, ch->monitor_id, (unsigned long long)s->monitor_in);
 }
 
 static int cmd_status(struct ctl_cmd *c, int argc, char **argv)
@@ -119,6 +119,8 @@ static int cmd_status(struct ctl_cmd *c, int argc, char **argv)
 		host_conn_state_name(h->state), VMBUS_VERSION_MAJOR(h->version),
 		VMBUS_VERSION_MINOR(h->version), h->msg_cpu, v, *nv ? " next_versions=" : "", nv,
 		h->quiesced);
+	host_monitor_status(h, v, sizeof(v));
+	fprintf(c->out, "%s\n", v);
 	for (ch = h->channels; ch; ch = ch->next)
 		print_channel(c->out, ch);
 	for (d = h->devices; d; d = d->next) {
@@ -129,7 +131,7 @@ static int cmd_status(struct ctl_cmd *c, int argc, char **argv)
 			d->ops->status(d, extra, sizeof(extra));
 		fprintf(c->out, "device class=%s instance=%s subchannels=%u%s%s%s\n", d->ops->name,
 			inst, d->subchannels, *extra ? " " : "", extra,
-			d->monitor ? " monitor=1" : "");
+			host_monitor_wanted(h, d) ? " monitor=1" : "");
 	}
 	return 0;
 }
@@ -175,7 +177,7 @@ static int cmd_offer(struct ctl_cmd *c, int argc, char **argv)
 	int i;
 
 	if (argc < 2)
-		return fail(c, "usage: offer TYPE [INSTANCE-GUID] [--subchannels N] [--monitor]");
+		return fail(c, "usage: offer TYPE [INSTANCE-GUID] [--subchannels N] [--monitor|--no-monitor]");
 	ops = device_ops_by_name(argv[1]);
 	if (!ops)
 		return fail(c, "unknown device type %s (have %s)", argv[1], device_class_names());
@@ -185,6 +187,8 @@ static int cmd_offer(struct ctl_cmd *c, int argc, char **argv)
 				return fail(c, "bad --subchannels %s (0..64)", argv[i]);
 		} else if (!strcmp(argv[i], "--monitor")) {
 			flags |= HOST_DEV_MONITOR;
+		} else if (!strcmp(argv[i], "--no-monitor")) {
+			flags |= HOST_DEV_NO_MONITOR;
 		} else if (!instp && !guid_from_text(argv[i], &inst)) {
 			instp = &inst;
 		} else {
@@ -464,13 +468,14 @@ static int cmd_echo_stats(struct ctl_cmd *c, int argc, char **argv)
 	ch = host_channel_by_relid(&c->fh->host, (u32)relid);
 	if (!ch || !ch->dev || ch->dev->ops != &dev_echo_ops)
 		return fail(c, "relid %llu is not an echo channel", (unsigned long long)relid);
-	fprintf(c->out, "relid=%u state=%s received=%llu received_bytes=%llu sent=%llu sent_bytes=%llu signals_from_guest=%llu interrupts_to_guest=%llu ring_full=%llu dropped=%llu\n",
+	fprintf(c->out, "relid=%u state=%s received=%llu received_bytes=%llu sent=%llu sent_bytes=%llu signals_from_guest=%llu interrupts_to_guest=%llu ring_full=%llu dropped=%llu monitor_in=%llu\n",
 		ch->relid, host_chan_state_name(ch->state),
 		(unsigned long long)ch->stats.rx_packets, (unsigned long long)ch->stats.rx_bytes,
 		(unsigned long long)ch->stats.tx_packets, (unsigned long long)ch->stats.tx_bytes,
 		(unsigned long long)ch->stats.signals_in,
 		(unsigned long long)ch->stats.interrupts_out,
-		(unsigned long long)ch->stats.ring_full, (unsigned long long)ch->stats.dropped);
+		(unsigned long long)ch->stats.ring_full, (unsigned long long)ch->stats.dropped,
+		(unsigned long long)ch->stats.monitor_in);
 	return 0;
 }
 

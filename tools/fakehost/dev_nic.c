@@ -609,6 +609,7 @@ const struct host_device_ops dev_nic_ops = {
 	.status = nic_status_line,
 	/* Subchannels on NVSP5 SUBCHANNEL; rescinded when the primary closes (Hyper-V). */
 	.subchannels_on_request = true,
+	.monitored = true,	/* Hyper-V offers network channels monitored */
 };
 
 int dev_nic_set_mac(struct host_device *dev, const char *mac)

@@ -566,6 +566,7 @@ const struct host_device_ops dev_scsi_ops = {
 	.tick = stor_tick,
 	.status = stor_status,
 	.subchannels_on_request = true,
+	.monitored = true,	/* Hyper-V offers storage channels monitored */
 };
 
 const struct host_device_ops dev_ide_ops = {
@@ -580,6 +581,7 @@ const struct host_device_ops dev_ide_ops = {
 	.tick = stor_tick,
 	.status = stor_status,
 	.subchannels_on_request = true,
+	.monitored = true,	/* Hyper-V offers storage channels monitored */
 };
 
 const struct host_device_ops dev_fc_ops = {
@@ -593,6 +595,7 @@ const struct host_device_ops dev_fc_ops = {
 	.tick = stor_tick,
 	.status = stor_status,
 	.subchannels_on_request = true,
+	.monitored = true,	/* Hyper-V offers storage channels monitored */
 };
 
 const char *stor_bad_case_name(enum stor_bad_case c)

@@ -31,6 +31,8 @@ struct host_device;
  *		storvsc's CREATE_SUB_CHANNELS
  * @transient:	the device stands for one connection (hvsock): when the guest's VMBus
  *		starts over (host_reset) it is removed, not offered again
+ * @monitored:	its channels are offered with a monitor id by default, as Hyper-V
+ *		offers storage and network channels (vmbus_monitor.c)
  */
 struct host_device_ops {
 	const char *name;
@@ -45,6 +47,7 @@ struct host_device_ops {
 	void (*status)(struct host_device *dev, char *buf, size_t len);
 	bool subchannels_on_request;
 	bool transient;
+	bool monitored;
 };
 
 /* The backends (dev_*.c). */

@@ -191,15 +191,21 @@ static void qemu_event(struct fakehost *fh)
 
 /* ---- serve ---- */
 
-/* epoll for timeout_ms, or less when a held ring is due first (host_hold_next_ns). */
+/*
+ * epoll for timeout_ms, or less when a held ring (host_hold_next_ns) or the monitor
+ * scan (host_monitor_next_ns) is due first.
+ */
 static int wait_events(struct fakehost *fh, struct epoll_event *evs, int max, int timeout_ms)
 {
 	s64 ns = (s64)timeout_ms * 1000000;
 	s64 hold = host_hold_next_ns(&fh->host);
+	s64 mon = host_monitor_next_ns(&fh->host);
 	struct timespec ts;
 
 	if (hold >= 0 && hold < ns)
 		ns = hold;
+	if (mon >= 0 && mon < ns)
+		ns = mon;
 	ts.tv_sec = ns / 1000000000;
 	ts.tv_nsec = ns % 1000000000;
 	return epoll_pwait2(fh->epfd, evs, max, &ts, NULL);
@@ -234,17 +240,20 @@ static int add_devices(struct fakehost *fh, const char *list)
 			}
 			instp = &inst;
 		}
-		/* TYPE+monitor: offered with a monitor allocated. */
+		/* TYPE+monitor / TYPE+nomonitor: offered with / without a monitor. */
 		plus = strchr(tok, '+');
 		if (plus) {
 			*plus++ = '\0';
-			if (strcmp(plus, "monitor")) {
-				fprintf(stderr, "hvis-fakehost: bad device flag '+%s' (have +monitor)\n",
+			if (!strcmp(plus, "monitor")) {
+				flags |= HOST_DEV_MONITOR;
+			} else if (!strcmp(plus, "nomonitor")) {
+				flags |= HOST_DEV_NO_MONITOR;
+			} else {
+				fprintf(stderr, "hvis-fakehost: bad device flag '+%s' (have +monitor, +nomonitor)\n",
 					plus);
 				ret = -EINVAL;
 				break;
 			}
-			flags |= HOST_DEV_MONITOR;
 		}
 		/* nic@MAC: the NIC's MAC address (its colons are not a subchannel count). */
 		at = strchr(tok, '@');
@@ -281,9 +290,10 @@ static void usage(FILE *f)
 		"usage: hvis-fakehost serve --link SOCK --ram FILE --ram-size BYTES\n"
 		"                           --cpus N --vectors V --ctl CTLSOCK\n"
 		"                           --events FILE [--events-keep LINES] [--versions 5.3,...,2.4]\n"
-		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+monitor][=INSTANCE-GUID]]\n"
+		"                           [--devices heartbeat,shutdown,echo[:SUBCHANNELS],nic[@MAC],TYPE[+[no]monitor][=INSTANCE-GUID]]\n"
 		"                           [--disks C:T:L=PATH[:ro],...] (scsi[:N],ide,fc devices)\n"
 		"                           [--heartbeat-ms N] [--poll-us N] [--hold-us N] [--tap N=IFNAME]...\n"
+		"                           [--no-monitor] [--monitor-latency-us N]\n"
 		"                           [--tap-vlan N:VID=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
 		"                           [--nested] [--vram-mb N] [--hvsock-dir DIR] [--foreground] [-v]\n"
@@ -318,6 +328,8 @@ static int serve(int argc, char **argv)
 		{ "nested", no_argument, NULL, 'X' },
 		{ "hvsock-dir", required_argument, NULL, 'S' },
 		{ "vram-mb", required_argument, NULL, 'M' },
+		{ "no-monitor", no_argument, NULL, 'm' },
+		{ "monitor-latency-us", required_argument, NULL, 'L' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -333,6 +345,8 @@ static int serve(int argc, char **argv)
 	char merr[300];
 	static struct fakehost fh;
 	u32 events_keep = EVENTS_KEEP_DEFAULT;
+	u32 mon_lat = HOST_MONITOR_LATENCY_US;
+	bool no_monitor = false;
 	u32 vram_mb = 8, cpus = 0, vectors = 0, hb_ms = 1000, poll_us = 50, hold_us = HOLD_US, tag, nv;
 	u32 v[HOST_MAX_VERSIONS];
 	struct epoll_event evs[32];
@@ -356,6 +370,8 @@ static int serve(int argc, char **argv)
 		case 'd': devices = optarg; break;
 		case 'D': disks = optarg; break;
 		case 'M': vram_mb = strtoul(optarg, NULL, 0); break;
+		case 'm': no_monitor = true; break;
+		case 'L': mon_lat = strtoul(optarg, NULL, 0); break;
 		case 'H': hb_ms = strtoul(optarg, NULL, 0); break;
 		case 'P': poll_us = strtoul(optarg, NULL, 0); break;
 		case 'W': hold_us = strtoul(optarg, NULL, 0); break;
@@ -401,6 +417,11 @@ static int serve(int argc, char **argv)
 	/* Guest CPU N is guest vector N: no more CPUs than vectors are served. */
 	if (!cpus || cpus > vectors)
 		cpus = vectors;
+	/* The page holds the latency in 100 ns units, a u16: 1 us .. 6553 us. */
+	if (!mon_lat || mon_lat > 6553) {
+		fprintf(stderr, "hvis-fakehost: --monitor-latency-us must be 1..6553\n");
+		return 2;
+	}
 	if (vectors > HVIS_LINK_MAX_CPUS || !hb_ms) {
 		fprintf(stderr, "hvis-fakehost: --vectors/--cpus must be 1..%u, --heartbeat-ms > 0\n",
 			HVIS_LINK_MAX_CPUS);
@@ -423,6 +444,8 @@ static int serve(int argc, char **argv)
 	fh.host.heartbeat_ms = hb_ms;
 	fh.host.poll_us = poll_us;
 	fh.host.hold_us = hold_us;
+	fh.host.no_monitor = no_monitor;
+	fh.host.monitor_latency_us = mon_lat;
 	if (versions) {
 		if (host_parse_versions(versions, v, &nv)) {
 			fprintf(stderr, "hvis-fakehost: bad --versions %s\n", versions);
@@ -561,6 +584,7 @@ static int serve(int argc, char **argv)
 			}
 		}
 		host_hold_service(&fh.host);
+		host_monitor_service(&fh.host);
 		hvs_bridge_service(&fh.host, fh_now_ms());
 		/* Poll retry: a message queued for a busy slot, EOM lost or not. */
 		if (link_has_pending(&fh.link))

@@ -301,12 +301,12 @@ static int cmd_stats(struct vmbus_host *h, int argc, char **argv, FILE *out, cha
 
 		if (ch->dev != dev || ch->state != CHAN_OPEN || !sc)
 			continue;
-		fprintf(out, "relid=%u sub=%u requests=%llu completions=%llu signals_in=%llu interrupts_out=%llu inflight=%u queued=%u holds=%llu\n",
+		fprintf(out, "relid=%u sub=%u requests=%llu completions=%llu signals_in=%llu interrupts_out=%llu inflight=%u queued=%u holds=%llu monitor_in=%llu\n",
 			ch->relid, ch->sub_index, (unsigned long long)sc->requests,
 			(unsigned long long)sc->completions,
 			(unsigned long long)ch->stats.signals_in,
 			(unsigned long long)ch->stats.interrupts_out, sc->ninflight, sc->nout,
-			(unsigned long long)ch->stats.holds);
+			(unsigned long long)ch->stats.holds, (unsigned long long)ch->stats.monitor_in);
 	}
 	return 0;
 }

@@ -51,6 +51,7 @@ static void handle_initiate_contact(struct vmbus_host *h, u32 conn_id, const voi
 	if (resp.version_supported) {
 		h->state = HOST_CONNECTED;
 		h->version = v;
+		host_monitor_connect(h, msg->monitor_page1, msg->monitor_page2);
 		resp.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID;
 		host_event(h, "VERSION_NEGOTIATED", "version=%u.%u cpu=%u", VMBUS_VERSION_MAJOR(v),
 			   VMBUS_VERSION_MINOR(v), h->msg_cpu);

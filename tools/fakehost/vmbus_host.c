@@ -167,6 +167,7 @@ void host_init(struct vmbus_host *h, const struct host_notifier_ops *notify, voi
 	h->guest_cpus = 1;
 	h->next_relid = 1;
 	h->heartbeat_ms = 1000;
+	h->monitor_latency_us = HOST_MONITOR_LATENCY_US;
 	host_set_versions(h, default_versions, ARRAY_SIZE(default_versions));
 }
 
@@ -207,6 +208,7 @@ void host_reset(struct vmbus_host *h, const char *why)
 
 	free_channels(h);
 	host_free_gpadls(h);
+	host_monitor_reset(h);
 	host_remove_transient_devices(h);
 	h->state = HOST_DISCONNECTED;
 	h->version = 0;
@@ -228,6 +230,7 @@ void host_uninit(struct vmbus_host *h)
 
 	free_channels(h);
 	host_free_gpadls(h);
+	host_monitor_reset(h);
 	while ((d = h->devices)) {
 		h->devices = d->next;
 		if (d->ops->destroy)

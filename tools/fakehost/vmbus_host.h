@@ -46,6 +46,7 @@ struct host_chan_stats {
 	u64 ring_full;		/* writes that found the host->guest ring full */
 	u64 dropped;		/* packets the backend could not send and gave up on */
 	u64 holds;		/* drains after which the ring stayed masked (hold_us) */
+	u64 monitor_in;		/* guest trigger bits found in the monitor page */
 };
 
 struct host_channel {
@@ -89,7 +90,8 @@ struct host_device {
 	struct hvis_guid instance;
 	u32 subchannels;
 	u32 index;		/* configuration order, from 0 */
-	bool monitor;		/* offered with monitor_allocated and a monitorid */
+	bool monitor;		/* +monitor: offered with a monitor whatever the class */
+	bool no_monitor;	/* +nomonitor: never offered with one */
 	void *priv;		/* the backend's, for the device's lifetime */
 	struct vmbus_host *host;
 };
@@ -155,6 +157,17 @@ struct vmbus_host {
 	 */
 	u32 (*tl_connect)(struct vmbus_host *h, const struct vmbus_channel_tl_connect_request *req);
 	void *hvsock;			/* the bridge's state */
+	/*
+	 * Monitored notification (vmbus_monitor.c): the guest's two monitor pages from
+	 * INITIATE_CONTACT, mapped (NULL: none), the scan period, when the next scan is
+	 * due (monotonic ns, 0: no scan pending) and what the scans found.
+	 */
+	bool no_monitor;		/* --no-monitor: no class is monitored by default */
+	u32 monitor_latency_us;
+	struct hv_monitor_page *monitor_pages[2];
+	u64 monitor_next_ns;
+	u64 monitor_scans;		/* scans of the guest's page */
+	u64 monitor_wakeups;		/* scans that found at least one trigger */
 };
 
 void host_init(struct vmbus_host *h, const struct host_notifier_ops *notify, void *ctx);
@@ -176,6 +189,7 @@ struct host_device *host_add_device(struct vmbus_host *h, const struct host_devi
 /* The same with HOST_DEV_* flags. */
 #define HOST_DEV_MONITOR	1u	/* offer with a monitor allocated, as Hyper-V does for
 				 * storage and network devices */
+#define HOST_DEV_NO_MONITOR	2u	/* offer without one, even for such a class */
 struct host_device *host_add_device_flags(struct vmbus_host *h,
 					  const struct host_device_ops *ops,
 					  const struct hvis_guid *instance, u32 subchannels,
@@ -280,5 +294,25 @@ bool host_chan_read_end(struct host_channel *ch);
 s64 host_hold_next_ns(const struct vmbus_host *h);
 /* Reads every held ring that is due, as a signal from the guest would. */
 void host_hold_service(struct vmbus_host *h);
+
+/* ---- vmbus_monitor.c: monitored notification ---- */
+
+/* Scan period when --monitor-latency-us is not given. */
+#define HOST_MONITOR_LATENCY_US	100
+
+/* INITIATE_CONTACT's monitor pages (guest physical addresses): maps them. */
+void host_monitor_connect(struct vmbus_host *h, u64 page1_gpa, u64 page2_gpa);
+/* The connection is gone: unmaps the pages, no scan pending. */
+void host_monitor_reset(struct vmbus_host *h);
+/* Whether dev's channels get a monitor id (its flags, its class, --no-monitor). */
+bool host_monitor_wanted(const struct vmbus_host *h, const struct host_device *dev);
+/* ch was offered with a monitor id: writes its latency and connection id into its slot. */
+void host_monitor_offered(struct vmbus_host *h, const struct host_channel *ch);
+/* Nanoseconds until the next scan is due, or -1: no monitored channel is open. */
+s64 host_monitor_next_ns(struct vmbus_host *h);
+/* Scans the guest's trigger bits if due; each set bit is its channel's signal. */
+void host_monitor_service(struct vmbus_host *h);
+/* `ctl status`'s "monitor ..." line. */
+void host_monitor_status(const struct vmbus_host *h, char *buf, size_t len);
 
 #endif /* _FH_VMBUS_HOST_H */

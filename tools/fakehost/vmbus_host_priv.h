@@ -4,7 +4,8 @@
  * rest of the fake host does not see: vmbus_host.c (events, versions, lookups, reset,
  * channel close, signals, ticks), vmbus_offers.c (devices, offers, monitor ids,
  * rescinds), vmbus_gpadls.c (the GPADL list and the GPADL messages) and
- * vmbus_chan_msg.c (the table of guest channel messages and its dispatcher).
+ * vmbus_chan_msg.c (the table of guest channel messages and its dispatcher) and
+ * vmbus_monitor.c (the monitor pages and their scan).
  */
 #ifndef _FH_VMBUS_HOST_PRIV_H
 #define _FH_VMBUS_HOST_PRIV_H

@@ -83,14 +83,12 @@ void host_offer_channel(struct vmbus_host *h, struct host_device *dev, u16 sub_i
 	if (dev->ops->fill_offer)
 		dev->ops->fill_offer(dev, &msg.offer);
 	msg.child_relid = ch->relid;
-	ch->monitor_id = dev->monitor ? free_monitor_id(h) : -1;
+	ch->monitor_id = host_monitor_wanted(h, dev) ? free_monitor_id(h) : -1;
 	if (ch->monitor_id >= 0) {
-		/*
-		 * Only the offer says so: the host never scans the monitor pages, and the
-		 * guest signals every time anyway (drivers/hv/connection.c vmbus_set_event).
-		 */
+		/* The guest sets this slot's trigger bit instead of the doorbell. */
 		msg.monitorid = (u8)ch->monitor_id;
 		msg.monitor_allocated = 1;
+		host_monitor_offered(h, ch);
 	}
 	msg.is_dedicated_interrupt = 1;
 	msg.connection_id = ch->conn_id;
@@ -152,6 +150,7 @@ static struct host_device *add_device(struct vmbus_host *h, const struct host_de
 	d->priv = priv;
 	d->subchannels = subchannels;
 	d->monitor = flags & HOST_DEV_MONITOR;
+	d->no_monitor = flags & HOST_DEV_NO_MONITOR;
 	d->index = h->ndevices++;
 	fixed = device_fixed_instance(ops);
 	if (instance) {
