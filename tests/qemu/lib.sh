@@ -22,6 +22,9 @@
 #       VM_SMP=2                               guest vCPUs: QEMU -smp and the fake host's --cpus
 #                                              (its --vectors and ivshmem vectors= are
 #                                              max(4, VM_SMP))
+#       VM_MAXCPUS=N                           CPUs that may be plugged in later (QEMU
+#                                              -smp VM_SMP,maxcpus=N, one core per socket;
+#                                              the fake host serves N: --cpus, vectors)
 #       HVIS_GUEST_TOOLS="fio lsscsi udev ..." host programs copied into the initramfs with
 #                                              their libraries (tests/qemu/mkinitramfs.sh)
 #       HVIS_GUEST_KMODS="sd_mod sg ..."       more of the kernel's modules in the initramfs
@@ -291,8 +294,16 @@ vm_start() {
 		_vm_initrd
 	fi
 
-	local machine=q35 smp=${VM_SMP:-2} vectors
-	vectors=$((smp > 4 ? smp : 4))
+	local machine=q35 smp=${VM_SMP:-2} maxcpus=${VM_MAXCPUS:-${VM_SMP:-2}} vectors smp_arg
+	vectors=$((maxcpus > 4 ? maxcpus : 4))
+	smp_arg=$smp
+	local possible=
+	if [ "$maxcpus" -gt "$smp" ]; then
+		smp_arg="$smp,maxcpus=$maxcpus,sockets=$maxcpus,cores=1,threads=1"
+		# QEMU 7.2's MADT marks the absent CPUs disabled but not online-capable, which
+		# the kernel does not count as possible CPUs: say how many there may be.
+		possible="possible_cpus=$maxcpus"
+	fi
 	qemu_cmd=()
 	if [ -z "${VM_NO_FAKEHOST:-}" ]; then
 		[ -x "$FAKEHOST" ] || fail "the fake host is not built: $FAKEHOST (make tools)"
@@ -300,7 +311,7 @@ vm_start() {
 		rm -f "$VM_RAM"
 		truncate -s "$VM_MEM_BYTES" "$VM_RAM"
 		fh_cmd=("$FAKEHOST" serve --link "$VM_DIR/link.sock" --ram "$VM_RAM"
-			--ram-size "$VM_MEM_BYTES" --cpus "$smp" --vectors "$vectors" --ctl "$VM_DIR/ctl.sock"
+			--ram-size "$VM_MEM_BYTES" --cpus "$maxcpus" --vectors "$vectors" --ctl "$VM_DIR/ctl.sock"
 			--events "$VM_DIR/events.log" --devices "${FH_DEVICES:-heartbeat,shutdown,echo}")
 		[ -n "${FH_VERSIONS:-}" ] && fh_cmd+=(--versions "$FH_VERSIONS")
 		[ -n "${VM_QMP:-}" ] && fh_cmd+=(--qmp "$VM_DIR/qmp.sock")
@@ -316,7 +327,7 @@ vm_start() {
 			-chardev "socket,path=$VM_DIR/link.sock,id=link"
 			-device "ivshmem-doorbell,chardev=link,vectors=$vectors")
 	fi
-	qemu_cmd=("${QEMU_PREFIX[@]}" "$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp "$smp"
+	qemu_cmd=("${QEMU_PREFIX[@]}" "$QEMU" -nodefaults -nographic -monitor none -machine "$machine" -m "$((VM_MEM_BYTES >> 20))M" -smp "$smp_arg"
 		-nic none "${qemu_cmd[@]}")
 	[ -n "${VM_REBOOT:-}" ] || qemu_cmd+=(-no-reboot)
 	[ -n "${VM_S4:-}" ] || qemu_cmd+=(-global ICH9-LPC.disable_s4=1)
@@ -325,7 +336,7 @@ vm_start() {
 		-chardev "socket,id=agent,path=$VM_DIR/agent.sock,server=on,wait=off"
 		-serial chardev:agent
 		-kernel "$kernel" -initrd "$VM_DIR/initrd.gz"
-		-append "console=ttyS0 quiet panic=-1 ${VM_APPEND:-}" "$@")
+		-append "console=ttyS0 quiet panic=-1 $possible ${VM_APPEND:-}" "$@")
 	echo "${qemu_cmd[*]}" >"$VM_DIR/qemu.cmd"
 	start_ns=$(date +%s%N)
 	# Under software emulation on a busy 2-core machine an early-boot kernel stall
