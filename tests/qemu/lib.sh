@@ -501,6 +501,13 @@ kv() {
 # 2 MiB page while it collapses a process's pages into it, a migration) shows in one
 # reading, a leak in all three.
 guest_kmem() {
+	# The guest's stand-in for udev (rc.sysinit: busybox uevent, which forks a shell per
+	# event and asks for a 128 MiB socket buffer) may still be behind after a burst of
+	# device churn; its queued events are slab.  Wait until it has read them all, as
+	# `udevadm settle` would (at most 300 s).
+	guest -t 320 'i=0; while [ $i -lt 600 ] &&
+			awk "NR > 1 && \$2 == 15 && \$5 > 0 { q = 1 } END { exit !q }" /proc/net/netlink; do
+		sleep 0.5; i=$((i + 1)); done' >/dev/null
 	guest 'for i in 1 2 3; do
 		sync; echo 3 > /proc/sys/vm/drop_caches
 		for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f"; done 2>/dev/null

@@ -148,6 +148,22 @@ static inline bool rec_has_event(const struct recorder *r, const char *prefix)
 	return rec_event_index(r, prefix) >= 0;
 }
 
+/* The OFFERCHANNEL the host sent for relid into *o; false if it sent none. */
+static inline bool offer_of(const struct recorder *r, u32 relid,
+			    struct vmbus_channel_offer_channel *o)
+{
+	u32 i;
+
+	for (i = 0; i < r->nmsgs; i++) {
+		if (msg_type(&r->msgs[i]) != CHANNELMSG_OFFERCHANNEL)
+			continue;
+		memcpy(o, r->msgs[i].data, sizeof(*o));
+		if (o->child_relid == relid)
+			return true;
+	}
+	return false;
+}
+
 static inline u32 rec_count_events(const struct recorder *r, const char *prefix)
 {
 	u32 i, n = 0;

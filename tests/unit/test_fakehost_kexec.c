@@ -75,7 +75,7 @@ static void test_crash_report(void)
 	const u64 gpa = 20 * GUEST_PAGE_SIZE + 128;
 
 	world_init(&w, 1);
-	events_init(&ev, NULL);
+	events_init(&ev, NULL, EVENTS_KEEP_DEFAULT);
 	memcpy(w.ram + gpa, text, sizeof(text) - 1);
 
 	memset(&hdr, 0, sizeof(hdr));

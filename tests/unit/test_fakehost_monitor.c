@@ -40,21 +40,6 @@ static u32 *pending_of(struct world *w, u32 grp)
 		       grp * sizeof(struct hv_monitor_trigger_group));
 }
 
-/* The offer of relid, or false. */
-static bool offer_of(const struct recorder *r, u32 relid, struct vmbus_channel_offer_channel *o)
-{
-	u32 i;
-
-	for (i = 0; i < r->nmsgs; i++) {
-		if (msg_type(&r->msgs[i]) != CHANNELMSG_OFFERCHANNEL)
-			continue;
-		memcpy(o, r->msgs[i].data, sizeof(*o));
-		if (o->child_relid == relid)
-			return true;
-	}
-	return false;
-}
-
 static void test_which_offers_are_monitored(void)
 {
 	struct vmbus_channel_offer_channel o;

@@ -26,20 +26,6 @@ static const char *offered_instance(const struct recorder *r, u32 relid)
 	return text;
 }
 
-static bool offer_of(const struct recorder *r, u32 relid, struct vmbus_channel_offer_channel *o)
-{
-	u32 i;
-
-	for (i = 0; i < r->nmsgs; i++) {
-		if (msg_type(&r->msgs[i]) != CHANNELMSG_OFFERCHANNEL)
-			continue;
-		memcpy(o, r->msgs[i].data, sizeof(*o));
-		if (o->child_relid == relid)
-			return true;
-	}
-	return false;
-}
-
 static void test_ics_are_offered_with_hyperv_instances(void)
 {
 	static const struct {
