@@ -70,7 +70,7 @@ assert_eq "$(guest "stat -c '%s %a' /sys/bus/vmbus/devices/$FCOPY/channels/$reli
 	"40960 600" "channels/$relid/ring: the ring block's size, mode 0600"
 
 HOSTDIR=$(mktemp -d)
-trap 'rm -rf "$HOSTDIR"' EXIT
+HVIS_CLEANUP+=("$HOSTDIR")
 head -c $((MIB * 1024 * 1024 + 12345)) /dev/urandom >"$HOSTDIR/big"
 negotiated() { grep -c "IC_NEGOTIATED relid=$relid " "$VM_DIR/events.log" 2>/dev/null; }
 renegotiated() { [ "$(negotiated)" -gt "$n0" ]; }
@@ -78,7 +78,12 @@ n0=$(negotiated)
 guest "syslogd -O /tmp/syslog.log"
 guest "mkdir -p /tmp/in; $TOOLS/hv_fcopy_uio_daemon -n >/tmp/uiod.log 2>&1 & echo \$! >/tmp/uiod.pid"
 # The daemon's open opens the channel; the host negotiates with the daemon.
-wait_for 30 "hv_fcopy_uio_daemon answered the host's NEGOTIATE" renegotiated
+end=$((SECONDS + 30))
+until renegotiated; do
+	[ $SECONDS -lt $end ] || fail "hv_fcopy_uio_daemon did not answer the host's NEGOTIATE within 30 s: $(guest 'cat /tmp/uiod.log /tmp/syslog.log; ps | grep -v "\[" ; dmesg | tail -5')"
+	sleep 0.2
+done
+note "ok: hv_fcopy_uio_daemon answered the host's NEGOTIATE"
 t0=$SECONDS
 r=$(timeout 120 "$FAKEHOST" ctl --ctl "$VM_DIR/ctl.sock" copy-file "$HOSTDIR/big" /tmp/in/big 2>&1)
 note "$r"
