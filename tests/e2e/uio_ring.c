@@ -145,6 +145,24 @@ static int recv_pkt(struct ring *rx, void *buf, uint32_t buflen, uint64_t *id)
 	return plen - off;
 }
 
+/* Opens PATH read-write and maps SIZE bytes of it shared; *fd keeps the file open. */
+static uint8_t *map_shared(const char *path, size_t size, int *fd, const char *what)
+{
+	void *m;
+
+	*fd = open(path, O_RDWR);
+	if (*fd < 0) {
+		fprintf(stderr, "uio_ring: cannot open %s (%s)\n", what, path);
+		exit(1);
+	}
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	if (m == MAP_FAILED) {
+		fprintf(stderr, "uio_ring: cannot map %s (%s)\n", what, path);
+		exit(1);
+	}
+	return m;
+}
+
 static void irq(int fd, int32_t on)
 {
 	if (write(fd, &on, sizeof(on)) != sizeof(on))
@@ -181,12 +199,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map0/size", uio);
 	size = read_num(path, 16);
 	snprintf(path, sizeof(path), "/dev/%s", uio);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		die("cannot open the uio device");
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		die("mmap of map 0 failed");
+	map = map_shared(path, size, &fd, "the uio device's map 0");
 	tx.hdr = (void *)map;
 	tx.data = map + HV_RING_HEADER_BYTES;
 	tx.size = size / 2 - HV_RING_HEADER_BYTES;
@@ -229,12 +242,7 @@ int main(int argc, char **argv)
 
 	/* channels/<relid>/ring maps the same ring block. */
 	snprintf(path, sizeof(path), "%s/channels/%s/ring", sysdir, relid);
-	rfd = open(path, O_RDWR);
-	if (rfd < 0)
-		die("cannot open the channel's ring file");
-	ring2 = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0);
-	if (ring2 == MAP_FAILED)
-		die("mmap of the channel's ring file failed");
+	ring2 = map_shared(path, size, &rfd, "the channel's ring file");
 	if (memcmp(ring2, map, 16) || memcmp(ring2 + size / 2, map + size / 2, 16) ||
 	    !tx.hdr->write_index)
 		die("the ring file does not show map 0's ring");
