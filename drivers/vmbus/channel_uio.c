@@ -90,7 +90,8 @@ void hvis_channel_irq_control(struct hvis_channel *ch, bool enable)
 		return;
 	}
 	WRITE_ONCE(ch->in.hdr->interrupt_mask, !enable);
-	if (enable && !(ch->offer.monitor_allocated & 1)) {
+	/* A monitored channel's host scans; one whose monitorid was refused rings. */
+	if (enable && !ch->monitored) {
 		/* The host must see the mask before the signal (virt_mb upstream). */
 		smp_mb();
 		hvis_channel_signal_host(ch);

@@ -175,6 +175,12 @@ void hvis_crash_detach(void);
 
 /* msg_dispatch.c */
 int hvis_msg_dispatch_start(unsigned int nr_cpus);
+/*
+ * Takes the message in @cpu's SINT 2 slot into @copy: frees the slot and signals EOM
+ * when the host has another pending.  False if the slot is empty.  Any context.
+ */
+bool hvis_msg_take(const struct hvis_transport_ops *ops, unsigned int cpu,
+		   struct hv_message *copy);
 void hvis_msg_dispatch_stop(void);
 
 /* channel_mgmt.c */

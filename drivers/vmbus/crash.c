@@ -40,27 +40,14 @@ static const struct hvis_transport_ops *crash_ops;
 /* Frees slot 2 of @cpu; true if it held UNLOAD_RESPONSE. */
 static bool crash_take_slot(const struct hvis_transport_ops *ops, unsigned int cpu)
 {
-	struct hv_message_page *page = ops->msg_page(hvis_conn.priv, cpu);
 	const struct vmbus_channel_message_header *hdr;
-	struct hv_message *slot;
-	bool unload_done;
+	struct hv_message copy;
 
-	if (!page)
+	if (!hvis_msg_take(ops, cpu, &copy))
 		return false;
-	slot = &page->sint_message[VMBUS_MESSAGE_SINT];
-	if (READ_ONCE(slot->header.message_type) == HVMSG_NONE)
-		return false;
-	/* The type is read before the payload the host wrote ahead of it. */
-	virt_rmb();
-	hdr = (const void *)slot->payload;
-	unload_done = READ_ONCE(slot->header.payload_size) >= sizeof(*hdr) &&
-		      READ_ONCE(hdr->msgtype) == CHANNELMSG_UNLOAD_RESPONSE;
-	WRITE_ONCE(slot->header.message_type, HVMSG_NONE);
-	/* Free the slot before looking at PENDING, or a pending message is lost (TLFS). */
-	virt_mb();
-	if (READ_ONCE(slot->header.message_flags) & HV_MESSAGE_FLAG_PENDING)
-		ops->eom(hvis_conn.priv, cpu);
-	return unload_done;
+	hdr = (const void *)copy.payload;
+	return copy.header.payload_size >= sizeof(*hdr) &&
+	       hdr->msgtype == CHANNELMSG_UNLOAD_RESPONSE;
 }
 
 static int crash_post_unload(const struct hvis_transport_ops *ops)

@@ -160,33 +160,41 @@ static void process_copy(const struct hv_message *m, unsigned int cpu)
 	handle_msg(m->payload, len);
 }
 
+bool hvis_msg_take(const struct hvis_transport_ops *ops, unsigned int cpu,
+		   struct hv_message *copy)
+{
+	struct hv_message_page *page = ops->msg_page(hvis_conn.priv, cpu);
+	struct hv_message *slot;
+
+	if (!page)
+		return false;
+	slot = &page->sint_message[VMBUS_MESSAGE_SINT];
+	if (READ_ONCE(slot->header.message_type) == HVMSG_NONE)
+		return false;
+	/* The type is read before the payload the host wrote ahead of it. */
+	virt_rmb();
+	/* Copy first: the host may rewrite the slot once we free it. */
+	memcpy(copy, slot, sizeof(*copy));
+	WRITE_ONCE(slot->header.message_type, HVMSG_NONE);
+	/* Free the slot before looking at PENDING, or a pending message is lost (TLFS). */
+	virt_mb();
+	if (READ_ONCE(slot->header.message_flags) & HV_MESSAGE_FLAG_PENDING)
+		ops->eom(hvis_conn.priv, cpu);
+	return true;
+}
+
 static void msg_tasklet_fn(struct tasklet_struct *t)
 {
 	unsigned int cpu = t - hvis_conn.msg_tasklets;
 	const struct hvis_transport_ops *ops = READ_ONCE(hvis_conn.ops);
-	struct hv_message_page *page;
-	struct hv_message *slot;
 	struct hv_message copy;
 	int n;
 
 	if (!ops)
 		return;
-	page = ops->msg_page(hvis_conn.priv, cpu);
-	if (!page)
-		return;
-	slot = &page->sint_message[VMBUS_MESSAGE_SINT];
 	for (n = 0; n < MSGS_PER_RUN; n++) {
-		if (READ_ONCE(slot->header.message_type) == HVMSG_NONE)
+		if (!hvis_msg_take(ops, cpu, &copy))
 			return;
-		/* The type is read before the payload the host wrote ahead of it. */
-		virt_rmb();
-		/* Copy first: the host may rewrite the slot once we free it. */
-		memcpy(&copy, slot, sizeof(copy));
-		WRITE_ONCE(slot->header.message_type, HVMSG_NONE);
-		/* Free the slot before looking at PENDING, or a pending message is lost (TLFS). */
-		virt_mb();
-		if (READ_ONCE(slot->header.message_flags) & HV_MESSAGE_FLAG_PENDING)
-			ops->eom(hvis_conn.priv, cpu);
 		process_copy(&copy, cpu);
 	}
 	tasklet_schedule(t);

@@ -77,17 +77,17 @@ enum monitor_field { MON_PENDING, MON_LATENCY, MON_CONN_ID };
 /*
  * A channel's slot in monitor page @which (0: the host's, 1: the guest's), as
  * drivers/hv/vmbus_drv.c channel_pending/latency/conn_id read it.  The host writes
- * these pages; monitorid was checked at the offer (msg_validate.c) and again here.
+ * these pages.  The slot is the one the offer gave and hvis_offer_monitor() checked
+ * (ch->monitored); a monitorid past the page has none.
  */
 static ssize_t monitor_show(const struct hvis_channel *ch, char *buf, int which,
 			    enum monitor_field f)
 {
 	const struct hv_monitor_page *mp = hvis_conn.monitor_pages[which];
-	unsigned int id = ch->offer.monitorid;
-	unsigned int grp = id / VMBUS_MONITOR_PER_GROUP, off = id % VMBUS_MONITOR_PER_GROUP;
+	unsigned int grp = ch->monitor_grp, off = ch->monitor_bit;
 	u32 val;
 
-	if (!mp || !has_monitor(ch) || id > VMBUS_MAX_MONITOR_ID)
+	if (!mp || !ch->monitored)
 		return -ENODEV;
 	switch (f) {
 	case MON_PENDING:
