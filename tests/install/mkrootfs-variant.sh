@@ -28,6 +28,10 @@ variant_packages() {
 log() { echo "mkrootfs-variant: $*" >&2; }
 
 PKGS=$(variant_packages "$VARIANT") || { log "unknown variant '$VARIANT'"; exit 1; }
+# One build at a time: two tests asking for the same root fs would remove each other's.
+LOCKDIR=$("$TOP/scripts/cache-dir.sh" install)
+exec 9>"$LOCKDIR/.build.lock"
+flock 9
 BASE=$("$TOP/tests/install/mkrootfs.sh" "$KVER")
 CACHE=$(dirname "$BASE")
 key=$(printf '%s\n' "$BASE" "$VARIANT" "$PKGS" "$BUILD_REV" | sha256sum | cut -c1-12)
