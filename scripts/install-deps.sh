@@ -22,6 +22,9 @@ PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse c
 PACKAGES+=(evtest)
 # kexec and kdump: kexec-tools, copied into the guest by tests/e2e/t_kexec.sh
 PACKAGES+=(kexec-tools)
+# Secure Boot (tests/install/t_secure_boot.sh): OVMF's secure-boot firmware and varstores,
+# virt-fw-vars to enrol the DKMS MOK (bookworm-backports only), a vfat ESP made with mtools
+PACKAGES+=(ovmf python3-virt-firmware dosfstools mtools)
 
 missing_packages() {
 	local p

@@ -17,6 +17,9 @@
 #                                              hibernation enabled
 #       VM_KERNEL=/path VM_INITRD=/path        boot these instead of /boot/vmlinuz-KVER and
 #                                              the harness initramfs (tests/install: a disk guest)
+#       VM_NO_KERNEL=1                         no -kernel/-initrd/-append: QEMU's firmware boots
+#                                              from what QEMU-ARGS give it (a UEFI guest:
+#                                              tests/install/t_secure_boot.sh)
 #       VM_QMP=1                               QEMU gets a QMP socket ($VM_DIR/qmp.sock, server,
 #                                              no wait) and the fake host --qmp with its path
 #       VM_SMP=2                               guest vCPUs: QEMU -smp and the fake host's --cpus
@@ -284,11 +287,13 @@ vm_start() {
 	VM_KVER=${1:?vm_start KVER}
 	shift
 	local kernel=${VM_KERNEL:-/boot/vmlinuz-$VM_KVER} start_ns fh_cmd qemu_cmd
-	[ -r "$kernel" ] || fail "cannot read $kernel (run as root, or make deps)"
+	[ -n "${VM_NO_KERNEL:-}" ] || [ -r "$kernel" ] || fail "cannot read $kernel (run as root, or make deps)"
 	VM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-vm.XXXXXX")
 	VM_ID=${VM_DIR##*.}
 	VM_EXITED= VM_STATUS=
-	if [ -n "${VM_INITRD:-}" ]; then
+	if [ -n "${VM_NO_KERNEL:-}" ]; then
+		:
+	elif [ -n "${VM_INITRD:-}" ]; then
 		cp "$VM_INITRD" "$VM_DIR/initrd.gz" || fail "cannot read $VM_INITRD"
 	else
 		_vm_initrd
@@ -334,9 +339,10 @@ vm_start() {
 	[ -n "${VM_QMP:-}" ] && qemu_cmd+=(-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off")
 	qemu_cmd+=(-chardev "file,id=con,path=$VM_DIR/serial.log" -serial chardev:con
 		-chardev "socket,id=agent,path=$VM_DIR/agent.sock,server=on,wait=off"
-		-serial chardev:agent
-		-kernel "$kernel" -initrd "$VM_DIR/initrd.gz"
-		-append "console=ttyS0 quiet panic=-1 $possible ${VM_APPEND:-}" "$@")
+		-serial chardev:agent)
+	[ -n "${VM_NO_KERNEL:-}" ] || qemu_cmd+=(-kernel "$kernel" -initrd "$VM_DIR/initrd.gz"
+		-append "console=ttyS0 quiet panic=-1 $possible ${VM_APPEND:-}")
+	qemu_cmd+=("$@")
 	echo "${qemu_cmd[*]}" >"$VM_DIR/qemu.cmd"
 	start_ns=$(date +%s%N)
 	# Under software emulation on a busy 2-core machine an early-boot kernel stall
