@@ -99,9 +99,11 @@ dkms-remove:
 	@$(TOP)/scripts/dkms-install.sh remove
 
 # The install test (tests/install): a debootstrapped Debian 12 guest gets the .debs with
-# apt and boots against the fake host; then upgrade and removal.  KVERS as for e2e.
+# apt and boots against the fake host; then upgrade and removal; then the same guest under
+# UEFI firmware with Secure Boot on (t_secure_boot).  KVERS as for e2e.
 check-install: tools
-	@E2E_TIMEOUT=$${E2E_TIMEOUT:-2400} tests/e2e/run.sh -t tests/install/t_dkms_install.sh $(KVERS)
+	@E2E_TIMEOUT=$${E2E_TIMEOUT:-2400} tests/e2e/run.sh -t tests/install/t_dkms_install.sh \
+		-t tests/install/t_secure_boot.sh $(KVERS)
 
 clean:
 	rm -rf build

@@ -25,6 +25,7 @@
 #      hvis_storvsc loaded from the initramfs, no module taint; insmod of the DKMS-signed
 #      hvis_balloon works, of the other-key and the unsigned copies fails, and neither loads.
 # Needs root (chroot, loop mounts) and the firmware tools (make deps).  Prints phase times.
+# tier: all
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/lib.sh"
 
@@ -44,6 +45,9 @@ done
 for c in virt-fw-vars mkfs.vfat mcopy mmd mkfs.ext4 dpkg-deb openssl; do
 	command -v $c >/dev/null || skip "$c missing (make deps)"
 done
+
+# Extended-regex form of a literal string.
+re() { sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
 
 mkdir -p "$HVIS_TOP/build/install"
 RUN=$(mktemp -d "$HVIS_TOP/build/install/sb-$KVER.XXXXXX")
@@ -69,13 +73,13 @@ openssl x509 -inform der -in "$DISK_MNT/var/lib/dkms/mok.pub" -out "$RUN/mok.pem
 	fail "/var/lib/dkms/mok.pub is not a DER certificate"
 MOK_CN=$(openssl x509 -in "$RUN/mok.pem" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= //p')
 note "DKMS MOK: CN=$MOK_CN"
-assert_eq "$(in_disk modinfo -F signer hvis_storvsc)" "$MOK_CN" "hvis_storvsc is signed with the DKMS MOK"
+assert_eq "$(in_disk modinfo -k "$KVER" -F signer hvis_storvsc)" "$MOK_CN" "hvis_storvsc is signed with the DKMS MOK"
 
 # The two copies of the probe module (step 1).  A signed module ends with its signature,
 # a struct module_signature whose last field is the signature's length (big-endian u32)
 # and the 28-byte marker (include/linux/module_signature.h); the unsigned copy is the
 # module with those cut off.
-mod=$(in_disk modinfo -n "$PROBE") || fail "modinfo -n $PROBE: $mod"
+mod=$(in_disk modinfo -k "$KVER" -n "$PROBE") || fail "modinfo -n $PROBE: $mod"
 mkdir -p "$DISK_MNT/root/sb"
 case $mod in
 *.ko) cp "$DISK_MNT$mod" "$DISK_MNT/root/sb/signed.ko" ;;
@@ -124,9 +128,8 @@ mmd -i "$RUN/esp.img" ::/EFI ::/EFI/BOOT ::/EFI/debian &&
 cp "$OVMF_VARS" "$RUN/vars.fd"
 virt-fw-vars -i "$RUN/vars.fd" -o "$RUN/vars.fd" --add-mok "$SHIM_GUID" "$RUN/mok.pem" >"$RUN/vars.log" 2>&1 ||
 	fail "virt-fw-vars --add-mok failed: $(tail -n 3 "$RUN/vars.log")"
-out=$(virt-fw-vars -i "$RUN/vars.fd" --print 2>&1)
-assert_match "$out" "MokList" "the varstore has a MokList"
-assert_match "$out" "$(sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$MOK_CN")" "the varstore's MokList holds the DKMS certificate"
+out=$(virt-fw-vars -i "$RUN/vars.fd" --print --verbose 2>&1 | awk '/^name=/ { on = /^name=MokList guid=guid:Shim / } on')
+assert_match "$out" "subject CN=$(re "$MOK_CN")\$" "the varstore's MokList (shim's GUID) holds the DKMS certificate"
 disk_umount
 
 step "boot under OVMF, Secure Boot on (root on the hvis disk)"
@@ -150,14 +153,14 @@ assert_match "$out" "secureboot: Secure boot enabled" "dmesg: Secure boot enable
 assert_match "$out" "Kernel is locked down from EFI Secure Boot" "dmesg: locked down from EFI Secure Boot"
 assert_match "$(guest mokutil --test-key /var/lib/dkms/mok.pub 2>&1)" "is already enrolled" \
 	"mokutil: the DKMS certificate is enrolled"
-assert_match "$out" "Loaded X\.509 cert '$(sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$MOK_CN")" \
+assert_match "$out" "Loaded X\.509 cert '$(re "$MOK_CN")" \
 	"dmesg: the kernel loaded the DKMS certificate"
 note "$(grep -E 'X\.509|MokList' <<<"$out" | sed 's/^\[[ 0-9.]*\] //')"
 keys=$(guest 'for k in .builtin_trusted_keys .secondary_trusted_keys .machine .platform; do
 	echo "$k: $(keyctl list %:$k 2>&1 | tr "\n" "|")"; done')
 note "keyrings:"
 note "$keys"
-assert_match "$keys" "$(sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$MOK_CN")" "a kernel keyring holds the DKMS certificate"
+assert_match "$keys" "$(re "$MOK_CN")" "a kernel keyring holds the DKMS certificate"
 
 assert_eq "$(guest findmnt -n -o SOURCE,FSTYPE /)" "/dev/sda ext4" "root fs (findmnt /)"
 out=$(guest 'v=$(readlink -f /sys/block/sda/device/../../..); basename "$(readlink "$v/driver")"')

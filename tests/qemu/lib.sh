@@ -359,9 +359,11 @@ vm_start() {
 }
 
 # vm_wait_ready N: waits until the agent has announced itself N times (once per boot).
+# UEFI firmware also writes its console to the agent's port and ends with "\n\r": the
+# announcement may follow a carriage return.
 vm_wait_ready() {
 	local n=${1:-1} end=$((SECONDS + VM_BOOT_TIMEOUT))
-	while [ "$(grep -ac '^@@HVIS-READY ' "$VM_DIR/agent.out")" -lt "$n" ]; do
+	while [ "$(grep -ac $'^\r*@@HVIS-READY ' "$VM_DIR/agent.out")" -lt "$n" ]; do
 		[ $SECONDS -lt $end ] || return 1
 		_vm_alive || return 1
 		sleep 0.1
