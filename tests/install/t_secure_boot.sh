@@ -140,8 +140,7 @@ FH_DEVICES=$FH_DEVICES,scsi VM_NO_KERNEL=1 VM_BOOT_TIMEOUT=400 VM_FIRST_BOOT_TIM
 	-drive "if=pflash,format=raw,unit=1,file=$RUN/vars.fd" \
 	-drive "file=$RUN/esp.img,if=virtio,format=raw,readonly=on"
 note "guest booted to its agent in ${VM_BOOT_SECS}s"
-assert_match "$(tr -d '\r' <"$VM_DIR/serial.log")" "EFI stub: UEFI Secure Boot is enabled" \
-	"the kernel's EFI stub saw Secure Boot on (serial log)"
+assert_match "$(tr -d '\r' <"$VM_DIR/serial.log")" "Booting .Debian $(re "$KVER")" "the firmware ran GRUB (serial log)"
 
 step "checks"
 assert_eq "$(guest uname -r)" "$KVER" "guest kernel"
@@ -160,7 +159,11 @@ keys=$(guest 'for k in .builtin_trusted_keys .secondary_trusted_keys .machine .p
 	echo "$k: $(keyctl list %:$k 2>&1 | tr "\n" "|")"; done')
 note "keyrings:"
 note "$keys"
-assert_match "$keys" "$(re "$MOK_CN")" "a kernel keyring holds the DKMS certificate"
+# shim hands the kernel its MOK list as trusted (MokListTrustedRT): the certificate goes to the
+# .machine keyring, which .secondary_trusted_keys (what module signatures are checked
+# against) links.
+assert_match "$(grep '^\.machine:' <<<"$keys")" "asymmetric: $(re "$MOK_CN"): " "the .machine keyring holds the DKMS certificate"
+assert_match "$(grep '^\.secondary_trusted_keys:' <<<"$keys")" "keyring: \.machine\|" ".secondary_trusted_keys links .machine"
 
 assert_eq "$(guest findmnt -n -o SOURCE,FSTYPE /)" "/dev/sda ext4" "root fs (findmnt /)"
 out=$(guest 'v=$(readlink -f /sys/block/sda/device/../../..); basename "$(readlink "$v/driver")"')
@@ -182,12 +185,12 @@ for c in other unsigned; do
 	out=$(guest "insmod /root/sb/$c.ko 2>&1; echo rc=\$?")
 	note "insmod $c.ko: $(tr '\n' ' ' <<<"$out")"
 	assert_no_match "$out" 'rc=0$' "insmod of the $c copy of $PROBE fails"
-	assert_match "$out" 'Key was rejected by service|Operation not permitted' "insmod of the $c copy: refused for its signature"
+	assert_match "$out" 'Key was rejected by service' "insmod of the $c copy: EKEYREJECTED"
 	assert_guest "$PROBE is not loaded after the $c copy" "[ ! -d /sys/module/$PROBE ]"
 done
 out=$(guest 'dmesg | tail -n 20')
-note "kernel log:"
-note "$(grep -iE 'lockdown|signature|key' <<<"$out")"
+assert_match "$out" "Loading of module with unavailable key is rejected" "dmesg: the other-key copy is rejected"
+assert_match "$out" "Loading of unsigned module is rejected" "dmesg: the unsigned copy is rejected"
 assert_eq "$(( $(guest cat /proc/sys/kernel/tainted) >> 13 & 1 ))" 0 "still no unsigned-module taint"
 out=$(guest "insmod /root/sb/signed.ko 2>&1; echo rc=\$?")
 assert_match "$out" 'rc=0$' "insmod of the DKMS-signed $PROBE works: $(tr '\n' ' ' <<<"$out")"
