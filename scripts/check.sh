@@ -89,7 +89,7 @@ build_all() {
 	for d in tools/*/; do
 		[ -f "$d/Makefile" ] || continue
 		n=$((n + 1))
-		if make -C "$d"; then echo "ok $n - ${d%/}"; else echo "not ok $n - ${d%/}"; fi
+		if make -j"$(nproc)" -C "$d"; then echo "ok $n - ${d%/}"; else echo "not ok $n - ${d%/}"; fi
 	done
 	echo "1..$n"
 }
