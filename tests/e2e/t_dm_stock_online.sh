@@ -1,5 +1,4 @@
 #!/bin/bash
-# kernels: all
 # Hot-add on a stock guest: no memhp_default_state on the command line and the kernel's
 # policy leaves hot-added blocks offline (Debian's 6.1 default; 6.12 is told so with
 # memhp_default_state=offline, its own default being online).  systemd-udevd runs with the
