@@ -35,8 +35,11 @@ FH_DEVICES="heartbeat,shutdown"
 VM_QMP=1
 VM_REBOOT=1
 DISK_APPEND="crashkernel=256M"
-# The normal kernel, its crash kernel, then the normal kernel again, all under TCG.
+# The normal kernel, its crash kernel, then the normal kernel again, all under TCG.  The
+# first boot also loads the crash kernel before basic.target (kdump-tools.service): on a
+# loaded 2-core machine its agent came up after 111 to 248 s of uptime.
 VM_BOOT_TIMEOUT=600
+VM_FIRST_BOOT_TIMEOUT=300
 # Smallest dump accepted: the kernel's own pages, compressed, come to far more.
 MIN_DUMP_MB=8
 
@@ -91,6 +94,12 @@ for m in hvis_vmbus hvis_vmbus_fakehost hvis_storvsc sd_mod ext4; do
 	assert_match " $mods" " $m " "kdump-tools' initramfs holds $m"
 done
 assert_no_match " $mods" ' (hv_vmbus|hv_storvsc) ' "kdump-tools' initramfs holds no in-tree hv_vmbus or hv_storvsc"
+# kdump-config load makes its image again when /etc/kdump/sysctl.conf differs from the
+# copy it keeps from its last load; a machine that had kdump loaded before has that copy.
+# Without it the first boot spends minutes in mkinitramfs under TCG (before basic.target)
+# and loads an image built in the guest instead of the one the postinst made.
+in_disk cp /etc/kdump/sysctl.conf "/var/lib/kdump/latest_sysctls-$KVER"
+cksum_pi=$(cksum <"$DISK_MNT$KDUMP_INITRD")
 cp "$DISK_MNT/boot/initrd.img-$KVER" "$RUN/initrd"
 disk_umount
 
@@ -111,6 +120,9 @@ out=$(guest "lsinitramfs $KDUMP_INITRD | grep -oE '[^/]+\.ko(\.[a-z]+)?\$'")
 for m in hvis_vmbus_fakehost hvis_storvsc sd_mod; do
 	assert_match "$out" "^$m\.ko" "the loaded crash initramfs holds $m"
 done
+assert_eq "$(guest "cksum <$KDUMP_INITRD")" "$cksum_pi" "the loaded crash initramfs is the one hvis-dkms's postinst made"
+assert_match "$(guest cat /var/crash/kexec_cmd)" "--initrd=/var/lib/kdump/initrd\.img " "kdump-config loaded kdump-tools' initramfs"
+assert_eq "$(guest readlink -f /var/lib/kdump/initrd.img)" "$KDUMP_INITRD" "/var/lib/kdump/initrd.img points at it"
 assert_eq "$(guest 'ls /var/crash | grep -c "^2" || true')" 0 "no dump in /var/crash yet"
 
 step "NMI -> crash kernel -> dump -> reboot"
@@ -134,7 +146,6 @@ note "time: vmcore saved -> rebooted to the agent $((SECONDS - t_saved))s"
 note "time: NMI -> back to the agent $((SECONDS - t_nmi))s"
 assert_eq "$(fh_event_count UNLOAD)" "$((unloads + 1))" "host: one UNLOAD since the NMI (the crash kernel's reboot, none from the panic)"
 log=$(tail -c "+$serial_off" "$VM_DIR/serial.log" | tr -d '\r')
-assert_match "$log" 'Kernel panic - not syncing: NMI' "the NMI panicked the kernel"
 assert_no_match "$log" 'makedumpfile failed|failed to save' "kdump-tools reported no failure"
 # The panic prints its own trace; beyond it neither the crash kernel nor the next boot
 # may complain, and after the dump (the reboot and the next boot) nothing at all.
@@ -163,10 +174,11 @@ assert_guest "makedumpfile --dump-dmesg reads the kernel log out of the dump" \
 	'makedumpfile --dump-dmesg /var/tmp/vmcore /var/tmp/dmesg.fromdump'
 assert_guest "the log in the dump holds the NMI panic" \
 	'grep -q "Kernel panic - not syncing: NMI" /var/tmp/dmesg.fromdump'
-assert_guest "the log in the dump shows hvis_storvsc at work" 'grep -q "hvis" /var/tmp/dmesg.fromdump'
+assert_guest "the log in the dump shows hvis_storvsc's controller" 'grep -q "hvis_storvsc .*VSTOR [0-9]" /var/tmp/dmesg.fromdump'
 assert_guest "dmesg.$stamp (kdump-tools' copy of the log) holds the NMI panic" \
 	"grep -q 'Kernel panic - not syncing: NMI' $dir/dmesg.$stamp"
 note "dump: $((size >> 20)) MiB; panic line: $(guest "grep -m1 'Kernel panic' $dir/dmesg.$stamp")"
+note "journal boots: $(guest "journalctl --list-boots --no-pager 2>&1 | wc -l")"
 guest rm -f /var/tmp/vmcore /var/tmp/dmesg.fromdump >/dev/null
 
 step "shutdown"
