@@ -12,7 +12,9 @@
 #   install   tests/install/t_dkms_install.sh (tier below): apt      (one point per kernel)
 #             install into a debootstrapped Debian 12 guest, boot,
 #             upgrade, remove (about 5 min per kernel, +2 min the
-#             first time, for the root fs cached in $HVIS_CACHE)
+#             first time, for the root fs cached in $HVIS_CACHE); in tier
+#             all also tests/install/t_kdump.sh (a crash dump by Debian's
+#             kdump-tools to the hvis root disk)
 #
 # CHECK_TIER=check (make check, the default) runs every e2e test on the newest kernel and
 # the tests marked "# kernels: all" on the others (tests/e2e/run.sh), and the install test
@@ -45,7 +47,12 @@ KVERS=${KVERS:-$(scripts/kvers.sh test)}
 TIER=${CHECK_TIER:-check}
 NEWEST=$(tr ' ' '\n' <<<"$KVERS" | sort -V | tail -n 1)
 INSTALL_KVERS=$KVERS
-[ "$TIER" = check ] && INSTALL_KVERS=$NEWEST
+INSTALL_TESTS=(-t tests/install/t_dkms_install.sh)
+if [ "$TIER" = check ]; then
+	INSTALL_KVERS=$NEWEST
+else
+	INSTALL_TESTS+=(-t tests/install/t_kdump.sh)
+fi
 echo "check: kernels: $KVERS (tier $TIER; install test on: $INSTALL_KVERS)"
 
 PASSED=0 FAILED=0 SKIPPED=0 SUMMARY=()
@@ -106,7 +113,7 @@ for s in $STAGES; do
 	e2e) E2E_JOBS=${E2E_JOBS:-2} stage e2e tests/e2e/run.sh --tier "$TIER" $KVERS ;;
 	package) stage package tests/install/package.sh $KVERS ;;
 	install) E2E_TIMEOUT=${INSTALL_TIMEOUT:-1800} stage install \
-		tests/e2e/run.sh -t tests/install/t_dkms_install.sh $INSTALL_KVERS ;;
+		tests/e2e/run.sh "${INSTALL_TESTS[@]}" $INSTALL_KVERS ;;
 	*)
 		echo "not ok - unknown stage $s"
 		FAILED=$((FAILED + 1))

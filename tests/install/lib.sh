@@ -14,6 +14,7 @@
 #                                   SCSI controller (hvis_storvsc drives it); BUS virtio:
 #                                   QEMU's virtio-blk (a guest without hvis).  Never both at
 #                                   once: each boot is its own QEMU and fake host.
+#                                   DISK_APPEND: more kernel command line (crashkernel=).
 #   harness_install                 put the test agent (tests/qemu/guest/hvis-agent, as a
 #                                   systemd unit on ttyS1), a fstab (root by UUID, so one
 #                                   fstab serves both buses) and the fake-host transport's

@@ -21,6 +21,7 @@ variant_packages() {
 	case $1 in
 	ifupdown) echo ifupdown iproute2 ;;
 	networkmanager) echo network-manager ;;
+	kdump) echo kdump-tools makedumpfile kexec-tools ;;
 	*) return 1 ;;
 	esac
 }
