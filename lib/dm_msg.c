@@ -242,3 +242,36 @@ grow:
 	plan->online_to = end;
 	return 0;
 }
+
+u64 dm_ha_run(const struct dm_ha_region *regs, u32 nregs, u64 pfn, u64 end, bool *ours,
+	      bool *backed)
+{
+	u64 stop = end;
+	u32 i;
+
+	for (i = 0; i < nregs; i++) {
+		const struct dm_ha_region *g = &regs[i];
+
+		if (pfn >= g->start && pfn < g->added_end) {
+			*ours = true;
+			*backed = pfn < g->backed_end;
+			stop = *backed ? g->backed_end : g->added_end;
+			return stop < end ? stop : end;
+		}
+		/* Not ours: the run stops where the next region's blocks begin. */
+		if (g->start > pfn && g->start < g->added_end && g->start < stop)
+			stop = g->start;
+	}
+	*ours = false;
+	*backed = true;
+	return stop;
+}
+
+unsigned int dm_chunk_order(u64 pfn, u64 end, unsigned int max_order)
+{
+	unsigned int order = 0;
+
+	while (order < max_order && !(pfn & ((2ull << order) - 1)) && pfn + (2ull << order) <= end)
+		order++;
+	return order;
+}

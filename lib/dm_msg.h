@@ -91,4 +91,19 @@ int dm_hot_add_plan(const struct dm_ha_region *regs, u32 nregs, u64 range, bool 
 		    u64 region, u64 chunk, u64 boot_end, struct dm_ha_plan *plan,
 		    const char **why);
 
+/*
+ * The state of the 4 KiB pages from pfn on, up to end, as one run: returns where the run
+ * ends (at most end).  *ours: the pages lie in a hot-add region's added blocks;
+ * *backed: the host backs them (always true for pages that are not ours).  The online
+ * callback hands each run to the allocator or keeps it out as a whole.
+ */
+u64 dm_ha_run(const struct dm_ha_region *regs, u32 nregs, u64 pfn, u64 end, bool *ours,
+	      bool *backed);
+
+/*
+ * The largest order (at most max_order) of a buddy chunk that starts at pfn and ends
+ * at or before end: pfn aligned to it, pfn + 2^order <= end.  pfn < end.
+ */
+unsigned int dm_chunk_order(u64 pfn, u64 end, unsigned int max_order);
+
 #endif /* _HVIS_DM_MSG_H */

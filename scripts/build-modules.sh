@@ -5,7 +5,7 @@
 # module sources under build/<KVER>/src; the copy keeps the files' times, so a rebuild
 # only compiles what changed.  Diagnostics are rewritten to name the real source files.
 # The .ko files end up in build/<KVER>/src/drivers/*/ (tests/qemu/mkinitramfs.sh takes
-# them from there).
+# them from there).  Builds with one job per CPU (BUILD_JOBS to change it).
 set -euo pipefail
 
 KVER=${1:?usage: build-modules.sh KVER [W=1] [C=2] ...}
@@ -40,4 +40,5 @@ mkdir -p "$DST"
 tar -C "$TOP" -cf - "${excludes[@]}" "${present[@]}" | tar -C "$DST" -xf -
 
 echo "  MODULES $KVER"
-make -C "$KDIR" M="$DST" "$@" modules 2>&1 | sed -u -e "s|$DST/||g"
+# Parallel unless the caller says otherwise (BUILD_JOBS=1 keeps diagnostics in file order).
+make -j"${BUILD_JOBS:-$(nproc)}" -C "$KDIR" M="$DST" "$@" modules 2>&1 | sed -u -e "s|$DST/||g"

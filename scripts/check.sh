@@ -12,9 +12,11 @@
 #   install   tests/install/t_dkms_install.sh (tier below): apt      (one point per kernel)
 #             install into a debootstrapped Debian 12 guest, boot,
 #             upgrade, remove (about 5 min per kernel, +2 min the
-#             first time, for the root fs cached in $HVIS_CACHE);
-#             tests/install/t_secure_boot.sh (make check-all only:
-#             '# tier: all'): the guest under OVMF with Secure Boot on
+#             first time, for the root fs cached in $HVIS_CACHE); in tier
+#             all also tests/install/t_kdump.sh (a crash dump by Debian's
+#             kdump-tools to the hvis root disk) and
+#             tests/install/t_secure_boot.sh (the guest under OVMF with
+#             Secure Boot on, the DKMS MOK enrolled)
 #
 # CHECK_TIER=check (make check, the default) runs every e2e test on the newest kernel and
 # the tests marked "# kernels: all" on the others (tests/e2e/run.sh), and the install test
@@ -47,7 +49,12 @@ KVERS=${KVERS:-$(scripts/kvers.sh test)}
 TIER=${CHECK_TIER:-check}
 NEWEST=$(tr ' ' '\n' <<<"$KVERS" | sort -V | tail -n 1)
 INSTALL_KVERS=$KVERS
-[ "$TIER" = check ] && INSTALL_KVERS=$NEWEST
+INSTALL_TESTS=(-t tests/install/t_dkms_install.sh)
+if [ "$TIER" = check ]; then
+	INSTALL_KVERS=$NEWEST
+else
+	INSTALL_TESTS+=(-t tests/install/t_kdump.sh -t tests/install/t_secure_boot.sh)
+fi
 echo "check: kernels: $KVERS (tier $TIER; install test on: $INSTALL_KVERS)"
 
 PASSED=0 FAILED=0 SKIPPED=0 SUMMARY=()
@@ -91,7 +98,7 @@ build_all() {
 	for d in tools/*/; do
 		[ -f "$d/Makefile" ] || continue
 		n=$((n + 1))
-		if make -C "$d"; then echo "ok $n - ${d%/}"; else echo "not ok $n - ${d%/}"; fi
+		if make -j"$(nproc)" -C "$d"; then echo "ok $n - ${d%/}"; else echo "not ok $n - ${d%/}"; fi
 	done
 	echo "1..$n"
 }
@@ -108,8 +115,7 @@ for s in $STAGES; do
 	e2e) E2E_JOBS=${E2E_JOBS:-2} stage e2e tests/e2e/run.sh --tier "$TIER" $KVERS ;;
 	package) stage package tests/install/package.sh $KVERS ;;
 	install) E2E_TIMEOUT=${INSTALL_TIMEOUT:-1800} stage install \
-		tests/e2e/run.sh --tier "$TIER" -t tests/install/t_dkms_install.sh \
-		-t tests/install/t_secure_boot.sh $INSTALL_KVERS ;;
+		tests/e2e/run.sh "${INSTALL_TESTS[@]}" $INSTALL_KVERS ;;
 	*)
 		echo "not ok - unknown stage $s"
 		FAILED=$((FAILED + 1))

@@ -44,10 +44,15 @@ if get_checkpatch; then
 	# The kernel's page-type setters (__SetPageOffline, include/linux/page-flags.h)
 	# are CamelCase; checkpatch exempts Page<Foo> names only without the "__".  So is
 	# the SCSI midlayer's struct Scsi_Host (include/scsi/scsi_host.h).
-	kernel_sources | xargs "$CP_DIR/scripts/checkpatch.pl" --strict --no-tree --terse \
-		--show-types --quiet --ignore NEW_TYPEDEFS,FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f 2>&1 | grep -E ': (ERROR|WARNING|CHECK):' |
+	# One checkpatch per CPU, a few files each (it is slow per file, and serial); each
+	# writes its own file, so no two outputs are interleaved in one pipe.
+	cp_out=$(mktemp -d)
+	kernel_sources | xargs -P "$(nproc)" -n 8 sh -c 'out=$(mktemp -p "$0"); "$@" >"$out" 2>&1' \
+		"$cp_out" "$CP_DIR/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--show-types --quiet --ignore NEW_TYPEDEFS,FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f
+	cat "$cp_out"/* | grep -E ': (ERROR|WARNING|CHECK):' |
 		grep -vE 'CAMELCASE: Avoid CamelCase: <(__(Set|Clear)Page[A-Z][a-z]+|Scsi_Host)>' >"$log"
+	rm -rf "$cp_out"
 	! grep -q . "$log"
 	point $? "checkpatch --strict on $(kernel_sources | wc -l) kernel-side files" "$log"
 else
@@ -78,7 +83,7 @@ for k in $KVERS; do
 done
 
 if command -v cppcheck >/dev/null; then
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	cppcheck --quiet -j "$(nproc)" --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--std=c11 -D__GNUC__ -Iinclude -Ilib \
 		lib $(ls -d tools tests/unit tests/fuzz 2>/dev/null) >"$log" 2>&1
 	point $? "cppcheck on the userspace C" "$log"

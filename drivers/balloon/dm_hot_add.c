@@ -31,46 +31,60 @@ static struct dm_dev *cb_dev;
 
 static bool dm_pfn_backed(struct dm_dev *dm, unsigned long pfn, bool *ours)
 {
-	u64 hv = TO_HV(pfn);
-	u32 i;
+	bool backed;
 
-	for (i = 0; i < dm->nregions; i++) {
-		if (hv >= dm->regions[i].start && hv < dm->regions[i].added_end) {
-			*ours = true;
-			return hv < dm->regions[i].backed_end;
-		}
-	}
-	*ours = false;
-	return true;
+	dm_ha_run(dm->regions, dm->nregions, TO_HV(pfn), TO_HV(pfn + 1), ours, &backed);
+	return backed;
 }
 
-/* Called by the memory core for each chunk it onlines; unbacked pages stay out. */
+/* Hands [pfn, end) to the allocator in the largest buddy chunks that fit. */
+static void dm_online_run(unsigned long pfn, unsigned long end, unsigned int max_order)
+{
+	while (pfn < end) {
+		unsigned int order = dm_chunk_order(pfn, end, max_order);
+
+		generic_online_page(pfn_to_page(pfn), order);
+		pfn += 1UL << order;
+	}
+}
+
+/*
+ * Called by the memory core for each chunk it onlines.  The chunk is cut into runs
+ * of pages in one state (lib/dm_msg.c dm_ha_run): backed runs go to the allocator in
+ * chunks as large as their alignment allows, unbacked pages stay out, marked
+ * PageOffline so that they are onlined once when the host backs them.
+ */
 static void dm_online_page(struct page *pg, unsigned int order)
 {
 	struct dm_dev *dm = cb_dev;
-	unsigned long pfn = page_to_pfn(pg), i, n = 1UL << order;
+	unsigned long pfn = page_to_pfn(pg), end = pfn + (1UL << order), next;
 	unsigned long flags;
-	bool ours;
+	bool ours, backed;
 
 	if (!dm) {
 		generic_online_page(pg, order);
 		return;
 	}
 	spin_lock_irqsave(&dm->ha_lock, flags);
-	if (dm_pfn_backed(dm, pfn, &ours) && dm_pfn_backed(dm, pfn + n - 1, &ours) && !ours) {
-		spin_unlock_irqrestore(&dm->ha_lock, flags);
-		generic_online_page(pg, order);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (dm_pfn_backed(dm, pfn + i, &ours)) {
-			generic_online_page(pfn_to_page(pfn + i), 0);
-			if (ours)
-				dm->hot_added++;
-		} else {
-			/* Kept for a later request; marked so it is onlined once. */
-			__SetPageOffline(pfn_to_page(pfn + i));
+	while (pfn < end) {
+		u64 hv_end = dm_ha_run(dm->regions, dm->nregions, TO_HV(pfn), TO_HV(end),
+				       &ours, &backed);
+
+		next = hv_end / HV_PER_PAGE;
+		if (next <= pfn) {
+			/* Backing ends inside this (larger than 4 KiB) page: keep it out. */
+			next = pfn + 1;
+			backed = false;
 		}
+		if (backed) {
+			dm_online_run(pfn, next, order);
+			if (ours)
+				dm->hot_added += next - pfn;
+		} else {
+			for (; pfn < next; pfn++)
+				__SetPageOffline(pfn_to_page(pfn));
+		}
+		pfn = next;
 	}
 	spin_unlock_irqrestore(&dm->ha_lock, flags);
 }

@@ -14,6 +14,7 @@
 #                                   SCSI controller (hvis_storvsc drives it); BUS virtio:
 #                                   QEMU's virtio-blk (a guest without hvis).  Never both at
 #                                   once: each boot is its own QEMU and fake host.
+#                                   DISK_APPEND: more kernel command line (crashkernel=).
 #   harness_install                 put the test agent (tests/qemu/guest/hvis-agent, as a
 #                                   systemd unit on ttyS1), a fstab (root by UUID, so one
 #                                   fstab serves both buses) and the fake-host transport's
@@ -109,6 +110,8 @@ trap 'rc=$?; disk_umount; (exit $rc); _lib_exit' EXIT
 # Boots the disk: Debian's kernel image, the initramfs update-initramfs built in the disk,
 # which finds the root fs by UUID.  A Debian boot under TCG takes longer than the harness
 # initramfs's 15 s, so the first-boot stall limit (tests/qemu/lib.sh) is raised here.
+# DISK_APPEND: more kernel parameters (the install test's mem=, the fake host's stand-in
+# for a VM's startup memory below what QEMU gives it).
 disk_boot() { # kver img initrd hvis|virtio
 	local devices=${FH_DEVICES:-heartbeat,shutdown} drive=() args=("${FH_ARGS[@]}")
 	case $4 in
@@ -119,7 +122,7 @@ disk_boot() { # kver img initrd hvis|virtio
 	virtio) drive=(-drive "file=$2,if=virtio,format=raw") ;;
 	*) fail "disk_boot: bus '$4' is neither hvis nor virtio" ;;
 	esac
-	FH_DEVICES=$devices VM_KERNEL=/boot/vmlinuz-$1 VM_INITRD=$3 VM_APPEND="root=UUID=$DISK_UUID rw" \
+	FH_DEVICES=$devices VM_KERNEL=/boot/vmlinuz-$1 VM_INITRD=$3 VM_APPEND="root=UUID=$DISK_UUID rw${DISK_APPEND:+ $DISK_APPEND}" \
 		VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-400} VM_FIRST_BOOT_TIMEOUT=${VM_FIRST_BOOT_TIMEOUT:-180} \
 		vm_start "$1" "${drive[@]}"
 	FH_ARGS=("${args[@]}")

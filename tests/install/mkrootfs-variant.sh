@@ -21,6 +21,7 @@ variant_packages() {
 	case $1 in
 	ifupdown) echo ifupdown iproute2 ;;
 	networkmanager) echo network-manager ;;
+	kdump) echo kdump-tools makedumpfile kexec-tools ;;
 	# t_secure_boot.sh: Debian-signed shim and GRUB for the guest's ESP, mokutil, keyctl
 	secureboot) echo shim-signed grub-efi-amd64-signed mokutil keyutils ;;
 	*) return 1 ;;

@@ -18,8 +18,9 @@
 #      disk exists, the host served the reads and writes; udev loads the IC drivers
 #      with no insmod,
 #      lsvmbus lists what the host offers, heartbeats flow, udev/systemd start the KVP,
-#      VSS and file-copy daemons, the host's KVP item persists across boots, `ctl
-#      shutdown` powers it off.
+#      VSS and file-copy daemons, the host's KVP item persists across boots, the host's
+#      Dynamic Memory hot-add grows MemTotal on the guest's own command line (booted with
+#      mem=1G of 2 GiB; no memhp_default_state), `ctl shutdown` powers it off.
 #   4. Upgrade to V2 with apt (chroot), boot again from the hvis disk, same checks, on
 #      the V2 modules.
 #   5. `apt-get remove hvis-dkms hvis-tools` (chroot; HVIS_REMOVE_IN_GUEST=1: in the running
@@ -33,7 +34,7 @@
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/lib.sh"
 
-FH_DEVICES="heartbeat,shutdown,echo,kvp,vss,fcopy"
+FH_DEVICES="heartbeat,shutdown,echo,kvp,vss,fcopy,dm"
 
 [ "$(id -u)" = 0 ] || skip "needs root (debootstrap, chroot, loop mount)"
 for c in debootstrap mkfs.ext4 dpkg-deb; do
@@ -195,6 +196,28 @@ check_services() {
 	assert_match "$out" "OSBuildNumber=$(re "$KVER")" "the host reads the guest's intrinsic items"
 }
 
+# check_hot_add: Dynamic Memory on the installed guest's own command line (no
+# memhp_default_state): the host hot-adds 256 MiB and MemTotal grows, every block online
+# (the kernel's auto-online policy where it has one, else the package's udev rule).
+# The guest boots with mem=1G of a 2 GiB RAM file (DISK_APPEND, VM_MEM_BYTES).
+check_hot_add() {
+	local m0 s out
+	guest_until 60 "grep -q '^hvis_balloon ' /proc/modules" || fail "hvis_balloon not loaded at boot"
+	fh wait-event DM_CAPABILITIES --timeout 60 >/dev/null || fail "no DM_CAPABILITIES from the guest"
+	note "auto_online_blocks: $(guest cat /sys/devices/system/memory/auto_online_blocks)"
+	assert_fh "dm config" dm config startup=1G policy=fixed target=1G
+	m0=$(guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo")
+	s=$(fh events | tail -n 1 | awk '{ print $1 }')
+	assert_fh "memory set 1280M" memory set 1280M
+	out=$(fh wait-event DM_HOT_ADD_DONE --since "$s" --timeout 60) || fail "no DM_HOT_ADD_DONE"
+	assert_match "$out" "result=1" "host: the guest took the hot-add"
+	guest_until 60 "[ \$(awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo) -ge $((m0 + 250)) ]" ||
+		fail "MemTotal stayed near $m0 MiB: offline blocks $(guest 'grep -l offline /sys/devices/system/memory/memory*/state | tr "\n" " "')"
+	note "ok: MemTotal $m0 -> $(guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo") MiB"
+	assert_eq "$(guest 'grep -l offline /sys/devices/system/memory/memory*/state 2>/dev/null | wc -l')" 0 \
+		"every hot-added block is online"
+}
+
 # shutdown_by_host: `ctl shutdown`; the guest powers off through systemd.
 shutdown_by_host() {
 	assert_fh "fh shutdown" shutdown
@@ -205,11 +228,12 @@ shutdown_by_host() {
 }
 
 step "boot V1 (root on the hvis disk)"
-disk_boot "$KVER" "$IMG" "$RUN/initrd" hvis
+VM_MEM_BYTES=$((2048 * 1024 * 1024)) DISK_APPEND=mem=1G disk_boot "$KVER" "$IMG" "$RUN/initrd" hvis
 note "guest booted to its agent in ${VM_BOOT_SECS}s"
 step "checks V1"
 check_booted "$V1"
 check_services
+check_hot_add
 step "shutdown V1"
 shutdown_by_host
 

@@ -202,5 +202,29 @@ int main(void)
 	tap_check(rc == -EINVAL, "a new region overlapping a known one refused");
 	rc = dm_hot_add_plan(regs, 1, DM_RANGE(0x40000, 0), false, 0, 0x8000, 0x40000, &p, &why);
 	tap_check(rc == -EINVAL && !strcmp(why, "page_cnt"), "zero pages refused");
+
+	/* Runs for the online callback: region 0x40000.., blocks to 0x58000, backed to 0x54000. */
+	{
+		bool ours, backed;
+		u64 e;
+
+		e = dm_ha_run(regs, 1, 0x40000, 0x40400, &ours, &backed);
+		tap_check(e == 0x40400 && ours && backed, "a backed 4 MiB chunk is one run");
+		e = dm_ha_run(regs, 1, 0x53e00, 0x54200, &ours, &backed);
+		tap_check(e == 0x54000 && ours && backed, "a run stops where the backing ends");
+		e = dm_ha_run(regs, 1, 0x54000, 0x54200, &ours, &backed);
+		tap_check(e == 0x54200 && ours && !backed, "pages past the backing: one unbacked run");
+		e = dm_ha_run(regs, 1, 0x57f00, 0x58100, &ours, &backed);
+		tap_check(e == 0x58000 && ours && !backed, "an unbacked run stops at the added blocks' end");
+		e = dm_ha_run(regs, 1, 0x3fe00, 0x40200, &ours, &backed);
+		tap_check(e == 0x40000 && !ours && backed, "memory before a region: a run up to it");
+		e = dm_ha_run(regs, 1, 0x58000, 0x58400, &ours, &backed);
+		tap_check(e == 0x58400 && !ours && backed, "past the added blocks: not ours");
+	}
+	tap_check(dm_chunk_order(0x40000, 0x80000, 10) == 10, "aligned 1 GiB: max-order chunks");
+	tap_check(dm_chunk_order(0x40000, 0x40003, 10) == 1, "three pages: a pair first");
+	tap_check(dm_chunk_order(0x40002, 0x40003, 10) == 0, "then one page");
+	tap_check(dm_chunk_order(0x40100, 0x80000, 10) == 8, "alignment limits the order");
+	tap_check(dm_chunk_order(0x40000, 0x80000, 0) == 0, "max_order 0: single pages");
 	return tap_done();
 }
