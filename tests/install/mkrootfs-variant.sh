@@ -20,7 +20,8 @@ BUILD_REV=1
 variant_packages() {
 	case $1 in
 	ifupdown) echo ifupdown iproute2 ;;
-	networkmanager) echo network-manager ;;
+	networkmanager) echo network-manager iproute2 ;;
+	networkd) echo iproute2 ;;	# systemd-networkd is in the base's systemd; the test enables it
 	*) return 1 ;;
 	esac
 }

@@ -10,13 +10,15 @@
 # file that variant's manager reads exists (interfaces.d/hvis-<if>, or the keyfile, 0600,
 # with NetworkManager's active connection being it).  Then the guest reboots (`systemctl
 # reboot`: QEMU restarts, same fake host) and, with no further host action, has the same
-# addresses, routes and DNS servers after boot, set by its own manager.  Prints phase
-# times.  Needs root (chroot, loop mounts).
+# addresses, routes and DNS servers after boot, set by its own manager.  STATIC_IP_VARIANTS
+# picks the variants (default "ifupdown networkmanager"; "networkd" adds a guest with
+# systemd-networkd enabled).  Prints phase times.  Needs root (chroot, loop mounts).
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/lib.sh"
 
 MAC=00:15:5d:12:34:56
 FH_DEVICES="heartbeat,shutdown,kvp,nic@$MAC"
+# networkd (the base root fs with iproute2 and systemd-networkd enabled) only on request.
 VARIANTS=${STATIC_IP_VARIANTS:-ifupdown networkmanager}
 
 [ "$(id -u)" = 0 ] || skip "needs root (chroot, loop mount)"
@@ -75,6 +77,9 @@ run_variant() { # variant
 	disk_create "$rootfs" "$IMG"
 	disk_mount "$IMG"
 	harness_install
+	if [ "$v" = networkd ]; then
+		in_disk systemctl enable systemd-networkd >/dev/null 2>&1 || fail "$v: cannot enable systemd-networkd"
+	fi
 	mkdir -p "$DISK_MNT/root/debs"
 	cp -a "$RUN/debs/." "$DISK_MNT/root/debs/"
 	in_disk sh -c 'apt-get install -y /root/debs/hvis-dkms_*.deb /root/debs/hvis-tools_*.deb' \
@@ -103,6 +108,10 @@ run_variant() { # variant
 		guest_until 60 '[ "$(nmcli -t -f RUNNING general)" = running ]' ||
 			fail "$v: NetworkManager is not running: $(guest 'systemctl status --no-pager NetworkManager 2>&1 | tail -n 5' | tr '\n' '|')"
 		note "$v: devices before: $(guest 'nmcli -t device' | tr '\n' ' ')"
+		;;
+	networkd)
+		file=/etc/systemd/network/10-hvis-$ifname.network
+		guest_until 60 'systemctl is-active -q systemd-networkd' || fail "$v: systemd-networkd is not active"
 		;;
 	esac
 	assert_guest "$v: no hvis configuration before the injection" "[ ! -e $file ]"
@@ -137,6 +146,9 @@ run_variant() { # variant
 	[ "$v" = networkmanager ] &&
 		assert_eq "$(guest "nmcli -g GENERAL.CONNECTION device show $ifname")" "hvis-$ifname" \
 			"$v, after reboot: NetworkManager brought hvis-$ifname up by itself"
+	[ "$v" = networkd ] &&
+		assert_match "$(guest "networkctl list --no-legend $ifname")" ' configured' \
+			"$v, after reboot: networkd configured $ifname"
 	[ "$v" = ifupdown ] &&
 		assert_match "$(guest 'cat /run/network/ifstate.* /run/network/ifstate 2>/dev/null')" "$ifname" \
 			"$v, after reboot: ifupdown brought $ifname up (ifstate)"

@@ -88,6 +88,9 @@ DNS=192.0.2.53
 DNS=2001:db8::53"
 check "networkd: reload and reconfigure" test "$(grep '^+ ' <<<"$out")" = "+ networkctl reload
 + networkctl reconfigure eth0"
+check "networkd: resolv.conf lists both DNS servers (no systemd-resolved here)" same "$R/etc/resolv.conf" "nameserver 192.0.2.53
+nameserver 2001:db8::53"
+rm -f "$R/etc/resolv.conf"
 
 hook ifupdown
 check "ifupdown: the hook succeeds" test "$rc" = 0
