@@ -9,10 +9,12 @@
 #   selftest  tests/qemu/selftest.sh on each kernel                  (one point per kernel)
 #   e2e       tests/e2e/t_*.sh (tier below)                          (one point per test)
 #   package   tests/install/package.sh: make deb, lintian, contents  (their TAP points)
-#   install   tests/install/t_dkms_install.sh (tier below): apt      (one point per kernel)
-#             install into a debootstrapped Debian 12 guest, boot,
+#   install   tests/install/t_dkms_install.sh (tier below): apt      (one point per test
+#             install into a debootstrapped Debian 12 guest, boot,    and kernel)
 #             upgrade, remove (about 5 min per kernel, +2 min the
-#             first time, for the root fs cached in $HVIS_CACHE)
+#             first time, for the root fs cached in $HVIS_CACHE);
+#             t_static_ip_persist.sh: a host-injected static IP
+#             survives a reboot under ifupdown and NetworkManager
 #
 # CHECK_TIER=check (make check, the default) runs every e2e test on the newest kernel and
 # the tests marked "# kernels: all" on the others (tests/e2e/run.sh), and the install test
@@ -106,7 +108,8 @@ for s in $STAGES; do
 	e2e) E2E_JOBS=${E2E_JOBS:-2} stage e2e tests/e2e/run.sh --tier "$TIER" $KVERS ;;
 	package) stage package tests/install/package.sh $KVERS ;;
 	install) E2E_TIMEOUT=${INSTALL_TIMEOUT:-1800} stage install \
-		tests/e2e/run.sh -t tests/install/t_dkms_install.sh $INSTALL_KVERS ;;
+		tests/e2e/run.sh -t tests/install/t_dkms_install.sh \
+		-t tests/install/t_static_ip_persist.sh $INSTALL_KVERS ;;
 	*)
 		echo "not ok - unknown stage $s"
 		FAILED=$((FAILED + 1))
