@@ -99,9 +99,11 @@ dkms-remove:
 	@$(TOP)/scripts/dkms-install.sh remove
 
 # The install test (tests/install): a debootstrapped Debian 12 guest gets the .debs with
-# apt and boots against the fake host; then upgrade and removal.  KVERS as for e2e.
+# apt and boots against the fake host; then upgrade and removal; a static IP the host
+# injects survives a reboot under ifupdown and NetworkManager.  KVERS as for e2e.
 check-install: tools
-	@E2E_TIMEOUT=$${E2E_TIMEOUT:-2400} tests/e2e/run.sh -t tests/install/t_dkms_install.sh $(KVERS)
+	@E2E_TIMEOUT=$${E2E_TIMEOUT:-2400} tests/e2e/run.sh -t tests/install/t_dkms_install.sh \
+		-t tests/install/t_static_ip_persist.sh $(KVERS)
 
 clean:
 	rm -rf build
