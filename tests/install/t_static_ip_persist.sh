@@ -12,7 +12,8 @@
 # reboot`: QEMU restarts, same fake host) and, with no further host action, has the same
 # addresses, routes and DNS servers after boot, set by its own manager.  STATIC_IP_VARIANTS
 # picks the variants (default "ifupdown networkmanager"; "networkd" adds a guest with
-# systemd-networkd enabled).  Prints phase times.  Needs root (chroot, loop mounts).
+# systemd-networkd enabled: written, not run yet).  Prints phase times.  Needs root
+# (chroot, loop mounts).
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/lib.sh"
 
