@@ -100,10 +100,11 @@ dkms-remove:
 
 # The install test (tests/install): a debootstrapped Debian 12 guest gets the .debs with
 # apt and boots against the fake host; then upgrade and removal; then the same guest under
-# UEFI firmware with Secure Boot on (t_secure_boot).  KVERS as for e2e.
+# UEFI firmware with Secure Boot on (t_secure_boot); a static IP the host injects survives
+# a reboot under ifupdown and NetworkManager (t_static_ip_persist).  KVERS as for e2e.
 check-install: tools
 	@E2E_TIMEOUT=$${E2E_TIMEOUT:-2400} tests/e2e/run.sh -t tests/install/t_dkms_install.sh \
-		-t tests/install/t_secure_boot.sh $(KVERS)
+		-t tests/install/t_secure_boot.sh -t tests/install/t_static_ip_persist.sh $(KVERS)
 
 clean:
 	rm -rf build

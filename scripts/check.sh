@@ -9,14 +9,16 @@
 #   selftest  tests/qemu/selftest.sh on each kernel                  (one point per kernel)
 #   e2e       tests/e2e/t_*.sh (tier below)                          (one point per test)
 #   package   tests/install/package.sh: make deb, lintian, contents  (their TAP points)
-#   install   tests/install/t_dkms_install.sh (tier below): apt      (one point per kernel)
-#             install into a debootstrapped Debian 12 guest, boot,
+#   install   tests/install/t_dkms_install.sh (tier below): apt      (one point per test
+#             install into a debootstrapped Debian 12 guest, boot,    and kernel)
 #             upgrade, remove (about 5 min per kernel, +2 min the
 #             first time, for the root fs cached in $HVIS_CACHE); in tier
 #             all also tests/install/t_kdump.sh (a crash dump by Debian's
-#             kdump-tools to the hvis root disk) and
+#             kdump-tools to the hvis root disk),
 #             tests/install/t_secure_boot.sh (the guest under OVMF with
-#             Secure Boot on, the DKMS MOK enrolled)
+#             Secure Boot on, the DKMS MOK enrolled) and
+#             tests/install/t_static_ip_persist.sh (a host-injected static
+#             IP survives a reboot under ifupdown and NetworkManager)
 #
 # CHECK_TIER=check (make check, the default) runs every e2e test on the newest kernel and
 # the tests marked "# kernels: all" on the others (tests/e2e/run.sh), and the install test
@@ -53,7 +55,8 @@ INSTALL_TESTS=(-t tests/install/t_dkms_install.sh)
 if [ "$TIER" = check ]; then
 	INSTALL_KVERS=$NEWEST
 else
-	INSTALL_TESTS+=(-t tests/install/t_kdump.sh -t tests/install/t_secure_boot.sh)
+	INSTALL_TESTS+=(-t tests/install/t_kdump.sh -t tests/install/t_secure_boot.sh
+		-t tests/install/t_static_ip_persist.sh)
 fi
 echo "check: kernels: $KVERS (tier $TIER; install test on: $INSTALL_KVERS)"
 

@@ -4,8 +4,9 @@
 # sets a static address for that NIC (SET_IP_INFO by the NIC's VMBus instance id),
 # hvis-kvpd hands it to the packaged hook (hvis-set-ifconfig), and the guest reaches
 # the gateway through the new address.  A second injection into another subnet
-# replaces the first.  A request for an unknown MAC or adapter fails and changes
-# nothing.  A hostile host's strings (a newline and a second DEVICE= line, which
+# replaces the first; then two IPv4 and one IPv6 address in one request (mixed lists,
+# masks paired with addresses) are all applied.  A request for an unknown MAC or
+# adapter fails and changes nothing.  A hostile host's strings (a newline and a second DEVICE= line, which
 # used to make the hook reconfigure lo; a host name; a bad mask) are refused by
 # hvis_kvp with one log line naming the field and an E_INVALIDARG answer, and no
 # interface, route or DNS setting changes.
@@ -63,6 +64,25 @@ addrs=$(guest "ip -4 -o addr show dev $ifname scope global")
 assert_match "$addrs" 'inet 198\.51\.100\.7/24' "the guest has the new address"
 assert_no_match "$addrs" '192\.0\.2\.77' "the previous injection is replaced"
 assert_guest "ping the new gateway" "ping -c 3 -W 2 198.51.100.1 >/dev/null"
+
+# 3b. Several addresses of both families, as the host sends them: one mixed list each,
+# the n-th mask with the n-th address.  hvis-kvpd splits them by family (upstream's key
+# names), the hook applies them all.
+r=$(result setip "{$inst}" '198.51.100.7;2001:db8:5::7;198.51.100.8' '255.255.255.0;64;255.255.255.128' \
+	'198.51.100.1;2001:db8:5::1' '198.51.100.53;2001:db8:5::53')
+note "$r"
+assert_match "$r" 'status=0( |$)' "SET_IP_INFO with two IPv4 and one IPv6 address accepted"
+f=$(guest "cat /var/lib/hyperv/ifcfg-$ifname")
+note "ifcfg-$ifname: $(tr '\n' ' ' <<<"$f")"
+for l in 'IPADDR=198.51.100.7;198.51.100.8' 'NETMASK=255.255.255.0;255.255.255.128' GATEWAY=198.51.100.1 \
+	IPV6ADDR=2001:db8:5::7 IPV6NETMASK=64 IPV6_DEFAULTGW=2001:db8:5::1 'DNS=198.51.100.53;2001:db8:5::53'; do
+	assert_match "$f" "^$l\$" "ifcfg-$ifname: $l"
+done
+addrs=$(guest "ip -o addr show dev $ifname scope global | awk '{ print \$4 }' | sort | tr '\n' ' '")
+assert_eq "$addrs" "198.51.100.7/24 198.51.100.8/25 2001:db8:5::7/64 " "$ifname has the three addresses, each with its mask"
+assert_match "$(guest 'ip -6 route show default')" "^default via 2001:db8:5::1 dev $ifname" "IPv6 default route via the injected gateway"
+assert_match "$(guest 'cat /etc/resolv.conf')" 'nameserver 2001:db8:5::53' "the injected IPv6 DNS server"
+assert_guest "ping the gateway again" "ping -c 3 -W 2 198.51.100.1 >/dev/null"
 
 # 4. Bad requests change nothing.
 before=$(guest "ip -4 -o addr show dev $ifname; ip route; cat /etc/resolv.conf" | md5sum)

@@ -20,7 +20,8 @@ BUILD_REV=1
 variant_packages() {
 	case $1 in
 	ifupdown) echo ifupdown iproute2 ;;
-	networkmanager) echo network-manager ;;
+	networkmanager) echo network-manager iproute2 ;;
+	networkd) echo iproute2 ;;	# systemd-networkd is in the base's systemd; the test enables it
 	kdump) echo kdump-tools makedumpfile kexec-tools ;;
 	# t_secure_boot.sh: Debian-signed shim and GRUB for the guest's ESP, mokutil, keyctl
 	secureboot) echo shim-signed grub-efi-amd64-signed mokutil keyutils ;;

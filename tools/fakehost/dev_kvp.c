@@ -206,6 +206,10 @@ static int build_ip(struct kvp_state *k, int argc, char **argv, const char **err
 		return 0;
 	if (argc < 6)
 		return *err = "usage: kvp setip GUID IP MASK GATEWAY DNS", -EINVAL;
+	/* The lists may mix families ("192.0.2.5;2001:db8::5"): say which ones it holds. */
+	if (strchr(argv[2], ':'))
+		v->addr_family = strchr(argv[2], '.') ? ADDR_FAMILY_IPV4 | ADDR_FAMILY_IPV6
+						       : ADDR_FAMILY_IPV6;
 	if (utf16_field(argv[2], (u8 *)v->ip_addr, sizeof(v->ip_addr)) < 0 ||
 	    utf16_field(argv[3], (u8 *)v->sub_net, sizeof(v->sub_net)) < 0 ||
 	    utf16_field(argv[4], (u8 *)v->gate_way, sizeof(v->gate_way)) < 0 ||

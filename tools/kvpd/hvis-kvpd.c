@@ -28,6 +28,7 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+#include "kvp_ifcfg.h"
 #include "kvp_ip.h"
 #include "kvp_pool.h"
 
@@ -343,9 +344,10 @@ static int run_hook(const char *path)
 }
 
 /*
- * Writes ifcfg-<if> (upstream's keys) and runs the hook that applies it.  The lists
- * are checked again here (hvis_kvp_ip_check), whatever kernel passed them on: only
- * addresses and masks reach the file, so no host string can add a line to it.
+ * Writes ifcfg-<if> (upstream's key names, IPv4 and IPv6 apart: kvp_ifcfg.h) and runs
+ * the hook that applies it and makes it persistent.  The lists are checked again here
+ * (hvis_kvp_ip_check), whatever kernel passed them on: only addresses and masks reach
+ * the file, so no host string can add a line to it.
  */
 static unsigned int set_ip_info(struct hv_kvp_ipaddr_value *v)
 {
@@ -377,9 +379,11 @@ static unsigned int set_ip_info(struct hv_kvp_ipaddr_value *v)
 			close(fd);
 		return HV_E_FAIL;
 	}
-	fprintf(f, "DEVICE=%s\nBOOTPROTO=%s\nIPADDR=%s\nNETMASK=%s\nGATEWAY=%s\nDNS=%s\n", ifname,
-		v->dhcp_enabled ? "dhcp" : "none", (const char *)v->ip_addr,
-		(const char *)v->sub_net, (const char *)v->gate_way, (const char *)v->dns_addr);
+	if (kvp_ifcfg_write(f, ifname, v)) {
+		logmsg(LOG_ERR, "SET_IP_INFO: writing %s failed", path);
+		fclose(f);
+		return HV_E_FAIL;
+	}
 	if (fclose(f)) {
 		logmsg(LOG_ERR, "SET_IP_INFO: writing %s failed: %m", path);
 		return HV_E_FAIL;
