@@ -107,6 +107,18 @@ harness_install() {
 # The disk is unmounted at exit, before tests/qemu/lib.sh's own exit handler runs.
 trap 'rc=$?; disk_umount; (exit $rc); _lib_exit' EXIT
 
+# install_run_dir NAME: the test's scratch directory, build/install/NAME-KVER.XXXXXX, in
+# RUN, with IMG=$RUN/disk.img; at exit the disk is unmounted and the directory removed.
+install_run_dir() {
+	mkdir -p "$HVIS_TOP/build/install"
+	RUN=$(mktemp -d "$HVIS_TOP/build/install/$1-$KVER.XXXXXX")
+	IMG=$RUN/disk.img
+	trap 'rc=$?; disk_umount; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
+}
+
+# Extended-regex form of a literal string (versions hold '+' and '.').
+re() { sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
+
 # Boots the disk: Debian's kernel image, the initramfs update-initramfs built in the disk,
 # which finds the root fs by UUID.  A Debian boot under TCG takes longer than the harness
 # initramfs's 15 s, so the first-boot stall limit (tests/qemu/lib.sh) is raised here.

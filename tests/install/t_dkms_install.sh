@@ -41,13 +41,7 @@ for c in debootstrap mkfs.ext4 dpkg-deb; do
 	command -v $c >/dev/null || skip "$c missing (make deps)"
 done
 
-# Extended-regex form of a literal string (versions hold '+' and '.').
-re() { sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
-
-mkdir -p "$HVIS_TOP/build/install"
-RUN=$(mktemp -d "$HVIS_TOP/build/install/run-$KVER.XXXXXX")
-IMG=$RUN/disk.img
-trap 'rc=$?; disk_umount; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
+install_run_dir run
 
 step "build packages"
 V1=$("$HVIS_TOP/scripts/version.sh")

@@ -48,12 +48,7 @@ for c in mkfs.ext4 dpkg-deb; do
 	command -v $c >/dev/null || skip "$c missing (make deps)"
 done
 
-re() { sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
-
-mkdir -p "$HVIS_TOP/build/install"
-RUN=$(mktemp -d "$HVIS_TOP/build/install/kdump-$KVER.XXXXXX")
-IMG=$RUN/disk.img
-trap 'rc=$?; disk_umount; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
+install_run_dir kdump
 KDUMP_INITRD=/var/lib/kdump/initrd.img-$KVER
 
 # kdump_initrd_modules: the .ko files in kdump-tools' crash-kernel initramfs (chroot).

@@ -46,13 +46,7 @@ for c in virt-fw-vars mkfs.vfat mcopy mmd mkfs.ext4 dpkg-deb openssl; do
 	command -v $c >/dev/null || skip "$c missing (make deps)"
 done
 
-# Extended-regex form of a literal string.
-re() { sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
-
-mkdir -p "$HVIS_TOP/build/install"
-RUN=$(mktemp -d "$HVIS_TOP/build/install/sb-$KVER.XXXXXX")
-IMG=$RUN/disk.img
-trap 'rc=$?; disk_umount; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
+install_run_dir sb
 
 step "build packages"
 "$HVIS_TOP/scripts/mkdeb.sh" --guest-only "$RUN/debs" >/dev/null 2>"$RUN/mkdeb.log" || fail "make deb: $(tail -n 5 "$RUN/mkdeb.log")"

@@ -27,10 +27,7 @@ for c in debootstrap mkfs.ext4 dpkg-deb; do
 	command -v $c >/dev/null || skip "$c missing (make deps)"
 done
 
-mkdir -p "$HVIS_TOP/build/install"
-RUN=$(mktemp -d "$HVIS_TOP/build/install/static-ip-$KVER.XXXXXX")
-IMG=$RUN/disk.img
-trap 'rc=$?; disk_umount; rm -rf "$RUN"; (exit $rc); _lib_exit' EXIT
+install_run_dir static-ip
 
 step "build packages"
 "$HVIS_TOP/scripts/mkdeb.sh" --guest-only "$RUN/debs" >/dev/null 2>"$RUN/mkdeb.log" ||

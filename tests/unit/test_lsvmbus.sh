@@ -4,15 +4,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 LS=$TOP/tools/lsvmbus/lsvmbus
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-check() {	# check NAME COMMAND...
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fail=$((fail + 1)); fi
-}
+source "$TOP/tests/unit/tap_lib.sh"
 
 dev() {	# dev UUID RELID CLASS CHANNEL:CPU...
 	local d=$tmp/sys/bus/vmbus/devices/$1 c
@@ -67,5 +59,4 @@ err=$("$LS" --sysfs "$tmp/nothing" 2>&1)
 rc=$?
 check "no VMBus: exit 1 and says so" test $rc = 1 -a -n "$(grep 'no VMBus here' <<<"$err")"
 
-echo "1..$n"
-[ $fail = 0 ]
+tap_end

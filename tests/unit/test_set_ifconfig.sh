@@ -9,15 +9,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 HOOK=$TOP/tools/kvpd/hvis-set-ifconfig
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-check() {	# check NAME COMMAND...
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fail=$((fail + 1)); fi
-}
+source "$TOP/tests/unit/tap_lib.sh"
 has() { grep -qxF -- "$2" "$1"; }	# has FILE LINE: FILE holds exactly that line
 same() {	# same FILE EXPECTED: FILE's lines other than comments are EXPECTED
 	local have
@@ -202,5 +194,4 @@ ln -s "$tmp/elsewhere" "$R/etc/NetworkManager/system-connections"
 hook nm
 check "a linked keyfile directory is refused" eval '[ "$rc" != 0 ] && grep -q "symbolic link" <<<"$out" && ! grep -q 192.0.2.99 "$tmp/elsewhere/hvis-eth0.nmconnection"'
 
-echo "1..$n"
-[ $fail = 0 ]
+tap_end
