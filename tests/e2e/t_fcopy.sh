@@ -19,7 +19,7 @@ wait_driver_bound hvis_fcopy
 assert_guest "/dev/vmbus/hv_fcopy exists" '[ -c /dev/vmbus/hv_fcopy ]'
 
 HOSTDIR=$(mktemp -d)
-trap 'rm -rf "$HOSTDIR"' EXIT
+HVIS_CLEANUP+=("$HOSTDIR")
 head -c $((MIB * 1024 * 1024)) /dev/urandom >"$HOSTDIR/big"
 head -c 100000 /dev/urandom >"$HOSTDIR/small"
 printf 'version two\n' >"$HOSTDIR/v2"

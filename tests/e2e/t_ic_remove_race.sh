@@ -27,7 +27,7 @@ note "vss device $vss_dev, fcopy device $fc_dev"
 assert_match "$(fh vss hot-backup 2>&1)" 'op=hot-backup status=0 ' "HOT_BACKUP answered before the race"
 
 HOSTDIR=$(mktemp -d)
-trap 'rm -rf "$HOSTDIR"' EXIT
+HVIS_CLEANUP+=("$HOSTDIR")
 head -c 30000 /dev/urandom >"$HOSTDIR/f"
 stop=$HOSTDIR/stop
 # The host: requests back to back, each given up after 5 s (a device being rebound
