@@ -106,9 +106,19 @@ EOF
 	changelog "$d/changelog.gz"
 }
 
-# Maintainer script from a template: @VERSION@ substituted.
+# Maintainer script from a template: a line "@INCLUDE FILE@" replaced by FILE (beside the
+# template), then @VERSION@ substituted.
 script() { # template dest
-	sed -e "s/@VERSION@/$VERSION/g" "$1" >"$2"
+	awk -v dir="$(dirname "$1")" '
+		/^@INCLUDE [A-Za-z0-9._-]+@$/ {
+			f = dir "/" substr($2, 1, length($2) - 1)
+			n = 0
+			while ((r = (getline l <f)) > 0) { print l; n++ }
+			if (r < 0 || !n) { print "mkdeb: cannot include " f >"/dev/stderr"; exit 1 }
+			close(f)
+			next
+		}
+		{ print }' "$1" | sed -e "s/@VERSION@/$VERSION/g" >"$2"
 	chmod 755 "$2"
 }
 

@@ -34,11 +34,10 @@ qargs=()
 	-device virtio-mem-pci,id=vmem,memdev=vmem0,block-size=2M,requested-size=0
 	-device virtio-balloon-pci,id=vballoon)
 
-memtotal_mb() { guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # until_mem OP MB: waits in the guest until MemTotal OP MB (-ge / -le); prints nothing.
 until_mem() {
-	guest -t 300 "while ! [ \$(awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo) $1 $2 ]; do sleep 0.02; done" ||
+	guest -t 300 "while ! [ $GUEST_MEMTOTAL_MB $1 $2 ]; do sleep 0.02; done" ||
 		fail "MemTotal never $1 $2 MiB"
 }
 since() { fh events | tail -n 1 | awk '{ print $1 }'; }

@@ -24,7 +24,6 @@ dm_vm_start() {
 	fh wait-event DM_CAPABILITIES --timeout 30 >/dev/null || fail "no DM_CAPABILITIES"
 }
 
-memtotal_mb() { guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo"; }
 dmkv() { kv "$(fh dm status)" "$1"; }
 # The newest host event's sequence number.
 since() { fh events | tail -n 1 | awk '{ print $1 }'; }

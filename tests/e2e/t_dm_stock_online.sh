@@ -25,7 +25,7 @@ s=$(since)
 assert_fh "memory set 1280M" memory set 1280M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
 assert_match "$line" "result=1" "host: the guest took the hot-add"
-guest_until 60 "[ \$(awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo) -ge $((m0 + 250)) ]" ||
+guest_until 60 "[ $GUEST_MEMTOTAL_MB -ge $((m0 + 250)) ]" ||
 	fail "MemTotal $(memtotal_mb) MiB, not $m0 + 256: blocks $(guest 'grep -l offline /sys/devices/system/memory/memory*/state | tr "\n" " "')"
 note "MemTotal $m0 -> $(memtotal_mb) MiB"
 assert_eq "$(guest 'grep -l offline /sys/devices/system/memory/memory*/state 2>/dev/null | wc -l')" 0 \

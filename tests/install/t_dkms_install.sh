@@ -200,14 +200,14 @@ check_hot_add() {
 	fh wait-event DM_CAPABILITIES --timeout 60 >/dev/null || fail "no DM_CAPABILITIES from the guest"
 	note "auto_online_blocks: $(guest cat /sys/devices/system/memory/auto_online_blocks)"
 	assert_fh "dm config" dm config startup=1G policy=fixed target=1G
-	m0=$(guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo")
+	m0=$(memtotal_mb)
 	s=$(fh events | tail -n 1 | awk '{ print $1 }')
 	assert_fh "memory set 1280M" memory set 1280M
 	out=$(fh wait-event DM_HOT_ADD_DONE --since "$s" --timeout 60) || fail "no DM_HOT_ADD_DONE"
 	assert_match "$out" "result=1" "host: the guest took the hot-add"
-	guest_until 60 "[ \$(awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo) -ge $((m0 + 250)) ]" ||
+	guest_until 60 "[ $GUEST_MEMTOTAL_MB -ge $((m0 + 250)) ]" ||
 		fail "MemTotal stayed near $m0 MiB: offline blocks $(guest 'grep -l offline /sys/devices/system/memory/memory*/state | tr "\n" " "')"
-	note "ok: MemTotal $m0 -> $(guest "awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo") MiB"
+	note "ok: MemTotal $m0 -> $(memtotal_mb) MiB"
 	assert_eq "$(guest 'grep -l offline /sys/devices/system/memory/memory*/state 2>/dev/null | wc -l')" 0 \
 		"every hot-added block is online"
 }

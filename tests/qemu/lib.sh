@@ -36,6 +36,8 @@
 #   guest [-t SECS] CMD...         run CMD in the guest's shell; prints its output,
 #                                  returns its exit status (124 on timeout)
 #   guest_until SECS CMD...        rerun CMD in the guest until it succeeds
+#   memtotal_mb                    the guest's MemTotal in MiB ($GUEST_MEMTOTAL_MB: the
+#                                  same as guest shell text, for commands that poll it)
 #   fh CMD...                      hvis-fakehost ctl --ctl $VM_DIR/ctl.sock CMD...
 #   qmp CMD-JSON                   one QMP command to QEMU (VM_QMP=1); prints QEMU's answer
 #                                  line, fails on an error answer
@@ -496,6 +498,10 @@ kv() {
 	grep -oE "(^|[^a-z_])$2[=:] *[0-9]+" <<<"$1" | grep -oE '[0-9]+$' | head -n 1
 }
 
+
+# Guest shell text that expands to MemTotal in MiB, and the host-side reading of it.
+GUEST_MEMTOTAL_MB="\$(awk '/^MemTotal/ { print int(\$2 / 1024) }' /proc/meminfo)"
+memtotal_mb() { guest "echo $GUEST_MEMTOTAL_MB"; }
 
 # guest_kmem: "<slab_kB> <other_kB>" after dropping caches: slab, and the kernel memory
 # that neither slab, page cache nor processes' anonymous pages explain (pages the
