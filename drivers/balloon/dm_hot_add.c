@@ -81,6 +81,7 @@ static void dm_online_page(struct page *pg, unsigned int order)
 			if (ours)
 				dm->hot_added += next - pfn;
 		} else {
+			dm->ha_kept_out += next - pfn;
 			for (; pfn < next; pfn++)
 				__SetPageOffline(pfn_to_page(pfn));
 		}
@@ -93,7 +94,8 @@ static void dm_online_page(struct page *pg, unsigned int order)
  * Onlines the backed pages in [from, to) (4 KiB PFNs) that the memory core passed to
  * dm_online_page() before they were backed: their block is online and they are
  * still marked PageOffline.  Pages of a block that is not online are left to the
- * callback; their struct pages may not even be initialized yet.
+ * callback; their struct pages may not even be initialized yet.  The scan stops as
+ * soon as no page is kept out (ha_kept_out), so whole backed blocks cost nothing here.
  */
 static void dm_online_waiting(struct dm_dev *dm, u64 from, u64 to)
 {
@@ -102,7 +104,7 @@ static void dm_online_waiting(struct dm_dev *dm, u64 from, u64 to)
 	bool ours;
 	u64 p;
 
-	for (p = from; p < to; p += HV_PER_PAGE) {
+	for (p = from; p < to && READ_ONCE(dm->ha_kept_out); p += HV_PER_PAGE) {
 		unsigned long pfn = p / HV_PER_PAGE;
 
 		pg = pfn_to_online_page(pfn);
@@ -113,6 +115,9 @@ static void dm_online_waiting(struct dm_dev *dm, u64 from, u64 to)
 			__ClearPageOffline(pg);
 			generic_online_page(pg, 0);
 			dm->hot_added++;
+			/* A block offlined and onlined again marks its pages twice. */
+			if (dm->ha_kept_out)
+				dm->ha_kept_out--;
 		}
 		spin_unlock_irqrestore(&dm->ha_lock, flags);
 		cond_resched();

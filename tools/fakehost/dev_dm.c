@@ -226,6 +226,13 @@ static void dm_tick(struct host_channel *ch, u64 now_ms)
 	dm_policy_tick(ch, now_ms);
 }
 
+/* A new target (`ctl memory set`, `dm config`): decide now, not at the next tick. */
+void dm_kick(struct dm_dev *d)
+{
+	if (d->ch)
+		dm_tick(d->ch, d->ch->host->now_ms);
+}
+
 /* ---- open / close / lifetime ---- */
 
 static void reset_conn(struct dm_dev *d)
@@ -305,7 +312,7 @@ static int dm_create(struct host_device *dev)
 	d->versions[2] = DM_VERSION_WIN7;
 	d->nversions = 3;
 	d->hot_add = true;
-	d->batch = 1024 * MIB_PAGES;
+	d->batch = DM_RANGE_MAX_COUNT;	/* one request for the whole change */
 	d->timeout_ms = DM_TIMEOUT_MS;
 	dev->priv = d;
 	return 0;

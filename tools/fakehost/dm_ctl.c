@@ -71,6 +71,7 @@ int dev_dm_ctl_memory(struct vmbus_host *h, int argc, char **argv, FILE *out, ch
 	host_event(h, "DM_TARGET", "target_mb=%llu assigned_mb=%llu policy=fixed",
 		   (unsigned long long)mib(pages), (unsigned long long)mib(assigned(d, h)));
 	fprintf(out, "target_mb=%llu\n", (unsigned long long)mib(pages));
+	dm_kick(d);
 	return 0;
 }
 
@@ -134,6 +135,7 @@ static int dm_config(struct dm_dev *d, struct vmbus_host *h, int argc, char **ar
 		}
 	}
 	d->retry_ms = 0;
+	dm_kick(d);
 	return 0;
 }
 

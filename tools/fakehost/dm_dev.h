@@ -157,5 +157,6 @@ bool dm_pending_tick(struct host_channel *ch, u64 now_ms);
 u64 dm_target(const struct dm_dev *d, const struct vmbus_host *h);
 /* With nothing pending: the balloon, unballoon or hot-add request the policy wants. */
 void dm_policy_tick(struct host_channel *ch, u64 now_ms);
+void dm_kick(struct dm_dev *d);
 
 #endif /* _FH_DM_DEV_H */

@@ -51,7 +51,8 @@ static void grow(struct host_channel *ch, u64 need)
 		d->ha_unsupported_logged = true;
 		return;
 	}
-	need = min(need, min(room, d->batch));
+	/* A request's range holds at most DM_RANGE_MAX_COUNT pages (64 GiB). */
+	need = min(min(need, (u64)DM_RANGE_MAX_COUNT), min(room, d->batch));
 	dm_send_hot_add(ch, pfn, need,
 			DM_RANGE(seg, min(pfn + room - seg, (u64)DM_RANGE_MAX_COUNT)), false);
 }
