@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * dm_balloon.c: ballooning for hvis_balloon.  Balloon up takes pages out of the guest
- * (2 MiB chunks, else 4 KiB pages) and reports them to the host in BALLOON_RESPONSE
- * messages; it never goes below the floor (dm_balloon_floor() of the total, or the
- * floor_mb parameter if larger).  Unballoon gives pages back, but only whole chunks
- * that were ballooned, each named once in the message; otherwise the whole message is
- * refused.  Messages and checks: include/hvis/dm_proto.h, lib/dm_msg.c.
+ * and reports them to the host in BALLOON_RESPONSE messages: whole hot-added blocks
+ * first (offlined and removed, nothing to clear), then 2 MiB chunks, else 4 KiB
+ * pages.  It never goes below the floor (dm_balloon_floor() of the total, or the
+ * floor_mb parameter if larger).  Unballoon gives pages back, but only whole blocks
+ * and chunks that were ballooned, each named once in the message; otherwise the whole
+ * message is refused.  Messages and checks: include/hvis/dm_proto.h, lib/dm_msg.c.
  *
  * Every line a host request can cause is rate limited.
  */
 #include <linux/module.h>
 #include <linux/gfp.h>
 #include <linux/delay.h>
+#include <linux/log2.h>
+#include <linux/memory.h>
 #include "dm_dev.h"
 
 #define DM_RECHECK_PAGES	(64ul << (20 - PAGE_SHIFT))	/* re-read avail every 64 MiB */
@@ -58,6 +61,21 @@ static void dm_return_chunk(struct dm_dev *dm, unsigned long pfn, unsigned int o
 	WRITE_ONCE(dm->ballooned, dm->ballooned - (1UL << order));
 }
 
+/* One ballooned entry back: a removed block is added again, a chunk freed. */
+static void dm_return(struct dm_dev *dm, unsigned long pfn, unsigned long v)
+{
+	unsigned long pages = 1UL << DM_XA_ORDER(v);
+
+	if (!(v & DM_XA_BLOCK)) {
+		dm_return_chunk(dm, pfn, DM_XA_ORDER(v));
+		return;
+	}
+	if (dm_ha_return_block(dm, pfn))
+		return;
+	xa_erase(&dm->balloon, pfn);
+	WRITE_ONCE(dm->ballooned, dm->ballooned - pages);
+}
+
 /* Sends the ranges collected in dm->tx; more: another message follows. */
 static void dm_flush_ranges(struct dm_dev *dm, u32 n, bool more)
 {
@@ -69,9 +87,64 @@ static void dm_flush_ranges(struct dm_dev *dm, u32 n, bool more)
 		dev_err_ratelimited(&dm->hdev->dev, "cannot send a balloon response\n");
 }
 
-void dm_balloon_up(struct dm_dev *dm, const struct dm_balloon *req)
+/*
+ * Adds pages [pfn, pfn + cnt) to the response being built (n ranges so far), merged
+ * with the previous range when contiguous; a full message goes out first.
+ */
+static void dm_add_range(struct dm_dev *dm, u32 *n, unsigned long pfn, u64 cnt)
 {
 	struct dm_balloon_response *r = (void *)dm->tx;
+	u64 last;
+
+	if (*n) {
+		memcpy(&last, &r->range_array[*n - 1], 8);
+		if (DM_RANGE_START(last) + DM_RANGE_COUNT(last) == TO_HV(pfn) &&
+		    DM_RANGE_COUNT(last) + TO_HV(cnt) <= DM_RANGE_MAX_COUNT) {
+			last = DM_RANGE(DM_RANGE_START(last), DM_RANGE_COUNT(last) + TO_HV(cnt));
+			memcpy(&r->range_array[*n - 1], &last, 8);
+			return;
+		}
+	}
+	if (*n == DM_BALLOON_RESP_MAX_RANGES) {
+		dm_flush_ranges(dm, *n, true);
+		*n = 0;
+	}
+	last = DM_RANGE(TO_HV(pfn), TO_HV(cnt));
+	memcpy(&r->range_array[(*n)++], &last, 8);
+}
+
+/*
+ * Whole hot-added blocks first (dm_ha_take_block: nothing to clear), while at least a
+ * block is still wanted and the floor holds; returns the pages taken.
+ */
+static u64 dm_balloon_blocks(struct dm_dev *dm, u64 want, unsigned long floor, u32 *n)
+{
+	unsigned long blk = memory_block_size_bytes() >> PAGE_SHIFT, pfn;
+	u64 below = U64_MAX, done = 0;
+	int got;
+
+	while (want - done >= blk && si_mem_available() > floor) {
+		got = dm_ha_take_block(dm, &below, &pfn);
+		if (got < 0)
+			break;
+		if (!got)
+			continue;
+		if (xa_err(xa_store(&dm->balloon, pfn, xa_mk_value(DM_XA_BLOCK | ilog2(blk)),
+				    GFP_KERNEL))) {
+			dm_ha_return_block(dm, pfn);
+			break;
+		}
+		/* Offlining took the pages out of totalram already. */
+		WRITE_ONCE(dm->ballooned, dm->ballooned + blk);
+		done += blk;
+		dm_add_range(dm, n, pfn, blk);
+		cond_resched();
+	}
+	return done;
+}
+
+void dm_balloon_up(struct dm_dev *dm, const struct dm_balloon *req)
+{
 	u64 want = req->num_pages / HV_PER_PAGE, allowed, done = 0, since_check = 0;
 	unsigned long floor = dm_floor_pages(dm);
 	unsigned int order = DM_2M_ORDER;
@@ -87,10 +160,11 @@ void dm_balloon_up(struct dm_dev *dm, const struct dm_balloon *req)
 	if (allowed < want)
 		dev_info_ratelimited(&dm->hdev->dev, "balloon request of %llu MiB partly met: %llu MiB, floor %llu MiB\n",
 				     MB_OF(want), MB_OF(allowed), MB_OF(floor));
+	done = dm_balloon_blocks(dm, allowed, floor, &n);
 	while (done < allowed) {
 		struct page *pg;
 		unsigned long pfn;
-		u64 cnt, last;
+		u64 cnt;
 
 		if (allowed - done < (1UL << order))
 			order = 0;
@@ -110,24 +184,7 @@ void dm_balloon_up(struct dm_dev *dm, const struct dm_balloon *req)
 		WRITE_ONCE(dm->ballooned, dm->ballooned + cnt);
 		done += cnt;
 		since_check += cnt;
-		/* Merge with the previous range when contiguous. */
-		if (n) {
-			memcpy(&last, &r->range_array[n - 1], 8);
-			if (DM_RANGE_START(last) + DM_RANGE_COUNT(last) == TO_HV(pfn) &&
-			    DM_RANGE_COUNT(last) + TO_HV(cnt) <= DM_RANGE_MAX_COUNT) {
-				last = DM_RANGE(DM_RANGE_START(last),
-						DM_RANGE_COUNT(last) + TO_HV(cnt));
-				memcpy(&r->range_array[n - 1], &last, 8);
-				goto next;
-			}
-		}
-		if (n == DM_BALLOON_RESP_MAX_RANGES) {
-			dm_flush_ranges(dm, n, true);
-			n = 0;
-		}
-		last = DM_RANGE(TO_HV(pfn), TO_HV(cnt));
-		memcpy(&r->range_array[n++], &last, 8);
-next:
+		dm_add_range(dm, &n, pfn, cnt);
 		/* Demand may grow meanwhile: keep honouring the floor. */
 		if (since_check >= DM_RECHECK_PAGES) {
 			since_check = 0;
@@ -166,9 +223,9 @@ static bool dm_unballoon_check(struct dm_dev *dm, const void *msg, u32 count)
 		while (p < end) {
 			void *e = xa_load(&dm->balloon, (unsigned long)(p / HV_PER_PAGE));
 
-			if (!xa_is_value(e) || p + TO_HV(1UL << xa_to_value(e)) > end)
+			if (!xa_is_value(e) || p + TO_HV(1UL << DM_XA_ORDER(xa_to_value(e))) > end)
 				goto bad;
-			p += TO_HV(1UL << xa_to_value(e));
+			p += TO_HV(1UL << DM_XA_ORDER(xa_to_value(e)));
 		}
 	}
 	return true;
@@ -196,10 +253,10 @@ void dm_balloon_down(struct dm_dev *dm, const void *msg)
 			unsigned long end = p + DM_RANGE_COUNT(r) / HV_PER_PAGE;
 
 			while (p < end) {
-				unsigned int order = xa_to_value(xa_load(&dm->balloon, p));
+				unsigned long v = xa_to_value(xa_load(&dm->balloon, p));
 
-				dm_return_chunk(dm, p, order);
-				p += 1UL << order;
+				dm_return(dm, p, v);
+				p += 1UL << DM_XA_ORDER(v);
 			}
 		}
 	}
@@ -214,6 +271,6 @@ void dm_free_balloon(struct dm_dev *dm)
 	void *e;
 
 	xa_for_each(&dm->balloon, pfn, e)
-		dm_return_chunk(dm, pfn, xa_to_value(e));
+		dm_return(dm, pfn, xa_to_value(e));
 	xa_destroy(&dm->balloon);
 }

@@ -19,6 +19,8 @@
 
 #define DM_MAX_REGIONS		16
 #define DM_2M_ORDER		(21 - PAGE_SHIFT)
+#define DM_XA_BLOCK		0x100	/* a hot-added block offlined and removed */
+#define DM_XA_ORDER(v)		((unsigned int)((v) & 0xff))
 
 /* 4 KiB Hyper-V pages per guest page, and the conversions. */
 #define HV_PER_PAGE		(PAGE_SIZE / 4096)
@@ -54,7 +56,10 @@ struct dm_dev {
 	struct delayed_work status_work;
 	bool dying;
 
-	/* ballooned pages: pfn of each allocation -> xa_mk_value(order) */
+	/*
+	 * ballooned pages: pfn of each allocation -> xa_mk_value(order), or of each
+	 * hot-added block taken whole -> xa_mk_value(DM_XA_BLOCK | order)
+	 */
 	struct xarray balloon;
 	unsigned long ballooned;	/* guest pages */
 	unsigned long startup_pages;
@@ -108,5 +113,7 @@ void dm_free_balloon(struct dm_dev *dm);
 void dm_setup_hot_add(struct dm_dev *dm);
 void dm_teardown_hot_add(struct dm_dev *dm);
 void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size);
+int dm_ha_take_block(struct dm_dev *dm, u64 *below, unsigned long *pfn);
+int dm_ha_return_block(struct dm_dev *dm, unsigned long pfn);
 
 #endif /* _HVIS_DM_DEV_H */
