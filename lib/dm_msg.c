@@ -267,6 +267,29 @@ u64 dm_ha_run(const struct dm_ha_region *regs, u32 nregs, u64 pfn, u64 end, bool
 	return stop;
 }
 
+bool dm_ha_top_block(const struct dm_ha_region *regs, u32 nregs, u64 chunk, u64 below,
+		     u64 *blk)
+{
+	bool found = false;
+	u64 top;
+	u32 i;
+
+	if (!chunk)
+		return false;
+	for (i = 0; i < nregs; i++) {
+		const struct dm_ha_region *g = &regs[i];
+
+		top = g->added_end < g->backed_end ? g->added_end : g->backed_end;
+		top = top < below ? top : below;
+		top -= top % chunk;
+		if (top >= g->start + chunk && (!found || top - chunk > *blk)) {
+			*blk = top - chunk;
+			found = true;
+		}
+	}
+	return found;
+}
+
 unsigned int dm_chunk_order(u64 pfn, u64 end, unsigned int max_order)
 {
 	unsigned int order = 0;

@@ -101,6 +101,13 @@ u64 dm_ha_run(const struct dm_ha_region *regs, u32 nregs, u64 pfn, u64 end, bool
 	      bool *backed);
 
 /*
+ * Ballooning whole blocks: the highest chunk-aligned block [*blk, *blk + chunk) below
+ * `below` that lies in one region's added and backed pages.  False when none is left.
+ */
+bool dm_ha_top_block(const struct dm_ha_region *regs, u32 nregs, u64 chunk, u64 below,
+		     u64 *blk);
+
+/*
  * The largest order (at most max_order) of a buddy chunk that starts at pfn and ends
  * at or before end: pfn aligned to it, pfn + 2^order <= end.  pfn < end.
  */

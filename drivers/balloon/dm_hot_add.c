@@ -228,7 +228,29 @@ void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size)
 	/* Pages in blocks added earlier: only those whose block is online go in now. */
 	dm_online_waiting(dm, plan.online_from, min(plan.online_to, plan.add_from));
 
-	for (blk = plan.add_from; blk < plan.add_to; blk += chunk) {
+	/*
+	 * All new blocks in one add_memory() call: the memory core takes its locks and
+	 * waits for its grace periods once, not once per block.  Should that fail, block by
+	 * block, keeping what could be added.
+	 */
+	if (plan.add_to - plan.add_from > chunk) {
+		u64 addr = plan.add_from * 4096;
+
+		spin_lock_irqsave(&dm->ha_lock, flags);
+		g->added_end = plan.add_to;
+		spin_unlock_irqrestore(&dm->ha_lock, flags);
+		rc = add_memory(memory_add_physaddr_to_nid(addr), addr,
+				(plan.add_to - plan.add_from) * 4096, MHP_MERGE_RESOURCE);
+		spin_lock_irqsave(&dm->ha_lock, flags);
+		if (rc)
+			g->added_end = plan.add_from;
+		spin_unlock_irqrestore(&dm->ha_lock, flags);
+		blk = rc ? plan.add_from : plan.add_to;
+		rc = 0;
+	} else {
+		blk = plan.add_from;
+	}
+	for (; blk < plan.add_to; blk += chunk) {
 		u64 addr = blk * 4096;
 		int nid = memory_add_physaddr_to_nid(addr);
 
@@ -273,25 +295,15 @@ void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size)
 int dm_ha_take_block(struct dm_dev *dm, u64 *below, unsigned long *pfn)
 {
 #ifdef CONFIG_MEMORY_HOTREMOVE
-	u64 chunk = TO_HV(memory_block_size_bytes() >> PAGE_SHIFT), best = 0, top;
+	u64 chunk = TO_HV(memory_block_size_bytes() >> PAGE_SHIFT), best = 0;
 	unsigned long flags, first, i;
-	bool found = false;
-	u32 r;
+	bool found;
 	int rc;
 
 	if (!dm->ha_ok)
 		return -ENOENT;
 	spin_lock_irqsave(&dm->ha_lock, flags);
-	for (r = 0; r < dm->nregions; r++) {
-		const struct dm_ha_region *g = &dm->regions[r];
-
-		top = min3(g->added_end, g->backed_end, *below);
-		top -= top % chunk;
-		if (top >= g->start + chunk && (!found || top - chunk > best)) {
-			best = top - chunk;
-			found = true;
-		}
-	}
+	found = dm_ha_top_block(dm->regions, dm->nregions, chunk, *below, &best);
 	spin_unlock_irqrestore(&dm->ha_lock, flags);
 	if (!found)
 		return -ENOENT;

@@ -226,5 +226,23 @@ int main(void)
 	tap_check(dm_chunk_order(0x40002, 0x40003, 10) == 0, "then one page");
 	tap_check(dm_chunk_order(0x40100, 0x80000, 10) == 8, "alignment limits the order");
 	tap_check(dm_chunk_order(0x40000, 0x80000, 0) == 0, "max_order 0: single pages");
+	{
+		/* 128 MiB blocks: region A has 3 blocks added, 2.5 backed; region B 1 block. */
+		const struct dm_ha_region r[2] = {
+			{ 0x100000, 0x200000, 0x118000, 0x114000 },
+			{ 0x300000, 0x400000, 0x308000, 0x308000 },
+		};
+		u64 b = 0;
+
+		tap_check(dm_ha_top_block(r, 2, 0x8000, ~0ull, &b) && b == 0x300000,
+			  "top block: region B's only block");
+		tap_check(dm_ha_top_block(r, 2, 0x8000, b, &b) && b == 0x108000,
+			  "below it: region A's highest fully backed block, not the half-backed one");
+		tap_check(dm_ha_top_block(r, 2, 0x8000, b, &b) && b == 0x100000,
+			  "then the next one down, the region's first");
+		tap_check(!dm_ha_top_block(r, 2, 0x8000, 0x100000, &b), "none below the regions");
+		tap_check(!dm_ha_top_block(r, 2, 0, ~0ull, &b), "chunk 0: none");
+		tap_check(!dm_ha_top_block(r, 0, 0x8000, ~0ull, &b), "no regions: none");
+	}
 	return tap_done();
 }
