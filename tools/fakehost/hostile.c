@@ -11,19 +11,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "hostile.h"
+#include "hostile_priv.h"
 #include "vmbus_host.h"
 #include "hvis/ring_proto.h"
-
-enum hkind {
-	HK_NONE, HK_TRUNC, HK_EXTEND, HK_FLIP, HK_FIELD, HK_DUP, HK_DROP, HK_REORDER,
-	HK_REPLAY, HK_FORGE, HK_IRQ_DROP, HK_IRQ_DUP, HK_IRQ_DELAY, HK_COUNT
-};
-
-static const char *const kind_names[HK_COUNT] = {
-	"none", "truncate", "extend", "bitflip", "field", "duplicate", "drop", "reorder",
-	"replay", "forge", "irq_drop", "irq_dup", "irq_delay",
-};
 
 /* Weights (out of 100) of the kinds for packets and for channel messages. */
 static const u8 pkt_weights[HK_COUNT] = {
@@ -35,61 +25,7 @@ static const u8 msg_weights[HK_COUNT] = {
 	[HK_DROP] = 5, [HK_REORDER] = 5, [HK_REPLAY] = 5,
 };
 
-#define SLOTS		64	/* per-channel memory, direct-mapped by relid */
-#define KEEP_MAX	8192u	/* the largest packet kept for replay / reorder */
-#define EXTEND_MAX	4096u
-#define MAX_FIELDS	48
-#define FIELD_NAMES	192
-#define DELAYED_MAX	64
-
-struct chan_mem {
-	u32 relid;
-	bool used;
-	u8 *last;		/* the last packet sent (for replay) */
-	u32 last_len;
-	u8 *held;		/* a packet held back (reorder) */
-	u32 held_len;
-};
-
-struct replay_ent {
-	u64 n;
-	bool irq;
-	u8 kind;
-	u64 rs;
-};
-
-static struct {
-	bool on;
-	bool replay;
-	u64 seed;
-	double rate;
-	u64 prng;
-	u64 msgno, irqno;
-	u64 seen, irqs_seen, mutated;
-	u64 kinds[HK_COUNT];
-	struct { const char *name; u64 count; } fields[FIELD_NAMES];
-	unsigned int nfields;
-	const char *log_path;
-	FILE *log;
-	struct chan_mem slots[SLOTS];
-	u8 last_msg[CHANNELMSG_COUNT][HV_MESSAGE_PAYLOAD_BYTES];
-	u8 last_msg_len[CHANNELMSG_COUNT];
-	u8 held_msg[HV_MESSAGE_PAYLOAD_BYTES];
-	u32 held_msg_len;
-	u32 held_msg_cpu;
-	void *msg_ctx;
-	hostile_msg_fn msg_send;
-	hostile_put_fn put;
-	u32 delayed[DELAYED_MAX];
-	unsigned int ndelayed;
-	u32 owed[DELAYED_MAX];	/* dropped interrupts, raised when the mode stops */
-	unsigned int nowed;
-	struct replay_ent *rep;
-	size_t nrep, rep_pos[2];
-	/* The decision for the packet hostile_packet_wanted() counted. */
-	enum hkind next_kind;
-	u64 next_rs, next_n;
-} hs = { .rate = 0.05 };
+struct hostile_state hs = { .rate = 0.05 };
 
 /* splitmix64 (public domain algorithm by S. Vigna): the engine's only randomness. */
 static u64 sm64(u64 *s)
@@ -111,41 +47,9 @@ static double unit(u64 *s)
 	return (double)(sm64(s) >> 11) / (double)(1ull << 53);
 }
 
-int hostile_parse(const char *arg, u64 *seed, double *rate)
-{
-	char *end;
-
-	*seed = strtoull(arg, &end, 0);
-	if (end == arg || (*end && *end != ','))
-		return -EINVAL;
-	*rate = 0.05;
-	if (*end == ',') {
-		*rate = strtod(end + 1, &end);
-		if (*end || !(*rate > 0.0 && *rate <= 1.0))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-void hostile_set_log(const char *path)
-{
-	hs.log_path = path;
-}
-
-static int open_log(void)
-{
-	if (hs.log)
-		return 0;
-	hs.log = fopen(hs.log_path ? hs.log_path : "hostile.log", "w");
-	if (!hs.log)
-		return -errno;
-	setvbuf(hs.log, NULL, _IOLBF, 0);
-	return 0;
-}
-
 int hostile_start(u64 seed, double rate)
 {
-	int ret = open_log();
+	int ret = hostile_open_log();
 
 	if (ret)
 		return ret;
@@ -159,45 +63,30 @@ int hostile_start(u64 seed, double rate)
 	return 0;
 }
 
-bool hostile_on(void)
-{
-	return hs.on;
-}
-
-static void count_field(const char *name)
+void hostile_reset(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < hs.nfields; i++)
-		if (!strcmp(hs.fields[i].name, name)) {
-			hs.fields[i].count++;
-			return;
-		}
-	if (hs.nfields < FIELD_NAMES) {
-		hs.fields[hs.nfields].name = name;
-		hs.fields[hs.nfields++].count = 1;
+	for (i = 0; i < SLOTS; i++) {
+		free(hs.slots[i].last);
+		free(hs.slots[i].held);
 	}
+	while (hs.late) {
+		struct late_pkt *lp = hs.late;
+
+		hs.late = lp->next;
+		free(lp);
+	}
+	free(hs.rep);
+	if (hs.log)
+		fclose(hs.log);
+	memset(&hs, 0, sizeof(hs));
+	hs.rate = 0.05;
 }
 
-/* One log line and the counters. */
-static void note(bool irq, u64 n, u32 relid, const char *cls, enum hkind k, u64 rs,
-		 const char *field, u64 oldv, u64 newv)
+bool hostile_on(void)
 {
-	hs.mutated++;
-	hs.kinds[k]++;
-	if (field)
-		count_field(field);
-	if (!hs.log)
-		return;
-	fprintf(hs.log, "hostile seed=%llu %s=%llu relid=%u class=%s kind=%s field=%s",
-		(unsigned long long)hs.seed, irq ? "irq" : "msg", (unsigned long long)n, relid,
-		cls, kind_names[k], field ? field : "-");
-	if (field)
-		fprintf(hs.log, " change=0x%llx->0x%llx", (unsigned long long)oldv,
-			(unsigned long long)newv);
-	else
-		fprintf(hs.log, " change=-");
-	fprintf(hs.log, " rs=%llx\n", (unsigned long long)rs);
+	return hs.on;
 }
 
 /* The decision for item n: from the replay table, or the PRNG at rate. */
@@ -387,7 +276,7 @@ bool hostile_packet_wanted(void)
 	hs.next_n = ++hs.msgno;
 	hs.seen += hs.on;
 	hs.next_kind = decide(false, hs.next_n, pkt_weights, &hs.next_rs);
-	return hs.next_kind != HK_NONE || hs.on;
+	return hs.next_kind != HK_NONE || hs.on || hs.replay;
 }
 
 int hostile_packet(struct host_channel *ch, const void *pkt, u32 len, hostile_put_fn put)
@@ -420,14 +309,27 @@ int hostile_packet(struct host_channel *ch, const void *pkt, u32 len, hostile_pu
 		free(buf);
 		if (ret == -EAGAIN)
 			return ret;	/* the backend retries: a new number, a new decision */
-	} else if (k == HK_DROP) {
+	} else if (k == HK_DROP && hs.nlate < LATE_MAX) {
+		struct late_pkt *lp = malloc(sizeof(*lp) + len);
+
+		if (!lp)
+			return put(ch, pkt, len);
+		lp->next = NULL;
+		lp->relid = ch->relid;
+		lp->len = len;
+		memcpy(lp->data, pkt, len);
+		if (!hs.late_tail)
+			hs.late_tail = &hs.late;
+		*hs.late_tail = lp;
+		hs.late_tail = &lp->next;
+		hs.nlate++;
 		ret = 0;
 	} else if (k == HK_REORDER && !m->held) {
 		keep(&m->held, &m->held_len, pkt, len);
 		if (!m->held)
 			return put(ch, pkt, len);
 		ret = 0;
-		note(false, hs.next_n, ch->relid, cls_of(ch), k, s, NULL, 0, 0);
+		hostile_note(false, hs.next_n, ch->relid, cls_of(ch), k, s, NULL, 0, 0);
 		return ret;
 	} else if (k == HK_FORGE) {
 		u8 fake[KEEP_MAX];
@@ -459,7 +361,7 @@ int hostile_packet(struct host_channel *ch, const void *pkt, u32 len, hostile_pu
 		ret = put(ch, pkt, len);
 	}
 	if (k != HK_NONE)
-		note(false, hs.next_n, ch->relid, cls_of(ch), k, hs.next_rs, field, oldv, newv);
+		hostile_note(false, hs.next_n, ch->relid, cls_of(ch), k, hs.next_rs, field, oldv, newv);
 	if (ret)
 		return ret;
 	keep(&m->last, &m->last_len, pkt, len);
@@ -517,7 +419,7 @@ void hostile_msg(void *ctx, u32 cpu, const void *msg, u32 len, hostile_msg_fn se
 			memcpy(hs.held_msg, msg, len);
 			hs.held_msg_len = len;
 			hs.held_msg_cpu = cpu;
-			note(false, n, 0, cls, k, rs, NULL, 0, 0);
+			hostile_note(false, n, 0, cls, k, rs, NULL, 0, 0);
 			return;
 		}
 		k = HK_NONE;
@@ -529,7 +431,7 @@ void hostile_msg(void *ctx, u32 cpu, const void *msg, u32 len, hostile_msg_fn se
 		break;
 	}
 	if (k != HK_NONE)
-		note(false, n, 0, cls, k, rs, field, oldv, newv);
+		hostile_note(false, n, 0, cls, k, rs, field, oldv, newv);
 	if (type < CHANNELMSG_COUNT) {
 		memcpy(hs.last_msg[type], msg, len);
 		hs.last_msg_len[type] = (u8)len;
@@ -567,10 +469,13 @@ unsigned int hostile_signal(struct host_channel *ch)
 	/* The interrupt kinds, chosen by the mutation's own seed. */
 	s = rs;
 	k = (enum hkind)(HK_IRQ_DROP + below(&s, 3));
-	note(true, n, ch->relid, cls_of(ch), k, rs, NULL, 0, 0);
+	hostile_note(true, n, ch->relid, cls_of(ch), k, rs, NULL, 0, 0);
 	switch (k) {
 	case HK_IRQ_DROP:
-		add_relid(hs.owed, &hs.nowed, ch->relid);
+		if (hs.nowed == DELAYED_MAX)
+			return 1;
+		hs.owed_at[hs.nowed] = ch->host->now_ms;
+		hs.owed[hs.nowed++] = ch->relid;
 		return 0;
 	case HK_IRQ_DUP:
 		return 2;
@@ -599,7 +504,23 @@ static void raise_set(struct vmbus_host *h, u32 *set, unsigned int *n)
 
 void hostile_tick(struct vmbus_host *h)
 {
+	unsigned int i, n = 0;
+
 	raise_set(h, hs.delayed, &hs.ndelayed);
+	/*
+	 * A dropped interrupt is raised again OWED_MS later: the guest's ring stays
+	 * non-empty meanwhile, so no later packet would interrupt it and the channel would
+	 * stay silent for the rest of the campaign.
+	 */
+	for (i = 0; i < hs.nowed; i++) {
+		if (h->now_ms - hs.owed_at[i] < OWED_MS) {
+			hs.owed_at[n] = hs.owed_at[i];
+			hs.owed[n++] = hs.owed[i];
+			continue;
+		}
+		raise_set(h, &hs.owed[i], &(unsigned int){ 1 });
+	}
+	hs.nowed = n;
 }
 
 void hostile_stop(struct vmbus_host *h)
@@ -618,6 +539,17 @@ void hostile_stop(struct vmbus_host *h)
 		free(m->held);
 		m->held = NULL;
 	}
+	while (hs.late) {
+		struct late_pkt *lp = hs.late;
+
+		hs.late = lp->next;
+		ch = host_channel_by_relid(h, lp->relid);
+		if (ch && hs.put)
+			hs.put(ch, lp->data, lp->len);
+		free(lp);
+	}
+	hs.late_tail = NULL;
+	hs.nlate = 0;
 	if (hs.held_msg_len && hs.msg_send)
 		hs.msg_send(hs.msg_ctx, hs.held_msg_cpu, hs.held_msg, hs.held_msg_len);
 	hs.held_msg_len = 0;
@@ -635,81 +567,3 @@ void hostile_stop(struct vmbus_host *h)
 			(unsigned long long)hs.mutated);
 }
 
-void hostile_status(char *buf, size_t len)
-{
-	size_t o;
-	unsigned int i;
-
-	o = snprintf(buf, len,
-		     "hostile %s seed=%llu rate=%.4f replay=%s messages=%llu interrupts=%llu mutated=%llu log=%s\n",
-		     hs.on ? "on" : "off", (unsigned long long)hs.seed, hs.rate,
-		     hs.replay ? "yes" : "no", (unsigned long long)hs.seen,
-		     (unsigned long long)hs.irqs_seen, (unsigned long long)hs.mutated,
-		     hs.log_path ? hs.log_path : "hostile.log");
-	for (i = 1; i < HK_COUNT && o < len; i++)
-		o += snprintf(buf + o, len - o, "kind %s %llu\n", kind_names[i],
-			      (unsigned long long)hs.kinds[i]);
-	for (i = 0; i < hs.nfields && o < len; i++)
-		o += snprintf(buf + o, len - o, "field %s %llu\n", hs.fields[i].name,
-			      (unsigned long long)hs.fields[i].count);
-}
-
-static int kind_by_name(const char *s)
-{
-	int k;
-
-	for (k = 1; k < HK_COUNT; k++)
-		if (!strcmp(kind_names[k], s))
-			return k;
-	return -1;
-}
-
-int hostile_replay_load(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char line[512], kname[32];
-	unsigned long long n, rs, seed;
-	struct replay_ent *e;
-	size_t cap = 0;
-	int k;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *p, *q;
-		bool irq;
-
-		if (line[0] == '#' || strncmp(line, "hostile seed=", 13))
-			continue;
-		p = strstr(line, " msg=");
-		q = strstr(line, " irq=");
-		irq = !p;
-		if (sscanf(line, "hostile seed=%llu", &seed) != 1 || (!p && !q) ||
-		    sscanf(irq ? q + 5 : p + 5, "%llu", &n) != 1 ||
-		    !strstr(line, " kind=") || sscanf(strstr(line, " kind=") + 6, "%31s", kname) != 1 ||
-		    !strstr(line, " rs=") || sscanf(strstr(line, " rs=") + 4, "%llx", &rs) != 1 ||
-		    (k = kind_by_name(kname)) < 0) {
-			snprintf(err, errlen, "%s: bad line: %.80s", path, line);
-			fclose(f);
-			return -EINVAL;
-		}
-		if (hs.nrep == cap) {
-			cap = cap ? cap * 2 : 256;
-			e = realloc(hs.rep, cap * sizeof(*e));
-			if (!e) {
-				fclose(f);
-				return -ENOMEM;
-			}
-			hs.rep = e;
-		}
-		/* The interrupt kinds are rechosen from rs; any of them stands for all. */
-		hs.rep[hs.nrep++] = (struct replay_ent){ n, irq, (u8)k, rs };
-		hs.seed = seed;
-	}
-	fclose(f);
-	hs.replay = true;
-	hs.rep_pos[0] = hs.rep_pos[1] = 0;
-	return open_log();
-}

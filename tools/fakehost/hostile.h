@@ -58,6 +58,8 @@ void hostile_stop(struct vmbus_host *h);
 /* Loads a log for replay and turns replay on; 0 or -errno with err set. */
 int hostile_replay_load(const char *path, char *err, size_t errlen);
 bool hostile_on(void);
+/* Forgets everything (state, counters, numbering, replay table; closes the log): tests. */
+void hostile_reset(void);
 
 /*
  * Every ring packet: pkt holds the descriptor (len8 matching len).  Counts it and, when
