@@ -55,7 +55,7 @@ HS=$VM_DIR/hvsock
 socat -u UNIX-LISTEN:"$HS/5001.listen",fork OPEN:/dev/null >/dev/null 2>&1 &
 HVIS_CLEANUP_CMDS+=("kill $!")
 assert_guest "load started" "
-	(ping -i 0.05 -w $((SECS + 20)) $NET_HOST4 >/tmp/ping.log 2>&1 &)
+	(ping -i 0.05 -w $((SECS + 5)) $NET_HOST4 >/tmp/ping.log 2>&1 &)
 	($(fio_verify_cmd /dev/"$sd0" 16M 2 "--time_based --runtime=$((SECS + 10))"); echo rc=\$?) </dev/null >/tmp/fio.log 2>&1 &
 	(i=0; while [ \$i -lt $((SECS / 2)) ]; do head -c 262144 /dev/urandom | socat -u - VSOCK-CONNECT:2:5001; i=\$((i + 1)); done) >/tmp/vsock.log 2>&1 &"
 
