@@ -230,6 +230,9 @@ int hvis_ring_peek(struct hvis_ring *r, void *buf, u32 buflen, u32 *needed)
 	if (len > buflen) {
 		if (needed)
 			*needed = len;
+		/* The descriptor still reaches the caller: its trans_id names a request. */
+		if (buflen >= sizeof(desc))
+			memcpy(buf, &desc, sizeof(desc));
 		return -ENOBUFS;
 	}
 	copy_from_ring(r, r->priv_read_index, buf, len);

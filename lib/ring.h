@@ -77,9 +77,10 @@ void hvis_ring_set_pending_send(struct hvis_ring *r, u32 bytes);
 /*
  * Consumer: copies the next packet (descriptor, payload and padding, no trailer) into
  * buf and validates its descriptor against what the ring holds.  Returns the packet
- * length, -EAGAIN when empty, -ENOBUFS when buflen is too small (*needed set; the
- * packet stays), -EIO when the peer wrote an impossible packet (the ring is broken).
- * The copy's offset8/len8 are the validated ones; parse only the copy.
+ * length, -EAGAIN when empty, -ENOBUFS when buflen is too small (*needed set, the
+ * descriptor alone copied if buflen holds it; the packet stays), -EIO when the peer
+ * wrote an impossible packet (the ring is broken).  The copy's offset8/len8 are the
+ * validated ones; parse only the copy.
  */
 int hvis_ring_peek(struct hvis_ring *r, void *buf, u32 buflen, u32 *needed);
 

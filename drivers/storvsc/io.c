@@ -312,39 +312,80 @@ static void storvsc_log_status(struct storvsc_host *h, struct scsi_cmnd *scmd,
 			     pkt->srb.srb_status, pkt->status);
 }
 
+/*
+ * The request that transaction tid completes, now marked done, or NULL (refused with a
+ * line): it must be in flight, on channel c.
+ */
+static struct scsi_cmnd *storvsc_take(struct storvsc_chan *c, u64 tid)
+{
+	struct storvsc_host *h = c->h;
+	struct scsi_cmnd *scmd = NULL;
+	struct storvsc_cmd *cmd;
+
+	if (tid - 1 <= U32_MAX)
+		scmd = scsi_host_find_tag(h->shost, (u32)(tid - 1));
+	if (!scmd) {
+		storvsc_refuse(h, "completion", tid, "not in flight");
+		return NULL;
+	}
+	cmd = scsi_cmd_priv(scmd);
+	if (atomic_read_acquire(&cmd->state) != STORVSC_CMD_INFLIGHT) {
+		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
+		return NULL;
+	}
+	if (cmd->chan != c->index) {
+		storvsc_refuse(h, "completion", tid, "on another channel than its request");
+		return NULL;
+	}
+	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
+	    STORVSC_CMD_INFLIGHT) {
+		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
+		return NULL;
+	}
+	storvsc_free_ext(cmd);
+	return scmd;
+}
+
+/*
+ * Softirq: a packet for transaction tid that cannot be read as its completion (too short
+ * for a vstor_packet, or too big for the channel's buffer).  The request it names gets
+ * no data from it: the midlayer retries it, as for any refused completion; without
+ * this it would wait for an answer the host already gave (a request is never timed out).
+ */
+void storvsc_refuse_io(struct storvsc_chan *c, u64 tid, const char *why)
+{
+	struct storvsc_host *h = c->h;
+	struct scsi_cmnd *scmd = storvsc_take(c, tid);
+	struct storvsc_cmd *cmd;
+
+	if (!scmd)
+		return;
+	cmd = scsi_cmd_priv(scmd);
+	atomic_inc(&h->refused);
+	if (storvsc_logging_level >= STORVSC_LOG_ERROR)
+		dev_err_ratelimited(&h->hdev->dev,
+				    "completion refused: trans_id %#llx: %s; retried\n", tid, why);
+	scmd->result = 0;
+	set_host_byte(scmd, DID_ERROR);
+	scsi_set_resid(scmd, cmd->req_len);
+	scsi_done(scmd);
+}
+
 /* Softirq: the host's COMPLETE_IO for transaction tid, len bytes, on channel c. */
 void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt, u32 len,
 			 u64 tid)
 {
 	struct storvsc_host *h = c->h;
 	struct vstor_io_result res;
-	struct scsi_cmnd *scmd = NULL;
+	struct scsi_cmnd *scmd = storvsc_take(c, tid);
 	struct storvsc_cmd *cmd;
 	enum vstor_action act;
 	const char *why = NULL;
 	u8 cdb0;
 
-	if (tid - 1 <= U32_MAX)
-		scmd = scsi_host_find_tag(h->shost, (u32)(tid - 1));
-	if (!scmd) {
-		storvsc_refuse(h, "completion", tid, "not in flight");
+	if (!scmd)
 		return;
-	}
 	cmd = scsi_cmd_priv(scmd);
-	if (atomic_read_acquire(&cmd->state) != STORVSC_CMD_INFLIGHT) {
-		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
-		return;
-	}
-	if (cmd->chan != c->index) {
-		storvsc_refuse(h, "completion", tid, "on another channel than its request");
-		return;
-	}
-	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
-	    STORVSC_CMD_INFLIGHT) {
-		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
-		return;
-	}
-	storvsc_free_ext(cmd);
 	cdb0 = cmd->pkt.srb.cdb[0];
 	if (vstor_io_check(pkt, cmd->req_len, &res, &why)) {
 		/* Never completed with this answer's data: the midlayer retries it. */

@@ -117,6 +117,8 @@ void storvsc_refuse(struct storvsc_host *h, const char *what, u64 tid, const cha
 /* io.c: commands. */
 int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
 void storvsc_commit_rqs(struct Scsi_Host *shost, u16 hwq);
+/* A packet for tid that is no readable completion: its request is retried. */
+void storvsc_refuse_io(struct storvsc_chan *c, u64 tid, const char *why);
 void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt, u32 len,
 			 u64 tid);
 void storvsc_fail_all(struct storvsc_host *h, int host_byte);

@@ -360,6 +360,12 @@ static void storvsc_unsolicited(struct storvsc_chan *c, int kind)
 	}
 }
 
+/* A transaction id of an I/O request (not 0: unsolicited, not INIT or RESET). */
+static bool storvsc_io_tid(u64 tid)
+{
+	return tid && tid != VSTOR_TID_INIT && tid != VSTOR_TID_RESET;
+}
+
 /* Softirq, on the channel's CPU: drains the channel. */
 void storvsc_on_channel(void *context)
 {
@@ -370,12 +376,24 @@ void storvsc_on_channel(void *context)
 	int n, kind;
 
 	for (;;) {
+		tid = 0;
 		n = hvis_channel_recv(c->ch, c->rx, sizeof(c->rx), &tid);
-		if (n == -ENOBUFS)
-			continue;	/* skipped and counted by the bus: no completion */
+		/*
+		 * Skipped and counted by the bus; tid is the skipped packet's.  A request it
+		 * names would otherwise wait for good: it is retried.
+		 */
+		if (n == -ENOBUFS) {
+			if (storvsc_io_tid(tid))
+				storvsc_refuse_io(c, tid, "packet too big for a vstor_packet");
+			continue;
+		}
 		if (n < 0)
 			break;
 		kind = vstor_rx_classify(c->rx, n, tid, &why);
+		if (kind < 0 && storvsc_io_tid(tid)) {
+			storvsc_refuse_io(c, tid, why);
+			continue;
+		}
 		if (kind < 0) {
 			storvsc_refuse(h, "packet", tid, why);
 			continue;

@@ -556,6 +556,9 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 		dev_err_ratelimited(chan_dev(ch), "channel %u: host sent a packet of %u bytes, over the %u bytes its driver takes; dropped\n",
 				    ch->relid, too_big, ch->pkt_buf_size);
 		hvis_ring_advance(&ch->in, too_big);
+		/* Its trans_id, for a driver whose request it answers (ring.c copied it). */
+		if (trans_id && !raw && ch->pkt_buf_size >= sizeof(*desc))
+			*trans_id = ((const struct vmpacket_descriptor *)ch->pkt_buf)->trans_id;
 		goto commit;
 	}
 	if (ret < 0)
@@ -565,6 +568,8 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 	plen = (u32)ret - off;
 	if (plen > buflen) {
 		ch->in_dropped++;
+		if (trans_id)
+			*trans_id = desc->trans_id;
 		ret = -ENOBUFS;
 	} else {
 		memcpy(buf, ch->pkt_buf + off, plen);

@@ -120,7 +120,8 @@ int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 tra
 /*
  * Receives the next packet's payload (data after the descriptor's offset8) into buf.
  * Returns the payload length and sets *trans_id, -EAGAIN if none, -ENOBUFS if buflen
- * (or the channel's max packet) is too small (the packet is dropped and counted), -EIO
+ * (or the channel's max packet) is too small (the packet is dropped and counted; *trans_id
+ * is still the dropped packet's, so a driver can fail the request it answered), -EIO
  * if the ring is broken.
  */
 int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u64 *trans_id);

@@ -79,12 +79,14 @@ field_of() {
 	overlong-data) echo "data_transfer_length (beyond|above|[0-9]+ refused)" ;;
 	long-sense) echo "sense_info_length (above|[0-9]+ refused)" ;;
 	bad-srb-status) echo "srb_status (unknown|0x3f refused)|unknown srb_status" ;;
+	short-completion) echo "shorter than a vstor_packet.*retried" ;;
+	huge-completion) echo "too big for a vstor_packet.*retried" ;;
 	unasked-subchannel) echo "sub_?channel.*(not asked|refused)|refused.*sub_?channel" ;;
 	props-*-channels) echo "max_channel_cnt" ;;
 	props-*-xfer) echo "max_transfer_bytes" ;;
 	esac
 }
-for c in unknown-tid dup-completion overlong-data long-sense bad-srb-status unasked-subchannel; do
+for c in unknown-tid dup-completion overlong-data long-sense bad-srb-status short-completion huge-completion unasked-subchannel; do
 	guest_log_mark
 	s=$(since)
 	# Armed before fio starts, to fire 100 completions into it: a fast fio cannot end

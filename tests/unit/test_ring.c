@@ -224,9 +224,13 @@ static void test_hostile(void)
 	free(p);
 
 	p = pair_new();
-	send_bytes(p, 64, 0, 0, &sig);
+	send_bytes(p, 64, 0, 0x1234, &sig);
+	memset(buf, 0, sizeof(buf));
 	tap_check(hvis_ring_peek(&p->rx, buf, 40, &need) == -ENOBUFS && need == 80 && !p->rx.broken,
 		  "a buffer too small is -ENOBUFS with the size needed, ring intact");
+	d = (void *)buf;
+	tap_check(d->trans_id == 0x1234 && d->len8 == 10 && buf[16] == 0,
+		  "-ENOBUFS still copies the descriptor alone (its trans_id names a request)");
 	tap_check(hvis_ring_peek(&p->rx, buf, sizeof(buf), NULL) == 80, "the packet is still there after -ENOBUFS");
 	free(p);
 

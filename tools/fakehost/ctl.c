@@ -27,6 +27,7 @@
 #include "fakehost.h"
 #include "guid.h"
 #include "hvsock.h"
+#include "hostile.h"
 #include "hvis/ic_proto.h"
 
 #define CTL_LINE_MAX	1024
@@ -616,10 +617,42 @@ static int cmd_crash(struct ctl_cmd *c, int argc, char **argv)
 	return crash_ctl(&c->fh->crash, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/* `hostile on SEED[,RATE] | off | status` (hostile.c, docs/hostile.md). */
+static int cmd_hostile(struct ctl_cmd *c, int argc, char **argv)
+{
+	char buf[8192];
+	double rate;
+	u64 seed;
+	int ret;
+
+	if (argc == 3 && !strcmp(argv[1], "on")) {
+		if (hostile_parse(argv[2], &seed, &rate))
+			return fail(c, "usage: hostile on SEED[,RATE] (RATE in (0,1])");
+		ret = hostile_start(seed, rate);
+		if (ret)
+			return fail(c, "hostile log: %s", strerror(-ret));
+		events_addf(&c->fh->ev, "HOSTILE", "state=on seed=%llu rate=%.4f",
+			    (unsigned long long)seed, rate);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "off")) {
+		hostile_stop(&c->fh->host);
+		events_addf(&c->fh->ev, "HOSTILE", "state=off");
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "status")) {
+		hostile_status(buf, sizeof(buf));
+		fputs(buf, c->out);
+		return 0;
+	}
+	return fail(c, "usage: hostile on SEED[,RATE] | off | status");
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctl_cmd *c, int argc, char **argv);
 } commands[] = {
+	{ "hostile", cmd_hostile },
 	{ "status", cmd_status },
 	{ "list", cmd_list },
 	{ "offer", cmd_offer },

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "vmbus_host.h"
+#include "hostile.h"
 
 int host_chan_map_rings(struct host_channel *ch, struct host_gpadl *g, u32 downstream_pages,
 			const char **why)
@@ -80,14 +81,17 @@ void host_chan_unmap_rings(struct host_channel *ch)
 static void interrupt_guest(struct host_channel *ch)
 {
 	struct vmbus_host *h = ch->host;
+	unsigned int n = hostile_signal(ch);	/* 1, or 0/2 in hostile mode */
 
-	ch->stats.interrupts_out++;
-	h->notify->signal(h->ctx, ch->target_cpu, ch->relid);
+	while (n--) {
+		ch->stats.interrupts_out++;
+		h->notify->signal(h->ctx, ch->target_cpu, ch->relid);
+	}
 }
 
 /* Writes a packet (descriptor built from type/flags/trans_id, or raw when desc_raw). */
-static int chan_write(struct host_channel *ch, bool desc_raw, u16 type, u16 flags,
-		      u64 trans_id, const void *data, u32 len)
+static int ring_put(struct host_channel *ch, bool desc_raw, u16 type, u16 flags,
+		    u64 trans_id, const void *data, u32 len)
 {
 	struct hvis_kvec v = { data, len };
 	struct hvis_ring_stats rs = {};
@@ -120,6 +124,46 @@ static int chan_write(struct host_channel *ch, bool desc_raw, u16 type, u16 flag
 	if (signal)
 		interrupt_guest(ch);
 	return 0;
+}
+
+static int put_raw(struct host_channel *ch, const void *pkt, u32 len)
+{
+	return ring_put(ch, true, 0, 0, 0, pkt, len);
+}
+
+/*
+ * Every packet for the guest: the hostile mode (hostile.c) counts it and may change
+ * it; it sees the whole packet, so an inband one is built here with its descriptor.
+ */
+static int chan_write(struct host_channel *ch, bool desc_raw, u16 type, u16 flags,
+		      u64 trans_id, const void *data, u32 len)
+{
+	struct vmpacket_descriptor d;
+	u32 total;
+	u8 *pkt;
+	int ret;
+
+	if (!hostile_packet_wanted() || ch->state != CHAN_OPEN || !ch->ring_base)
+		return ring_put(ch, desc_raw, type, flags, trans_id, data, len);
+	if (desc_raw)
+		return hostile_packet(ch, data, len, put_raw);
+	total = sizeof(d) + len;
+	if (total / 8 > 0xffff)
+		return ring_put(ch, desc_raw, type, flags, trans_id, data, len);
+	pkt = malloc((total + 7) & ~7u);
+	if (!pkt)
+		return -ENOMEM;
+	d.type = type;
+	d.offset8 = sizeof(d) / 8;
+	d.len8 = (u16)((total + 7) / 8);
+	d.flags = flags;
+	d.trans_id = trans_id;
+	memcpy(pkt, &d, sizeof(d));
+	memcpy(pkt + sizeof(d), data, len);
+	memset(pkt + total, 0, ((total + 7) & ~7u) - total);
+	ret = hostile_packet(ch, pkt, (total + 7) & ~7u, put_raw);
+	free(pkt);
+	return ret;
 }
 
 int host_chan_send(struct host_channel *ch, u16 type, u16 flags, u64 trans_id,

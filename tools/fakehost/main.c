@@ -23,6 +23,7 @@
 #include "fd_watch.h"
 #include "hvsock.h"
 #include "migrate.h"
+#include "hostile.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
@@ -42,17 +43,24 @@ u64 fh_now_ms(void)
 
 /* ---- the notifier: state machine -> link and event log ---- */
 
-static void nt_send_msg(void *ctx, u32 cpu, const void *msg, u32 len)
+static void nt_send_now(void *ctx, u32 cpu, const void *msg, u32 len)
 {
 	struct fakehost *fh = ctx;
 	struct vmbus_channel_message_header hdr;
 	int ret = link_send(&fh->link, cpu, msg, len, (u8)len);
 
 	if (ret) {
-		memcpy(&hdr, msg, sizeof(hdr));
+		memset(&hdr, 0, sizeof(hdr));
+		memcpy(&hdr, msg, len < sizeof(hdr) ? len : sizeof(hdr));
 		events_addf(&fh->ev, "MESSAGE_DROPPED", "msgtype=%u cpu=%u reason=%s", hdr.msgtype,
 			    cpu, ret == -ENOSPC ? "queue_full" : "guest_not_attached");
 	}
+}
+
+/* Every channel message passes the hostile mode (hostile.c), which may change it. */
+static void nt_send_msg(void *ctx, u32 cpu, const void *msg, u32 len)
+{
+	hostile_msg(ctx, cpu, msg, len, nt_send_now);
 }
 
 static void nt_signal(void *ctx, u32 cpu, u32 relid)
@@ -284,6 +292,45 @@ static int add_devices(struct fakehost *fh, const char *list)
 	return ret;
 }
 
+/*
+ * --hostile, --hostile-log, --hostile-replay: the log defaults to hostile.log next to
+ * the events log (buf holds that path for the process's life).
+ */
+static int setup_hostile(const char *events_path, const char *arg, const char *log,
+			 const char *replay, char *buf, size_t len)
+{
+	const char *slash = strrchr(events_path, '/');
+	char err[300];
+	double rate;
+	u64 seed;
+
+	if (!log) {
+		snprintf(buf, len, "%.*shostile.log", slash ? (int)(slash - events_path + 1) : 0,
+			 events_path);
+		log = buf;
+	}
+	hostile_set_log(log);
+	if (arg && replay) {
+		fprintf(stderr, "hvis-fakehost: --hostile and --hostile-replay exclude each other\n");
+		return -EINVAL;
+	}
+	if (replay && hostile_replay_load(replay, err, sizeof(err))) {
+		fprintf(stderr, "hvis-fakehost: --hostile-replay %s\n", err);
+		return -EINVAL;
+	}
+	if (!arg)
+		return 0;
+	if (hostile_parse(arg, &seed, &rate)) {
+		fprintf(stderr, "hvis-fakehost: bad --hostile %s (SEED[,RATE], RATE in (0,1])\n", arg);
+		return -EINVAL;
+	}
+	if (hostile_start(seed, rate)) {
+		fprintf(stderr, "hvis-fakehost: %s: %s\n", log, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -297,10 +344,11 @@ static void usage(FILE *f)
 		"                           [--tap-vlan N:VID=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
 		"                           [--nested] [--vram-mb N] [--hvsock-dir DIR] [--foreground] [-v]\n"
+		"                           [--hostile SEED[,RATE]] [--hostile-log FILE] [--hostile-replay LOG]\n"
 		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)\n"
 		"       hvis-fakehost classes   (prints the device classes --devices takes)\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"
-		"          echo-stats inject versions memory dm nic disk migrate (docs/fakehost-ctl.md)\n");
+		"          echo-stats inject versions memory dm nic disk migrate hostile (docs/fakehost-ctl.md)\n");
 }
 
 static int serve(int argc, char **argv)
@@ -330,6 +378,9 @@ static int serve(int argc, char **argv)
 		{ "vram-mb", required_argument, NULL, 'M' },
 		{ "no-monitor", no_argument, NULL, 'm' },
 		{ "monitor-latency-us", required_argument, NULL, 'L' },
+		{ "hostile", required_argument, NULL, 'Y' },
+		{ "hostile-log", required_argument, NULL, 'y' },
+		{ "hostile-replay", required_argument, NULL, 'R' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -341,6 +392,8 @@ static int serve(int argc, char **argv)
 	const char *vlans[64];		/* 8 NICs x 8 VLAN ports */
 	bool nested = false;
 	const char *hvsock_dir = NULL;
+	const char *hostile = NULL, *hostile_log = NULL, *hostile_replay = NULL;
+	char hostile_buf[600];
 	char hvsock_buf[512];
 	char merr[300];
 	static struct fakehost fh;
@@ -399,6 +452,9 @@ static int serve(int argc, char **argv)
 		case 'F': cpu_features = optarg; break;
 		case 'X': nested = true; break;
 		case 'S': hvsock_dir = optarg; break;
+		case 'Y': hostile = optarg; break;
+		case 'y': hostile_log = optarg; break;
+		case 'R': hostile_replay = optarg; break;
 		case 'f': break;	/* always in the foreground */
 		case 'v': fh.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -439,6 +495,9 @@ static int serve(int argc, char **argv)
 	}
 	fh.ev.on_event = on_new_event;
 	fh.ev.ctx = &fh;
+	if (setup_hostile(events_path, hostile, hostile_log, hostile_replay, hostile_buf,
+			  sizeof(hostile_buf)))
+		return 2;
 	host_init(&fh.host, &notifier, &fh);
 	fh.host.mem = &fh.mem;
 	fh.host.heartbeat_ms = hb_ms;
@@ -544,6 +603,7 @@ static int serve(int argc, char **argv)
 
 		if (now >= next_tick) {
 			host_tick(&fh.host, now);
+			hostile_tick(&fh.host);
 			migrate_tick(&fh.host, now);
 			next_tick = now + TICK_MS;
 		}

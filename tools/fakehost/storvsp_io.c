@@ -171,6 +171,20 @@ static void complete_srb(struct stor_chan *sc, u64 trans, const struct vmscsi_re
 	if (take_bad(sd, STOR_BAD_SRB_STATUS))
 		p.srb.srb_status = 0x3f;
 	dup = take_bad(sd, STOR_BAD_DUP_COMPLETION);
+	/*
+	 * The request's only completion, cut to 24 bytes or padded to 1 KiB: the guest can
+	 * read neither as a vstor_packet, and must still finish the request it names.
+	 */
+	if (take_bad(sd, STOR_BAD_SHORT_COMPLETION) &&
+	    !host_chan_send(sc->ch, VM_PKT_COMP, 0, trans, &p, 24))
+		return;
+	if (take_bad(sd, STOR_BAD_HUGE_COMPLETION)) {
+		u8 big[1024] = {};
+
+		memcpy(big, &p, sizeof(p));
+		if (!host_chan_send(sc->ch, VM_PKT_COMP, 0, trans, big, sizeof(big)))
+			return;
+	}
 	stor_send(sc, VM_PKT_COMP, trans, &p);
 	if (dup)
 		stor_send(sc, VM_PKT_COMP, trans, &p);

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hostile.h: the fake host's seeded hostile mode (docs/hostile.md).  It sits at the two
+ * places everything for the guest passes: host_ring.c's chan_write() (every ring
+ * packet) and main.c's notifier (every channel message), plus the channel interrupt.
+ * Per message it decides, from its own PRNG (splitmix64, never rand()), whether and
+ * how to mutate it: blind (truncate, extend, bit flips), by structure (one named field
+ * set to a boundary value; hostile_fields.c), or in sequence (duplicate, replay an
+ * earlier one, drop, reorder, forge a completion); interrupts may be dropped,
+ * duplicated or delayed.  Each mutation is one log line; --hostile-replay reapplies a
+ * log's mutations at the same message numbers.
+ */
+#ifndef _FH_HOSTILE_H
+#define _FH_HOSTILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "hvis/types.h"
+
+struct vmbus_host;
+struct host_channel;
+
+/* A field a structure-aware mutation may set: name, byte offset, size (1, 2, 4, 8). */
+struct hostile_field {
+	const char *name;
+	u16 off;
+	u8 size;
+};
+
+struct hostile_table {
+	u32 key;
+	const struct hostile_field *f;
+	unsigned int n;
+};
+
+/* hostile_fields.c: the fields of a channel message / a ring packet that fit its len. */
+unsigned int hostile_msg_fields(const void *msg, u32 len, struct hostile_field *out,
+				unsigned int max);
+unsigned int hostile_pkt_fields(const char *cls, const void *pkt, u32 len,
+				struct hostile_field *out, unsigned int max);
+
+/* Writes a packet that holds its descriptor to ch's host->guest ring (host_ring.c). */
+typedef int (*hostile_put_fn)(struct host_channel *ch, const void *pkt, u32 len);
+/* Sends a channel message to the guest (main.c's link_send wrapper). */
+typedef void (*hostile_msg_fn)(void *ctx, u32 cpu, const void *msg, u32 len);
+
+/* "SEED[,RATE]": RATE in (0, 1], default 0.05.  0 or -EINVAL. */
+int hostile_parse(const char *arg, u64 *seed, double *rate);
+/* Where the log goes (opened at the first start); NULL keeps the default. */
+void hostile_set_log(const char *path);
+/* Turns the mode on with a seed and rate; 0 or -errno (the log cannot be opened). */
+int hostile_start(u64 seed, double rate);
+/*
+ * Turns it off: held packets and messages go out, delayed and dropped interrupts are
+ * raised (the host behaves again), counters stay for status.
+ */
+void hostile_stop(struct vmbus_host *h);
+/* Loads a log for replay and turns replay on; 0 or -errno with err set. */
+int hostile_replay_load(const char *path, char *err, size_t errlen);
+bool hostile_on(void);
+/* Forgets everything (state, counters, numbering, replay table; closes the log): tests. */
+void hostile_reset(void);
+
+/*
+ * Every ring packet: pkt holds the descriptor (len8 matching len).  Counts it and, when
+ * on, may write something else (or nothing, or more) through put.  Returns put's
+ * answer for the packet the caller asked for (0 when it was dropped on purpose).
+ */
+int hostile_packet(struct host_channel *ch, const void *pkt, u32 len, hostile_put_fn put);
+/* Whether ch's next packet would be mutated (a cheap test before building pkt). */
+bool hostile_packet_wanted(void);
+/* Every channel message. */
+void hostile_msg(void *ctx, u32 cpu, const void *msg, u32 len, hostile_msg_fn send);
+/* Before a channel interrupt: how many to raise now (0, 1 or 2). */
+unsigned int hostile_signal(struct host_channel *ch);
+/* From the host's tick: delayed interrupts go out. */
+void hostile_tick(struct vmbus_host *h);
+/* `ctl hostile status`: state, counts by kind and by field. */
+void hostile_status(char *buf, size_t len);
+
+#endif /* _FH_HOSTILE_H */
