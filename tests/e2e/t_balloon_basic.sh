@@ -66,6 +66,7 @@ note "guest MemTotal $(memtotal_mb) MiB after unballoon"
 m0=$(memtotal_mb); s=$(since)
 assert_fh "memory set 1536M" memory set 1536M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 120)
+dm_settle
 note "$line"
 assert_match "$line" "pages=131072 requested=131072 result=1" "host: 512 MiB hot-added"
 m1=$(memtotal_mb)
@@ -77,6 +78,7 @@ assert_eq "$(gsys hot_added_mb)" 512 "guest: hot_added_mb"
 s=$(since)
 assert_fh "memory set 1600M" memory set 1600M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 120)
+dm_settle
 assert_match "$line" "pages=16384 requested=16384 result=1" "host: 64 MiB (half a block) hot-added"
 assert_eq "$(gsys hot_added_mb)" 576 "guest: 576 MiB hot-added"
 m2=$(memtotal_mb)
@@ -85,6 +87,7 @@ assert_ge $((m2 - m1)) 63 "guest MemTotal grew by 64 MiB only"
 s=$(since)
 assert_fh "memory set 1664M" memory set 1664M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 120)
+dm_settle
 assert_match "$line" "pages=16384 requested=16384 result=1" "host: the continuation"
 m3=$(memtotal_mb)
 assert_ge $((m3 - m2)) 63 "guest MemTotal grew by the other 64 MiB"

@@ -36,6 +36,7 @@ assert_guest "start an 800 MiB workload" 'rm -f /tmp/stop; hvis-memcheck 800 /tm
 guest_until 80 'grep -q "^filled" /tmp/mc.out' || fail "workload did not fill: $(guest 'cat /tmp/mc.out; dmesg | tail')"
 # Up to the maximum, less the policy's dead band (2 %, 23 MiB), and never above it.
 wait_assigned 1129 1152 60
+dm_settle
 note "$(fh dm status)"
 ha=$(dmkv hot_added_mb)
 assert_ge "$ha" 105 "host hot-added memory to approach the maximum"

@@ -22,6 +22,7 @@ for i in $(seq "$CYCLES"); do
 	fh memory set 1152M >/dev/null || fail "cycle $i: memory set 1152M"
 	if [ "$i" = 1 ]; then
 		line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
+		dm_settle
 		assert_match "$line" "pages=32768 requested=32768 result=1" "cycle 1: 128 MiB hot-added"
 	else
 		line=$(wait_ev DM_UNBALLOON "$s" 60)

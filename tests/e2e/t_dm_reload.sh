@@ -14,6 +14,7 @@ line=$(wait_ev DM_HOT_ADD_SENT "$s" 60)
 assert_match "$line" "start=0x40000 pages=32768" "host: first hot-add at 1 GiB"
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
 assert_match "$line" "pages=32768 requested=32768 result=1" "host: 128 MiB hot-added"
+dm_settle
 m0=$(memtotal_mb)
 
 s=$(since)
@@ -33,6 +34,7 @@ note "$line"
 assert_match "$line" "start=0x48000 pages=32768" "host: continues at 1152 MiB, not the same range"
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
 assert_match "$line" "pages=32768 requested=32768 result=1" "guest accepted the new 128 MiB"
+dm_settle
 m1=$(memtotal_mb)
 note "guest MemTotal ${m0} -> ${m1} MiB"
 assert_ge $((m1 - m0)) 127 "guest MemTotal grew by 128 MiB"

@@ -8,17 +8,15 @@
 # stays offline and MemTotal does not move.
 source "$(dirname "$0")/dm_lib.sh"
 
-RULE=80-hvis-memory-online.rules
-export HVIS_GUEST_TOOLS="udev"
+# dm_lib's default set-up: the packaged rule under systemd-udevd (DM_UDEV).
+DM_UDEV=1
 case $KVER in
-6.1.*) DM_MEMHP=none ;;
+6.1.*) DM_MEMHP= ;;
 *) DM_MEMHP=offline ;;
 esac
 dm_vm_start startup=1G policy=fixed target=1G
 assert_eq "$(guest 'cat /sys/devices/system/memory/auto_online_blocks')" offline \
 	"the kernel's policy: hot-added blocks stay offline"
-guest "mkdir -p /lib/udev/rules.d /etc/udev/rules.d && echo $(base64 -w0 "$HVIS_TOP/packaging/udev/$RULE") | base64 -d >/lib/udev/rules.d/$RULE"
-assert_guest "systemd-udevd running" '/lib/systemd/systemd-udevd --daemon --resolve-names=never'
 
 m0=$(memtotal_mb)
 s=$(since)
@@ -32,7 +30,7 @@ assert_eq "$(guest 'grep -l offline /sys/devices/system/memory/memory*/state 2>/
 	"every hot-added block is online"
 
 # The user's opt-out.
-assert_guest "mask the rule" "ln -s /dev/null /etc/udev/rules.d/$RULE && udevadm control --reload-rules"
+assert_guest "mask the rule" "ln -s /dev/null /etc/udev/rules.d/$DM_RULE && udevadm control --reload-rules"
 m1=$(memtotal_mb)
 s=$(since)
 assert_fh "memory set 1536M" memory set 1536M

@@ -11,7 +11,7 @@ source "$(dirname "$0")/../qemu/lib.sh"
 
 VM_MEM_BYTES=$((2048 * 1024 * 1024))
 # hvis.noautoload: the driver loads only after the host side is configured.
-VM_APPEND="mem=1G memhp_default_state=online hvis.noautoload"
+VM_APPEND="mem=1G hvis.noautoload"
 FH_DEVICES=heartbeat,shutdown,dm
 vm_start "$KVER"
 assert_fh "dm config" dm config startup=1G policy=fixed target=1G versions=3.0
