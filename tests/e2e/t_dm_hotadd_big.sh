@@ -1,5 +1,4 @@
 #!/bin/bash
-# kernels: all
 # Hot-add under memory pressure, then several GiB in one request, on a stock guest
 # (dm_lib's default: no memhp_default_state, the packaged udev rule onlines the blocks
 # the kernel leaves offline).  The guest boots with mem=2G of a 6 GiB RAM file, so all
