@@ -48,11 +48,12 @@ sleep 6
 guest -t 600 'echo scan >/sys/kernel/debug/kmemleak' || fail "kmemleak: scan"
 report=$(guest 'cat /sys/kernel/debug/kmemleak') || fail "kmemleak: reading the report"
 total=$(grep -c '^unreferenced object' <<<"$report" || true)
-# One block per object: "unreferenced object ..." up to the next one.  Module space on
-# x86-64 starts at 0xffffffffa0000000; an unresolved address there is an unloaded module.
+# One block per object: "unreferenced object ..." up to the next one.  A backtrace frame
+# printed as a bare address (with or without "[<...>]") in module space, which on x86-64
+# starts at 0xffffffffa0000000, is code of a module unloaded since.
 hvis=$(awk '/^unreferenced object/ { if (b != "" && h) print b; b = ""; h = 0 }
 	{ b = b $0 "\n" }
-	/hvis_|\[<ffffffff[a-f][0-9a-f]+>\] 0xffffffff[a-f]/ { h = 1 }
+	/hvis_|^ +(\[<[0-9a-f]+>\] )?0xffffffff[a-f][0-9a-f]+ *$/ { h = 1 }
 	END { if (b != "" && h) print b }' <<<"$report")
 note "kmemleak: $total unreferenced objects after hvis loaded"
 [ -z "$hvis" ] || fail "kmemleak: objects allocated from hvis code leaked:
