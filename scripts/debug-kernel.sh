@@ -109,8 +109,9 @@ say "configuring (defconfig + kvm_guest.config + $(basename "$FRAGMENT"))"
 (
 	export KCONFIG_CONFIG=$cfg
 	mk defconfig
-	mk kvm_guest.config
-	(cd "$SRC" && scripts/kconfig/merge_config.sh -m "$cfg" "$FRAGMENT" "$DIR/local.config")
+	# Not `make kvm_guest.config`: 6.1's merges onto ./.config whatever KCONFIG_CONFIG says.
+	(cd "$SRC" && scripts/kconfig/merge_config.sh -m "$cfg" kernel/configs/kvm_guest.config \
+		"$FRAGMENT" "$DIR/local.config")
 	mk olddefconfig
 ) >"$DIR/config.log" 2>&1 || {
 	tail -n 20 "$DIR/config.log" >&2
