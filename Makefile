@@ -13,6 +13,9 @@
 #   make dkms-install     (in a guest, as root) DKMS-install hvis for every kernel with headers
 #   make dkms-remove      (in a guest, as root) undo dkms-install
 #   make check-install    debootstrap a Debian 12 guest, install the .debs with apt, boot it
+#   make debug-kernel     a guest kernel with KASAN, UBSAN, lockdep, kmemleak (built once, cached
+#                         outside the clone) and hvis against it; run tests on it with
+#                         make e2e KVERS=debug-6.12 T=t_boot (DEBUG_SERIES=6.1 for 6.1)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -22,6 +25,7 @@ KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 	$(if $(HVIS_DEBUG),HVIS_DEBUG=$(HVIS_DEBUG))
 
 .PHONY: all modules modules-all tools unit fuzz fuzz-smoke lint e2e selftest check check-all demo vm bench deps \
+	debug-kernel \
 	deb dkms-conf dkms-install dkms-remove check-install clean help
 
 all: modules tools
@@ -83,6 +87,13 @@ bench: modules tools
 deps:
 	@$(TOP)/scripts/install-deps.sh
 
+# The sanitizer guest kernel (scripts/debug-kernel.sh, docs/testing.md), then hvis built
+# against it.  Not part of make check.
+DEBUG_SERIES ?= 6.12
+debug-kernel:
+	@$(TOP)/scripts/debug-kernel.sh $(DEBUG_SERIES)
+	@$(TOP)/scripts/build-modules.sh debug-$(DEBUG_SERIES) $(KBUILD_ARGS)
+
 # Debian packages, from the work tree (version: scripts/version.sh).
 deb:
 	@$(TOP)/scripts/mkdeb.sh
@@ -113,6 +124,7 @@ clean:
 
 help:
 	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke lint selftest e2e check check-all demo vm bench deps"
+	@echo "         debug-kernel (DEBUG_SERIES=6.12|6.1)"
 	@echo "         deb dkms-conf dkms-install dkms-remove check-install clean"
 	@echo "KVER=$(KVER)"
 	@echo "KVERS=$(KVERS)"

@@ -1,5 +1,6 @@
 #!/bin/bash
-# build-modules.sh KVER [KBUILD-ARGS...]: builds every hvis module for one kernel.
+# build-modules.sh KVER [KBUILD-ARGS...]: builds every hvis module for one kernel
+# (KVER debug-6.12 or debug-6.1: the cached debug kernel, scripts/debug-kernel.sh).
 #
 # Kbuild writes objects next to the sources, so each kernel gets its own copy of the
 # module sources under build/<KVER>/src; the copy keeps the files' times, so a rebuild
@@ -11,7 +12,12 @@ set -euo pipefail
 KVER=${1:?usage: build-modules.sh KVER [W=1] [C=2] ...}
 shift
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-KDIR=/lib/modules/$KVER/build
+# debug-6.12 / debug-6.1: the sanitizer kernel cached by scripts/debug-kernel.sh.
+if [[ $KVER == debug-* ]]; then
+	r=$("$TOP/scripts/debug-kernel.sh" --resolve "$KVER") || exit 1
+	read -r KVER HVIS_KROOT <<<"$r"
+fi
+KDIR=${HVIS_KROOT:-}/lib/modules/$KVER/build
 DST=$TOP/build/$KVER/src
 SRC_DIRS=(Kbuild include lib drivers compat)
 ARTIFACTS=('*.o' '*.ko' '*.mod' '*.mod.c' '.*.cmd' '*.a' '*.symvers' 'modules.order' '.tmp_versions')

@@ -25,6 +25,8 @@ PACKAGES+=(kexec-tools)
 # Secure Boot (tests/install/t_secure_boot.sh): OVMF's secure-boot firmware and varstores,
 # virt-fw-vars to enrol the DKMS MOK (bookworm-backports only), a vfat ESP made with mtools
 PACKAGES+=(ovmf python3-virt-firmware dosfstools mtools)
+# the debug guest kernel (scripts/debug-kernel.sh): kconfig's parsers and objtool's libelf
+PACKAGES+=(flex bison libelf-dev)
 
 missing_packages() {
 	local p

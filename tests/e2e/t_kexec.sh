@@ -31,7 +31,7 @@ INITRD_OFF_MB=16
 CORE_OFF_MB=56
 net_setup
 vm_start "$KVER"
-kernel=/boot/vmlinuz-$KVER
+kernel=$(kernel_image "$KVER")
 ksize=$(stat -c %s "$kernel")
 isize=$(stat -c %s "$VM_DIR/initrd.gz")
 [ $((isize >> 20)) -lt $((CORE_OFF_MB - INITRD_OFF_MB)) ] || fail "initramfs of $isize bytes does not fit the disk layout"

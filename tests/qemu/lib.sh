@@ -12,6 +12,7 @@
 #       VM_NO_FAKEHOST=1                       no fake host and no ivshmem device
 #       VM_REBOOT=1                            a guest reboot reboots (no -no-reboot)
 #       VM_APPEND="..."                        more kernel command line
+#       VM_DEBUG_APPEND="..."                  a debug kernel's own (default panic_on_warn=1)
 #       VM_S4=1                                advertise ACPI S4 (hibernation); by default
 #                                              the guest has none, as a Hyper-V VM without
 #                                              hibernation enabled
@@ -70,8 +71,22 @@ HVIS_E2E_TIER=${HVIS_E2E_TIER:-all}
 by_tier() { if [ "$HVIS_E2E_TIER" = check ]; then echo "$1"; else echo "$2"; fi; }
 # The kernel under test: the first argument, else $KVER, else the newest installed.
 KVER=${KVER:-}
-case "${1:-}" in [0-9]*) KVER=$1 ;; esac
+case "${1:-}" in [0-9]* | debug-*) KVER=$1 ;; esac
 [ -n "$KVER" ] || KVER=$("$HVIS_TOP/scripts/kvers.sh" newest)
+# KVER=debug-6.12 (or debug-6.1): the sanitizer kernel scripts/debug-kernel.sh cached.
+# KVER becomes its release and HVIS_KROOT the cache directory that holds its boot/ and
+# lib/modules/ (mkinitramfs.sh and build-modules.sh look there too).  Its guests get
+# panic_on_warn=1 (VM_DEBUG_APPEND), and longer boot timeouts: KASAN slows TCG down.
+if [[ $KVER == debug-* ]]; then
+	_dbgk=$("$HVIS_TOP/scripts/debug-kernel.sh" --resolve "$KVER" 2>&1) || { echo "# $_dbgk"; exit 1; }
+	read -r KVER HVIS_KROOT <<<"$_dbgk"
+	export HVIS_KROOT
+	VM_DEBUG_APPEND=${VM_DEBUG_APPEND-panic_on_warn=1}
+	VM_FIRST_BOOT_TIMEOUT=$((VM_FIRST_BOOT_TIMEOUT * 3)) VM_BOOT_TIMEOUT=$((VM_BOOT_TIMEOUT * 3))
+	GUEST_TIMEOUT=$((GUEST_TIMEOUT * 3))
+fi
+# kernel_image KVER: the kernel a guest of KVER boots.
+kernel_image() { echo "${HVIS_KROOT:-}/boot/vmlinuz-$1"; }
 VM_DIR= VM_KVER= VM_ID= VM_RAM= QEMU_PID= FH_PID= AGENT_PID= AGENT_FD= AGENT_SEQ=0
 VM_EXITED= VM_STATUS= VM_BOOT_SECS=
 TEST_FAILED=
@@ -288,7 +303,7 @@ _vm_boot() {
 vm_start() {
 	VM_KVER=${1:?vm_start KVER}
 	shift
-	local kernel=${VM_KERNEL:-/boot/vmlinuz-$VM_KVER} start_ns fh_cmd qemu_cmd
+	local kernel=${VM_KERNEL:-$(kernel_image "$VM_KVER")} start_ns fh_cmd qemu_cmd
 	[ -n "${VM_NO_KERNEL:-}" ] || [ -r "$kernel" ] || fail "cannot read $kernel (run as root, or make deps)"
 	VM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-vm.XXXXXX")
 	VM_ID=${VM_DIR##*.}
@@ -343,7 +358,7 @@ vm_start() {
 		-chardev "socket,id=agent,path=$VM_DIR/agent.sock,server=on,wait=off"
 		-serial chardev:agent)
 	[ -n "${VM_NO_KERNEL:-}" ] || qemu_cmd+=(-kernel "$kernel" -initrd "$VM_DIR/initrd.gz"
-		-append "console=ttyS0 quiet panic=-1 $possible ${VM_APPEND:-}")
+		-append "console=ttyS0 quiet panic=-1 $possible ${VM_DEBUG_APPEND:-} ${VM_APPEND:-}")
 	qemu_cmd+=("$@")
 	echo "${qemu_cmd[*]}" >"$VM_DIR/qemu.cmd"
 	start_ns=$(date +%s%N)

@@ -15,7 +15,8 @@ OUT=${2:?usage: mkinitramfs.sh KVER OUT}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 GUEST=$TOP/tests/qemu/guest
 KO_DIR=${HVIS_KO_DIR:-$TOP/build/$KVER/src}
-KMODS=/lib/modules/$KVER
+# HVIS_KROOT: a debug kernel's cache directory (scripts/debug-kernel.sh), else the host's.
+KMODS=${HVIS_KROOT:-}/lib/modules/$KVER
 CACHE=$TOP/build/initramfs
 
 [ -x /bin/busybox ] || { echo "mkinitramfs: /bin/busybox missing (busybox-static)" >&2; exit 1; }
