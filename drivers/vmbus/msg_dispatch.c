@@ -54,16 +54,23 @@ static void queue_blocking(const void *msg, u32 len)
 				   hvis_msg_name(hdr->msgtype));
 		return;
 	}
-	INIT_WORK(&mw->work, msg_work_fn);
 	mw->len = len;
 	memset(mw->msg, 0, sizeof(mw->msg));
 	memcpy(mw->msg, msg, len);
-	/* A probe running on wq may wait for its subchannels: they go apart (core.h). */
+	/*
+	 * A probe running on wq may wait for its subchannels: they go apart (core.h).
+	 * One INIT_WORK site per queue gives each its own lockdep class: a rescind on wq
+	 * flushes sub_wq, whose works never wait for wq's, and with one class lockdep saw
+	 * a cycle (the debug kernel's t_sanitizers).
+	 */
 	if (hdr->msgtype == CHANNELMSG_OFFERCHANNEL &&
-	    ((const struct vmbus_channel_offer_channel *)msg)->offer.sub_channel_index)
+	    ((const struct vmbus_channel_offer_channel *)msg)->offer.sub_channel_index) {
+		INIT_WORK(&mw->work, msg_work_fn);
 		queue_work(hvis_conn.sub_wq, &mw->work);
-	else
+	} else {
+		INIT_WORK(&mw->work, msg_work_fn);
 		queue_work(hvis_conn.wq, &mw->work);
+	}
 }
 
 static void complete_or_drop(u32 type, u32 relid, u32 key, const void *msg, u32 len)
