@@ -60,6 +60,21 @@ void netvsc_tx_maybe_wake(struct netvsc_chan *c)
 }
 
 /*
+ * Send sections are shared by all queues: a section freed by a completion on one
+ * channel may be what another queue waits for, stopped with nothing of its own in
+ * flight (so no completion of its own would ever wake it).  Every stopped queue is
+ * offered the wake, not only the completing channel's.
+ */
+static void netvsc_tx_wake_stopped(struct netvsc_dev *nv)
+{
+	u32 q, n = READ_ONCE(nv->num_chan);
+
+	for (q = 0; q < n && q < NETVSC_MAX_CHANNELS; q++)
+		if (READ_ONCE(nv->chan[q].ch) && test_bit(0, &nv->chan[q].tx_stopped))
+			netvsc_tx_maybe_wake(&nv->chan[q]);
+}
+
+/*
  * The queue is stopped before the bit is set, and woken only by whoever clears the
  * bit: so a completion racing with xmit wakes it once, and every counted stop pairs
  * with one counted wake.
@@ -252,5 +267,5 @@ void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg
 	/* A page-buffer send's skb goes before the section can be taken again. */
 	netvsc_txpage_done(nv, sec);
 	clear_bit_unlock(sec, map);
-	netvsc_tx_maybe_wake(c);
+	netvsc_tx_wake_stopped(nv);
 }
