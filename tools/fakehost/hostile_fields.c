@@ -142,22 +142,12 @@ static const struct hostile_field cls_hvsock[] = {
 	F("hvsock.pkt_type", 0, 4),
 	F("hvsock.data_size", 4, 4),
 };
-static const struct hostile_field cls_video[] = {
-	F("pipe.type", 0, 4),
-	F("pipe.size", 4, 4),
-	F("synthvid.type", 8, 4),
-	F("synthvid.size", 12, 4),
-	F("synthvid.word0", 16, 4),
-	F("synthvid.word1", 20, 4),
-};
-static const struct hostile_field cls_hid[] = {
-	F("pipe.type", 0, 4),
-	F("pipe.size", 4, 4),
-	F("synthhid.type", 8, 4),
-	F("synthhid.size", 12, 4),
-	F("synthhid.word0", 16, 4),
-	F("synthhid.word1", 20, 4),
-};
+/* Video and HID share the pipe header, then their own type, size and first words. */
+#define PIPE_CLASS_FIELDS(cls) \
+	F("pipe.type", 0, 4), F("pipe.size", 4, 4), F(cls ".type", 8, 4), \
+	F(cls ".size", 12, 4), F(cls ".word0", 16, 4), F(cls ".word1", 20, 4)
+static const struct hostile_field cls_video[] = { PIPE_CLASS_FIELDS("synthvid") };
+static const struct hostile_field cls_hid[] = { PIPE_CLASS_FIELDS("synthhid") };
 static const struct hostile_field cls_kbd[] = {
 	F("kbd.type", 0, 4),
 	F("kbd.word0", 4, 4),
