@@ -233,6 +233,7 @@ void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size)
 	 * waits for its grace periods once, not once per block.  Should that fail, block by
 	 * block, keeping what could be added.
 	 */
+	blk = plan.add_from;
 	if (plan.add_to - plan.add_from > chunk) {
 		u64 addr = plan.add_from * 4096;
 
@@ -245,10 +246,9 @@ void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size)
 		if (rc)
 			g->added_end = plan.add_from;
 		spin_unlock_irqrestore(&dm->ha_lock, flags);
-		blk = rc ? plan.add_from : plan.add_to;
+		if (!rc)
+			blk = plan.add_to;
 		rc = 0;
-	} else {
-		blk = plan.add_from;
 	}
 	for (; blk < plan.add_to; blk += chunk) {
 		u64 addr = blk * 4096;

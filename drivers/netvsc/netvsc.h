@@ -340,6 +340,7 @@ void netvsc_rx_drop(struct netvsc_chan *c);
 netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev);
 void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg, u32 len);
 void netvsc_tx_maybe_wake(struct netvsc_chan *c);
+void netvsc_tx_wake_stopped(struct netvsc_dev *nv);
 
 /* offload.c */
 int netvsc_offload_attach(struct netvsc_dev *nv);

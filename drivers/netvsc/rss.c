@@ -369,9 +369,7 @@ static void netvsc_close_gone(struct netvsc_dev *nv)
 		netdev_info(ndev, "host rescinded channel %u (relid %u): closed, its traffic moves to the other queues\n",
 			    q, relid);
 	}
-	for (q = 0; q < nv->num_chan; q++)
-		if (nv->chan[q].ch)
-			netvsc_tx_maybe_wake(&nv->chan[q]);
+	netvsc_tx_wake_stopped(nv);
 	if (!moved || !nv->rss_on)
 		return;
 	mutex_lock(&nv->ctl_lock);

@@ -65,7 +65,7 @@ void netvsc_tx_maybe_wake(struct netvsc_chan *c)
  * flight (so no completion of its own would ever wake it).  Every stopped queue is
  * offered the wake, not only the completing channel's.
  */
-static void netvsc_tx_wake_stopped(struct netvsc_dev *nv)
+void netvsc_tx_wake_stopped(struct netvsc_dev *nv)
 {
 	u32 q, n = READ_ONCE(nv->num_chan);
 
