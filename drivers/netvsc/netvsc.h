@@ -144,6 +144,7 @@ struct netvsc_chan {
 	struct rsc_chain rsc;		/* the RSC chain being assembled (rsc.c) */
 	struct rndis_pkt_ppis rsc_ppis;	/* its first fragment's PPIs */
 	struct netvsc_rx_piece *rsc_pieces;	/* NVSP_RSC_MAX, while attached */
+	struct page_pool *rx_pool;	/* pages for the frames too big for a linear skb */
 
 	/* transmit (txpage.c): ranges of one page-buffer send, under the TX queue lock */
 	u8 *tx_ranges;
@@ -363,6 +364,8 @@ void netvsc_rsc_break(struct netvsc_chan *c, const char *why);
 
 /* rxskb.c */
 struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piece *pc, u32 total);
+int netvsc_rx_pool_create(struct netvsc_chan *c);
+void netvsc_rx_pool_destroy(struct netvsc_chan *c);
 
 /* mtu.c */
 int netvsc_change_mtu(struct net_device *ndev, int mtu);

@@ -344,6 +344,8 @@ int netvsc_rx_alloc(struct netvsc_chan *c)
 	if (!c->rsc_pieces)
 		return -ENOMEM;
 	memset(&c->rsc, 0, sizeof(c->rsc));
+	if (netvsc_rx_pool_create(c))
+		return -ENOMEM;
 	c->comp_cap = max(nv->recv_sections + 1, NETVSC_MIN_COMPS);
 	comps = kvcalloc(c->comp_cap, sizeof(*comps), GFP_KERNEL);
 	if (!comps)
@@ -371,6 +373,8 @@ void netvsc_rx_free(struct netvsc_chan *c)
 	c->rx_copy = NULL;
 	kvfree(c->rsc_pieces);
 	c->rsc_pieces = NULL;
+	if (c->rx_pool)
+		netvsc_rx_pool_destroy(c);
 	kfree(c->raw);
 	c->raw = NULL;
 }

@@ -9,6 +9,9 @@
  * RSC chain, a jumbo frame) gets its headers in a small linear part and the rest in
  * whole pages, so that its truesize stays close to its length (a 64 KiB linear skb
  * would come from a 128 KiB kmalloc and halve the TCP window the socket may offer).
+ * The pages come from the channel's page pool and go back to it when the skb is
+ * freed: a fresh page costs a clearing pass over it (Debian's kernels clear every page
+ * they allocate, init_on_alloc), a recycled one does not.
  * A coalesced TCP frame (longer than the MTU: the host's RSC) is marked as the GSO
  * packet it is (gso_size from the MTU), so TCP sizes its MSS estimate and GRO counts
  * its segments as for a NIC's LRO.
@@ -20,6 +23,7 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
+#include "compat_page_pool.h"
 #include "netvsc.h"
 
 /* Frames up to this size are copied into a linear skb. */
@@ -47,18 +51,20 @@ static void rx_pieces_copy(const struct netvsc_rx_piece *pc, u32 *at, u8 *dst, u
 	}
 }
 
-/* The rest of a large frame, after its linear head, into whole pages. */
-static int rx_fill_pages(struct sk_buff *skb, const struct netvsc_rx_piece *pc, u32 at,
-			 u32 total)
+/* The rest of a large frame, after its linear head, into whole pages of the pool. */
+static int rx_fill_pages(struct netvsc_chan *c, struct sk_buff *skb,
+			 const struct netvsc_rx_piece *pc, u32 at, u32 total)
 {
 	struct page *page;
 	u32 n;
 	int i;
 
+	/* From here on, freeing the skb gives its pages back to the pool. */
+	skb_mark_for_recycle(skb);
 	for (i = 0; at < total; i++) {
 		if (i == MAX_SKB_FRAGS)
 			return -E2BIG;
-		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		page = page_pool_dev_alloc_pages(c->rx_pool);
 		if (!page)
 			return -ENOMEM;
 		n = min_t(u32, total - at, PAGE_SIZE);
@@ -114,6 +120,31 @@ static void rx_mark_gso(struct sk_buff *skb, u32 mtu)
 	skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload, mss);
 }
 
+/* Pages in the pool's cache of returned pages, per channel (4 MiB with 4 KiB pages). */
+#define NETVSC_RX_POOL_PAGES	1024u
+
+int netvsc_rx_pool_create(struct netvsc_chan *c)
+{
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = NETVSC_RX_POOL_PAGES,
+		.nid = NUMA_NO_NODE,
+	};
+	struct page_pool *pool = page_pool_create(&pp);
+
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	c->rx_pool = pool;
+	return 0;
+}
+
+/* After the channel's NAPI stopped; pages still in skbs keep the pool until freed. */
+void netvsc_rx_pool_destroy(struct netvsc_chan *c)
+{
+	page_pool_destroy(c->rx_pool);
+	c->rx_pool = NULL;
+}
+
 /*
  * The skb for a frame of total bytes in the pieces at pc (total >= ETH_HLEN, the first
  * pieces' lengths sum to it), eth_type_trans done; NULL if memory ran out.
@@ -130,7 +161,7 @@ struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piec
 	if (!skb)
 		return NULL;
 	rx_pieces_copy(pc, &at, skb_put(skb, head), head);
-	if (at < total && rx_fill_pages(skb, pc, at, total)) {
+	if (at < total && rx_fill_pages(c, skb, pc, at, total)) {
 		kfree_skb(skb);
 		return NULL;
 	}

@@ -88,6 +88,7 @@ fi
 # kernel_image KVER: the kernel a guest of KVER boots.
 kernel_image() { echo "${HVIS_KROOT:-}/boot/vmlinuz-$1"; }
 VM_DIR= VM_KVER= VM_ID= VM_RAM= QEMU_PID= FH_PID= AGENT_PID= AGENT_FD= AGENT_SEQ=0
+AGENT_GROW_FD= AGENT_NAP_FD=
 VM_EXITED= VM_STATUS= VM_BOOT_SECS=
 TEST_FAILED=
 
@@ -210,9 +211,40 @@ _agent_size() {
 	stat -c %s "$VM_DIR/agent.out" 2>/dev/null || echo 0
 }
 
+# The transcript's watchers, opened with it (_agent_watch) and closed with the VM: a read
+# descriptor on agent.out that _agent_grew reads ahead with, and a FIFO nobody writes,
+# whose read with a timeout is a sleep without a fork.  guest() waits on them instead of
+# running tail and grep every 50 ms, which cost a tenth of this 2-core machine's CPU
+# while a benchmark or a test waited on a long command.
+_agent_watch() {
+	_agent_unwatch
+	rm -f "$VM_DIR/agent.nap"
+	mkfifo "$VM_DIR/agent.nap"
+	exec {AGENT_NAP_FD}<>"$VM_DIR/agent.nap" {AGENT_GROW_FD}<"$VM_DIR/agent.out"
+}
+
+_agent_unwatch() {
+	[ -n "$AGENT_NAP_FD" ] && exec {AGENT_NAP_FD}>&-
+	[ -n "$AGENT_GROW_FD" ] && exec {AGENT_GROW_FD}<&-
+	AGENT_NAP_FD= AGENT_GROW_FD=
+}
+
+# True if agent.out grew since the last look (by anyone: the descriptor's offset is
+# shared with subshells, so a caller also looks at least once a second regardless).
+_agent_grew() {
+	local chunk=
+	IFS= read -r -d '' -N 65536 -u "$AGENT_GROW_FD" chunk 2>/dev/null
+	[ -n "$chunk" ]
+}
+
+# 10 ms without a fork.
+_agent_nap() {
+	read -r -t 0.01 -u "$AGENT_NAP_FD" _ 2>/dev/null || true
+}
+
 # guest [-t SECS] CMD...: runs CMD with /bin/sh in the guest.
 guest() {
-	local t=$GUEST_TIMEOUT id off b64 end rc
+	local t=$GUEST_TIMEOUT id off b64 end rc naps=0
 	if [ "${1:-}" = -t ]; then
 		t=$2
 		shift 2
@@ -224,7 +256,9 @@ guest() {
 	b64=$(printf '%s\n' "$*" | base64 -w0)
 	printf '%s %s\n' "$id" "$b64" >&"$AGENT_FD"
 	end=$((SECONDS + t))
-	until tail -c "+$off" "$VM_DIR/agent.out" | grep -aq "^@@HVIS-END $id "; do
+	# Looks at the transcript when it grew, and once a second regardless.
+	until { _agent_grew || [ $((naps % 100)) -eq 0 ]; } &&
+		tail -c "+$off" "$VM_DIR/agent.out" | grep -aq "^@@HVIS-END $id "; do
 		if [ $SECONDS -ge $end ]; then
 			echo "guest: \`$*\` timed out after ${t}s" >&2
 			return 124
@@ -233,7 +267,8 @@ guest() {
 			echo "guest: the VM exited during \`$*\`" >&2
 			return 125
 		fi
-		sleep 0.05
+		naps=$((naps + 1))
+		_agent_nap
 	done
 	tail -c "+$off" "$VM_DIR/agent.out" | tr -d '\r' | awk -v id="$id" '
 		$0 == "@@HVIS-BEGIN " id "@@" { on = 1; next }
@@ -291,6 +326,7 @@ _vm_boot() {
 	socat -b 65536 - "UNIX-CONNECT:$VM_DIR/agent.sock" <"$VM_DIR/agent.in" >>"$VM_DIR/agent.out" 2>>"$VM_DIR/harness.log" &
 	AGENT_PID=$!
 	exec {AGENT_FD}>"$VM_DIR/agent.in"
+	_agent_watch
 	vm_wait_ready 1 && return 0
 	[ -n "$VM_EXITED" ] && return 1
 	exec {AGENT_FD}>&-
@@ -427,6 +463,7 @@ vm_stop() {
 	fi
 	[ -n "$AGENT_FD" ] && exec {AGENT_FD}>&-
 	AGENT_FD=
+	_agent_unwatch
 	_kill_wait "$AGENT_PID"
 	_kill_wait "$FH_PID"
 	[ -n "$VM_RAM" ] && rm -f "$VM_RAM"
