@@ -19,9 +19,10 @@ static unsigned int ring_size = 32;
 module_param(ring_size, uint, 0444);
 MODULE_PARM_DESC(ring_size, "Ring buffer size each way, in 4K pages (default 32, 8..4096)");
 
-static unsigned int recv_buffer_kb = 2048;
+/* Upstream's default (drivers/net/hyperv/hyperv_net.h NETVSC_RECEIVE_BUFFER_DEFAULT). */
+static unsigned int recv_buffer_kb = 16384;
 module_param(recv_buffer_kb, uint, 0444);
-MODULE_PARM_DESC(recv_buffer_kb, "Receive buffer size in KiB (default 2048, 64..31744, 4K multiple)");
+MODULE_PARM_DESC(recv_buffer_kb, "Receive buffer size in KiB (default 16384, 64..31744, 4K multiple)");
 
 static unsigned int send_buffer_kb = 1024;
 module_param(send_buffer_kb, uint, 0444);
@@ -249,7 +250,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 	nv->ch = hdev->channel;
 	nv->ndev = ndev;
 	nv->ring_bytes = netvsc_ring_bytes(&hdev->dev);
-	nv->recv_bytes = netvsc_kb_param(&hdev->dev, "recv_buffer_kb", recv_buffer_kb, 2048,
+	nv->recv_bytes = netvsc_kb_param(&hdev->dev, "recv_buffer_kb", recv_buffer_kb, 16384,
 					 NETVSC_RECV_KB_MIN, NETVSC_RECV_BUFFER_MAX);
 	nv->send_bytes = netvsc_kb_param(&hdev->dev, "send_buffer_kb", send_buffer_kb, 1024,
 					 NETVSC_SEND_KB_MIN, NETVSC_SEND_BUFFER_MAX);
@@ -267,6 +268,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 		c->nv = nv;
 		c->index = i;
 		INIT_DELAYED_WORK(&c->comp_retry, netvsc_comp_retry_work);
+		INIT_LIST_HEAD(&c->lent);
 		u64_stats_init(&c->rx_syncp);
 		u64_stats_init(&c->tx_syncp);
 	}

@@ -79,6 +79,8 @@ enum netvsc_counter {
 	NETVSC_C_RX_RSC,		/* RSC chains delivered as one frame */
 	NETVSC_C_RX_RSC_BAD,		/* RSC fragments dropped for an inconsistent chain */
 	NETVSC_C_SEND_TABLES,		/* send indirection tables taken from the host (rss.c) */
+	NETVSC_C_RX_LENT,		/* frames whose pages were lent to the stack (rxlend.c) */
+	NETVSC_C_RX_LEND_FULL,		/* frames copied: half the buffer was lent already */
 	NETVSC_C_COUNT,
 };
 
@@ -145,6 +147,11 @@ struct netvsc_chan {
 	struct rndis_pkt_ppis rsc_ppis;	/* its first fragment's PPIs */
 	struct netvsc_rx_piece *rsc_pieces;	/* NVSP_RSC_MAX, while attached */
 	struct page_pool *rx_pool;	/* pages for the frames too big for a linear skb */
+	/* rxlend.c: the transfer-page packet being received and its lent frames */
+	const struct vmtransfer_page_packet_header *xfer;
+	u32 xfer_ranges;
+	struct netvsc_lent *lend;	/* its record, once a frame of it was lent */
+	struct list_head lent;		/* packets whose completion waits for the stack */
 
 	/* transmit (txpage.c): ranges of one page-buffer send, under the TX queue lock */
 	u8 *tx_ranges;
@@ -206,6 +213,8 @@ struct netvsc_dev {
 	bool recv_buf_sent;		/* the host accepted it: revoke on teardown */
 	u32 recv_section_size;
 	u32 recv_sections;
+	struct page **recv_pages;	/* the receive buffer's pages (rxlend.c) */
+	atomic_t lent_sections;		/* ranges of it lent to the stack, all channels */
 
 	void *send_buf;
 	u32 send_buf_size;
@@ -366,6 +375,18 @@ void netvsc_rsc_break(struct netvsc_chan *c, const char *why);
 struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piece *pc, u32 total);
 int netvsc_rx_pool_create(struct netvsc_chan *c);
 void netvsc_rx_pool_destroy(struct netvsc_chan *c);
+
+/* rxlend.c */
+struct netvsc_lent;
+int netvsc_lend_init(struct netvsc_dev *nv);
+void netvsc_lend_exit(struct netvsc_dev *nv);
+int netvsc_rx_lend(struct netvsc_chan *c, struct sk_buff *skb, const struct netvsc_rx_piece *pc,
+		   u32 at, u32 total);
+bool netvsc_lend_finish(struct netvsc_chan *c, u64 trans_id, u32 status);
+void netvsc_lend_reap(struct netvsc_chan *c);
+bool netvsc_lend_pending(const struct netvsc_chan *c);
+void netvsc_lend_drop(struct netvsc_chan *c);
+void netvsc_rx_queue_comp(struct netvsc_chan *c, u64 trans_id, u32 status);
 
 /* mtu.c */
 int netvsc_change_mtu(struct net_device *ndev, int mtu);

@@ -214,6 +214,8 @@ static int nvsp_recv_buffer(struct netvsc_dev *nv, u32 size)
 				   why, s->sub_alloc_size, s->num_sub_allocs, size);
 		return rc;
 	}
+	/* Without its page table, frames are copied (rxlend.c): not fatal. */
+	netvsc_lend_init(nv);
 	return 0;
 }
 
@@ -366,6 +368,8 @@ static void nvsp_buffer_drop(struct netvsc_dev *nv, void **buf, u32 size, u32 gp
 /* After hvis_channel_close(): tears the GPADLs down and frees what the host let go. */
 void netvsc_nvsp_free_buffers(struct netvsc_dev *nv)
 {
+	/* Pages still lent to skbs stay allocated until the last one is freed. */
+	netvsc_lend_exit(nv);
 	nvsp_buffer_drop(nv, &nv->recv_buf, nv->recv_buf_size, nv->recv_gpadl,
 			 &nv->recv_gpadl_ok, "receive");
 	nvsp_buffer_drop(nv, &nv->send_buf, nv->send_buf_size, nv->send_gpadl,

@@ -46,7 +46,7 @@ void netvsc_comp_retry_work(struct work_struct *work)
 	local_bh_enable();
 }
 
-static void rx_queue_comp(struct netvsc_chan *c, u64 trans_id, u32 status)
+void netvsc_rx_queue_comp(struct netvsc_chan *c, u64 trans_id, u32 status)
 {
 	struct netvsc_rx_comp *e = &c->comps[(c->comp_head + c->comp_count) % c->comp_cap];
 
@@ -186,6 +186,10 @@ static void rx_xfer(struct netvsc_chan *c, u32 len)
 				     netdev_name(nv->ndev), why);
 		netvsc_count(nv, NETVSC_C_RX_BAD);
 		status = NVSP_STAT_INVALID_RNDIS_PKT;
+	} else {
+		/* Its checked ranges, for a frame lent to the stack (rxlend.c). */
+		c->xfer = x;
+		c->xfer_ranges = n;
 	}
 	for (i = 0; i < n; i++) {
 		if (rx_range(c, x->ranges[i].byte_offset, x->ranges[i].byte_count)) {
@@ -195,8 +199,11 @@ static void rx_xfer(struct netvsc_chan *c, u32 len)
 	}
 	/* An RSC chain ends inside its transfer-page packet. */
 	netvsc_rsc_break(c, "RSC chain not finished in its transfer-page packet");
-	/* Answered even when bad, so the host gets its sections back. */
-	rx_queue_comp(c, x->d.trans_id, status);
+	/* Answered even when bad, so the host gets its sections back: now, or when the
+	 * stack has freed the pages of a frame of it that was lent.
+	 */
+	if (!netvsc_lend_finish(c, x->d.trans_id, status))
+		netvsc_rx_queue_comp(c, x->d.trans_id, status);
 }
 
 static void rx_inband(struct netvsc_dev *nv, const void *msg, u32 len)
@@ -286,8 +293,10 @@ int netvsc_poll(struct napi_struct *napi, int budget)
 	bool ready = rx_ready(c), stalled = false;
 	int done = 0, len;
 
-	if (ready)
+	if (ready) {
+		netvsc_lend_reap(c);
 		rx_flush_comps(c);
+	}
 	while (done < budget) {
 		/* Each transfer-page packet needs a completion slot: keep one free. */
 		if (ready && c->comp_count == c->comp_cap) {
@@ -307,8 +316,10 @@ int netvsc_poll(struct napi_struct *napi, int budget)
 		rx_packet(c, len);
 		done++;
 	}
-	if (ready)
+	if (ready) {
+		netvsc_lend_reap(c);
 		rx_flush_comps(c);
+	}
 	netvsc_tx_maybe_wake(c);
 
 	if (done == budget || !napi_complete_done(napi, done))
@@ -320,7 +331,8 @@ int netvsc_poll(struct napi_struct *napi, int budget)
 	 */
 	if (!stalled && hvis_channel_read_done(c->ch))
 		napi_schedule(napi);
-	else if ((stalled || (ready && c->comp_count)) && !READ_ONCE(nv->destroying))
+	else if ((stalled || (ready && (c->comp_count || netvsc_lend_pending(c)))) &&
+		 !READ_ONCE(nv->destroying))
 		schedule_delayed_work(&c->comp_retry, 1);
 	return done;
 }
@@ -365,6 +377,7 @@ int netvsc_raw_alloc(struct netvsc_chan *c)
 /* After the channel's NAPI is disabled. */
 void netvsc_rx_free(struct netvsc_chan *c)
 {
+	netvsc_lend_drop(c);
 	kvfree(c->comps);
 	c->comps = NULL;
 	c->comp_count = 0;

@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rxskb.c: turns one received frame into an skb with one copy.  The frame lies in the
- * receive buffer as one piece, or as the pieces of an RSC chain; each piece's place
- * and length were checked on a private copy of its RNDIS header (rx.c), so only the
- * frame's own bytes are read from shared memory here, once, into the skb.
+ * rxskb.c: turns one received frame into an skb with at most one copy.  The frame
+ * lies in the receive buffer as one piece, or as the pieces of an RSC chain; each
+ * piece's place and length were checked on a private copy of its RNDIS header (rx.c),
+ * so only the frame's own bytes are read from shared memory here.
  *
- * A frame of up to NETVSC_RX_LINEAR_MAX bytes gets a linear skb.  A larger one (an
- * RSC chain, a jumbo frame) gets its headers in a small linear part and the rest in
- * whole pages, so that its truesize stays close to its length (a 64 KiB linear skb
- * would come from a 128 KiB kmalloc and halve the TCP window the socket may offer).
- * The pages come from the channel's page pool and go back to it when the skb is
- * freed: a fresh page costs a clearing pass over it (Debian's kernels clear every page
- * they allocate, init_on_alloc), a recycled one does not.
- * A coalesced TCP frame (longer than the MTU: the host's RSC) is marked as the GSO
- * packet it is (gso_size from the MTU), so TCP sizes its MSS estimate and GRO counts
- * its segments as for a NIC's LRO.
+ * A frame of up to NETVSC_RX_LINEAR_MAX bytes is copied into a linear skb.  A larger
+ * one (an RSC chain, a jumbo frame) gets its headers copied into a small linear part;
+ * the rest is lent to the stack as the receive buffer's own pages (rxlend.c) or, when
+ * lending is off or full, copied into whole pages, so that its truesize stays close to
+ * its length (a 64 KiB linear skb would come from a 128 KiB kmalloc and halve the TCP
+ * window the socket may offer).  Those pages come from the channel's page pool and go
+ * back to it when the skb is freed: a fresh page costs a clearing pass over it
+ * (Debian's kernels clear every page they allocate, init_on_alloc), a recycled one
+ * does not.  A coalesced TCP frame (longer than the MTU: the host's RSC) is marked as
+ * the GSO packet it is (gso_size from the MTU), so TCP sizes its MSS estimate and GRO
+ * counts its segments as for a NIC's LRO.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -161,9 +162,17 @@ struct sk_buff *netvsc_rx_skb(struct netvsc_chan *c, const struct netvsc_rx_piec
 	if (!skb)
 		return NULL;
 	rx_pieces_copy(pc, &at, skb_put(skb, head), head);
-	if (at < total && rx_fill_pages(c, skb, pc, at, total)) {
-		kfree_skb(skb);
-		return NULL;
+	if (at < total) {
+		int rc = netvsc_rx_lend(c, skb, pc, at, total);
+
+		if (rc == -EAGAIN)
+			rc = rx_fill_pages(c, skb, pc, at, total);
+		else if (!rc)
+			netvsc_count(c->nv, NETVSC_C_RX_LENT);
+		if (rc) {
+			kfree_skb(skb);
+			return NULL;
+		}
 	}
 	skb->protocol = eth_type_trans(skb, ndev);
 	/* Only coalesced frames are longer than the MTU: an RSC chain or a single piece. */

@@ -8,7 +8,8 @@
 #   TCP guest -> host and host -> guest (-R), 1 and 4 streams, Gbit/s;
 #   UDP guest -> host, 64-byte datagrams as fast as they go, 1 and 4 streams, packets/s
 #   the server received; and for hvis TCP host -> guest once more with LRO off (the fake
-#   host then cuts the namespace's GSO frames instead of sending RSC chains).
+#   host then cuts the namespace's GSO frames instead of sending RSC chains), and with
+#   rx_copy=1 (every received frame copied out of the receive buffer, not lent).
 # For hvis, per packet (guest rx + tx packets of the interface): the guest's signals
 # to the host and the host's interrupts to the guest, summed over the NIC's channels
 # (hvis_vmbus debugfs: signals, interrupts).  The hvis rows come twice: "hvis" is a NIC
@@ -19,7 +20,8 @@
 # per packet from /proc/interrupts (its notifications to QEMU are not counted by the
 # guest: "-").  Knobs: SECS (each run, default 5), VM_SMP (default 2), ONLY (an
 # extended regex: only the tests whose name matches, e.g. ONLY='TCP tx' ; default all),
-# HOLD_US (the fake host's --hold-us; 0: no held rings).
+# HOLD_US (the fake host's --hold-us; 0: no held rings), ROUNDS (default 1: every test
+# of the three NICs, that many times in turn).
 # CPU: guest cpu is the guest's busy time over the run (/proc/stat, all vCPUs; 100% is
 # one vCPU busy), host cpu the time of the process that moves the packets between the
 # TAP and the guest: the fake host for hvis, QEMU's main loop thread for virtio-net
@@ -29,6 +31,7 @@ source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/../e2e/net_lib.sh"
 
 SECS=${SECS:-5}
+ROUNDS=${ROUNDS:-1}
 export VM_SMP=${VM_SMP:-2}
 export HVIS_GUEST_KMODS="${HVIS_GUEST_KMODS:-} virtio_net virtio_pci"
 FH_DEVICES="heartbeat,shutdown,nic,nic+nomonitor"
@@ -182,24 +185,34 @@ echo "network benchmark, kernel $KVER, TCG, $VM_SMP vCPUs, ${SECS}s per run"
 echo "hvis: $hif (monitored, latency $(guest "cat /sys/class/net/$hif/device/client_monitor_latency")00 ns), $(guest "ethtool -l $hif 2>/dev/null | awk '/^Combined/ { c = \$2 } END { print c \" channels\" }'"), relids $relids; hvis-nomon: $nif, relids $nrelids; virtio-net: $vif, $VM_SMP queues, vhost off"
 printf '%-11s %-22s %-26s %10s %9s %9s %9s %10s %9s\n' nic test result packets "sig/pkt" "trig/pkt" \
 	"irq/pkt" "guest cpu" "host cpu"
-for nic in hvis hvis-nomon virtio; do
-	case $nic in
-	hvis) ifc=$hif srv=$NET_HOST4 port=5201 ;;
-	hvis-nomon) ifc=$nif srv=$NOMON_HOST port=5203 ;;
-	*) ifc=$vif srv=$VIRTIO_HOST port=5202 ;;
-	esac
-	run $nic "$ifc" "$srv" $port "TCP tx, 1 stream" ""
-	run $nic "$ifc" "$srv" $port "TCP tx, 4 streams" "-P 4"
-	run $nic "$ifc" "$srv" $port "TCP rx, 1 stream" "-R"
-	run $nic "$ifc" "$srv" $port "TCP rx, 4 streams" "-R -P 4"
-	run $nic "$ifc" "$srv" $port "UDP 64 B, 1 stream" "-u -b 0 -l 64"
-	run $nic "$ifc" "$srv" $port "UDP 64 B, 4 streams" "-u -b 0 -l 64 -P 4"
+# ROUNDS: the three NICs take turns within each round, so that a slower spell of the
+# machine falls on all of them; compare rows of one round.
+for ((round = 1; round <= ROUNDS; round++)); do
+	[ "$ROUNDS" -gt 1 ] && echo "round $round of $ROUNDS"
+	for nic in hvis hvis-nomon virtio; do
+		case $nic in
+		hvis) ifc=$hif srv=$NET_HOST4 port=5201 ;;
+		hvis-nomon) ifc=$nif srv=$NOMON_HOST port=5203 ;;
+		*) ifc=$vif srv=$VIRTIO_HOST port=5202 ;;
+		esac
+		run $nic "$ifc" "$srv" $port "TCP tx, 1 stream" ""
+		run $nic "$ifc" "$srv" $port "TCP tx, 4 streams" "-P 4"
+		run $nic "$ifc" "$srv" $port "TCP rx, 1 stream" "-R"
+		run $nic "$ifc" "$srv" $port "TCP rx, 4 streams" "-R -P 4"
+		run $nic "$ifc" "$srv" $port "UDP 64 B, 1 stream" "-u -b 0 -l 64"
+		run $nic "$ifc" "$srv" $port "UDP 64 B, 4 streams" "-u -b 0 -l 64 -P 4"
+	done
 done
 # hvis receives the namespace's GSO frames as RSC chains (LRO on, the default); with
 # LRO off the fake host cuts them to the MTU instead.
 guest "ethtool -K $hif lro off" >/dev/null || fail "ethtool -K $hif lro off"
 run hvis "$hif" "$NET_HOST4" 5201 "TCP rx, 1 st, LRO off" "-R"
 guest "ethtool -K $hif lro on" >/dev/null || fail "ethtool -K $hif lro on"
+# hvis lends the receive buffer's pages of coalesced frames to the stack; rx_copy=1 copies
+# every frame instead, as upstream's netvsc does.
+guest "echo 1 > /sys/module/hvis_netvsc/parameters/rx_copy" || fail "rx_copy=1"
+run hvis "$hif" "$NET_HOST4" 5201 "TCP rx, 1 st, rx_copy" "-R"
+guest "echo 0 > /sys/module/hvis_netvsc/parameters/rx_copy" || fail "rx_copy=0"
 echo "  tx: guest -> namespace, rx: namespace -> guest; packets: the guest interface's rx + tx"
 echo "  sig/pkt: guest-to-host doorbells per packet; trig/pkt: monitor trigger bits the guest set"
 echo "  per packet (hvis only: the host finds them when it scans); irq/pkt: host (QEMU) interrupts per packet"

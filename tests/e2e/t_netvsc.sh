@@ -195,11 +195,11 @@ assert_match "$es" "Speed: 10000Mb/s" "ethtool: 10 Gbps (the host's LINK_SPEED)"
 assert_match "$es" "Duplex: Full" "ethtool: full duplex"
 assert_match "$es" "Link detected: yes" "ethtool: link detected"
 nq=$(guest 'ls -d /sys/class/net/eth0/queues/tx-* | wc -l')
-# 12 device counters, the offloads' 8 (tx_pagebuf .. rx_rsc_bad), send_table_updates, the
-# VF's 5 (vf_rx_packets .. vf_tx_dropped), 4 per queue.
-assert_eq "$(sed -n '/NIC statistics:/,$p' <<<"$es" | grep -c ': [0-9]')" $((26 + 4 * nq)) \
-	"ethtool -S: 26 device counters and 4 for each of the $nq queues"
-for c in send_table_updates vf_rx_packets vf_tx_bytes vf_tx_dropped; do
+# 12 device counters, the offloads' 8 (tx_pagebuf .. rx_rsc_bad), send_table_updates,
+# rx_lent and rx_lend_full, the VF's 5 (vf_rx_packets .. vf_tx_dropped), 4 per queue.
+assert_eq "$(sed -n '/NIC statistics:/,$p' <<<"$es" | grep -c ': [0-9]')" $((28 + 4 * nq)) \
+	"ethtool -S: 28 device counters and 4 for each of the $nq queues"
+for c in send_table_updates rx_lent rx_lend_full vf_rx_packets vf_tx_bytes vf_tx_dropped; do
 	assert_match "$es" "$c: [0-9]" "ethtool -S has $c"
 done
 assert_eq "$(kv "$es" rx_csum_verified)" "$(kv "$(fh nic status)" rx_csum_ok)" \

@@ -167,6 +167,21 @@ assert_eq "$chains" "$rsc" "the guest assembled every chain the host sent (ethto
 assert_eq "$(kv "$g1" rx_rsc_bad)" "$(kv "$g0" rx_rsc_bad)" "no RSC chain refused (rx_rsc_bad)"
 assert_ge "$big" 1 "the guest received coalesced frames over the MTU"
 assert_eq "$(kv "$h1" rx_segmented)" "$(kv "$h0" rx_segmented)" "nothing cut by the host with LRO on"
+# Coalesced frames lend the receive buffer's pages to the stack (rxlend.c); their
+# sections go back to the host once the sockets let go of them.
+lent=$(( $(kv "$g1" rx_lent) - $(kv "$g0" rx_lent) ))
+note "LRO on: $lent frames lent to the stack, $(( $(kv "$g1" rx_lend_full) - $(kv "$g0" rx_lend_full) )) copied for a full lending budget"
+assert_ge "$lent" 1 "coalesced frames were lent, not copied (ethtool -S rx_lent)"
+sections_free() { fh nic status | grep -q 'rx_sections_in_use=0/'; }
+wait_for 15 "every receive section back at the host after the transfers" sections_free
+# rx_copy=1: every frame copied out of the buffer, as upstream's netvsc does.
+assert_guest "rx_copy=1" "echo 1 > /sys/module/hvis_netvsc/parameters/rx_copy"
+g2=$(guest "ethtool -S eth0")
+assert_eq "$(send_file "$NET_GUEST4" 5006)" "$want_sum" "4 MiB over IPv4 with LRO on and rx_copy=1: sha256 matches"
+g3=$(guest "ethtool -S eth0")
+assert_eq "$(kv "$g3" rx_lent)" "$(kv "$g2" rx_lent)" "nothing lent with rx_copy=1"
+assert_ge "$(( $(kv "$g3" rx_rsc_chains) - $(kv "$g2" rx_rsc_chains) ))" 1 "RSC chains copied with rx_copy=1"
+assert_guest "rx_copy=0" "echo 0 > /sys/module/hvis_netvsc/parameters/rx_copy"
 
 assert_guest "ethtool -K eth0 lro off" "ethtool -K eth0 lro off"
 wait_for 5 "the host has RSC off" rsc_state 0 0
