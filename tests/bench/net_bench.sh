@@ -185,22 +185,25 @@ echo "network benchmark, kernel $KVER, TCG, $VM_SMP vCPUs, ${SECS}s per run"
 echo "hvis: $hif (monitored, latency $(guest "cat /sys/class/net/$hif/device/client_monitor_latency")00 ns), $(guest "ethtool -l $hif 2>/dev/null | awk '/^Combined/ { c = \$2 } END { print c \" channels\" }'"), relids $relids; hvis-nomon: $nif, relids $nrelids; virtio-net: $vif, $VM_SMP queues, vhost off"
 printf '%-11s %-22s %-26s %10s %9s %9s %9s %10s %9s\n' nic test result packets "sig/pkt" "trig/pkt" \
 	"irq/pkt" "guest cpu" "host cpu"
-# ROUNDS: the three NICs take turns within each round, so that a slower spell of the
-# machine falls on all of them; compare rows of one round.
+# nic_args NIC: "interface server port" of that NIC's iperf3 server.
+nic_args() {
+	case $1 in
+	hvis) echo "$hif $NET_HOST4 5201" ;;
+	hvis-nomon) echo "$nif $NOMON_HOST 5203" ;;
+	*) echo "$vif $VIRTIO_HOST 5202" ;;
+	esac
+}
+# The three NICs take turns on each test, so that a slower spell of this (shared) machine
+# falls on all of them; ROUNDS repeats the whole list.  Compare rows of one test and round.
+TESTS=("TCP tx, 1 stream|" "TCP tx, 4 streams|-P 4" "TCP rx, 1 stream|-R" "TCP rx, 4 streams|-R -P 4"
+	"UDP 64 B, 1 stream|-u -b 0 -l 64" "UDP 64 B, 4 streams|-u -b 0 -l 64 -P 4")
 for ((round = 1; round <= ROUNDS; round++)); do
 	[ "$ROUNDS" -gt 1 ] && echo "round $round of $ROUNDS"
-	for nic in hvis hvis-nomon virtio; do
-		case $nic in
-		hvis) ifc=$hif srv=$NET_HOST4 port=5201 ;;
-		hvis-nomon) ifc=$nif srv=$NOMON_HOST port=5203 ;;
-		*) ifc=$vif srv=$VIRTIO_HOST port=5202 ;;
-		esac
-		run $nic "$ifc" "$srv" $port "TCP tx, 1 stream" ""
-		run $nic "$ifc" "$srv" $port "TCP tx, 4 streams" "-P 4"
-		run $nic "$ifc" "$srv" $port "TCP rx, 1 stream" "-R"
-		run $nic "$ifc" "$srv" $port "TCP rx, 4 streams" "-R -P 4"
-		run $nic "$ifc" "$srv" $port "UDP 64 B, 1 stream" "-u -b 0 -l 64"
-		run $nic "$ifc" "$srv" $port "UDP 64 B, 4 streams" "-u -b 0 -l 64 -P 4"
+	for t in "${TESTS[@]}"; do
+		for nic in hvis hvis-nomon virtio; do
+			read -r ifc srv port <<<"$(nic_args $nic)"
+			run $nic "$ifc" "$srv" "$port" "${t%%|*}" "${t#*|}"
+		done
 	done
 done
 # hvis receives the namespace's GSO frames as RSC chains (LRO on, the default); with
