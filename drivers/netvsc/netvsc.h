@@ -116,6 +116,22 @@ struct netvsc_rx_piece {
 	u32 len;
 };
 
+/*
+ * The piece that byte @at of a frame lies in (its index), and in *skip where in that
+ * piece: for walks over the pieces from a position (rxskb.c, rxlend.c).
+ */
+static inline u32 netvsc_rx_piece_at(const struct netvsc_rx_piece *pc, u32 at, u32 *skip)
+{
+	u32 i = 0;
+
+	while (at >= pc[i].len) {
+		at -= pc[i].len;
+		i++;
+	}
+	*skip = at;
+	return i;
+}
+
 /* A receive completion the outbound ring had no room for yet. */
 struct netvsc_rx_comp {
 	u64 trans_id;

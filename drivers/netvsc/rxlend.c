@@ -138,7 +138,7 @@ int netvsc_rx_lend(struct netvsc_chan *c, struct sk_buff *skb, const struct netv
 		   u32 at, u32 total)
 {
 	struct sk_buff *cur = skb;
-	u32 i = 0, skip = at, n;
+	u32 i, skip, n;
 	const u8 *p;
 	int rc;
 
@@ -150,10 +150,7 @@ int netvsc_rx_lend(struct netvsc_chan *c, struct sk_buff *skb, const struct netv
 	 * writes lands in memory the host reads.
 	 */
 	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
-	while (skip >= pc[i].len) {
-		skip -= pc[i].len;
-		i++;
-	}
+	i = netvsc_rx_piece_at(pc, at, &skip);
 	while (at < total) {
 		p = pc[i].data + skip;
 		n = min3(pc[i].len - skip, total - at,

@@ -35,12 +35,8 @@
 /* Copies len bytes at position *at of the frame (its pieces) to dst; advances *at. */
 static void rx_pieces_copy(const struct netvsc_rx_piece *pc, u32 *at, u8 *dst, u32 len)
 {
-	u32 i = 0, skip = *at, n;
+	u32 skip, n, i = netvsc_rx_piece_at(pc, *at, &skip);
 
-	while (skip >= pc[i].len) {
-		skip -= pc[i].len;
-		i++;
-	}
 	*at += len;
 	while (len) {
 		n = min(len, pc[i].len - skip);

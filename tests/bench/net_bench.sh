@@ -52,18 +52,9 @@ ns ip tuntap add dev "$NOMON_TAP" mode tap multi_queue vnet_hdr &&
 	ns ip addr add "$NOMON_HOST/24" dev "$NOMON_TAP" &&
 	ns ip link set "$NOMON_TAP" up || fail "cannot create $NOMON_TAP"
 FH_ARGS+=(--tap "1=$NOMON_TAP")
-# The two iperf3 servers daemonize: their pid files say which processes are ours to stop
-# (nothing else in the namespace: the fake host and QEMU are stopped by the harness).
-PIDDIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-netbench.XXXXXX") || fail "mktemp"
-HVIS_CLEANUP_CMDS+=("rm -rf $PIDDIR")
-ns iperf3 -s -D -B "$NET_HOST4" -p 5201 -I "$PIDDIR/iperf3-hvis.pid" || fail "iperf3 server on $NET_HOST4"
-ns iperf3 -s -D -B "$VIRTIO_HOST" -p 5202 -I "$PIDDIR/iperf3-virtio.pid" || fail "iperf3 server on $VIRTIO_HOST"
-ns iperf3 -s -D -B "$NOMON_HOST" -p 5203 -I "$PIDDIR/iperf3-nomon.pid" || fail "iperf3 server on $NOMON_HOST"
-for f in iperf3-hvis iperf3-virtio iperf3-nomon; do
-	pid=$(cat "$PIDDIR/$f.pid" 2>/dev/null)
-	[ -n "$pid" ] || fail "no pid file from the $f server"
-	HVIS_CLEANUP_CMDS+=("kill $pid")
-done
+ns_iperf3_server -B "$NET_HOST4" -p 5201
+ns_iperf3_server -B "$VIRTIO_HOST" -p 5202
+ns_iperf3_server -B "$NOMON_HOST" -p 5203
 
 vm_start "$KVER" -netdev "tap,id=vn,ifname=$VIRTIO_TAP,script=no,downscript=no,vhost=off,queues=$VM_SMP" \
 	-device "virtio-net-pci,netdev=vn,mq=on,vectors=$((2 * VM_SMP + 2)),mac=52:54:00:12:34:56"

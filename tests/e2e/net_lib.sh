@@ -22,6 +22,8 @@
 #                        (default 10.11.0.2/24) and
 #                        fd00:11::2/64, carrier, and a first ping of 10.11.0.1
 #   ns_echo_servers      UDP and TCP echo (port 7, IPv4 and IPv6) in the namespace
+#   ns_iperf3_server ARG.. an iperf3 server (`iperf3 -s -D ARG..`) in the namespace,
+#                        stopped at exit by the pid it writes
 #   ns_counter NAME      hvtap0's statistics counter NAME (rx_packets, tx_bytes, ...)
 #   guest_counter NAME   the guest eth0's
 #
@@ -138,6 +140,22 @@ while True:
     c, _ = s.accept()
     threading.Thread(target=echo, args=(c,), daemon=True).start()' </dev/null >/dev/null 2>&1 &
 	HVIS_CLEANUP_CMDS+=("kill $!")
+}
+
+# The server daemonizes, so its pid comes from the file it writes; without it the server
+# would outlive the test and its namespace.
+ns_iperf3_server() {
+	local pidfile i
+	pidfile=$(mktemp "${TMPDIR:-/tmp}/hvis-iperf3.XXXXXX") || fail "mktemp"
+	HVIS_CLEANUP+=("$pidfile")
+	: >"$pidfile"
+	ns iperf3 -s -D -I "$pidfile" "$@" || fail "iperf3 -s $* in the namespace"
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$pidfile" ] && break
+		sleep 0.1
+	done
+	[ -s "$pidfile" ] || fail "iperf3 -s $* wrote no pid file"
+	HVIS_CLEANUP_CMDS+=("kill $(cat "$pidfile")")
 }
 
 ns_counter() {

@@ -84,13 +84,8 @@ assert_match "$(last_params)" "tcp_ip_v6_csum=4 udp_ip_v6_csum=4 lso_v1=1 lso_v2
 assert_guest "ethtool -K eth0 tso off" "ethtool -K eth0 tso off"
 assert_eq "$(feature tcp-segmentation-offload)" "off" "ethtool -k after tso off"
 assert_match "$(last_params)" "lso_v2_ipv4=1 lso_v2_ipv6=1" "tso off reached the host"
-# The server daemonizes: its pid file says which process to stop at the end (it would
-# otherwise outlive the test and its namespace).
-PIDDIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-offload.XXXXXX") || fail "mktemp"
-HVIS_CLEANUP+=("$PIDDIR")
-ns iperf3 -s -D -I "$PIDDIR/iperf3.pid" || fail "iperf3 -s in the namespace"
+ns_iperf3_server
 sleep 1
-HVIS_CLEANUP_CMDS+=("kill $(cat "$PIDDIR/iperf3.pid")")
 lso0=$(guest "ethtool -S eth0" | awk '$1 == "tx_lso:" { print $2 }')
 up=$(iperf3_run "")
 down=$(iperf3_run -R)

@@ -28,9 +28,7 @@ net_setup
 ns sysctl -qw "net.ipv6.conf.$NET_TAP.disable_ipv6=1"
 PIDDIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-rss.XXXXXX") || fail "mktemp"
 HVIS_CLEANUP+=("$PIDDIR")
-ns iperf3 -s -D -p 5201 -I "$PIDDIR/iperf3.pid" || fail "iperf3 server in the namespace"
-sleep 0.2
-HVIS_CLEANUP_CMDS+=("kill $(cat "$PIDDIR/iperf3.pid")")
+ns_iperf3_server -p 5201
 vm_start "$KVER"
 vm_load_vmbus
 wait_driver_bound hvis_netvsc
