@@ -47,10 +47,13 @@
 #define HVIS_EH_TIMEOUT_RET	enum scsi_timeout_action
 #define HVIS_EH_RESET_TIMER	SCSI_EH_RESET_TIMER
 #define HVIS_EH_DONE		SCSI_EH_DONE
+#define HVIS_EH_NOT_HANDLED	SCSI_EH_NOT_HANDLED
 #else
 #define HVIS_EH_TIMEOUT_RET	enum blk_eh_timer_return
 #define HVIS_EH_RESET_TIMER	BLK_EH_RESET_TIMER
 #define HVIS_EH_DONE		BLK_EH_DONE
+/* 6.1's scsi_timeout(): BLK_EH_DONE from the driver starts the midlayer's abort. */
+#define HVIS_EH_NOT_HANDLED	BLK_EH_DONE
 #endif
 
 /*

@@ -149,11 +149,43 @@ static void storvsc_map_queues(struct Scsi_Host *shost)
 	}
 }
 
+/* Bus resets tried before the error handler takes the devices offline. */
+#define STORVSC_RESET_TRIES	3
+
+/*
+ * The SCSI error handler's last step, reached for commands given up on
+ * (storvsc_eh_timed_out): RESET_BUS, which the host answers once every request of the
+ * bus is answered.  A host that garbled one answer may well give the next, so a reset
+ * is tried again before the devices go offline.
+ */
 static int storvsc_host_reset(struct scsi_cmnd *scmd)
 {
 	struct storvsc_host *h = shost_priv(scmd->device->host);
+	int i, rc = -EIO;
 
-	return storvsc_reset_bus(h) ? FAILED : SUCCESS;
+	for (i = 0; i < STORVSC_RESET_TRIES && rc; i++)
+		rc = storvsc_reset_bus(h);
+	if (rc)
+		dev_err(&h->hdev->dev, "bus reset failed %d times (%d); the error handler takes the devices offline\n",
+			i, rc);
+	else
+		dev_warn(&h->hdev->dev, "bus reset (try %d): commands given up on are retried\n",
+			 i);
+	return rc ? FAILED : SUCCESS;
+}
+
+/*
+ * Once per command slot: the midlayer then leaves the private data alone between
+ * commands (it clears it before each one when this is absent), so that the count of
+ * sends in the transaction id survives from one command of a tag to the next.
+ */
+static int storvsc_init_cmd_priv(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
+{
+	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
+
+	memset(cmd, 0, sizeof(*cmd));
+	atomic_set(&cmd->state, STORVSC_CMD_IDLE);
+	return 0;
 }
 
 static struct scsi_host_template storvsc_template = {
@@ -165,6 +197,7 @@ static struct scsi_host_template storvsc_template = {
 	.commit_rqs = storvsc_commit_rqs,
 	.eh_host_reset_handler = storvsc_host_reset,
 	.eh_timed_out = storvsc_eh_timed_out,
+	.init_cmd_priv = storvsc_init_cmd_priv,
 	.slave_alloc = storvsc_slave_alloc,
 	.slave_configure = storvsc_slave_configure,
 	.map_queues = storvsc_map_queues,

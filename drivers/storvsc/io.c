@@ -3,8 +3,10 @@
  * io.c: SCSI commands over VSTOR.  queuecommand builds an EXECUTE_SRB and sends it on
  * its hardware queue's channel, with the data as one GPA-direct range of the
  * scatterlist's 4 KiB pages (no bounce copy); the completion is found by its
- * transaction id (blk_mq_unique_tag + 1), checked (lib/storvsc_msg.c) and mapped to a
- * SCSI result; LUN removal, device rescan and host scan run from work items.
+ * transaction id (blk_mq_unique_tag + 1, and the send's number), checked
+ * (lib/storvsc_msg.c) and mapped to a SCSI result; a command the host never answers
+ * is given up after abort_after seconds; LUN removal, device rescan and host scan run
+ * from work items.
  *
  * As torvalds/linux drivers/scsi/storvsc_drv.c (storvsc_queuecommand, storvsc_do_io,
  * storvsc_on_io_completion, storvsc_command_completion, storvsc_handle_error,
@@ -260,13 +262,14 @@ int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 			return 0;
 		}
 	}
+	cmd->tid = STORVSC_TID(++cmd->sends, tag);
+	cmd->sent_at = jiffies;
 	rcu_read_lock();
 	c = storvsc_pick(h, blk_mq_unique_tag_to_hwq(tag));
 	for (;;) {
 		cmd->chan = c->index;
 		atomic_set_release(&cmd->state, STORVSC_CMD_INFLIGHT);
-		rc = storvsc_send(c, cmd, range, range_bytes, (u64)tag + 1,
-				  scmd->flags & SCMD_LAST);
+		rc = storvsc_send(c, cmd, range, range_bytes, cmd->tid, scmd->flags & SCMD_LAST);
 		if (!rc) {
 			rcu_read_unlock();
 			return 0;
@@ -322,15 +325,20 @@ static struct scsi_cmnd *storvsc_take(struct storvsc_chan *c, u64 tid)
 	struct scsi_cmnd *scmd = NULL;
 	struct storvsc_cmd *cmd;
 
-	if (tid - 1 <= U32_MAX)
-		scmd = scsi_host_find_tag(h->shost, (u32)(tid - 1));
+	if (STORVSC_TID_TAG(tid))
+		scmd = scsi_host_find_tag(h->shost, STORVSC_TID_TAG(tid) - 1);
 	if (!scmd) {
 		storvsc_refuse(h, "completion", tid, "not in flight");
 		return NULL;
 	}
 	cmd = scsi_cmd_priv(scmd);
 	if (atomic_read_acquire(&cmd->state) != STORVSC_CMD_INFLIGHT) {
-		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
+		storvsc_refuse(h, "completion", tid,
+			       "not in flight (completed or given up already)");
+		return NULL;
+	}
+	if (READ_ONCE(cmd->tid) != tid) {
+		storvsc_refuse(h, "completion", tid, "not in flight (not its tag's current send)");
 		return NULL;
 	}
 	if (cmd->chan != c->index) {
@@ -536,24 +544,45 @@ void storvsc_sc_rescinded(void *context)
 }
 
 /*
- * The host answers every request (storvsc_drv.c storvsc_eh_timed_out: Hyper-V's own
- * latency is unbounded), so a timeout only restarts the timer.  A command of a
- * rescinded subchannel is requeued by fail_work (queued by the rescind already; this
- * is a second chance).
+ * The block layer's timer of a command expired (the device's timeout, 180 s unless
+ * /sys/block/sdX/device/timeout says otherwise).  Upstream restarts it for good
+ * (storvsc_drv.c storvsc_eh_timed_out: Hyper-V answers every request, with a latency
+ * that may be long).  hvis does too, until the command has waited abort_after seconds:
+ * then the host lost it, and the command is given up (its state moves once, so the
+ * host's late answer to it is refused, and one to a retry is told apart by its
+ * transaction id), and the SCSI error handler resets the bus (storvsc_host_reset)
+ * and retries it.  A command of a rescinded subchannel is requeued by fail_work
+ * (queued by the rescind already; this is a second chance).
  */
 HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd)
 {
 	struct storvsc_host *h = shost_priv(scmd->device->host);
 	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
+	unsigned int limit = READ_ONCE(storvsc_abort_after_s);
 	u16 i = READ_ONCE(cmd->chan);
-	bool rescinded;
+	bool rescinded = false;
 
-	if (!i || i >= h->nchan || READ_ONCE(h->removing))
+	if (READ_ONCE(h->removing))
 		return HVIS_EH_RESET_TIMER;
-	rcu_read_lock();
-	rescinded = READ_ONCE(h->chans[i].gone) || hvis_channel_rescinded(h->chans[i].ch);
-	rcu_read_unlock();
-	if (rescinded)
+	if (i && i < h->nchan) {
+		rcu_read_lock();
+		rescinded = READ_ONCE(h->chans[i].gone) || hvis_channel_rescinded(h->chans[i].ch);
+		rcu_read_unlock();
+	}
+	if (rescinded) {
 		queue_work(h->wq, &h->fail_work);
-	return HVIS_EH_RESET_TIMER;
+		return HVIS_EH_RESET_TIMER;
+	}
+	if (!limit || time_before(jiffies, cmd->sent_at + (unsigned long)limit * HZ))
+		return HVIS_EH_RESET_TIMER;
+	/* Answered meanwhile: its completion is running. */
+	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
+	    STORVSC_CMD_INFLIGHT)
+		return HVIS_EH_RESET_TIMER;
+	storvsc_free_ext(cmd);
+	dev_err_ratelimited(&h->hdev->dev,
+			    "tag#%d cmd 0x%x (trans_id %#llx): no answer from the host in %u s; given up: the bus is reset and the command retried\n",
+			    scsi_cmd_to_rq(scmd)->tag, cmd->pkt.srb.cdb[0], cmd->tid,
+			    jiffies_to_msecs(jiffies - cmd->sent_at) / 1000);
+	return HVIS_EH_NOT_HANDLED;
 }

@@ -34,6 +34,15 @@ int storvsc_logging_level = STORVSC_LOG_ERROR;
 module_param_named(logging_level, storvsc_logging_level, int, 0644);
 MODULE_PARM_DESC(logging_level, "Logging level, 0 - None, 1 - Error (default), 2 - Warning.");
 
+/*
+ * Upstream's storvsc waits for the host's answer for good (Hyper-V answers every
+ * request, if late); hvis gives up after this long, so that a host that lost one does
+ * not hang the disk: the SCSI error handler then resets the bus and retries.
+ */
+unsigned int storvsc_abort_after_s = 600;
+module_param_named(abort_after, storvsc_abort_after_s, uint, 0644);
+MODULE_PARM_DESC(abort_after, "Seconds a command may wait for the host before it is aborted and the bus reset (checked at each expiry of the device's timeout, /sys/block/sdX/device/timeout); 0 waits for good, as upstream (default 600)");
+
 #define STORVSC_RING_MIN	(16 * 1024)
 #define STORVSC_RING_MAX	(4 * 1024 * 1024)
 

@@ -92,10 +92,21 @@ enum storvsc_cmd_state {
 	STORVSC_CMD_DONE,
 };
 
+/*
+ * A command's transaction id: its blk-mq unique tag + 1 in the low 32 bits and, above,
+ * the number of times the command was sent, so that an answer to an earlier send of
+ * the same tag (one given up on, then retried) is told from the current one's.
+ */
+#define STORVSC_TID_TAG(tid)	((u32)(tid))
+#define STORVSC_TID(send, tag)	((((u64)(send) & 0x7fffffffu) << 32) | ((u64)(tag) + 1))
+
 /* scsi_cmd_priv() of every command. */
 struct storvsc_cmd {
 	struct vstor_packet pkt;
 	atomic_t state;			/* enum storvsc_cmd_state */
+	u64 tid;			/* the transaction id of its latest send */
+	u32 sends;			/* times sent (STORVSC_TID) */
+	unsigned long sent_at;		/* jiffies of its latest send */
 	u16 chan;			/* the channel it was sent on */
 	u32 req_len;			/* data bytes asked for */
 	u64 *ext;			/* range + PFNs when more than inline */
@@ -103,6 +114,7 @@ struct storvsc_cmd {
 };
 
 extern int storvsc_logging_level;
+extern unsigned int storvsc_abort_after_s;
 #define STORVSC_LOG_ERROR	1
 #define STORVSC_LOG_WARN	2
 

@@ -116,6 +116,41 @@ done
 out=$(guest -t 120 "$(fio_verify_cmd /dev/$sd 1M 2)") || fail "fio verify after the bad completions failed: $(tail -n 15 <<<"$out")"
 assert_no_verify_error "$out" "after the bad completions"
 
+# ---- an answer the host loses, and one it sends late: given up, bus reset, retried ----
+# With abort_after 6 s and the device's timeout 3 s, the command whose answer never
+# comes is given up after 6-9 s; the SCSI error handler resets the bus and retries it,
+# so fio completes and verifies.  The late answer turns up after the reset (the fake
+# host holds it until it has answered RESET_BUS): its command was given up or already
+# sent again, so it is refused, never taken as the retry's answer.
+assert_guest "abort_after 6 s, $sd timeout 3 s" \
+	"echo 6 >/sys/module/hvis_storvsc/parameters/abort_after && echo 3 >/sys/block/$sd/device/timeout"
+for c in lost-completion late-completion; do
+	guest_log_mark
+	s=$(since)
+	assert_fh "disk bad 0 $c after=100" disk bad 0 "$c" after=100
+	fio_bg "$c" 4M
+	fh wait-event DISK_BAD --since "$s" --timeout 30 >/dev/null || fail "$c: no DISK_BAD event"
+	fio_end "$c" 120
+	out=$FIO_OUT
+	assert_no_verify_error "$out" "$c"
+	assert_match "$out" '^rc=0$' "$c: fio completed and verified (the lost command was retried)"
+	gave=$(guest_log_since | grep -E 'hvis_storvsc.*no answer from the host in [0-9]+ s; given up' | head -n 1)
+	[ -n "$gave" ] || fail "$c: no 'given up' line: $(guest_log_since | grep -i storvsc | tail -n 5)"
+	secs=$(grep -oE 'in [0-9]+ s' <<<"$gave" | grep -oE '[0-9]+')
+	[ "$secs" -ge 6 ] && [ "$secs" -le 20 ] || fail "$c: given up after $secs s, not 6-20 s: $gave"
+	note "ok: $c: $(sed -E 's/^\[[ 0-9.]+\] //' <<<"$gave")"
+	fh wait-event STOR_RESET --since "$s" --timeout 30 >/dev/null || fail "$c: the guest sent no bus reset"
+	assert_match "$(guest_log_since | grep hvis_storvsc)" 'bus reset \(try 1\)' "$c: bus reset at the first try"
+	if [ "$c" = late-completion ]; then
+		fh wait-event DISK_LATE --since "$s" --timeout 30 >/dev/null || fail "late-completion: the host never sent it"
+		guest_until 10 "dmesg | tail -n +$((GUEST_LOG_MARK + 1)) | grep -Eq 'hvis_storvsc.*refused: trans_id .*not in flight \((completed or given up already|not its tag.s current send)\)'" ||
+			fail "late-completion: not refused: $(guest_log_since | grep -i storvsc | tail -n 5)"
+		note "ok: late-completion refused: $(guest_log_since | grep -E 'hvis_storvsc.*refused' | tail -n 1 | sed -E 's/^\[[ 0-9.]+\] //')"
+	fi
+done
+assert_guest "abort_after and the timeout back to their defaults" \
+	"echo 600 >/sys/module/hvis_storvsc/parameters/abort_after && echo 180 >/sys/block/$sd/device/timeout"
+
 # ---- bad QUERY_PROPERTIES answers, each to a fresh load ----
 unload() {
 	assert_guest "rmmod hvis_storvsc" 'i=0; until rmmod hvis_storvsc 2>/dev/null; do i=$((i + 1)); [ $i -lt 50 ] || exit 1; sleep 0.2; done

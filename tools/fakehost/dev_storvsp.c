@@ -604,6 +604,7 @@ const char *stor_bad_case_name(enum stor_bad_case c)
 		"unknown-tid", "dup-completion", "overlong-data", "long-sense", "bad-srb-status",
 		"unasked-subchannel", "props-zero-channels", "props-huge-channels",
 		"props-zero-xfer", "props-huge-xfer", "short-completion", "huge-completion",
+		"lost-completion", "late-completion",
 	};
 
 	return c < STOR_BAD_NCASES ? names[c] : "?";

@@ -68,6 +68,8 @@ enum stor_bad_case {
 	STOR_BAD_PROPS_HUGE_XFER,
 	STOR_BAD_SHORT_COMPLETION,
 	STOR_BAD_HUGE_COMPLETION,
+	STOR_BAD_LOST_COMPLETION,
+	STOR_BAD_LATE_COMPLETION,
 	STOR_BAD_NCASES,
 };
 
@@ -154,6 +156,11 @@ struct stor_dev {
 	bool armed[STOR_BAD_NCASES];
 	u32 armed_after[STOR_BAD_NCASES];	/* completions to let pass first */
 	u64 bogus_tid;
+	/* late-completion: one answer held back until the next bus reset is answered */
+	bool late_held;
+	u32 late_relid;			/* the channel it belonged on */
+	u64 late_tid;
+	struct vstor_packet late_pkt;
 
 	/* STOR_BAD rate limit */
 	u64 bad;

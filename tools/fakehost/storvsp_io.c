@@ -157,7 +157,7 @@ static void complete_srb(struct stor_chan *sc, u64 trans, const struct vmscsi_re
 	if (take_bad(sd, STOR_BAD_UNKNOWN_TID)) {
 		struct vstor_packet bogus = p;
 
-		/* A transaction the guest never sent: ids are tags + 1, never this high. */
+		/* A transaction id the guest never sent (its low half may name a live tag). */
 		stor_send(sc, VM_PKT_COMP, 0xbad0000000000000ull | ++sd->bogus_tid, &bogus);
 	}
 	if (take_bad(sd, STOR_BAD_OVERLONG_DATA))
@@ -171,6 +171,17 @@ static void complete_srb(struct stor_chan *sc, u64 trans, const struct vmscsi_re
 	if (take_bad(sd, STOR_BAD_SRB_STATUS))
 		p.srb.srb_status = 0x3f;
 	dup = take_bad(sd, STOR_BAD_DUP_COMPLETION);
+	/* A host that lost the answer: the request is done here, the guest never hears. */
+	if (take_bad(sd, STOR_BAD_LOST_COMPLETION))
+		return;
+	/* The same, but the answer turns up after the guest's next bus reset. */
+	if (take_bad(sd, STOR_BAD_LATE_COMPLETION)) {
+		sd->late_held = true;
+		sd->late_relid = sc->ch->relid;
+		sd->late_tid = trans;
+		sd->late_pkt = p;
+		return;
+	}
 	/*
 	 * The request's only completion, cut to 24 bytes or padded to 1 KiB: the guest can
 	 * read neither as a vstor_packet, and must still finish the request it names.
@@ -431,11 +442,31 @@ static const char *reset_name(u32 op)
 	return op == VSTOR_OP_RESET_LUN ? "lun" : op == VSTOR_OP_RESET_BUS ? "bus" : "adapter";
 }
 
+/* The answer late-completion held back, on its channel if that is still open. */
+static void send_late(struct stor_dev *sd)
+{
+	struct host_channel *ch;
+
+	if (!sd->late_held)
+		return;
+	sd->late_held = false;
+	for (ch = sd->dev->host->channels; ch; ch = ch->next) {
+		if (ch->dev != sd->dev || ch->relid != sd->late_relid || ch->state != CHAN_OPEN ||
+		    !ch->priv)
+			continue;
+		host_event(sd->dev->host, "DISK_LATE", "c=%u relid=%u trans=%#llx",
+			   stor_index(sd->dev), ch->relid, (unsigned long long)sd->late_tid);
+		stor_send(ch->priv, VM_PKT_COMP, sd->late_tid, &sd->late_pkt);
+		return;
+	}
+}
+
 static void answer_reset(struct stor_dev *sd, struct stor_reset *rs)
 {
 	host_event(sd->dev->host, "STOR_RESET", "c=%u op=%s waited=%u", stor_index(sd->dev),
 		   reset_name(rs->op), rs->waited);
 	stor_complete_status(rs->sc, rs->trans, VSTOR_STATUS_SUCCESS);
+	send_late(sd);
 }
 
 void stor_check_resets(struct stor_dev *sd)
