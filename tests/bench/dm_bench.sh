@@ -5,7 +5,7 @@
 # RAM file the fake host serves, so hot-added memory starts at 4 GiB, above q35's PCI
 # hole) with three memory devices: hvis Dynamic Memory, a virtio-mem device (5 GiB) and a
 # virtio-balloon.  Each round times, from the host's request to the guest's MemTotal
-# showing the change (polled in the guest):
+# showing the change (polled in the guest every 5 ms, told on a serial port):
 #   - DM hot-add of 1 GiB, then of 4 GiB more     vs  virtio-mem plug of 1 GiB, then 4 GiB;
 #   - DM balloon of 512 MiB                        vs  virtio-mem unplug and virtio-balloon
 #                                                      inflate of 512 MiB.
@@ -43,12 +43,31 @@ qargs=()
 	-device virtio-balloon-pci,id=vballoon)
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# until_mem OP MB: waits in the guest until MemTotal OP MB (-ge / -le); prints nothing.
-# MemTotal is /proc/meminfo's first line: the shell's own read takes it without starting
-# a program, every 10 ms, so that the poll adds little to what it measures.
-until_mem() {
-	guest -t 300 "while read -r _ kb _ </proc/meminfo; ! [ \$((kb / 1024)) $1 $2 ]; do sleep 0.01; done" ||
-		fail "MemTotal never $1 $2 MiB"
+# The guest says "changed" on a serial port of its own (ttyS2; ttyS0 is the console,
+# ttyS1 the agent) that the bench reads with a blocking read: the moment the guest saw
+# MemTotal change reaches the host at once, where the agent's round trip (about 200 ms
+# under TCG, longer than a 1 GiB hot-add takes in the guest) would hide it.
+MARK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hvis-dmbench.XXXXXX")
+HVIS_CLEANUP+=("$MARK_DIR")
+qargs+=(-chardev "socket,id=mark,path=$MARK_DIR/mark.sock,server=on,wait=off" -serial chardev:mark)
+# arm OP MB: starts a poll in the guest that writes a line to ttyS2 once MemTotal OP MB
+# (-ge / -le).  MemTotal is /proc/meminfo's first line: the shell's own read takes it
+# every 5 ms without starting a program.  Returns once the poll runs.
+arm() {
+	guest "(while read -r _ kb _ </proc/meminfo; ! [ \$((kb / 1024)) $1 $2 ]; do sleep 0.005; done
+		echo changed >/dev/ttyS2) </dev/null >/dev/null 2>&1 &" >/dev/null || fail "cannot start the guest's MemTotal poll"
+}
+# changed: waits for the armed poll's line.
+changed() {
+	local line
+	read -r -t 300 -u "$MARK" line || fail "MemTotal never reached what the bench armed for"
+	[[ $line == changed* ]] || fail "unexpected line on the mark port: $line"
+}
+mark_connect() {
+	local i
+	for i in $(seq 50); do [ -S "$MARK_DIR/mark.sock" ] && break; sleep 0.1; done
+	exec {MARK}< <(socat -u "UNIX-CONNECT:$MARK_DIR/mark.sock" STDOUT)
+	assert_guest "the mark port (ttyS2) is there" 'stty -F /dev/ttyS2 raw -echo'
 }
 since() { fh events | tail -n 1 | awk '{ print $1 }'; }
 # Each row's times, one word per round: ROW[name]="t1 t2 ...".
@@ -69,9 +88,11 @@ virtio_size() {
 # dm_grow TO_MB NAME: asks the host for TO_MB and times it until MemTotal grew by what it added.
 dm_grow() {
 	local m s t0 t ev
-	m=$(memtotal_mb) s=$(since) t0=$(now_ms)
+	m=$(memtotal_mb) s=$(since)
+	arm -ge $((m + $3 - 4))
+	t0=$(now_ms)
 	fh memory set "$1M" >/dev/null || fail "memory set $1M"
-	until_mem -ge $((m + $3 - 4))
+	changed
 	t=$(($(now_ms) - t0))
 	ev=$(fh wait-event DM_HOT_ADD_DONE --since "$s" --timeout 60) || fail "no DM_HOT_ADD_DONE"
 	record "$2" "$t" "host: $(grep -oE 'pages=[0-9]+ requested=[0-9]+ result=[0-9]+ ms=[0-9]+' <<<"$ev")"
@@ -80,6 +101,7 @@ dm_grow() {
 one_round() {
 	local m s t0 ev
 	vm_start "$KVER" "${qargs[@]}"
+	mark_connect
 	assert_fh "dm config" dm config startup=2048M policy=fixed target=2048M
 	vm_load_vmbus
 	assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
@@ -88,9 +110,11 @@ one_round() {
 
 	dm_grow 3072 "DM hot-add 1 GiB" 1024
 	dm_grow 7168 "DM hot-add 4 GiB more" 4096
-	m=$(memtotal_mb) s=$(since) t0=$(now_ms)
+	m=$(memtotal_mb) s=$(since)
+	arm -le $((m - 510))
+	t0=$(now_ms)
 	fh memory set 6656M >/dev/null || fail "memory set 6656M"
-	until_mem -le $((m - 510))
+	changed
 	ev=$(fh wait-event DM_BALLOON_DONE --since "$s" --timeout 60) || fail "no DM_BALLOON_DONE"
 	record "DM balloon 512 MiB out" "$(($(now_ms) - t0))" \
 		"host: $(grep -oE 'pages=[0-9]+ requested=[0-9]+ partial=[0-9]+ messages=[0-9]+ ms=[0-9]+' <<<"$ev")"
@@ -103,26 +127,36 @@ one_round() {
 		guest_until 30 'ls -d /sys/bus/virtio/drivers/virtio_mem/virtio*' ||
 			fail "virtio_mem did not bind: $(guest 'dmesg | grep virtio_mem | tail -n 3')"
 		sleep 2
-		m=$(memtotal_mb) t0=$(now_ms)
+		m=$(memtotal_mb)
+		arm -ge $((m + 1020))
+		t0=$(now_ms)
 		virtio_size $((1 << 30))
-		until_mem -ge $((m + 1020))
+		changed
 		record "virtio-mem plug 1 GiB" "$(($(now_ms) - t0))"
-		m=$(memtotal_mb) t0=$(now_ms)
+		m=$(memtotal_mb)
+		arm -ge $((m + 4092))
+		t0=$(now_ms)
 		virtio_size $((5 << 30))
-		until_mem -ge $((m + 4092))
+		changed
 		record "virtio-mem plug 4 GiB more" "$(($(now_ms) - t0))"
-		m=$(memtotal_mb) t0=$(now_ms)
+		m=$(memtotal_mb)
+		arm -le $((m - 510))
+		t0=$(now_ms)
 		virtio_size $(((5 << 30) - (512 << 20)))
-		until_mem -le $((m - 510))
+		changed
 		record "virtio-mem unplug 512 MiB" "$(($(now_ms) - t0))"
-		m=$(memtotal_mb) t0=$(now_ms)
+		m=$(memtotal_mb)
+		arm -le $((m - 510))
+		t0=$(now_ms)
 		# The balloon's target is the VM's size as QEMU sees it: -m minus 512 MiB.
 		qmp "{\"execute\": \"balloon\", \"arguments\": {\"value\": $((VM_MEM_BYTES - 536870912))}}" >/dev/null ||
 			fail "QMP balloon"
-		until_mem -le $((m - 510))
+		changed
 		record "virtio-balloon inflate 512 MiB" "$(($(now_ms) - t0))"
 	fi
 	vm_stop
+	exec {MARK}<&-
+	rm -f "$MARK_DIR/mark.sock"
 }
 
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -136,7 +170,7 @@ ratio() { # virtio-row dm-row
 	awk -v v="$v" -v d="$d" -v a="$1" -v b="$2" 'BEGIN { printf "  %-44s %8.2fx\n", a " / " b, v / d }'
 }
 echo
-echo "Dynamic Memory benchmark, kernel $KVER, TCG, $ROUNDS rounds; times from the host's request until the guest's MemTotal shows it (guest polling, agent round trip included)"
+echo "Dynamic Memory benchmark, kernel $KVER, TCG, $ROUNDS rounds; times from the host's request until the guest's MemTotal shows it (a 5 ms poll in the guest, told to the bench on a serial port of its own)"
 printf '  %-44s %8s   %s\n' "" "median" "rounds (ms)"
 for n in "${NAMES[@]}"; do
 	printf '  %-44s %8s ms  %s   %s\n' "$n" "$(median "${ROW[$n]}")" "${ROW[$n]# }" "${HOST[$n]:-}"

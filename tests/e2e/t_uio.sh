@@ -7,11 +7,15 @@
 # its rings as DPDK does (mmap map 0, packets in the tx ring, write(fd, 1) to signal,
 # read(fd) for the interrupt, the echo from the rx ring; the mask in in_mask; the
 # channels/<relid>/ring file).  The maps' names and sizes are upstream's, and unbinding
-# gives the device back to the hvis driver.  docs/uio.md.
+# gives the device back to the hvis driver.  (3) The NIC, through new_id, has maps 3
+# and 4, its receive and send buffers, named after GPADLs the host holds for its
+# channel, mappable whole from user space; unbinding tears the GPADLs down.  docs/uio.md.
+# kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 FCOPY=eb765408-105f-49b6-b4aa-c123b64d17d4	# HV_FCOPY_INSTANCE (the daemon's path)
 FCOPY_CLASS=34d14be3-dee4-41c8-9ae7-6b174977c192
+NIC_CLASS=f8615163-df3e-46c5-913f-f2d2f965ed0e
 MIB=${UIO_FCOPY_MIB:-4}
 PACKETS=${UIO_PACKETS:-2000}
 TOOLS=$HVIS_TOP/build/guest-tools
@@ -38,7 +42,7 @@ cc -O2 -Wall -Wextra -Werror -I"$HVIS_TOP/include" -I"$HVIS_TOP/lib" -o "$TOOLS/
 	"$(dirname "$0")/uio_ring.c" || fail "cannot build uio_ring"
 export HVIS_GUEST_TOOLS="${HVIS_GUEST_TOOLS:-} $TOOLS/hv_fcopy_uio_daemon $TOOLS/uio_ring"
 
-FH_DEVICES="fcopy,echo"
+FH_DEVICES="fcopy,echo,nic"
 vm_start "$KVER"
 vm_load_vmbus
 wait_driver_bound hvis_fcopy
@@ -131,5 +135,39 @@ guest "echo -n $ECHO > /sys/bus/vmbus/drivers/uio_hv_generic/unbind"
 guest "echo -n $ECHO > /sys/bus/vmbus/drivers_probe"
 assert_guest "the echo device goes back to hvis_echo" \
 	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$ECHO/driver)) = hvis_echo ]"
+# ---- (3) the NIC: receive and send buffers, as DPDK's netvsc PMD finds them ----
+NIC=$(guest 'for d in /sys/bus/vmbus/devices/*; do [ "$(cat $d/class_id)" = "{'"$NIC_CLASS"'}" ] && basename $d; done')
+[ -n "$NIC" ] || fail "no NIC device on the bus"
+guest "echo -n $NIC > /sys/bus/vmbus/drivers/hvis_netvsc/unbind 2>/dev/null; true"
+nic_relid=$(guest "cat /sys/bus/vmbus/devices/$NIC/id")
+s=$(fh events | tail -n 1 | awk '{ print $1 }')
+assert_guest "new_id takes the NIC class" "echo $NIC_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/new_id"
+assert_guest "the NIC is bound to uio_hv_generic" \
+	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$NIC/driver)) = uio_hv_generic ]"
+maps=$(guest "cd /sys/bus/vmbus/devices/$NIC/uio/uio*/maps && for m in map*; do echo \$m \$(cat \$m/name) \$(cat \$m/size); done")
+note "$maps"
+# drivers/uio/uio_hv_generic.c: RECV_BUFFER_SIZE 31 MiB, SEND_BUFFER_SIZE 16 MiB.
+assert_match "$maps" 'map3 recv:[0-9]+ 0x0*1f00000( |$)' "map 3: recv:<gpadl>, 31 MiB"
+assert_match "$maps" 'map4 send:[0-9]+ 0x0*1000000( |$)' "map 4: send:<gpadl>, 16 MiB"
+# The handles in the names are GPADLs the host holds for the NIC's channel, of that size.
+for b in recv:7936 send:4096; do
+	h=$(sed -n "s/^map[34] ${b%%:*}:\([0-9]*\) .*/\1/p" <<<"$maps")
+	ev=$(grep -E "GPADL_CREATED gpadl=$(printf '%#x' "$h") relid=$nic_relid pages=${b#*:}\b" "$VM_DIR/events.log" | tail -n 1)
+	[ -n "$ev" ] || fail "the host holds no GPADL $h of ${b#*:} pages for relid $nic_relid: $(grep GPADL "$VM_DIR/events.log" | tail -n 4)"
+	note "ok: ${b%%:*}:$h is the host's GPADL $(printf '%#x' "$h") of ${b#*:} pages (relid $nic_relid)"
+done
+r=$(guest -t 60 "$TOOLS/uio_ring $NIC --buffers 2>&1")
+assert_match "$r" '^ok recv=recv:[0-9]+ 0x1f00000 send=send:[0-9]+ 0x1000000' \
+	"both buffers map whole from user space and every page reads back"
+guest "echo -n $NIC > /sys/bus/vmbus/drivers/uio_hv_generic/unbind"
+for h in $(sed -n 's/^map[34] [a-z]*:\([0-9]*\) .*/\1/p' <<<"$maps"); do
+	fh wait-event GPADL_TORNDOWN --since "$s" --timeout 10 >/dev/null &&
+		grep -q "GPADL_TORNDOWN gpadl=$(printf '%#x' "$h") " "$VM_DIR/events.log" ||
+		fail "unbinding did not tear down GPADL $h"
+done
+note "ok: unbinding tears both buffers' GPADLs down"
+assert_guest "remove_id forgets the NIC class" \
+	"echo $NIC_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/remove_id"
+
 assert_guest "rmmod hvis_uio" rmmod hvis_uio
 assert_kernel_clean

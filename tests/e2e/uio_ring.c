@@ -9,6 +9,11 @@
  * and channels/<relid>/ring must map the same memory as map 0.
  *
  *   uio_ring DEVICE-GUID COUNT    prints "ok packets=N bytes=B wraps=W", exits 0
+ *
+ * With --buffers instead of COUNT (a NIC's device): maps 3 and 4, the receive and send
+ * buffers, are mapped whole at offset N * page size, as DPDK's vmbus bus driver maps
+ * them; a pattern written to every page reads back; prints "ok recv=NAME SIZE
+ * send=NAME SIZE".
  */
 #include <dirent.h>
 #include <errno.h>
@@ -180,6 +185,52 @@ static void wait_irq(int fd)
 		die("read of the uio device failed");
 }
 
+/* Maps uio map N (name and size from sysfs) whole and checks a pattern in every page. */
+static void check_buffer(const char *uio, int fd, int n, const char *want, char *out,
+			 size_t outlen)
+{
+	char path[512], name[64] = "";
+	size_t size, off, page = (size_t)sysconf(_SC_PAGESIZE);
+	uint8_t *m;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map%d/name", uio, n);
+	f = fopen(path, "r");
+	if (!f || !fgets(name, sizeof(name), f))
+		die("no name for a buffer map");
+	fclose(f);
+	name[strcspn(name, "\n")] = 0;
+	if (strncmp(name, want, strlen(want)))
+		die("a buffer map has an unexpected name");
+	snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map%d/size", uio, n);
+	size = read_num(path, 16);
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)n * (off_t)page);
+	if (m == MAP_FAILED)
+		die("cannot map a buffer map whole");
+	for (off = 0; off < size; off += page)
+		memcpy(m + off, &off, sizeof(off));
+	for (off = 0; off < size; off += page)
+		if (memcmp(m + off, &off, sizeof(off)))
+			die("a buffer page does not read back what was written");
+	munmap(m, size);
+	snprintf(out, outlen, "%s %#zx", name, size);
+}
+
+static int buffers(const char *uio)
+{
+	char path[300], recv[100], send[100];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", uio);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		die("cannot open the uio device");
+	check_buffer(uio, fd, 3, "recv:", recv, sizeof(recv));
+	check_buffer(uio, fd, 4, "send:", send, sizeof(send));
+	printf("ok recv=%s send=%s\n", recv, send);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t out[4096], in[4096];
@@ -191,11 +242,13 @@ int main(int argc, char **argv)
 	int fd, rfd;
 
 	if (argc != 3)
-		die("usage: uio_ring DEVICE-GUID COUNT");
+		die("usage: uio_ring DEVICE-GUID COUNT|--buffers");
 	count = atol(argv[2]);
 	snprintf(sysdir, sizeof(sysdir), "/sys/bus/vmbus/devices/%s", argv[1]);
 	snprintf(path, sizeof(path), "%s/uio", sysdir);
 	first_entry(path, "uio", uio, sizeof(uio));
+	if (!strcmp(argv[2], "--buffers"))
+		return buffers(uio);
 	snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map0/size", uio);
 	size = read_num(path, 16);
 	snprintf(path, sizeof(path), "/dev/%s", uio);
