@@ -13,6 +13,15 @@ rc=$?
 assert_eq "$rc" 3 "agent relays the exit status"
 assert_eq "$out" $'a b\ncerr' "agent relays stdout and stderr"
 
+# The script reaches the guest byte for byte: backslashes, quotes, %, tabs, blanks at
+# either end of a line, several lines.
+script=$'  printf \'%s|\' \'a\\b\\n\' "c%sd" \'\te \'\t\n\necho "x\\ty"  '
+out=$(guest "cat <<'EOF'
+$script
+EOF")
+assert_eq "$out" "$script" "the agent gets the script exactly"
+assert_eq "$(guest "$script")" $'a\\b\\n|c%sd|\te |x\\ty' "the agent runs it as written"
+
 n=$(guest 'seq 1 20000' | wc -l)
 assert_eq "$n" 20000 "agent relays 20000 lines"
 
