@@ -86,22 +86,27 @@ field_of() {
 	props-*-xfer) echo "max_transfer_bytes" ;;
 	esac
 }
-for c in unknown-tid dup-completion overlong-data long-sense bad-srb-status short-completion huge-completion unasked-subchannel; do
+# bad_under_fio CASE: CASE fed into a 4 MiB fio verify run, then fio's end; FIO_OUT is
+# its log (checked for wrong data), BAD_SINCE the host's event log before it.  Armed
+# before fio starts, to fire 100 completions into it: a fast fio cannot end before the
+# case is armed (it did once, waiting for 100 requests first).
+bad_under_fio() {
 	guest_log_mark
-	s=$(since)
-	# Armed before fio starts, to fire 100 completions into it: a fast fio cannot end
-	# before the case is armed (it did once, waiting for 100 requests first).
-	if [ "$c" = unasked-subchannel ]; then
-		fio_bg "$c" 4M
-		assert_fh "disk bad 0 $c" disk bad 0 "$c"
+	BAD_SINCE=$(since)
+	if [ "$1" = unasked-subchannel ]; then
+		fio_bg "$1" 4M
+		assert_fh "disk bad 0 $1" disk bad 0 "$1"
 	else
-		assert_fh "disk bad 0 $c after=100" disk bad 0 "$c" after=100
-		fio_bg "$c" 4M
+		assert_fh "disk bad 0 $1 after=100" disk bad 0 "$1" after=100
+		fio_bg "$1" 4M
 	fi
-	fh wait-event DISK_BAD --since "$s" --timeout 30 >/dev/null || fail "$c: no DISK_BAD event"
-	fio_end "$c" 120
+	fh wait-event DISK_BAD --since "$BAD_SINCE" --timeout 30 >/dev/null || fail "$1: no DISK_BAD event"
+	fio_end "$1" 120
+	assert_no_verify_error "$FIO_OUT" "$1"
+}
+for c in unknown-tid dup-completion overlong-data long-sense bad-srb-status short-completion huge-completion unasked-subchannel; do
+	bad_under_fio "$c"
 	out=$FIO_OUT
-	assert_no_verify_error "$out" "$c"
 	if grep -q '^rc=0$' <<<"$out"; then
 		note "ok: $c: fio passed its verification"
 	else
@@ -125,14 +130,8 @@ assert_no_verify_error "$out" "after the bad completions"
 assert_guest "abort_after 6 s, $sd timeout 3 s" \
 	"echo 6 >/sys/module/hvis_storvsc/parameters/abort_after && echo 3 >/sys/block/$sd/device/timeout"
 for c in lost-completion late-completion; do
-	guest_log_mark
-	s=$(since)
-	assert_fh "disk bad 0 $c after=100" disk bad 0 "$c" after=100
-	fio_bg "$c" 4M
-	fh wait-event DISK_BAD --since "$s" --timeout 30 >/dev/null || fail "$c: no DISK_BAD event"
-	fio_end "$c" 120
-	out=$FIO_OUT
-	assert_no_verify_error "$out" "$c"
+	bad_under_fio "$c"
+	s=$BAD_SINCE out=$FIO_OUT
 	assert_match "$out" '^rc=0$' "$c: fio completed and verified (the lost command was retried)"
 	gave=$(guest_log_since | grep -E 'hvis_storvsc.*no answer from the host in [0-9]+ s; given up' | head -n 1)
 	[ -n "$gave" ] || fail "$c: no 'given up' line: $(guest_log_since | grep -i storvsc | tail -n 5)"

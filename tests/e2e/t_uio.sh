@@ -9,13 +9,16 @@
 # channels/<relid>/ring file).  The maps' names and sizes are upstream's, and unbinding
 # gives the device back to the hvis driver.  (3) The NIC, through new_id, has maps 3
 # and 4, its receive and send buffers, named after GPADLs the host holds for its
-# channel, mappable whole from user space; unbinding tears the GPADLs down.  docs/uio.md.
+# channel, mappable whole from user space; unbinding tears the GPADLs down.  (4) An echo
+# device offered with two subchannels to uio_hv_generic: each subchannel gets its ring
+# file, and packets echo through it.  docs/uio.md.
 # kernels: all
 source "$(dirname "$0")/../qemu/lib.sh"
 
 FCOPY=eb765408-105f-49b6-b4aa-c123b64d17d4	# HV_FCOPY_INSTANCE (the daemon's path)
 FCOPY_CLASS=34d14be3-dee4-41c8-9ae7-6b174977c192
 NIC_CLASS=f8615163-df3e-46c5-913f-f2d2f965ed0e
+ECHO_CLASS=6876697a-6563-686f-8e5c-1d0a2b409137
 MIB=${UIO_FCOPY_MIB:-4}
 PACKETS=${UIO_PACKETS:-2000}
 TOOLS=$HVIS_TOP/build/guest-tools
@@ -168,6 +171,41 @@ done
 note "ok: unbinding tears both buffers' GPADLs down"
 assert_guest "remove_id forgets the NIC class" \
 	"echo $NIC_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/remove_id"
+
+# ---- (4) subchannels: rings the host offers while user space holds the device ----
+# A second echo device with two subchannels, offered once uio_hv_generic takes the echo
+# class: opening /dev/uioN opens its primary, the host then offers the subchannels, and
+# uio_hv_generic opens each with 2 MiB rings and a channels/<relid>/ring file
+# (upstream's hv_uio_new_channel); uio_ring echoes through each subchannel's ring file,
+# signalling and waiting on /dev/uioN.
+SUBDEV=6876697a-0000-4000-8000-0000000000e2
+assert_guest "rmmod hvis_echo" rmmod hvis_echo
+assert_guest "new_id takes the echo class" "echo $ECHO_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/new_id"
+r=$(fh offer echo "$SUBDEV" --subchannels 2) || fail "ctl offer echo --subchannels 2: $r"
+guest_until 30 "[ \$(basename \$(readlink /sys/bus/vmbus/devices/$SUBDEV/driver)) = uio_hv_generic ]" ||
+	fail "the new echo device did not bind to uio_hv_generic"
+prelid=$(guest "cat /sys/bus/vmbus/devices/$SUBDEV/id")
+uio=$(guest "ls /sys/bus/vmbus/devices/$SUBDEV/uio")
+r=$(guest -t 180 "exec 9<>/dev/$uio
+	i=0; while [ \$(ls /sys/bus/vmbus/devices/$SUBDEV/channels | wc -l) -lt 3 ] && [ \$i -lt 100 ]; do sleep 0.2; i=\$((i + 1)); done
+	n=0
+	for c in \$(ls /sys/bus/vmbus/devices/$SUBDEV/channels); do
+		[ \$c = $prelid ] && continue
+		stat -c \"ring \$c %s %a\" /sys/bus/vmbus/devices/$SUBDEV/channels/\$c/ring || exit 1
+		$TOOLS/uio_ring $SUBDEV --sub \$c 1200 || exit 1
+		n=\$((n + 1))
+	done
+	echo subchannels=\$n" 2>&1) || fail "echo through the subchannels failed: $r"
+note "$r"
+# hv_uio_new_channel: 2 MiB per ring, both rings in the file.
+assert_eq "$(grep -c "^ring [0-9]* $((4 << 20)) 600$" <<<"$r")" 2 "two subchannel ring files of 4 MiB, mode 0600"
+# 1200 packets of 1-4095 bytes are about 2.4 MiB: each subchannel's 2 MiB tx ring wraps.
+assert_eq "$(grep -cE '^ok sub=[0-9]+ packets=1200 bytes=[0-9]+ wraps=[1-9]' <<<"$r")" 2 \
+	"1200 echoes came back intact through each subchannel, its tx ring wrapping"
+assert_match "$r" 'subchannels=2' "both subchannels served"
+guest "echo -n $SUBDEV > /sys/bus/vmbus/drivers/uio_hv_generic/unbind"
+assert_guest "the subchannels' ring files go with the device" \
+	"! ls /sys/bus/vmbus/devices/$SUBDEV/channels/*/ring 2>/dev/null | grep -q ."
 
 assert_guest "rmmod hvis_uio" rmmod hvis_uio
 assert_kernel_clean

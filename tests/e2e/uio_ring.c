@@ -10,6 +10,11 @@
  *
  *   uio_ring DEVICE-GUID COUNT    prints "ok packets=N bytes=B wraps=W", exits 0
  *
+ * With --sub RELID COUNT, the same echo runs through the subchannel RELID instead:
+ * its ring is mapped from channels/RELID/ring (uio_hv_generic maps only the primary's
+ * rings as map 0), the host is signalled and the interrupt taken through /dev/uioN as
+ * for the primary; prints "ok sub=RELID packets=N bytes=B wraps=W".
+ *
  * With --buffers instead of COUNT (a NIC's device): maps 3 and 4, the receive and send
  * buffers, are mapped whole at offset N * page size, as DPDK's vmbus bus driver maps
  * them; a pattern written to every page reads back; prints "ok recv=NAME SIZE
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <hvis/ring_proto.h>
 
@@ -231,35 +237,27 @@ static int buffers(const char *uio)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Sets tx and rx over a ring block: the outbound ring, then the inbound ring. */
+static void rings_of(uint8_t *map, size_t size, struct ring *tx, struct ring *rx)
+{
+	tx->hdr = (void *)map;
+	tx->data = map + HV_RING_HEADER_BYTES;
+	tx->size = size / 2 - HV_RING_HEADER_BYTES;
+	rx->hdr = (void *)(map + size / 2);
+	rx->data = map + size / 2 + HV_RING_HEADER_BYTES;
+	rx->size = tx->size;
+	__atomic_store_n(&rx->hdr->interrupt_mask, 0, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * COUNT packets of 1-4095 bytes through tx, each echo taken from rx and compared;
+ * returns the wraps of tx, adds the bytes to *bytes.  The host is signalled and the
+ * interrupt waited for on the uio fd.
+ */
+static long echo_loop(int fd, struct ring *tx, struct ring *rx, long count, long *bytes)
 {
 	static uint8_t out[4096], in[4096];
-	char path[1024], uio[256], relid[256];
-	long count, i, bytes = 0, wraps = 0;
-	struct ring tx, rx;
-	size_t size;
-	uint8_t *map, *ring2;
-	int fd, rfd;
-
-	if (argc != 3)
-		die("usage: uio_ring DEVICE-GUID COUNT|--buffers");
-	count = atol(argv[2]);
-	snprintf(sysdir, sizeof(sysdir), "/sys/bus/vmbus/devices/%s", argv[1]);
-	snprintf(path, sizeof(path), "%s/uio", sysdir);
-	first_entry(path, "uio", uio, sizeof(uio));
-	if (!strcmp(argv[2], "--buffers"))
-		return buffers(uio);
-	snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map0/size", uio);
-	size = read_num(path, 16);
-	snprintf(path, sizeof(path), "/dev/%s", uio);
-	map = map_shared(path, size, &fd, "the uio device's map 0");
-	tx.hdr = (void *)map;
-	tx.data = map + HV_RING_HEADER_BYTES;
-	tx.size = size / 2 - HV_RING_HEADER_BYTES;
-	rx.hdr = (void *)(map + size / 2);
-	rx.data = map + size / 2 + HV_RING_HEADER_BYTES;
-	rx.size = tx.size;
-	__atomic_store_n(&rx.hdr->interrupt_mask, 0, __ATOMIC_SEQ_CST);
+	long i, wraps = 0;
 
 	for (i = 0; i < count; i++) {
 		uint32_t len = 1 + (i * 389) % (sizeof(out) - 1), k;
@@ -268,19 +266,72 @@ int main(int argc, char **argv)
 
 		for (k = 0; k < len; k++)
 			out[k] = (uint8_t)(i * 7 + k);
-		if (send_pkt(&tx, out, len, i, &wrapped))
+		if (send_pkt(tx, out, len, i, &wrapped))
 			die("tx ring full with one packet in flight");
 		wraps += wrapped;
 		irq(fd, 1);	/* unmask, and signal the host */
-		while (!(got = recv_pkt(&rx, in, sizeof(in), &id)))
+		while (!(got = recv_pkt(rx, in, sizeof(in), &id)))
 			wait_irq(fd);
 		if (id != (uint64_t)i || (uint32_t)got < len || memcmp(in, out, len)) {
 			fprintf(stderr, "uio_ring: echo %ld differs (id %llu, %d bytes)\n", i,
 				(unsigned long long)id, got);
-			return 1;
+			exit(1);
 		}
-		bytes += len;
+		*bytes += len;
 	}
+	return wraps;
+}
+
+/* --sub RELID COUNT: the echo through a subchannel's ring file. */
+static int sub_echo(const char *uio, const char *relid, long count)
+{
+	char path[1024];
+	long bytes = 0, wraps;
+	struct ring tx, rx;
+	struct stat st;
+	uint8_t *map;
+	int fd, rfd;
+
+	snprintf(path, sizeof(path), "%s/channels/%s/ring", sysdir, relid);
+	if (stat(path, &st) || st.st_size <= 2 * HV_RING_HEADER_BYTES)
+		die("no ring file for that subchannel");
+	map = map_shared(path, (size_t)st.st_size, &rfd, "the subchannel's ring file");
+	snprintf(path, sizeof(path), "/dev/%s", uio);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		die("cannot open the uio device");
+	rings_of(map, (size_t)st.st_size, &tx, &rx);
+	wraps = echo_loop(fd, &tx, &rx, count, &bytes);
+	printf("ok sub=%s packets=%ld bytes=%ld wraps=%ld ring=%lld\n", relid, count, bytes, wraps,
+	       (long long)st.st_size);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char path[1024], uio[256], relid[256];
+	long count, bytes = 0, wraps;
+	struct ring tx, rx;
+	size_t size;
+	uint8_t *map, *ring2;
+	int fd, rfd;
+
+	if (argc != 3 && !(argc == 5 && !strcmp(argv[2], "--sub")))
+		die("usage: uio_ring DEVICE-GUID COUNT|--buffers|--sub RELID COUNT");
+	snprintf(sysdir, sizeof(sysdir), "/sys/bus/vmbus/devices/%s", argv[1]);
+	snprintf(path, sizeof(path), "%s/uio", sysdir);
+	first_entry(path, "uio", uio, sizeof(uio));
+	if (!strcmp(argv[2], "--buffers"))
+		return buffers(uio);
+	if (!strcmp(argv[2], "--sub"))
+		return sub_echo(uio, argv[3], atol(argv[4]));
+	count = atol(argv[2]);
+	snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map0/size", uio);
+	size = read_num(path, 16);
+	snprintf(path, sizeof(path), "/dev/%s", uio);
+	map = map_shared(path, size, &fd, "the uio device's map 0");
+	rings_of(map, size, &tx, &rx);
+	wraps = echo_loop(fd, &tx, &rx, count, &bytes);
 
 	/* The mask, as the channel's in_mask shows it. */
 	snprintf(path, sizeof(path), "%s/channels", sysdir);
