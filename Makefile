@@ -24,7 +24,7 @@ KVERS ?= $(shell $(TOP)/scripts/kvers.sh test)
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 	$(if $(HVIS_DEBUG),HVIS_DEBUG=$(HVIS_DEBUG))
 
-.PHONY: all modules modules-all tools unit fuzz fuzz-smoke lint e2e selftest check check-all demo vm bench deps \
+.PHONY: all modules modules-all tools unit fuzz fuzz-smoke fuzz-coverage lint e2e selftest check check-all demo vm bench deps \
 	debug-kernel \
 	deb dkms-conf dkms-install dkms-remove check-install clean help
 
@@ -51,6 +51,9 @@ fuzz:
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory -C tests/fuzz smoke
+
+fuzz-coverage:
+	@$(MAKE) --no-print-directory -C tests/fuzz coverage
 
 lint:
 	@KVERS="$(KVERS)" scripts/lint.sh
@@ -123,7 +126,7 @@ clean:
 		$(MAKE) -C $$(dirname $$d) clean; done
 
 help:
-	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke lint selftest e2e check check-all demo vm bench deps"
+	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke fuzz-coverage lint selftest e2e check check-all demo vm bench deps"
 	@echo "         debug-kernel (DEBUG_SERIES=6.12|6.1)"
 	@echo "         deb dkms-conf dkms-install dkms-remove check-install clean"
 	@echo "KVER=$(KVER)"

@@ -18,6 +18,8 @@ PACKAGES=(build-essential make gcc libc6-dev bc kmod cpio xz-utils gzip sparse c
 	fio sg3-utils lsscsi liburing-dev util-linux
 	iperf3 tcpdump iproute2 iputils-ping
 	libpng-dev libdrm-tests)
+# fuzz coverage reports (tests/fuzz/Makefile coverage): llvm-profdata and llvm-cov
+PACKAGES+=(llvm-14)
 # input: evtest, copied into the guest by tests/e2e/t_console_input.sh
 PACKAGES+=(evtest)
 # kexec and kdump: kexec-tools, copied into the guest by tests/e2e/t_kexec.sh
