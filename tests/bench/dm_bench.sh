@@ -69,7 +69,6 @@ mark_connect() {
 	exec {MARK}< <(socat -u "UNIX-CONNECT:$MARK_DIR/mark.sock" STDOUT)
 	assert_guest "the mark port (ttyS2) is there" 'stty -F /dev/ttyS2 raw -echo'
 }
-since() { fh events | tail -n 1 | awk '{ print $1 }'; }
 # Each row's times, one word per round: ROW[name]="t1 t2 ...".
 declare -A ROW HOST
 NAMES=()
@@ -88,7 +87,7 @@ virtio_size() {
 # dm_grow TO_MB NAME: asks the host for TO_MB and times it until MemTotal grew by what it added.
 dm_grow() {
 	local m s t0 t ev
-	m=$(memtotal_mb) s=$(since)
+	m=$(memtotal_mb) s=$(fh_since)
 	arm -ge $((m + $3 - 4))
 	t0=$(now_ms)
 	fh memory set "$1M" >/dev/null || fail "memory set $1M"
@@ -110,7 +109,7 @@ one_round() {
 
 	dm_grow 3072 "DM hot-add 1 GiB" 1024
 	dm_grow 7168 "DM hot-add 4 GiB more" 4096
-	m=$(memtotal_mb) s=$(since)
+	m=$(memtotal_mb) s=$(fh_since)
 	arm -le $((m - 510))
 	t0=$(now_ms)
 	fh memory set 6656M >/dev/null || fail "memory set 6656M"

@@ -59,7 +59,6 @@ dm_vm_start() {
 
 dmkv() { kv "$(fh dm status)" "$1"; }
 # The newest host event's sequence number.
-since() { fh events | tail -n 1 | awk '{ print $1 }'; }
 wait_ev() { # NAME SINCE SECS -> the event line
 	fh wait-event "$1" --since "$2" --timeout "${3:-60}" || fail "no $1 after seq $2"
 }

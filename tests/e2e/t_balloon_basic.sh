@@ -27,7 +27,7 @@ assert_eq "$(gsys startup_mb)" 1024 "guest: startup_mb"
 # Touch 420 MiB in the guest, then free it, so the RAM file has blocks to give back.
 assert_guest "touch 420 MiB" 'mkdir -p /tmp && dd if=/dev/zero of=/tmp/fill bs=1M count=420 2>&1 && rm /tmp/fill'
 b0=$(blocks_mb); m0=$(memtotal_mb)
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 640M" memory set 640M
 line=$(wait_ev DM_BALLOON_DONE "$s" 120)
 note "$line"
@@ -45,7 +45,7 @@ assert_match "$out" "assigned_mb +640" "CLI shows assigned 640 MiB"
 # Bad host requests: refused with a log line, nothing changes.
 guest 'dmesg -c >/dev/null'
 for k in unballoon-unknown balloon-huge hot-add-outside hot-add-boot bad-size; do
-	s=$(since)
+	s=$(fh_since)
 	assert_fh "dm inject $k" dm inject "$k"
 	sleep 1
 	log=$(guest 'dmesg -c | grep hvis_balloon')
@@ -55,7 +55,7 @@ for k in unballoon-unknown balloon-huge hot-add-outside hot-add-boot bad-size; d
 	assert_eq "$(gsys hot_added_mb)" 0 "$k: hot_added unchanged"
 done
 
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1G" memory set 1G
 line=$(wait_ev DM_UNBALLOON "$s" 60)
 assert_match "$line" "ballooned=0" "host: all unballooned"
@@ -63,7 +63,7 @@ guest_until 10 "[ \$(cat $SYS/ballooned_mb) = 0 ]" || fail "guest ballooned_mb n
 note "guest MemTotal $(memtotal_mb) MiB after unballoon"
 
 # Hot-add 512 MiB: four whole blocks.
-m0=$(memtotal_mb); s=$(since)
+m0=$(memtotal_mb); s=$(fh_since)
 assert_fh "memory set 1536M" memory set 1536M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 120)
 dm_settle
@@ -75,7 +75,7 @@ assert_ge $((m1 - m0)) 510 "guest MemTotal grew by 512 MiB"
 assert_eq "$(gsys hot_added_mb)" 512 "guest: hot_added_mb"
 
 # Partly backed: 64 MiB more = half a block; then the rest continues it.
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1600M" memory set 1600M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 120)
 dm_settle
@@ -84,7 +84,7 @@ assert_eq "$(gsys hot_added_mb)" 576 "guest: 576 MiB hot-added"
 m2=$(memtotal_mb)
 assert_ge $((m2 - m1)) 63 "guest MemTotal grew by 64 MiB only"
 [ $((m2 - m1)) -le 65 ] || fail "unbacked half block went online: $m1 -> $m2"
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1664M" memory set 1664M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 120)
 dm_settle
@@ -97,7 +97,7 @@ assert_eq "$(gsys assigned_mb)" "$(dmkv assigned_mb)" "guest assigned_mb equals 
 # The floor: a shrink far below demand is met only down to the floor.
 floor=$(gsys floor_mb)
 note "floor ${floor} MiB"
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 128M" memory set 128M
 end=$((SECONDS + 180))
 until line=$(fh events "$s" | grep -m1 "DM_BALLOON_DONE.*partial=1"); do

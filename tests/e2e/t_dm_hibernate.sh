@@ -19,7 +19,7 @@ assert_match "$line" "balloon=1 hot_add=1" "host: capabilities still set, as hv_
 m0=$(memtotal_mb)
 
 # 1. A balloon request goes unanswered: the host times out, says so, and tries again.
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 768M" memory set 768M
 wait_ev DM_BALLOON_SENT "$s" 30 >/dev/null
 line=$(wait_ev DM_TIMEOUT "$s" 30)
@@ -40,7 +40,7 @@ assert_eq "$(grep -c 'hvis-dm-2 unsupported (hibernation)' <<<"$log")" 1 "guest:
 assert_no_match "$log" "hvis-dm-1|refused" "guest: no error line"
 
 # 2. A later request is answered: hot-add gets 0 pages, a permanent answer.
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1536M" memory set 1536M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
 note "$line"
@@ -50,7 +50,7 @@ assert_eq "$(fh events "$s" | grep -c DM_HOT_ADD_SENT)" 1 "host: no hot-add retr
 assert_eq "$(memtotal_mb)" "$m0" "guest: MemTotal unchanged"
 
 # 3. hibernation=0: the same guest balloons again.
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1G" memory set 1G
 assert_guest "reload with hibernation=0" 'rmmod hvis_balloon && modprobe hvis_balloon hibernation=0'
 wait_driver_bound hvis_balloon

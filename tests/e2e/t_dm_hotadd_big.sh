@@ -29,7 +29,7 @@ stop_memcheck() {
 # grow TO_MB PAGES WHAT: one `memory set`; checks the single request and its answer.
 grow() {
 	local s line
-	s=$(since)
+	s=$(fh_since)
 	assert_fh "memory set $1M" memory set "$1M"
 	line=$(wait_ev DM_HOT_ADD_DONE "$s" 300)
 	dm_settle

@@ -14,7 +14,7 @@ DM_MEMHP=offline
 dm_vm_start startup=1G policy=fixed target=1G
 m0=$(memtotal_mb)
 
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1088M" memory set 1088M
 line=$(wait_ev DM_HOT_ADD_SENT "$s" 60)
 assert_match "$line" "start=0x40000 pages=16384" "host: hot-add of 64 MiB at 1 GiB"
@@ -27,7 +27,7 @@ note "block at 1 GiB: $blk ($(guest "cat /sys/devices/system/memory/$blk/state")
 assert_eq "$(guest "cat /sys/devices/system/memory/$blk/state")" offline "guest: the hot-added block stays offline"
 assert_eq "$(memtotal_mb)" "$m0" "guest: MemTotal unchanged while the block is offline"
 
-s=$(since)
+s=$(fh_since)
 for _ in $(seq 50); do fh dm inject hot-add-offline >/dev/null 2>&1 && break; sleep 0.2; done
 line=$(wait_ev DM_HOT_ADD_SENT "$s" 30)
 assert_match "$line" "start=0x44000 pages=16384 .*injected=1" "host: continuation into the same block"

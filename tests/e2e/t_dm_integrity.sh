@@ -18,7 +18,7 @@ note "ok: 300 MiB filled"
 
 mem0= fig0=
 for i in $(seq "$CYCLES"); do
-	s=$(since)
+	s=$(fh_since)
 	fh memory set 1152M >/dev/null || fail "cycle $i: memory set 1152M"
 	if [ "$i" = 1 ]; then
 		line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
@@ -33,7 +33,7 @@ for i in $(seq "$CYCLES"); do
 	# 2 MiB chunks when the kernel has put something unmovable in it, so the shrunk
 	# state's kernel memory differs by the block's 2 MiB memmap from cycle to cycle.
 	[ "$i" = 2 ] && mem0=$(guest_kmem)
-	s=$(since)
+	s=$(fh_since)
 	fh memory set 896M >/dev/null || fail "cycle $i: memory set 896M"
 	line=$(wait_ev DM_BALLOON_DONE "$s" 60)
 	grep -q "pages=65536 requested=65536 partial=0" <<<"$line" || fail "cycle $i: balloon: $line"
@@ -48,7 +48,7 @@ for i in $(seq "$CYCLES"); do
 	fi
 done
 note "ok: $CYCLES cycles, the same figures after each: $fig0"
-s=$(since)
+s=$(fh_since)
 fh memory set 1152M >/dev/null || fail "memory set 1152M after the cycles"
 line=$(wait_ev DM_UNBALLOON "$s" 60)
 grep -q "ballooned=0" <<<"$line" || fail "after the cycles: unballoon left pages: $line"

@@ -17,7 +17,7 @@ note "floor ${floor} MiB; the workload holds ${hold} MiB"
 assert_guest "start hvis-memcheck" "rm -f /tmp/stop; hvis-memcheck $hold /tmp/stop >/tmp/mc.out 2>&1 & echo \$! >/tmp/mc.pid"
 guest_until 60 "grep -q '^filled' /tmp/mc.out" || fail "memcheck did not fill: $(guest cat /tmp/mc.out)"
 
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 256M" memory set 256M
 sleep 20
 ev=$(fh events "$s" | grep DM_BALLOON_DONE)

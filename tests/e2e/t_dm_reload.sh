@@ -8,7 +8,7 @@ source "$(dirname "$0")/dm_lib.sh"
 dm_vm_start startup=1G policy=fixed target=1G
 
 
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1152M" memory set 1152M
 line=$(wait_ev DM_HOT_ADD_SENT "$s" 60)
 assert_match "$line" "start=0x40000 pages=32768" "host: first hot-add at 1 GiB"
@@ -17,7 +17,7 @@ assert_match "$line" "pages=32768 requested=32768 result=1" "host: 128 MiB hot-a
 dm_settle
 m0=$(memtotal_mb)
 
-s=$(since)
+s=$(fh_since)
 assert_guest "reload hvis_balloon" 'rmmod hvis_balloon && modprobe hvis_balloon'
 wait_driver_bound hvis_balloon
 line=$(wait_ev DM_CLOSED "$s" 30)
@@ -27,7 +27,7 @@ assert_eq "$(memtotal_mb)" "$m0" "guest MemTotal kept over the reload"
 assert_eq "$(kv "$(fh dm status)" hot_added_mb)" 128 "host still counts 128 MiB hot-added"
 assert_eq "$(guest "cat $SYS/startup_mb")" 1152 "guest: startup_mb now includes the block"
 
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1280M" memory set 1280M
 line=$(wait_ev DM_HOT_ADD_SENT "$s" 60)
 note "$line"

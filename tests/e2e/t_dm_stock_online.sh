@@ -19,7 +19,7 @@ assert_eq "$(guest 'cat /sys/devices/system/memory/auto_online_blocks')" offline
 	"the kernel's policy: hot-added blocks stay offline"
 
 m0=$(memtotal_mb)
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1280M" memory set 1280M
 line=$(wait_ev DM_HOT_ADD_DONE "$s" 60)
 assert_match "$line" "result=1" "host: the guest took the hot-add"
@@ -32,7 +32,7 @@ assert_eq "$(guest 'grep -l offline /sys/devices/system/memory/memory*/state 2>/
 # The user's opt-out.
 assert_guest "mask the rule" "ln -s /dev/null /etc/udev/rules.d/$DM_RULE && udevadm control --reload-rules"
 m1=$(memtotal_mb)
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1536M" memory set 1536M
 wait_ev DM_HOT_ADD_DONE "$s" 60 >/dev/null
 guest 'udevadm settle -t 30' >/dev/null

@@ -9,7 +9,7 @@ source "$(dirname "$0")/dm_lib.sh"
 
 dm_vm_start startup=1G policy=fixed target=1G
 
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 768M" memory set 768M
 line=$(wait_ev DM_BALLOON_DONE "$s" 120)
 assert_match "$line" "pages=65536 requested=65536" "256 MiB ballooned"
@@ -18,7 +18,7 @@ b0=$(guest "cat $SYS/ballooned_pages")
 assert_eq "$b0" 65536 "guest: 65536 pages ballooned"
 
 for kind in dup-unballoon overlap-unballoon; do
-	s=$(since)
+	s=$(fh_since)
 	guest 'dmesg -c >/dev/null'
 	assert_fh "dm inject $kind" dm inject "$kind"
 	line=$(wait_ev DM_UNBALLOON "$s" 30)
@@ -39,7 +39,7 @@ assert_kernel_clean
 # (dev_err_ratelimited: at most 10 per 5 s window; a burst of E seconds touches at most
 # E/5 + 2 windows).
 guest 'dmesg -c >/dev/null'
-s=$(since)
+s=$(fh_since)
 t0=$SECONDS
 for _ in $(seq 100); do
 	for _ in $(seq 50); do fh dm inject dup-unballoon >/dev/null 2>&1 && break; sleep 0.05; done
@@ -57,7 +57,7 @@ assert_ge 50 "$n" "guest: far fewer lines than requests"
 assert_eq "$(memtotal_mb)" "$m0" "guest: MemTotal unchanged after the burst"
 
 # A real unballoon still works and returns everything.
-s=$(since)
+s=$(fh_since)
 assert_fh "memory set 1G" memory set 1G
 line=$(wait_ev DM_UNBALLOON "$s" 60)
 assert_match "$line" "pages=65536" "host: real unballoon of 256 MiB"

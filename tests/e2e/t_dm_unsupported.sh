@@ -32,7 +32,7 @@ assert_eq "$(guest "cat $SYS/state")" unsupported "guest: state unsupported"
 
 # 2: versions back, the driver reloaded without hot-add.
 assert_fh "dm config versions" dm config versions=2.0,1.0,0.3
-s=$(fh events | tail -n 1 | awk '{ print $1 }')
+s=$(fh_since)
 assert_guest "reload with hot_add=0" 'rmmod hvis_balloon && modprobe hvis_balloon hot_add=0'
 wait_driver_bound hvis_balloon
 line=$(fh wait-event DM_CAPABILITIES --since "$s" --timeout 30) || fail "no DM_CAPABILITIES"

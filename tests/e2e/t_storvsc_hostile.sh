@@ -18,7 +18,6 @@ FCD=$(disk_image fc.img 16M)
 FH_ARGS=(--disks "0:0:0=$DISK,1:0:0=$IDE,2:0:0=$FCD")
 storvsc_vm_start
 
-since() { fh events | tail -n 1 | awk '{ print $1 }'; }
 
 sd=$(wait_guest_disk 0 0 0)
 ide_inst=$(controller_inst 1)
@@ -92,7 +91,7 @@ field_of() {
 # case is armed (it did once, waiting for 100 requests first).
 bad_under_fio() {
 	guest_log_mark
-	BAD_SINCE=$(since)
+	BAD_SINCE=$(fh_since)
 	if [ "$1" = unasked-subchannel ]; then
 		fio_bg "$1" 4M
 		assert_fh "disk bad 0 $1" disk bad 0 "$1"
@@ -165,7 +164,7 @@ unload() {
 for c in props-zero-channels props-huge-channels props-zero-xfer props-huge-xfer; do
 	unload
 	guest_log_mark
-	s=$(since)
+	s=$(fh_since)
 	assert_fh "disk bad 0 $c" disk bad 0 "$c"
 	assert_guest "modprobe hvis_storvsc ($c)" modprobe hvis_storvsc
 	fh wait-event DISK_BAD --since "$s" --timeout 30 >/dev/null || fail "$c: no DISK_BAD event"
@@ -215,7 +214,7 @@ prim=$(fh list | awk -v i="$inst" '$4 == i { print $1 }')
 fio_bg rescind-ctl 16M
 r0=$(host_requests)
 wait_for 60 "fio's requests reach the host" requests_ge $((r0 + 300))
-s=$(since)
+s=$(fh_since)
 assert_fh "rescind controller relid $prim" rescind "$prim"
 released() { grep -Eq "RELID_RELEASED relid=$1( |\$)" "$VM_DIR/events.log"; }
 wait_for 30 "the guest released the controller's channel (relid $prim)" released "$prim"

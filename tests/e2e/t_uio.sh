@@ -143,7 +143,7 @@ NIC=$(guest 'for d in /sys/bus/vmbus/devices/*; do [ "$(cat $d/class_id)" = "{'"
 [ -n "$NIC" ] || fail "no NIC device on the bus"
 guest "echo -n $NIC > /sys/bus/vmbus/drivers/hvis_netvsc/unbind 2>/dev/null; true"
 nic_relid=$(guest "cat /sys/bus/vmbus/devices/$NIC/id")
-s=$(fh events | tail -n 1 | awk '{ print $1 }')
+s=$(fh_since)
 assert_guest "new_id takes the NIC class" "echo $NIC_CLASS > /sys/bus/vmbus/drivers/uio_hv_generic/new_id"
 assert_guest "the NIC is bound to uio_hv_generic" \
 	"[ \$(basename \$(readlink /sys/bus/vmbus/devices/$NIC/driver)) = uio_hv_generic ]"

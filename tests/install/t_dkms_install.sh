@@ -201,7 +201,7 @@ check_hot_add() {
 	note "auto_online_blocks: $(guest cat /sys/devices/system/memory/auto_online_blocks)"
 	assert_fh "dm config" dm config startup=1G policy=fixed target=1G
 	m0=$(memtotal_mb)
-	s=$(fh events | tail -n 1 | awk '{ print $1 }')
+	s=$(fh_since)
 	assert_fh "memory set 1280M" memory set 1280M
 	out=$(fh wait-event DM_HOT_ADD_DONE --since "$s" --timeout 60) || fail "no DM_HOT_ADD_DONE"
 	assert_match "$out" "result=1" "host: the guest took the hot-add"

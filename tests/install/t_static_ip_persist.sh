@@ -149,11 +149,12 @@ run_variant() { # variant
 	# networkd's own state file for the link (networkctl would need D-Bus, which this
 	# root fs, like a minimal networkd system, lacks).
 	if [ "$v" = networkd ]; then
-		st=$(guest "cat /run/systemd/netif/links/\$(cat /sys/class/net/$ifname/ifindex)")
-		# "configuring" while networkd still waits for a router advertisement nobody
-		# sends here; the addresses and routes above are set either way.
-		assert_match "$st" '^ADMIN_STATE=configur(ed|ing)$' "$v, after reboot: networkd manages $ifname"
-		note "$v: $(grep -E '^(ADMIN|OPER)_STATE=' <<<"$st" | tr '\n' ' ')"
+		links="/run/systemd/netif/links/\$(cat /sys/class/net/$ifname/ifindex)"
+		# networkd may still be at "configuring" for a while after the addresses are set.
+		guest_until 60 "grep -qx ADMIN_STATE=configured $links" ||
+			fail "$v, after reboot: networkd never configured $ifname: $(guest "cat $links")"
+		note "ok: $v, after reboot: networkd configured $ifname"
+		st=$(guest "cat $links")
 		assert_match "$st" "^NETWORK_FILE=/etc/systemd/network/10-hvis-$ifname.network$" \
 			"$v, after reboot: from hvis's file"
 	fi

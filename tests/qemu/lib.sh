@@ -40,6 +40,8 @@
 #   memtotal_mb                    the guest's MemTotal in MiB ($GUEST_MEMTOTAL_MB: the
 #                                  same as guest shell text, for commands that poll it)
 #   fh CMD...                      hvis-fakehost ctl --ctl $VM_DIR/ctl.sock CMD...
+#   fh_since                       the number of the host's newest event (for
+#                                  `fh wait-event NAME --since N`: events after it)
 #   qmp CMD-JSON                   one QMP command to QEMU (VM_QMP=1); prints QEMU's answer
 #                                  line, fails on an error answer
 #   vm_wait_exit SECS              wait for QEMU to exit; returns its exit status
@@ -188,6 +190,8 @@ fh() {
 	"$FAKEHOST" ctl --ctl "$VM_DIR/ctl.sock" "$@"
 }
 
+fh_since() { fh events | tail -n 1 | awk '{ print $1 }'; }
+
 # qmp CMD-JSON: one command on QEMU's QMP socket (VM_QMP=1), e.g.
 # qmp '{"execute":"query-status"}'.  QEMU takes one QMP client at a time: each call
 # connects, leaves the greeting, negotiates capabilities, sends CMD-JSON and prints the
@@ -247,7 +251,7 @@ _agent_nap() {
 # to commands already answered (or given up on): it is skipped, and the answer is the
 # text between this id's BEGIN and END lines.
 guest() {
-	local t=$GUEST_TIMEOUT id end new= got= seen= rest rc
+	local t=$GUEST_TIMEOUT id end line new= got= seen= rest rc
 	if [ "${1:-}" = -t ]; then
 		t=$2
 		shift 2
@@ -258,8 +262,8 @@ guest() {
 	_agent_read new
 	# One line: "=", the script with its backslashes doubled and its newlines as \n (the
 	# agent's printf %b undoes both), ".".
-	new=${*//\\/\\\\}
-	printf '%s =%s.\n' "$id" "${new//$'\n'/\\n}" >&"$AGENT_FD"
+	line=${*//\\/\\\\}
+	printf '%s =%s.\n' "$id" "${line//$'\n'/\\n}" >&"$AGENT_FD"
 	end=$((SECONDS + t))
 	while :; do
 		_agent_read new

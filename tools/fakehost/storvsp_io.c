@@ -170,7 +170,6 @@ static void complete_srb(struct stor_chan *sc, u64 trans, const struct vmscsi_re
 	}
 	if (take_bad(sd, STOR_BAD_SRB_STATUS))
 		p.srb.srb_status = 0x3f;
-	dup = take_bad(sd, STOR_BAD_DUP_COMPLETION);
 	/* A host that lost the answer: the request is done here, the guest never hears. */
 	if (take_bad(sd, STOR_BAD_LOST_COMPLETION))
 		return;
@@ -182,6 +181,7 @@ static void complete_srb(struct stor_chan *sc, u64 trans, const struct vmscsi_re
 		sd->late_pkt = p;
 		return;
 	}
+	dup = take_bad(sd, STOR_BAD_DUP_COMPLETION);
 	/*
 	 * The request's only completion, cut to 24 bytes or padded to 1 KiB: the guest can
 	 * read neither as a vstor_packet, and must still finish the request it names.
