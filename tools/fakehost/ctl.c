@@ -222,6 +222,29 @@ static int cmd_rescind(struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
+/* `replug RELID`: the device is rescinded and offered again once the guest lets go. */
+static int cmd_replug(struct ctl_cmd *c, int argc, char **argv)
+{
+	struct host_channel *ch;
+	u64 relid;
+	int ret;
+
+	if (argc != 2 || !parse_u64(argv[1], &relid) || relid > 0xffffffffu)
+		return fail(c, "usage: replug RELID (a device's primary channel)");
+	ch = host_channel_by_relid(&c->fh->host, (u32)relid);
+	if (!ch || !ch->dev || ch->sub_index)
+		return fail(c, "relid %llu is not a device's primary channel",
+			    (unsigned long long)relid);
+	ret = host_replug(&c->fh->host, ch->dev);
+	if (ret == -EBUSY)
+		return fail(c, "a replug of that device is still waiting for the guest's release");
+	if (ret)
+		return fail(c, "no live channel with relid %llu", (unsigned long long)relid);
+	fprintf(c->out, "rescinded relid=%llu class=%s: offered again on RELID_RELEASED\n",
+		(unsigned long long)relid, ch->dev->ops->name);
+	return 0;
+}
+
 static int cmd_shutdown(struct ctl_cmd *c, int argc, char **argv)
 {
 	u32 flags = !strcmp(argv[0], "reboot") ? IC_SHUTDOWN_FLAG_REBOOT :
@@ -657,6 +680,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "offer", cmd_offer },
 	{ "rescind", cmd_rescind },
+	{ "replug", cmd_replug },
 	{ "shutdown", cmd_shutdown },
 	{ "reboot", cmd_shutdown },
 	{ "heartbeat", cmd_heartbeat },

@@ -70,8 +70,10 @@ static void handle_request_offers(struct vmbus_host *h, u32 conn_id, const void 
 	struct host_device *d;
 	u32 n = 0;
 
-	for (d = h->devices; d; d = d->next, n++)
+	for (d = h->devices; d; d = d->next, n++) {
+		d->replug_pending = false;	/* offered now with the rest */
 		host_offer_channel(h, d, 0);
+	}
 	h->state = HOST_OFFERS_SENT;
 	host_event(h, "ALLOFFERS_DELIVERED", "offers=%u", n);
 	host_send_msg(h, &done, sizeof(done));
@@ -164,6 +166,7 @@ static void handle_relid_released(struct vmbus_host *h, u32 conn_id, const void 
 {
 	const struct vmbus_channel_relid_released *msg = raw;
 	struct host_channel *ch = host_channel_by_relid(h, msg->child_relid), **pp;
+	struct host_device *replugged;
 	struct host_gpadl *g, *next;
 
 	if (!ch) {
@@ -173,6 +176,7 @@ static void handle_relid_released(struct vmbus_host *h, u32 conn_id, const void 
 	host_event(h, "RELID_RELEASED", "relid=%u%s", ch->relid,
 		   ch->state == CHAN_REVOKED ? "" : " unsolicited=1");
 	host_close_channel(ch, false);
+	replugged = ch->state == CHAN_REVOKED && !ch->sub_index ? ch->dev : NULL;
 	for (g = h->gpadls; g; g = next) {
 		next = g->next;
 		if (g->relid == ch->relid)
@@ -185,6 +189,8 @@ static void handle_relid_released(struct vmbus_host *h, u32 conn_id, const void 
 		}
 	}
 	free(ch);
+	if (replugged)
+		host_replug_released(h, replugged);
 }
 
 /*

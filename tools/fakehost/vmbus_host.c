@@ -205,7 +205,10 @@ static void free_channels(struct vmbus_host *h)
 void host_reset(struct vmbus_host *h, const char *why)
 {
 	bool had_state = h->state != HOST_DISCONNECTED || h->channels || h->gpadls;
+	struct host_device *d;
 
+	for (d = h->devices; d; d = d->next)
+		d->replug_pending = false;	/* every device is offered again anyway */
 	free_channels(h);
 	host_free_gpadls(h);
 	host_monitor_reset(h);

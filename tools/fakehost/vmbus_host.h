@@ -92,6 +92,8 @@ struct host_device {
 	u32 index;		/* configuration order, from 0 */
 	bool monitor;		/* +monitor: offered with a monitor whatever the class */
 	bool no_monitor;	/* +nomonitor: never offered with one */
+	bool replug_pending;	/* rescinded by host_replug: offered again on release */
+	u32 replugs;		/* completed host_replug cycles */
 	void *priv;		/* the backend's, for the device's lifetime */
 	struct vmbus_host *host;
 };
@@ -240,6 +242,17 @@ void host_rescind_subchannels(struct vmbus_host *h, struct host_device *dev);
 
 /* Rescinds a channel (and a primary's subchannels); -ENOENT if no such live relid. */
 int host_rescind(struct vmbus_host *h, u32 relid);
+
+/*
+ * Unplugs and plugs dev again, as Hyper-V does when a device is removed and added back
+ * with its configuration: every live channel is rescinded (subchannels first), the
+ * device and its backend state (disk images, TAP) stay, and once the guest releases
+ * the primary's relid (RELID_RELEASED) the device is offered again under a new relid
+ * (event REPLUG_OFFERED).  -ENOENT: no live primary; -EBUSY: a replug is pending.
+ */
+int host_replug(struct vmbus_host *h, struct host_device *dev);
+/* Called for a released primary relid of a device (vmbus_chan_msg.c). */
+void host_replug_released(struct vmbus_host *h, struct host_device *dev);
 
 struct host_channel *host_channel_by_relid(struct vmbus_host *h, u32 relid);
 const char *host_chan_state_name(enum host_chan_state s);

@@ -232,6 +232,16 @@ u32 host_offer_subchannels_n(struct vmbus_host *h, struct host_channel *primary,
 
 static void revoke(struct vmbus_host *h, struct host_channel *ch);
 
+/* After a replug's offer: its new relid in the event log. */
+static void ch_event_offered(struct vmbus_host *h, struct host_device *dev)
+{
+	struct host_channel *ch = host_device_channel(h, dev);
+
+	if (ch)
+		host_event(h, "REPLUG_OFFERED", "relid=%u class=%s cycles=%u", ch->relid,
+			   dev->ops->name, dev->replugs);
+}
+
 void host_rescind_subchannels(struct vmbus_host *h, struct host_device *dev)
 {
 	struct host_channel *ch;
@@ -300,6 +310,36 @@ int host_rescind(struct vmbus_host *h, u32 relid)
 	}
 	host_remove_device(h, ch->dev);
 	return 0;
+}
+
+int host_replug(struct vmbus_host *h, struct host_device *dev)
+{
+	struct host_channel *ch, *primary = host_device_channel(h, dev);
+
+	if (dev->replug_pending)
+		return -EBUSY;
+	if (!primary)
+		return -ENOENT;
+	for (ch = h->channels; ch; ch = ch->next)
+		if (ch->dev == dev && ch->sub_index && ch->state != CHAN_REVOKED)
+			revoke(h, ch);
+	dev->replug_pending = true;
+	host_event(h, "REPLUG_RESCIND", "relid=%u class=%s", primary->relid, dev->ops->name);
+	revoke(h, primary);
+	return 0;
+}
+
+void host_replug_released(struct vmbus_host *h, struct host_device *dev)
+{
+	if (!dev->replug_pending)
+		return;
+	dev->replug_pending = false;
+	dev->replugs++;
+	/* Disconnected meanwhile: the next REQUESTOFFERS offers it with the rest. */
+	if (h->state != HOST_OFFERS_SENT)
+		return;
+	host_offer_channel(h, dev, 0);
+	ch_event_offered(h, dev);
 }
 
 struct host_channel *host_device_channel(struct vmbus_host *h, const struct host_device *dev)
