@@ -28,6 +28,7 @@
 #include "guid.h"
 #include "hvsock.h"
 #include "hostile.h"
+#include "pump.h"
 #include "hvis/ic_proto.h"
 
 #define CTL_LINE_MAX	1024
@@ -580,6 +581,12 @@ static int cmd_dm(struct ctl_cmd *c, int argc, char **argv)
 	return dev_dm_ctl_dm(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
+/* `pump on|off CLASS[,CLASS...]`, `pump status` (pump.c). */
+static int cmd_pump(struct ctl_cmd *c, int argc, char **argv)
+{
+	return pump_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
+}
+
 /* Synthetic NIC: `nic status|link|host-ip|mac|send` (dev_nic.c). */
 static int cmd_nic(struct ctl_cmd *c, int argc, char **argv)
 {
@@ -696,6 +703,7 @@ static const struct {
 	{ "versions", cmd_versions },
 	{ "memory", cmd_memory },
 	{ "dm", cmd_dm },
+	{ "pump", cmd_pump },
 	{ "nic", cmd_nic },
 	{ "disk", cmd_disk },
 	{ "migrate", cmd_migrate },

@@ -336,6 +336,34 @@ static void dm_status_line(struct host_device *dev, char *buf, size_t len)
 		 (unsigned long long)mib(d->ballooned), (unsigned long long)mib(d->hot_added));
 }
 
+/*
+ * The pump's messages (pump.c): 16 pages ballooned, then given back, one request at a
+ * time (Hyper-V never has two outstanding); while one waits for its answer, an
+ * INFO_MESSAGE with the largest page count the VM may have (hv_balloon.c
+ * process_info), which needs none.
+ */
+static int dm_pump(struct host_channel *ch)
+{
+	struct dm_dev *d = dm_of(ch);
+	struct {
+		struct dm_info_msg m;
+		struct dm_info_header h;
+		u64 max_pages;
+	} __packed info = {
+		.m.info_size = sizeof(struct dm_info_header) + 8,
+		.h = { .type = DM_INFO_TYPE_MAX_PAGE_CNT, .data_size = 8 },
+		.max_pages = ram_pages(ch->host),
+	};
+
+	if (!d->caps_done)
+		return -EAGAIN;
+	if (d->pending != P_NONE)
+		return dm_send(ch, &info, DM_INFO_MESSAGE, sizeof(info), 0);
+	if (d->nranges)
+		return dm_send_unballoon(ch, DM_PUMP_PAGES);
+	return dm_send_balloon(ch, DM_PUMP_PAGES, false);
+}
+
 const struct host_device_ops dev_dm_ops = {
 	.name = "dm",
 	.class_id = HV_DM_GUID,
@@ -346,4 +374,5 @@ const struct host_device_ops dev_dm_ops = {
 	.close = dm_close,
 	.tick = dm_tick,
 	.status = dm_status_line,
+	.pump = dm_pump,
 };

@@ -304,5 +304,6 @@ const struct host_device_ops dev_fcopy_ops = {
 	.packets = ic_packets,
 	.close = ic_close,
 	.tick = ic_tick,
+	.pump = ic_pump,
 	.status = fcopy_status,
 };

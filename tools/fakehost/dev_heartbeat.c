@@ -115,5 +115,6 @@ const struct host_device_ops dev_heartbeat_ops = {
 	.packets = ic_packets,
 	.close = ic_close,
 	.tick = ic_tick,
+	.pump = ic_pump,
 	.status = hb_status,
 };

@@ -61,6 +61,18 @@ static int send_negotiate(struct host_channel *ch)
 		       sizeof(*neg) + (nfw + nmsg) * sizeof(struct ic_version));
 }
 
+int ic_pump(struct host_channel *ch)
+{
+	struct ic_chan *ic = ch->priv;
+
+	if (!ic || !ic->negotiated)
+		return -EAGAIN;
+	ic->pump_own = !ic->pump_own;
+	if (ic->pump_own && ic->svc->pump)
+		return ic->svc->pump(ch);
+	return send_negotiate(ch);
+}
+
 /*
  * A NEGOTIATE the guest cannot accept: our framework versions, but only message
  * version 99.0, which no service has.  The guest must answer it (without a version)
@@ -136,6 +148,9 @@ static void negotiate_response(struct host_channel *ch, const struct icmsg_hdr *
 				 ch->relid, cls, v[0].major, v[0].minor, v[1].major, v[1].minor);
 		return;
 	}
+	if (ic->negotiated && ic->fw.major == v[0].major && ic->fw.minor == v[0].minor &&
+	    ic->msg.major == v[1].major && ic->msg.minor == v[1].minor)
+		return;		/* the same again (a pump's NEGOTIATE): no event */
 	ic->fw = v[0];
 	ic->msg = v[1];
 	ic->negotiated = true;

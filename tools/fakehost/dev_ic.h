@@ -19,6 +19,8 @@ struct ic_service {
 			 const u8 *data, u32 len);
 	/* Called from tick once negotiated. */
 	void (*tick)(struct host_channel *ch, u64 now_ms);
+	/* (optional) The service's own pump message, every other pump (pump.c). */
+	int (*pump)(struct host_channel *ch);
 };
 
 /* Per open channel (ch->priv). */
@@ -31,6 +33,7 @@ struct ic_chan {
 	u64 next_trans_id;
 	u64 open_ms;
 	u64 unread_since_ms;		/* host->guest ring non-empty since (0: empty) */
+	bool pump_own;			/* the next pump is the service's own message */
 };
 
 /* Delay from open to the NEGOTIATE request, so the guest has seen OPENCHANNEL_RESULT. */
@@ -45,6 +48,13 @@ void ic_tick(struct host_channel *ch, u64 now_ms);
 
 /* Sends a request of the service's type with data; 0 or -errno. */
 int ic_send(struct host_channel *ch, u16 msgtype, const void *data, u32 len);
+
+/*
+ * ops->pump of every IC (pump.c): once negotiated, a NEGOTIATE again (the guest must
+ * answer it at any time: Hyper-V renegotiates after a live migration), and every other
+ * time the service's own pump message if it has one.
+ */
+int ic_pump(struct host_channel *ch);
 
 /* Sends a NEGOTIATE whose only message version is 99.0; 0 or -errno. */
 int ic_send_unsupported_negotiate(struct host_channel *ch);

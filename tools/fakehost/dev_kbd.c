@@ -206,6 +206,23 @@ static void kbd_status(struct host_device *dev, char *buf, size_t len)
 		 (unsigned long long)k->bad);
 }
 
+/* The pump's message (pump.c): Shift pressed, then released; it types nothing. */
+static int kbd_pump(struct host_channel *ch)
+{
+	struct kbd_host *k = kbd_of(ch);
+	struct hvis_kbd_keystroke ks = { .hdr.type = HVIS_KBD_EVENT, .make_code = 0x2a };
+	int ret;
+
+	if (k->state != KBD_ACTIVE)
+		return -EAGAIN;
+	if (k->keys & 1)
+		ks.info = HVIS_KBD_INFO_BREAK;
+	ret = kbd_send(ch, &ks, sizeof(ks));
+	if (!ret)
+		k->keys++;
+	return ret;
+}
+
 const struct host_device_ops dev_kbd_ops = {
 	.name = "kbd",
 	.class_id = HV_KBD_GUID,
@@ -215,4 +232,5 @@ const struct host_device_ops dev_kbd_ops = {
 	.packets = kbd_packets,
 	.close = kbd_close,
 	.status = kbd_status,
+	.pump = kbd_pump,
 };

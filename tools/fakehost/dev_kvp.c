@@ -385,5 +385,6 @@ const struct host_device_ops dev_kvp_ops = {
 	.packets = ic_packets,
 	.close = ic_close,
 	.tick = ic_tick,
+	.pump = ic_pump,
 	.status = kvp_status,
 };

@@ -283,6 +283,17 @@ static void mouse_status(struct host_device *dev, char *buf, size_t len)
 		 (unsigned long long)mh->bad);
 }
 
+/* The pump's message (pump.c): a move along the screen's diagonal, no button. */
+static int mouse_pump(struct host_channel *ch)
+{
+	struct mouse_host *mh = mouse_of(ch);
+	u16 at = (u16)((mh->reports * 97) & 0x7fff);
+
+	if (mh->state != MOUSE_ACTIVE)
+		return -EAGAIN;
+	return dev_mouse_move(ch->host, at, at, 0);
+}
+
 const struct host_device_ops dev_mouse_ops = {
 	.name = "mouse",
 	.class_id = HV_MOUSE_GUID,
@@ -293,4 +304,5 @@ const struct host_device_ops dev_mouse_ops = {
 	.packets = mouse_packets,
 	.close = mouse_close,
 	.status = mouse_status,
+	.pump = mouse_pump,
 };

@@ -99,5 +99,6 @@ const struct host_device_ops dev_shutdown_ops = {
 	.packets = ic_packets,
 	.close = ic_close,
 	.tick = ic_tick,
+	.pump = ic_pump,
 	.status = sd_status,
 };

@@ -127,12 +127,19 @@ static void ts_tick(struct host_channel *ch, u64 now_ms)
 	ts_send(ch, ICTIMESYNCFLAG_SAMPLE, 0);
 }
 
+/* The pump's message: a sample, as the host sends every few seconds anyway. */
+static int ts_pump(struct host_channel *ch)
+{
+	return ts_send(ch, ICTIMESYNCFLAG_SAMPLE, 0);
+}
+
 static const struct ic_service ts_service = {
 	.msgtype = ICMSGTYPE_TIMESYNC,
 	.versions = ts_versions,
 	.nversions = ARRAY_SIZE(ts_versions),
 	.response = ts_response,
 	.tick = ts_tick,
+	.pump = ts_pump,
 };
 
 int dev_timesync_request(struct vmbus_host *h, bool sample, u32 sample_ms, u32 age_s)
@@ -208,5 +215,6 @@ const struct host_device_ops dev_timesync_ops = {
 	.packets = ic_packets,
 	.close = ic_close,
 	.tick = ic_tick,
+	.pump = ic_pump,
 	.status = ts_status,
 };

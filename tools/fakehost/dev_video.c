@@ -333,6 +333,21 @@ static void video_status(struct host_device *dev, char *buf, size_t len)
 		 vd->height, (unsigned long long)vd->dirt_msgs);
 }
 
+/*
+ * The pump's message (pump.c): FEATURE_CHANGE, which the host may send at any time
+ * once the VRAM is acknowledged; the guest answers with its pointer and a full update.
+ */
+static int video_pump(struct host_channel *ch)
+{
+	struct video_dev *vd = ch->dev->priv;
+	struct synthvid_feature_change fc = { 1, 1, 1, 1 };
+
+	if (vd->state != V_READY)
+		return -EAGAIN;
+	video_send(ch, SYNTHVID_FEATURE_CHANGE, &fc, sizeof(fc));
+	return 0;
+}
+
 const struct host_device_ops dev_video_ops = {
 	.name = "video",
 	.class_id = HV_SYNTHVID_GUID,
@@ -343,6 +358,7 @@ const struct host_device_ops dev_video_ops = {
 	.packets = video_packets,
 	.close = video_close,
 	.status = video_status,
+	.pump = video_pump,
 };
 
 /* ---- control commands ---- */

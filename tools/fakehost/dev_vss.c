@@ -127,5 +127,6 @@ const struct host_device_ops dev_vss_ops = {
 	.packets = ic_packets,
 	.close = ic_close,
 	.tick = ic_tick,
+	.pump = ic_pump,
 	.status = vss_status,
 };

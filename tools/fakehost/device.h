@@ -25,6 +25,9 @@ struct host_device;
  * @close:	the channel closed (guest close, rescind or reset); rings go away after
  * @tick:	(optional) called about every heartbeat period for each open channel
  * @status:	(optional) one line of class-specific state for `ctl status`
+ * @pump:	(optional) sends one message the host may send at any time and the guest
+ *		handles without a change a user would see (pump.c, the hostile campaign);
+ *		0, or non-zero when it cannot now (not ready, an answer awaited, ring full)
  * @subchannels_on_request: subchannels are not offered when the primary opens; the
  *		backend offers them when the guest asks (host_offer_subchannels_n), and
  *		they are rescinded when the guest closes the primary, as Hyper-V does for
@@ -45,6 +48,7 @@ struct host_device_ops {
 	void (*close)(struct host_channel *ch);
 	void (*tick)(struct host_channel *ch, u64 now_ms);
 	void (*status)(struct host_device *dev, char *buf, size_t len);
+	int (*pump)(struct host_channel *ch);
 	bool subchannels_on_request;
 	bool transient;
 	bool monitored;

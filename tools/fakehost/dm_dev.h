@@ -86,6 +86,9 @@ struct dm_dev {
 	u64 balloon_ops, unballoon_ops, hot_add_ops;
 };
 
+/* Pages a pump's balloon request asks for (dev_dm.c dm_pump). */
+#define DM_PUMP_PAGES	16
+
 static inline struct dm_dev *dm_of(struct host_channel *ch)
 {
 	return ch->dev->priv;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "vmbus_host_priv.h"
+#include "pump.h"
 
 #define ERR_BURST		20u	/* GUEST_ERROR events per second, then suppressed */
 
@@ -254,8 +255,11 @@ void host_handle_signal(struct vmbus_host *h, u32 conn_id)
 		return;
 	}
 	ch->stats.signals_in++;
-	if (ch->state == CHAN_OPEN && ch->dev)
+	if (ch->state == CHAN_OPEN && ch->dev) {
 		ch->dev->ops->packets(ch);
+		if (ch->dev && ch->dev->pump)
+			pump_run(h);
+	}
 }
 
 void host_tick(struct vmbus_host *h, u64 now_ms)
@@ -266,4 +270,5 @@ void host_tick(struct vmbus_host *h, u64 now_ms)
 	for (ch = h->channels; ch; ch = ch->next)
 		if (ch->state == CHAN_OPEN && ch->dev && ch->dev->ops->tick)
 			ch->dev->ops->tick(ch, now_ms);
+	pump_run(h);
 }

@@ -94,6 +94,8 @@ struct host_device {
 	bool no_monitor;	/* +nomonitor: never offered with one */
 	bool replug_pending;	/* rescinded by host_replug: offered again on release */
 	u32 replugs;		/* completed host_replug cycles */
+	bool pump;		/* `ctl pump on`: ops->pump back to back (pump.c) */
+	u64 pumped;		/* pump messages sent */
 	void *priv;		/* the backend's, for the device's lifetime */
 	struct vmbus_host *host;
 };
@@ -125,6 +127,7 @@ struct vmbus_host {
 	u32 version;			/* agreed version while connected */
 	u32 msg_cpu;			/* target_vcpu of INITIATE_CONTACT */
 	u32 next_relid;
+	bool pumping;			/* some device is pumped (pump.c) */
 	bool quiesced;			/* guest acknowledged shutdown: the host starts no new
 				 * IC or DM request; answers still go out */
 	u32 vm_gen;			/* bumped each time QEMU connects: a new VM */
