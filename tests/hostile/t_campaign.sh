@@ -1,0 +1,291 @@
+#!/bin/bash
+# The hostile campaign (issue 15 item 3, `make hostile`, docs/hostile.md): one guest,
+# normally on the debug kernel (KASAN, UBSAN, KFENCE, lockdep, kmemleak), with every
+# device the fake host offers.  For each driver in turn the fake host mutates only that
+# class's messages (`ctl hostile on SEED,RATE only=CLASS`) while the device is under load,
+# until HOSTILE_TARGET messages of it were mutated or HOSTILE_PHASE_MAX seconds passed:
+#   - the ICs, Dynamic Memory, keyboard, mouse and video get the host's own messages back
+#     to back (`ctl pump`), Dynamic Memory also a memory resize loop;
+#   - the NIC gets a ping flood from the host's namespace and the guest's own ping;
+#   - the disks run fio with crc32c verify for the whole campaign;
+#   - hvsock gets streams both ways;
+#   - the bus (channel messages) gets the echo device unplugged and plugged again.
+# The mode runs in rounds of HOSTILE_ROUND seconds.  After each the host behaves, and the
+# class must work again (its messages flow, its driver bound); if not, the host unplugs and
+# plugs the device (`ctl replug`), and if that does not help either the hvis modules are
+# reloaded; a device that still does not work fails the campaign.  After every round the
+# guest's log must have no KASAN, UBSAN, KFENCE, lockdep, BUG, WARNING, hung-task or
+# soft-lockup report.  At the end: fio's verify passes, a file written to an ext4 disk
+# before the campaign reads back with the same sha256 and fsck finds nothing, a copied
+# file arrives whole, and kmemleak reports no object allocated from hvis code.  Printed:
+# per driver the messages seen and mutated, mutations by kind and field, recoveries, and
+# the guest's refusal lines by kind.
+#
+# Knobs: HOSTILE_TARGET (default 1000000), HOSTILE_RATE (0.5), HOSTILE_SEED (20261206),
+# HOSTILE_ROUND (30 s), HOSTILE_PHASE_MAX (3600 s), HOSTILE_DRIVERS (default: all below).
+source "$(dirname "$0")/../qemu/lib.sh"
+source "$(dirname "$0")/../e2e/net_lib.sh"
+source "$(dirname "$0")/../e2e/storvsc_lib.sh"
+
+TARGET=${HOSTILE_TARGET:-1000000}
+RATE=${HOSTILE_RATE:-0.5}
+SEED=${HOSTILE_SEED:-20261206}
+ROUND=${HOSTILE_ROUND:-30}
+PHASE_MAX=${HOSTILE_PHASE_MAX:-3600}
+ALL="heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video nic scsi hvsock bus"
+CLASSES=${HOSTILE_DRIVERS:-$ALL}
+PUMPED=" heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video "
+
+export HVIS_GUEST_TOOLS="ip fio mkfs.ext4 e2fsck"
+export HVIS_GUEST_KMODS="sd_mod ext4 crc32c_generic hid_generic evdev"
+VM_MEM_BYTES=$((2048 * 1024 * 1024))
+VM_APPEND="mem=1G memhp_default_state=online"
+FH_DEVICES="heartbeat,shutdown,timesync,kvp,vss,fcopy,dm,nic,scsi,kbd,mouse,video,echo"
+DRIVERS="hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy hvis_balloon
+	hvis_netvsc hvis_storvsc hvis_kbd hvis_mouse hvis_video hvis_echo"
+D0=$(disk_image c0.img 64M)
+D1=$(disk_image c1.img 64M)
+FH_ARGS=(--disks "0:0:0=$D0,0:0:1=$D1")
+net_setup
+vm_start "$KVER"
+assert_fh "dm config" dm config startup=1G policy=fixed target=1G
+vm_load_vmbus
+assert_guest "modprobe hvis_sock" modprobe hvis_sock
+kasan=$(guest 'dmesg | grep -c "KernelAddressSanitizer initialized"')
+[ "${kasan:-0}" -gt 0 ] && note "debug kernel: KASAN, lockdep and kmemleak on" ||
+	note "not a debug kernel: only the kernel's own checks (make hostile uses debug-6.12)"
+
+all_bound() {
+	local d
+	for d in $DRIVERS; do wait_driver_bound "$d" "${1:-90}" >/dev/null; done
+}
+all_bound
+net_guest_up >/dev/null
+sd0=$(wait_guest_disk 0 0 0)
+sd1=$(wait_guest_disk 0 0 1)
+if [ "${kasan:-0}" -gt 0 ]; then
+	guest -t 900 'echo scan >/sys/kernel/debug/kmemleak && echo clear >/sys/kernel/debug/kmemleak' ||
+		fail "kmemleak: the first scan"
+fi
+
+# ---- data the campaign must not touch: ext4 on the second disk ----
+before=$(guest -t 120 "mkfs.ext4 -q -F /dev/$sd1 && mkdir -p /mnt/d1 && mount /dev/$sd1 /mnt/d1 &&
+	head -c 8388608 /dev/urandom >/mnt/d1/before && sync && sha256sum </mnt/d1/before | cut -c1-64") ||
+	fail "writing the file before the campaign failed: $before"
+note "before the campaign: 8 MiB on ext4 on $sd1, sha256 $before"
+
+# ---- load for the whole campaign: fio verify on the first disk, the guest's ping ----
+assert_guest "abort_after 20 s, disk timeouts 10 s" \
+	"echo 20 >/sys/module/hvis_storvsc/parameters/abort_after &&
+	echo 10 >/sys/block/$sd0/device/timeout && echo 10 >/sys/block/$sd1/device/timeout"
+fio_loop="while [ ! -e /tmp/stop ]; do $(fio_verify_cmd /dev/"$sd0" 16M 2 "--time_based --runtime=60"); echo rc=\$?; done"
+assert_guest "fio, ping and the file-copy daemon started" "
+	mkdir -p /tmp/in; (hvis-fcopyd -n >/tmp/fcopyd.log 2>&1 &)
+	($fio_loop) </dev/null >/tmp/fio.log 2>&1 &
+	(while [ ! -e /tmp/stop ]; do ping -q -i 0.2 -c 50 $NET_HOST4; done) >/tmp/ping.log 2>&1 &"
+
+# ---- helpers ----
+relid_of() { # class: the host's relid of its open primary
+	fh status | awk -v c="class=$1" '$1 == "channel" && $3 == c && $4 == "sub=0" &&
+		$5 ~ /state=(open|offered)/ { sub("relid=", "", $2); print $2; exit }'
+}
+pumped_now() { fh pump status | awk -v c="$1" '$2 == c { sub("sent=", "", $4); s += $4 } END { print s + 0 }'; }
+class_counts() { # class: "seen mutated" of the running/last hostile session
+	fh hostile status | awk -v c="$1" '$1 == "class" && $2 == c {
+		sub("seen=", "", $3); sub("mutated=", "", $4); print $3, $4; f = 1 } END { if (!f) print 0, 0 }'
+}
+driver_of() {
+	case $1 in
+	dm) echo hvis_balloon ;; nic) echo hvis_netvsc ;; scsi) echo hvis_storvsc ;;
+	hvsock) echo hvis_sock ;; bus) echo hvis_echo ;; *) echo "hvis_$1" ;;
+	esac
+}
+bad='WARNING:|BUG:|KASAN|UBSAN|KFENCE|Oops|general protection|list_del corruption|list_add corruption|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU|ODEBUG|soft lockup|hung task|blocked for more than|Kernel panic'
+sanitizer_check() { # where
+	local found
+	found=$(guest "dmesg | grep -E '$bad' | head -n 20") || fail "$1: the guest does not answer"
+	[ -z "$found" ] || fail "$1: the guest's kernel reported:
+$found
+$(guest 'dmesg | tail -n 80')"
+}
+# Whether CLASS works with the host behaving.
+healthy() {
+	local c=$1 a b
+	guest "ls -d /sys/bus/vmbus/drivers/$(driver_of "$c")/*-* >/dev/null 2>&1" || [ "$c" = hvsock ] ||
+		return 1
+	case $c in
+	nic) guest "ping -c 2 -W 3 $NET_HOST4 >/dev/null" ;;
+	scsi) guest -t 60 "dd if=/dev/$sd0 of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null" ;;
+	hvsock) guest -t 60 "echo ok | socat -u - VSOCK-CONNECT:2:5001" ;;
+	bus) guest "ls /sys/bus/vmbus/devices | wc -l" >/dev/null && echo_works ;;
+	*)
+		a=$(pumped_now "$c")
+		fh pump on "$c" >/dev/null
+		sleep 2
+		b=$(pumped_now "$c")
+		[ "$b" -gt "$a" ]
+		;;
+	esac
+}
+echo_works() { fh echo-stats >/dev/null 2>&1 && guest "ls -d /sys/bus/vmbus/drivers/hvis_echo/*-* >/dev/null 2>&1"; }
+RECOVER_REPLUG=0 RECOVER_RELOAD=0
+recover() { # class
+	local c=$1 r
+	healthy "$c" && return 0
+	r=$(relid_of "$c")
+	if [ -n "$r" ] && [ "$c" != hvsock ] && [ "$c" != bus ]; then
+		note "  $c does not work after the round: the host unplugs and plugs it (relid $r)"
+		fh replug "$r" >/dev/null || true
+		RECOVER_REPLUG=$((RECOVER_REPLUG + 1))
+		sleep 3
+		wait_driver_bound "$(driver_of "$c")" 90 >/dev/null
+		[ "$c" = nic ] && net_guest_up >/dev/null
+		if [ "$c" = scsi ]; then
+			sd0=$(wait_guest_disk 0 0 0)
+			sd1=$(wait_guest_disk 0 0 1)
+		fi
+		healthy "$c" && return 0
+	fi
+	note "  $c still does not work: the hvis modules are reloaded"
+	RECOVER_RELOAD=$((RECOVER_RELOAD + 1))
+	guest "touch /tmp/stop; killall fio ping socat 2>/dev/null; umount /mnt/d1; true" >/dev/null
+	guest_until 120 '! pidof fio' || fail "fio does not stop for the reload"
+	guest_unload_all >/dev/null || fail "the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
+	vm_load_vmbus
+	assert_guest "modprobe hvis_sock" modprobe hvis_sock
+	all_bound 120
+	net_guest_up >/dev/null
+	sd0=$(wait_guest_disk 0 0 0)
+	sd1=$(wait_guest_disk 0 0 1)
+	assert_guest "load again" "rm -f /tmp/stop; mount /dev/$sd1 /mnt/d1 &&
+		echo 20 >/sys/module/hvis_storvsc/parameters/abort_after &&
+		echo 10 >/sys/block/$sd0/device/timeout && echo 10 >/sys/block/$sd1/device/timeout &&
+		(($fio_loop) </dev/null >>/tmp/fio.log 2>&1 &)"
+	healthy "$c" || fail "$c does not work after a reload of the hvis modules"
+}
+
+# ---- the class's own load, started before its rounds and stopped after ----
+HS=$VM_DIR/hvsock
+LOAD_PIDS=()
+load_start() {
+	case $1 in
+	nic)
+		ns ping -f -q "$NET_GUEST4" >/dev/null 2>&1 &
+		LOAD_PIDS+=($!)
+		;;
+	hvsock)
+		socat -u UNIX-LISTEN:"$HS/5001.listen",fork OPEN:/dev/null >/dev/null 2>&1 &
+		LOAD_PIDS+=($!)
+		guest "(while [ ! -e /tmp/stop-vsock ]; do head -c 1048576 /dev/zero | socat -u - VSOCK-CONNECT:2:5001; done) >/dev/null 2>&1 &" >/dev/null
+		;;
+	dm)
+		(while :; do fh memory set 1280M >/dev/null 2>&1; sleep 5; fh memory set 1024M >/dev/null 2>&1; sleep 5; done) &
+		LOAD_PIDS+=($!)
+		fh pump on dm >/dev/null
+		;;
+	bus)
+		(while :; do r=$(relid_of echo); [ -n "$r" ] && fh replug "$r" >/dev/null 2>&1; sleep 1; done) &
+		LOAD_PIDS+=($!)
+		;;
+	fcopy)
+		fh pump on fcopy >/dev/null
+		;;
+	*) [[ $PUMPED == *" $1 "* ]] && fh pump on "$1" >/dev/null ;;
+	esac
+	HVIS_CLEANUP_CMDS+=("kill ${LOAD_PIDS[*]:-} 2>/dev/null")
+}
+load_stop() {
+	[ ${#LOAD_PIDS[@]} -gt 0 ] && kill "${LOAD_PIDS[@]}" 2>/dev/null
+	wait "${LOAD_PIDS[@]}" 2>/dev/null
+	LOAD_PIDS=()
+	[[ $PUMPED == *" $1 "* ]] && fh pump off "$1" >/dev/null
+	[ "$1" = hvsock ] && guest "touch /tmp/stop-vsock" >/dev/null
+	[ "$1" = dm ] && fh memory set 1024M >/dev/null 2>&1
+	true
+}
+
+# ---- the phases ----
+SUMMARY=()
+round_no=0
+for c in $CLASSES; do
+	[[ " $ALL " == *" $c "* ]] || fail "unknown driver $c (have: $ALL)"
+	step "hostile phase: $c (target $TARGET mutated messages, rate $RATE, at most $PHASE_MAX s)"
+	guest_log_mark
+	RECOVER_REPLUG=0 RECOVER_RELOAD=0
+	load_start "$c"
+	t0=$SECONDS seen=0 mutated=0 rounds=0
+	kinds=() fields=()
+	while [ "$mutated" -lt "$TARGET" ] && [ $((SECONDS - t0)) -lt "$PHASE_MAX" ]; do
+		round_no=$((round_no + 1)) rounds=$((rounds + 1))
+		fh hostile on "$((SEED + round_no)),$RATE" "only=$c" >/dev/null ||
+			fail "ctl hostile on ... only=$c failed"
+		end=$((SECONDS + ROUND))
+		while [ $SECONDS -lt $end ]; do
+			sleep 5
+			read -r s m < <(class_counts "$c")
+			[ $((mutated + m)) -ge "$TARGET" ] && break
+		done
+		status=$(fh hostile status)
+		fh hostile off >/dev/null
+		read -r s m < <(class_counts "$c")
+		seen=$((seen + s)) mutated=$((mutated + m))
+		kinds+=("$(awk '$1 == "kind" && $3 > 0 { printf "%s=%s ", $2, $3 }' <<<"$status")")
+		fields+=("$(awk '$1 == "field" { printf "%s ", $2 }' <<<"$status")")
+		sanitizer_check "$c round $rounds"
+		recover "$c"
+		note "  round $rounds: $m of $s $c messages mutated ($mutated in all, $((SECONDS - t0)) s)"
+	done
+	load_stop "$c"
+	recover "$c"
+	sanitizer_check "$c after its phase"
+	refusals=$(guest_log_since | grep -ciE 'refus|invalid|malformed|bad |unknown|not in flight|broken|too (short|long|big|large)|beyond|above|unexpected|mismatch|disabl|given up' || true)
+	note "$c: $mutated of $seen messages mutated in $rounds rounds, $((SECONDS - t0)) s; recoveries: $RECOVER_REPLUG replug, $RECOVER_RELOAD reload; $refusals refusal lines"
+	note "  kinds (last round): ${kinds[-1]}"
+	note "  fields: $(printf '%s\n' "${fields[@]}" | tr ' ' '\n' | sort -u | grep -c .) distinct: $(printf '%s\n' "${fields[@]}" | tr ' ' '\n' | sort -u | tr '\n' ' ' | head -c 600)"
+	note "  guest reactions: $(guest_log_since | grep -iE 'refus|invalid|malformed|unknown|not in flight|broken|unexpected|disabl|given up' |
+		sed -E 's/^\[[ 0-9.]+\] //; s/[0-9a-f]{8}-[0-9a-f-]{27}/GUID/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n 8 | tr '\n' ';')"
+	SUMMARY+=("$(printf '%-9s %9s %9s %6s %6s %7s %7s' "$c" "$seen" "$mutated" "$rounds" \
+		"$((SECONDS - t0))" "$RECOVER_REPLUG" "$RECOVER_RELOAD")")
+	[ "$mutated" -ge "$TARGET" ] || SHORT+=("$c")
+done
+
+# ---- integrity once the host behaves ----
+step "integrity after the campaign"
+assert_guest "load stopped" "touch /tmp/stop /tmp/stop-vsock; true"
+guest_until 150 '! pidof fio' || fail "fio still running 150 s after the campaign"
+fio_out=$(guest "cat /tmp/fio.log")
+assert_no_verify_error "$fio_out" "fio during the campaign"
+final=$(guest -t 300 "$(fio_verify_cmd /dev/"$sd0" 16M 2)") || fail "fio verify after the campaign failed: $final"
+assert_no_verify_error "$final" "fio after the campaign"
+note "ok: fio verify after the campaign"
+after=$(guest -t 120 "umount /mnt/d1 2>/dev/null; e2fsck -fn /dev/$sd1 >/tmp/fsck.log 2>&1 || { cat /tmp/fsck.log; exit 1; }
+	mount /dev/$sd1 /mnt/d1 && sha256sum </mnt/d1/before | cut -c1-64") || fail "fsck or mount after the campaign: $after"
+assert_eq "$after" "$before" "the file written before the campaign reads back (sha256), fsck clean"
+head -c 2097152 /dev/urandom >"$VM_DIR/copy.bin"
+want=$(sha256sum <"$VM_DIR/copy.bin" | cut -c1-64)
+guest 'pidof hvis-fcopyd >/dev/null || (hvis-fcopyd -n >>/tmp/fcopyd.log 2>&1 &)' >/dev/null
+guest_until 20 'pidof hvis-fcopyd >/dev/null' || fail "hvis-fcopyd does not run after the campaign"
+sleep 1
+r=$(fh copy-file "$VM_DIR/copy.bin" /tmp/in/copied.bin 2>&1)
+assert_match "$r" 'status=0x0?0*[^0-9a-fx]|status=0 |status=0$' "ctl copy-file after the campaign succeeds ($r)"
+got=$(guest "sha256sum </tmp/in/copied.bin | cut -c1-64")
+assert_eq "$got" "$want" "a file copied after the campaign arrives whole (sha256)"
+sanitizer_check "the end"
+if [ "${kasan:-0}" -gt 0 ]; then
+	sleep 6
+	guest -t 900 'echo scan >/sys/kernel/debug/kmemleak' || fail "kmemleak: scan"
+	report=$(guest 'cat /sys/kernel/debug/kmemleak')
+	total=$(grep -c '^unreferenced object' <<<"$report" || true)
+	hvis=$(awk '/^unreferenced object/ { if (b != "" && h) print b; b = ""; h = 0 }
+		{ b = b $0 "\n" }
+		/hvis_|^ +(\[<[0-9a-f]+>\] )?0xffffffff[a-f][0-9a-f]+ *$/ { h = 1 }
+		END { if (b != "" && h) print b }' <<<"$report")
+	[ -z "$hvis" ] || fail "kmemleak: objects allocated from hvis code leaked:
+$(head -n 60 <<<"$hvis")"
+	note "ok: kmemleak: no hvis object among $total unreferenced objects"
+fi
+
+note "driver       seen   mutated rounds   secs  replug  reload"
+for l in "${SUMMARY[@]}"; do note "$l"; done
+note "sanitizer verdict: no KASAN, UBSAN, KFENCE, lockdep, debug-objects, BUG, WARNING, hung-task or soft-lockup report"
+[ ${#SHORT[@]} -eq 0 ] || note "below the target of $TARGET mutated messages: ${SHORT[*]}"
