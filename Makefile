@@ -16,6 +16,7 @@
 #   make debug-kernel     a guest kernel with KASAN, UBSAN, lockdep, kmemleak (built once, cached
 #                         outside the clone) and hvis against it; run tests on it with
 #                         make e2e KVERS=debug-6.12 T=t_boot (DEBUG_SERIES=6.1 for 6.1)
+#   make hostile          the hostile campaign and churn on the debug kernel (hours)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -25,7 +26,7 @@ KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 	$(if $(HVIS_DEBUG),HVIS_DEBUG=$(HVIS_DEBUG))
 
 .PHONY: all modules modules-all tools unit fuzz fuzz-smoke fuzz-coverage lint e2e selftest check check-all demo vm bench deps \
-	debug-kernel \
+	debug-kernel hostile churn \
 	deb dkms-conf dkms-install dkms-remove check-install clean help
 
 all: modules tools
@@ -97,6 +98,18 @@ debug-kernel:
 	@$(TOP)/scripts/debug-kernel.sh $(DEBUG_SERIES)
 	@$(TOP)/scripts/build-modules.sh debug-$(DEBUG_SERIES) $(KBUILD_ARGS)
 
+# The hostile campaign (tests/hostile, docs/hostile.md), on the debug kernel unless
+# HOSTILE_KVER names another: per driver HOSTILE_TARGET (a million) mutated messages
+# under load (t_campaign), then unplug/plug and reload churn (t_churn).  Hours; not part
+# of check.  `make churn` runs the churn alone.
+HOSTILE_KVER ?= debug-$(DEBUG_SERIES)
+HOSTILE_TESTS := -t tests/hostile/t_campaign.sh -t tests/hostile/t_churn.sh
+hostile churn: tools
+	@$(if $(filter debug-%,$(HOSTILE_KVER)),$(TOP)/scripts/debug-kernel.sh $(DEBUG_SERIES) &&) \
+		$(TOP)/scripts/build-modules.sh $(HOSTILE_KVER) $(KBUILD_ARGS) && \
+		E2E_TIMEOUT=$${E2E_TIMEOUT:-86400} tests/e2e/run.sh --tier all \
+		$(if $(filter churn,$@),-t tests/hostile/t_churn.sh,$(HOSTILE_TESTS)) $(HOSTILE_KVER)
+
 # Debian packages, from the work tree (version: scripts/version.sh).
 deb:
 	@$(TOP)/scripts/mkdeb.sh
@@ -127,7 +140,7 @@ clean:
 
 help:
 	@echo "targets: all modules modules-all tools unit fuzz fuzz-smoke fuzz-coverage lint selftest e2e check check-all demo vm bench deps"
-	@echo "         debug-kernel (DEBUG_SERIES=6.12|6.1)"
+	@echo "         debug-kernel (DEBUG_SERIES=6.12|6.1) hostile churn (HOSTILE_KVER=...)"
 	@echo "         deb dkms-conf dkms-install dkms-remove check-install clean"
 	@echo "KVER=$(KVER)"
 	@echo "KVERS=$(KVERS)"

@@ -23,9 +23,7 @@
 #
 # Knobs: HOSTILE_TARGET (default 1000000), HOSTILE_RATE (0.5), HOSTILE_SEED (20261206),
 # HOSTILE_ROUND (30 s), HOSTILE_PHASE_MAX (3600 s), HOSTILE_DRIVERS (default: all below).
-source "$(dirname "$0")/../qemu/lib.sh"
-source "$(dirname "$0")/../e2e/net_lib.sh"
-source "$(dirname "$0")/../e2e/storvsc_lib.sh"
+source "$(dirname "$0")/hostile_lib.sh"
 
 TARGET=${HOSTILE_TARGET:-1000000}
 RATE=${HOSTILE_RATE:-0.5}
@@ -34,80 +32,31 @@ ROUND=${HOSTILE_ROUND:-30}
 PHASE_MAX=${HOSTILE_PHASE_MAX:-3600}
 ALL="heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video nic scsi hvsock bus"
 CLASSES=${HOSTILE_DRIVERS:-$ALL}
-PUMPED=" heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video "
 
-export HVIS_GUEST_TOOLS="ip fio mkfs.ext4 e2fsck"
-export HVIS_GUEST_KMODS="sd_mod ext4 crc32c_generic hid_generic evdev"
-VM_MEM_BYTES=$((2048 * 1024 * 1024))
-VM_APPEND="mem=1G memhp_default_state=online"
-FH_DEVICES="heartbeat,shutdown,timesync,kvp,vss,fcopy,dm,nic,scsi,kbd,mouse,video,echo"
-DRIVERS="hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy hvis_balloon
-	hvis_netvsc hvis_storvsc hvis_kbd hvis_mouse hvis_video hvis_echo"
-D0=$(disk_image c0.img 64M)
-D1=$(disk_image c1.img 64M)
-FH_ARGS=(--disks "0:0:0=$D0,0:0:1=$D1")
-net_setup
-vm_start "$KVER"
-assert_fh "dm config" dm config startup=1G policy=fixed target=1G
-vm_load_vmbus
-assert_guest "modprobe hvis_sock" modprobe hvis_sock
-kasan=$(guest 'dmesg | grep -c "KernelAddressSanitizer initialized"')
-[ "${kasan:-0}" -gt 0 ] && note "debug kernel: KASAN, lockdep and kmemleak on" ||
-	note "not a debug kernel: only the kernel's own checks (make hostile uses debug-6.12)"
-
-all_bound() {
-	local d
-	for d in $DRIVERS; do wait_driver_bound "$d" "${1:-90}" >/dev/null; done
-}
-all_bound
-net_guest_up >/dev/null
-sd0=$(wait_guest_disk 0 0 0)
-sd1=$(wait_guest_disk 0 0 1)
-if [ "${kasan:-0}" -gt 0 ]; then
-	guest -t 900 'echo scan >/sys/kernel/debug/kmemleak && echo clear >/sys/kernel/debug/kmemleak' ||
-		fail "kmemleak: the first scan"
-fi
+hostile_vm_start
 
 # ---- data the campaign must not touch: ext4 on the second disk ----
-before=$(guest -t 120 "mkfs.ext4 -q -F /dev/$sd1 && mkdir -p /mnt/d1 && mount /dev/$sd1 /mnt/d1 &&
-	head -c 8388608 /dev/urandom >/mnt/d1/before && sync && sha256sum </mnt/d1/before | cut -c1-64") ||
-	fail "writing the file before the campaign failed: $before"
-note "before the campaign: 8 MiB on ext4 on $sd1, sha256 $before"
+# Written, then unmounted: the campaign may take the disk away and bring it back.
+before=$(guest -t 120 "mkfs.ext4 -q -F /dev/$sd1 && mkdir -p /mnt/d1 && mount -t ext4 /dev/$sd1 /mnt/d1 &&
+	head -c 8388608 /dev/urandom >/mnt/d1/before && sha256sum </mnt/d1/before | cut -c1-64 &&
+	umount /mnt/d1") || fail "writing the file before the campaign failed: $before"
+note "before the campaign: 8 MiB on ext4 on LUN 0:0:1 ($sd1), sha256 $before"
 
 # ---- load for the whole campaign: fio verify on the first disk, the guest's ping ----
 assert_guest "abort_after 20 s, disk timeouts 10 s" \
 	"echo 20 >/sys/module/hvis_storvsc/parameters/abort_after &&
 	echo 10 >/sys/block/$sd0/device/timeout && echo 10 >/sys/block/$sd1/device/timeout"
-fio_loop="while [ ! -e /tmp/stop ]; do $(fio_verify_cmd /dev/"$sd0" 16M 2 "--time_based --runtime=60"); echo rc=\$?; done"
+# fio runs on LUN 0:0:0 under whatever name it has now (a replug renames it).
+fio_loop="while [ ! -e /tmp/stop ]; do
+	d=\$(ls /sys/bus/scsi/devices/*:0:0:0/block 2>/dev/null | head -n 1)
+	[ -n \"\$d\" ] || { sleep 1; continue; }
+	$(fio_verify_cmd '/dev/$d' 16M 2 "--time_based --runtime=60"); echo rc=\$?; sleep 1; done"
 assert_guest "fio, ping and the file-copy daemon started" "
 	mkdir -p /tmp/in; (hvis-fcopyd -n >/tmp/fcopyd.log 2>&1 &)
 	($fio_loop) </dev/null >/tmp/fio.log 2>&1 &
 	(while [ ! -e /tmp/stop ]; do ping -q -i 0.2 -c 50 $NET_HOST4; done) >/tmp/ping.log 2>&1 &"
 
 # ---- helpers ----
-relid_of() { # class: the host's relid of its open primary
-	fh status | awk -v c="class=$1" '$1 == "channel" && $3 == c && $4 == "sub=0" &&
-		$5 ~ /state=(open|offered)/ { sub("relid=", "", $2); print $2; exit }'
-}
-pumped_now() { fh pump status | awk -v c="$1" '$2 == c { sub("sent=", "", $4); s += $4 } END { print s + 0 }'; }
-class_counts() { # class: "seen mutated" of the running/last hostile session
-	fh hostile status | awk -v c="$1" '$1 == "class" && $2 == c {
-		sub("seen=", "", $3); sub("mutated=", "", $4); print $3, $4; f = 1 } END { if (!f) print 0, 0 }'
-}
-driver_of() {
-	case $1 in
-	dm) echo hvis_balloon ;; nic) echo hvis_netvsc ;; scsi) echo hvis_storvsc ;;
-	hvsock) echo hvis_sock ;; bus) echo hvis_echo ;; *) echo "hvis_$1" ;;
-	esac
-}
-bad='WARNING:|BUG:|KASAN|UBSAN|KFENCE|Oops|general protection|list_del corruption|list_add corruption|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU|ODEBUG|soft lockup|hung task|blocked for more than|Kernel panic'
-sanitizer_check() { # where
-	local found
-	found=$(guest "dmesg | grep -E '$bad' | head -n 20") || fail "$1: the guest does not answer"
-	[ -z "$found" ] || fail "$1: the guest's kernel reported:
-$found
-$(guest 'dmesg | tail -n 80')"
-}
 # Whether CLASS works with the host behaving.
 healthy() {
 	local c=$1 a b
@@ -127,7 +76,6 @@ healthy() {
 		;;
 	esac
 }
-echo_works() { fh echo-stats >/dev/null 2>&1 && guest "ls -d /sys/bus/vmbus/drivers/hvis_echo/*-* >/dev/null 2>&1"; }
 RECOVER_REPLUG=0 RECOVER_RELOAD=0
 recover() { # class
 	local c=$1 r
@@ -148,7 +96,7 @@ recover() { # class
 	fi
 	note "  $c still does not work: the hvis modules are reloaded"
 	RECOVER_RELOAD=$((RECOVER_RELOAD + 1))
-	guest "touch /tmp/stop; killall fio ping socat 2>/dev/null; umount /mnt/d1; true" >/dev/null
+	guest "touch /tmp/stop; killall fio ping socat 2>/dev/null; true" >/dev/null
 	guest_until 120 '! pidof fio' || fail "fio does not stop for the reload"
 	guest_unload_all >/dev/null || fail "the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
 	vm_load_vmbus
@@ -157,7 +105,7 @@ recover() { # class
 	net_guest_up >/dev/null
 	sd0=$(wait_guest_disk 0 0 0)
 	sd1=$(wait_guest_disk 0 0 1)
-	assert_guest "load again" "rm -f /tmp/stop; mount /dev/$sd1 /mnt/d1 &&
+	assert_guest "load again" "rm -f /tmp/stop &&
 		echo 20 >/sys/module/hvis_storvsc/parameters/abort_after &&
 		echo 10 >/sys/block/$sd0/device/timeout && echo 10 >/sys/block/$sd1/device/timeout &&
 		(($fio_loop) </dev/null >>/tmp/fio.log 2>&1 &)"
@@ -184,8 +132,9 @@ load_start() {
 		fh pump on dm >/dev/null
 		;;
 	bus)
-		(while :; do r=$(relid_of echo); [ -n "$r" ] && fh replug "$r" >/dev/null 2>&1; sleep 1; done) &
+		(while :; do r=$(open_relid_of echo); [ -n "$r" ] && fh replug "$r" >/dev/null 2>&1; sleep 1; done) &
 		LOAD_PIDS+=($!)
+		guest "rm -f /tmp/stop-echo; $(sed 's|/tmp/stop|/tmp/stop-echo|' <<<"$ECHO_LOOP")" >/dev/null
 		;;
 	fcopy)
 		fh pump on fcopy >/dev/null
@@ -195,11 +144,14 @@ load_start() {
 	HVIS_CLEANUP_CMDS+=("kill ${LOAD_PIDS[*]:-} 2>/dev/null")
 }
 load_stop() {
-	[ ${#LOAD_PIDS[@]} -gt 0 ] && kill "${LOAD_PIDS[@]}" 2>/dev/null
-	wait "${LOAD_PIDS[@]}" 2>/dev/null
+	if [ ${#LOAD_PIDS[@]} -gt 0 ]; then
+		kill "${LOAD_PIDS[@]}" 2>/dev/null
+		wait "${LOAD_PIDS[@]}" 2>/dev/null
+	fi
 	LOAD_PIDS=()
 	[[ $PUMPED == *" $1 "* ]] && fh pump off "$1" >/dev/null
 	[ "$1" = hvsock ] && guest "touch /tmp/stop-vsock" >/dev/null
+	[ "$1" = bus ] && guest "touch /tmp/stop-echo" >/dev/null
 	[ "$1" = dm ] && fh memory set 1024M >/dev/null 2>&1
 	true
 }
@@ -209,7 +161,7 @@ SUMMARY=()
 round_no=0
 for c in $CLASSES; do
 	[[ " $ALL " == *" $c "* ]] || fail "unknown driver $c (have: $ALL)"
-	step "hostile phase: $c (target $TARGET mutated messages, rate $RATE, at most $PHASE_MAX s)"
+	note "==== hostile phase: $c (target $TARGET mutated messages, rate $RATE, at most $PHASE_MAX s)"
 	guest_log_mark
 	RECOVER_REPLUG=0 RECOVER_RELOAD=0
 	load_start "$c"
@@ -250,16 +202,18 @@ for c in $CLASSES; do
 done
 
 # ---- integrity once the host behaves ----
-step "integrity after the campaign"
+note "==== integrity after the campaign"
 assert_guest "load stopped" "touch /tmp/stop /tmp/stop-vsock; true"
 guest_until 150 '! pidof fio' || fail "fio still running 150 s after the campaign"
 fio_out=$(guest "cat /tmp/fio.log")
 assert_no_verify_error "$fio_out" "fio during the campaign"
+sd0=$(wait_guest_disk 0 0 0)
 final=$(guest -t 300 "$(fio_verify_cmd /dev/"$sd0" 16M 2)") || fail "fio verify after the campaign failed: $final"
 assert_no_verify_error "$final" "fio after the campaign"
 note "ok: fio verify after the campaign"
-after=$(guest -t 120 "umount /mnt/d1 2>/dev/null; e2fsck -fn /dev/$sd1 >/tmp/fsck.log 2>&1 || { cat /tmp/fsck.log; exit 1; }
-	mount /dev/$sd1 /mnt/d1 && sha256sum </mnt/d1/before | cut -c1-64") || fail "fsck or mount after the campaign: $after"
+sd1=$(wait_guest_disk 0 0 1)
+after=$(guest -t 120 "e2fsck -fn /dev/$sd1 >/tmp/fsck.log 2>&1 || { cat /tmp/fsck.log; exit 1; }
+	mount -t ext4 /dev/$sd1 /mnt/d1 && sha256sum </mnt/d1/before | cut -c1-64") || fail "fsck or mount after the campaign: $after"
 assert_eq "$after" "$before" "the file written before the campaign reads back (sha256), fsck clean"
 head -c 2097152 /dev/urandom >"$VM_DIR/copy.bin"
 want=$(sha256sum <"$VM_DIR/copy.bin" | cut -c1-64)
@@ -271,19 +225,7 @@ assert_match "$r" 'status=0x0?0*[^0-9a-fx]|status=0 |status=0$' "ctl copy-file a
 got=$(guest "sha256sum </tmp/in/copied.bin | cut -c1-64")
 assert_eq "$got" "$want" "a file copied after the campaign arrives whole (sha256)"
 sanitizer_check "the end"
-if [ "${kasan:-0}" -gt 0 ]; then
-	sleep 6
-	guest -t 900 'echo scan >/sys/kernel/debug/kmemleak' || fail "kmemleak: scan"
-	report=$(guest 'cat /sys/kernel/debug/kmemleak')
-	total=$(grep -c '^unreferenced object' <<<"$report" || true)
-	hvis=$(awk '/^unreferenced object/ { if (b != "" && h) print b; b = ""; h = 0 }
-		{ b = b $0 "\n" }
-		/hvis_|^ +(\[<[0-9a-f]+>\] )?0xffffffff[a-f][0-9a-f]+ *$/ { h = 1 }
-		END { if (b != "" && h) print b }' <<<"$report")
-	[ -z "$hvis" ] || fail "kmemleak: objects allocated from hvis code leaked:
-$(head -n 60 <<<"$hvis")"
-	note "ok: kmemleak: no hvis object among $total unreferenced objects"
-fi
+kmemleak_check
 
 note "driver       seen   mutated rounds   secs  replug  reload"
 for l in "${SUMMARY[@]}"; do note "$l"; done

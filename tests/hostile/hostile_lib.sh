@@ -1,0 +1,109 @@
+#!/bin/bash
+# hostile_lib.sh: what the hostile campaign (t_campaign.sh) and the churn test
+# (t_churn.sh) share: a guest with every device the fake host offers, the class names
+# and their drivers, the guest's sanitizer check and the kmemleak scan.
+source "$(dirname "${BASH_SOURCE[0]}")/../qemu/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../e2e/net_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../e2e/storvsc_lib.sh"
+
+# Classes whose traffic the host starts: `ctl pump` sends it back to back.
+PUMPED=" heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video "
+DRIVERS="hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy hvis_balloon
+	hvis_netvsc hvis_storvsc hvis_kbd hvis_mouse hvis_video hvis_echo"
+
+# Boots a guest with every device (two SCSI disks, the NIC on a TAP in a namespace),
+# loads hvis and waits for every driver; sets sd0, sd1 and kasan (1 on a debug kernel).
+hostile_vm_start() {
+	export HVIS_GUEST_TOOLS="ip fio mkfs.ext4 e2fsck"
+	export HVIS_GUEST_KMODS="sd_mod ext4 crc32c_generic hid_generic evdev"
+	VM_MEM_BYTES=$((2048 * 1024 * 1024))
+	VM_APPEND="mem=1G memhp_default_state=online"
+	FH_DEVICES="heartbeat,shutdown,timesync,kvp,vss,fcopy,dm,nic,scsi,kbd,mouse,video,echo"
+	D0=$(disk_image c0.img 64M)
+	D1=$(disk_image c1.img 64M)
+	FH_ARGS=(--disks "0:0:0=$D0,0:0:1=$D1")
+	net_setup
+	vm_start "$KVER"
+	assert_fh "dm config" dm config startup=1G policy=fixed target=1G
+	vm_load_vmbus
+	assert_guest "modprobe hvis_sock" modprobe hvis_sock
+	kasan=$(guest 'dmesg | grep -c "KernelAddressSanitizer initialized"')
+	if [ "${kasan:-0}" -gt 0 ]; then
+		note "debug kernel: KASAN, lockdep and kmemleak on"
+	else
+		note "not a debug kernel: only the kernel's own checks (make hostile uses debug-6.12)"
+	fi
+	all_bound
+	net_guest_up >/dev/null
+	sd0=$(wait_guest_disk 0 0 0)
+	sd1=$(wait_guest_disk 0 0 1)
+	if [ "${kasan:-0}" -gt 0 ]; then
+		# What leaked before this point is not the campaign's: scan and set it aside.
+		guest -t 900 'echo scan >/sys/kernel/debug/kmemleak && echo clear >/sys/kernel/debug/kmemleak' ||
+			fail "kmemleak: the first scan"
+	fi
+}
+
+all_bound() {
+	local d
+	for d in $DRIVERS; do wait_driver_bound "$d" "${1:-90}" >/dev/null; done
+}
+
+# The host's relid of CLASS's primary channel (open or offered), or nothing.
+relid_of() {
+	fh status | awk -v c="class=$1" '$1 == "channel" && $3 == c && $4 == "sub=0" &&
+		$5 ~ /state=(open|offered)/ { sub("relid=", "", $2); print $2; exit }'
+}
+# The same, open only.
+open_relid_of() {
+	fh status | awk -v c="class=$1" '$1 == "channel" && $3 == c && $4 == "sub=0" &&
+		$5 == "state=open" { sub("relid=", "", $2); print $2; exit }'
+}
+# How many pump messages the host sent to CLASS's devices so far.
+pumped_now() { fh pump status | awk -v c="$1" '$2 == c { sub("sent=", "", $4); s += $4 } END { print s + 0 }'; }
+driver_of() {
+	case $1 in
+	dm) echo hvis_balloon ;; nic) echo hvis_netvsc ;; scsi) echo hvis_storvsc ;;
+	hvsock) echo hvis_sock ;; bus) echo hvis_echo ;; *) echo "hvis_$1" ;;
+	esac
+}
+# The echo device answers: 100 packets out through hvis_echo's debugfs run file, 100 back.
+echo_works() {
+	local r res
+	r=$(guest_relid_of hvis_echo) || return 1
+	res=$(guest -t 60 "echo 100 >/sys/kernel/debug/hvis_echo/$r/run && cat /sys/kernel/debug/hvis_echo/$r/result") ||
+		return 1
+	[ "$(kv "$res" received)" = 100 ]
+}
+# A guest loop of echo runs (1000 packets each) until /tmp/stop exists.
+ECHO_LOOP='(while [ ! -e /tmp/stop ]; do for f in /sys/kernel/debug/hvis_echo/*/run; do
+	[ -e "$f" ] && echo 1000 >"$f" 2>/dev/null; done; sleep 0.2; done >/dev/null 2>&1 &)'
+
+
+# What a sanitizer, lockdep, debug-objects or the kernel's own checks print.
+HOSTILE_BAD='WARNING:|BUG:|KASAN|UBSAN|KFENCE|Oops|general protection|list_del corruption|list_add corruption|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU|ODEBUG|soft lockup|hung task|blocked for more than|Kernel panic'
+sanitizer_check() { # where
+	local found
+	found=$(guest "dmesg | grep -E '$HOSTILE_BAD' | head -n 20") || fail "$1: the guest does not answer"
+	[ -z "$found" ] || fail "$1: the guest's kernel reported:
+$found
+$(guest 'dmesg | tail -n 80')"
+}
+
+# On a debug kernel: kmemleak finds no unreferenced object allocated from hvis code (a
+# backtrace through an hvis function, or through an address of an unloaded module).
+kmemleak_check() {
+	local report total hvis
+	[ "${kasan:-0}" -gt 0 ] || return 0
+	sleep 6		# objects younger than 5 s are not reported
+	guest -t 900 'echo scan >/sys/kernel/debug/kmemleak' || fail "kmemleak: scan"
+	report=$(guest 'cat /sys/kernel/debug/kmemleak')
+	total=$(grep -c '^unreferenced object' <<<"$report" || true)
+	hvis=$(awk '/^unreferenced object/ { if (b != "" && h) print b; b = ""; h = 0 }
+		{ b = b $0 "\n" }
+		/hvis_|^ +(\[<[0-9a-f]+>\] )?0xffffffff[a-f][0-9a-f]+ *$/ { h = 1 }
+		END { if (b != "" && h) print b }' <<<"$report")
+	[ -z "$hvis" ] || fail "kmemleak: objects allocated from hvis code leaked:
+$(head -n 60 <<<"$hvis")"
+	note "ok: kmemleak: no hvis object among $total unreferenced objects"
+}

@@ -1,0 +1,130 @@
+#!/bin/bash
+# Load and churn (issue 15 item 5, `make churn`, part of `make hostile`; docs/hostile.md).
+# One guest with every device the fake host offers, under traffic: the host's pump on
+# the ICs, Dynamic Memory, keyboard, mouse and video, the guest pinging the host, reading
+# both disks, streaming over hvsock and echoing packets through the echo device.
+#   1. Unplug and plug: for each class, the host rescinds the device and offers it again
+#      (`ctl replug`) CHURN_REPLUGS times (default 1000), the next cycle as soon as the
+#      guest has opened the new channel; the class's traffic keeps running, and after the
+#      cycles the device works (its messages flow, the NIC pings, the disk reads).
+#   2. Reload: every hvis module is unloaded while the traffic runs (only the hvsock
+#      stream pauses: an open socket holds hvis_sock) and loaded again,
+#      CHURN_RELOADS times (default 100), every driver binding again each time.
+# After each class and every 10 reloads the guest's log must hold no sanitizer, lockdep
+# or kernel report; at the end kmemleak (debug kernel) finds no object allocated from
+# hvis code, and on any kernel the guest's slab and other kernel memory did not grow by
+# 512 kB or more in both halves of the reloads (a per-reload leak).
+# CHURN_CLASSES picks classes (default: all of them); CHURN_REPLUGS=0 or CHURN_RELOADS=0
+# skips a part.
+source "$(dirname "$0")/hostile_lib.sh"
+
+REPLUGS=${CHURN_REPLUGS:-1000}
+RELOADS=${CHURN_RELOADS:-100}
+CLASSES=${CHURN_CLASSES:-"heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video echo nic scsi"}
+
+hostile_vm_start
+HS=$VM_DIR/hvsock
+socat -u UNIX-LISTEN:"$HS/5001.listen",fork OPEN:/dev/null >/dev/null 2>&1 &
+HVIS_CLEANUP_CMDS+=("kill $!")
+
+# The guest's traffic; each loop survives its device going away and coming back.
+guest_traffic() {
+	assert_guest "guest traffic started" "rm -f /tmp/stop
+	(while [ ! -e /tmp/stop ]; do ping -q -i 0.2 -c 10 -W 1 $NET_HOST4 >/dev/null 2>&1 || sleep 0.5; done &)
+	(while [ ! -e /tmp/stop ]; do for b in /sys/bus/scsi/devices/*:0:0:*/block/*; do
+		dd if=/dev/\${b##*/} of=/dev/null bs=64k count=64 iflag=direct 2>/dev/null; done; sleep 0.2; done &)
+	(while [ ! -e /tmp/stop ]; do [ -e /tmp/pause-vsock ] && { sleep 0.2; continue; }
+		head -c 262144 /dev/zero | socat -u - VSOCK-CONNECT:2:5001 2>/dev/null || sleep 0.5; done &)
+	$ECHO_LOOP"
+}
+pump_all() { fh pump "$1" heartbeat,shutdown,timesync,kvp,vss,fcopy,dm,kbd,mouse,video >/dev/null; }
+guest_traffic
+pump_all on
+
+# Whether CLASS works now (the host behaving, its traffic running).
+class_works() {
+	local c=$1 a
+	guest "ls -d /sys/bus/vmbus/drivers/$(driver_of "$c")/*-* >/dev/null 2>&1" || return 1
+	case $c in
+	nic) guest "ping -c 2 -W 3 $NET_HOST4 >/dev/null" ;;
+	scsi) guest -t 60 "dd if=/dev/$(wait_guest_disk 0 0 0) of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null" ;;
+	echo) echo_works ;;
+	*)
+		a=$(pumped_now "$c")
+		sleep 2
+		[ "$(pumped_now "$c")" -gt "$a" ]
+		;;
+	esac
+}
+
+class_open() { [ -n "$(open_relid_of "$1")" ]; }
+
+# ---- 1. unplug and plug ----
+if [ "$REPLUGS" -gt 0 ]; then
+	for c in $CLASSES; do
+		t0=$SECONDS
+		for ((i = 1; i <= REPLUGS; i++)); do
+			r=$(open_relid_of "$c")
+			end=$((SECONDS + 120))
+			while [ -z "$r" ]; do
+				[ $SECONDS -lt $end ] || fail "$c: no open channel 120 s after cycle $((i - 1)): $(fh status | grep "class=$c")"
+				sleep 0.05
+				r=$(open_relid_of "$c")
+			done
+			out=$(fh replug "$r") || fail "$c: replug $i of relid $r: $out"
+			[ $((i % 100)) -ne 0 ] || note "  $c: $i cycles, $((SECONDS - t0)) s"
+		done
+		wait_for 120 "$c: open again after the last cycle" class_open "$c"
+		wait_driver_bound "$(driver_of "$c")" 120 >/dev/null
+		[ "$c" != nic ] || net_guest_up >/dev/null	# a new interface: its address again
+		wait_for 60 "$c works after $REPLUGS cycles" class_works "$c"
+		sanitizer_check "$c after $REPLUGS replugs"
+		note "ok: $c: $REPLUGS unplug/plug cycles under traffic in $((SECONDS - t0)) s, then it works"
+	done
+fi
+
+# ---- 2. reload under traffic ----
+# An open AF_VSOCK socket holds hvis_sock (as any vsock transport): the stream loop
+# pauses and its socat ends before the unload, and goes on after the load.
+reload_once() {
+	guest "touch /tmp/pause-vsock; killall socat 2>/dev/null; sleep 0.3; true" >/dev/null
+	guest_unload_all >/dev/null || fail "reload $1: the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
+	vm_load_vmbus >/dev/null
+	assert_guest "modprobe hvis_sock" modprobe hvis_sock >/dev/null
+	all_bound 120
+	net_guest_up >/dev/null
+	guest "rm -f /tmp/pause-vsock" >/dev/null
+}
+if [ "$RELOADS" -gt 0 ]; then
+	t0=$SECONDS
+	half=$((RELOADS / 2))
+	k0='' k1='' k2=''
+	for ((i = 1; i <= RELOADS; i++)); do
+		sleep 1		# traffic on every device
+		reload_once "$i"
+		if [ $((i % 10)) -eq 0 ]; then
+			sanitizer_check "after $i reloads"
+			note "  $i reloads, $((SECONDS - t0)) s"
+		fi
+		# Kernel memory after reloads 2, 2 + half and the last, the traffic paused.
+		case $i in 2 | $((2 + half)) | "$RELOADS") ;; *) continue ;; esac
+		assert_guest "traffic paused for the reading" "touch /tmp/stop; sleep 2; true" >/dev/null
+		pump_all off
+		k=$(guest_kmem)
+		note "  kernel memory (slab, other kB) after reload $i: $k"
+		if [ -z "$k0" ]; then k0=$k; elif [ -z "$k1" ]; then k1=$k; else k2=$k; fi
+		guest_traffic >/dev/null
+		pump_all on
+	done
+	for c in nic scsi heartbeat; do wait_for 60 "$c works after the reloads" class_works "$c"; done
+	note "ok: $RELOADS reloads of every hvis module under traffic in $((SECONDS - t0)) s"
+	if [ -n "$k2" ] && _kmem_grew "$k0" "$k1" && _kmem_grew "$k1" "$k2"; then
+		fail "kernel memory grew by 512 kB or more in both halves of the reloads: $k0 -> $k1 -> $k2"
+	fi
+	note "ok: no growth of 512 kB or more in both halves of the reloads ($k0 -> $k1 -> $k2)"
+fi
+
+assert_guest "traffic stopped" "touch /tmp/stop; true"
+pump_all off
+sanitizer_check "the end"
+kmemleak_check
