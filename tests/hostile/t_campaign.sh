@@ -65,8 +65,8 @@ healthy() {
 	case $c in
 	nic) guest "ping -c 2 -W 3 $NET_HOST4 >/dev/null" ;;
 	scsi) guest -t 60 "dd if=/dev/$sd0 of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null" ;;
-	hvsock) guest -t 60 "echo ok | socat -u - VSOCK-CONNECT:2:5001" ;;
-	bus) guest "ls /sys/bus/vmbus/devices | wc -l" >/dev/null && echo_works ;;
+	hvsock) guest -t 60 "for i in 1 2 3; do echo ok | socat -u - VSOCK-CONNECT:2:5001 && exit 0; sleep 2; done; exit 1" ;;
+	bus) guest_until 30 'ls -d /sys/bus/vmbus/drivers/hvis_echo/*-*' && echo_works ;;
 	*)
 		a=$(pumped_now "$c")
 		fh pump on "$c" >/dev/null
@@ -77,7 +77,17 @@ healthy() {
 	esac
 }
 RECOVER_REPLUG=0 RECOVER_RELOAD=0
+# The echo device's unplug loop (the bus phase's load) pauses while the bus is checked.
 recover() { # class
+	local rc
+	touch "$VM_DIR/pause-replug"
+	sleep 0.5
+	recover_class "$1"
+	rc=$?
+	rm -f "$VM_DIR/pause-replug"
+	return $rc
+}
+recover_class() { # class
 	local c=$1 r
 	healthy "$c" && return 0
 	r=$(relid_of "$c")
@@ -96,7 +106,8 @@ recover() { # class
 	fi
 	note "  $c still does not work: the hvis modules are reloaded"
 	RECOVER_RELOAD=$((RECOVER_RELOAD + 1))
-	guest "touch /tmp/stop; killall fio ping socat 2>/dev/null; true" >/dev/null
+	# The file-copy daemon holds hvis_fcopy's device open, a socket hvis_sock.
+	guest "touch /tmp/stop /tmp/stop-vsock /tmp/stop-echo; killall fio ping socat hvis-fcopyd 2>/dev/null; true" >/dev/null
 	guest_until 120 '! pidof fio' || fail "fio does not stop for the reload"
 	guest_unload_all >/dev/null || fail "the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
 	vm_load_vmbus
@@ -105,16 +116,39 @@ recover() { # class
 	net_guest_up >/dev/null
 	sd0=$(wait_guest_disk 0 0 0)
 	sd1=$(wait_guest_disk 0 0 1)
-	assert_guest "load again" "rm -f /tmp/stop &&
+	assert_guest "load again" "rm -f /tmp/stop && (hvis-fcopyd -n >>/tmp/fcopyd.log 2>&1 &) &&
 		echo 20 >/sys/module/hvis_storvsc/parameters/abort_after &&
 		echo 10 >/sys/block/$sd0/device/timeout && echo 10 >/sys/block/$sd1/device/timeout &&
 		(($fio_loop) </dev/null >>/tmp/fio.log 2>&1 &)"
+	guest_class_load "$c"
 	healthy "$c" || fail "$c does not work after a reload of the hvis modules"
 }
 
 # ---- the class's own load, started before its rounds and stopped after ----
-HS=$VM_DIR/hvsock
+# The host's hvsock listeners stay for the whole campaign: the health check of hvsock
+# connects to port 5001 too.
+socat -u UNIX-LISTEN:"$VM_DIR/hvsock/5001.listen",fork OPEN:/dev/null >/dev/null 2>&1 &
+HVIS_CLEANUP_CMDS+=("kill $!")
+# Port 5002 sends 1 MiB to each guest that connects.
+socat -U UNIX-LISTEN:"$VM_DIR/hvsock/5002.listen",fork SYSTEM:'head -c 1048576 /dev/zero' >/dev/null 2>&1 &
+HVIS_CLEANUP_CMDS+=("kill $!")
 LOAD_PIDS=()
+# The guest's side of a class's load (again after a reload of the modules).
+guest_class_load() {
+	case $1 in
+	# 1 MiB to the host, then 1 MiB from it, over and over.
+	hvsock) guest "rm -f /tmp/stop-vsock; (while [ ! -e /tmp/stop-vsock ]; do
+		head -c 1048576 /dev/zero | socat -u - VSOCK-CONNECT:2:5001
+		socat -u VSOCK-CONNECT:2:5002 OPEN:/dev/null; done) >/dev/null 2>&1 &" >/dev/null ;;
+	# Channel messages: the echo channel's target CPU back and forth (MODIFYCHANNEL and
+	# its response), hvsock connections (an offer, its open and GPADL, a rescind each),
+	# echo traffic; the host unplugs and plugs the echo device meanwhile (load_start).
+	bus) guest "rm -f /tmp/stop-echo; $(sed 's|/tmp/stop|/tmp/stop-echo|' <<<"$ECHO_LOOP")
+		(while [ ! -e /tmp/stop-echo ]; do for f in /sys/bus/vmbus/drivers/hvis_echo/*/channels/*/cpu; do
+			[ -e \"\$f\" ] && echo 1 >\"\$f\" && echo 0 >\"\$f\"; done 2>/dev/null; done >/dev/null 2>&1 &)
+		(while [ ! -e /tmp/stop-echo ]; do echo x | socat -u - VSOCK-CONNECT:2:5001 || sleep 0.2; done >/dev/null 2>&1 &)" >/dev/null ;;
+	esac
+}
 load_start() {
 	case $1 in
 	nic)
@@ -122,9 +156,7 @@ load_start() {
 		LOAD_PIDS+=($!)
 		;;
 	hvsock)
-		socat -u UNIX-LISTEN:"$HS/5001.listen",fork OPEN:/dev/null >/dev/null 2>&1 &
-		LOAD_PIDS+=($!)
-		guest "(while [ ! -e /tmp/stop-vsock ]; do head -c 1048576 /dev/zero | socat -u - VSOCK-CONNECT:2:5001; done) >/dev/null 2>&1 &" >/dev/null
+		guest_class_load hvsock
 		;;
 	dm)
 		(while :; do fh memory set 1280M >/dev/null 2>&1; sleep 5; fh memory set 1024M >/dev/null 2>&1; sleep 5; done) &
@@ -132,9 +164,13 @@ load_start() {
 		fh pump on dm >/dev/null
 		;;
 	bus)
-		(while :; do r=$(open_relid_of echo); [ -n "$r" ] && fh replug "$r" >/dev/null 2>&1; sleep 1; done) &
+		(while :; do
+			r=$(open_relid_of echo)
+			[ -n "$r" ] && [ ! -e "$VM_DIR/pause-replug" ] && fh replug "$r" >/dev/null 2>&1
+			sleep 0.2
+		done) &
 		LOAD_PIDS+=($!)
-		guest "rm -f /tmp/stop-echo; $(sed 's|/tmp/stop|/tmp/stop-echo|' <<<"$ECHO_LOOP")" >/dev/null
+		guest_class_load bus
 		;;
 	fcopy)
 		fh pump on fcopy >/dev/null
@@ -157,7 +193,19 @@ load_stop() {
 }
 
 # ---- the phases ----
-SUMMARY=()
+# The host's counters run for its whole life: a phase reports what grew during it.
+class_counts() { # CLASS: "seen mutated" so far
+	fh hostile status | awk -v c="$1" '$1 == "class" && $2 == c {
+		sub("seen=", "", $3); sub("mutated=", "", $4); print $3, $4; f = 1 } END { if (!f) print 0, 0 }'
+}
+counters() { fh hostile status | awk '$1 == "kind" || $1 == "field" { print $1, $2, $3 }'; }
+# counters_grown BEFORE AFTER KIND|FIELD: "name=delta" for each that grew, largest first.
+counters_grown() {
+	awk -v t="$3" 'FNR == NR { if ($1 == t) b[$2] = $3; next }
+		$1 == t && $3 > b[$2] { print $3 - b[$2], $2 }' <(echo "$1") <(echo "$2") |
+		sort -rn | awk '{ printf "%s=%s ", $2, $1 }'
+}
+SUMMARY=() SHORT=()
 round_no=0
 for c in $CLASSES; do
 	[[ " $ALL " == *" $c "* ]] || fail "unknown driver $c (have: $ALL)"
@@ -165,8 +213,9 @@ for c in $CLASSES; do
 	guest_log_mark
 	RECOVER_REPLUG=0 RECOVER_RELOAD=0
 	load_start "$c"
+	read -r s0 m0 < <(class_counts "$c")
+	before_counts=$(counters)
 	t0=$SECONDS seen=0 mutated=0 rounds=0
-	kinds=() fields=()
 	while [ "$mutated" -lt "$TARGET" ] && [ $((SECONDS - t0)) -lt "$PHASE_MAX" ]; do
 		round_no=$((round_no + 1)) rounds=$((rounds + 1))
 		fh hostile on "$((SEED + round_no)),$RATE" "only=$c" >/dev/null ||
@@ -175,25 +224,24 @@ for c in $CLASSES; do
 		while [ $SECONDS -lt $end ]; do
 			sleep 5
 			read -r s m < <(class_counts "$c")
-			[ $((mutated + m)) -ge "$TARGET" ] && break
+			[ $((m - m0)) -ge "$TARGET" ] && break
 		done
-		status=$(fh hostile status)
 		fh hostile off >/dev/null
 		read -r s m < <(class_counts "$c")
-		seen=$((seen + s)) mutated=$((mutated + m))
-		kinds+=("$(awk '$1 == "kind" && $3 > 0 { printf "%s=%s ", $2, $3 }' <<<"$status")")
-		fields+=("$(awk '$1 == "field" { printf "%s ", $2 }' <<<"$status")")
+		seen=$((s - s0)) mutated=$((m - m0))
 		sanitizer_check "$c round $rounds"
 		recover "$c"
-		note "  round $rounds: $m of $s $c messages mutated ($mutated in all, $((SECONDS - t0)) s)"
+		note "  round $rounds: $mutated of $seen $c messages mutated so far, $((SECONDS - t0)) s"
 	done
 	load_stop "$c"
 	recover "$c"
 	sanitizer_check "$c after its phase"
+	after_counts=$(counters)
 	refusals=$(guest_log_since | grep -ciE 'refus|invalid|malformed|bad |unknown|not in flight|broken|too (short|long|big|large)|beyond|above|unexpected|mismatch|disabl|given up' || true)
 	note "$c: $mutated of $seen messages mutated in $rounds rounds, $((SECONDS - t0)) s; recoveries: $RECOVER_REPLUG replug, $RECOVER_RELOAD reload; $refusals refusal lines"
-	note "  kinds (last round): ${kinds[-1]}"
-	note "  fields: $(printf '%s\n' "${fields[@]}" | tr ' ' '\n' | sort -u | grep -c .) distinct: $(printf '%s\n' "${fields[@]}" | tr ' ' '\n' | sort -u | tr '\n' ' ' | head -c 600)"
+	note "  by kind: $(counters_grown "$before_counts" "$after_counts" kind)"
+	grown=$(counters_grown "$before_counts" "$after_counts" field)
+	note "  by field ($(wc -w <<<"$grown") fields): $(head -c 900 <<<"$grown")"
 	note "  guest reactions: $(guest_log_since | grep -iE 'refus|invalid|malformed|unknown|not in flight|broken|unexpected|disabl|given up' |
 		sed -E 's/^\[[ 0-9.]+\] //; s/[0-9a-f]{8}-[0-9a-f-]{27}/GUID/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n 8 | tr '\n' ';')"
 	SUMMARY+=("$(printf '%-9s %9s %9s %6s %6s %7s %7s' "$c" "$seen" "$mutated" "$rounds" \
