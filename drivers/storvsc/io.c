@@ -562,14 +562,17 @@ HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd)
 	u16 i = READ_ONCE(cmd->chan);
 	bool rescinded = false;
 
-	if (READ_ONCE(h->removing))
-		return HVIS_EH_RESET_TIMER;
+	/*
+	 * Removing too: sd's SYNCHRONIZE CACHE on removal waits for the host like any
+	 * command, and one the host lost would hold the removal (rmmod) for good.
+	 */
 	if (i && i < h->nchan) {
 		rcu_read_lock();
 		rescinded = READ_ONCE(h->chans[i].gone) || hvis_channel_rescinded(h->chans[i].ch);
 		rcu_read_unlock();
 	}
-	if (rescinded) {
+	/* Remove requeues a rescinded subchannel's commands itself (storvsc_remove). */
+	if (rescinded && !READ_ONCE(h->removing)) {
 		queue_work(h->wq, &h->fail_work);
 		return HVIS_EH_RESET_TIMER;
 	}

@@ -12,6 +12,9 @@
 # A garbled storage completion is a lost one to the guest: hvis_storvsc gives up on its
 # command after abort_after seconds (10 here) and the bus reset retries it
 # (docs/hostile.md); before that, fio could hang for good.
+# HOSTILE_WITH (default empty: the default kinds) adds opt-in kinds (with=stall,rescind,
+# revoke,rndis) and HOSTILE_ONLY a focus (only=CLASS,...); a device the campaign
+# replugged (rescind) is found again and the NIC's address set again before the checks.
 source "$(dirname "$0")/../qemu/lib.sh"
 source "$(dirname "$0")/net_lib.sh"
 source "$(dirname "$0")/storvsc_lib.sh"
@@ -19,6 +22,8 @@ source "$(dirname "$0")/storvsc_lib.sh"
 SEED=${HOSTILE_SEED:-20261205}
 RATE=${HOSTILE_RATE:-0.05}
 SECS=${HOSTILE_SECS:-$(by_tier 30 120)}
+WITH=${HOSTILE_WITH:-}
+ONLY=${HOSTILE_ONLY:-}
 MIN_MUTATIONS=50
 
 export HVIS_GUEST_TOOLS="ip fio"
@@ -69,7 +74,10 @@ assert_guest "load started" "
 
 # ---- the campaign ----
 t0=$SECONDS
-assert_fh "hostile on (seed $SEED, rate $RATE)" hostile on "$SEED,$RATE"
+opts=()
+[ -z "$WITH" ] || opts+=("with=$WITH")
+[ -z "$ONLY" ] || opts+=("only=$ONLY")
+assert_fh "hostile on (seed $SEED, rate $RATE${opts[*]:+ ${opts[*]}})" hostile on "$SEED,$RATE" "${opts[@]}"
 end=$((SECONDS + SECS))
 while [ $SECONDS -lt $end ]; do
 	fh key a >/dev/null 2>&1 || true
@@ -82,6 +90,7 @@ note "$SECS s of hostile mode (seed $SEED, rate $RATE):"
 note "$(head -n 1 <<<"$status")"
 note "by kind: $(awk '$1 == "kind" && $3 > 0 { printf "%s=%s ", $2, $3 }' <<<"$status")"
 note "by field: $(awk '$1 == "field" { printf "%s=%s ", $2, $3 }' <<<"$status" | head -c 1500)"
+note "by class: $(awk '$1 == "class" && $3 != "seen=0" { printf "%s(%s %s %s) ", $2, $3, $4, $5 }' <<<"$status")"
 mutated=$(grep -oE 'mutated=[0-9]+' <<<"$status" | head -n 1 | cut -d= -f2)
 assert_ge "${mutated:-0}" "$MIN_MUTATIONS" "mutations applied"
 logged=$(grep -c '^hostile seed=' "$VM_DIR/hostile.log" || true)
@@ -104,6 +113,30 @@ refusals=$(guest "dmesg | grep -iE 'hvis|vmbus|storvsc|netvsc|balloon' |
 note "guest refusal lines in dmesg: ${refusals:-0}"
 note "$(guest "dmesg | grep -iE 'refus|invalid|malformed|unknown|not in flight|broken|unexpected' |
 	sed -E 's/^\[[ 0-9.]+\] //; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n 25")"
+
+# ---- devices the campaign replugged (with=rescind) come back under new names ----
+replugs=$(fh_event_count REPLUG_RESCIND)
+if [ "${replugs:-0}" -gt 0 ]; then
+	note "the campaign replugged $replugs device(s): $(grep -w REPLUG_RESCIND "$VM_DIR/events.log" |
+		grep -oE 'class=[a-z]+' | sort | uniq -c | tr '\n' ' ')"
+	# Only the replugged classes' drivers: another may have gone down for a reason of
+	# its own (a mutated rescind), which the checks below handle.
+	for c in $(grep -w REPLUG_RESCIND "$VM_DIR/events.log" | grep -oE 'class=[a-z]+' | cut -d= -f2 | sort -u); do
+		case $c in
+		nic) d=hvis_netvsc ;;
+		scsi) d=hvis_storvsc ;;
+		dm) d=hvis_balloon ;;
+		*) d=hvis_$c ;;
+		esac
+		wait_driver_bound "$d" 90 >/dev/null
+	done
+	sd0=$(wait_guest_disk 0 0 0 60)
+	sd1=$(wait_guest_disk 0 0 1 60)
+	guest "echo 5 >/sys/block/$sd0/device/timeout; echo 5 >/sys/block/$sd1/device/timeout" || true
+	guest "ip -4 addr show | grep -q '${NET_GUEST4}/'" || net_guest_up >/dev/null
+fi
+revokes=$(fh_event_count HOSTILE_REVOKE)
+[ "${revokes:-0}" -eq 0 ] || note "GPADLs revoked (GPADL_TORNDOWN lies): $revokes"
 
 # ---- once the host behaves: every device works, else it went down with a line ----
 net_ok() { guest "ping -c 2 -W 2 $NET_HOST4 >/dev/null"; }

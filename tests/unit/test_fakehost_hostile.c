@@ -77,7 +77,7 @@ static struct out run(struct world *w)
 		memcpy(pkt, &d, sizeof(d));
 		pkt[16] = 1;		/* vstor operation COMPLETE_IO */
 		pkt[28] = 52;		/* srb.length */
-		if (hostile_packet_wanted())
+		if (hostile_packet_wanted(&ch))
 			hostile_packet(&ch, pkt, sizeof(pkt), put);
 		else
 			put(&ch, pkt, sizeof(pkt));

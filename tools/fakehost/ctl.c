@@ -647,17 +647,27 @@ static int cmd_crash(struct ctl_cmd *c, int argc, char **argv)
 	return crash_ctl(&c->fh->crash, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
-/* `hostile on SEED[,RATE] | off | status` (hostile.c, docs/hostile.md). */
+/*
+ * `hostile on SEED[,RATE] [only=CLASS,...] [with=KIND,...] | off | status` (hostile.c,
+ * docs/hostile.md).
+ */
 static int cmd_hostile(struct ctl_cmd *c, int argc, char **argv)
 {
-	char buf[8192];
+	static const char usage[] =
+		"usage: hostile on SEED[,RATE] [only=CLASS[,CLASS...]] [with=KIND[,KIND...]] | off | status";
+	char buf[16384];
+	u32 only = 0, with = 0;
 	double rate;
 	u64 seed;
-	int ret;
+	int ret, i;
 
-	if (argc == 3 && !strcmp(argv[1], "on")) {
+	if (argc >= 3 && argc <= 5 && !strcmp(argv[1], "on")) {
 		if (hostile_parse(argv[2], &seed, &rate))
-			return fail(c, "usage: hostile on SEED[,RATE] (RATE in (0,1])");
+			return fail(c, "%s (RATE in (0,1])", usage);
+		for (i = 3; i < argc; i++)
+			if (hostile_parse_opt(argv[i], &only, &with))
+				return fail(c, "hostile: bad option %s (%s)", argv[i], usage);
+		hostile_set_focus(only, with);
 		ret = hostile_start(seed, rate);
 		if (ret)
 			return fail(c, "hostile log: %s", strerror(-ret));
@@ -675,7 +685,7 @@ static int cmd_hostile(struct ctl_cmd *c, int argc, char **argv)
 		fputs(buf, c->out);
 		return 0;
 	}
-	return fail(c, "usage: hostile on SEED[,RATE] | off | status");
+	return fail(c, "%s", usage);
 }
 
 static const struct {

@@ -143,7 +143,7 @@ static int chan_write(struct host_channel *ch, bool desc_raw, u16 type, u16 flag
 	u8 *pkt;
 	int ret;
 
-	if (!hostile_packet_wanted() || ch->state != CHAN_OPEN || !ch->ring_base)
+	if (!hostile_packet_wanted(ch) || ch->state != CHAN_OPEN || !ch->ring_base)
 		return ring_put(ch, desc_raw, type, flags, trans_id, data, len);
 	if (desc_raw)
 		return hostile_packet(ch, data, len, put_raw);

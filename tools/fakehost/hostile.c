@@ -24,27 +24,25 @@ static const u8 msg_weights[HK_COUNT] = {
 	[HK_TRUNC] = 12, [HK_EXTEND] = 8, [HK_FLIP] = 15, [HK_FIELD] = 40, [HK_DUP] = 10,
 	[HK_DROP] = 5, [HK_REORDER] = 5, [HK_REPLAY] = 5,
 };
+/*
+ * The opt-in kinds (with=), added to the 100 above only when enabled: without them
+ * the draw is the same as before they existed, so a seed keeps its meaning.
+ */
+static const u8 pkt_opt_weights[HK_COUNT] = {
+	[HK_STALL] = 3, [HK_RESCIND] = 1, [HK_RNDIS] = 10,
+};
+static const u8 msg_opt_weights[HK_COUNT] = { [HK_REVOKE] = 5 };
 
 struct hostile_state hs = { .rate = 0.05 };
 
-/* splitmix64 (public domain algorithm by S. Vigna): the engine's only randomness. */
-static u64 sm64(u64 *s)
+static void free_queue(struct late_pkt **q)
 {
-	u64 z = (*s += 0x9e3779b97f4a7c15ull);
+	while (*q) {
+		struct late_pkt *lp = *q;
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static u32 below(u64 *s, u32 n)
-{
-	return n ? (u32)(sm64(s) % n) : 0;
-}
-
-static double unit(u64 *s)
-{
-	return (double)(sm64(s) >> 11) / (double)(1ull << 53);
+		*q = lp->next;
+		free(lp);
+	}
 }
 
 int hostile_start(u64 seed, double rate)
@@ -56,6 +54,9 @@ int hostile_start(u64 seed, double rate)
 	hs.seed = seed;
 	hs.rate = rate;
 	hs.prng = seed;
+	/* The tick's revokes draw from their own stream: tick timing moves nothing else. */
+	hs.tick_prng = seed ^ 0x7265766f6b65ull;
+	hs.next_revoke_ms = 0;
 	hs.on = true;
 	fprintf(hs.log, "# hostile on seed=%llu rate=%.4f at msg=%llu irq=%llu\n",
 		(unsigned long long)seed, rate, (unsigned long long)hs.msgno,
@@ -70,7 +71,9 @@ void hostile_reset(void)
 	for (i = 0; i < SLOTS; i++) {
 		free(hs.slots[i].last);
 		free(hs.slots[i].held);
+		free_queue(&hs.slots[i].stall_q);
 	}
+	hostile_acts_reset();
 	while (hs.late) {
 		struct late_pkt *lp = hs.late;
 
@@ -89,17 +92,33 @@ bool hostile_on(void)
 	return hs.on;
 }
 
-/* The decision for item n: from the replay table, or the PRNG at rate. */
-static enum hkind decide(bool irq, u64 n, const u8 *weights, u64 *rs)
+/* An opt-in kind's weight for an item of class cls (0: not enabled or not for it). */
+static u32 opt_weight(const u8 *opt, int k, int cls)
 {
-	u32 r, acc = 0;
+	if (!opt || !(hs.with >> (k - HK_FIRST_OPT) & 1))
+		return 0;
+	if (k == HK_RNDIS && cls != HOSTILE_CLASS_NIC)
+		return 0;	/* RNDIS bodies are the NIC's */
+	if (k == HK_RESCIND && (cls < 0 || cls == HOSTILE_CLASS_HVSOCK))
+		return 0;	/* hvsock devices are transient: nothing to plug again */
+	return opt[k];
+}
+
+/*
+ * The decision for item n of class cls: from the replay table, or the PRNG at rate.
+ * An item outside the focus (only=) draws nothing, so the others' draws stay.
+ */
+static enum hkind decide(enum hwhere w, u64 n, const u8 *weights, const u8 *opt, int cls,
+			 u64 *rs)
+{
+	u32 r, acc = 0, total = 100;
 	int k;
 
 	if (hs.replay) {
-		size_t *p = &hs.rep_pos[irq];
+		size_t *p = &hs.rep_pos[w];
 
-		/* Messages and interrupts are numbered apart: one cursor each. */
-		while (*p < hs.nrep && (hs.rep[*p].irq != irq || hs.rep[*p].n < n))
+		/* Messages, interrupts and ticks are numbered apart: one cursor each. */
+		while (*p < hs.nrep && (hs.rep[*p].where != w || hs.rep[*p].n < n))
 			(*p)++;
 		if (*p < hs.nrep && hs.rep[*p].n == n) {
 			*rs = hs.rep[*p].rs;
@@ -107,25 +126,28 @@ static enum hkind decide(bool irq, u64 n, const u8 *weights, u64 *rs)
 		}
 		return HK_NONE;
 	}
-	if (!hs.on || unit(&hs.prng) >= hs.rate)
+	if (!hs.on || !hostile_in_focus(cls) || unit(&hs.prng) >= hs.rate)
 		return HK_NONE;
 	*rs = sm64(&hs.prng);
-	r = below(&hs.prng, 100);
+	for (k = HK_FIRST_OPT; k < HK_COUNT; k++)
+		total += opt_weight(opt, k, cls);
+	r = below(&hs.prng, total);
 	for (k = 0; k < HK_COUNT; k++) {
-		acc += weights[k];
+		acc += k < HK_FIRST_OPT ? weights[k] : opt_weight(opt, k, cls);
 		if (r < acc)
 			return (enum hkind)k;
 	}
 	return HK_FIELD;
 }
 
-static struct chan_mem *slot_of(u32 relid)
+struct chan_mem *hostile_slot(u32 relid)
 {
 	struct chan_mem *m = &hs.slots[relid % SLOTS];
 
 	if (!m->used || m->relid != relid) {
 		free(m->last);
 		free(m->held);
+		free_queue(&m->stall_q);
 		memset(m, 0, sizeof(*m));
 		m->used = true;
 		m->relid = relid;
@@ -271,30 +293,114 @@ static const char *cls_of(const struct host_channel *ch)
 	return ch->dev ? ch->dev->ops->name : "rescinded";
 }
 
-bool hostile_packet_wanted(void)
+int hostile_chan_class(const struct host_channel *ch)
 {
+	return ch->dev ? hostile_class_index(ch->dev->ops->name) : -1;
+}
+
+bool hostile_packet_wanted(struct host_channel *ch)
+{
+	int cls = hostile_chan_class(ch);
+
 	hs.next_n = ++hs.msgno;
-	hs.seen += hs.on;
-	hs.next_kind = decide(false, hs.next_n, pkt_weights, &hs.next_rs);
+	if (hs.on) {
+		hs.seen++;
+		if (cls >= 0)
+			hs.cls_seen[cls]++;
+	}
+	hs.next_kind = HK_NONE;
+	/* A stalled channel's packets wait behind the first one, undecided. */
+	if (hostile_stalled(ch->relid))
+		return true;
+	hs.next_kind = decide(HW_MSG, hs.next_n, pkt_weights, pkt_opt_weights, cls, &hs.next_rs);
 	return hs.next_kind != HK_NONE || hs.on || hs.replay;
+}
+
+void hostile_rndis(void *buf, u32 len, u32 cap)
+{
+	hs.rndis_buf = buf;
+	hs.rndis_len = len < cap ? len : cap;
+	hs.rndis_cap = cap;
+	hs.rndis_n = hs.msgno + 1;	/* the transfer-page packet that names it */
+}
+
+/*
+ * An RNDIS message in the NIC's receive section, changed in place: one named field
+ * (hostile_rndis.c) set to a boundary value, or 1-8 bit flips; only bytes below len.
+ */
+static void mutate_rndis(u64 rs, u8 *buf, u32 len, const char **field, u64 *oldv, u64 *newv)
+{
+	struct hostile_field f[MAX_FIELDS];
+	unsigned int n = hostile_rndis_fields(buf, len, f, MAX_FIELDS), i, bits;
+	u64 s = rs;
+	u32 at;
+
+	if (n && below(&s, 4)) {
+		i = below(&s, n);
+		*field = f[i].name;
+		*oldv = get_le(buf + f[i].off, f[i].size);
+		*newv = boundary(&s, f[i].size, *oldv, len);
+		put_le(buf + f[i].off, f[i].size, *newv);
+		return;
+	}
+	*field = "rndis.byte";
+	if (!len)
+		return;
+	bits = 1 + below(&s, 8);
+	at = below(&s, len);
+	*oldv = buf[at];
+	for (i = 0; i < bits; i++)
+		buf[below(&s, len)] ^= (u8)(1u << below(&s, 8));
+	*newv = buf[at];
 }
 
 int hostile_packet(struct host_channel *ch, const void *pkt, u32 len, hostile_put_fn put)
 {
 	enum hkind k = hs.next_kind;
-	struct chan_mem *m = slot_of(ch->relid);
+	struct chan_mem *m = hostile_slot(ch->relid);
 	u32 cap = ch->out.data_size / 4, nl = len;
 	const char *field = NULL;
 	u64 oldv = 0, newv = 0, s = hs.next_rs;
-	u8 *buf = NULL, *held;
+	u8 *buf = NULL, *held, *body;
 	u32 held_len;
 	int ret = 0;
 
 	hs.put = put;
+	hs.host = ch->host;
 	hs.next_kind = HK_NONE;
+	if (hostile_stalled(ch->relid)) {
+		hostile_stall_hold(ch, pkt, len, 0);
+		return 0;
+	}
+	body = hs.rndis_n == hs.next_n ? hs.rndis_buf : NULL;
+	hs.rndis_buf = NULL;
+	if (k == HK_RNDIS && !body)
+		k = HK_FIELD;	/* no RNDIS body with this packet: its own fields */
 	if (cap > len + EXTEND_MAX)
 		cap = len + EXTEND_MAX;
-	if (k == HK_TRUNC || k == HK_EXTEND || k == HK_FLIP || k == HK_FIELD) {
+	if (k == HK_STALL) {
+		/* The channel stops answering for 1-3 s: this packet and all later ones wait. */
+		newv = 1000 + below(&s, 2001);
+		field = "ms";
+		hostile_note(false, hs.next_n, ch->relid, cls_of(ch), k, hs.next_rs, field, 0, newv);
+		hostile_stall_hold(ch, pkt, len, (u32)newv);
+		return 0;
+	}
+	if (k == HK_RESCIND) {
+		/* The device goes away in the middle of I/O: this packet is never sent. */
+		if (hostile_rescind_queue(ch)) {
+			hostile_note(false, hs.next_n, ch->relid, cls_of(ch), k, hs.next_rs, NULL,
+				     0, 0);
+			return 0;
+		}
+		k = HK_NONE;	/* a replug is already pending: no mutation */
+	}
+	if (k == HK_RNDIS) {
+		mutate_rndis(s, body, hs.rndis_len, &field, &oldv, &newv);
+		ret = put(ch, pkt, len);
+		if (ret == -EAGAIN)
+			return ret;	/* the NIC copies the message again for its retry */
+	} else if (k == HK_TRUNC || k == HK_EXTEND || k == HK_FLIP || k == HK_FIELD) {
 		buf = malloc(len + EXTEND_MAX + 8);
 		if (!buf)
 			return put(ch, pkt, len);
@@ -380,14 +486,17 @@ void hostile_msg(void *ctx, u32 cpu, const void *msg, u32 len, hostile_msg_fn se
 {
 	u8 buf[HV_MESSAGE_PAYLOAD_BYTES];
 	u64 n = ++hs.msgno, rs = 0, oldv = 0, newv = 0;
-	enum hkind k = decide(false, n, msg_weights, &rs);
+	enum hkind k = decide(HW_MSG, n, msg_weights, msg_opt_weights, HOSTILE_CLASS_BUS, &rs);
 	const char *field = NULL;
-	u32 type = 0, nl = len;
+	u32 type = 0, nl = len, relid = 0, id;
 	char cls[24];
 
 	hs.msg_ctx = ctx;
 	hs.msg_send = send;
-	hs.seen += hs.on;
+	if (hs.on) {
+		hs.seen++;
+		hs.cls_seen[HOSTILE_CLASS_BUS]++;
+	}
 	if (len > sizeof(buf) || (k == HK_NONE && !hs.held_msg_len)) {
 		send(ctx, cpu, msg, len);
 		return;
@@ -425,13 +534,23 @@ void hostile_msg(void *ctx, u32 cpu, const void *msg, u32 len, hostile_msg_fn se
 		k = HK_NONE;
 		send(ctx, cpu, msg, len);
 		break;
+	case HK_REVOKE:
+		/* This message goes out; then the lie about a GPADL the guest still uses. */
+		send(ctx, cpu, msg, len);
+		if (hostile_revoke(hs.host, rs, &id, &relid)) {
+			field = "gpadl";
+			oldv = newv = id;
+		} else {
+			k = HK_NONE;
+		}
+		break;
 	default:
 		k = HK_NONE;
 		send(ctx, cpu, msg, len);
 		break;
 	}
 	if (k != HK_NONE)
-		hostile_note(false, n, 0, cls, k, rs, field, oldv, newv);
+		hostile_note(false, n, relid, cls, k, rs, field, oldv, newv);
 	if (type < CHANNELMSG_COUNT) {
 		memcpy(hs.last_msg[type], msg, len);
 		hs.last_msg_len[type] = (u8)len;
@@ -462,8 +581,7 @@ unsigned int hostile_signal(struct host_channel *ch)
 	hs.irqs_seen += hs.on;
 	if (!hs.on && !hs.replay)
 		return 1;
-	s = hs.prng;
-	k = decide(true, n, msg_weights, &rs);
+	k = decide(HW_IRQ, n, msg_weights, NULL, hostile_chan_class(ch), &rs);
 	if (k == HK_NONE)
 		return 1;
 	/* The interrupt kinds, chosen by the mutation's own seed. */
@@ -506,6 +624,11 @@ void hostile_tick(struct vmbus_host *h)
 {
 	unsigned int i, n = 0;
 
+	hs.host = h;
+	hostile_stall_release(h, false);
+	hostile_rescind_run(h);
+	hostile_revoke_tick(h);
+
 	raise_set(h, hs.delayed, &hs.ndelayed);
 	/*
 	 * A dropped interrupt is raised again OWED_MS later: the guest's ring stays
@@ -530,6 +653,9 @@ void hostile_stop(struct vmbus_host *h)
 
 	hs.on = false;
 	hs.replay = false;
+	hs.host = h;
+	/* Stalled channels answer again at once (what no longer fits waits for a tick). */
+	hostile_stall_release(h, true);
 	for (i = 0; i < SLOTS; i++) {
 		struct chan_mem *m = &hs.slots[i];
 

@@ -38,6 +38,9 @@ unsigned int hostile_msg_fields(const void *msg, u32 len, struct hostile_field *
 				unsigned int max);
 unsigned int hostile_pkt_fields(const char *cls, const void *pkt, u32 len,
 				struct hostile_field *out, unsigned int max);
+/* hostile_rndis.c: the fields of an RNDIS message of len bytes. */
+unsigned int hostile_rndis_fields(const void *msg, u32 len, struct hostile_field *out,
+				  unsigned int max);
 
 /* Writes a packet that holds its descriptor to ch's host->guest ring (host_ring.c). */
 typedef int (*hostile_put_fn)(struct host_channel *ch, const void *pkt, u32 len);
@@ -46,6 +49,26 @@ typedef void (*hostile_msg_fn)(void *ctx, u32 cpu, const void *msg, u32 len);
 
 /* "SEED[,RATE]": RATE in (0, 1], default 0.05.  0 or -EINVAL. */
 int hostile_parse(const char *arg, u64 *seed, double *rate);
+
+/*
+ * The classes only= names: the device classes as `ctl offer` takes them, then "bus"
+ * (channel messages).  Index of a class name ("chanmsg:N" is bus), or -1.
+ */
+#define HOSTILE_NCLASS	17
+#define HOSTILE_CLASS_BUS	16
+int hostile_class_index(const char *name);
+/* The opt-in kinds with= names: bits of hostile_set_focus's with. */
+#define HOSTILE_WITH_STALL	1u
+#define HOSTILE_WITH_RESCIND	2u
+#define HOSTILE_WITH_REVOKE	4u
+#define HOSTILE_WITH_RNDIS	8u
+/*
+ * One option after SEED[,RATE]: "only=CLASS[,CLASS...]" (ORed into *only, a bit per
+ * class index) or "with=KIND[,KIND...]" (into *with).  0 or -EINVAL.
+ */
+int hostile_parse_opt(const char *arg, u32 *only, u32 *with);
+/* The focus (0: every class) and the opt-in kinds for the next hostile_start. */
+void hostile_set_focus(u32 only, u32 with);
 /* Where the log goes (opened at the first start); NULL keeps the default. */
 void hostile_set_log(const char *path);
 /* Turns the mode on with a seed and rate; 0 or -errno (the log cannot be opened). */
@@ -67,8 +90,17 @@ void hostile_reset(void);
  * answer for the packet the caller asked for (0 when it was dropped on purpose).
  */
 int hostile_packet(struct host_channel *ch, const void *pkt, u32 len, hostile_put_fn put);
-/* Whether ch's next packet would be mutated (a cheap test before building pkt). */
-bool hostile_packet_wanted(void);
+/*
+ * Numbers ch's next packet and decides on it: whether hostile_packet() must see it (a
+ * cheap test before building pkt).
+ */
+bool hostile_packet_wanted(struct host_channel *ch);
+/*
+ * The NIC filled a receive section: buf holds the RNDIS message (len bytes, the
+ * section cap bytes); the next packet (the transfer-page packet naming it) may, with
+ * kind rndis, have the message changed in place, never past len.
+ */
+void hostile_rndis(void *buf, u32 len, u32 cap);
 /* Every channel message. */
 void hostile_msg(void *ctx, u32 cpu, const void *msg, u32 len, hostile_msg_fn send);
 /* Before a channel interrupt: how many to raise now (0, 1 or 2). */

@@ -300,7 +300,8 @@ static int setup_hostile(const char *events_path, const char *arg, const char *l
 			 const char *replay, char *buf, size_t len)
 {
 	const char *slash = strrchr(events_path, '/');
-	char err[300];
+	char err[300], opts[300], *first, *tok, *save = NULL;
+	u32 only = 0, with = 0;
 	double rate;
 	u64 seed;
 
@@ -320,10 +321,20 @@ static int setup_hostile(const char *events_path, const char *arg, const char *l
 	}
 	if (!arg)
 		return 0;
-	if (hostile_parse(arg, &seed, &rate)) {
+	/* "SEED[,RATE] [only=...] [with=...]": the options after spaces, as in `ctl hostile on`. */
+	snprintf(opts, sizeof(opts), "%s", arg);
+	first = strtok_r(opts, " ", &save);
+	if (!first || hostile_parse(first, &seed, &rate)) {
 		fprintf(stderr, "hvis-fakehost: bad --hostile %s (SEED[,RATE], RATE in (0,1])\n", arg);
 		return -EINVAL;
 	}
+	while ((tok = strtok_r(NULL, " ", &save)))
+		if (hostile_parse_opt(tok, &only, &with)) {
+			fprintf(stderr, "hvis-fakehost: bad --hostile option %s (only=CLASS,... with=KIND,...)\n",
+				tok);
+			return -EINVAL;
+		}
+	hostile_set_focus(only, with);
 	if (hostile_start(seed, rate)) {
 		fprintf(stderr, "hvis-fakehost: %s: %s\n", log, strerror(errno));
 		return -EIO;
@@ -344,7 +355,7 @@ static void usage(FILE *f)
 		"                           [--tap-vlan N:VID=IFNAME]...\n"
 		"                           [--nic-channels N] [--qmp QMPSOCK] [--cpu-features F1,F2,...]\n"
 		"                           [--nested] [--vram-mb N] [--hvsock-dir DIR] [--foreground] [-v]\n"
-		"                           [--hostile SEED[,RATE]] [--hostile-log FILE] [--hostile-replay LOG]\n"
+		"                           [--hostile 'SEED[,RATE] [only=..] [with=..]'] [--hostile-log FILE] [--hostile-replay LOG]\n"
 		"       hvis-fakehost ctl [--ctl CTLSOCK] COMMAND [ARGS...]   (default: $HVIS_FAKEHOST_CTL)\n"
 		"       hvis-fakehost classes   (prints the device classes --devices takes)\n"
 		"Commands: status list offer rescind shutdown reboot heartbeat events wait-event\n"

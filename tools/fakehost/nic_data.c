@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <unistd.h>
+#include "hostile.h"
 #include "net_frame.h"
 #include "nic_dev.h"
 
@@ -264,6 +265,7 @@ int nic_recv_post(struct host_channel *ch, u32 s, u32 chan, const void *msg, u32
 	int ret;
 
 	memcpy(nd->recv.map + (size_t)s * nd->recv.section_size, msg, len);
+	hostile_rndis(nd->recv.map + (size_t)s * nd->recv.section_size, len, nd->recv.section_size);
 	trans = (u64)++nd->seq << 32 | s;
 	ret = nic_xfer_send(ch, chan, trans, NVSP_RECV_BUFFER_ID, s * nd->recv.section_size,
 			    len);
@@ -304,6 +306,7 @@ static int recv_post_chain(struct host_channel *ch, const struct nic_out *e)
 		i++;
 	}
 	trans = (u64)++nd->seq << 32 | sec[0];
+	hostile_rndis(nd->recv.map + r[0].byte_offset, r[0].byte_count, nd->recv.section_size);
 	ret = xfer_send_ranges(ch, e->chan, trans, NVSP_RECV_BUFFER_ID, r, e->nmsg);
 	if (ret)
 		return ret;
