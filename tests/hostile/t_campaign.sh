@@ -21,12 +21,19 @@
 # per driver the messages seen and mutated, mutations by kind and field, recoveries, and
 # the guest's refusal lines by kind.
 #
-# Knobs: HOSTILE_TARGET (default 1000000), HOSTILE_RATE (0.5), HOSTILE_SEED (20261206),
+# Knobs: HOSTILE_TARGET (default 1000000), HOSTILE_RATE (0.5), HOSTILE_IRQ_RATE (0.02),
+# HOSTILE_WITH (stall,rescind,revoke,rndis), HOSTILE_SEED (20261206),
 # HOSTILE_ROUND (30 s), HOSTILE_PHASE_MAX (3600 s), HOSTILE_DRIVERS (default: all below).
 source "$(dirname "$0")/hostile_lib.sh"
 
 TARGET=${HOSTILE_TARGET:-1000000}
 RATE=${HOSTILE_RATE:-0.5}
+# Interrupts are dropped, doubled or delayed at their own, lower rate: a dropped one
+# stalls its channel for a second, which at RATE would leave little time for messages.
+IRQ_RATE=${HOSTILE_IRQ_RATE:-0.02}
+# The opt-in kinds (docs/hostile.md): stalls, rescinds in the middle of I/O, GPADL
+# revocation, RNDIS bodies.  HOSTILE_WITH= (empty) leaves them out.
+WITH=${HOSTILE_WITH-stall,rescind,revoke,rndis}
 SEED=${HOSTILE_SEED:-20261206}
 ROUND=${HOSTILE_ROUND:-30}
 PHASE_MAX=${HOSTILE_PHASE_MAX:-3600}
@@ -66,7 +73,14 @@ healthy() {
 	nic) guest "ping -c 2 -W 3 $NET_HOST4 >/dev/null" ;;
 	scsi) guest -t 60 "dd if=/dev/$sd0 of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null" ;;
 	hvsock) guest -t 60 "for i in 1 2 3; do echo ok | socat -u - VSOCK-CONNECT:2:5001 && exit 0; sleep 2; done; exit 1" ;;
-	bus) guest_until 30 'ls -d /sys/bus/vmbus/drivers/hvis_echo/*-*' && echo_works ;;
+	# The bus: every driver bound (the echo device offered again after its unplugs) and
+	# a new channel made and torn down (an hvsock connection).
+	bus)
+		for d in $DRIVERS; do
+			guest_until 30 "ls -d /sys/bus/vmbus/drivers/$d/*-*" || return 1
+		done
+		guest -t 60 "for i in 1 2 3; do echo ok | socat -u - VSOCK-CONNECT:2:5001 && exit 0; sleep 2; done; exit 1"
+		;;
 	*)
 		a=$(pumped_now "$c")
 		fh pump on "$c" >/dev/null
@@ -109,7 +123,8 @@ recover_class() { # class
 	# The file-copy daemon holds hvis_fcopy's device open, a socket hvis_sock.
 	guest "touch /tmp/stop /tmp/stop-vsock /tmp/stop-echo; killall fio ping socat hvis-fcopyd 2>/dev/null; true" >/dev/null
 	guest_until 120 '! pidof fio' || fail "fio does not stop for the reload"
-	guest_unload_all >/dev/null || fail "the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
+	# A disk whose host stopped answering takes abort_after (20 s) per command to let go.
+	guest_unload_all 300 >/dev/null || fail "the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
 	vm_load_vmbus
 	assert_guest "modprobe hvis_sock" modprobe hvis_sock
 	all_bound 120
@@ -218,7 +233,7 @@ for c in $CLASSES; do
 	t0=$SECONDS seen=0 mutated=0 rounds=0
 	while [ "$mutated" -lt "$TARGET" ] && [ $((SECONDS - t0)) -lt "$PHASE_MAX" ]; do
 		round_no=$((round_no + 1)) rounds=$((rounds + 1))
-		fh hostile on "$((SEED + round_no)),$RATE" "only=$c" >/dev/null ||
+		fh hostile on "$((SEED + round_no)),$RATE" "only=$c" "irq=$IRQ_RATE" ${WITH:+"with=$WITH"} >/dev/null ||
 			fail "ctl hostile on ... only=$c failed"
 		end=$((SECONDS + ROUND))
 		while [ $SECONDS -lt $end ]; do

@@ -648,9 +648,9 @@ _kmem_grew() {
 	[ $((s1 - s0)) -ge 512 ] || [ $((o1 - o0)) -ge 512 ]
 }
 
-# Unloads every hvis module in the guest, dependents first.
-guest_unload_all() {
-	guest 'for pass in 1 2 3 4 5 6; do
+# Unloads every hvis module in the guest, dependents first; SECS (default 60) for all of it.
+guest_unload_all() { # [SECS]
+	guest -t "${1:-60}" 'for pass in 1 2 3 4 5 6; do
 		for m in $(awk "/^hvis_/ && \$3 == 0 { print \$1 }" /proc/modules); do rmmod $m; done
 	done
 	if grep -q ^hvis_ /proc/modules; then cat /proc/modules; exit 1; fi'

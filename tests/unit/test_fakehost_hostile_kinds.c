@@ -493,6 +493,37 @@ static void test_rndis_and_stall(char *log, char *log2)
 	world_uninit(&w);
 }
 
+/* irq=RATE: parsed and range-checked; irq=0 leaves every interrupt alone, the
+ * messages' rate still applies to packets; without it interrupts follow the rate. */
+static void test_irq_rate(char *log)
+{
+	struct world w;
+	struct host_device d7 = { .ops = &scsi_ops };
+	struct host_channel c7 = { .host = &w.h, .dev = &d7, .relid = 7, .state = CHAN_OPEN };
+	u32 i, raised[2] = { 0, 0 }, round;
+	char st[16384];
+	double irq = -1;
+
+	tap_check(hostile_parse_irq("irq=0.25", &irq) == 0 && irq == 0.25, "irq=0.25 parses");
+	tap_check(hostile_parse_irq("irq=1.5", &irq) < 0 && hostile_parse_irq("irq=", &irq) < 0 &&
+		  hostile_parse_irq("irq=x", &irq) < 0, "irq= out of [0,1] or not a number is refused");
+	tap_check(hostile_parse_irq("only=scsi", &irq) > 0, "irq= leaves other options alone");
+	for (round = 0; round < 2; round++) {
+		world_init(&w, 1);
+		hostile_reset();
+		hostile_set_log(log);
+		hostile_set_irq_rate(round ? -1 : 0);
+		hostile_start(5, 1.0);
+		for (i = 0; i < 300; i++)
+			raised[round] += hostile_signal(&c7) == 1;
+		hostile_status(st, sizeof(st));
+		hostile_stop(&w.h);
+	}
+	tap_check(raised[0] == 300, "irq=0: all 300 interrupts raised once, unchanged");
+	tap_check(raised[1] < 300, "without irq=, rate 1.0 changes interrupts too");
+	hostile_reset();
+}
+
 int main(void)
 {
 	char log1[] = "/tmp/hvis-hostile-kinds.XXXXXX", log2[] = "/tmp/hvis-hostile-kinds.XXXXXX";
@@ -507,6 +538,7 @@ int main(void)
 	test_revoke(log1, log2);
 	test_rescind(log1, log2);
 	test_rndis_and_stall(log1, log2);
+	test_irq_rate(log1);
 	unlink(log1);
 	unlink(log2);
 	return tap_done();

@@ -654,20 +654,25 @@ static int cmd_crash(struct ctl_cmd *c, int argc, char **argv)
 static int cmd_hostile(struct ctl_cmd *c, int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: hostile on SEED[,RATE] [only=CLASS[,CLASS...]] [with=KIND[,KIND...]] | off | status";
+		"usage: hostile on SEED[,RATE] [only=CLASS[,CLASS...]] [with=KIND[,KIND...]] [irq=RATE] | off | status";
 	char buf[16384];
 	u32 only = 0, with = 0;
-	double rate;
+	double rate, irq = -1;
 	u64 seed;
 	int ret, i;
 
-	if (argc >= 3 && argc <= 5 && !strcmp(argv[1], "on")) {
+	if (argc >= 3 && argc <= 6 && !strcmp(argv[1], "on")) {
 		if (hostile_parse(argv[2], &seed, &rate))
 			return fail(c, "%s (RATE in (0,1])", usage);
-		for (i = 3; i < argc; i++)
-			if (hostile_parse_opt(argv[i], &only, &with))
+		for (i = 3; i < argc; i++) {
+			ret = hostile_parse_irq(argv[i], &irq);
+			if (ret > 0)
+				ret = hostile_parse_opt(argv[i], &only, &with);
+			if (ret)
 				return fail(c, "hostile: bad option %s (%s)", argv[i], usage);
+		}
 		hostile_set_focus(only, with);
+		hostile_set_irq_rate(irq);
 		ret = hostile_start(seed, rate);
 		if (ret)
 			return fail(c, "hostile log: %s", strerror(-ret));

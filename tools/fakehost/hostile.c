@@ -33,7 +33,7 @@ static const u8 pkt_opt_weights[HK_COUNT] = {
 };
 static const u8 msg_opt_weights[HK_COUNT] = { [HK_REVOKE] = 5 };
 
-struct hostile_state hs = { .rate = 0.05 };
+struct hostile_state hs = { .rate = 0.05, .irq_rate = -1 };
 
 static void free_queue(struct late_pkt **q)
 {
@@ -85,6 +85,7 @@ void hostile_reset(void)
 		fclose(hs.log);
 	memset(&hs, 0, sizeof(hs));
 	hs.rate = 0.05;
+	hs.irq_rate = -1;
 }
 
 bool hostile_on(void)
@@ -126,7 +127,8 @@ static enum hkind decide(enum hwhere w, u64 n, const u8 *weights, const u8 *opt,
 		}
 		return HK_NONE;
 	}
-	if (!hs.on || !hostile_in_focus(cls) || unit(&hs.prng) >= hs.rate)
+	if (!hs.on || !hostile_in_focus(cls) ||
+	    unit(&hs.prng) >= (w == HW_IRQ && hs.irq_rate >= 0 ? hs.irq_rate : hs.rate))
 		return HK_NONE;
 	*rs = sm64(&hs.prng);
 	for (k = HK_FIRST_OPT; k < HK_COUNT; k++)

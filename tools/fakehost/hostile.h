@@ -69,6 +69,14 @@ int hostile_class_index(const char *name);
 int hostile_parse_opt(const char *arg, u32 *only, u32 *with);
 /* The focus (0: every class) and the opt-in kinds for the next hostile_start. */
 void hostile_set_focus(u32 only, u32 with);
+/*
+ * "irq=RATE": interrupts are mutated at RATE in [0, 1] instead of the messages' rate (a
+ * campaign that wants many messages keeps dropped interrupts from stalling its
+ * channels).  0 and *irq_rate set; -EINVAL for a bad value; 1 if arg is not irq=.
+ */
+int hostile_parse_irq(const char *arg, double *irq_rate);
+/* The interrupt rate for the next hostile_start; negative: the messages' rate. */
+void hostile_set_irq_rate(double irq_rate);
 /* Where the log goes (opened at the first start); NULL keeps the default. */
 void hostile_set_log(const char *path);
 /* Turns the mode on with a seed and rate; 0 or -errno (the log cannot be opened). */

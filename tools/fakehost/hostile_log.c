@@ -62,6 +62,23 @@ int hostile_parse_opt(const char *arg, u32 *only, u32 *with)
 	return -EINVAL;
 }
 
+int hostile_parse_irq(const char *arg, double *irq_rate)
+{
+	char *end;
+
+	if (strncmp(arg, "irq=", 4))
+		return 1;
+	*irq_rate = strtod(arg + 4, &end);
+	if (end == arg + 4 || *end || !(*irq_rate >= 0.0 && *irq_rate <= 1.0))
+		return -EINVAL;
+	return 0;
+}
+
+void hostile_set_irq_rate(double irq_rate)
+{
+	hs.irq_rate = irq_rate;
+}
+
 void hostile_set_focus(u32 only, u32 with)
 {
 	hs.only = only;
@@ -181,8 +198,9 @@ void hostile_status(char *buf, size_t len)
 	bits_list(with, sizeof(with), hs.with, hostile_kind_names, HK_COUNT - HK_FIRST_OPT,
 		  HK_FIRST_OPT, "-");
 	o = snprintf(buf, len,
-		     "hostile %s seed=%llu rate=%.4f replay=%s messages=%llu interrupts=%llu mutated=%llu log=%s only=%s with=%s\n",
+		     "hostile %s seed=%llu rate=%.4f irq_rate=%.4f replay=%s messages=%llu interrupts=%llu mutated=%llu log=%s only=%s with=%s\n",
 		     hs.on ? "on" : "off", (unsigned long long)hs.seed, hs.rate,
+		     hs.irq_rate < 0 ? hs.rate : hs.irq_rate,
 		     hs.replay ? "yes" : "no", (unsigned long long)hs.seen,
 		     (unsigned long long)hs.irqs_seen, (unsigned long long)hs.mutated,
 		     hs.log_path ? hs.log_path : "hostile.log", only, with);

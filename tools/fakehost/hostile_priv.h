@@ -67,6 +67,7 @@ struct hostile_state {
 	bool replay;
 	u64 seed;
 	double rate;
+	double irq_rate;	/* interrupts' rate; negative: rate */
 	u64 prng;
 	u64 msgno, irqno;
 	u64 seen, irqs_seen, mutated;

@@ -302,7 +302,7 @@ static int setup_hostile(const char *events_path, const char *arg, const char *l
 	const char *slash = strrchr(events_path, '/');
 	char err[300], opts[300], *first, *tok, *save = NULL;
 	u32 only = 0, with = 0;
-	double rate;
+	double rate, irq = -1;
 	u64 seed;
 
 	if (!log) {
@@ -328,13 +328,19 @@ static int setup_hostile(const char *events_path, const char *arg, const char *l
 		fprintf(stderr, "hvis-fakehost: bad --hostile %s (SEED[,RATE], RATE in (0,1])\n", arg);
 		return -EINVAL;
 	}
-	while ((tok = strtok_r(NULL, " ", &save)))
-		if (hostile_parse_opt(tok, &only, &with)) {
-			fprintf(stderr, "hvis-fakehost: bad --hostile option %s (only=CLASS,... with=KIND,...)\n",
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		int ret = hostile_parse_irq(tok, &irq);
+
+		if (ret > 0)
+			ret = hostile_parse_opt(tok, &only, &with);
+		if (ret) {
+			fprintf(stderr, "hvis-fakehost: bad --hostile option %s (only=CLASS,... with=KIND,... irq=RATE)\n",
 				tok);
 			return -EINVAL;
 		}
+	}
 	hostile_set_focus(only, with);
+	hostile_set_irq_rate(irq);
 	if (hostile_start(seed, rate)) {
 		fprintf(stderr, "hvis-fakehost: %s: %s\n", log, strerror(errno));
 		return -EIO;
