@@ -228,5 +228,23 @@ note "fio across the controller rescind: $(grep -E '^rc=|err=' <<<"$out" | tr '\
 assert_eq "$(guest "ls /sys/bus/vmbus/drivers/hvis_storvsc/ | grep -c -- -")" 2 "hvis_storvsc keeps the IDE and FC controllers"
 ide=$(wait_guest_disk "$ide_inst" '*' 0)
 assert_guest "IDE disk still reads" "dd if=/dev/$ide bs=1M skip=1 count=1 iflag=direct 2>/dev/null | cmp - /tmp/p"
-unload
+
+# ---- removal while the host leaves a command unanswered ----
+# The SYNCHRONIZE CACHE sd sends on removal loses its completion, as when a hostile
+# campaign's garbled RESCIND left the host silent on a controller (docs/hostile.md).  The
+# removal must end: the command is given up after abort_after like any other and the bus
+# reset retries it, instead of its timer being restarted for good.  The IDE controller
+# is the host's first now (the SCSI one left its configuration with the rescind).
+assert_guest "abort_after 6 s, $ide timeout 3 s, a write in its cache" \
+	"echo 6 >/sys/module/hvis_storvsc/parameters/abort_after && echo 3 >/sys/block/$ide/device/timeout &&
+	head -c 65536 /dev/urandom | dd of=/dev/$ide bs=64k seek=4 2>/dev/null"
+guest_log_mark
+s=$(fh_since)
+assert_fh "the IDE controller's next completion is lost" disk bad 0 lost-completion
+t0=$SECONDS
+out=$(guest -t 120 "rmmod hvis_storvsc && echo removed") ||
+	fail "rmmod hvis_storvsc did not return in 120 s with a lost completion: $(guest_log_since | grep -iE 'storvsc|sd ' | tail -n 5)"
+assert_match "$out" removed "rmmod hvis_storvsc returned ($((SECONDS - t0)) s)"
+fh wait-event STOR_RESET --since "$s" --timeout 5 >/dev/null || fail "the guest sent no bus reset for the lost command"
+note "ok: $(guest_log_since | grep -E 'hvis_storvsc.*given up' | head -n 1 | sed -E 's/^\[[ 0-9.]+\] //')"
 assert_kernel_clean

@@ -22,7 +22,8 @@
 # the guest's refusal lines by kind.
 #
 # Knobs: HOSTILE_TARGET (default 1000000), HOSTILE_RATE (0.5), HOSTILE_IRQ_RATE (0.02),
-# HOSTILE_WITH (stall,rescind,revoke,rndis), HOSTILE_SEED (20261206),
+# HOSTILE_WITH (stall,rescind,revoke,rndis: first rounds), HOSTILE_WITH_BULK (revoke,rndis:
+# later rounds), HOSTILE_SEED (20261206),
 # HOSTILE_ROUND (30 s), HOSTILE_PHASE_MAX (3600 s), HOSTILE_DRIVERS (default: all below).
 source "$(dirname "$0")/hostile_lib.sh"
 
@@ -32,8 +33,11 @@ RATE=${HOSTILE_RATE:-0.5}
 # stalls its channel for a second, which at RATE would leave little time for messages.
 IRQ_RATE=${HOSTILE_IRQ_RATE:-0.02}
 # The opt-in kinds (docs/hostile.md): stalls, rescinds in the middle of I/O, GPADL
-# revocation, RNDIS bodies.  HOSTILE_WITH= (empty) leaves them out.
+# revocation, RNDIS bodies, in every phase's first round (HOSTILE_WITH).  A stall holds a
+# channel 1-3 s and a rescind unplugs its device, so at RATE they would leave a channel
+# idle most of the time: the later rounds use HOSTILE_WITH_BULK, the kinds that do not.
 WITH=${HOSTILE_WITH-stall,rescind,revoke,rndis}
+WITH_BULK=${HOSTILE_WITH_BULK-revoke,rndis}
 SEED=${HOSTILE_SEED:-20261206}
 ROUND=${HOSTILE_ROUND:-30}
 PHASE_MAX=${HOSTILE_PHASE_MAX:-3600}
@@ -233,7 +237,9 @@ for c in $CLASSES; do
 	t0=$SECONDS seen=0 mutated=0 rounds=0
 	while [ "$mutated" -lt "$TARGET" ] && [ $((SECONDS - t0)) -lt "$PHASE_MAX" ]; do
 		round_no=$((round_no + 1)) rounds=$((rounds + 1))
-		fh hostile on "$((SEED + round_no)),$RATE" "only=$c" "irq=$IRQ_RATE" ${WITH:+"with=$WITH"} >/dev/null ||
+		w=$WITH_BULK
+		[ "$rounds" -gt 1 ] || w=$WITH
+		fh hostile on "$((SEED + round_no)),$RATE" "only=$c" "irq=$IRQ_RATE" ${w:+"with=$w"} >/dev/null ||
 			fail "ctl hostile on ... only=$c failed"
 		end=$((SECONDS + ROUND))
 		while [ $SECONDS -lt $end ]; do

@@ -137,7 +137,8 @@ copy_kmod() {
 		f = $1; sub(/:$/, "", f); b = f; sub(/.*\//, "", b); sub(/\.ko.*/, "", b)
 		gsub(/-/, "_", b); if (b == n) { print; exit } }' "$KMODS/modules.dep")
 	if [ -z "$rel" ]; then
-		grep -q "/$name.ko" "$KMODS/modules.builtin" 2>/dev/null && return 0
+		# Built in (modules.builtin spells it with - or _, as its source file does).
+		grep -q "/${name//_/[-_]}\.ko" "$KMODS/modules.builtin" 2>/dev/null && return 0
 		echo "mkinitramfs: kernel module $name not found for $KVER" >&2
 		return 1
 	fi

@@ -75,6 +75,8 @@ void hostile_set_focus(u32 only, u32 with);
  * channels).  0 and *irq_rate set; -EINVAL for a bad value; 1 if arg is not irq=.
  */
 int hostile_parse_irq(const char *arg, double *irq_rate);
+/* Whether the mode stalls relid's channel now (it sends the guest nothing meanwhile). */
+bool hostile_stalled(u32 relid);
 /* The interrupt rate for the next hostile_start; negative: the messages' rate. */
 void hostile_set_irq_rate(double irq_rate);
 /* Where the log goes (opened at the first start); NULL keeps the default. */

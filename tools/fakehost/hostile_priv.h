@@ -152,7 +152,6 @@ static inline bool hostile_in_focus(int cls)
 }
 
 /* hostile_acts.c: stall, rescind and revoke. */
-bool hostile_stalled(u32 relid);
 /* Holds a packet of a stalled channel (starting the stall for ms when ms != 0). */
 void hostile_stall_hold(struct host_channel *ch, const void *pkt, u32 len, u32 ms);
 /* Releases the stalls that ended (all when force); each channel gets an interrupt. */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "fakehost.h"
 #include "pump.h"
+#include "hostile.h"
 
 /* At most this many pump messages per channel per call: the loop stays short. */
 #define PUMP_BURST	64
@@ -37,8 +38,9 @@ void pump_run(struct vmbus_host *h)
 	if (!h->pumping)
 		return;
 	for (ch = h->channels; ch; ch = ch->next) {
+		/* A channel the hostile mode stalls is a host that stopped answering. */
 		if (ch->state != CHAN_OPEN || !ch->dev || !ch->dev->pump || !ch->dev->ops->pump ||
-		    !ch->out.hdr || h->quiesced)
+		    !ch->out.hdr || h->quiesced || hostile_stalled(ch->relid))
 			continue;
 		for (i = 0; i < PUMP_BURST && out_used(ch) < ch->out.data_size / 8; i++) {
 			if (ch->dev->ops->pump(ch))
