@@ -28,28 +28,12 @@
 #include "guid.h"
 #include "hvsock.h"
 #include "hostile.h"
+#include "ctl_reply.h"
 #include "pump.h"
 #include "hvis/ic_proto.h"
 
 #define CTL_LINE_MAX	1024
 #define CTL_MAX_ARGS	32
-
-/* ---- output helpers ---- */
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			return;
-		}
-		buf += n;
-		len -= n;
-	}
-}
 
 /* ---- commands ---- */
 
@@ -735,15 +719,15 @@ static const struct {
 
 static void reply(int fd, const char *err, const char *body, size_t len)
 {
-	char line[300];
+	char line[640];		/* "error ", the longest error text (a waiter's 600), "\n" */
 
 	if (err)
 		snprintf(line, sizeof(line), "error %s\n", err);
 	else
 		snprintf(line, sizeof(line), "ok\n");
-	write_all(fd, line, strlen(line));
+	ctl_write_all(fd, line, strlen(line));
 	if (body && len)
-		write_all(fd, body, len);
+		ctl_write_all(fd, body, len);
 }
 
 static void execute(struct fakehost *fh, int fd, char *line)
@@ -873,76 +857,4 @@ void ctl_close(struct fakehost *fh)
 		close(fh->ctl_fd);
 		unlink(fh->ctl_path);
 	}
-}
-
-/* ---- client ---- */
-
-int ctl_client(const char *path, int argc, char **argv)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char line[CTL_LINE_MAX], buf[65536], *nl;
-	size_t len = 0, off = 0, got = 0, cap = 0;
-	char *all = NULL;
-	int fd, i;
-
-	for (i = 0; i < argc; i++) {
-		int n = snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
-
-		if (n < 0 || (size_t)n >= sizeof(line) - len - 1) {
-			fprintf(stderr, "hvis-fakehost ctl: command too long\n");
-			return 1;
-		}
-		len += n;
-	}
-	line[len++] = '\n';
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		fprintf(stderr, "hvis-fakehost ctl: socket path too long\n");
-		return 1;
-	}
-	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
-		fprintf(stderr, "hvis-fakehost ctl: cannot connect to %s: %s\n", path,
-			strerror(errno));
-		return 1;
-	}
-	write_all(fd, line, len);
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (got + n + 1 > cap) {
-			char *m;
-
-			cap = (got + n + 1) * 2;
-			m = realloc(all, cap);
-			if (!m)
-				break;
-			all = m;
-		}
-		memcpy(all + got, buf, n);
-		got += n;
-	}
-	close(fd);
-	if (!all) {
-		fprintf(stderr, "hvis-fakehost ctl: no reply\n");
-		return 1;
-	}
-	all[got] = '\0';
-	nl = strchr(all, '\n');
-	off = nl ? (size_t)(nl - all) + 1 : got;
-	if (!strncmp(all, "ok", 2) && (all[2] == '\n' || all[2] == '\0')) {
-		fwrite(all + off, 1, got - off, stdout);
-		free(all);
-		return 0;
-	}
-	if (nl)
-		*nl = '\0';
-	fprintf(stderr, "hvis-fakehost ctl: %s\n", !strncmp(all, "error ", 6) ? all + 6 : all);
-	fwrite(all + off, 1, got - off, stderr);
-	free(all);
-	return 1;
 }

@@ -12,4 +12,7 @@
 int ctl_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Writes all of buf to fd, again after EINTR; stops at another error. */
+void ctl_write_all(int fd, const char *buf, size_t len);
+
 #endif /* _FH_CTL_REPLY_H */
