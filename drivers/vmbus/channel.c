@@ -101,7 +101,11 @@ static void chan_tasklet_fn(struct tasklet_struct *t)
 		return;
 	}
 	hvis_ring_begin_read(&ch->in);
+	WRITE_ONCE(ch->run_budget, ch->in.data_size);
 	cb(ch->context);
+	if (!READ_ONCE(ch->run_budget))
+		ch->budget_yields++;
+	WRITE_ONCE(ch->run_budget, U32_MAX);
 	/* The driver drains later and unmasks with hvis_channel_read_done(). */
 	if (READ_ONCE(ch->drain_later))
 		return;
@@ -117,6 +121,7 @@ void hvis_channel_init(struct hvis_channel *ch)
 	spin_lock_init(&ch->out_lock);
 	spin_lock_init(&ch->in_lock);
 	tasklet_setup(&ch->tasklet, chan_tasklet_fn);
+	ch->run_budget = U32_MAX;
 }
 
 static void free_ring_mem(struct hvis_channel *ch)
@@ -549,6 +554,10 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 	if (!ch || (buflen && !buf))
 		return -EINVAL;
 	spin_lock_irqsave(&ch->in_lock, irqflags);
+	if (!ch->run_budget) {
+		ret = -EAGAIN;		/* this run read a ring's worth: the next one goes on */
+		goto out_unlock;
+	}
 	ret = peek_locked(ch, &too_big);
 	if (ret == -ENOBUFS) {
 		/* Bigger than the driver said it takes: the host's error.  Skip it. */
@@ -556,6 +565,8 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 		dev_err_ratelimited(chan_dev(ch), "channel %u: host sent a packet of %u bytes, over the %u bytes its driver takes; dropped\n",
 				    ch->relid, too_big, ch->pkt_buf_size);
 		hvis_ring_advance(&ch->in, too_big);
+		if (ch->run_budget != U32_MAX)
+			ch->run_budget -= min_t(u32, ch->run_budget, too_big);
 		/* Its trans_id, for a driver whose request it answers (ring.c copied it). */
 		if (trans_id && !raw && ch->pkt_buf_size >= sizeof(*desc))
 			*trans_id = ((const struct vmpacket_descriptor *)ch->pkt_buf)->trans_id;
@@ -580,6 +591,8 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 		ret = plen;
 	}
 	hvis_ring_advance(&ch->in, (u32)desc->len8 * 8);
+	if (ch->run_budget != U32_MAX)
+		ch->run_budget -= min_t(u32, ch->run_budget, (u32)desc->len8 * 8);
 commit:
 	signal = hvis_ring_commit_read(&ch->in, &ch->in_stats);
 	if (signal)

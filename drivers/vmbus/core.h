@@ -84,6 +84,14 @@ struct hvis_channel {
 	bool drain_later;			/* the driver reads outside the callback */
 	bool read_direct;			/* callback without masking (hvsock) */
 	struct tasklet_struct tasklet;
+	/*
+	 * Bytes the driver may still read in this tasklet run (U32_MAX outside one): a
+	 * host that refills the ring as fast as the driver reads it must not keep the
+	 * CPU in softirq for good.  Past it, receives find the ring empty and the tasklet
+	 * runs again later, as softirq work the scheduler can defer to ksoftirqd.
+	 */
+	u32 run_budget;
+	u64 budget_yields;			/* runs that stopped at run_budget */
 
 	struct hvis_ring_stats out_stats;	/* signals = intr_out_empty */
 	struct hvis_ring_stats in_stats;	/* signals = intr_in_full */

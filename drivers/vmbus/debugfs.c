@@ -25,6 +25,7 @@ static int stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "in_packets: %llu\n", READ_ONCE(ch->in_stats.packets));
 	seq_printf(s, "in_bytes: %llu\n", READ_ONCE(ch->in_stats.bytes));
 	seq_printf(s, "in_dropped: %llu\n", READ_ONCE(ch->in_dropped));
+	seq_printf(s, "budget_yields: %llu\n", READ_ONCE(ch->budget_yields));
 	seq_printf(s, "pkt_buf: %u\n", READ_ONCE(ch->pkt_buf_size));
 	seq_printf(s, "signals: %llu\n", READ_ONCE(ch->events));
 	seq_printf(s, "monitor_triggers: %llu\n", READ_ONCE(ch->monitor_triggers));

@@ -11,6 +11,8 @@
 #    naming the field; both devices keep working
 #  - both modules reload, and each device is rescinded and offered again, several
 #    rounds, with no growth of kernel memory; the devices work after each
+#  - a host flooding both channels (`ctl pump`) leaves the guest answering, its
+#    tasklets reading a ring's worth per run, and typing works after
 # make check runs it on the newest kernel only: hvis_kbd and hvis_mouse use no kernel
 # API that differs between 6.1 and 6.12 (no compat path; make check-all runs both).
 source "$(dirname "$0")/../qemu/lib.sh"
@@ -118,4 +120,29 @@ for i in $(seq "$ROUNDS"); do
 	[ "$i" = 2 ] && mem0=$(guest_kmem)
 done
 assert_kmem_flat "$mem0" "$(guest_kmem)" "rounds 2..$ROUNDS of reload and rescind"
+
+# ---- a host that floods: keystrokes and mouse reports back to back (`ctl pump`) ----
+# Found by the hostile campaign on the debug kernel: a host refilling the keyboard's ring
+# as fast as the guest read it kept CPU 0 in the channel's tasklet ("soft lockup - CPU#0
+# stuck for 54s").  A tasklet run now reads at most a ring's worth and then runs again
+# later (budget_yields in the channel's debugfs stats); the guest must keep answering.
+stat_of() { guest "awk '\$1 == \"budget_yields:\" { print \$2 }' /sys/kernel/debug/hvis_vmbus/$1/stats"; }
+rk=$(relid_of kbd)
+y0=$(stat_of "$rk")
+assert_fh "the host floods keystrokes and mouse reports" pump on kbd,mouse
+worst=0
+for i in $(seq 10); do
+	t0=$(date +%s%N)
+	guest -t 10 true || fail "flood second $i: the guest did not answer within 10 s"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -le "$worst" ] || worst=$ms
+	sleep 1
+done
+assert_fh "flood off" pump off kbd,mouse
+sent=$(fh pump status | awk '$2 == "kbd" || $2 == "mouse" { sub("sent=", "", $4); s += $4 } END { print s + 0 }')
+y1=$(stat_of "$rk")
+note "flood: $sent keystrokes and mouse reports; the guest's slowest answer $worst ms; keyboard tasklet runs cut at the budget: $y0 -> $y1"
+assert_ge "$sent" 10000 "the host sent at least 10,000 messages in the flood"
+assert_ge "$y1" $((y0 + 1)) "the keyboard's tasklet stopped at its budget and ran again later"
+type_check flood
 assert_kernel_clean
