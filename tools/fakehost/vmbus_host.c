@@ -256,8 +256,11 @@ void host_handle_signal(struct vmbus_host *h, u32 conn_id)
 	}
 	ch->stats.signals_in++;
 	if (ch->state == CHAN_OPEN && ch->dev) {
+		/* Read before: the backend may remove its device while handling packets. */
+		bool pumped = ch->dev->pump;
+
 		ch->dev->ops->packets(ch);
-		if (ch->dev && ch->dev->pump)
+		if (pumped)
 			pump_run(h);
 	}
 }
