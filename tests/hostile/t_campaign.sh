@@ -116,9 +116,15 @@ recover() { # class
 	return $rc
 }
 recover_class() { # class
-	local c=$1 r
+	local c=$1 r i
 	healthy "$c" && return 0
-	r=$(relid_of "$c")
+	# A rescind of the campaign's own (with=rescind) offers the device again once the
+	# guest lets go: wait for that before plugging it again.
+	for i in $(seq 30); do
+		r=$(relid_of "$c")
+		[ -z "$r" ] || break
+		sleep 1
+	done
 	if [ -n "$r" ] && [ "$c" != hvsock ] && [ "$c" != bus ]; then
 		note "  $c does not work after the round: the host unplugs and plugs it (relid $r)"
 		fh replug "$r" >/dev/null || true
