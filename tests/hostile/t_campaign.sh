@@ -73,13 +73,22 @@ assert_guest "fio, ping and the integration services' daemons started" "
 	(while [ ! -e /tmp/stop ]; do ping -q -i 0.2 -c 50 $NET_HOST4; done) >/tmp/ping.log 2>&1 &"
 
 # ---- helpers ----
+# The NIC has its address (a NIC plugged again is a new interface) and reaches the host.
+nic_up() {
+	local ifc
+	ifc=$(guest 'ls /sys/bus/vmbus/drivers/hvis_netvsc/*/net/ 2>/dev/null | head -n 1')
+	[ -n "$ifc" ] || return 1
+	guest "ip -4 addr show dev $ifc | grep -q '$NET_GUEST4/' ||
+		{ ip link set $ifc up && ip addr add $NET_GUEST4/24 dev $ifc; }" >/dev/null &&
+		guest_until 20 "ping -c 1 -W 1 $NET_HOST4"
+}
 # Whether CLASS works with the host behaving.
 healthy() {
 	local c=$1 a i
 	guest "ls -d /sys/bus/vmbus/drivers/$(driver_of "$c")/*-* >/dev/null 2>&1" || [ "$c" = hvsock ] ||
 		return 1
 	case $c in
-	nic) guest "ping -c 2 -W 3 $NET_HOST4 >/dev/null" ;;
+	nic) nic_up && guest "ping -c 2 -W 3 $NET_HOST4 >/dev/null" ;;
 	scsi) guest -t 60 "dd if=/dev/$sd0 of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null" ;;
 	hvsock) guest -t 60 "for i in 1 2 3; do echo ok | socat -u - VSOCK-CONNECT:2:5001 && exit 0; sleep 2; done; exit 1" ;;
 	# The bus: every driver bound (the echo device offered again after its unplugs) and
@@ -105,13 +114,16 @@ healthy() {
 	esac
 }
 RECOVER_REPLUG=0 RECOVER_RELOAD=0
-# The echo device's unplug loop (the bus phase's load) pauses while the bus is checked.
+# The host's side of the class's load (the ping flood, the echo device's unplug loop)
+# pauses while the class is checked and mended.
 recover() { # class
 	local rc
 	touch "$VM_DIR/pause-replug"
+	[ ${#LOAD_PIDS[@]} -eq 0 ] || kill -STOP "${LOAD_PIDS[@]}" 2>/dev/null
 	sleep 0.5
 	recover_class "$1"
 	rc=$?
+	[ ${#LOAD_PIDS[@]} -eq 0 ] || kill -CONT "${LOAD_PIDS[@]}" 2>/dev/null
 	rm -f "$VM_DIR/pause-replug"
 	return $rc
 }
@@ -131,7 +143,7 @@ recover_class() { # class
 		RECOVER_REPLUG=$((RECOVER_REPLUG + 1))
 		sleep 3
 		wait_driver_bound "$(driver_of "$c")" 90 >/dev/null
-		[ "$c" = nic ] && net_guest_up >/dev/null
+		[ "$c" != nic ] || nic_up || true
 		if [ "$c" = scsi ]; then
 			sd0=$(wait_guest_disk 0 0 0)
 			sd1=$(wait_guest_disk 0 0 1)
@@ -143,13 +155,13 @@ recover_class() { # class
 	# The file-copy daemon holds hvis_fcopy's device open, a socket hvis_sock.
 	guest "touch /tmp/stop /tmp/stop-vsock /tmp/stop-echo
 		killall fio ping socat hvis-kvpd hvis-vssd hvis-fcopyd 2>/dev/null; true" >/dev/null
-	guest_until 120 '! pidof fio' || fail "fio does not stop for the reload"
+	guest_until 300 '! pidof fio' || fail "fio does not stop within 300 s for the reload"
 	# A disk whose host stopped answering takes abort_after (20 s) per command to let go.
 	guest_unload_all 300 >/dev/null || fail "the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
 	vm_load_vmbus
 	assert_guest "modprobe hvis_sock" modprobe hvis_sock
 	all_bound 120
-	net_guest_up >/dev/null
+	nic_up || fail "the NIC does not reach the host after a reload of the hvis modules"
 	sd0=$(wait_guest_disk 0 0 0)
 	sd1=$(wait_guest_disk 0 0 1)
 	assert_guest "load again" "rm -f /tmp/stop && $DAEMONS &&
