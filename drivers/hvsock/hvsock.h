@@ -28,6 +28,7 @@ struct hvsock {
 	bool fin_sent;			/* our FIN went out */
 	bool fin_rcvd;			/* the host's FIN came */
 	bool reset;			/* reset: bad input, or the host vanished */
+	struct work_struct close_work;	/* a reset's channel close, where it may sleep */
 	/* Received stream bytes not yet read: rx[rx_off .. rx_off + rx_len). */
 	u8 *rx;
 	u32 rx_cap;
@@ -41,6 +42,7 @@ extern struct vsock_transport hvis_hvsock_transport;
 int hvis_hvsock_chan_open(struct hvsock *hvs, struct hvis_device *hdev, struct sock *bufs);
 void hvis_hvsock_chan_close(struct hvsock *hvs);
 void hvis_hvsock_reset(struct hvsock *hvs, const char *why);
+void hvis_hvsock_close_work(struct work_struct *work);
 
 /* transport.c */
 int hvis_hvsock_refill(struct hvsock *hvs);

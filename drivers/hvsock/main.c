@@ -78,9 +78,27 @@ void hvis_hvsock_chan_close(struct hvsock *hvs)
 }
 
 /*
- * Socket lock held.  The host broke the protocol on this connection (or the channel):
- * one rate-limited line, then the connection is reset: unread data goes, reads and
- * writes fail with ECONNRESET, and the channel is closed.  No other connection sees it.
+ * The end of a reset.  A reset may come from stream_has_data, which vsock calls with the
+ * task already set to sleep (vsock_connectible_wait_data): closing the channel sleeps, so
+ * it happens here, with a reference on the socket taken by the reset.
+ */
+void hvis_hvsock_close_work(struct work_struct *work)
+{
+	struct hvsock *hvs = container_of(work, struct hvsock, close_work);
+	struct sock *sk = sk_vsock(hvs->vsk);
+
+	lock_sock(sk);
+	if (hvs->chan)
+		hvis_hvsock_peer_gone(hvs);
+	release_sock(sk);
+	sock_put(sk);		/* may free hvs: nothing touches it after */
+}
+
+/*
+ * Socket lock held; does not sleep.  The host broke the protocol on this connection (or
+ * the channel): one rate-limited line, then the connection is reset: unread data goes,
+ * reads and writes fail with ECONNRESET, and the channel is closed (from a work item).
+ * No other connection sees it.
  */
 void hvis_hvsock_reset(struct hvsock *hvs, const char *why)
 {
@@ -94,9 +112,12 @@ void hvis_hvsock_reset(struct hvsock *hvs, const char *why)
 		dev_err_ratelimited(&hvs->hdev->dev, "connection guest port %u <-> host port %u reset: host sent %s\n",
 				    vsk->local_addr.svm_port, vsk->remote_addr.svm_port, why);
 	hvs->rx_len = 0;
-	hvis_hvsock_chan_close(hvs);
 	sk->sk_err = ECONNRESET;
-	hvis_hvsock_peer_gone(hvs);
+	if (hvs->chan) {
+		sock_hold(sk);
+		if (!schedule_work(&hvs->close_work))
+			sock_put(sk);
+	}
 	sk_error_report(sk);
 }
 

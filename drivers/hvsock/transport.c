@@ -162,6 +162,7 @@ static int hvsock_init(struct vsock_sock *vsk, struct vsock_sock *psk)
 	if (!hvs)
 		return -ENOMEM;
 	hvs->vsk = vsk;
+	INIT_WORK(&hvs->close_work, hvis_hvsock_close_work);
 	vsk->trans = hvs;
 	/* The legacy ring sizes are the default buffer sizes (hvs_sock_init). */
 	sk->sk_sndbuf = HVS_RING_LEGACY_BYTES;
