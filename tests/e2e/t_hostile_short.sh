@@ -15,9 +15,7 @@
 # HOSTILE_WITH (default empty: the default kinds) adds opt-in kinds (with=stall,rescind,
 # revoke,rndis) and HOSTILE_ONLY a focus (only=CLASS,...); a device the campaign
 # replugged (rescind) is found again and the NIC's address set again before the checks.
-source "$(dirname "$0")/../qemu/lib.sh"
-source "$(dirname "$0")/net_lib.sh"
-source "$(dirname "$0")/storvsc_lib.sh"
+source "$(dirname "$0")/../hostile/hostile_lib.sh"
 
 SEED=${HOSTILE_SEED:-20261205}
 RATE=${HOSTILE_RATE:-0.05}
@@ -26,30 +24,9 @@ WITH=${HOSTILE_WITH:-}
 ONLY=${HOSTILE_ONLY:-}
 MIN_MUTATIONS=50
 
-export HVIS_GUEST_TOOLS="ip fio"
-export HVIS_GUEST_KMODS="sd_mod hid_generic evdev"
-VM_MEM_BYTES=$((2048 * 1024 * 1024))
-VM_APPEND="mem=1G memhp_default_state=online"
-FH_DEVICES="heartbeat,shutdown,timesync,kvp,vss,fcopy,dm,nic,scsi,kbd,mouse,video"
-DRIVERS="hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy hvis_balloon
-	hvis_netvsc hvis_storvsc hvis_kbd hvis_mouse hvis_video"
-D0=$(disk_image d0.img 64M)
-D1=$(disk_image d1.img 32M)
-FH_ARGS=(--disks "0:0:0=$D0,0:0:1=$D1")
-net_setup
-vm_start "$KVER"
-assert_fh "dm config" dm config startup=1G policy=fixed target=1G
-vm_load_vmbus
-assert_guest "modprobe hvis_sock" modprobe hvis_sock
-
-all_bound() {
-	local d
-	for d in $DRIVERS; do wait_driver_bound "$d" "${1:-60}" >/dev/null; done
-}
-all_bound
-net_guest_up >/dev/null
-sd0=$(wait_guest_disk 0 0 0)
-sd1=$(wait_guest_disk 0 0 1)
+# The campaign's guest (tests/hostile/hostile_lib.sh): every device, the NIC up, both
+# disks found (sd0, sd1).
+hostile_vm_start
 note "disks: 0:0:0=$sd0 (fio), 0:0:1=$sd1 (a file written before the campaign)"
 # A storage completion the campaign garbles is lost to the guest: give up on its command
 # after 10 s (checked every 5 s), not the default 600, so that fio ends in time.

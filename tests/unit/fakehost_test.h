@@ -212,14 +212,17 @@ static inline void guest_connect(struct world *w)
  * Creates a GPADL over npages consecutive PFNs from first_pfn the way upstream does:
  * one range, 26 PFNs in the header, 28 per body (drivers/hv/channel.c).
  */
-static inline void guest_gpadl(struct world *w, u32 relid, u32 id, const u64 *pfns, u32 npages)
+/*
+ * The GPADL_HEADER of a GPADL over npages PFNs (its first 26 at most); returns how many
+ * it carried.  The rest go in GPADL_BODY messages (guest_gpadl).
+ */
+static inline u32 guest_gpadl_header(struct world *w, u32 relid, u32 id, const u64 *pfns,
+				     u32 npages)
 {
 	u8 buf[HV_MESSAGE_PAYLOAD_BYTES] __aligned(8);
 	struct vmbus_channel_gpadl_header *hdr = (void *)buf;
 	struct vmbus_gpa_range *range = (void *)(buf + sizeof(*hdr));
-	struct vmbus_channel_gpadl_body *body = (void *)buf;
 	u32 n = npages < VMBUS_GPADL_HEADER_MAX_PFNS ? npages : VMBUS_GPADL_HEADER_MAX_PFNS;
-	u32 done, msgno = 1;
 
 	memset(buf, 0, sizeof(buf));
 	hdr->header.msgtype = CHANNELMSG_GPADL_HEADER;
@@ -231,6 +234,16 @@ static inline void guest_gpadl(struct world *w, u32 relid, u32 id, const u64 *pf
 	range->byte_offset = 0;
 	memcpy(range->pfn_array, pfns, n * 8);
 	post(w, 1, buf, sizeof(*hdr) + sizeof(*range) + n * 8);
+	return n;
+}
+
+static inline void guest_gpadl(struct world *w, u32 relid, u32 id, const u64 *pfns, u32 npages)
+{
+	u8 buf[HV_MESSAGE_PAYLOAD_BYTES] __aligned(8);
+	struct vmbus_channel_gpadl_body *body = (void *)buf;
+	u32 n = guest_gpadl_header(w, relid, id, pfns, npages);
+	u32 done, msgno = 1;
+
 	for (done = n; done < npages; done += n) {
 		n = npages - done < VMBUS_GPADL_BODY_MAX_PFNS ? npages - done :
 								 VMBUS_GPADL_BODY_MAX_PFNS;

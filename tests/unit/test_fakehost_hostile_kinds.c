@@ -230,21 +230,12 @@ struct echo {
 /* A GPADL of npages whose body messages never come: the host keeps it in progress. */
 static void gpadl_header_only(struct world *w, u32 relid, u32 id, u32 npages)
 {
-	u8 buf[HV_MESSAGE_PAYLOAD_BYTES] __aligned(8);
-	struct vmbus_channel_gpadl_header *hdr = (void *)buf;
-	struct vmbus_gpa_range *range = (void *)(buf + sizeof(*hdr));
+	u64 pfns[VMBUS_GPADL_HEADER_MAX_PFNS];
 	u32 i;
 
-	memset(buf, 0, sizeof(buf));
-	hdr->header.msgtype = CHANNELMSG_GPADL_HEADER;
-	hdr->child_relid = relid;
-	hdr->gpadl = id;
-	hdr->rangecount = 1;
-	hdr->range_buflen = sizeof(*range) + npages * 8;
-	range->byte_count = npages * GUEST_PAGE_SIZE;
 	for (i = 0; i < VMBUS_GPADL_HEADER_MAX_PFNS; i++)
-		range->pfn_array[i] = 300 + i;
-	post(w, 1, buf, sizeof(*hdr) + sizeof(*range) + VMBUS_GPADL_HEADER_MAX_PFNS * 8);
+		pfns[i] = 300 + i;
+	guest_gpadl_header(w, relid, id, pfns, npages);
 }
 
 static void open_echo(struct world *w, struct echo *e)

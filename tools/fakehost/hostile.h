@@ -33,6 +33,12 @@ struct hostile_table {
 	unsigned int n;
 };
 
+/*
+ * hostile_fields.c: appends to out (holding have, room for max) the n fields of f moved
+ * by base bytes that lie wholly inside len bytes; the new count.
+ */
+unsigned int hostile_add_fields(struct hostile_field *out, unsigned int have, unsigned int max,
+				const struct hostile_field *f, unsigned int n, u32 base, u32 len);
 /* hostile_fields.c: the fields of a channel message / a ring packet that fit its len. */
 unsigned int hostile_msg_fields(const void *msg, u32 len, struct hostile_field *out,
 				unsigned int max);

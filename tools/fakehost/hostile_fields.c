@@ -179,16 +179,16 @@ static const struct {
 };
 
 /* Appends the fields that fit in len bytes (shifted by base) to out; returns the count. */
-static unsigned int add_fields(struct hostile_field *out, unsigned int have, unsigned int max,
-			       const struct hostile_field *f, unsigned int n, u32 base, u32 len)
+unsigned int hostile_add_fields(struct hostile_field *out, unsigned int have, unsigned int max,
+				const struct hostile_field *f, unsigned int n, u32 base, u32 len)
 {
 	unsigned int i;
 
 	for (i = 0; i < n && have < max; i++) {
-		if (base + f[i].off + f[i].size > len)
+		if ((u64)base + f[i].off + f[i].size > len || base + f[i].off > 0xffff)
 			continue;
 		out[have] = f[i];
-		out[have].off += base;
+		out[have].off = (u16)(base + f[i].off);
 		have++;
 	}
 	return have;
@@ -203,10 +203,10 @@ unsigned int hostile_msg_fields(const void *msg, u32 len, struct hostile_field *
 	if (len < 4)
 		return 0;
 	memcpy(&type, msg, sizeof(type));
-	n = add_fields(out, 0, max, msg_hdr, ARRAY_SIZE(msg_hdr), 0, len);
+	n = hostile_add_fields(out, 0, max, msg_hdr, ARRAY_SIZE(msg_hdr), 0, len);
 	for (i = 0; i < ARRAY_SIZE(msg_tables); i++)
 		if (msg_tables[i].key == type)
-			n = add_fields(out, n, max, msg_tables[i].f, msg_tables[i].n, 0, len);
+			n = hostile_add_fields(out, n, max, msg_tables[i].f, msg_tables[i].n, 0, len);
 	return n;
 }
 
@@ -219,13 +219,13 @@ unsigned int hostile_pkt_fields(const char *cls, const void *pkt, u32 len,
 	if (len < sizeof(d))
 		return 0;
 	memcpy(&d, pkt, sizeof(d));
-	n = add_fields(out, 0, max, pkt_desc, ARRAY_SIZE(pkt_desc), 0, len);
+	n = hostile_add_fields(out, 0, max, pkt_desc, ARRAY_SIZE(pkt_desc), 0, len);
 	if (d.type == VM_PKT_DATA_USING_XFER_PAGES)
-		n = add_fields(out, n, max, pkt_xfer, ARRAY_SIZE(pkt_xfer), 0, len);
+		n = hostile_add_fields(out, n, max, pkt_xfer, ARRAY_SIZE(pkt_xfer), 0, len);
 	/* A completion's payload is the class's answer too: same headers. */
 	for (i = 0; cls && i < ARRAY_SIZE(cls_tables); i++)
 		if (!strcmp(cls_tables[i].cls, cls))
-			n = add_fields(out, n, max, cls_tables[i].f, cls_tables[i].n,
+			n = hostile_add_fields(out, n, max, cls_tables[i].f, cls_tables[i].n,
 				       (u32)d.offset8 * 8, len);
 	return n;
 }

@@ -70,21 +70,6 @@ static const struct hostile_table r_tables[] = {
 };
 
 /* Appends f's fields that fit in len bytes at base to out; returns the new count. */
-static unsigned int add(struct hostile_field *out, unsigned int have, unsigned int max,
-			const struct hostile_field *f, unsigned int n, u32 base, u32 len)
-{
-	unsigned int i;
-
-	for (i = 0; i < n && have < max; i++) {
-		if ((u64)base + f[i].off + f[i].size > len || base + f[i].off > 0xffff)
-			continue;
-		out[have] = f[i];
-		out[have].off = (u16)(base + f[i].off);
-		have++;
-	}
-	return have;
-}
-
 unsigned int hostile_rndis_fields(const void *msg, u32 len, struct hostile_field *out,
 				  unsigned int max)
 {
@@ -95,15 +80,15 @@ unsigned int hostile_rndis_fields(const void *msg, u32 len, struct hostile_field
 	if (len < sizeof(h))
 		return 0;
 	memcpy(&h, msg, sizeof(h));
-	n = add(out, 0, max, r_hdr, ARRAY_SIZE(r_hdr), 0, len);
+	n = hostile_add_fields(out, 0, max, r_hdr, ARRAY_SIZE(r_hdr), 0, len);
 	for (i = 0; i < ARRAY_SIZE(r_tables); i++)
 		if (r_tables[i].key == h.msg_type)
-			n = add(out, n, max, r_tables[i].f, r_tables[i].n, 0, len);
+			n = hostile_add_fields(out, n, max, r_tables[i].f, r_tables[i].n, 0, len);
 	/* A data packet's first PPI, where its per_pkt_info_offset puts it. */
 	if (h.msg_type == RNDIS_MSG_PACKET && len >= HDR + sizeof(p)) {
 		memcpy(&p, (const u8 *)msg + HDR, sizeof(p));
 		if (p.per_pkt_info_len && p.per_pkt_info_offset < len)
-			n = add(out, n, max, r_ppi, ARRAY_SIZE(r_ppi),
+			n = hostile_add_fields(out, n, max, r_ppi, ARRAY_SIZE(r_ppi),
 				HDR + p.per_pkt_info_offset, len);
 	}
 	return n;
