@@ -206,7 +206,11 @@ static void kbd_status(struct host_device *dev, char *buf, size_t len)
 		 (unsigned long long)k->bad);
 }
 
-/* The pump's message (pump.c): Shift pressed, then released; it types nothing. */
+/*
+ * The pump's message (pump.c): Shift pressed and released, both at once, so that a
+ * pump turned off never leaves it held (it types nothing); a release the full ring
+ * refused goes first next time.
+ */
 static int kbd_pump(struct host_channel *ch)
 {
 	struct kbd_host *k = kbd_of(ch);
@@ -215,11 +219,12 @@ static int kbd_pump(struct host_channel *ch)
 
 	if (k->state != KBD_ACTIVE)
 		return -EAGAIN;
-	if (k->keys & 1)
-		ks.info = HVIS_KBD_INFO_BREAK;
-	ret = kbd_send(ch, &ks, sizeof(ks));
-	if (!ret)
-		k->keys++;
+	do {
+		ks.info = k->keys & 1 ? HVIS_KBD_INFO_BREAK : 0;
+		ret = kbd_send(ch, &ks, sizeof(ks));
+		if (!ret)
+			k->keys++;
+	} while (!ret && (k->keys & 1));
 	return ret;
 }
 
