@@ -542,6 +542,13 @@ static int peek_locked(struct hvis_channel *ch, u32 *too_big)
 	return ret;
 }
 
+/* Inside a tasklet run (chan_tasklet_fn), bytes read count against its budget. */
+static void spend_run_budget(struct hvis_channel *ch, u32 bytes)
+{
+	if (ch->run_budget != U32_MAX)
+		ch->run_budget -= min(ch->run_budget, bytes);
+}
+
 static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *trans_id,
 		       bool raw)
 {
@@ -565,8 +572,7 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 		dev_err_ratelimited(chan_dev(ch), "channel %u: host sent a packet of %u bytes, over the %u bytes its driver takes; dropped\n",
 				    ch->relid, too_big, ch->pkt_buf_size);
 		hvis_ring_advance(&ch->in, too_big);
-		if (ch->run_budget != U32_MAX)
-			ch->run_budget -= min_t(u32, ch->run_budget, too_big);
+		spend_run_budget(ch, too_big);
 		/* Its trans_id, for a driver whose request it answers (ring.c copied it). */
 		if (trans_id && !raw && ch->pkt_buf_size >= sizeof(*desc))
 			*trans_id = ((const struct vmpacket_descriptor *)ch->pkt_buf)->trans_id;
@@ -591,8 +597,7 @@ static int recv_common(struct hvis_channel *ch, void *buf, u32 buflen, u64 *tran
 		ret = plen;
 	}
 	hvis_ring_advance(&ch->in, (u32)desc->len8 * 8);
-	if (ch->run_budget != U32_MAX)
-		ch->run_budget -= min_t(u32, ch->run_budget, (u32)desc->len8 * 8);
+	spend_run_budget(ch, (u32)desc->len8 * 8);
 commit:
 	signal = hvis_ring_commit_read(&ch->in, &ch->in_stats);
 	if (signal)

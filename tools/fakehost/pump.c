@@ -22,12 +22,10 @@
 /* At most this many pump messages per channel per call: the loop stays short. */
 #define PUMP_BURST	64
 
+/* Bytes the guest has not read yet (all of it for a ring whose indices are bad). */
 static u32 out_used(const struct host_channel *ch)
 {
-	u32 w = hvis_read_once(ch->out.hdr->write_index);
-	u32 r = hvis_read_once(ch->out.hdr->read_index);
-
-	return w >= r ? w - r : ch->out.data_size - (r - w);
+	return ch->out.data_size - hvis_ring_bytes_to_write(&ch->out);
 }
 
 void pump_run(struct vmbus_host *h)
