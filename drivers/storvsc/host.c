@@ -175,16 +175,15 @@ static int storvsc_host_reset(struct scsi_cmnd *scmd)
 }
 
 /*
- * Once per command slot: the midlayer then leaves the private data alone between
- * commands (it clears it before each one when this is absent), so that the count of
- * sends in the transaction id survives from one command of a tag to the next.
+ * Once per request: the midlayer then leaves the private data alone between commands
+ * (it clears it before each one when this is absent); the count of a tag's sends is
+ * kept in the in-flight table (storvsc.h).
  */
 static int storvsc_init_cmd_priv(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 {
 	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
 
 	memset(cmd, 0, sizeof(*cmd));
-	atomic_set(&cmd->state, STORVSC_CMD_IDLE);
 	return 0;
 }
 

@@ -75,15 +75,33 @@ static void storvsc_queue_lun_work(struct storvsc_host *h, struct scsi_device *s
  */
 void storvsc_scan_work(struct work_struct *work)
 {
-	struct storvsc_host *h = container_of(work, struct storvsc_host, scan_work);
+	struct storvsc_host *h = container_of(to_delayed_work(work), struct storvsc_host,
+					      scan_work);
 	struct Scsi_Host *shost = h->shost;
 	struct scsi_device *sdev;
 
+	WRITE_ONCE(h->scan_last, jiffies);
 	mutex_lock(&shost->scan_mutex);
 	shost_for_each_device(sdev, shost)
 		scsi_test_unit_ready(sdev, 30 * HZ, 1, NULL);
 	mutex_unlock(&shost->scan_mutex);
 	scsi_scan_host(shost);
+}
+
+/*
+ * Softirq or process context: a rescan, now or STORVSC_SCAN_GAP after the last one
+ * began; asks while one is pending add nothing.  A host that sends ENUMERATE_BUS back to
+ * back would otherwise keep the scan mutex taken, and the midlayer's own scan (the one
+ * scsi_scan_host starts at probe, which module loading waits for) waiting behind it.
+ */
+void storvsc_queue_scan(struct storvsc_host *h)
+{
+	unsigned long next = READ_ONCE(h->scan_last) + STORVSC_SCAN_GAP;
+
+	if (READ_ONCE(h->removing))
+		return;
+	queue_delayed_work(h->wq, &h->scan_work,
+			   time_after(next, jiffies) ? next - jiffies : 0);
 }
 
 static void storvsc_build_srb(struct storvsc_host *h, struct scsi_cmnd *scmd,
@@ -233,6 +251,49 @@ void storvsc_commit_rqs(struct Scsi_Host *shost, u16 hwq)
 	rcu_read_unlock();
 }
 
+/*
+ * The in-flight word of @tag1 (a blk-mq unique tag + 1, the low half of a transaction
+ * id), or NULL if it names no tag of this host: the host may name any.
+ */
+static atomic64_t *storvsc_live_slot(struct storvsc_host *h, u32 tag1)
+{
+	atomic64_t *live = smp_load_acquire(&h->live);
+	u32 hwq, tag;
+
+	if (!tag1 || !live)
+		return NULL;
+	hwq = blk_mq_unique_tag_to_hwq(tag1 - 1);
+	tag = blk_mq_unique_tag_to_tag(tag1 - 1);
+	if (hwq >= h->live_queues || tag >= h->live_depth)
+		return NULL;
+	return &live[hwq * h->live_depth + tag];
+}
+
+static u64 storvsc_live_word(u64 tid, u16 chan)
+{
+	return STORVSC_LIVE | (tid & STORVSC_TID_SEND) | chan;
+}
+
+/* Ends the send @live (a word with STORVSC_LIVE) of @slot; false if it ended already. */
+static bool storvsc_live_end(atomic64_t *slot, u64 live)
+{
+	return atomic64_cmpxchg(slot, live, live & ~STORVSC_LIVE) == live;
+}
+
+/* Why the host's @tid on channel @chan does not end a send in flight (@word: its tag's). */
+static const char *storvsc_not_live_why(u64 word, u64 tid, u16 chan)
+{
+	if (!word)
+		return "not in flight";
+	if ((word & STORVSC_TID_SEND) != (tid & STORVSC_TID_SEND))
+		return "not in flight (not its tag's current send)";
+	if (!(word & STORVSC_LIVE))
+		return "not in flight (completed or given up already)";
+	if ((word & STORVSC_LIVE_CHAN) != chan)
+		return "on another channel than its request";
+	return "not in flight (completed already)";
+}
+
 int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 {
 	struct storvsc_host *h = shost_priv(shost);
@@ -241,6 +302,8 @@ int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 	struct vmbus_gpa_range *range = NULL;
 	struct storvsc_chan *c;
 	u32 range_bytes = 0;
+	atomic64_t *slot;
+	u64 live;
 	int rc;
 
 	cmd->ext = NULL;
@@ -262,21 +325,29 @@ int storvsc_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 			return 0;
 		}
 	}
-	cmd->tid = STORVSC_TID(++cmd->sends, tag);
+	/* The tag's sends are counted in its in-flight word, whichever request holds it. */
+	slot = storvsc_live_slot(h, tag + 1);
+	if (WARN_ON_ONCE(!slot)) {
+		storvsc_free_ext(cmd);
+		set_host_byte(scmd, DID_ERROR);
+		scsi_done(scmd);
+		return 0;
+	}
+	cmd->tid = STORVSC_TID(((atomic64_read(slot) & STORVSC_TID_SEND) >> 32) + 1, tag);
 	cmd->sent_at = jiffies;
 	rcu_read_lock();
 	c = storvsc_pick(h, blk_mq_unique_tag_to_hwq(tag));
 	for (;;) {
 		cmd->chan = c->index;
-		atomic_set_release(&cmd->state, STORVSC_CMD_INFLIGHT);
+		live = storvsc_live_word(cmd->tid, c->index);
+		atomic64_set_release(slot, live);
 		rc = storvsc_send(c, cmd, range, range_bytes, cmd->tid, scmd->flags & SCMD_LAST);
 		if (!rc) {
 			rcu_read_unlock();
 			return 0;
 		}
 		/* Not sent.  Completed meanwhile only by a forged answer: then it is done. */
-		if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_IDLE) !=
-		    STORVSC_CMD_INFLIGHT) {
+		if (!storvsc_live_end(slot, live)) {
 			rcu_read_unlock();
 			return 0;
 		}
@@ -322,35 +393,23 @@ static void storvsc_log_status(struct storvsc_host *h, struct scsi_cmnd *scmd,
 static struct scsi_cmnd *storvsc_take(struct storvsc_chan *c, u64 tid)
 {
 	struct storvsc_host *h = c->h;
-	struct scsi_cmnd *scmd = NULL;
-	struct storvsc_cmd *cmd;
+	atomic64_t *slot = storvsc_live_slot(h, STORVSC_TID_TAG(tid));
+	struct scsi_cmnd *scmd;
 
-	if (STORVSC_TID_TAG(tid))
-		scmd = scsi_host_find_tag(h->shost, STORVSC_TID_TAG(tid) - 1);
-	if (!scmd) {
-		storvsc_refuse(h, "completion", tid, "not in flight");
+	if (!slot) {
+		storvsc_refuse(h, "completion", tid, "not in flight (no such tag)");
 		return NULL;
 	}
-	cmd = scsi_cmd_priv(scmd);
-	if (atomic_read_acquire(&cmd->state) != STORVSC_CMD_INFLIGHT) {
+	if (!storvsc_live_end(slot, storvsc_live_word(tid, c->index))) {
 		storvsc_refuse(h, "completion", tid,
-			       "not in flight (completed or given up already)");
+			       storvsc_not_live_why(atomic64_read(slot), tid, c->index));
 		return NULL;
 	}
-	if (READ_ONCE(cmd->tid) != tid) {
-		storvsc_refuse(h, "completion", tid, "not in flight (not its tag's current send)");
+	/* Ours to complete: it was in flight, so its request and the tag set exist. */
+	scmd = scsi_host_find_tag(h->shost, STORVSC_TID_TAG(tid) - 1);
+	if (WARN_ON_ONCE(!scmd))
 		return NULL;
-	}
-	if (cmd->chan != c->index) {
-		storvsc_refuse(h, "completion", tid, "on another channel than its request");
-		return NULL;
-	}
-	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
-	    STORVSC_CMD_INFLIGHT) {
-		storvsc_refuse(h, "completion", tid, "not in flight (completed already)");
-		return NULL;
-	}
-	storvsc_free_ext(cmd);
+	storvsc_free_ext(scsi_cmd_priv(scmd));
 	return scmd;
 }
 
@@ -447,8 +506,7 @@ void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt,
 		storvsc_queue_lun_work(h, scmd->device, false);
 		break;
 	case VSTOR_ACT_STATUS_SCAN_HOST:
-		if (!READ_ONCE(h->removing))
-			queue_work(h->wq, &h->scan_work);
+		storvsc_queue_scan(h);
 		break;
 	}
 	scsi_set_resid(scmd, cmd->req_len - res.data_len);
@@ -456,6 +514,7 @@ void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt,
 }
 
 struct storvsc_fail {
+	struct storvsc_host *h;
 	int host_byte;
 	int chan;		/* -1: every channel */
 	u32 count;		/* commands completed */
@@ -465,14 +524,15 @@ static bool storvsc_fail_one(struct scsi_cmnd *scmd, void *data)
 {
 	struct storvsc_cmd *cmd = scsi_cmd_priv(scmd);
 	struct storvsc_fail *f = data;
+	atomic64_t *slot = storvsc_live_slot(f->h, STORVSC_TID_TAG(READ_ONCE(cmd->tid)));
+	u64 word = slot ? atomic64_read(slot) : 0;
 
-	/* The state first: its acquire makes the channel of that very send visible. */
-	if (atomic_read_acquire(&cmd->state) != STORVSC_CMD_INFLIGHT)
+	/* The word names the channel of the send in flight, if any. */
+	if (!(word & STORVSC_LIVE) || (word & STORVSC_TID_SEND) != (cmd->tid & STORVSC_TID_SEND))
 		return true;
-	if (f->chan >= 0 && cmd->chan != f->chan)
+	if (f->chan >= 0 && (word & STORVSC_LIVE_CHAN) != f->chan)
 		return true;
-	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
-	    STORVSC_CMD_INFLIGHT)
+	if (!storvsc_live_end(slot, word))
 		return true;
 	storvsc_free_ext(cmd);
 	scmd->result = 0;
@@ -486,7 +546,7 @@ static bool storvsc_fail_one(struct scsi_cmnd *scmd, void *data)
 /* Completes every command still waiting for the host (the host is gone). */
 void storvsc_fail_all(struct storvsc_host *h, int host_byte)
 {
-	struct storvsc_fail f = { .host_byte = host_byte, .chan = -1 };
+	struct storvsc_fail f = { .h = h, .host_byte = host_byte, .chan = -1 };
 
 	scsi_host_busy_iter(h->shost, storvsc_fail_one, &f);
 }
@@ -502,7 +562,7 @@ void storvsc_fail_all(struct storvsc_host *h, int host_byte)
  */
 void storvsc_drop_rescinded(struct storvsc_host *h)
 {
-	struct storvsc_fail f = { .host_byte = DID_REQUEUE };
+	struct storvsc_fail f = { .h = h, .host_byte = DID_REQUEUE };
 	struct storvsc_chan *c;
 	u32 i, relid;
 
@@ -561,6 +621,7 @@ HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd)
 	unsigned int limit = READ_ONCE(storvsc_abort_after_s);
 	u16 i = READ_ONCE(cmd->chan);
 	bool rescinded = false;
+	atomic64_t *slot;
 
 	/*
 	 * Removing too: sd's SYNCHRONIZE CACHE on removal waits for the host like any
@@ -579,8 +640,8 @@ HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd)
 	if (!limit || time_before(jiffies, cmd->sent_at + (unsigned long)limit * HZ))
 		return HVIS_EH_RESET_TIMER;
 	/* Answered meanwhile: its completion is running. */
-	if (atomic_cmpxchg(&cmd->state, STORVSC_CMD_INFLIGHT, STORVSC_CMD_DONE) !=
-	    STORVSC_CMD_INFLIGHT)
+	slot = storvsc_live_slot(h, STORVSC_TID_TAG(cmd->tid));
+	if (!slot || !storvsc_live_end(slot, storvsc_live_word(cmd->tid, cmd->chan)))
 		return HVIS_EH_RESET_TIMER;
 	storvsc_free_ext(cmd);
 	dev_err_ratelimited(&h->hdev->dev,

@@ -87,7 +87,10 @@ static void storvsc_teardown(struct storvsc_host *h)
 {
 	hvis_channel_set_subchannel_callback(h->hdev->channel, NULL);
 	hvis_channel_close(h->hdev->channel);
+	/* The channels are closed: nothing asks for a rescan any more. */
+	cancel_delayed_work_sync(&h->scan_work);
 	destroy_workqueue(h->wq);
+	kfree(h->live);
 	kfree(h->chans);
 	kfree(h->sc_new);
 	hvis_set_drvdata(h->hdev, NULL);
@@ -97,6 +100,7 @@ static int storvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *
 {
 	struct storvsc_host *h;
 	struct Scsi_Host *shost;
+	atomic64_t *live;
 	u32 i, target;
 	int rc;
 
@@ -112,7 +116,8 @@ static int storvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *
 	init_completion(&h->init.done);
 	init_completion(&h->reset.done);
 	init_completion(&h->sc_all);
-	INIT_WORK(&h->scan_work, storvsc_scan_work);
+	INIT_DELAYED_WORK(&h->scan_work, storvsc_scan_work);
+	h->scan_last = jiffies - STORVSC_SCAN_GAP;
 	INIT_WORK(&h->fail_work, storvsc_fail_work);
 	h->ring_bytes = storvsc_ring_bytes(&hdev->dev);
 	h->chan_cap = h->cls == STORVSC_IDE ? 1 : max(num_online_cpus(), 1u);
@@ -139,6 +144,15 @@ static int storvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *
 	}
 	/* Offers after this point were not asked for: refused by the callback. */
 	storvsc_host_limits(h, storvsc_lowater(&hdev->dev));
+	h->live_queues = shost->nr_hw_queues;
+	h->live_depth = shost->can_queue;
+	live = kcalloc(h->live_queues * h->live_depth, sizeof(*live), GFP_KERNEL);
+	if (!live) {
+		rc = -ENOMEM;
+		goto err;
+	}
+	/* The host answers already: its completions look at the table from now on. */
+	smp_store_release(&h->live, live);
 	rc = scsi_add_host(shost, &hdev->dev);
 	if (rc) {
 		dev_err(&hdev->dev, "cannot add the SCSI host: %d\n", rc);
@@ -190,6 +204,7 @@ static void storvsc_remove(struct hvis_device *hdev)
 	/* A rescinded host answers nothing more: what waits for it fails now. */
 	if (hvis_channel_rescinded(hdev->channel))
 		storvsc_fail_all(h, DID_NO_CONNECT);
+	cancel_delayed_work_sync(&h->scan_work);
 	flush_workqueue(h->wq);
 	/* A subchannel rescinded since (fail_work no longer runs): its commands requeue. */
 	storvsc_drop_rescinded(h);

@@ -74,10 +74,13 @@ struct storvsc_host {
 	struct completion sc_all;
 
 	struct workqueue_struct *wq;
-	struct work_struct scan_work;
+	struct delayed_work scan_work;	/* a rescan (storvsc_queue_scan) */
+	unsigned long scan_last;	/* jiffies when the last rescan began */
 	struct work_struct fail_work;	/* fails commands of rescinded channels */
 	bool removing;
 	bool added;			/* scsi_add_host done: the tag set exists */
+	atomic64_t *live;		/* the in-flight table (STORVSC_LIVE) */
+	u32 live_queues, live_depth;	/* its shape: hardware queues, tags per queue */
 
 	u64 node_name;
 	u64 port_name;
@@ -86,26 +89,31 @@ struct storvsc_host {
 	atomic_t refused;		/* host packets refused */
 };
 
-enum storvsc_cmd_state {
-	STORVSC_CMD_IDLE,
-	STORVSC_CMD_INFLIGHT,
-	STORVSC_CMD_DONE,
-};
-
 /*
  * A command's transaction id: its blk-mq unique tag + 1 in the low 32 bits and, above,
- * the number of times the command was sent, so that an answer to an earlier send of
- * the same tag (one given up on, then retried) is told from the current one's.
+ * the number of sends of that tag so far (kept in the in-flight table, below), so that
+ * an answer to an earlier send of the tag (given up on, then retried, or an earlier
+ * command's) is told from the current one's.
  */
 #define STORVSC_TID_TAG(tid)	((u32)(tid))
 #define STORVSC_TID(send, tag)	((((u64)(send) & 0x7fffffffu) << 32) | ((u64)(tag) + 1))
+#define STORVSC_TID_SEND	GENMASK_ULL(62, 32)
+
+/*
+ * The in-flight table, h->live: one word per tag (hardware queue * can_queue + tag),
+ * STORVSC_LIVE | the send bits of its latest transaction id | the channel it went out
+ * on, while the host owes its answer.  Whoever clears STORVSC_LIVE (the completion,
+ * the give-up, the failing of a rescinded channel's commands) ends that send, once.
+ * Only a word with STORVSC_LIVE lets a completion near the request: a command is in
+ * flight, so the tag set exists (scsi_remove_host frees it while the channel is open).
+ */
+#define STORVSC_LIVE		BIT_ULL(63)
+#define STORVSC_LIVE_CHAN	GENMASK_ULL(15, 0)
 
 /* scsi_cmd_priv() of every command. */
 struct storvsc_cmd {
 	struct vstor_packet pkt;
-	atomic_t state;			/* enum storvsc_cmd_state */
 	u64 tid;			/* the transaction id of its latest send */
-	u32 sends;			/* times sent (STORVSC_TID) */
 	unsigned long sent_at;		/* jiffies of its latest send */
 	u16 chan;			/* the channel it was sent on */
 	u32 req_len;			/* data bytes asked for */
@@ -139,6 +147,9 @@ void storvsc_drop_rescinded(struct storvsc_host *h);
 void storvsc_sc_rescinded(void *context);
 HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd);
 void storvsc_scan_work(struct work_struct *work);
+/* Rescans the host asks for begin at least this far apart (storvsc_queue_scan). */
+#define STORVSC_SCAN_GAP	HZ
+void storvsc_queue_scan(struct storvsc_host *h);
 
 /* host.c: the SCSI host and the FC transport. */
 struct Scsi_Host *storvsc_host_alloc(void);

@@ -346,8 +346,7 @@ static void storvsc_unsolicited(struct storvsc_chan *c, int kind)
 	switch (kind) {
 	case VSTOR_RX_ENUMERATE:
 	case VSTOR_RX_REMOVE:
-		if (!READ_ONCE(h->removing))
-			queue_work(h->wq, &h->scan_work);
+		storvsc_queue_scan(h);
 		break;
 	case VSTOR_RX_FCHBA:
 		if (h->cls != STORVSC_FC) {

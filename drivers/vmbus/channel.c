@@ -279,6 +279,13 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_rin
 		goto err_close_state;
 	}
 	set_state(ch, HVIS_CHAN_OPENED);
+	/*
+	 * The host may write as soon as it has sent the result, and the interrupt for that
+	 * finds the channel still opening; it signals again only once the ring was empty,
+	 * so what it wrote meanwhile is read now.
+	 */
+	if (hvis_ring_bytes_to_read(&ch->in))
+		tasklet_schedule(&ch->tasklet);
 	pr_debug("channel %u opened\n", ch->relid);
 	mutex_unlock(&ch->lock);
 	return 0;

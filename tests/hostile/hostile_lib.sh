@@ -6,8 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../qemu/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/net_lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/storvsc_lib.sh"
 
-# Classes whose traffic the host starts: `ctl pump` sends it back to back.
-PUMPED=" heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video "
+# Classes `ctl pump` sends messages to back to back: the host's own (the ICs, dm, the
+# console), and for the NIC, the disks and the bus messages the guest drops (pump.c).
+PUMPED=" heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video nic scsi bus "
 DRIVERS="hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy hvis_balloon
 	hvis_netvsc hvis_storvsc hvis_kbd hvis_mouse hvis_video hvis_echo"
 

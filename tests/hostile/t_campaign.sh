@@ -6,10 +6,13 @@
 # until HOSTILE_TARGET messages of it were mutated or HOSTILE_PHASE_MAX seconds passed:
 #   - the ICs, Dynamic Memory, keyboard, mouse and video get the host's own messages back
 #     to back (`ctl pump`), Dynamic Memory also a memory resize loop;
-#   - the NIC gets a ping flood from the host's namespace and the guest's own ping;
-#   - the disks run fio with crc32c verify for the whole campaign;
+#   - the NIC gets a ping flood from the host's namespace and the guest's own ping, and
+#     the pump's broadcasts the guest drops;
+#   - the disks run fio with crc32c verify for the whole campaign, and get the pump's
+#     completions of I/O never sent and bus rescans;
 #   - hvsock gets streams both ways;
-#   - the bus (channel messages) gets the echo device unplugged and plugged again.
+#   - the bus (channel messages) gets the echo device unplugged and plugged again, and
+#     the pump's answers to requests nobody made.
 # The mode runs in rounds of HOSTILE_ROUND seconds.  After each the host behaves, and the
 # class must work again (its messages flow, its driver bound); if not, the host unplugs and
 # plugs the device (`ctl replug`), and if that does not help either the hvis modules are
@@ -202,6 +205,7 @@ load_start() {
 	nic)
 		ns ping -f -q "$NET_GUEST4" >/dev/null 2>&1 &
 		LOAD_PIDS+=($!)
+		fh pump on nic >/dev/null
 		;;
 	hvsock)
 		guest_class_load hvsock
@@ -219,6 +223,7 @@ load_start() {
 		done) &
 		LOAD_PIDS+=($!)
 		guest_class_load bus
+		fh pump on bus >/dev/null
 		;;
 	fcopy)
 		fh pump on fcopy >/dev/null

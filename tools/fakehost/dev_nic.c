@@ -607,6 +607,7 @@ const struct host_device_ops dev_nic_ops = {
 	.close = nic_close,
 	.tick = nic_tick,
 	.status = nic_status_line,
+	.pump = nic_pump,
 	/* Subchannels on NVSP5 SUBCHANNEL; rescinded when the primary closes (Hyper-V). */
 	.subchannels_on_request = true,
 	.monitored = true,	/* Hyper-V offers network channels monitored */

@@ -555,6 +555,35 @@ static void stor_status(struct host_device *dev, char *buf, size_t len)
 		 state_names[sd->state], sd->version, n, (unsigned long long)sd->bad);
 }
 
+/*
+ * The pump's messages (pump.c), which the guest handles without a change a user would
+ * see: a completion whose transaction id the guest never sent (its send count, bits
+ * 32-62, all ones), which it refuses with a line, and every 64th message an
+ * ENUMERATE_BUS on the primary, which makes it scan again and find the same LUNs.
+ * Nothing is pumped before the guest has finished initialising or while answers wait
+ * for ring room: those come first.
+ */
+#define STOR_PUMP_TID_SENDS	0x7fffffff00000000ull
+#define STOR_PUMP_SCAN_EVERY	64
+
+static int stor_pump(struct host_channel *ch)
+{
+	struct stor_chan *sc = ch->priv;
+	struct vstor_packet p = { .operation = VSTOR_OP_COMPLETE_IO };
+	u64 n = ch->dev->pumped;
+
+	if (!sc || sc->sd->state != STOR_S_READY || sc->nout)
+		return -EAGAIN;
+	if (sc == sc->sd->primary && n % STOR_PUMP_SCAN_EVERY == STOR_PUMP_SCAN_EVERY - 1) {
+		p.operation = VSTOR_OP_ENUMERATE_BUS;
+		stor_send(sc, VM_PKT_DATA_INBAND, 0, &p);
+		return 0;
+	}
+	p.status = VSTOR_STATUS_SUCCESS;
+	stor_send(sc, VM_PKT_COMP, STOR_PUMP_TID_SENDS | (n % 256 + 1), &p);
+	return 0;
+}
+
 const struct host_device_ops dev_scsi_ops = {
 	.name = "scsi",
 	.class_id = HV_SCSI_GUID,
@@ -565,6 +594,7 @@ const struct host_device_ops dev_scsi_ops = {
 	.close = stor_close,
 	.tick = stor_tick,
 	.status = stor_status,
+	.pump = stor_pump,
 	.subchannels_on_request = true,
 	.monitored = true,	/* Hyper-V offers storage channels monitored */
 };
@@ -580,6 +610,7 @@ const struct host_device_ops dev_ide_ops = {
 	.close = stor_close,
 	.tick = stor_tick,
 	.status = stor_status,
+	.pump = stor_pump,
 	.subchannels_on_request = true,
 	.monitored = true,	/* Hyper-V offers storage channels monitored */
 };
@@ -594,6 +625,7 @@ const struct host_device_ops dev_fc_ops = {
 	.close = stor_close,
 	.tick = stor_tick,
 	.status = stor_status,
+	.pump = stor_pump,
 	.subchannels_on_request = true,
 	.monitored = true,	/* Hyper-V offers storage channels monitored */
 };
@@ -604,7 +636,7 @@ const char *stor_bad_case_name(enum stor_bad_case c)
 		"unknown-tid", "dup-completion", "overlong-data", "long-sense", "bad-srb-status",
 		"unasked-subchannel", "props-zero-channels", "props-huge-channels",
 		"props-zero-xfer", "props-huge-xfer", "short-completion", "huge-completion",
-		"lost-completion", "late-completion",
+		"lost-completion", "late-completion", "wild-queue-tid",
 	};
 
 	return c < STOR_BAD_NCASES ? names[c] : "?";

@@ -24,6 +24,7 @@
 #include "hvsock.h"
 #include "migrate.h"
 #include "hostile.h"
+#include "pump.h"
 
 #define TICK_MS		50	/* device ticks (heartbeat, IC negotiation, nudges) */
 #define RETRY_MS	5	/* retry of queued SynIC messages */
@@ -79,10 +80,18 @@ static void nt_event(void *ctx, const char *name, const char *text)
 		fprintf(stderr, "fakehost: %llu %s %s\n", (unsigned long long)seq, name, text);
 }
 
+static u32 nt_msg_backlog(void *ctx, u32 cpu)
+{
+	struct fakehost *fh = ctx;
+
+	return cpu < HVIS_LINK_MAX_CPUS ? fh->link.queue[cpu].len : 0;
+}
+
 static const struct host_notifier_ops notifier = {
 	.send_msg = nt_send_msg,
 	.signal = nt_signal,
 	.event = nt_event,
+	.msg_backlog = nt_msg_backlog,
 };
 
 static void on_new_event(void *ctx)
@@ -158,6 +167,8 @@ static void service_link(struct fakehost *fh)
 		}
 	}
 	link_retry(l);
+	/* A slot freed (EOM) makes room for the bus's pump. */
+	pump_run(&fh->host);
 }
 
 static void qemu_connected(struct fakehost *fh)

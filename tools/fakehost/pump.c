@@ -10,11 +10,16 @@
  * what was pumped (pending_send_sz), so the rate is what the guest absorbs.  The pump
  * messages are ones the host may send at any time: an IC's version NEGOTIATE (and
  * timesync's samples), a Dynamic Memory balloon of 16 pages and its unballoon, a Shift
- * keystroke, a mouse report, video's FEATURE_CHANGE.  The NIC, storage and hvsock need
- * none: the guest's own load drives them.
+ * keystroke, a mouse report, video's FEATURE_CHANGE, a broadcast the NIC's guest drops
+ * (nic_pump.c), storage's completion of an I/O never sent and now and then its
+ * ENUMERATE_BUS.  The bus (`pump on bus`) gets channel messages that answer a request
+ * nobody made, for a relid no channel has and a GPADL id the guest never gave out;
+ * those go while fewer than BUS_PUMP_BACKLOG wait for the guest's message slot.
+ * hvsock has none: every packet of its stream is the user's data.
  */
 #include <stdio.h>
 #include <string.h>
+#include "hvis/vmbus_proto.h"
 #include "fakehost.h"
 #include "pump.h"
 #include "hostile.h"
@@ -28,6 +33,82 @@ static u32 out_used(const struct host_channel *ch)
 	return ch->out.data_size - hvis_ring_bytes_to_write(&ch->out);
 }
 
+/* Channel messages at most waiting for the guest's slot while the bus is pumped. */
+#define BUS_PUMP_BACKLOG	4
+/* GPADL ids the bus's pump names: the guest counts its own from 1. */
+#define BUS_PUMP_GPADL		0xf0000000u
+
+union vmbus_pump_msg {
+	struct vmbus_channel_open_result open;
+	struct vmbus_channel_gpadl_created created;
+	struct vmbus_channel_gpadl_torndown torndown;
+	struct vmbus_channel_modifychannel_response modify;
+};
+
+/* A relid no channel has, near the top of the range the guest accepts. */
+static u32 bus_pump_relid(struct vmbus_host *h, u64 n)
+{
+	u32 relid, i;
+
+	for (i = 0; i < 64; i++) {
+		relid = VMBUS_MAX_CHANNEL_RELIDS - 1 - (u32)((n + i) % 64);
+		if (!host_channel_by_relid(h, relid))
+			return relid;
+	}
+	return 0;
+}
+
+/*
+ * The bus's @n'th pump message (CHANNELMSG_* from include/linux/hyperv.h), each an answer
+ * the guest waits for only after a request of its own: it drops them with a line.
+ */
+static u32 bus_pump_msg(struct vmbus_host *h, u64 n, union vmbus_pump_msg *m)
+{
+	u32 relid = bus_pump_relid(h, n), id = BUS_PUMP_GPADL | (u32)(n & 0xffff);
+
+	memset(m, 0, sizeof(*m));
+	if (!relid)
+		return 0;
+	switch (n % 4) {
+	case 0:
+		m->open.header.msgtype = CHANNELMSG_OPENCHANNEL_RESULT;
+		m->open.child_relid = relid;
+		m->open.openid = relid;
+		return sizeof(m->open);
+	case 1:
+		m->created.header.msgtype = CHANNELMSG_GPADL_CREATED;
+		m->created.child_relid = relid;
+		m->created.gpadl = id;
+		return sizeof(m->created);
+	case 2:
+		m->torndown.header.msgtype = CHANNELMSG_GPADL_TORNDOWN;
+		m->torndown.gpadl = id;
+		return sizeof(m->torndown);
+	default:
+		m->modify.header.msgtype = CHANNELMSG_MODIFYCHANNEL_RESPONSE;
+		m->modify.child_relid = relid;
+		return sizeof(m->modify);
+	}
+}
+
+static void bus_pump_run(struct vmbus_host *h)
+{
+	union vmbus_pump_msg m;
+	unsigned int i;
+	u32 len;
+
+	if (!h->pump_bus || h->state != HOST_OFFERS_SENT || h->quiesced || !h->notify->msg_backlog)
+		return;
+	for (i = 0; i < PUMP_BURST && h->notify->msg_backlog(h->ctx, h->msg_cpu) < BUS_PUMP_BACKLOG;
+	     i++) {
+		len = bus_pump_msg(h, h->bus_pumped, &m);
+		if (!len)
+			return;
+		host_send_raw(h, &m, len);
+		h->bus_pumped++;
+	}
+}
+
 void pump_run(struct vmbus_host *h)
 {
 	struct host_channel *ch;
@@ -35,6 +116,7 @@ void pump_run(struct vmbus_host *h)
 
 	if (!h->pumping)
 		return;
+	bus_pump_run(h);
 	for (ch = h->channels; ch; ch = ch->next) {
 		/* A channel the hostile mode stalls is a host that stopped answering. */
 		if (ch->state != CHAN_OPEN || !ch->dev || !ch->dev->pump || !ch->dev->ops->pump ||
@@ -73,7 +155,7 @@ static void recount(struct vmbus_host *h)
 {
 	struct host_device *d;
 
-	h->pumping = false;
+	h->pumping = h->pump_bus;
 	for (d = h->devices; d; d = d->next)
 		h->pumping |= d->pump;
 }
@@ -89,6 +171,8 @@ int pump_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err, 
 			if (d->ops->pump)
 				fprintf(out, "pump %s %s sent=%llu\n", d->ops->name,
 					d->pump ? "on" : "off", (unsigned long long)d->pumped);
+		fprintf(out, "pump bus %s sent=%llu\n", h->pump_bus ? "on" : "off",
+			(unsigned long long)h->bus_pumped);
 		return 0;
 	}
 	if (argc != 3 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
@@ -98,8 +182,13 @@ int pump_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err, 
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		const struct host_device_ops *ops = device_ops_by_name(tok);
 
+		if (!strcmp(tok, "bus")) {
+			h->pump_bus = on;
+			continue;
+		}
 		if (!ops || !ops->pump) {
-			snprintf(err, errlen, "class %s has no pump (pumped: the ICs, dm, kbd, mouse, video)",
+			snprintf(err, errlen,
+				 "class %s has no pump (pumped: bus, the ICs, dm, kbd, mouse, video, nic, scsi, ide, fc)",
 				 tok);
 			return -1;
 		}

@@ -327,7 +327,7 @@ static int cmd_bad(struct vmbus_host *h, int argc, char **argv, FILE *out, char 
 		if (!strcmp(argv[3], stor_bad_case_name(k)))
 			break;
 	if (k == STOR_BAD_NCASES)
-		return fail(err, errlen, "unknown case %s (unknown-tid dup-completion overlong-data long-sense bad-srb-status unasked-subchannel props-zero-channels props-huge-channels props-zero-xfer props-huge-xfer short-completion huge-completion lost-completion late-completion)",
+		return fail(err, errlen, "unknown case %s (unknown-tid dup-completion overlong-data long-sense bad-srb-status unasked-subchannel props-zero-channels props-huge-channels props-zero-xfer props-huge-xfer short-completion huge-completion lost-completion late-completion wild-queue-tid)",
 			    argv[3]);
 	if (k == STOR_BAD_UNASKED_SUBCHANNEL) {
 		if (!sd->primary || sd->state != STOR_S_READY)

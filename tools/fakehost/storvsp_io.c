@@ -160,6 +160,12 @@ static void complete_srb(struct stor_chan *sc, u64 trans, const struct vmscsi_re
 		/* A transaction id the guest never sent (its low half may name a live tag). */
 		stor_send(sc, VM_PKT_COMP, 0xbad0000000000000ull | ++sd->bogus_tid, &bogus);
 	}
+	if (take_bad(sd, STOR_BAD_WILD_QUEUE_TID)) {
+		struct vstor_packet bogus = p;
+
+		/* Its low half, a blk-mq unique tag + 1, names hardware queue 0xfff0. */
+		stor_send(sc, VM_PKT_COMP, 0xbad00000fff00000ull | (++sd->bogus_tid & 0xffff), &bogus);
+	}
 	if (take_bad(sd, STOR_BAD_OVERLONG_DATA))
 		p.srb.data_transfer_length = req->data_transfer_length + VSTOR_PAGE_SIZE;
 	if (take_bad(sd, STOR_BAD_LONG_SENSE)) {

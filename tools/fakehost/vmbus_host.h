@@ -106,11 +106,13 @@ struct host_device {
  *		guest CPU cpu; the implementation queues it while the slot is busy
  * @signal:	set relid's bit in cpu's event flags and interrupt that CPU
  * @event:	log an event: NAME and its key=value text
+ * @msg_backlog: (optional) messages queued for cpu's slot, not yet delivered
  */
 struct host_notifier_ops {
 	void (*send_msg)(void *ctx, u32 cpu, const void *msg, u32 len);
 	void (*signal)(void *ctx, u32 cpu, u32 relid);
 	void (*event)(void *ctx, const char *name, const char *text);
+	u32 (*msg_backlog)(void *ctx, u32 cpu);
 };
 
 struct vmbus_host {
@@ -127,7 +129,9 @@ struct vmbus_host {
 	u32 version;			/* agreed version while connected */
 	u32 msg_cpu;			/* target_vcpu of INITIATE_CONTACT */
 	u32 next_relid;
-	bool pumping;			/* some device is pumped (pump.c) */
+	bool pumping;			/* some device, or the bus, is pumped (pump.c) */
+	bool pump_bus;			/* `ctl pump on bus`: channel messages (pump.c) */
+	u64 bus_pumped;
 	bool quiesced;			/* guest acknowledged shutdown: the host starts no new
 				 * IC or DM request; answers still go out */
 	u32 vm_gen;			/* bumped each time QEMU connects: a new VM */
@@ -261,7 +265,7 @@ struct host_channel *host_channel_by_relid(struct vmbus_host *h, u32 relid);
 const char *host_chan_state_name(enum host_chan_state s);
 const char *host_conn_state_name(enum host_conn_state s);
 
-/* Sends a raw message to the guest's message CPU (used by fault injection). */
+/* Sends a raw message to the guest's message CPU (fault injection, the bus's pump). */
 void host_send_raw(struct vmbus_host *h, const void *msg, u32 len);
 
 /* Logging helpers for the backends. */
