@@ -257,6 +257,7 @@ void storvsc_commit_rqs(struct Scsi_Host *shost, u16 hwq)
  */
 static atomic64_t *storvsc_live_slot(struct storvsc_host *h, u32 tag1)
 {
+	/* Pairs with probe's release: the shape is set before the table appears. */
 	atomic64_t *live = smp_load_acquire(&h->live);
 	u32 hwq, tag;
 
@@ -592,6 +593,20 @@ void storvsc_fail_work(struct work_struct *work)
 	 */
 	if (READ_ONCE(h->added) && !READ_ONCE(h->removing))
 		storvsc_drop_rescinded(h);
+}
+
+/*
+ * Process context (system_unbound_wq: h->wq may wait behind the very commands this
+ * fails, as a rescan does for the scan mutex a probe's scan holds).  The host rescinded
+ * the controller: nothing in flight will be answered, and its removal waits for a probe
+ * that may be waiting for one; new commands fail at once (the send finds the rescind).
+ */
+void storvsc_gone_work(struct work_struct *work)
+{
+	struct storvsc_host *h = container_of(work, struct storvsc_host, gone_work);
+
+	if (READ_ONCE(h->added) && !READ_ONCE(h->removing))
+		storvsc_fail_all(h, DID_NO_CONNECT);
 }
 
 /* The bus's rescind callback of an open subchannel: its lock held, so only queue. */

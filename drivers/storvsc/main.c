@@ -87,8 +87,9 @@ static void storvsc_teardown(struct storvsc_host *h)
 {
 	hvis_channel_set_subchannel_callback(h->hdev->channel, NULL);
 	hvis_channel_close(h->hdev->channel);
-	/* The channels are closed: nothing asks for a rescan any more. */
+	/* The channels are closed: nothing asks for a rescan or a failing any more. */
 	cancel_delayed_work_sync(&h->scan_work);
+	cancel_work_sync(&h->gone_work);
 	destroy_workqueue(h->wq);
 	kfree(h->live);
 	kfree(h->chans);
@@ -119,6 +120,7 @@ static int storvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *
 	INIT_DELAYED_WORK(&h->scan_work, storvsc_scan_work);
 	h->scan_last = jiffies - STORVSC_SCAN_GAP;
 	INIT_WORK(&h->fail_work, storvsc_fail_work);
+	INIT_WORK(&h->gone_work, storvsc_gone_work);
 	h->ring_bytes = storvsc_ring_bytes(&hdev->dev);
 	h->chan_cap = h->cls == STORVSC_IDE ? 1 : max(num_online_cpus(), 1u);
 	h->chans = kcalloc(h->chan_cap, sizeof(*h->chans), GFP_KERNEL);
@@ -201,6 +203,8 @@ static void storvsc_remove(struct hvis_device *hdev)
 
 	hvis_channel_set_subchannel_callback(hdev->channel, NULL);
 	WRITE_ONCE(h->removing, true);
+	/* A failing queued before runs to its end; one queued after does nothing. */
+	cancel_work_sync(&h->gone_work);
 	/* A rescinded host answers nothing more: what waits for it fails now. */
 	if (hvis_channel_rescinded(hdev->channel))
 		storvsc_fail_all(h, DID_NO_CONNECT);

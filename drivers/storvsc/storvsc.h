@@ -77,6 +77,7 @@ struct storvsc_host {
 	struct delayed_work scan_work;	/* a rescan (storvsc_queue_scan) */
 	unsigned long scan_last;	/* jiffies when the last rescan began */
 	struct work_struct fail_work;	/* fails commands of rescinded channels */
+	struct work_struct gone_work;	/* the controller rescinded: fails what waits */
 	bool removing;
 	bool added;			/* scsi_add_host done: the tag set exists */
 	atomic64_t *live;		/* the in-flight table (STORVSC_LIVE) */
@@ -143,6 +144,7 @@ void storvsc_complete_io(struct storvsc_chan *c, const struct vstor_packet *pkt,
 			 u64 tid);
 void storvsc_fail_all(struct storvsc_host *h, int host_byte);
 void storvsc_fail_work(struct work_struct *work);
+void storvsc_gone_work(struct work_struct *work);
 void storvsc_drop_rescinded(struct storvsc_host *h);
 void storvsc_sc_rescinded(void *context);
 HVIS_EH_TIMEOUT_RET storvsc_eh_timed_out(struct scsi_cmnd *scmd);

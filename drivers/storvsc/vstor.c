@@ -374,6 +374,9 @@ void storvsc_on_channel(void *context)
 	u64 tid;
 	int n, kind;
 
+	/* The bus runs the callback once more when the host rescinds the channel. */
+	if (unlikely(!c->index && hvis_channel_rescinded(c->ch)) && !READ_ONCE(h->removing))
+		queue_work(system_unbound_wq, &h->gone_work);
 	for (;;) {
 		tid = 0;
 		n = hvis_channel_recv(c->ch, c->rx, sizeof(c->rx), &tid);

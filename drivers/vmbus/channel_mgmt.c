@@ -305,8 +305,15 @@ void hvis_channel_mgmt_rescind_now(u32 relid)
 
 	rcu_read_lock();
 	ch = rcu_dereference(hvis_conn.channels[relid]);
-	if (ch)
+	if (ch) {
 		WRITE_ONCE(ch->rescinded, true);
+		/*
+		 * The driver's callback runs once more and sees it: what it waits for will
+		 * not be answered, and its removal may itself wait behind that (a probe
+		 * waiting for I/O holds the device; the removal runs after it).
+		 */
+		tasklet_schedule(&ch->tasklet);
+	}
 	rcu_read_unlock();
 	hvis_connection_waiters_cancel(relid);
 }

@@ -3,8 +3,9 @@
 # while fio writes and verifies with crc32c; each is refused with one kernel line naming
 # the field, and fio never reads wrong data (a request may fail, never complete with
 # wrong bytes).  The four bad QUERY_PROPERTIES answers are fed to fresh loads of the
-# driver.  A subchannel, then the whole controller, is rescinded in the middle of fio:
-# nothing hangs, the module still unloads.  The IDE accelerator class serves a disk too,
+# driver, and a load runs under the host's stream of completions of I/O never sent.  A
+# subchannel, then the whole controller, is rescinded in the middle of fio: nothing
+# hangs, the module still unloads; a rescind ends a probe that waits for the host.  The IDE accelerator class serves a disk too,
 # and the Fibre Channel class one, its fc_host showing the host's port WWN.
 source "$(dirname "$0")/storvsc_lib.sh"
 
@@ -265,4 +266,29 @@ out=$(guest -t 120 "rmmod hvis_storvsc && echo removed") ||
 assert_match "$out" removed "rmmod hvis_storvsc returned ($((SECONDS - t0)) s)"
 fh wait-event STOR_RESET --since "$s" --timeout 5 >/dev/null || fail "the guest sent no bus reset for the lost command"
 note "ok: $(guest_log_since | grep -E 'hvis_storvsc.*given up' | head -n 1 | sed -E 's/^\[[ 0-9.]+\] //')"
+
+# ---- a rescind while the driver's probe waits for the host ----
+# The host unplugs and plugs the IDE controller (the host's first now) and loses the
+# first completion of the new probe's scan (the one after the removal's cache flush); it then rescinds the controller.  The probe
+# runs in the bus's offer work, which the rescind's work queues behind: the command that
+# waits must fail at once so that the probe ends and the removal runs.  Before, the probe
+# waited for the command's timeout and then abort_after (600 s), and the bus handled no
+# offer or rescind meanwhile.
+assert_guest "modprobe hvis_storvsc" modprobe hvis_storvsc
+ide=$(wait_guest_disk "$ide_inst" '*' 0)
+old=$(fh list | awk -v i="$ide_inst" '$4 == i { print $1 }')
+s=$(fh_since)
+# The removal's SYNCHRONIZE CACHE (write cache on) is answered; the next is the scan's.
+assert_fh "the IDE controller's second completion from now is lost" disk bad 0 lost-completion after=1
+assert_fh "unplug and plug the IDE controller (relid $old)" replug "$old"
+fh wait-event DISK_BAD --since "$s" --timeout 60 >/dev/null || fail "the new probe's scan sent no I/O"
+new=$(fh list | awk -v i="$ide_inst" '$4 == i { print $1 }')
+[ -n "$new" ] && [ "$new" != "$old" ] || fail "no new relid for the IDE controller: $(fh list)"
+sleep 2
+guest "ls -d /sys/bus/vmbus/devices/$ide_inst/host*/target*/*/block/*" >/dev/null 2>&1 &&
+	fail "the IDE disk came up with its scan's completion lost"
+t0=$SECONDS
+assert_fh "rescind the IDE controller (relid $new)" rescind "$new"
+wait_for 30 "the guest released the IDE controller's channel (relid $new)" released "$new"
+note "ok: the probe ended and the channel was released $((SECONDS - t0)) s after the rescind"
 assert_kernel_clean

@@ -50,10 +50,11 @@ all_bound() {
 	for d in $DRIVERS; do wait_driver_bound "$d" "${1:-90}" >/dev/null; done
 }
 
-# The host's relid of CLASS's primary channel (open or offered), or nothing.
+# The host's relid of CLASS's primary channel (open, offered, or one whose ring the
+# hostile mode revoked: replugging it is the way back), or nothing.
 relid_of() {
 	fh status | awk -v c="class=$1" '$1 == "channel" && $3 == c && $4 == "sub=0" &&
-		$5 ~ /state=(open|offered)/ { sub("relid=", "", $2); print $2; exit }'
+		$5 ~ /state=(open|offered|revoked)/ { sub("relid=", "", $2); print $2; exit }'
 }
 # The same, open only.
 open_relid_of() {
