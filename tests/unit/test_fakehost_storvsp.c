@@ -14,6 +14,7 @@
 #include "storvsp.h"
 #include "disk_io.h"
 #include "vstor_req.h"
+#include "pump.h"
 
 #define RING_PFN	512
 #define DATA_PFN	3000
@@ -537,6 +538,13 @@ static void test_bad_cases(struct guest *g)
 	tap_check(next(g) == VM_PKT_COMP && (trans_of(g) >> 60) == 0xb &&
 		  comp(g, 81).srb.srb_status == SRB_STATUS_SUCCESS,
 		  "disk bad unknown-tid: a completion for an id never sent, then the real one");
+	ctl(g, out, sizeof(out), "bad", "0", "wild-queue-tid");
+	read10(g, 85, 0, 0, 0, 1, 0);
+	settle();
+	tap_check(next(g) == VM_PKT_COMP && (trans_of(g) >> 60) == 0xb &&
+		  (trans_of(g) & 0xffff0000u) == 0xfff00000u &&
+		  comp(g, 85).srb.srb_status == SRB_STATUS_SUCCESS,
+		  "disk bad wild-queue-tid: an id naming hardware queue 0xfff0, then the real one");
 	ctl(g, out, sizeof(out), "bad", "0", "overlong-data");
 	read10(g, 82, 0, 0, 0, 1, 0);
 	settle();
@@ -555,6 +563,41 @@ static void test_bad_cases(struct guest *g)
 	tap_check(ctl(g, out, sizeof(out), "bad", "0", "nonsense") == -1, "disk bad: unknown case refused");
 	ctl(g, out, sizeof(out), "stats", "0", NULL);
 	tap_check(strstr(out, "relid=1 sub=0 requests=") != NULL, "disk stats: a line per channel");
+}
+
+/*
+ * `pump on scsi` (tools/fakehost/pump.c): completions of I/O never sent (send count all
+ * ones) and, on the primary, now and then an ENUMERATE_BUS; nothing once it is off.
+ */
+static void test_pump(struct guest *g)
+{
+	char out[256], err[256], *on[] = { "pump", "on", "scsi" }, *off[] = { "pump", "off", "scsi" };
+	unsigned int comps = 0, scans = 0, other = 0, i;
+	FILE *f = fmemopen(out, sizeof(out), "w");
+	int type;
+
+	while (next(g) >= 0)
+		;
+	tap_check(pump_ctl(&g->w.h, 3, on, f, err, sizeof(err)) == 0, "pump on scsi");
+	for (i = 0; i < 4000 && (type = next(g)) >= 0; i++) {
+		if (type == VM_PKT_COMP && trans_of(g) >> 32 == 0x7fffffff &&
+		    body(g).operation == VSTOR_OP_COMPLETE_IO)
+			comps++;
+		else if (type == VM_PKT_DATA_INBAND && !trans_of(g) &&
+			 body(g).operation == VSTOR_OP_ENUMERATE_BUS)
+			scans++;
+		else
+			other++;
+		pump_run(&g->w.h);
+	}
+	tap_check(comps >= 1000 && scans >= 1 && !other,
+		  "pump scsi: completions of I/O never sent and ENUMERATE_BUS, nothing else");
+	tap_check(pump_ctl(&g->w.h, 3, off, f, err, sizeof(err)) == 0, "pump off scsi");
+	fclose(f);
+	while (next(g) >= 0)
+		;
+	pump_run(&g->w.h);
+	tap_check(next(g) < 0, "pump off: nothing more");
 }
 
 static void test_remove_inflight(struct guest *g)
@@ -622,6 +665,7 @@ int main(void)
 	test_reset_and_mask(g);
 	test_hold(g);
 	test_bad_cases(g);
+	test_pump(g);
 	test_remove_inflight(g);
 	close_guest(g);
 	free(g);
