@@ -32,6 +32,7 @@ struct recorder {
 	u32 nsignals;
 	char events[REC_MAX][256];
 	u32 nevents;
+	u32 backlog;		/* what msg_backlog reports: messages waiting for the slot */
 };
 
 static void rec_send_msg(void *ctx, u32 cpu, const void *msg, u32 len)
@@ -69,10 +70,16 @@ static void rec_event(void *ctx, const char *name, const char *text)
 		printf("#   event: %s %s\n", name, text);
 }
 
+static u32 rec_msg_backlog(void *ctx, u32 cpu)
+{
+	return ((struct recorder *)ctx)->backlog;
+}
+
 static const struct host_notifier_ops rec_ops = {
 	.send_msg = rec_send_msg,
 	.signal = rec_signal,
 	.event = rec_event,
+	.msg_backlog = rec_msg_backlog,
 };
 
 /* The test world: a host, its recorder and the guest's RAM. */

@@ -8,6 +8,7 @@
  * negotiated), the offload capabilities query and the offload parameters set.
  */
 #include "fakehost_test.h"
+#include "pump.h"
 #include "eth_frames.h"
 #include "dev_nic.h"
 #include "nic_dev.h"
@@ -243,6 +244,48 @@ static void test_ping(struct guest *g)
 	complete_xfer(g, trans_of(g));
 	tap_check(strstr(nic_status(g), "rx_frames=2 tx_frames=2 drops=0") &&
 		  strstr(nic_status(g), "rx_sections_in_use=0/151"), "ping: counters (%s)", nic_status(g));
+}
+
+/*
+ * `pump on nic` (tools/fakehost/nic_pump.c): broadcast UDP datagrams to port 9 with a
+ * valid IP checksum, from varying 169.254.0.0/16 sources; at most 16 wait in the
+ * host's queue, more as the guest completes them; nothing once it is off.
+ */
+static void test_pump(struct guest *g)
+{
+	char out[256], err[256], *on[] = { "pump", "on", "nic" }, *off[] = { "pump", "off", "nic" };
+	FILE *f = fmemopen(out, sizeof(out), "w");
+	unsigned int good = 0, bad = 0, i;
+	const u8 *r;
+	u32 flen = 0;
+	u16 src = 0, first = 0;
+
+	tap_check(pump_ctl(&g->w.h, 3, on, f, err, sizeof(err)) == 0, "pump on nic");
+	for (i = 0; i < 100 && next(g) == VM_PKT_DATA_USING_XFER_PAGES; i++) {
+		r = rx_frame(g, &flen);
+		if (r && flen == 58 && !memcmp(r, "\xff\xff\xff\xff\xff\xff", 6) &&
+		    r[12] == 0x08 && r[13] == 0 && r[23] == 17 && r[26] == 169 && r[27] == 254 &&
+		    !memcmp(r + 30, "\xff\xff\xff\xff", 4) && r[36] == 0 && r[37] == 9 &&
+		    net_checksum(r + 14, 20, 0) == 0) {
+			good++;
+			src = (u16)(r[28] << 8 | r[29]);
+			if (good == 1)
+				first = src;
+		} else {
+			bad++;
+		}
+		complete_xfer(g, trans_of(g));
+		pump_run(&g->w.h);
+	}
+	tap_check(good == 100 && !bad && src != first,
+		  "pump nic: 100 broadcasts to port 9, checksums valid, sources varying (%u bad)", bad);
+	tap_check(pump_ctl(&g->w.h, 3, off, f, err, sizeof(err)) == 0, "pump off nic");
+	fclose(f);
+	while (next(g) == VM_PKT_DATA_USING_XFER_PAGES)
+		complete_xfer(g, trans_of(g));
+	pump_run(&g->w.h);
+	tap_check(next(g) < 0 && strstr(nic_status(g), "rx_sections_in_use=0/"),
+		  "pump off nic: nothing more, every section back");
 }
 
 static void test_bad_input(struct guest *g)
@@ -648,6 +691,7 @@ static void test_nic_conversation(void)
 	complete_xfer(g, trans_of(g));
 	test_offload(g);
 	test_ping(g);
+	test_pump(g);
 	test_bad_input(g);
 	test_link(g);
 	test_sections_run_out(g);

@@ -7,6 +7,9 @@
  */
 #include "fakehost_test.h"
 #include "guid.h"
+#include "pump.h"
+
+#define BUS_PUMP_GPADL_TEST	0xf0000000u	/* pump.c's BUS_PUMP_GPADL */
 
 /* The instance GUID text of the offer for relid, or "" if there is none. */
 static const char *offered_instance(const struct recorder *r, u32 relid)
@@ -190,6 +193,56 @@ static void test_relid_released_without_unload_is_an_error(void)
 	world_uninit(&w);
 }
 
+/*
+ * `pump on bus` (tools/fakehost/pump.c): answers nobody asked for, for a relid no channel
+ * has (the top 64 of the range a guest accepts) or a GPADL id from 0xf0000000, while
+ * fewer than 4 messages wait for the guest's slot.
+ */
+static void test_bus_pump(void)
+{
+	char out[256], err[256], *on[] = { "pump", "on", "bus" }, *off[] = { "pump", "off", "bus" };
+	FILE *f = fmemopen(out, sizeof(out), "w");
+	u32 i, n0, sent, types = 0, bad = 0, relid;
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	guest_connect(&w);
+	n0 = w.r.nmsgs;
+	tap_check(pump_ctl(&w.h, 3, on, f, err, sizeof(err)) == 0, "pump on bus");
+	sent = w.r.nmsgs - n0;
+	tap_check(sent == 64, "pump bus: 64 messages at once (got %u)", sent);
+	for (i = n0; i < w.r.nmsgs; i++) {
+		u32 t = msg_type(&w.r.msgs[i]);
+
+		/* The first field after the 8-byte header: child_relid, or TORNDOWN's gpadl. */
+		memcpy(&relid, w.r.msgs[i].data + 8, 4);
+		types |= 1u << t;
+		if (t == CHANNELMSG_GPADL_TORNDOWN)
+			bad += (relid & 0xffff0000u) != BUS_PUMP_GPADL_TEST;
+		else if (t == CHANNELMSG_OPENCHANNEL_RESULT || t == CHANNELMSG_GPADL_CREATED ||
+			 t == CHANNELMSG_MODIFYCHANNEL_RESPONSE)
+			bad += relid < VMBUS_MAX_CHANNEL_RELIDS - 64 || relid >= VMBUS_MAX_CHANNEL_RELIDS ||
+			       host_channel_by_relid(&w.h, relid) != NULL;
+		else
+			bad++;
+	}
+	tap_check(!bad && types == (1u << CHANNELMSG_OPENCHANNEL_RESULT |
+				    1u << CHANNELMSG_GPADL_CREATED | 1u << CHANNELMSG_GPADL_TORNDOWN |
+				    1u << CHANNELMSG_MODIFYCHANNEL_RESPONSE),
+		  "pump bus: the four answers, for unused relids and GPADL ids (%u bad)", bad);
+	w.r.backlog = 4;
+	n0 = w.r.nmsgs;
+	pump_run(&w.h);
+	tap_check(w.r.nmsgs == n0, "pump bus: nothing while 4 messages wait for the slot");
+	tap_check(pump_ctl(&w.h, 3, off, f, err, sizeof(err)) == 0, "pump off bus");
+	w.r.backlog = 0;
+	pump_run(&w.h);
+	tap_check(w.r.nmsgs == n0, "pump off bus: nothing more");
+	fclose(f);
+	world_uninit(&w);
+}
+
 int main(void)
 {
 	test_ics_are_offered_with_hyperv_instances();
@@ -198,5 +251,6 @@ int main(void)
 	test_monitor_allocation();
 	test_relid_released_after_unload_is_accepted();
 	test_relid_released_without_unload_is_an_error();
+	test_bus_pump();
 	return tap_done();
 }
