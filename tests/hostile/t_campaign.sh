@@ -10,7 +10,7 @@
 #     the pump's broadcasts the guest drops;
 #   - the disks run fio with crc32c verify for the whole campaign, and get the pump's
 #     completions of I/O never sent and bus rescans;
-#   - hvsock gets streams both ways;
+#   - hvsock gets four streams both ways;
 #   - the bus (channel messages) gets the echo device unplugged and plugged again, and
 #     the pump's answers to requests nobody made.
 # The mode runs in rounds of HOSTILE_ROUND seconds.  After each the host behaves, and the
@@ -187,10 +187,11 @@ LOAD_PIDS=()
 # The guest's side of a class's load (again after a reload of the modules).
 guest_class_load() {
 	case $1 in
-	# 1 MiB to the host, then 1 MiB from it, over and over.
-	hvsock) guest "rm -f /tmp/stop-vsock; (while [ ! -e /tmp/stop-vsock ]; do
+	# 1 MiB to the host, then 1 MiB from it, over and over, four streams at once: a
+	# garbled packet ends its connection, so connections are what the rate depends on.
+	hvsock) guest "rm -f /tmp/stop-vsock; for k in 1 2 3 4; do (while [ ! -e /tmp/stop-vsock ]; do
 		head -c 1048576 /dev/zero | socat -u - VSOCK-CONNECT:2:5001
-		socat -u VSOCK-CONNECT:2:5002 OPEN:/dev/null; done) >/dev/null 2>&1 &" >/dev/null ;;
+		socat -u VSOCK-CONNECT:2:5002 OPEN:/dev/null; done) >/dev/null 2>&1 & done" >/dev/null ;;
 	# Channel messages: the echo channel's target CPU back and forth (MODIFYCHANNEL and
 	# its response), hvsock connections (an offer, its open and GPADL, a rescind each),
 	# echo traffic; the host unplugs and plugs the echo device meanwhile (load_start).
