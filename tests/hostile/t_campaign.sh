@@ -119,14 +119,19 @@ healthy() {
 RECOVER_REPLUG=0 RECOVER_RELOAD=0
 # The host's side of the class's load (the ping flood, the echo device's unplug loop)
 # pauses while the class is checked and mended.
+# The pumps of the classes the guest drives (nic, scsi, bus) are load like the rest: they
+# pause too (the pumped classes' health check is their pump's flow, so theirs runs on).
 recover() { # class
-	local rc
+	local rc guest_driven=
+	[[ " nic scsi bus " != *" $1 "* ]] || ! fh pump status | grep -q "^pump $1 on" || guest_driven=1
 	touch "$VM_DIR/pause-replug"
 	[ ${#LOAD_PIDS[@]} -eq 0 ] || kill -STOP "${LOAD_PIDS[@]}" 2>/dev/null
+	[ -z "$guest_driven" ] || fh pump off "$1" >/dev/null
 	sleep 0.5
 	recover_class "$1"
 	rc=$?
 	[ ${#LOAD_PIDS[@]} -eq 0 ] || kill -CONT "${LOAD_PIDS[@]}" 2>/dev/null
+	[ -z "$guest_driven" ] || fh pump on "$1" >/dev/null
 	rm -f "$VM_DIR/pause-replug"
 	return $rc
 }
