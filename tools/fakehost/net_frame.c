@@ -7,24 +7,13 @@
 #include "net_frame.h"
 #include "net_responder.h"
 
-static u16 get16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-static void put16(u8 *p, u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
 /* Sum of 16-bit words (unfolded), as the pseudo-header wants it. */
 static u32 sum16(const u8 *p, u32 n)
 {
 	u32 s = 0, i;
 
 	for (i = 0; i + 1 < n; i += 2)
-		s += get16(p + i);
+		s += net_get16(p + i);
 	return s;
 }
 
@@ -36,11 +25,11 @@ int net_frame_l4(const u8 *f, u32 len, struct net_l4 *o)
 	memset(o, 0, sizeof(*o));
 	if (len < NET_ETH_HDR)
 		return -1;
-	type = get16(f + 12);
+	type = net_get16(f + 12);
 	if (type == NET_ETHERTYPE_VLAN) {
 		if (len < NET_ETH_HDR + NET_VLAN_HLEN)
 			return -1;
-		type = get16(f + 16);
+		type = net_get16(f + 16);
 		l3 += NET_VLAN_HLEN;
 	}
 	if (type == NET_ETHERTYPE_IPV4) {
@@ -49,8 +38,8 @@ int net_frame_l4(const u8 *f, u32 len, struct net_l4 *o)
 		if (len - l3 < 20 || (f[l3] >> 4) != 4)
 			return -1;
 		ihl = (f[l3] & 15) * 4u;
-		tot = get16(f + l3 + 2);
-		if (ihl < 20 || tot < ihl || tot > len - l3 || (get16(f + l3 + 6) & 0x3fff))
+		tot = net_get16(f + l3 + 2);
+		if (ihl < 20 || tot < ihl || tot > len - l3 || (net_get16(f + l3 + 6) & 0x3fff))
 			return -1;
 		o->proto = f[l3 + 9];
 		l4 = l3 + ihl;
@@ -60,7 +49,7 @@ int net_frame_l4(const u8 *f, u32 len, struct net_l4 *o)
 		if (len - l3 < 40 || (f[l3] >> 4) != 6)
 			return -1;
 		o->proto = f[l3 + 6];
-		o->l4_len = get16(f + l3 + 4);
+		o->l4_len = net_get16(f + l3 + 4);
 		l4 = l3 + 40;
 		if (o->l4_len > len - l4)
 			return -1;
@@ -86,7 +75,7 @@ int net_l4_csum_verify(const u8 *f, u32 len)
 	if (!o.ipv6 && net_checksum(f + o.l3, (f[o.l3] & 15) * 4u, 0))
 		return 0;
 	/* A UDP checksum of 0 over IPv4 means none was computed. */
-	if (o.proto == NET_PROTO_UDP && !o.ipv6 && !get16(f + o.l4 + 6))
+	if (o.proto == NET_PROTO_UDP && !o.ipv6 && !net_get16(f + o.l4 + 6))
 		return -1;
 	return net_checksum(f + o.l4, o.l4_len, o.pseudo) == 0;
 }
@@ -99,15 +88,15 @@ bool net_csum_fill(u8 *f, u32 len, u32 start, u32 off)
 		return false;
 	c = net_checksum(f + start, len - start, 0);
 	/* RFC 768: a computed UDP checksum of 0 is sent as 0xffff (also right for TCP). */
-	put16(f + start + off, c ? c : 0xffff);
+	net_put16(f + start + off, c ? c : 0xffff);
 	return true;
 }
 
 bool net_vlan_strip(u8 *f, u32 len, u16 *tci)
 {
-	if (len < NET_ETH_HDR + NET_VLAN_HLEN || get16(f + 12) != NET_ETHERTYPE_VLAN)
+	if (len < NET_ETH_HDR + NET_VLAN_HLEN || net_get16(f + 12) != NET_ETHERTYPE_VLAN)
 		return false;
-	*tci = get16(f + 14);
+	*tci = net_get16(f + 14);
 	memmove(f + NET_VLAN_HLEN, f, 12);
 	return true;
 }

@@ -4,7 +4,8 @@
  * nic_tap.c): finding the TCP/UDP header of an IPv4/IPv6 frame (one 802.1Q tag
  * allowed), verifying and filling L4 checksums, 802.1Q tag insert and strip.  No I/O;
  * unit-tested in tests/unit/test_net_frame.c.  Frames come from the namespace's
- * stack or from the guest: every offset is checked against the frame's length.
+ * stack or from the guest: every offset is checked against the frame's length.  Also
+ * the network-order 16-bit field accessors the fake host's frame code shares.
  */
 #ifndef _FH_NET_FRAME_H
 #define _FH_NET_FRAME_H
@@ -17,6 +18,18 @@
 #define NET_VLAN_HLEN		4
 #define NET_PROTO_TCP		6
 #define NET_PROTO_UDP		17
+
+/* A big-endian (network order) 16-bit field at p. */
+static inline u16 net_get16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+static inline void net_put16(u8 *p, u16 v)
+{
+	p[0] = (u8)(v >> 8);
+	p[1] = (u8)v;
+}
 
 struct net_l4 {
 	u32 l3;			/* offset of the IP header */

@@ -26,12 +26,6 @@ static void put32(u8 *p, u32 v)
 	p[3] = v & 0xff;
 }
 
-static void put16(u8 *p, u32 v)
-{
-	p[0] = v >> 8 & 0xff;
-	p[1] = v & 0xff;
-}
-
 int net_tcp_segment(const u8 *f, u32 len, u32 mss, u8 *scratch, u32 scratch_len,
 		    net_seg_fn fn, void *ctx)
 {
@@ -66,12 +60,12 @@ int net_tcp_segment(const u8 *f, u32 len, u32 mss, u8 *scratch, u32 scratch_len,
 		ip = scratch + o.l3;
 		tcp = scratch + o.l4;
 		if (o.ipv6) {
-			put16(ip + 4, thl + n);
+			net_put16(ip + 4, thl + n);
 		} else {
-			put16(ip + 2, ihl + thl + n);
-			put16(ip + 4, (u16)(ip_id + count));
-			put16(ip + 10, 0);
-			put16(ip + 10, net_checksum(ip, ihl, 0));
+			net_put16(ip + 2, ihl + thl + n);
+			net_put16(ip + 4, (u16)(ip_id + count));
+			net_put16(ip + 10, 0);
+			net_put16(ip + 10, net_checksum(ip, ihl, 0));
 		}
 		put32(tcp + 4, seq + off);
 		tcp[13] = flags;
@@ -79,8 +73,8 @@ int net_tcp_segment(const u8 *f, u32 len, u32 mss, u8 *scratch, u32 scratch_len,
 			tcp[13] &= ~TCP_CWR;
 		if (off + n < payload)
 			tcp[13] &= ~(TCP_FIN | TCP_PSH);
-		put16(tcp + 16, 0);
-		put16(tcp + 16, net_checksum(tcp, thl + n, pseudo + thl + n));
+		net_put16(tcp + 16, 0);
+		net_put16(tcp + 16, net_checksum(tcp, thl + n, pseudo + thl + n));
 		count++;
 		if (!fn(ctx, scratch, hl + n))
 			return count;

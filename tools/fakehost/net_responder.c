@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include "net_frame.h"
 #include "net_responder.h"
 
 #define ARP_LEN		28
@@ -27,17 +28,6 @@ void net_responder_init(struct net_responder *r)
 	r->ip_id = 1;
 }
 
-static u16 get16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-static void put16(u8 *p, u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
 u16 net_checksum(const void *buf, u32 len, u32 sum)
 {
 	const u8 *p = buf;
@@ -45,7 +35,7 @@ u16 net_checksum(const void *buf, u32 len, u32 sum)
 	u32 i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		s += get16(p + i);
+		s += net_get16(p + i);
 	if (len & 1)
 		s += (u32)p[len - 1] << 8;
 	while (s >> 16)
@@ -77,7 +67,7 @@ static void eth_reply(const struct net_responder *r, const u8 *frame, u8 *out, u
 {
 	memcpy(out, frame + 6, 6);
 	memcpy(out + 6, r->mac, 6);
-	put16(out + 12, type);
+	net_put16(out + 12, type);
 }
 
 static u32 handle_arp(struct net_responder *r, const u8 *frame, u32 len, u8 *out, u32 cap)
@@ -88,14 +78,14 @@ static u32 handle_arp(struct net_responder *r, const u8 *frame, u32 len, u8 *out
 	if (len < NET_ETH_HDR + ARP_LEN)
 		return truncated(r);
 	/* Ethernet (1), IPv4 (0x0800), 6-byte and 4-byte addresses, a request (1). */
-	if (get16(a) != 1 || get16(a + 2) != NET_ETHERTYPE_IPV4 || a[4] != 6 || a[5] != 4 ||
-	    get16(a + 6) != 1 || memcmp(a + 24, r->ip, 4))
+	if (net_get16(a) != 1 || net_get16(a + 2) != NET_ETHERTYPE_IPV4 || a[4] != 6 || a[5] != 4 ||
+	    net_get16(a + 6) != 1 || memcmp(a + 24, r->ip, 4))
 		return ignore(r);
 	if (cap < NET_ETH_HDR + ARP_LEN)
 		return ignore(r);
 	eth_reply(r, frame, out, NET_ETHERTYPE_ARP);
 	memcpy(o, a, 6);		/* htype, ptype, hlen, plen */
-	put16(o + 6, 2);		/* reply */
+	net_put16(o + 6, 2);		/* reply */
 	memcpy(o + 8, r->mac, 6);	/* sender: us */
 	memcpy(o + 14, r->ip, 4);
 	memcpy(o + 18, a + 8, 6);	/* target: who asked */
@@ -109,15 +99,15 @@ static void ip_reply(struct net_responder *r, u8 *ip, const u8 *dst, u8 proto, u
 {
 	ip[0] = 0x45;
 	ip[1] = 0;
-	put16(ip + 2, (u16)(IP_MIN_HDR + payload));
-	put16(ip + 4, r->ip_id++);
-	put16(ip + 6, 0);
+	net_put16(ip + 2, (u16)(IP_MIN_HDR + payload));
+	net_put16(ip + 4, r->ip_id++);
+	net_put16(ip + 6, 0);
 	ip[8] = 64;
 	ip[9] = proto;
-	put16(ip + 10, 0);
+	net_put16(ip + 10, 0);
 	memcpy(ip + 12, r->ip, 4);
 	memcpy(ip + 16, dst, 4);
-	put16(ip + 10, net_checksum(ip, IP_MIN_HDR, 0));
+	net_put16(ip + 10, net_checksum(ip, IP_MIN_HDR, 0));
 }
 
 static u32 handle_ipv4(struct net_responder *r, const u8 *frame, u32 len, u8 *out, u32 cap)
@@ -131,14 +121,14 @@ static u32 handle_ipv4(struct net_responder *r, const u8 *frame, u32 len, u8 *ou
 	if (ip[0] >> 4 != 4)
 		return ignore(r);
 	ihl = (ip[0] & 0xf) * 4u;
-	total = get16(ip + 2);
+	total = net_get16(ip + 2);
 	if (ihl < IP_MIN_HDR || total < ihl)
 		return ignore(r);
 	if (total > len - NET_ETH_HDR || ihl > len - NET_ETH_HDR)
 		return truncated(r);
 	/* Ours only (by MAC and address); no fragments; a valid header checksum. */
 	if ((memcmp(frame, r->mac, 6) && !is_broadcast(frame)) || memcmp(ip + 16, r->ip, 4) ||
-	    (get16(ip + 6) & 0x3fff) || net_checksum(ip, ihl, 0) != 0)
+	    (net_get16(ip + 6) & 0x3fff) || net_checksum(ip, ihl, 0) != 0)
 		return ignore(r);
 	l4 = ip + ihl;
 	l4len = total - ihl;	/* Ethernet padding after total is not ours */
@@ -151,33 +141,33 @@ static u32 handle_ipv4(struct net_responder *r, const u8 *frame, u32 len, u8 *ou
 			return ignore(r);
 		memcpy(o4, l4, l4len);
 		o4[0] = 0;		/* echo reply */
-		put16(o4 + 2, 0);
-		put16(o4 + 2, net_checksum(o4, l4len, 0));
+		net_put16(o4 + 2, 0);
+		net_put16(o4 + 2, net_checksum(o4, l4len, 0));
 		r->icmp_replies++;
 	} else if (ip[9] == IPPROTO_UDP_) {
 		u32 ulen, sum;
 
 		if (l4len < UDP_HDR)
 			return truncated(r);
-		ulen = get16(l4 + 4);
+		ulen = net_get16(l4 + 4);
 		if (ulen < UDP_HDR)
 			return ignore(r);
 		if (ulen > l4len)
 			return truncated(r);
-		if (get16(l4 + 2) != NET_UDP_ECHO_PORT)
+		if (net_get16(l4 + 2) != NET_UDP_ECHO_PORT)
 			return ignore(r);
 		if (cap < NET_ETH_HDR + IP_MIN_HDR + ulen)
 			return ignore(r);
 		l4len = ulen;
 		memcpy(o4, l4, ulen);
-		put16(o4, get16(l4 + 2));	/* ports swapped */
-		put16(o4 + 2, get16(l4));
-		put16(o4 + 6, 0);
+		net_put16(o4, net_get16(l4 + 2));	/* ports swapped */
+		net_put16(o4 + 2, net_get16(l4));
+		net_put16(o4 + 6, 0);
 		/* Pseudo header: source, destination, protocol, UDP length. */
-		sum = get16(r->ip) + get16(r->ip + 2) + get16(ip + 12) + get16(ip + 14) +
+		sum = net_get16(r->ip) + net_get16(r->ip + 2) + net_get16(ip + 12) + net_get16(ip + 14) +
 		      IPPROTO_UDP_ + ulen;
 		sum = net_checksum(o4, ulen, sum);
-		put16(o4 + 6, sum ? (u16)sum : 0xffff);
+		net_put16(o4 + 6, sum ? (u16)sum : 0xffff);
 		r->udp_replies++;
 	} else {
 		return ignore(r);
@@ -191,7 +181,7 @@ u32 net_responder_handle(struct net_responder *r, const u8 *frame, u32 len, u8 *
 {
 	if (len < NET_ETH_HDR)
 		return truncated(r);
-	switch (get16(frame + 12)) {
+	switch (net_get16(frame + 12)) {
 	case NET_ETHERTYPE_ARP:
 		return handle_arp(r, frame, len, out, cap);
 	case NET_ETHERTYPE_IPV4:

@@ -275,9 +275,6 @@ void nic_flush(struct host_channel *ch);
 void nic_queue_clear(struct nic_dev *nd);
 void nic_queue_ctrl(struct nic_dev *nd, u32 type, const void *body, u32 blen);
 bool nic_queue_frame(struct nic_dev *nd, const u8 *frame, u32 len);
-
-/* ---- nic_pump.c: ops->pump, a broadcast the guest drops (the hostile campaign) ---- */
-int nic_pump(struct host_channel *ch);
 void nic_queue_indicate(struct nic_dev *nd, u32 status);
 /* The RNDIS bytes of one SEND_RNDIS_PKT (section and/or pages); an NVSP status. */
 u32 nic_on_send_rndis(struct host_channel *ch, const u8 *pkt, u32 off8,
@@ -300,6 +297,9 @@ bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans);
  * no longer complete them there.  Returns how many.
  */
 u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index);
+
+/* ---- nic_pump.c: ops->pump, a broadcast the guest drops (the hostile campaign) ---- */
+int nic_pump(struct host_channel *ch);
 
 /* ---- nic_rsc.c: coalesced (GSO) frames from the wire ---- */
 

@@ -15,6 +15,7 @@
  * which capability bits turn which offload on), netvsc_drv.c (netvsc_xmit),
  * include/uapi/linux/virtio_net.h (csum_start/csum_offset, gso_size, hdr_len).
  */
+#include "net_frame.h"
 #include "nic_dev.h"
 
 /* The capabilities a TAP-wired NIC offers (rndis_netdev_set_hwcaps reads these bits). */
@@ -62,12 +63,6 @@ static u16 fold(u32 sum)
 	return (u16)sum;
 }
 
-static void put_be16(u8 *p, u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
 /*
  * Completes the L3 header of an IPv4/IPv6 frame (Ethernet header at 0, IP at 14) and
  * seeds the L4 checksum at tho + off with the pseudo-header sum.  -1 if the frame is
@@ -86,18 +81,18 @@ static int fix_headers(u8 *f, u32 len, bool v6, u32 tho, u32 off, u8 proto)
 		ihl = (f[14] & 0xf) * 4u;
 		if (ihl < 20 || 14 + ihl > tho)
 			return -1;
-		put_be16(f + 16, (u16)(len - 14));
-		put_be16(f + 24, 0);
-		put_be16(f + 24, (u16)~fold(sum16(f + 14, ihl, 0)));
+		net_put16(f + 16, (u16)(len - 14));
+		net_put16(f + 24, 0);
+		net_put16(f + 24, (u16)~fold(sum16(f + 14, ihl, 0)));
 		sum = sum16(f + 26, 8, 0);
 	} else {
 		if (et != 0x86dd || len < 54 || (f[14] >> 4) != 6)
 			return -1;
-		put_be16(f + 18, (u16)(len - 54));
+		net_put16(f + 18, (u16)(len - 54));
 		sum = sum16(f + 22, 32, 0);
 	}
 	sum += proto + l4len;
-	put_be16(f + tho + off, fold(sum));
+	net_put16(f + tho + off, fold(sum));
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  * every channel.  At most NIC_PUMP_QUEUED frames wait in the host's queue: the guest's
  * own traffic is not held behind a pumped backlog.
  */
+#include "net_frame.h"
 #include "net_responder.h"
 #include "nic_dev.h"
 
@@ -21,12 +22,6 @@ enum {
 	PUMP_LEN = PUMP_ETH + PUMP_IP + PUMP_UDP + NIC_PUMP_PAYLOAD,
 };
 
-static void put_be16(u8 *p, u16 v)
-{
-	p[0] = (u8)(v >> 8);
-	p[1] = (u8)v;
-}
-
 /* The @n'th pump frame. */
 static void pump_frame(u8 *f, u64 n)
 {
@@ -36,10 +31,10 @@ static void pump_frame(u8 *f, u64 n)
 	memset(f, 0, PUMP_LEN);
 	memset(f, 0xff, 6);
 	memcpy(f + 6, host_mac, 6);
-	put_be16(f + 12, 0x0800);
+	net_put16(f + 12, 0x0800);
 	ip[0] = 0x45;
-	put_be16(ip + 2, PUMP_IP + PUMP_UDP + NIC_PUMP_PAYLOAD);
-	put_be16(ip + 4, (u16)n);
+	net_put16(ip + 2, PUMP_IP + PUMP_UDP + NIC_PUMP_PAYLOAD);
+	net_put16(ip + 4, (u16)n);
 	ip[8] = 64;
 	ip[9] = 17;
 	ip[12] = 169;
@@ -47,10 +42,10 @@ static void pump_frame(u8 *f, u64 n)
 	ip[14] = (u8)(n >> 8) | 1;	/* never 169.254.0.x */
 	ip[15] = (u8)n;
 	memset(ip + 16, 0xff, 4);
-	put_be16(ip + 10, net_checksum(ip, PUMP_IP, 0));
-	put_be16(udp, (u16)(1024 + n % 4096));
-	put_be16(udp + 2, 9);
-	put_be16(udp + 4, PUMP_UDP + NIC_PUMP_PAYLOAD);
+	net_put16(ip + 10, net_checksum(ip, PUMP_IP, 0));
+	net_put16(udp, (u16)(1024 + n % 4096));
+	net_put16(udp + 2, 9);
+	net_put16(udp + 4, PUMP_UDP + NIC_PUMP_PAYLOAD);
 	/* UDP checksum 0: none (RFC 768); the payload is the frame's number. */
 	memcpy(udp + PUMP_UDP, &n, sizeof(n));
 }
