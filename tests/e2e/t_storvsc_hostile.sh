@@ -5,8 +5,9 @@
 # wrong bytes).  The four bad QUERY_PROPERTIES answers are fed to fresh loads of the
 # driver, and a load runs under the host's stream of completions of I/O never sent.  A
 # subchannel, then the whole controller, is rescinded in the middle of fio: nothing
-# hangs, the module still unloads; a rescind ends a probe that waits for the host.  The IDE accelerator class serves a disk too,
-# and the Fibre Channel class one, its fc_host showing the host's port WWN.
+# hangs, the module still unloads; a rescind ends a probe that waits for the host.  The
+# IDE accelerator class serves a disk too, and the Fibre Channel class one, its fc_host
+# showing the host's port WWN.
 source "$(dirname "$0")/storvsc_lib.sh"
 
 VM_SMP=2
@@ -269,9 +270,10 @@ note "ok: $(guest_log_since | grep -E 'hvis_storvsc.*given up' | head -n 1 | sed
 
 # ---- a rescind while the driver's probe waits for the host ----
 # The host unplugs and plugs the IDE controller (the host's first now) and loses the
-# first completion of the new probe's scan (the one after the removal's cache flush); it then rescinds the controller.  The probe
-# runs in the bus's offer work, which the rescind's work queues behind: the command that
-# waits must fail at once so that the probe ends and the removal runs.  Before, the probe
+# first completion of the new probe's scan (the one after the removal's cache flush); it
+# then rescinds the controller.  The probe runs in the bus's offer work, which the
+# rescind's work queues behind: the command that waits must fail at once so that the
+# probe ends and the removal runs.  Before, the probe
 # waited for the command's timeout and then abort_after (600 s), and the bus handled no
 # offer or rescind meanwhile.
 assert_guest "modprobe hvis_storvsc" modprobe hvis_storvsc

@@ -71,15 +71,15 @@ open_relids() {
 # One cycle: each of the classes in $1 replugged once, each as soon as it is open.
 replug_cycle() { # "CLASSES" cycle
 	local left=" $1 " c r end=$((SECONDS + 120)) out
-	while [ "$left" != " " ] && [ -n "${left// /}" ]; do
+	while :; do
 		while read -r c r; do
 			[[ $left == *" $c "* ]] || continue
 			out=$(fh replug "$r") || fail "$c: replug $2 of relid $r: $out"
 			left=${left/ $c / }
 		done < <(open_relids)
-		[ -n "${left// /}" ] || break
+		[ -n "${left// /}" ] || return 0
 		[ $SECONDS -lt $end ] || fail "no open channel 120 s after cycle $(($2 - 1)) of:$left
-$(fh status | grep -E "class=(${left// /|}x)")"
+$(for c in $left; do fh status | grep "class=$c "; done)"
 		sleep 0.05
 	done
 }
