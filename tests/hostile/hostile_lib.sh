@@ -50,11 +50,12 @@ all_bound() {
 	for d in $DRIVERS; do wait_driver_bound "$d" "${1:-90}" >/dev/null; done
 }
 
-# The host's relid of CLASS's primary channel (open, offered, or one whose ring the
-# hostile mode revoked: replugging it is the way back), or nothing.
+# The host's relid of CLASS's primary channel, or nothing: open, offered, closed (the
+# guest's probe of a device offered again gave up on a hostile answer and closed it), or
+# one whose ring the hostile mode revoked.  Replugging it is the way back from each.
 relid_of() {
 	fh status | awk -v c="class=$1" '$1 == "channel" && $3 == c && $4 == "sub=0" &&
-		$5 ~ /state=(open|offered|revoked)/ { sub("relid=", "", $2); print $2; exit }'
+		$5 ~ /state=(open|offered|closed|revoked)/ { sub("relid=", "", $2); print $2; exit }'
 }
 # The same, open only.
 open_relid_of() {
@@ -63,6 +64,20 @@ open_relid_of() {
 }
 # How many pump messages the host sent to CLASS's devices so far.
 pumped_now() { fh pump status | awk -v c="$1" '$2 == c { sub("sent=", "", $4); s += $4 } END { print s + 0 }'; }
+# What the campaign's and the churn's health checks share.  CLASS's driver is bound:
+class_bound() { guest "ls -d /sys/bus/vmbus/drivers/$(driver_of "$1")/*-* >/dev/null 2>&1"; }
+# The host's pump messages to CLASS flow: their count grows within 2 s, in one of TRIES.
+pump_flows() { # class [tries]
+	local a i
+	for ((i = 0; i < ${2:-1}; i++)); do
+		a=$(pumped_now "$1")
+		sleep 2
+		[ "$(pumped_now "$1")" -le "$a" ] || return 0
+	done
+	return 1
+}
+nic_pings() { guest "ping -c 2 -W 3 $NET_HOST4 >/dev/null"; }
+disk_reads() { guest -t 60 "dd if=/dev/$1 of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null"; }
 driver_of() {
 	case $1 in
 	dm) echo hvis_balloon ;; nic) echo hvis_netvsc ;; scsi) echo hvis_storvsc ;;
