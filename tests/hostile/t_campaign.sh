@@ -263,7 +263,7 @@ round_no=0
 for c in $CLASSES; do
 	[[ " $ALL " == *" $c "* ]] || fail "unknown driver $c (have: $ALL)"
 	note "==== hostile phase: $c (target $TARGET mutated messages, rate $RATE, at most $PHASE_MAX s)"
-	guest_log_mark
+	serial_mark
 	RECOVER_REPLUG=0 RECOVER_RELOAD=0
 	load_start "$c"
 	read -r s0 m0 < <(class_counts "$c")
@@ -292,12 +292,12 @@ for c in $CLASSES; do
 	recover "$c"
 	sanitizer_check "$c after its phase"
 	after_counts=$(counters)
-	refusals=$(guest_log_since | grep -ciE 'refus|invalid|malformed|bad |unknown|not in flight|broken|too (short|long|big|large)|beyond|above|unexpected|mismatch|disabl|given up' || true)
+	refusals=$(serial_since | grep -ciE 'refus|invalid|malformed|bad |unknown|not in flight|broken|too (short|long|big|large)|beyond|above|unexpected|mismatch|disabl|given up' || true)
 	note "$c: $mutated of $seen messages mutated in $rounds rounds, $((SECONDS - t0)) s; recoveries: $RECOVER_REPLUG replug, $RECOVER_RELOAD reload; $refusals refusal lines"
 	note "  by kind: $(counters_grown "$before_counts" "$after_counts" kind)"
 	grown=$(counters_grown "$before_counts" "$after_counts" field)
 	note "  by field ($(wc -w <<<"$grown") fields): $(head -c 900 <<<"$grown")"
-	note "  guest reactions: $(guest_log_since | grep -iE 'refus|invalid|malformed|unknown|not in flight|broken|unexpected|disabl|given up' |
+	note "  guest reactions: $(serial_since | grep -iE 'refus|invalid|malformed|unknown|not in flight|broken|unexpected|disabl|given up' |
 		sed -E 's/^\[[ 0-9.]+\] //; s/[0-9a-f]{8}-[0-9a-f-]{27}/GUID/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n 8 | tr '\n' ';')"
 	SUMMARY+=("$(printf '%-9s %9s %9s %6s %6s %7s %7s' "$c" "$seen" "$mutated" "$rounds" \
 		"$((SECONDS - t0))" "$RECOVER_REPLUG" "$RECOVER_RELOAD")")
