@@ -5,7 +5,9 @@
 # class's messages (`ctl hostile on SEED,RATE only=CLASS`) while the device is under load,
 # until HOSTILE_TARGET messages of it were mutated or HOSTILE_PHASE_MAX seconds passed:
 #   - the ICs, Dynamic Memory, keyboard, mouse and video get the host's own messages back
-#     to back (`ctl pump`), Dynamic Memory also a memory resize loop;
+#     to back (`ctl pump`), Dynamic Memory also a memory resize loop, KVP a loop of pool
+#     sets, gets and enumerations, VSS of backups, freezes and thaws, file copy of 64 KiB
+#     copies;
 #   - the NIC gets a ping flood from the host's namespace and the guest's own ping, and
 #     the pump's broadcasts the guest drops;
 #   - the disks run fio with crc32c verify for the whole campaign, and get the pump's
@@ -225,7 +227,30 @@ load_start() {
 		guest_class_load bus
 		fh pump on bus >/dev/null
 		;;
+	# The pump has the ICs renegotiate; their own operations come from a loop each, so
+	# that their parsers see them mutated too (a lost answer only times the call out).
+	kvp)
+		(i=0; while :; do
+			i=$((i + 1))
+			fh kvp set 0 "Campaign$((i % 16))" "v$i"; fh kvp get 0 "Campaign$((i % 16))"; fh kvp enum 0
+			sleep 0.2
+		done) >/dev/null 2>&1 &
+		LOAD_PIDS+=($!)
+		fh pump on kvp >/dev/null
+		;;
+	vss)
+		(while :; do fh vss hot-backup; fh vss freeze; fh vss thaw; sleep 0.2; done) >/dev/null 2>&1 &
+		LOAD_PIDS+=($!)
+		fh pump on vss >/dev/null
+		;;
 	fcopy)
+		head -c 65536 /dev/urandom >"$VM_DIR/fcopy-load.bin"
+		(i=0; while :; do
+			i=$((i + 1))
+			fh copy-file "$VM_DIR/fcopy-load.bin" "/tmp/in/load$((i % 8)).bin" --overwrite
+			sleep 0.2
+		done) >/dev/null 2>&1 &
+		LOAD_PIDS+=($!)
 		fh pump on fcopy >/dev/null
 		;;
 	*) [[ $PUMPED == *" $1 "* ]] && fh pump on "$1" >/dev/null ;;

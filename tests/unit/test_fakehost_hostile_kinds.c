@@ -7,7 +7,8 @@
  * holds a channel's packets and sends them in order when it ends (or at once when the
  * mode stops); revoke lies only about GPADLs the guest created and still holds; a
  * rescind replugs the device at the next tick; RNDIS mutations stay inside the message
- * in the receive section; and each kind's log replays to the same result.
+ * in the receive section; and each kind's log replays to the same result.  Each IC's own
+ * message fields are named at their wire offsets.
  */
 #include "fakehost_test.h"
 #include "hostile.h"
@@ -515,6 +516,57 @@ static void test_irq_rate(char *log)
 	hostile_reset();
 }
 
+/* field_at: the offset of the field named @name among @n, or -1. */
+static int field_at(const struct hostile_field *f, unsigned int n, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(f[i].name, name))
+			return f[i].off;
+	return -1;
+}
+
+/*
+ * Each IC's own message fields sit after its packet's payload offset and the 28 bytes
+ * of pipe and message headers, at the wire structs' offsets (include/hvis/); a field
+ * that would end past the packet is left out.
+ */
+static void test_ic_fields(void)
+{
+	struct hostile_field f[48];
+	u8 pkt[16 + 28 + 1200] = { 0 };
+	struct vmpacket_descriptor d = { .type = VM_PKT_DATA_INBAND, .offset8 = 2 };
+	unsigned int n;
+
+	d.len8 = sizeof(pkt) / 8;
+	memcpy(pkt, &d, sizeof(d));
+	n = hostile_pkt_fields("kvp", pkt, sizeof(pkt), f, 48);
+	tap_check(field_at(f, n, "kvp.operation") == 16 + 28 && field_at(f, n, "kvp.pool") == 16 + 29 &&
+		  field_at(f, n, "kvp.key_size") == 16 + 28 + 4 + 4 &&
+		  field_at(f, n, "kvp.value_size") == 16 + 28 + 4 + 8,
+		  "kvp: operation, pool, key_size and value_size at their hv_kvp_msg offsets");
+	n = hostile_pkt_fields("fcopy", pkt, sizeof(pkt), f, 48);
+	tap_check(field_at(f, n, "fcopy.data.offset") == 16 + 28 + 40 &&
+		  field_at(f, n, "fcopy.data.size") == 16 + 28 + 48 &&
+		  field_at(f, n, "fcopy.start.copy_flags") == 16 + 28 + 36 + 1040,
+		  "fcopy: a data fragment's offset and size, a start's copy_flags");
+	n = hostile_pkt_fields("fcopy", pkt, 16 + 28 + 52, f, 48);
+	tap_check(field_at(f, n, "fcopy.data.size") == 16 + 28 + 48 &&
+		  field_at(f, n, "fcopy.start.copy_flags") < 0,
+		  "fcopy: a field past a short packet's end is left out");
+	n = hostile_pkt_fields("vss", pkt, sizeof(pkt), f, 48);
+	tap_check(field_at(f, n, "vss.operation") == 16 + 28 && field_at(f, n, "vss.flags") == 16 + 28 + 8 &&
+		  field_at(f, n, "ic.msgtype") == 16 + 12,
+		  "vss: operation and flags after the IC headers, which stay named too");
+	n = hostile_pkt_fields("shutdown", pkt, sizeof(pkt), f, 48);
+	tap_check(field_at(f, n, "shutdown.flags") == 16 + 28 + 8, "shutdown: flags");
+	n = hostile_pkt_fields("timesync", pkt, sizeof(pkt), f, 48);
+	tap_check(field_at(f, n, "timesync.flags") == 16 + 28 + 16, "timesync: a sample's flags");
+	n = hostile_pkt_fields("heartbeat", pkt, sizeof(pkt), f, 48);
+	tap_check(field_at(f, n, "heartbeat.seq_num") == 16 + 28, "heartbeat: seq_num");
+}
+
 int main(void)
 {
 	char log1[] = "/tmp/hvis-hostile-kinds.XXXXXX", log2[] = "/tmp/hvis-hostile-kinds.XXXXXX";
@@ -530,6 +582,7 @@ int main(void)
 	test_rescind(log1, log2);
 	test_rndis_and_stall(log1, log2);
 	test_irq_rate(log1);
+	test_ic_fields();
 	unlink(log1);
 	unlink(log2);
 	return tap_done();

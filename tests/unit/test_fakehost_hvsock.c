@@ -6,11 +6,14 @@
  * data and FIN each way, flow control on a full ring, a bad guest packet resetting its
  * connection, the open timeout, relid reuse and connections dying with a VMBus reset.
  */
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "fakehost_test.h"
 #include "hvsock.h"
@@ -245,6 +248,14 @@ static void test_guest_connect_data_fin_both_ways(void)
 	world_down(&w);
 }
 
+static long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
 static void test_host_connect_and_flow_control(void)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -254,7 +265,8 @@ static void test_host_connect_and_flow_control(void)
 	struct gchan g;
 	struct world w;
 	struct hvs_conn *c;
-	u32 n, total = 0, packets = 0, rounds = 0, i;
+	u32 n, total = 0, packets = 0, i;
+	long long deadline;
 	bool fin = false;
 	int fd, lfd;
 	pid_t pid;
@@ -291,7 +303,15 @@ static void test_host_connect_and_flow_control(void)
 			off += (size_t)k;
 		_exit(0);
 	}
-	while (total < sizeof(big) && rounds++ < 10000) {
+	/*
+	 * Until everything arrived or 30 s passed, not a count of rounds: on a loaded
+	 * machine the writer may not have run yet when a fixed number of rounds is over.
+	 */
+	deadline = mono_ms() + 30000;
+	while (total < sizeof(big) && mono_ms() < deadline) {
+		struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+		poll(&p, 1, 10);	/* nothing to do until the writer has written */
 		fd_watch_dispatch(c->fd);
 		n = guest_take(&g, got + total, sizeof(got) - total, &fin, &packets);
 		total += n;
@@ -301,6 +321,9 @@ static void test_host_connect_and_flow_control(void)
 	tap_check(total == sizeof(big) && !memcmp(got, big, sizeof(big)),
 		  "flow control: 256 KiB through a 20 KiB ring, intact (%u packets)", packets);
 	tap_check(c->bytes_to_guest == sizeof(big), "counters: to_guest = 256 KiB");
+	/* A writer still blocked on what nobody reads would hold waitpid for good. */
+	if (total < sizeof(big))
+		kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	close(fd);
 	hvs_conn_fd_ready(c);

@@ -14,6 +14,9 @@
 #include "hvis/storvsc_proto.h"
 #include "hvis/ic_proto.h"
 #include "hvis/dm_proto.h"
+#include "hvis/kvp_abi.h"
+#include "hvis/vss_abi.h"
+#include "hvis/fcopy_abi.h"
 
 #define F(n, o, s) { n, o, s }
 
@@ -113,22 +116,54 @@ static const struct hostile_field cls_vstor[] = {
 };
 static_assert(__builtin_offsetof(struct vstor_packet, srb.data_transfer_length) == 24,
 	      "vstor xfer len");
-static const struct hostile_field cls_ic[] = {
-	F("pipe.flags", 0, 4),
-	F("pipe.msgsize", 4, 4),
-	F("ic.verframe.major", 8, 2),
-	F("ic.verframe.minor", 10, 2),
-	F("ic.msgtype", 12, 2),
-	F("ic.vermsg.major", 14, 2),
-	F("ic.vermsg.minor", 16, 2),
-	F("ic.msgsize", 18, 2),
-	F("ic.status", 20, 4),
-	F("ic.transaction_id", 24, 1),
-	F("ic.flags", 25, 1),
-	F("ic.negotiate.framecnt", 28, 2),
-	F("ic.negotiate.msgcnt", 30, 2),
-};
+/* The ICs' pipe and message headers, and a NEGOTIATE's counts after them. */
+#define IC_FIELDS \
+	F("pipe.flags", 0, 4), F("pipe.msgsize", 4, 4), \
+	F("ic.verframe.major", 8, 2), F("ic.verframe.minor", 10, 2), \
+	F("ic.msgtype", 12, 2), F("ic.vermsg.major", 14, 2), F("ic.vermsg.minor", 16, 2), \
+	F("ic.msgsize", 18, 2), F("ic.status", 20, 4), \
+	F("ic.transaction_id", 24, 1), F("ic.flags", 25, 1), \
+	F("ic.negotiate.framecnt", 28, 2), F("ic.negotiate.msgcnt", 30, 2)
 static_assert(sizeof(struct vmbuspipe_hdr) + sizeof(struct icmsg_hdr) == 28, "ic headers");
+/* Each IC's own message after the headers (ICMSG_HDR), for its operations. */
+#define ICF(n, type, member, size) F(n, ICMSG_HDR + __builtin_offsetof(type, member), size)
+static const struct hostile_field cls_heartbeat[] = {
+	IC_FIELDS,
+	ICF("heartbeat.seq_num", struct heartbeat_msg_data, seq_num, 8),
+};
+static const struct hostile_field cls_shutdown[] = {
+	IC_FIELDS,
+	ICF("shutdown.reason_code", struct shutdown_msg_data, reason_code, 4),
+	ICF("shutdown.timeout", struct shutdown_msg_data, timeout_seconds, 4),
+	ICF("shutdown.flags", struct shutdown_msg_data, flags, 4),
+};
+static const struct hostile_field cls_timesync[] = {
+	IC_FIELDS,
+	ICF("timesync.parenttime", struct ictimesync_ref_data, parenttime, 8),
+	ICF("timesync.flags", struct ictimesync_ref_data, flags, 1),
+};
+/* An enumeration's index lies where a get's or set's value_type does. */
+static const struct hostile_field cls_kvp[] = {
+	IC_FIELDS,
+	ICF("kvp.operation", struct hv_kvp_msg, kvp_hdr.operation, 1),
+	ICF("kvp.pool", struct hv_kvp_msg, kvp_hdr.pool, 1),
+	ICF("kvp.value_type", struct hv_kvp_msg, body.kvp_set.data.value_type, 4),
+	ICF("kvp.key_size", struct hv_kvp_msg, body.kvp_set.data.key_size, 4),
+	ICF("kvp.value_size", struct hv_kvp_msg, body.kvp_set.data.value_size, 4),
+};
+static const struct hostile_field cls_vss[] = {
+	IC_FIELDS,
+	ICF("vss.operation", struct hv_vss_msg, vss_hdr.operation, 1),
+	ICF("vss.flags", struct hv_vss_msg, flags, 4),
+};
+static const struct hostile_field cls_fcopy[] = {
+	IC_FIELDS,
+	ICF("fcopy.operation", struct hv_fcopy_hdr, operation, 4),
+	ICF("fcopy.start.copy_flags", struct hv_start_fcopy, copy_flags, 4),
+	ICF("fcopy.start.file_size", struct hv_start_fcopy, file_size, 8),
+	ICF("fcopy.data.offset", struct hv_do_fcopy, offset, 8),
+	ICF("fcopy.data.size", struct hv_do_fcopy, size, 4),
+};
 static const struct hostile_field cls_dm[] = {
 	F("dm.type", 0, 2),
 	F("dm.size", 2, 2),
@@ -164,12 +199,12 @@ static const struct {
 	{ "scsi", cls_vstor, ARRAY_SIZE(cls_vstor) },
 	{ "ide", cls_vstor, ARRAY_SIZE(cls_vstor) },
 	{ "fc", cls_vstor, ARRAY_SIZE(cls_vstor) },
-	{ "heartbeat", cls_ic, ARRAY_SIZE(cls_ic) },
-	{ "shutdown", cls_ic, ARRAY_SIZE(cls_ic) },
-	{ "timesync", cls_ic, ARRAY_SIZE(cls_ic) },
-	{ "kvp", cls_ic, ARRAY_SIZE(cls_ic) },
-	{ "vss", cls_ic, ARRAY_SIZE(cls_ic) },
-	{ "fcopy", cls_ic, ARRAY_SIZE(cls_ic) },
+	{ "heartbeat", cls_heartbeat, ARRAY_SIZE(cls_heartbeat) },
+	{ "shutdown", cls_shutdown, ARRAY_SIZE(cls_shutdown) },
+	{ "timesync", cls_timesync, ARRAY_SIZE(cls_timesync) },
+	{ "kvp", cls_kvp, ARRAY_SIZE(cls_kvp) },
+	{ "vss", cls_vss, ARRAY_SIZE(cls_vss) },
+	{ "fcopy", cls_fcopy, ARRAY_SIZE(cls_fcopy) },
 	{ "dm", cls_dm, ARRAY_SIZE(cls_dm) },
 	{ "hvsock", cls_hvsock, ARRAY_SIZE(cls_hvsock) },
 	{ "video", cls_video, ARRAY_SIZE(cls_video) },
