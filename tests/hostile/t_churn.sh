@@ -64,28 +64,13 @@ open_relids() {
 	fh status | awk '$1 == "channel" && $4 == "sub=0" && $5 == "state=open" {
 		sub("class=", "", $3); sub("relid=", "", $2); print $3, $2 }'
 }
-# One cycle: each of the classes in $1 replugged once, each as soon as it is open.
-replug_cycle() { # "CLASSES" cycle
-	local left=" $1 " c r end=$((SECONDS + 120)) out
-	while :; do
-		while read -r c r; do
-			[[ $left == *" $c "* ]] || continue
-			out=$(fh replug "$r") || fail "$c: replug $2 of relid $r: $out"
-			left=${left/ $c / }
-		done < <(open_relids)
-		[ -n "${left// /}" ] || return 0
-		[ $SECONDS -lt $end ] || fail "no open channel 120 s after cycle $(($2 - 1)) of:$left
-$(for c in $left; do fh status | grep "class=$c "; done)"
-		sleep 0.05
-	done
-}
-# Every class at once, each at its own pace: replugged as soon as the guest has opened
-# its new channel, until each was replugged REPLUGS times (a slow class does not hold
-# the fast ones back).  A class not open again within 120 s of its last replug fails.
+# The classes in $1 at once, each at its own pace: replugged as soon as the guest has
+# opened its new channel, until each was replugged REPLUGS times (a slow class does not
+# hold the fast ones back).  A class not open again within 120 s of its last replug fails.
 declare -A CYCLES LAST
-churn_all() {
-	local left=" $CLASSES " c r out lo next_note=$((SECONDS + 60)) next_check=100
-	for c in $CLASSES; do CYCLES[$c]=0 LAST[$c]=$SECONDS; done
+churn() { # "CLASSES"
+	local left=" $1 " c r out lo next_note=$((SECONDS + 60)) next_check=100
+	for c in $1; do CYCLES[$c]=0 LAST[$c]=$SECONDS; done
 	while [ -n "${left// /}" ]; do
 		while read -r c r; do
 			[[ $left == *" $c "* ]] || continue
@@ -97,13 +82,13 @@ churn_all() {
 			[ $((SECONDS - LAST[$c])) -lt 120 ] ||
 				fail "$c: not open again 120 s after its replug ${CYCLES[$c]}: $(fh status | grep "class=$c ")"
 		done
-		lo=$(for c in $CLASSES; do echo "${CYCLES[$c]}"; done | sort -n | head -n 1)
+		lo=$(for c in $1; do echo "${CYCLES[$c]}"; done | sort -n | head -n 1)
 		if [ "$lo" -ge "$next_check" ]; then
-			sanitizer_check "after $lo cycles of every class"
+			sanitizer_check "after $lo cycles of each of:$1"
 			next_check=$((next_check + 100))
 		fi
 		if [ $SECONDS -ge $next_note ]; then
-			note "  $((SECONDS - t0)) s: cycles $(for c in $CLASSES; do printf '%s=%s ' "$c" "${CYCLES[$c]}"; done)"
+			note "  $((SECONDS - t0)) s: cycles $(for c in $1; do printf '%s=%s ' "$c" "${CYCLES[$c]}"; done)"
 			next_note=$((SECONDS + 60))
 		fi
 		sleep 0.05
@@ -119,17 +104,14 @@ churned_ok() { # class
 if [ "$REPLUGS" -gt 0 ] && [ -n "${CHURN_SERIAL:-}" ]; then
 	for c in $CLASSES; do
 		t0=$SECONDS
-		for ((i = 1; i <= REPLUGS; i++)); do
-			replug_cycle "$c" "$i"
-			[ $((i % 100)) -ne 0 ] || note "  $c: $i cycles, $((SECONDS - t0)) s"
-		done
+		churn "$c"
 		churned_ok "$c"
 		sanitizer_check "$c after $REPLUGS replugs"
 		note "ok: $c: $REPLUGS unplug/plug cycles under traffic in $((SECONDS - t0)) s, then it works"
 	done
 elif [ "$REPLUGS" -gt 0 ]; then
 	t0=$SECONDS
-	churn_all
+	churn "$CLASSES"
 	for c in $CLASSES; do churned_ok "$c"; done
 	sanitizer_check "after $REPLUGS replugs of every class"
 	note "ok: $REPLUGS unplug/plug cycles of each of $(wc -w <<<"$CLASSES") classes at once under traffic in $((SECONDS - t0)) s, then every one works"
