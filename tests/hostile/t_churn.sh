@@ -112,9 +112,10 @@ if [ "$REPLUGS" -gt 0 ] && [ -n "${CHURN_SERIAL:-}" ]; then
 elif [ "$REPLUGS" -gt 0 ]; then
 	t0=$SECONDS
 	churn "$CLASSES"
+	t1=$SECONDS
 	for c in $CLASSES; do churned_ok "$c"; done
 	sanitizer_check "after $REPLUGS replugs of every class"
-	note "ok: $REPLUGS unplug/plug cycles of each of $(wc -w <<<"$CLASSES") classes at once under traffic in $((SECONDS - t0)) s, then every one works"
+	note "ok: $REPLUGS unplug/plug cycles of each of $(wc -w <<<"$CLASSES") classes at once under traffic in $((t1 - t0)) s, then every one works (checked in $((SECONDS - t1)) s)"
 fi
 
 # ---- 2. reload under traffic ----
