@@ -123,7 +123,8 @@ fi
 # pauses and its socat ends before the unload, and goes on after the load.
 reload_once() {
 	guest "touch /tmp/pause-vsock; killall socat 2>/dev/null; sleep 0.3; true" >/dev/null
-	guest_unload_all >/dev/null || fail "reload $1: the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
+	# The debug kernel under traffic took over 60 s for the unload of reload 1.
+	guest_unload_all 300 >/dev/null || fail "reload $1: the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
 	vm_load_vmbus >/dev/null
 	assert_guest "modprobe hvis_sock" modprobe hvis_sock >/dev/null
 	all_bound 120
