@@ -92,8 +92,13 @@ echo_works() {
 		return 1
 	[ "$(kv "$res" received)" = 100 ]
 }
-# A guest loop of echo runs (1000 packets each) until /tmp/stop exists.
-ECHO_LOOP='(while [ ! -e /tmp/stop ]; do for f in /sys/kernel/debug/hvis_echo/*/run; do
+# A guest loop of echo runs (1000 packets each) until /tmp/stop exists.  While
+# /tmp/pause-echo exists it runs none and says so with /tmp/echo-paused: a run holds its
+# debugfs file open, and so hvis_echo, as an open socket holds hvis_sock.
+ECHO_LOOP='(while [ ! -e /tmp/stop ]; do
+	if [ -e /tmp/pause-echo ]; then touch /tmp/echo-paused; sleep 0.2; continue; fi
+	rm -f /tmp/echo-paused
+	for f in /sys/kernel/debug/hvis_echo/*/run; do
 	[ -e "$f" ] && echo 1000 >"$f" 2>/dev/null; done; sleep 0.2; done >/dev/null 2>&1 &)'
 
 

@@ -12,7 +12,8 @@
 #      count); CHURN_SERIAL=1 churns one class after the other instead, which names the
 #      class that breaks.
 #   2. Reload: every hvis module is unloaded while the traffic runs (only the hvsock
-#      stream pauses: an open socket holds hvis_sock) and loaded again,
+#      stream and the echo runs pause: an open socket holds hvis_sock, a run's open
+#      debugfs file hvis_echo) and loaded again,
 #      CHURN_RELOADS times (default 100), every driver binding again each time.
 # After each class and every 10 reloads the guest's log must hold no sanitizer, lockdep
 # or kernel report; at the end kmemleak (debug kernel) finds no object allocated from
@@ -119,17 +120,20 @@ elif [ "$REPLUGS" -gt 0 ]; then
 fi
 
 # ---- 2. reload under traffic ----
-# An open AF_VSOCK socket holds hvis_sock (as any vsock transport): the stream loop
-# pauses and its socat ends before the unload, and goes on after the load.
+# An open AF_VSOCK socket holds hvis_sock (as any vsock transport), an echo run's open
+# debugfs file hvis_echo: the stream loop pauses and its socat ends, and the echo loop
+# pauses after its run, before the unload; both go on after the load.  (On the debug
+# kernel an echo run is long enough that rmmod found the file open six times in a row.)
 reload_once() {
-	guest "touch /tmp/pause-vsock; killall socat 2>/dev/null; sleep 0.3; true" >/dev/null
+	guest "touch /tmp/pause-vsock /tmp/pause-echo; killall socat 2>/dev/null
+		for i in \$(seq 300); do [ -e /tmp/echo-paused ] && break; sleep 0.2; done; true" >/dev/null
 	# The debug kernel under traffic took over 60 s for the unload of reload 1.
 	guest_unload_all 300 >/dev/null || fail "reload $1: the hvis modules do not unload: $(guest 'lsmod | grep hvis')"
 	vm_load_vmbus >/dev/null
 	assert_guest "modprobe hvis_sock" modprobe hvis_sock >/dev/null
 	all_bound 120
 	net_guest_up >/dev/null
-	guest "rm -f /tmp/pause-vsock" >/dev/null
+	guest "rm -f /tmp/pause-vsock /tmp/pause-echo /tmp/echo-paused" >/dev/null
 }
 if [ "$RELOADS" -gt 0 ]; then
 	t0=$SECONDS
