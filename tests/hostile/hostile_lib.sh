@@ -64,6 +64,8 @@ open_relid_of() {
 }
 # How many pump messages the host sent to CLASS's devices so far.
 pumped_now() { fh pump status | awk -v c="$1" '$2 == c { sub("sent=", "", $4); s += $4 } END { print s + 0 }'; }
+# Whether the host pumps CLASS now.
+pump_is_on() { fh pump status | grep -q "^pump $1 on"; }
 # What the campaign's and the churn's health checks share.  CLASS's driver is bound:
 class_bound() { guest "ls -d /sys/bus/vmbus/drivers/$(driver_of "$1")/*-* >/dev/null 2>&1"; }
 # The host's pump messages to CLASS flow: their count grows within 2 s, in one of TRIES.
@@ -109,7 +111,7 @@ HOSTILE_BAD='WARNING:|BUG:|KASAN|UBSAN|KFENCE|Oops|general protection|list_del c
 # long phase's refusal lines, and a report early in a round would be gone by its end.
 serial_log() { tr -d '\r' <"$VM_DIR/serial.log"; }
 serial_mark() { SERIAL_MARK=$(wc -l <"$VM_DIR/serial.log"); }
-serial_since() { tail -n +$((SERIAL_MARK + 1)) "$VM_DIR/serial.log" | tr -d '\r'; }
+serial_since() { serial_log | tail -n +$((SERIAL_MARK + 1)); }
 sanitizer_check() { # where
 	local found
 	guest true || fail "$1: the guest does not answer"

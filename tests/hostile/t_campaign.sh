@@ -109,11 +109,12 @@ healthy() {
 	# the rest of the campaign (seven of them made the final fio verify crawl).
 	*)
 		guest "$DAEMONS" >/dev/null
-		was_on=$(fh pump status | grep -c "^pump $c on")
+		was_on=
+		! pump_is_on "$c" || was_on=1
 		fh pump on "$c" >/dev/null
 		pump_flows "$c" 35
 		rc=$?
-		[ "$was_on" -gt 0 ] || fh pump off "$c" >/dev/null
+		[ -n "$was_on" ] || fh pump off "$c" >/dev/null
 		return $rc
 		;;
 	esac
@@ -125,7 +126,7 @@ RECOVER_REPLUG=0 RECOVER_RELOAD=0
 # pause too (the pumped classes' health check is their pump's flow, so theirs runs on).
 recover() { # class
 	local rc guest_driven=
-	[[ " nic scsi bus " != *" $1 "* ]] || ! fh pump status | grep -q "^pump $1 on" || guest_driven=1
+	[[ " nic scsi bus " != *" $1 "* ]] || ! pump_is_on "$1" || guest_driven=1
 	touch "$VM_DIR/pause-replug"
 	[ ${#LOAD_PIDS[@]} -eq 0 ] || kill -STOP "${LOAD_PIDS[@]}" 2>/dev/null
 	[ -z "$guest_driven" ] || fh pump off "$1" >/dev/null

@@ -541,29 +541,29 @@ static void test_ic_fields(void)
 
 	d.len8 = sizeof(pkt) / 8;
 	memcpy(pkt, &d, sizeof(d));
-	n = hostile_pkt_fields("kvp", pkt, sizeof(pkt), f, 48);
+	n = hostile_pkt_fields("kvp", pkt, sizeof(pkt), f, ARRAY_SIZE(f));
 	tap_check(field_at(f, n, "kvp.operation") == 16 + 28 && field_at(f, n, "kvp.pool") == 16 + 29 &&
 		  field_at(f, n, "kvp.key_size") == 16 + 28 + 4 + 4 &&
 		  field_at(f, n, "kvp.value_size") == 16 + 28 + 4 + 8,
 		  "kvp: operation, pool, key_size and value_size at their hv_kvp_msg offsets");
-	n = hostile_pkt_fields("fcopy", pkt, sizeof(pkt), f, 48);
+	n = hostile_pkt_fields("fcopy", pkt, sizeof(pkt), f, ARRAY_SIZE(f));
 	tap_check(field_at(f, n, "fcopy.data.offset") == 16 + 28 + 40 &&
 		  field_at(f, n, "fcopy.data.size") == 16 + 28 + 48 &&
 		  field_at(f, n, "fcopy.start.copy_flags") == 16 + 28 + 36 + 1040,
 		  "fcopy: a data fragment's offset and size, a start's copy_flags");
-	n = hostile_pkt_fields("fcopy", pkt, 16 + 28 + 52, f, 48);
+	n = hostile_pkt_fields("fcopy", pkt, 16 + 28 + 52, f, ARRAY_SIZE(f));
 	tap_check(field_at(f, n, "fcopy.data.size") == 16 + 28 + 48 &&
 		  field_at(f, n, "fcopy.start.copy_flags") < 0,
 		  "fcopy: a field past a short packet's end is left out");
-	n = hostile_pkt_fields("vss", pkt, sizeof(pkt), f, 48);
+	n = hostile_pkt_fields("vss", pkt, sizeof(pkt), f, ARRAY_SIZE(f));
 	tap_check(field_at(f, n, "vss.operation") == 16 + 28 && field_at(f, n, "vss.flags") == 16 + 28 + 8 &&
 		  field_at(f, n, "ic.msgtype") == 16 + 12,
 		  "vss: operation and flags after the IC headers, which stay named too");
-	n = hostile_pkt_fields("shutdown", pkt, sizeof(pkt), f, 48);
+	n = hostile_pkt_fields("shutdown", pkt, sizeof(pkt), f, ARRAY_SIZE(f));
 	tap_check(field_at(f, n, "shutdown.flags") == 16 + 28 + 8, "shutdown: flags");
-	n = hostile_pkt_fields("timesync", pkt, sizeof(pkt), f, 48);
+	n = hostile_pkt_fields("timesync", pkt, sizeof(pkt), f, ARRAY_SIZE(f));
 	tap_check(field_at(f, n, "timesync.flags") == 16 + 28 + 16, "timesync: a sample's flags");
-	n = hostile_pkt_fields("heartbeat", pkt, sizeof(pkt), f, 48);
+	n = hostile_pkt_fields("heartbeat", pkt, sizeof(pkt), f, ARRAY_SIZE(f));
 	tap_check(field_at(f, n, "heartbeat.seq_num") == 16 + 28, "heartbeat: seq_num");
 }
 
