@@ -121,6 +121,19 @@ all_flows() {
 
 counter() { guest "ethtool -S eth0" | sed -n "s/^ *$1: //p"; }
 
+# PING_SUMMARY PCT WHAT: fails unless ping sent at least 100 and lost at most PCT % of
+# them (iputils: "N packets transmitted, M received"; busybox: "M packets received").
+ping_loss_at_most() {
+	local tx rx
+	tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' <<<"$1")
+	rx=$(sed -n 's/.* \([0-9][0-9]*\) \(packets \)\{0,1\}received.*/\1/p' <<<"$1")
+	[ -n "$tx" ] && [ -n "$rx" ] || fail "$3: no ping summary in: $1"
+	assert_ge "$tx" 100 "$3: pings sent"
+	[ $(((tx - rx) * 100)) -le $((tx * $2)) ] ||
+		fail "$3: $((tx - rx)) of $tx pings lost, more than $2 %"
+	note "ok: $3: $rx of $tx replies (at most $2 % lost)"
+}
+
 # In the guest: iperf3 ARGS, again while the namespace's server is still busy with the
 # previous test (it takes a moment to be ready for the next).
 IP3="ip3() { for t in \$(seq 20); do iperf3 \"\$@\" >/tmp/i.log 2>&1 && { cat /tmp/i.log; return 0; }
@@ -252,8 +265,9 @@ assert_match "$(grep -w RELID_RELEASED "$VM_DIR/events.log" | tail -n 1)" "relid
 wait "$pingpid"
 pl=$(cat "$PIDDIR/rescind-ping.log")
 note "ping across the rescind: $(grep -E 'transmitted' <<<"$pl")"
-rcvd=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$pl")
-assert_ge "${rcvd:-0}" 200 "the ping went on across the rescind (>= 200 of 240 replies in 12 s)"
+# Counted against what ping sent, not against 240: on a loaded machine ping sends fewer
+# (a CI run with two guests sent under 200 in the 12 s).
+ping_loss_at_most "$pl" 5 "the ping across the rescind"
 itab=$(fh nic rss 0 | sed -n 's/.* itab=\([0-9,]*\).*/\1/p')
 assert_no_match ",$itab," ",3," "the guest sent the host a receive table without queue 3 ($itab)"
 assert_match "$itab" "^[0-9,]+$" "the host's receive table is there"
@@ -282,8 +296,7 @@ assert_eq "$(fh nic rss 0 | grep -c '^queue=[0-9]* open=1')" 4 "4 channels open 
 guest_until 40 '! pidof ping >/dev/null && ! pidof iperf3 >/dev/null' || fail "the background ping or iperf3 did not end"
 pl=$(guest cat /tmp/L.log)
 note "ping across the channel changes: $(tail -n 2 <<<"$pl" | tr '\n' ' ')"
-rcvd=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' <<<"$pl")
-assert_ge "${rcvd:-0}" 150 "the ping went on across both changes (>= 150 of 300 replies in 15 s)"
+ping_loss_at_most "$pl" 10 "the ping across both channel changes"
 il=$(guest cat /tmp/L-iperf.log)
 note "iperf3 across the channel changes: $(grep -E 'receiver' <<<"$il" | tail -n 1)"
 assert_match "$il" "iperf Done" "the TCP stream went on across both changes"

@@ -120,6 +120,8 @@ fail() {
 	TEST_FAILED=1
 	note "FAIL: $*"
 	vm_dump_logs
+	# Again after the logs: a CI excerpt shows the end of the output only.
+	[ -z "$VM_DIR" ] || note "FAIL (as above): $*"
 	exit 1
 }
 
