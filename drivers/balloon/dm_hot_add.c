@@ -20,6 +20,7 @@
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/page-flags.h>
+#include <linux/sizes.h>
 #include "dm_dev.h"
 
 static bool hot_add = true;
@@ -163,6 +164,97 @@ static void dm_ha_error(struct dm_dev *dm, const char *fmt, long a, long b)
 	dev_err(&dm->hdev->dev, "hvis-dm-1 error (hot-add): %s: %ld (pfn %#lx)\n", fmt, a, b);
 }
 
+/* Marks [g->start, end) added (or, after a failure, backed no further than end). */
+static void dm_ha_mark_added(struct dm_dev *dm, struct dm_ha_region *g, u64 end, bool failed)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dm->ha_lock, flags);
+	g->added_end = end;
+	if (failed && g->backed_end > end)
+		g->backed_end = end;
+	spin_unlock_irqrestore(&dm->ha_lock, flags);
+}
+
+/*
+ * Adds the blocks [from, to) (HV pages, whole blocks of CHUNK), 1 GiB (at least a
+ * block) per add_memory() call; after a call fails, block by block.  Returns where the
+ * blocks added from FROM end (TO when all were), *rc the first failure.  Measured
+ * (tests/bench/dm_bench.sh, 6.12, TCG): 4 GiB in one call took 450 ms against
+ * virtio-mem's 437, in 1 GiB calls 328 ms against 461.
+ */
+static u64 dm_add_span(struct dm_dev *dm, u64 from, u64 to, u64 chunk, int *rc)
+{
+	u64 step = max_t(u64, TO_HV(SZ_1G >> PAGE_SHIFT) / chunk, 1) * chunk;
+	u64 blk, end;
+
+	*rc = 0;
+	for (blk = from; blk < to; blk = end) {
+		end = min(blk + step, to);
+		*rc = add_memory(memory_add_physaddr_to_nid(blk * 4096), blk * 4096,
+				 (end - blk) * 4096, MHP_MERGE_RESOURCE);
+		if (!*rc)
+			continue;
+		if (end - blk > chunk) {
+			step = chunk;
+			end = blk;
+			continue;
+		}
+		dm_ha_error(dm, "add_memory failed", *rc, (long)blk);
+		return blk;
+	}
+	return to;
+}
+
+/*
+ * Adds the blocks [from, to): the first, then the third to the last, then the second.
+ * Onlining a block walks its zone from the start to the first pageblock that is not
+ * online (set_zone_contiguous, mm/mm_init.c), so blocks onlined in address order cost
+ * a walk over everything below them, and a hot-add of N blocks N*N/2 block walks; with
+ * the second block missing until the end every walk stops there, and the last one
+ * alone goes over the whole range.  On 6.1 (function_graph, TCG) the walks took 138 ms
+ * of the 350 ms that onlining 4 GiB in address order took, 38 ms in this order.
+ *
+ * The region's blocks count as added up to TO from the start, so that the online-page
+ * callback takes the pages of each block as it comes online.  After a failure they end
+ * at the first block not added.  Should the second block be the one that fails, the
+ * blocks above it stay (they are online and in use): the region keeps them, the missing
+ * block is never onlined (its pages are not there), and the answer leaves its pages
+ * out: returns how many backed pages (HV) it held, 0 otherwise.
+ */
+static u64 dm_add_blocks(struct dm_dev *dm, struct dm_ha_region *g, u64 from, u64 to,
+			 u64 chunk, u64 online_from)
+{
+	u64 second = from + chunk, top, done, lo, hi;
+	unsigned long flags;
+	int rc;
+
+	dm_ha_mark_added(dm, g, to, false);
+	if (to - from < 3 * chunk) {
+		done = dm_add_span(dm, from, to, chunk, &rc);
+	} else if (dm_add_span(dm, from, second, chunk, &rc) == second) {
+		top = dm_add_span(dm, second + chunk, to, chunk, &rc);
+		if (dm_add_span(dm, second, second + chunk, chunk, &rc) == second &&
+		    top > second + chunk) {
+			if (top < to)
+				dm_ha_mark_added(dm, g, top, true);
+			spin_lock_irqsave(&dm->ha_lock, flags);
+			lo = max(second, online_from);
+			hi = min(second + chunk, g->backed_end);
+			spin_unlock_irqrestore(&dm->ha_lock, flags);
+			dev_err_ratelimited(&dm->hdev->dev, "hot-add: the block at pfn %#llx is missing; the %llu MiB above it are in use, the host is told of the rest\n",
+					    second, (top - second - chunk) * 4096 >> 20);
+			return hi > lo ? hi - lo : 0;
+		}
+		done = rc ? second : top;
+	} else {
+		done = from;
+	}
+	if (done < to)
+		dm_ha_mark_added(dm, g, done, true);
+	return 0;
+}
+
 /*
  * The answer (hv_balloon.c hot_add_req): page_count the pages taken; result 1 when
  * some were taken, or when none ever will be (the host then stops hot-adding); 0 for
@@ -187,7 +279,7 @@ void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size)
 	struct dm_ha_region *g;
 	struct dm_ha_plan plan;
 	const char *why = "";
-	u64 blk, backed;
+	u64 backed, missing;
 	int rc = 0;
 
 	if (!dm->ha_ok) {
@@ -228,48 +320,10 @@ void dm_hot_add(struct dm_dev *dm, const void *msg, u32 size)
 	/* Pages in blocks added earlier: only those whose block is online go in now. */
 	dm_online_waiting(dm, plan.online_from, min(plan.online_to, plan.add_from));
 
-	/*
-	 * All new blocks in one add_memory() call: the memory core takes its locks and
-	 * waits for its grace periods once, not once per block.  Should that fail, block by
-	 * block, keeping what could be added.
-	 */
-	blk = plan.add_from;
-	if (plan.add_to - plan.add_from > chunk) {
-		u64 addr = plan.add_from * 4096;
-
-		spin_lock_irqsave(&dm->ha_lock, flags);
-		g->added_end = plan.add_to;
-		spin_unlock_irqrestore(&dm->ha_lock, flags);
-		rc = add_memory(memory_add_physaddr_to_nid(addr), addr,
-				(plan.add_to - plan.add_from) * 4096, MHP_MERGE_RESOURCE);
-		spin_lock_irqsave(&dm->ha_lock, flags);
-		if (rc)
-			g->added_end = plan.add_from;
-		spin_unlock_irqrestore(&dm->ha_lock, flags);
-		if (!rc)
-			blk = plan.add_to;
-		rc = 0;
-	}
-	for (; blk < plan.add_to; blk += chunk) {
-		u64 addr = blk * 4096;
-		int nid = memory_add_physaddr_to_nid(addr);
-
-		spin_lock_irqsave(&dm->ha_lock, flags);
-		g->added_end = blk + chunk;
-		spin_unlock_irqrestore(&dm->ha_lock, flags);
-		rc = add_memory(nid, addr, chunk * 4096, MHP_MERGE_RESOURCE);
-		if (rc) {
-			spin_lock_irqsave(&dm->ha_lock, flags);
-			g->added_end = blk;
-			if (g->backed_end > blk)
-				g->backed_end = blk;
-			spin_unlock_irqrestore(&dm->ha_lock, flags);
-			dm_ha_error(dm, "add_memory failed", rc, (long)blk);
-			break;
-		}
-	}
+	missing = dm_add_blocks(dm, g, plan.add_from, plan.add_to, chunk, plan.online_from);
 	spin_lock_irqsave(&dm->ha_lock, flags);
 	backed = g->backed_end > plan.online_from ? g->backed_end - plan.online_from : 0;
+	backed -= min(backed, missing);
 	dm->ha_accepted += backed / HV_PER_PAGE;
 	spin_unlock_irqrestore(&dm->ha_lock, flags);
 	if (READ_ONCE(dm->hot_added) - before < backed / HV_PER_PAGE && !dm->logged_ha_offline) {

@@ -1,10 +1,11 @@
 #!/bin/bash
 # dm_bench.sh [KVER]: Dynamic Memory speed (a benchmark, not a test).
 #
-# ROUNDS (default 3) rounds, each in a fresh guest (TCG, booted with mem=2G from a 7 GiB
-# RAM file the fake host serves, so hot-added memory starts at 4 GiB, above q35's PCI
-# hole) with three memory devices: hvis Dynamic Memory, a virtio-mem device (5 GiB) and a
-# virtio-balloon.  Each round times, from the host's request to the guest's MemTotal
+# ROUNDS (default 3) rounds, each in two fresh guests started alike (TCG, booted with
+# mem=2G from a 7 GiB RAM file the fake host serves, so hot-added memory starts at 4 GiB,
+# above q35's PCI hole) with three memory devices: hvis Dynamic Memory, a virtio-mem
+# device (5 GiB) and a virtio-balloon; the first guest measures DM, the second the
+# virtio devices (see guest_start below).  Each round times, from the host's request to the guest's MemTotal
 # showing the change (polled in the guest every 5 ms, told on a serial port):
 #   - DM hot-add of 1 GiB, then of 4 GiB more     vs  virtio-mem plug of 1 GiB, then 4 GiB;
 #   - DM balloon of 512 MiB                        vs  virtio-mem unplug and virtio-balloon
@@ -52,10 +53,14 @@ HVIS_CLEANUP+=("$MARK_DIR")
 qargs+=(-chardev "socket,id=mark,path=$MARK_DIR/mark.sock,server=on,wait=off" -serial chardev:mark)
 # arm OP MB: starts a poll in the guest that writes a line to ttyS2 once MemTotal OP MB
 # (-ge / -le).  MemTotal is /proc/meminfo's first line: the shell's own read takes it
-# every 5 ms without starting a program.  Returns once the poll runs.
+# every 5 ms without starting a program, and waits with a read that times out on a FIFO
+# nobody writes: a `sleep 0.005` per round started a program 200 times a second on the
+# guest's two vCPUs, next to the work being timed.  Returns once the poll runs.
 arm() {
-	guest "(while read -r _ kb _ </proc/meminfo; ! [ \$((kb / 1024)) $1 $2 ]; do sleep 0.005; done
-		echo changed >/dev/ttyS2) </dev/null >/dev/null 2>&1 &" >/dev/null || fail "cannot start the guest's MemTotal poll"
+	guest "rm -f /tmp/dmbench.fifo; mkfifo /tmp/dmbench.fifo &&
+		(exec 3<>/tmp/dmbench.fifo
+		 while read -r _ kb _ </proc/meminfo; ! [ \$((kb / 1024)) $1 $2 ]; do read -r -t 0.005 -u 3 _; done
+		 echo changed >/dev/ttyS2) </dev/null >/dev/null 2>&1 &" >/dev/null || fail "cannot start the guest's MemTotal poll"
 }
 # changed: waits for the armed poll's line.
 changed() {
@@ -84,23 +89,103 @@ virtio_size() {
 	qmp "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"/machine/peripheral/vmem\", \"property\": \"requested-size\", \"value\": $1}}" >/dev/null ||
 		fail "qom-set requested-size $1"
 }
+# DM_BENCH_TRACE=DEPTH: each hot-add runs under function_graph (add_memory_resource and
+# what it calls, DEPTH levels deep; DM_BENCH_TRACE_FN=FUNC another function), and the
+# time per function is printed after it (fgraph_sum.awk).  Tracing slows the hot-add several times over: its times are for
+# finding where the time goes, not for the table.
+TRACE=${DM_BENCH_TRACE:-} TRACE_FN=${DM_BENCH_TRACE_FN:-add_memory_resource}
+[[ $TRACE_FN =~ ^[A-Za-z0-9_]+$ ]] || fail "DM_BENCH_TRACE_FN must be a function name"
+[ -z "$TRACE" ] || [[ $TRACE =~ ^[1-9]$ ]] || fail "DM_BENCH_TRACE must be a depth, 1-9"
+trace_start() {
+	[ -n "$TRACE" ] || return 0
+	# Turning the tracer on patches every function: over a minute under TCG at times.
+	guest -t 300 "mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
+		 cd /sys/kernel/tracing && echo 0 >tracing_on && echo nop >current_tracer && echo >trace &&
+		 echo 8192 >buffer_size_kb && echo $TRACE_FN >set_graph_function &&
+		 echo $TRACE >max_graph_depth && echo 1 >options/funcgraph-tail &&
+		 echo function_graph >current_tracer && echo 1 >tracing_on" >/dev/null ||
+		fail "cannot start function_graph on $TRACE_FN in the guest"
+}
+trace_report() { # WHAT
+	[ -n "$TRACE" ] || return 0
+	note "$1: where the time went (depth, function, calls, ms; under tracing)"
+	guest -t 120 "echo 0 >/sys/kernel/tracing/tracing_on; cat /sys/kernel/tracing/trace" |
+		awk -f "$(dirname "$0")/fgraph_sum.awk" | sort -k1,1n -k4,4nr | awk '$4 >= 1' | sed 's/^/#   /'
+	guest "echo nop >/sys/kernel/tracing/current_tracer" >/dev/null
+}
+
 # dm_grow TO_MB NAME: asks the host for TO_MB and times it until MemTotal grew by what it added.
 dm_grow() {
 	local m s t0 t ev
 	m=$(memtotal_mb) s=$(fh_since)
+	trace_start
 	arm -ge $((m + $3 - 4))
 	t0=$(now_ms)
 	fh memory set "$1M" >/dev/null || fail "memory set $1M"
 	changed
 	t=$(($(now_ms) - t0))
+	trace_report "$2"
 	ev=$(fh wait-event DM_HOT_ADD_DONE --since "$s" --timeout 60) || fail "no DM_HOT_ADD_DONE"
 	record "$2" "$t" "host: $(grep -oE 'pages=[0-9]+ requested=[0-9]+ result=[0-9]+ ms=[0-9]+' <<<"$ev")"
 }
 
-one_round() {
-	local m s t0 ev
+# Each device is measured in a guest of its own, both guests started alike (the same
+# QEMU command line, virtio devices included): onlining a block walks its zone from the
+# start until the first hole (set_zone_contiguous), so in one guest the device that goes
+# second pays for the first one's memory.  When virtio-mem went second, its 1 GiB plug on
+# 6.1 spent 77 ms there (function_graph), DM's first 1 GiB 4 ms.  (virtio-mem cannot go
+# first in a shared guest: hvis_balloon's rings would land in its memory, which the fake
+# host does not map, and the two drivers cannot own the online-page callback at once.)
+virtio_part() {
+	local m t0
+	assert_guest "modprobe virtio_mem virtio_balloon" 'modprobe virtio_pci; modprobe virtio_mem && modprobe virtio_balloon'
+	guest_until 30 'ls -d /sys/bus/virtio/drivers/virtio_mem/virtio*' ||
+		fail "virtio_mem did not bind: $(guest 'dmesg | grep virtio_mem | tail -n 3')"
+	sleep 2
+	m=$(memtotal_mb)
+	trace_start
+	arm -ge $((m + 1020))
+	t0=$(now_ms)
+	virtio_size $((1 << 30))
+	changed
+	record "virtio-mem plug 1 GiB" "$(($(now_ms) - t0))"
+	trace_report "virtio-mem plug 1 GiB"
+	m=$(memtotal_mb)
+	trace_start
+	arm -ge $((m + 4092))
+	t0=$(now_ms)
+	virtio_size $((5 << 30))
+	changed
+	record "virtio-mem plug 4 GiB more" "$(($(now_ms) - t0))"
+	trace_report "virtio-mem plug 4 GiB more"
+	m=$(memtotal_mb)
+	arm -le $((m - 510))
+	t0=$(now_ms)
+	virtio_size $(((5 << 30) - (512 << 20)))
+	changed
+	record "virtio-mem unplug 512 MiB" "$(($(now_ms) - t0))"
+	m=$(memtotal_mb)
+	arm -le $((m - 510))
+	t0=$(now_ms)
+	# The balloon's target is the VM's size as QEMU sees it: -m minus 512 MiB.
+	qmp "{\"execute\": \"balloon\", \"arguments\": {\"value\": $((VM_MEM_BYTES - 536870912))}}" >/dev/null ||
+		fail "QMP balloon"
+	changed
+	record "virtio-balloon inflate 512 MiB" "$(($(now_ms) - t0))"
+}
+
+guest_start() {
 	vm_start "$KVER" "${qargs[@]}"
 	mark_connect
+}
+guest_stop() {
+	vm_stop
+	exec {MARK}<&-
+	rm -f "$MARK_DIR/mark.sock"
+}
+
+dm_part() {
+	local m s t0 ev
 	assert_fh "dm config" dm config startup=2048M policy=fixed target=2048M
 	vm_load_vmbus
 	assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
@@ -117,45 +202,16 @@ one_round() {
 	ev=$(fh wait-event DM_BALLOON_DONE --since "$s" --timeout 60) || fail "no DM_BALLOON_DONE"
 	record "DM balloon 512 MiB out" "$(($(now_ms) - t0))" \
 		"host: $(grep -oE 'pages=[0-9]+ requested=[0-9]+ partial=[0-9]+ messages=[0-9]+ ms=[0-9]+' <<<"$ev")"
+}
 
-	if [ -n "$virtio" ]; then
-		# Only one driver may own the kernel's online-page callback: hvis_balloon gives it
-		# back when it is removed (returning its ballooned pages; hot-added memory stays).
-		assert_guest "rmmod hvis_balloon" rmmod hvis_balloon
-		assert_guest "modprobe virtio_mem virtio_balloon" 'modprobe virtio_pci; modprobe virtio_mem && modprobe virtio_balloon'
-		guest_until 30 'ls -d /sys/bus/virtio/drivers/virtio_mem/virtio*' ||
-			fail "virtio_mem did not bind: $(guest 'dmesg | grep virtio_mem | tail -n 3')"
-		sleep 2
-		m=$(memtotal_mb)
-		arm -ge $((m + 1020))
-		t0=$(now_ms)
-		virtio_size $((1 << 30))
-		changed
-		record "virtio-mem plug 1 GiB" "$(($(now_ms) - t0))"
-		m=$(memtotal_mb)
-		arm -ge $((m + 4092))
-		t0=$(now_ms)
-		virtio_size $((5 << 30))
-		changed
-		record "virtio-mem plug 4 GiB more" "$(($(now_ms) - t0))"
-		m=$(memtotal_mb)
-		arm -le $((m - 510))
-		t0=$(now_ms)
-		virtio_size $(((5 << 30) - (512 << 20)))
-		changed
-		record "virtio-mem unplug 512 MiB" "$(($(now_ms) - t0))"
-		m=$(memtotal_mb)
-		arm -le $((m - 510))
-		t0=$(now_ms)
-		# The balloon's target is the VM's size as QEMU sees it: -m minus 512 MiB.
-		qmp "{\"execute\": \"balloon\", \"arguments\": {\"value\": $((VM_MEM_BYTES - 536870912))}}" >/dev/null ||
-			fail "QMP balloon"
-		changed
-		record "virtio-balloon inflate 512 MiB" "$(($(now_ms) - t0))"
-	fi
-	vm_stop
-	exec {MARK}<&-
-	rm -f "$MARK_DIR/mark.sock"
+one_round() {
+	guest_start
+	dm_part
+	guest_stop
+	[ -n "$virtio" ] || return 0
+	guest_start
+	virtio_part
+	guest_stop
 }
 
 for ((round = 1; round <= ROUNDS; round++)); do
