@@ -84,6 +84,25 @@ record() { # name ms [host figure]
 	note "round $round: $1: $2 ms"
 }
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+# timed NAME OP DELTA TRACED CMD...: runs CMD (a request to the virtio devices) and
+# records NAME, the time until MemTotal OP (its value before + DELTA MiB); under
+# DM_BENCH_TRACE when TRACED is 1.
+timed() {
+	local name=$1 op=$2 delta=$3 traced=$4 m t0
+	shift 4
+	m=$(memtotal_mb)
+	[ "$traced" = 0 ] || trace_start
+	arm "$op" $((m + delta))
+	t0=$(now_ms)
+	"$@"
+	changed
+	record "$name" "$(($(now_ms) - t0))"
+	[ "$traced" = 0 ] || trace_report "$name"
+}
+# virtio_balloon BYTES: the virtio-balloon's target size of the VM.
+virtio_balloon() {
+	qmp "{\"execute\": \"balloon\", \"arguments\": {\"value\": $1}}" >/dev/null || fail "QMP balloon $1"
+}
 # virtio_size BYTES: sets the virtio-mem device's requested size.
 virtio_size() {
 	qmp "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"/machine/peripheral/vmem\", \"property\": \"requested-size\", \"value\": $1}}" >/dev/null ||
@@ -137,41 +156,15 @@ dm_grow() {
 # first in a shared guest: hvis_balloon's rings would land in its memory, which the fake
 # host does not map, and the two drivers cannot own the online-page callback at once.)
 virtio_part() {
-	local m t0
 	assert_guest "modprobe virtio_mem virtio_balloon" 'modprobe virtio_pci; modprobe virtio_mem && modprobe virtio_balloon'
 	guest_until 30 'ls -d /sys/bus/virtio/drivers/virtio_mem/virtio*' ||
 		fail "virtio_mem did not bind: $(guest 'dmesg | grep virtio_mem | tail -n 3')"
 	sleep 2
-	m=$(memtotal_mb)
-	trace_start
-	arm -ge $((m + 1020))
-	t0=$(now_ms)
-	virtio_size $((1 << 30))
-	changed
-	record "virtio-mem plug 1 GiB" "$(($(now_ms) - t0))"
-	trace_report "virtio-mem plug 1 GiB"
-	m=$(memtotal_mb)
-	trace_start
-	arm -ge $((m + 4092))
-	t0=$(now_ms)
-	virtio_size $((5 << 30))
-	changed
-	record "virtio-mem plug 4 GiB more" "$(($(now_ms) - t0))"
-	trace_report "virtio-mem plug 4 GiB more"
-	m=$(memtotal_mb)
-	arm -le $((m - 510))
-	t0=$(now_ms)
-	virtio_size $(((5 << 30) - (512 << 20)))
-	changed
-	record "virtio-mem unplug 512 MiB" "$(($(now_ms) - t0))"
-	m=$(memtotal_mb)
-	arm -le $((m - 510))
-	t0=$(now_ms)
+	timed "virtio-mem plug 1 GiB" -ge 1020 1 virtio_size $((1 << 30))
+	timed "virtio-mem plug 4 GiB more" -ge 4092 1 virtio_size $((5 << 30))
+	timed "virtio-mem unplug 512 MiB" -le -510 0 virtio_size $(((5 << 30) - (512 << 20)))
 	# The balloon's target is the VM's size as QEMU sees it: -m minus 512 MiB.
-	qmp "{\"execute\": \"balloon\", \"arguments\": {\"value\": $((VM_MEM_BYTES - 536870912))}}" >/dev/null ||
-		fail "QMP balloon"
-	changed
-	record "virtio-balloon inflate 512 MiB" "$(($(now_ms) - t0))"
+	timed "virtio-balloon inflate 512 MiB" -le -510 0 virtio_balloon $((VM_MEM_BYTES - (512 << 20)))
 }
 
 guest_start() {
