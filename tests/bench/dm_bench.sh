@@ -5,8 +5,9 @@
 # mem=2G from a 7 GiB RAM file the fake host serves, so hot-added memory starts at 4 GiB,
 # above q35's PCI hole) with three memory devices: hvis Dynamic Memory, a virtio-mem
 # device (5 GiB) and a virtio-balloon; the first guest measures DM, the second the
-# virtio devices (see guest_start below).  Each round times, from the host's request to the guest's MemTotal
-# showing the change (polled in the guest every 5 ms, told on a serial port):
+# virtio devices (see guest_start below).  Each round times, from the host's request
+# (sent on a control or QMP connection made before the clock starts) to the guest's
+# MemTotal showing the change (polled in the guest every 5 ms, told on a serial port):
 #   - DM hot-add of 1 GiB, then of 4 GiB more     vs  virtio-mem plug of 1 GiB, then 4 GiB;
 #   - DM balloon of 512 MiB                        vs  virtio-mem unplug and virtio-balloon
 #                                                      inflate of 512 MiB.
@@ -99,19 +100,65 @@ timed() {
 	record "$name" "$(($(now_ms) - t0))"
 	[ "$traced" = 0 ] || trace_report "$name"
 }
+# The virtio requests go over one QMP session opened before the clock starts (qmp_open):
+# lib.sh's qmp() connects and negotiates each time, 50-56 ms here against 19-22 ms for a
+# whole `fh` control command, and the time until QEMU ran the request was counted
+# against virtio.  QEMU takes one QMP client at a time: nothing else uses QMP meanwhile.
+qmp_open() {
+	local line
+	coproc QMPS { socat - "UNIX-CONNECT:$VM_DIR/qmp.sock" 2>/dev/null; }
+	read -r -t 10 -u "${QMPS[0]}" line || fail "no QMP greeting"
+	qmp_send '{"execute":"qmp_capabilities"}' || fail "QMP capabilities: $QMP_ANSWER"
+}
+qmp_close() {
+	exec {QMPS[1]}>&-
+	wait "$QMPS_PID" 2>/dev/null || true
+}
+# qmp_send CMD-JSON: sends one command on the open session, waits for its answer
+# (skipping QEMU's events); fails when it is an error.  QMP_ANSWER is the answer.
+qmp_send() {
+	printf '%s\n' "$1" >&"${QMPS[1]}"
+	while read -r -t 10 -u "${QMPS[0]}" QMP_ANSWER; do
+		case $QMP_ANSWER in
+		*'"return"'*) return 0 ;;
+		*'"error"'*) return 1 ;;
+		esac
+	done
+	QMP_ANSWER="no answer in 10 s"
+	return 1
+}
+# dm_request SIZE: the DM side's request, `ctl memory set SIZE`, on a control connection
+# made before the clock starts (T0 is set just before the line goes out), as the virtio
+# requests go on a QMP session opened before it.  The fake host reads a connection's
+# line as soon as it accepts it, so the line follows the connection within 50 ms.
+dm_request() {
+	coproc CTLS { socat - "UNIX-CONNECT:$VM_DIR/ctl.sock" 2>/dev/null; }
+	sleep 0.05
+	T0=$(now_ms)
+	printf 'memory set %s\n' "$1" >&"${CTLS[1]}"
+	DM_REQUEST=$1
+}
+# dm_reply: the answer to dm_request, read once the change was seen (socat lingers half
+# a second after the fake host closes the connection).
+dm_reply() {
+	local reply
+	reply=$(cat <&"${CTLS[0]}")
+	wait "$CTLS_PID" 2>/dev/null || true
+	grep -q '^ok' <<<"$reply" || fail "memory set $DM_REQUEST: $reply"
+}
 # virtio_balloon BYTES: the virtio-balloon's target size of the VM.
 virtio_balloon() {
-	qmp "{\"execute\": \"balloon\", \"arguments\": {\"value\": $1}}" >/dev/null || fail "QMP balloon $1"
+	qmp_send "{\"execute\": \"balloon\", \"arguments\": {\"value\": $1}}" || fail "QMP balloon $1: $QMP_ANSWER"
 }
 # virtio_size BYTES: sets the virtio-mem device's requested size.
 virtio_size() {
-	qmp "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"/machine/peripheral/vmem\", \"property\": \"requested-size\", \"value\": $1}}" >/dev/null ||
-		fail "qom-set requested-size $1"
+	qmp_send "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"/machine/peripheral/vmem\", \"property\": \"requested-size\", \"value\": $1}}" ||
+		fail "qom-set requested-size $1: $QMP_ANSWER"
 }
 # DM_BENCH_TRACE=DEPTH: each hot-add runs under function_graph (add_memory_resource and
 # what it calls, DEPTH levels deep; DM_BENCH_TRACE_FN=FUNC another function), and the
-# time per function is printed after it (fgraph_sum.awk).  Tracing slows the hot-add several times over: its times are for
-# finding where the time goes, not for the table.
+# time per function is printed after it (fgraph_sum.awk).  Tracing slows the hot-add
+# several times over: its times are for finding where the time goes, not for the table.
 TRACE=${DM_BENCH_TRACE:-} TRACE_FN=${DM_BENCH_TRACE_FN:-add_memory_resource}
 [[ $TRACE_FN =~ ^[A-Za-z0-9_]+$ ]] || fail "DM_BENCH_TRACE_FN must be a function name"
 [ -z "$TRACE" ] || [[ $TRACE =~ ^[1-9]$ ]] || fail "DM_BENCH_TRACE must be a depth, 1-9"
@@ -135,14 +182,14 @@ trace_report() { # WHAT
 
 # dm_grow TO_MB NAME: asks the host for TO_MB and times it until MemTotal grew by what it added.
 dm_grow() {
-	local m s t0 t ev
+	local m s t ev
 	m=$(memtotal_mb) s=$(fh_since)
 	trace_start
 	arm -ge $((m + $3 - 4))
-	t0=$(now_ms)
-	fh memory set "$1M" >/dev/null || fail "memory set $1M"
+	dm_request "$1M"
 	changed
-	t=$(($(now_ms) - t0))
+	t=$(($(now_ms) - T0))
+	dm_reply
 	trace_report "$2"
 	ev=$(fh wait-event DM_HOT_ADD_DONE --since "$s" --timeout 60) || fail "no DM_HOT_ADD_DONE"
 	record "$2" "$t" "host: $(grep -oE 'pages=[0-9]+ requested=[0-9]+ result=[0-9]+ ms=[0-9]+' <<<"$ev")"
@@ -160,11 +207,13 @@ virtio_part() {
 	guest_until 30 'ls -d /sys/bus/virtio/drivers/virtio_mem/virtio*' ||
 		fail "virtio_mem did not bind: $(guest 'dmesg | grep virtio_mem | tail -n 3')"
 	sleep 2
+	qmp_open
 	timed "virtio-mem plug 1 GiB" -ge 1020 1 virtio_size $((1 << 30))
 	timed "virtio-mem plug 4 GiB more" -ge 4092 1 virtio_size $((5 << 30))
 	timed "virtio-mem unplug 512 MiB" -le -510 0 virtio_size $(((5 << 30) - (512 << 20)))
 	# The balloon's target is the VM's size as QEMU sees it: -m minus 512 MiB.
 	timed "virtio-balloon inflate 512 MiB" -le -510 0 virtio_balloon $((VM_MEM_BYTES - (512 << 20)))
+	qmp_close
 }
 
 guest_start() {
@@ -178,7 +227,7 @@ guest_stop() {
 }
 
 dm_part() {
-	local m s t0 ev
+	local m s t ev
 	assert_fh "dm config" dm config startup=2048M policy=fixed target=2048M
 	vm_load_vmbus
 	assert_guest "modprobe hvis_balloon" modprobe hvis_balloon
@@ -189,11 +238,12 @@ dm_part() {
 	dm_grow 7168 "DM hot-add 4 GiB more" 4096
 	m=$(memtotal_mb) s=$(fh_since)
 	arm -le $((m - 510))
-	t0=$(now_ms)
-	fh memory set 6656M >/dev/null || fail "memory set 6656M"
+	dm_request 6656M
 	changed
+	t=$(($(now_ms) - T0))
+	dm_reply
 	ev=$(fh wait-event DM_BALLOON_DONE --since "$s" --timeout 60) || fail "no DM_BALLOON_DONE"
-	record "DM balloon 512 MiB out" "$(($(now_ms) - t0))" \
+	record "DM balloon 512 MiB out" "$t" \
 		"host: $(grep -oE 'pages=[0-9]+ requested=[0-9]+ partial=[0-9]+ messages=[0-9]+ ms=[0-9]+' <<<"$ev")"
 }
 
