@@ -141,16 +141,21 @@ qmp_send() {
 # line as soon as it accepts it, so the line follows the connection within 50 ms.
 dm_request() {
 	coproc CTLS { socat - "UNIX-CONNECT:$VM_DIR/ctl.sock" 2>/dev/null; }
+	# bash drops a coproc's descriptors once it exits: keep copies, so that an answer
+	# that came before a slow change is seen (socat exits half a second after it).
+	exec {CTL_IN}<&"${CTLS[0]}" {CTL_OUT}>&"${CTLS[1]}"
 	sleep 0.05
 	T0=$(now_ms)
-	printf 'memory set %s\n' "$1" >&"${CTLS[1]}"
+	printf 'memory set %s\n' "$1" >&"$CTL_OUT"
 	DM_REQUEST=$1
 }
 # dm_reply: the answer to dm_request, read once the change was seen (socat lingers half
 # a second after the fake host closes the connection).
 dm_reply() {
 	local reply
-	reply=$(cat <&"${CTLS[0]}")
+	exec {CTL_OUT}>&-
+	reply=$(cat <&"$CTL_IN")
+	exec {CTL_IN}<&-
 	wait "$CTLS_PID" 2>/dev/null || true
 	grep -q '^ok' <<<"$reply" || fail "memory set $DM_REQUEST: $reply"
 }
