@@ -8,6 +8,7 @@
  * negotiated), the offload capabilities query and the offload parameters set.
  */
 #include "fakehost_test.h"
+#include "hostile.h"
 #include "pump.h"
 #include "eth_frames.h"
 #include "dev_nic.h"
@@ -417,6 +418,59 @@ static void test_sections_run_out(struct guest *g)
 		  nic_status(g));
 }
 
+/*
+ * Hostile mode: sections the guest never completes (the mode garbled or dropped their
+ * packet) come back after two sweeps 2 s apart, and only those announced before the
+ * first; the guest's late completion is then refused.  Without the mode none do.
+ */
+static void test_sections_expire(struct guest *g)
+{
+	struct nic_dev *nd = host_channel_by_relid(&g->w.h, 1)->dev->priv;
+	u8 f[64], buf[256];
+	u32 n = rndis_frame(buf, sizeof(buf), f, arp_request(f, host_ip)), i;
+	u64 old = 0, young = 0, bad;
+
+	host_tick(&g->w.h, 90000);
+	while (next(g) == VM_PKT_DATA_USING_XFER_PAGES)
+		complete_xfer(g, trans_of(g));
+	for (i = 0; i < 3; i++)
+		if (rndis_in_section(g, i, buf, n, 0) == NVSP_STAT_SUCCESS &&
+		    next(g) == VM_PKT_DATA_USING_XFER_PAGES)
+			old = trans_of(g);
+	host_tick(&g->w.h, 100000);
+	host_tick(&g->w.h, 103000);
+	tap_check(strstr(nic_status(g), "rx_sections_in_use=3/") && !nd->rx_expired,
+		  "expire: the mode off, 3 sections stay the guest's however long (%s)",
+		  nic_status(g));
+
+	hostile_reset();
+	hostile_set_log("/dev/null");
+	tap_check(hostile_start(7, 0) == 0, "expire: hostile mode on (rate 0)");
+	host_tick(&g->w.h, 110000);
+	if (rndis_in_section(g, 3, buf, n, 0) == NVSP_STAT_SUCCESS &&
+	    next(g) == VM_PKT_DATA_USING_XFER_PAGES)
+		young = trans_of(g);
+	host_tick(&g->w.h, 111000);
+	tap_check(young && strstr(nic_status(g), "rx_sections_in_use=4/"),
+		  "expire: 1 s after the first sweep nothing is taken back");
+	host_tick(&g->w.h, 112000);
+	tap_check(nd->rx_expired == 3 && strstr(nic_status(g), "rx_sections_in_use=1/") &&
+		  strstr(nic_status(g), "rx_expired=3"),
+		  "expire: the 3 announced before the first sweep come back, the later one stays (%s)",
+		  nic_status(g));
+	hostile_stop(&g->w.h);
+	bad = nd->bad;
+	complete_xfer(g, old);
+	tap_check(nd->bad == bad + 1 && strstr(nic_status(g), "rx_sections_in_use=1/"),
+		  "expire: the guest's late completion of one is refused (no such receive in flight)");
+	host_tick(&g->w.h, 114000);
+	host_tick(&g->w.h, 116000);
+	tap_check(nd->rx_expired == 4 && strstr(nic_status(g), "rx_sections_in_use=0/"),
+		  "expire: the mode off again, the connection's leftovers still come back");
+	complete_xfer(g, young);
+	hostile_reset();
+}
+
 /* The bytes of the NVSP message in the last packet (ring padding included). */
 static u32 comp_len(const struct guest *g)
 {
@@ -695,6 +749,7 @@ static void test_nic_conversation(void)
 	test_bad_input(g);
 	test_link(g);
 	test_sections_run_out(g);
+	test_sections_expire(g);
 	world_uninit(&g->w);
 	free(g);
 }

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <net/if.h>
+#include "hostile.h"
 #include "nic_dev.h"
 
 /*
@@ -440,6 +441,8 @@ static void reset_conn(struct nic_dev *nd)
 	nd->rndis_inited = false;
 	nd->filter = 0;
 	nd->datapath_vf = false;	/* a new connection starts on the synthetic path */
+	nd->hostile_seen = false;
+	nd->expire_ms = 0;
 	for (i = 0; i < NIC_MAX_QUEUES; i++) {
 		nd->queues[i].comp_pending = false;
 		if (nd->queues[i].ch)
@@ -524,10 +527,37 @@ static void nic_close(struct host_channel *ch)
 	ch->hold_idle_max = 0;
 }
 
+/*
+ * Hostile mode (hostile.c) mutates and drops the host's own transfer-page packets: the
+ * guest then completes a trans_id the host never sent, or nothing, and those sections
+ * would stay the guest's for good (under a flood the NIC ran dry within a minute, and
+ * the campaign had to replug it).  Once the mode was on during a connection, every
+ * NIC_EXPIRE_MS the sections announced before the previous sweep and still not
+ * completed come back (rx_expired); the guest's late completion of one is then a
+ * NIC_BAD "no such receive in flight".  A host that behaves never takes one back:
+ * Hyper-V waits for the guest's completion.
+ */
+#define NIC_EXPIRE_MS	2000
+
+static void nic_expire(struct nic_dev *nd, u64 now_ms)
+{
+	if (!nd->hostile_seen && !hostile_on())
+		return;
+	nd->hostile_seen = true;
+	if (nd->expire_ms && now_ms - nd->expire_ms < NIC_EXPIRE_MS)
+		return;
+	if (nd->expire_ms)
+		nd->rx_expired += nic_recv_expire(nd, nd->expire_seq);
+	nd->expire_ms = now_ms;
+	nd->expire_seq = nd->seq + 1;
+}
+
 static void nic_tick(struct host_channel *ch, u64 now_ms)
 {
-	if (ch->priv && nic_of(ch)->ch == ch)
-		nic_flush(ch);
+	if (!ch->priv || nic_of(ch)->ch != ch)
+		return;
+	nic_expire(nic_of(ch), now_ms);
+	nic_flush(ch);
 }
 
 /* `--nic-channels`: the channel cap of every NIC created after it is set. */
@@ -586,7 +616,7 @@ void nic_status_line(struct host_device *dev, char *buf, size_t len)
 	char mac[18];
 
 	snprintf(buf, len,
-		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s",
+		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s rx_expired=%llu",
 		 nic_ordinal(dev), nic_fmt_mac(nd->mac, mac), nd->link_up ? "up" : "down",
 		 nd->nvsp_version, nd->rndis_inited, nd->filter, nd->resp.ip[0], nd->resp.ip[1],
 		 nd->resp.ip[2], nd->resp.ip[3], (unsigned long long)nd->rx_frames,
@@ -594,7 +624,7 @@ void nic_status_line(struct host_device *dev, char *buf, size_t len)
 		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, nd->q_count,
 		 (unsigned long long)nd->bad, (unsigned long long)nd->injected,
 		 (unsigned long long)nd->injected_acks, nd->nqueues, nd->max_channels,
-		 nd->rss_on ? "on" : "off");
+		 nd->rss_on ? "on" : "off", (unsigned long long)nd->rx_expired);
 }
 
 const struct host_device_ops dev_nic_ops = {

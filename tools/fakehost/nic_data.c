@@ -360,6 +360,23 @@ u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index)
 	return n;
 }
 
+u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq)
+{
+	u32 s, n = 0;
+
+	if (!nd->recv.map)
+		return 0;
+	/* A chain's sections all carry its packet's trans_id: they go together. */
+	for (s = 0; s < nd->recv.sections; s++) {
+		if (!nic_section_used(nd, s) ||
+		    (int32_t)((u32)(nd->recv_trans[s] >> 32) - before_seq) >= 0)
+			continue;
+		section_release(nd, s);
+		n++;
+	}
+	return n;
+}
+
 /*
  * Sends queued messages in order while there are free sections and room in the ring
  * of the channel each goes to (its queue's, or the primary's if that one closed).

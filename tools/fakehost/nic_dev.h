@@ -184,7 +184,10 @@ struct nic_dev {
 	u16 *recv_chan;		/* the channel (sub_index) each section in use went out on */
 	u16 rsc_pkt_id;		/* PKTINFO_ID pkt_id of the last RSC chain */
 	u32 recv_in_use, recv_hint;
-	u32 seq;
+	u32 seq;		/* packets announced so far: trans_id's upper half */
+	bool hostile_seen;	/* hostile mode was on during this connection (nic_tick) */
+	u64 expire_ms;		/* the last sweep for sections the guest never completed */
+	u32 expire_seq;		/* ... and the first packet announced after it */
 	bool rndis_inited;
 	u32 filter;
 	struct nic_out *q;
@@ -198,6 +201,7 @@ struct nic_dev {
 	u64 too_big;		/* responder frames larger than a receive section */
 	u64 filtered;		/* frames not delivered: packet filter 0 */
 	u64 bad;		/* NIC_BAD conditions */
+	u64 rx_expired;		/* receive sections taken back in hostile mode (nic_tick) */
 	u64 ctrl_msgs;		/* RNDIS control messages from the guest */
 	u64 bad_window_ms;
 	u32 bad_in_window;
@@ -297,6 +301,8 @@ bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans);
  * no longer complete them there.  Returns how many.
  */
 u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index);
+/* Sections in use announced before packet @before_seq: the host's again; how many. */
+u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq);
 
 /* ---- nic_pump.c: ops->pump, a broadcast the guest drops (the hostile campaign) ---- */
 int nic_pump(struct host_channel *ch);
