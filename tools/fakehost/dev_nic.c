@@ -533,21 +533,45 @@ static void nic_close(struct host_channel *ch)
  * would stay the guest's for good (under a flood the NIC ran dry within a minute, and
  * the campaign had to replug it).  Once the mode was on during a connection, every
  * NIC_EXPIRE_MS the sections announced before the previous sweep and still not
- * completed come back (rx_expired); the guest's late completion of one is then a
- * NIC_BAD "no such receive in flight".  A host that behaves never takes one back:
- * Hyper-V waits for the guest's completion.
+ * completed come back (rx_expired), but only on channels whose ring the guest has read
+ * to the end: a guest that is merely behind keeps its sections, and the flood waits for
+ * it as before (taking back unread ones starved a debug-kernel guest of CPU).  The
+ * guest's late completion of one is then a NIC_BAD "no such receive in flight".  A host
+ * that behaves never takes one back: Hyper-V waits for the guest's completion.
  */
 #define NIC_EXPIRE_MS	2000
 
+static u32 nic_drained_channels(struct nic_dev *nd)
+{
+	u32 i, mask = 0;
+
+	for (i = 0; i < NIC_MAX_QUEUES; i++) {
+		struct host_channel *c = nd->queues[i].ch;
+
+		/* The guest's read index has caught up with ours: it read every packet. */
+		if (c && c->state == CHAN_OPEN && c->out.hdr &&
+		    hvis_read_once(c->out.hdr->read_index) == hvis_read_once(c->out.hdr->write_index))
+			mask |= 1u << i;
+	}
+	return mask;
+}
+
 static void nic_expire(struct nic_dev *nd, u64 now_ms)
 {
+	u32 drained;
+
 	if (!nd->hostile_seen && !hostile_on())
 		return;
 	nd->hostile_seen = true;
 	if (nd->expire_ms && now_ms - nd->expire_ms < NIC_EXPIRE_MS)
 		return;
-	if (nd->expire_ms)
-		nd->rx_expired += nic_recv_expire(nd, nd->expire_seq);
+	if (nd->expire_ms) {
+		/* Tried again at every tick until a channel's ring is empty. */
+		drained = nic_drained_channels(nd);
+		if (!drained)
+			return;
+		nd->rx_expired += nic_recv_expire(nd, nd->expire_seq, drained);
+	}
 	nd->expire_ms = now_ms;
 	nd->expire_seq = nd->seq + 1;
 }

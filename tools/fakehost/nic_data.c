@@ -360,7 +360,7 @@ u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index)
 	return n;
 }
 
-u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq)
+u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq, u32 drained)
 {
 	u32 s, n = 0;
 
@@ -368,7 +368,7 @@ u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq)
 		return 0;
 	/* A chain's sections all carry its packet's trans_id: they go together. */
 	for (s = 0; s < nd->recv.sections; s++) {
-		if (!nic_section_used(nd, s) ||
+		if (!nic_section_used(nd, s) || !(drained & (1u << nd->recv_chan[s])) ||
 		    (int32_t)((u32)(nd->recv_trans[s] >> 32) - before_seq) >= 0)
 			continue;
 		section_release(nd, s);

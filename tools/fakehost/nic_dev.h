@@ -301,8 +301,11 @@ bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans);
  * no longer complete them there.  Returns how many.
  */
 u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index);
-/* Sections in use announced before packet @before_seq: the host's again; how many. */
-u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq);
+/*
+ * Sections in use announced before packet @before_seq on a channel whose bit (sub_index)
+ * is set in @drained: the host's again; how many.
+ */
+u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq, u32 drained);
 
 /* ---- nic_pump.c: ops->pump, a broadcast the guest drops (the hostile campaign) ---- */
 int nic_pump(struct host_channel *ch);
