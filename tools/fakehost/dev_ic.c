@@ -210,12 +210,6 @@ void ic_packets(struct host_channel *ch)
 	} while (more && len != -EIO);
 }
 
-/* True while the host->guest ring holds bytes the guest has not read. */
-static bool out_unread(const struct host_channel *ch)
-{
-	return hvis_read_once(ch->out.hdr->write_index) != hvis_read_once(ch->out.hdr->read_index);
-}
-
 void ic_tick(struct host_channel *ch, u64 now_ms)
 {
 	struct ic_chan *ic = ch->priv;
@@ -230,7 +224,7 @@ void ic_tick(struct host_channel *ch, u64 now_ms)
 		return;
 	}
 	/* Safety net for a lost interrupt: a request left unread gets it again. */
-	if (out_unread(ch)) {
+	if (host_chan_out_unread(ch)) {
 		if (!ic->unread_since_ms) {
 			ic->unread_since_ms = now_ms;
 		} else if (now_ms - ic->unread_since_ms >= IC_NUDGE_MS) {

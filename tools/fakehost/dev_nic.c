@@ -548,9 +548,7 @@ static u32 nic_drained_channels(struct nic_dev *nd)
 	for (i = 0; i < NIC_MAX_QUEUES; i++) {
 		struct host_channel *c = nd->queues[i].ch;
 
-		/* The guest's read index has caught up with ours: it read every packet. */
-		if (c && c->state == CHAN_OPEN && c->out.hdr &&
-		    hvis_read_once(c->out.hdr->read_index) == hvis_read_once(c->out.hdr->write_index))
+		if (c && c->state == CHAN_OPEN && c->ring_base && !host_chan_out_unread(c))
 			mask |= 1u << i;
 	}
 	return mask;

@@ -183,6 +183,12 @@ void host_chan_want_room(struct host_channel *ch, u32 bytes)
 		hvis_ring_set_pending_send(&ch->out, bytes);
 }
 
+bool host_chan_out_unread(const struct host_channel *ch)
+{
+	return ch->ring_base &&
+	       hvis_read_once(ch->out.hdr->write_index) != hvis_read_once(ch->out.hdr->read_index);
+}
+
 void host_chan_read_begin(struct host_channel *ch)
 {
 	hvis_ring_begin_read(&ch->in);

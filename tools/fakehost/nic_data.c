@@ -345,19 +345,12 @@ bool nic_recv_complete(struct nic_dev *nd, u32 s, u64 trans)
 	return true;
 }
 
+/* Every section of the channel: each in use was announced at or before nd->seq. */
 u32 nic_recv_reclaim(struct nic_dev *nd, u32 sub_index)
 {
-	u32 s, n = 0;
-
-	if (!nd->recv.map)
+	if (sub_index >= NIC_MAX_QUEUES)
 		return 0;
-	for (s = 0; s < nd->recv.sections; s++) {
-		if (!nic_section_used(nd, s) || nd->recv_chan[s] != sub_index)
-			continue;
-		section_release(nd, s);
-		n++;
-	}
-	return n;
+	return nic_recv_expire(nd, nd->seq + 1, 1u << sub_index);
 }
 
 u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq, u32 drained)
@@ -366,6 +359,7 @@ u32 nic_recv_expire(struct nic_dev *nd, u32 before_seq, u32 drained)
 
 	if (!nd->recv.map)
 		return 0;
+	static_assert(NIC_MAX_QUEUES <= 32, "a channel mask bit per queue");
 	/* A chain's sections all carry its packet's trans_id: they go together. */
 	for (s = 0; s < nd->recv.sections; s++) {
 		if (!nic_section_used(nd, s) || !(drained & (1u << nd->recv_chan[s])) ||

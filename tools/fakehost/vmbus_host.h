@@ -295,6 +295,9 @@ int host_chan_send_raw(struct host_channel *ch, const void *pkt, u32 len);
 /* Asks the guest to signal once `bytes` are free in the host->guest ring (0 clears). */
 void host_chan_want_room(struct host_channel *ch, u32 bytes);
 
+/* True while the host->guest ring holds bytes the guest has not read (false: no ring). */
+bool host_chan_out_unread(const struct host_channel *ch);
+
 /* Reading the guest->host ring: begin masks the guest's interrupts ... */
 void host_chan_read_begin(struct host_channel *ch);
 /* ... peek copies the next packet into ch->pkt_buf (its length, -EAGAIN or -EIO) ... */
