@@ -2,12 +2,15 @@
 /*
  * test_fakehost_chan.c: open channels on the fake host: echo round trips and
  * back-pressure through pending_send_sz, the heartbeat and shutdown ICs from
- * negotiation on, rescind and release, subchannels, deferred GPADL teardown and
+ * negotiation on, a service's one request (answered by its ictransaction_id only, given up
+ * on after its timeout), rescind and release, subchannels, deferred GPADL teardown and
  * MODIFYCHANNEL.
  */
 #include "fakehost_test.h"
 #include "dev_heartbeat.h"
 #include "dev_shutdown.h"
+#include "dev_ic.h"
+#include "dev_vss.h"
 #include "ic_msg.h"
 
 #define RING_PFN	512
@@ -134,9 +137,13 @@ static void test_echo_full_ring_waits_for_room_and_loses_nothing(void)
 	world_uninit(&w);
 }
 
-/* The guest's side of an IC: answers the next request in place; its icmsgtype or -1. */
-static int guest_ic_answer(struct guest_chan *gc, const struct ic_version *srv, u32 nsrv,
-			   struct ic_version *fw_out, struct ic_version *srv_out, u32 status)
+/*
+ * The guest's side of an IC: answers the next request in place, with its IC header's
+ * ictransaction_id XORed with @id_xor (0: the request's own); its icmsgtype or -1.
+ */
+static int guest_ic_answer_id(struct guest_chan *gc, const struct ic_version *srv, u32 nsrv,
+			      struct ic_version *fw_out, struct ic_version *srv_out, u32 status,
+			      u64 id_xor)
 {
 	static const struct ic_version fw[] = { { 3, 0 }, { 1, 0 } };
 	u8 buf[4096] __aligned(8);
@@ -165,10 +172,17 @@ static int guest_ic_answer(struct guest_chan *gc, const struct ic_version *srv, 
 	} else {
 		hvis_ic_set_response(&view, status);
 	}
+	view.hdr->ictransaction_id ^= id_xor;
 	v.base = buf;
 	v.len = n;
 	hvis_ring_write_raw(&gc->out, &v, 1, &sig, NULL);
 	return view.hdr->icmsgtype;
+}
+
+static int guest_ic_answer(struct guest_chan *gc, const struct ic_version *srv, u32 nsrv,
+			   struct ic_version *fw_out, struct ic_version *srv_out, u32 status)
+{
+	return guest_ic_answer_id(gc, srv, nsrv, fw_out, srv_out, status, 0);
 }
 
 static void test_heartbeat_negotiates_then_beats(void)
@@ -350,12 +364,62 @@ static void test_modifychannel_on_5_3_answers(void)
 	world_uninit(&w);
 }
 
+static void vss_status_of(struct world *w, char *buf, size_t len)
+{
+	struct host_channel *ch = host_channel_by_relid(&w->h, 1);
+
+	ch->dev->ops->status(ch->dev, buf, len);
+}
+
+static void test_ic_request_needs_its_trans_id_and_times_out(void)
+{
+	static const struct ic_version srv[] = { { 5, 0 } };
+	char *thaw[] = { "thaw" }, *freeze[] = { "freeze" }, status[200];
+	struct ic_version fw, sv;
+	struct guest_chan gc;
+	struct world w;
+
+	tap_check(open_one(&w, &dev_vss_ops, 8, 4, &gc) == 0, "ic request: vss open");
+	host_tick(&w.h, 30);
+	guest_ic_answer(&gc, srv, 1, &fw, &sv, 0);
+	host_handle_signal(&w.h, 1);
+	tap_check(dev_vss_request(&w.h, 1, thaw) == 0, "ic request: THAW sent");
+	rec_clear(&w.r);
+	tap_check(guest_ic_answer_id(&gc, srv, 1, &fw, &sv, HV_S_OK, 0x40) == ICMSGTYPE_VSS,
+		  "ic request: the guest answers with another ictransaction_id");
+	host_handle_signal(&w.h, 1);
+	tap_check(rec_has_event(&w.r, "GUEST_ERROR what=ictransaction_id") &&
+		  !rec_has_event(&w.r, "VSS_RESULT"),
+		  "ic request: that answer answers nothing (GUEST_ERROR what=ictransaction_id)");
+	tap_check(dev_vss_request(&w.h, 1, freeze) == -EBUSY, "ic request: the THAW is still out");
+	host_tick(&w.h, 30 + IC_REQUEST_TIMEOUT_MS - 1);
+	tap_check(!rec_has_event(&w.r, "VSS_RESULT"), "ic request: not given up before 45 s");
+	host_tick(&w.h, 40 + IC_REQUEST_TIMEOUT_MS);
+	tap_check(rec_has_event(&w.r, "IC_REQUEST_TIMEOUT relid=1 class=vss") &&
+		  rec_has_event(&w.r, "VSS_RESULT op=thaw status=timeout"),
+		  "ic request: given up after 45 s, the ctl call gets status=timeout");
+	tap_check(dev_vss_request(&w.h, 1, freeze) == 0, "ic request: the next request goes");
+	/* A FREEZE may take the guest's daemon 15 minutes: the host waits longer. */
+	host_tick(&w.h, 100 + 2 * IC_REQUEST_TIMEOUT_MS);
+	tap_check(rec_count_events(&w.r, "IC_REQUEST_TIMEOUT") == 1,
+		  "ic request: a FREEZE is not given up after 45 s");
+	tap_check(guest_ic_answer(&gc, srv, 1, &fw, &sv, HV_S_OK) == ICMSGTYPE_VSS,
+		  "ic request: the guest answers the FREEZE");
+	host_handle_signal(&w.h, 1);
+	vss_status_of(&w, status, sizeof(status));
+	tap_check(rec_has_event(&w.r, "VSS_RESULT op=freeze status=0") &&
+		  strstr(status, "busy=0 timeouts=1 frozen=1"),
+		  "ic request: its answer counts (status \"%s\")", status);
+	world_uninit(&w);
+}
+
 int main(void)
 {
 	test_echo_returns_each_packet_unchanged();
 	test_echo_full_ring_waits_for_room_and_loses_nothing();
 	test_heartbeat_negotiates_then_beats();
 	test_shutdown_request_and_ack();
+	test_ic_request_needs_its_trans_id_and_times_out();
 	test_rescind_then_release();
 	test_subchannels_are_offered_after_the_primary_opens();
 	test_teardown_of_an_open_ring_waits_for_close();

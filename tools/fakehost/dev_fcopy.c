@@ -31,6 +31,8 @@ struct fcopy_state {
 	u64 size, off, cancel_after;
 	u32 status;		/* first failure, or the last answer */
 	bool cancelled;
+	bool timed_out;		/* the guest left a request unanswered */
+	struct ic_request out;	/* the request with the guest */
 	u64 t0;
 	u64 copies;
 	union {
@@ -50,9 +52,10 @@ static u64 fc_now_ms(void)
 
 static void fc_finish(struct host_channel *ch, struct fcopy_state *f)
 {
-	host_event(ch->host, "FCOPY_RESULT", "status=%#x bytes=%llu size=%llu ms=%llu%s",
+	host_event(ch->host, "FCOPY_RESULT", "status=%#x bytes=%llu size=%llu ms=%llu%s%s",
 		   f->status, (unsigned long long)f->off, (unsigned long long)f->size,
-		   (unsigned long long)(fc_now_ms() - f->t0), f->cancelled ? " cancelled=1" : "");
+		   (unsigned long long)(fc_now_ms() - f->t0), f->cancelled ? " cancelled=1" : "",
+		   f->timed_out ? " timeout=1" : "");
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
@@ -66,7 +69,7 @@ static void fc_send(struct host_channel *ch, struct fcopy_state *f, enum fc_phas
 
 	f->phase = p;
 	f->msg.hdr.operation = op;
-	ret = ic_send(ch, ICMSGTYPE_FCOPY, &f->msg, len);
+	ret = ic_request_send(ch, &f->out, IC_REQUEST_TIMEOUT_MS, ICMSGTYPE_FCOPY, &f->msg, len);
 	if (ret) {
 		f->status = HV_E_FAIL;
 		fc_finish(ch, f);
@@ -116,6 +119,8 @@ static void fcopy_response(struct host_channel *ch, const struct icmsg_hdr *hdr,
 {
 	struct fcopy_state *f = ch->dev->priv;
 
+	if (!ic_request_answered(ch, &f->out))
+		return;
 	switch (f->phase) {
 	case FC_START:
 		if (hdr->status != HV_S_OK) {
@@ -149,11 +154,24 @@ static void fcopy_response(struct host_channel *ch, const struct icmsg_hdr *hdr,
 	}
 }
 
+/* A request the guest never answered ends the copy, failed. */
+static void fcopy_tick(struct host_channel *ch, u64 now_ms)
+{
+	struct fcopy_state *f = ch->dev->priv;
+
+	if (f->phase == FC_IDLE || !ic_request_expired(ch, &f->out, now_ms))
+		return;
+	f->status = HV_E_FAIL;
+	f->timed_out = true;
+	fc_finish(ch, f);
+}
+
 static const struct ic_service fcopy_service = {
 	.msgtype = ICMSGTYPE_FCOPY,
 	.versions = fcopy_versions,
 	.nversions = ARRAY_SIZE(fcopy_versions),
 	.response = fcopy_response,
+	.tick = fcopy_tick,
 };
 
 static int utf16_into(const char *s, u8 *field)
@@ -246,6 +264,7 @@ int dev_fcopy_start(struct vmbus_host *h, int argc, char **argv, const char **er
 	f->bad = bad;
 	f->status = HV_S_OK;
 	f->cancelled = false;
+	f->timed_out = false;
 	f->t0 = fc_now_ms();
 	f->copies++;
 	fc_send(ch, f, FC_START, START_FILE_COPY, sizeof(*s));
@@ -284,6 +303,7 @@ static int fcopy_open(struct host_channel *ch)
 		close(f->fd);
 	f->fd = -1;
 	f->phase = FC_IDLE;
+	f->out.out = false;
 	return ic_open(ch, &fcopy_service);
 }
 
@@ -291,8 +311,9 @@ static void fcopy_status(struct host_device *dev, char *buf, size_t len)
 {
 	struct fcopy_state *f = dev->priv;
 
-	snprintf(buf, len, "copies=%llu busy=%d sent=%llu/%llu", (unsigned long long)f->copies,
-		 f->phase != FC_IDLE, (unsigned long long)f->off, (unsigned long long)f->size);
+	snprintf(buf, len, "copies=%llu busy=%d sent=%llu/%llu timeouts=%llu",
+		 (unsigned long long)f->copies, f->phase != FC_IDLE, (unsigned long long)f->off,
+		 (unsigned long long)f->size, (unsigned long long)f->out.timeouts);
 }
 
 const struct host_device_ops dev_fcopy_ops = {

@@ -46,6 +46,48 @@ int ic_send(struct host_channel *ch, u16 msgtype, const void *data, u32 len)
 	return ret;
 }
 
+int ic_request_send(struct host_channel *ch, struct ic_request *r, u64 timeout_ms,
+		    u16 msgtype, const void *data, u32 len)
+{
+	struct ic_chan *ic = ch->priv;
+	u8 id = (u8)ic->next_trans_id;	/* ic_send's ictransaction_id */
+	int ret = ic_send(ch, msgtype, data, len);
+
+	if (ret)
+		return ret;
+	r->out = true;
+	r->ic_id = id;
+	r->sent_ms = ch->host->now_ms;
+	r->timeout_ms = timeout_ms;
+	return 0;
+}
+
+bool ic_request_answered(struct host_channel *ch, struct ic_request *r)
+{
+	struct ic_chan *ic = ch->priv;
+
+	if (r->out && ic->resp_ic_id == r->ic_id) {
+		r->out = false;
+		return true;
+	}
+	host_guest_error(ch->host, "ictransaction_id",
+			 "relid=%u class=%s answer ictransaction_id=%u out=%s%u", ch->relid,
+			 ch->dev->ops->name, ic->resp_ic_id, r->out ? "" : "none, last ", r->ic_id);
+	return false;
+}
+
+bool ic_request_expired(struct host_channel *ch, struct ic_request *r, u64 now_ms)
+{
+	if (!r->out || now_ms - r->sent_ms < r->timeout_ms)
+		return false;
+	host_event(ch->host, "IC_REQUEST_TIMEOUT", "relid=%u class=%s ictransaction_id=%u ms=%llu",
+		   ch->relid, ch->dev->ops->name, r->ic_id,
+		   (unsigned long long)(now_ms - r->sent_ms));
+	r->out = false;
+	r->timeouts++;
+	return true;
+}
+
 static int send_negotiate(struct host_channel *ch)
 {
 	struct ic_chan *ic = ch->priv;
@@ -178,6 +220,7 @@ static void one_packet(struct host_channel *ch, u32 len)
 				 ch->dev->ops->name, hdr.icflags);
 		return;
 	}
+	ic->resp_ic_id = hdr.ictransaction_id;
 	if (hdr.icmsgtype == ICMSGTYPE_NEGOTIATE)
 		negotiate_response(ch, &hdr, p + ICMSG_HDR, len - off - ICMSG_HDR);
 	else if (hdr.icmsgtype == ic->svc->msgtype && ic->negotiated)

@@ -34,7 +34,29 @@ struct ic_chan {
 	u64 open_ms;
 	u64 unread_since_ms;		/* host->guest ring non-empty since (0: empty) */
 	bool pump_own;			/* the next pump is the service's own message */
+	u8 resp_ic_id;			/* ictransaction_id of the response being handled */
 };
+
+/*
+ * The one request a service (KVP, VSS, file copy) has out with the guest.  The guest
+ * answers in place, so the answer carries the request's IC header and its
+ * ictransaction_id (drivers/hv/hv_util.c); the packet's own trans_id is no help
+ * (tools/hv/hv_fcopy_uio_daemon.c answers with VMBUS_RQST_ERROR there).  An answer
+ * with another ictransaction_id answers nothing.  The host gives up on a request left
+ * unanswered (it cannot wait for good) after its timeout, longer than the guest's own
+ * wait for its daemon (hv_kvp.c HV_UTIL_TIMEOUT 30 s; hv_snapshot.c
+ * VSS_FREEZE_TIMEOUT 15 min for a freeze), so that only a request the guest lost or
+ * never understood times out.
+ */
+struct ic_request {
+	bool out;
+	u8 ic_id;			/* its ictransaction_id */
+	u64 sent_ms;
+	u64 timeout_ms;
+	u64 timeouts;			/* requests given up on, for status */
+};
+
+#define IC_REQUEST_TIMEOUT_MS	45000
 
 /* Delay from open to the NEGOTIATE request, so the guest has seen OPENCHANNEL_RESULT. */
 #define IC_NEGOTIATE_DELAY_MS	20
@@ -48,6 +70,24 @@ void ic_tick(struct host_channel *ch, u64 now_ms);
 
 /* Sends a request of the service's type with data; 0 or -errno. */
 int ic_send(struct host_channel *ch, u16 msgtype, const void *data, u32 len);
+
+/* ic_send() of the service's request @r, out until answered or timed out; 0 or -errno. */
+int ic_request_send(struct host_channel *ch, struct ic_request *r, u64 timeout_ms,
+		    u16 msgtype, const void *data, u32 len);
+
+static inline bool ic_request_out(const struct ic_request *r)
+{
+	return r->out;
+}
+
+/*
+ * In a service's response(): whether the response answers @r (its ictransaction_id);
+ * if so @r is no longer out.  Any other answer is the guest's error, logged.
+ */
+bool ic_request_answered(struct host_channel *ch, struct ic_request *r);
+
+/* In a service's tick: whether @r just timed out (it is then no longer out). */
+bool ic_request_expired(struct host_channel *ch, struct ic_request *r, u64 now_ms);
 
 /*
  * ops->pump of every IC (pump.c): once negotiated, a NEGOTIATE again (the guest must

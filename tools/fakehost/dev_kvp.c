@@ -26,7 +26,7 @@ struct kvp_item {
 };
 
 struct kvp_state {
-	bool busy;			/* a request is out */
+	struct ic_request out;		/* the request with the guest */
 	u8 op, pool;
 	char what[16];			/* "get", "enum", ... for events */
 	u32 index;			/* enum: the index asked for */
@@ -46,11 +46,11 @@ static void to_utf8(const u8 *in, u32 n, char *out, u32 cap)
 
 static int kvp_send_req(struct host_channel *ch, struct kvp_state *k)
 {
-	int ret = ic_send(ch, ICMSGTYPE_KVPEXCHANGE, &k->req, k->req_len);
+	int ret = ic_request_send(ch, &k->out, IC_REQUEST_TIMEOUT_MS, ICMSGTYPE_KVPEXCHANGE,
+				  &k->req, k->req_len);
 
 	if (ret)
 		return ret;
-	k->busy = true;
 	k->sent++;
 	return 0;
 }
@@ -63,15 +63,11 @@ static void kvp_response(struct host_channel *ch, const struct icmsg_hdr *hdr, c
 	static char key[HV_KVP_EXCHANGE_MAX_KEY_SIZE * 2], value[HV_KVP_EXCHANGE_MAX_VALUE_SIZE * 2];
 
 	k->answers++;
-	if (!k->busy) {
-		host_guest_error(ch->host, "icflags", "relid=%u class=kvp unexpected answer",
-				 ch->relid);
+	if (!ic_request_answered(ch, &k->out))
 		return;
-	}
 	if (len < k->req_len) {
 		host_guest_error(ch->host, "icmsgsize", "relid=%u class=kvp len=%u", ch->relid,
 				 len);
-		k->busy = false;
 		host_event(ch->host, "KVP_RESULT", "op=%s pool=%u status=short", k->what, k->pool);
 		return;
 	}
@@ -94,7 +90,6 @@ static void kvp_response(struct host_channel *ch, const struct icmsg_hdr *hdr, c
 		if (k->index < 1000 && !kvp_send_req(ch, k))
 			return;
 	}
-	k->busy = false;
 	switch (hdr->status == HV_S_OK ? k->op : KVP_OP_COUNT) {
 	case KVP_OP_GET: {
 		const struct hv_kvp_exchg_msg_value *d = &m->body.kvp_get.data;
@@ -125,11 +120,22 @@ static void kvp_response(struct host_channel *ch, const struct icmsg_hdr *hdr, c
 	}
 }
 
+/* A request the guest never answered: the ctl call waiting for it gets a timeout. */
+static void kvp_tick(struct host_channel *ch, u64 now_ms)
+{
+	struct kvp_state *k = ch->dev->priv;
+
+	if (ic_request_expired(ch, &k->out, now_ms))
+		host_event(ch->host, "KVP_RESULT", "op=%s pool=%u status=timeout", k->what,
+			   k->pool);
+}
+
 static const struct ic_service kvp_service = {
 	.msgtype = ICMSGTYPE_KVPEXCHANGE,
 	.versions = kvp_versions,
 	.nversions = ARRAY_SIZE(kvp_versions),
 	.response = kvp_response,
+	.tick = kvp_tick,
 };
 
 static bool parse_pool(const char *s, u8 *pool)
@@ -273,7 +279,7 @@ int dev_kvp_request(struct vmbus_host *h, int argc, char **argv, const char **er
 	if (!ch)
 		return -ENOTCONN;
 	k = ch->dev->priv;
-	if (k->busy)
+	if (ic_request_out(&k->out))
 		return -EBUSY;
 	memset(&k->req, 0, sizeof(k->req));
 	snprintf(k->what, sizeof(k->what), "%s", argv[0]);
@@ -364,7 +370,7 @@ static int kvp_open(struct host_channel *ch)
 {
 	struct kvp_state *k = ch->dev->priv;
 
-	k->busy = false;
+	k->out.out = false;
 	return ic_open(ch, &kvp_service);
 }
 
@@ -372,8 +378,9 @@ static void kvp_status(struct host_device *dev, char *buf, size_t len)
 {
 	struct kvp_state *k = dev->priv;
 
-	snprintf(buf, len, "sent=%llu answers=%llu busy=%d", (unsigned long long)k->sent,
-		 (unsigned long long)k->answers, k->busy);
+	snprintf(buf, len, "sent=%llu answers=%llu busy=%d timeouts=%llu",
+		 (unsigned long long)k->sent, (unsigned long long)k->answers,
+		 ic_request_out(&k->out), (unsigned long long)k->out.timeouts);
 }
 
 const struct host_device_ops dev_kvp_ops = {

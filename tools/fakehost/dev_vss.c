@@ -14,8 +14,11 @@
 
 static const struct ic_version vss_versions[] = { { 5, 0 } };
 
+/* The guest waits up to 15 min for its daemon's freeze (hv_snapshot.c VSS_FREEZE_TIMEOUT). */
+#define VSS_FREEZE_HOST_TIMEOUT_MS	(16 * 60 * 1000)
+
 struct vss_state {
-	bool busy;
+	struct ic_request out;		/* the request with the guest */
 	char what[16];
 	u64 sent, answers;
 	char last[16];
@@ -30,12 +33,8 @@ static void vss_response(struct host_channel *ch, const struct icmsg_hdr *hdr, c
 	const struct hv_vss_msg *m = (const void *)data;
 
 	v->answers++;
-	if (!v->busy) {
-		host_guest_error(ch->host, "icflags", "relid=%u class=vss unexpected answer",
-				 ch->relid);
+	if (!ic_request_answered(ch, &v->out))
 		return;
-	}
-	v->busy = false;
 	snprintf(v->last, sizeof(v->last), "%s", v->what);
 	v->last_status = hdr->status;
 	if (hdr->status == HV_S_OK && !strcmp(v->what, "freeze"))
@@ -46,11 +45,21 @@ static void vss_response(struct host_channel *ch, const struct icmsg_hdr *hdr, c
 		   len >= sizeof(*m) ? m->flags : 0);
 }
 
+/* A request the guest never answered: the ctl call waiting for it gets a timeout. */
+static void vss_tick(struct host_channel *ch, u64 now_ms)
+{
+	struct vss_state *v = ch->dev->priv;
+
+	if (ic_request_expired(ch, &v->out, now_ms))
+		host_event(ch->host, "VSS_RESULT", "op=%s status=timeout", v->what);
+}
+
 static const struct ic_service vss_service = {
 	.msgtype = ICMSGTYPE_VSS,
 	.versions = vss_versions,
 	.nversions = ARRAY_SIZE(vss_versions),
 	.response = vss_response,
+	.tick = vss_tick,
 };
 
 int dev_vss_request(struct vmbus_host *h, int argc, char **argv)
@@ -77,13 +86,14 @@ int dev_vss_request(struct vmbus_host *h, int argc, char **argv)
 	if (!ch)
 		return -ENOTCONN;
 	v = ch->dev->priv;
-	if (v->busy)
+	if (ic_request_out(&v->out))
 		return -EBUSY;
 	m.vss_hdr.operation = ops[i].op;
-	ret = ic_send(ch, ICMSGTYPE_VSS, &m, sizeof(m));
+	ret = ic_request_send(ch, &v->out, ops[i].op == VSS_OP_FREEZE ?
+			      VSS_FREEZE_HOST_TIMEOUT_MS : IC_REQUEST_TIMEOUT_MS,
+			      ICMSGTYPE_VSS, &m, sizeof(m));
 	if (ret)
 		return ret;
-	v->busy = true;
 	v->sent++;
 	snprintf(v->what, sizeof(v->what), "%s", argv[0]);
 	host_event(h, "VSS_SENT", "relid=%u op=%s", ch->relid, argv[0]);
@@ -105,7 +115,7 @@ static int vss_open(struct host_channel *ch)
 {
 	struct vss_state *v = ch->dev->priv;
 
-	v->busy = false;
+	v->out.out = false;
 	return ic_open(ch, &vss_service);
 }
 
@@ -113,8 +123,10 @@ static void vss_status(struct host_device *dev, char *buf, size_t len)
 {
 	struct vss_state *v = dev->priv;
 
-	snprintf(buf, len, "sent=%llu answers=%llu busy=%d frozen=%d last=%s last_status=%#x",
-		 (unsigned long long)v->sent, (unsigned long long)v->answers, v->busy, v->frozen,
+	snprintf(buf, len,
+		 "sent=%llu answers=%llu busy=%d timeouts=%llu frozen=%d last=%s last_status=%#x",
+		 (unsigned long long)v->sent, (unsigned long long)v->answers,
+		 ic_request_out(&v->out), (unsigned long long)v->out.timeouts, v->frozen,
 		 v->last[0] ? v->last : "none", v->last_status);
 }
 
