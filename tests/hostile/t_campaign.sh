@@ -130,7 +130,7 @@ healthy() {
 # (45 s, tools/fakehost/dev_ic.h IC_REQUEST_TIMEOUT_MS).
 ok_status() { [[ $1 =~ (^|[[:space:]])status=0([[:space:]]|$) ]]; }
 daemon_answers() { # class
-	local i=0 v out ok end=$((SECONDS + 60))
+	local i=0 v out end=$((SECONDS + 60))
 	[[ " kvp vss fcopy " == *" $1 "* ]] || return 0
 	while [ $SECONDS -lt $end ]; do
 		i=$((i + 1))
@@ -151,9 +151,7 @@ daemon_answers() { # class
 				[ "$(guest "sha256sum </tmp/in/health.bin | cut -c1-64")" = \
 					"$(sha256sum <"$VM_DIR/fcopy-health.bin" | cut -c1-64)" ]
 			;;
-		esac
-		ok=$?
-		[ $ok -ne 0 ] || return 0
+		esac && return 0
 		sleep 3
 	done
 	note "  $1: its daemon does not answer: ${out:-no answer}"

@@ -148,9 +148,8 @@ static void fcopy_response(struct host_channel *ch, const struct icmsg_hdr *hdr,
 			f->status = hdr->status;
 		fc_finish(ch, f);
 		break;
-	default:
-		host_guest_error(ch->host, "icflags", "relid=%u class=fcopy unexpected answer",
-				 ch->relid);
+	case FC_IDLE:	/* no request is out while idle: ic_request_answered refused it */
+		break;
 	}
 }
 
@@ -159,7 +158,7 @@ static void fcopy_tick(struct host_channel *ch, u64 now_ms)
 {
 	struct fcopy_state *f = ch->dev->priv;
 
-	if (f->phase == FC_IDLE || !ic_request_expired(ch, &f->out, now_ms))
+	if (!ic_request_expired(ch, &f->out, now_ms))
 		return;
 	f->status = HV_E_FAIL;
 	f->timed_out = true;
