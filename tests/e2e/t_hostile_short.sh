@@ -61,8 +61,10 @@ while [ $SECONDS -lt $end ]; do
 	fh mouse $((RANDOM % 32768)) $((RANDOM % 32768)) >/dev/null 2>&1 || true
 	sleep 1
 done
-status=$(fh hostile status) || fail "ctl hostile status failed: $status"
+# Off first, then the counters: a mutation between the two would otherwise be logged
+# but not counted (the counters survive `off`).
 assert_fh "hostile off" hostile off
+status=$(fh hostile status) || fail "ctl hostile status failed: $status"
 note "$SECS s of hostile mode (seed $SEED, rate $RATE):"
 note "$(head -n 1 <<<"$status")"
 note "by kind: $(awk '$1 == "kind" && $3 > 0 { printf "%s=%s ", $2, $3 }' <<<"$status")"
