@@ -261,6 +261,7 @@ static int netvsc_probe(struct hvis_device *hdev, const struct hvis_device_id *i
 	mutex_init(&nv->ctl_lock);
 	INIT_DELAYED_WORK(&nv->link_work, netvsc_link_work);
 	INIT_WORK(&nv->rx_mode_work, netvsc_rx_mode_work);
+	netvsc_txwatch_init(nv);
 	netvsc_vf_init(nv);
 	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
 		struct netvsc_chan *c = &nv->chan[i];
@@ -323,6 +324,8 @@ static void netvsc_remove(struct hvis_device *hdev)
 
 	netvsc_vf_detach(nv);
 	unregister_netdev(ndev);
+	/* Closed: nothing transmits to arm the watch again. */
+	netvsc_txwatch_stop(nv);
 	hvis_channel_set_subchannel_callback(nv->ch, NULL);
 	netvsc_detach(nv);
 	netvsc_vf_stats_free(nv);

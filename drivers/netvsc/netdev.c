@@ -37,6 +37,7 @@ static const char netvsc_counter_names[NETVSC_C_COUNT][ETH_GSTRING_LEN] = {
 	[NETVSC_C_SEND_TABLES]		= "send_table_updates",
 	[NETVSC_C_RX_LENT]		= "rx_lent",
 	[NETVSC_C_RX_LEND_FULL]		= "rx_lend_full",
+	[NETVSC_C_TX_STALL_RESET]	= "tx_stall_resets",
 };
 
 /* netvsc_drv.c vf_stats: the VF's traffic, after the device counters (vf.c). */

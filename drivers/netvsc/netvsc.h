@@ -81,6 +81,7 @@ enum netvsc_counter {
 	NETVSC_C_SEND_TABLES,		/* send indirection tables taken from the host (rss.c) */
 	NETVSC_C_RX_LENT,		/* frames whose pages were lent to the stack (rxlend.c) */
 	NETVSC_C_RX_LEND_FULL,		/* frames copied: half the buffer was lent already */
+	NETVSC_C_TX_STALL_RESET,	/* resets for sends the host never completed (txwatch.c) */
 	NETVSC_C_COUNT,
 };
 
@@ -151,6 +152,7 @@ struct netvsc_chan {
 	bool gone;			/* the host rescinded it while open (rss.c) */
 	struct napi_struct napi;
 	unsigned long tx_stopped;	/* bit 0: the driver stopped this TX queue (tx.c) */
+	unsigned long tx_stopped_at;	/* jiffies when bit 0 was last set (txwatch.c) */
 
 	/* receive path (rx.c) */
 	u8 *raw;			/* one whole VMBus packet */
@@ -242,6 +244,8 @@ struct netvsc_dev {
 	unsigned long *send_map;	/* bit set: section in flight */
 	struct sk_buff **sec_skb;	/* a page-buffer send's skb, by its header's section */
 	u32 tx_csum_mask;		/* NETVSC_CSUM_* (offload.c) */
+	unsigned long tx_last_comp;	/* jiffies of the last send completion (txwatch.c) */
+	struct delayed_work tx_watch;	/* txwatch.c: a stopped queue no completion wakes */
 
 	/* RNDIS (rndis.c) */
 	spinlock_t req_lock;		/* reqs */
@@ -306,6 +310,11 @@ void netvsc_detach(struct netvsc_dev *nv);
 int netvsc_reattach(struct netvsc_dev *nv, u32 want_chan);
 int netvsc_chan_open(struct netvsc_chan *c, struct hvis_channel *ch);
 void netvsc_chan_down(struct netvsc_chan *c);
+
+/* txwatch.c: reset the device when stopped sends are never completed */
+void netvsc_txwatch_init(struct netvsc_dev *nv);
+void netvsc_txwatch_arm(struct netvsc_chan *c);
+void netvsc_txwatch_stop(struct netvsc_dev *nv);
 
 /* rss.c */
 void netvsc_rss_init(struct netvsc_dev *nv);

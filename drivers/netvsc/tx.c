@@ -82,8 +82,10 @@ void netvsc_tx_wake_stopped(struct netvsc_dev *nv)
 static void tx_stop(struct netvsc_chan *c)
 {
 	netif_tx_stop_queue(tx_queue(c));
-	if (!test_and_set_bit(0, &c->tx_stopped))
+	if (!test_and_set_bit(0, &c->tx_stopped)) {
 		netvsc_count(c->nv, NETVSC_C_STOP_QUEUE);
+		netvsc_txwatch_arm(c);
+	}
 }
 
 static netdev_tx_t tx_drop(struct netvsc_chan *c, struct sk_buff *skb)
@@ -264,6 +266,7 @@ void netvsc_send_completion(struct netvsc_chan *c, u64 trans_id, const void *msg
 		tx_bad_comp(nv, trans_id, "section not in flight");
 		return;
 	}
+	WRITE_ONCE(nv->tx_last_comp, jiffies);
 	/* A page-buffer send's skb goes before the section can be taken again. */
 	netvsc_txpage_done(nv, sec);
 	clear_bit_unlock(sec, map);

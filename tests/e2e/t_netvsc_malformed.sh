@@ -7,7 +7,10 @@
 # in softirq, and the driver counts it).  Each is refused
 # with a log line naming the field and counted (ethtool -S rx_bad / tx_comp_bad); every
 # transfer-page packet is still completed, so the host gets its sections back; traffic
-# goes on and the kernel log stays clean.  Then the host offers receive sections of
+# goes on and the kernel log stays clean.  Then the host loses the completions of as
+# many sends as there are send sections (`nic lose-comps`): TX stops with every section
+# held, and the guest resets the device after tx_stall_secs with one line (txwatch.c),
+# after which traffic flows.  Then the host offers receive sections of
 # 8 MiB (`nic recv-section`) in a 16 MiB buffer: the guest refuses the completion,
 # naming sub_alloc_size, instead of a kmalloc that warns (and panics under
 # panic_on_warn); with the default section it attaches again.
@@ -24,6 +27,8 @@ guest_until 5 'ip link show eth0 | grep -q LOWER_UP' || fail "eth0 has no carrie
 assert_guest "ping before" "ping -c 5 -W 2 192.0.2.1 >/dev/null"
 
 counter() { guest "ethtool -S eth0" | sed -n "s/^ *$1: //p"; }
+sections=$(guest dmesg | sed -n 's/.*, send \([0-9]*\)x[0-9]*, recv .*/\1/p' | tail -n 1)
+[ -n "$sections" ] || fail "no 'send NxSIZE' in the probe line: $(guest dmesg | grep eth0 | tail -n 3)"
 guest 'dmesg -c >/dev/null'
 n=0
 while read -r kind counter field; do
@@ -56,6 +61,26 @@ assert_match "$host" "injected=$n injected_acks=2( |$)" \
 assert_match "$host" " rx_sections_in_use=0/" "every receive section came back"
 assert_match "$host" " bad=0( |$)" "the guest answered nothing malformed"
 assert_guest "ping after" "ping -c 20 -W 2 192.0.2.1 >/dev/null"
+
+# ---- a host that loses send completions ----
+# Each send holds a send section until the host completes it.  The host forwards the
+# next $sections sends but completes none (`nic lose-comps`), then behaves again: every
+# section is held and TX stops with nothing to wake it.  The guest resets the device
+# after tx_stall_secs (3 here) without a completion, once, with a line, and TX flows.
+assert_guest "tx_stall_secs 3" "echo 3 >/sys/module/hvis_netvsc/parameters/tx_stall_secs"
+assert_fh "the host loses the next $sections send completions" nic lose-comps 0 "$sections"
+guest "(ping -i 0.02 -c $((sections + 100)) -W 1 192.0.2.1 >/dev/null 2>&1 &)"
+guest_until 60 "[ \$(ethtool -S eth0 | sed -n 's/^ *tx_no_space: //p') -gt 0 ]" ||
+	fail "TX never ran out of send sections: $(fh nic status | grep -o 'comps_lost=[0-9]*')"
+assert_match "$(fh nic status)" " comps_lost=$sections( |$)" "the host lost $sections completions"
+guest_until 30 "ping -c 1 -W 1 192.0.2.1 >/dev/null" ||
+	fail "no ping 30 s after the host lost every send section's completion: $(guest 'dmesg | tail -n 3')"
+log=$(guest 'dmesg -c')
+assert_match "$log" "eth0: TX stalled [0-9]+ s: no send completion from the host, $sections of $sections send sections held; resetting the device" \
+	"the stall named with its held sections"
+assert_eq "$(grep -c 'TX stalled' <<<"$log")" 1 "one reset, one line"
+assert_guest "ping after the reset" "ping -c 20 -W 2 192.0.2.1 >/dev/null"
+assert_eq "$(counter tx_stall_resets)" 1 "ethtool -S tx_stall_resets: one reset"
 
 # ---- a host-chosen receive section the guest must not allocate ----
 assert_fh "host offers 8 MiB receive sections" nic recv-section 0 8388608

@@ -223,8 +223,15 @@ static void on_rndis_pkt(struct host_channel *ch, const u8 *pkt, const struct nv
 {
 	const struct vmpacket_descriptor *d = (const void *)pkt;
 	struct nvsp_msg r = { .type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE };
+	struct nic_dev *nd = nic_of(ch);
 
 	r.rndis_complete.status = nic_on_send_rndis(ch, pkt, d->offset8 * 8u, m);
+	/* `nic lose-comps`: the frame went on, its completion never comes. */
+	if (nd->lose_comps) {
+		nd->lose_comps--;
+		nd->comps_lost++;
+		return;
+	}
 	nic_send_comp(ch, d->trans_id, &r);
 }
 
@@ -638,7 +645,7 @@ void nic_status_line(struct host_device *dev, char *buf, size_t len)
 	char mac[18];
 
 	snprintf(buf, len,
-		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s rx_expired=%llu",
+		 "nic=%u mac=%s link=%s nvsp=%#x rndis=%d filter=%#x host_ip=%u.%u.%u.%u rx_frames=%llu tx_frames=%llu drops=%llu too_big=%llu rx_sections_in_use=%u/%u queued=%u bad=%llu injected=%llu injected_acks=%llu channels=%u/%u rss=%s rx_expired=%llu comps_lost=%llu",
 		 nic_ordinal(dev), nic_fmt_mac(nd->mac, mac), nd->link_up ? "up" : "down",
 		 nd->nvsp_version, nd->rndis_inited, nd->filter, nd->resp.ip[0], nd->resp.ip[1],
 		 nd->resp.ip[2], nd->resp.ip[3], (unsigned long long)nd->rx_frames,
@@ -646,7 +653,8 @@ void nic_status_line(struct host_device *dev, char *buf, size_t len)
 		 (unsigned long long)nd->too_big, nd->recv_in_use, nd->recv.sections, nd->q_count,
 		 (unsigned long long)nd->bad, (unsigned long long)nd->injected,
 		 (unsigned long long)nd->injected_acks, nd->nqueues, nd->max_channels,
-		 nd->rss_on ? "on" : "off", (unsigned long long)nd->rx_expired);
+		 nd->rss_on ? "on" : "off", (unsigned long long)nd->rx_expired,
+		 (unsigned long long)nd->comps_lost);
 }
 
 const struct host_device_ops dev_nic_ops = {

@@ -6,6 +6,7 @@
  * past the receive buffer, an unknown page set, RNDIS lengths and offsets that lie, a
  * bad PPI, a completion nobody asked for) that the guest must refuse and count.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include "hex.h"
 #include "nic_dev.h"
@@ -145,7 +146,7 @@ static int nic_inject(struct nic_dev *nd, const char *kind)
 int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err,
 		size_t errlen)
 {
-	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic send-table DEV spread|E,E,...|bad-count|bad-offset|bad-entry | nic rescind-sub DEV [INDEX] | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic vlan DEV | nic bad DEV " NIC_BAD_KINDS;
+	static const char usage[] = "usage: nic status | nic queues DEV | nic rss DEV | nic channels DEV N | nic send-table DEV spread|E,E,...|bad-count|bad-offset|bad-entry | nic rescind-sub DEV [INDEX] | nic link DEV up|down|bounce | nic host-ip DEV A.B.C.D | nic mac DEV MAC | nic mtu DEV BYTES | nic recv-section DEV BYTES|default | nic send DEV HEXFRAME | nic lose-comps DEV N | nic vmq-switch DEV [on|off] | nic vf DEV [add port=ID [bridge=BR] | revoke] | nic vlan DEV | nic bad DEV " NIC_BAD_KINDS;
 	struct host_device *dev;
 	struct nic_dev *nd;
 	char line[400];
@@ -307,6 +308,22 @@ int dev_nic_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *er
 		nd->injected++;
 		host_event(h, "NIC_INJECT", "nic=%u kind=%s", nic_ordinal(dev), argv[3]);
 		fprintf(out, "injected=%s\n", argv[3]);
+		return 0;
+	}
+	/* A host that loses completions: the next N sends are never completed. */
+	if (!strcmp(argv[1], "lose-comps")) {
+		unsigned long long v;
+		char *end = NULL;
+
+		errno = 0;
+		v = strtoull(argv[3], &end, 0);
+		if (end == argv[3] || *end || errno || v > 1000000)
+			return fail(err, errlen, "N: 0 .. 1000000 sends");
+		nd->lose_comps = v;
+		host_event(h, "NIC_LOSE_COMPS", "nic=%u n=%llu lost_so_far=%llu", nic_ordinal(dev), v,
+			   (unsigned long long)nd->comps_lost);
+		fprintf(out, "lose_comps=%llu comps_lost=%llu\n", v,
+			(unsigned long long)nd->comps_lost);
 		return 0;
 	}
 	if (!strcmp(argv[1], "send")) {

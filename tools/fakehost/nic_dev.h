@@ -202,6 +202,8 @@ struct nic_dev {
 	u64 filtered;		/* frames not delivered: packet filter 0 */
 	u64 bad;		/* NIC_BAD conditions */
 	u64 rx_expired;		/* receive sections taken back in hostile mode (nic_tick) */
+	u64 lose_comps;		/* `nic lose-comps`: sends still to go uncompleted */
+	u64 comps_lost;		/* sends taken (frame forwarded) and never completed */
 	u64 ctrl_msgs;		/* RNDIS control messages from the guest */
 	u64 bad_window_ms;
 	u32 bad_in_window;
