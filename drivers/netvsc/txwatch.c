@@ -58,8 +58,15 @@ static void txwatch_work(struct work_struct *work)
 
 	if (!limit)
 		return;
-	/* Attach state, num_chan and the send map change under the RTNL only. */
-	rtnl_lock();
+	/*
+	 * Attach state, num_chan and the send map change under the RTNL only.  Taken with
+	 * a try, as the driver's other work items do: whoever holds it may be waiting for
+	 * this work to end.
+	 */
+	if (!rtnl_trylock()) {
+		schedule_delayed_work(&nv->tx_watch, HZ / 10);
+		return;
+	}
 	if (!nv->attached || READ_ONCE(nv->destroying) || !netif_running(ndev) ||
 	    ndev->reg_state != NETREG_REGISTERED)
 		goto out;
