@@ -19,6 +19,7 @@
 #include <linux/wait.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
+#include <linux/jiffies.h>
 #include <hvis/vmbus.h>
 
 #define ECHO_RING_BYTES		(16 * PAGE_SIZE)
@@ -136,6 +137,8 @@ static int echo_run(struct echo_dev *ed, u64 count, u32 len)
 	ed->sent = 0;
 
 	for (seq = 0; seq < count && !rc; seq++) {
+		unsigned long give_up = jiffies + ECHO_STALL_SECS * HZ;
+
 		echo_fill(ed, seq, len);
 		for (;;) {
 			u64 seen = READ_ONCE(ed->received);
@@ -144,12 +147,26 @@ static int echo_run(struct echo_dev *ed, u64 count, u32 len)
 					       VM_PKT_DATA_INBAND, 0);
 			if (rc != -EAGAIN)
 				break;
+			if (READ_ONCE(ed->dying)) {
+				rc = -ENODEV;
+				break;
+			}
 			/*
 			 * Ring full: the host drains it as we drain its echoes.  If every
 			 * echo is back, the host has read every packet and is about to
-			 * publish that: try again.
+			 * publish that: try again, but not for good, since a host that
+			 * never hands the space back (or a stale echo counted) would keep
+			 * this loop, and the removal that waits for it, here forever.
 			 */
 			if (seen == ed->sent) {
+				if (time_after(jiffies, give_up)) {
+					rc = -ETIMEDOUT;
+					break;
+				}
+				if (signal_pending(current)) {
+					rc = -EINTR;
+					break;
+				}
 				cond_resched();
 				continue;
 			}

@@ -224,7 +224,7 @@ void host_chan_read_commit(struct host_channel *ch)
 	if (ch->drained > ch->look_max)
 		ch->look_max = ch->drained;
 	ch->drained = 0;
-	if (ch->ring_base && hvis_ring_commit_read(&ch->in, NULL))
+	if (ch->ring_base && !ch->read_frozen && hvis_ring_commit_read(&ch->in, NULL))
 		interrupt_guest(ch);
 }
 
@@ -272,6 +272,14 @@ bool host_chan_read_end(struct host_channel *ch)
 	ch->hold_recheck = false;
 	if (!ch->ring_base)
 		return false;
+	/*
+	 * A frozen read index: the guest sees its ring as never read, so it never signals
+	 * again; the host looks on its own every 10 ms, as for a held ring.
+	 */
+	if (ch->read_frozen) {
+		ch->hold_until_ns = now + 10 * 1000 * 1000;
+		return false;
+	}
 	if (hvis_ring_commit_read(&ch->in, NULL))
 		interrupt_guest(ch);
 	if (busy) {

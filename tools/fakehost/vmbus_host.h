@@ -77,6 +77,8 @@ struct host_channel {
 	u32 look_max;		/* most packets one look found since the last read_end */
 	u64 hold_until_ns;	/* 0: not held */
 	bool hold_recheck;	/* host_hold_service() is reading it */
+	/* `ctl echo-freeze`: packets are read and answered, read_index never published */
+	bool read_frozen;
 	struct host_hold_state hold;	/* host_hold.c's memory */
 	u32 hold_idle_max;	/* empty looks a held ring takes before unmasking (NIC) */
 	u64 last_end_ns;	/* when the last look ended (0: none yet) */
