@@ -18,6 +18,7 @@
 #include "dev_kvp.h"
 #include "dev_vss.h"
 #include "dev_fcopy.h"
+#include "dev_echo.h"
 #include "dev_nic.h"
 #include "dev_video.h"
 #include "migrate.h"
@@ -467,55 +468,10 @@ static int cmd_wait_event(struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
-static struct host_channel *echo_channel(struct ctl_cmd *c, const char *arg)
+/* The echo device: `echo-stats RELID`, `echo-freeze RELID on|off` (dev_echo.c). */
+static int cmd_echo(struct ctl_cmd *c, int argc, char **argv)
 {
-	struct host_channel *ch;
-	u64 relid;
-
-	if (!parse_u64(arg, &relid) || relid > 0xffffffffu)
-		return NULL;
-	ch = host_channel_by_relid(&c->fh->host, (u32)relid);
-	return ch && ch->dev && ch->dev->ops == &dev_echo_ops ? ch : NULL;
-}
-
-static int cmd_echo_stats(struct ctl_cmd *c, int argc, char **argv)
-{
-	struct host_channel *ch;
-
-	if (argc != 2)
-		return fail(c, "usage: echo-stats RELID");
-	ch = echo_channel(c, argv[1]);
-	if (!ch)
-		return fail(c, "%s is not an echo channel's relid", argv[1]);
-	fprintf(c->out, "relid=%u state=%s received=%llu received_bytes=%llu sent=%llu sent_bytes=%llu signals_from_guest=%llu interrupts_to_guest=%llu ring_full=%llu dropped=%llu monitor_in=%llu\n",
-		ch->relid, host_chan_state_name(ch->state),
-		(unsigned long long)ch->stats.rx_packets, (unsigned long long)ch->stats.rx_bytes,
-		(unsigned long long)ch->stats.tx_packets, (unsigned long long)ch->stats.tx_bytes,
-		(unsigned long long)ch->stats.signals_in,
-		(unsigned long long)ch->stats.interrupts_out,
-		(unsigned long long)ch->stats.ring_full, (unsigned long long)ch->stats.dropped,
-		(unsigned long long)ch->stats.monitor_in);
-	return 0;
-}
-
-/*
- * A host that reads and echoes but never hands the ring's space back: the guest finds
- * its ring full with every echo received.  `off` publishes what was read.
- */
-static int cmd_echo_freeze(struct ctl_cmd *c, int argc, char **argv)
-{
-	struct host_channel *ch;
-
-	if (argc != 3 || (strcmp(argv[2], "on") && strcmp(argv[2], "off")))
-		return fail(c, "usage: echo-freeze RELID on|off");
-	ch = echo_channel(c, argv[1]);
-	if (!ch)
-		return fail(c, "%s is not an echo channel's relid", argv[1]);
-	ch->read_frozen = !strcmp(argv[2], "on");
-	/* Looked at now: a freeze starts its own looks, a thaw publishes. */
-	ch->hold_until_ns = 1;
-	fprintf(c->out, "relid=%u read_frozen=%d\n", ch->relid, ch->read_frozen);
-	return 0;
+	return dev_echo_ctl(&c->fh->host, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
 /* Malformed host->guest messages; the guest must log and drop each. */
@@ -727,8 +683,8 @@ static const struct {
 	{ "copy-file", cmd_copy_file },
 	{ "events", cmd_events },
 	{ "wait-event", cmd_wait_event },
-	{ "echo-stats", cmd_echo_stats },
-	{ "echo-freeze", cmd_echo_freeze },
+	{ "echo-stats", cmd_echo },
+	{ "echo-freeze", cmd_echo },
 	{ "inject", cmd_inject },
 	{ "versions", cmd_versions },
 	{ "memory", cmd_memory },
