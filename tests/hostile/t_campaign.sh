@@ -186,6 +186,28 @@ recover_class() { # class
 		[ -z "$r" ] || break
 		sleep 1
 	done
+	# The bus: a rescind the round garbled may have named another device, which the
+	# guest then released (RELID_RELEASED unasked); the host plugs such devices in again.
+	if [ "$c" = bus ]; then
+		local k out back=
+		for k in heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video nic scsi echo; do
+			out=$(fh reoffer "$k" 2>/dev/null) || continue
+			[ "$(sed -n 's/^reoffered=//p' <<<"$out")" = 0 ] || back+=" $k"
+		done
+		if [ -n "$back" ]; then
+			note "  bus: offered again, released by the guest unasked:$back"
+			RECOVER_REPLUG=$((RECOVER_REPLUG + $(wc -w <<<"$back")))
+			sleep 3
+			[[ $back != *" kvp"* && $back != *" vss"* && $back != *" fcopy"* ]] ||
+				guest "$DAEMONS" >/dev/null
+			[[ $back != *" nic"* ]] || nic_up || true
+			if [[ $back == *" scsi"* ]]; then
+				sd0=$(wait_guest_disk 0 0 0)
+				sd1=$(wait_guest_disk 0 0 1)
+			fi
+			healthy bus && return 0
+		fi
+	fi
 	if [ -n "$r" ] && [ "$c" != hvsock ] && [ "$c" != bus ]; then
 		note "  $c does not work after the round: the host unplugs and plugs it (relid $r)"
 		fh replug "$r" >/dev/null || true

@@ -243,6 +243,39 @@ static void test_bus_pump(void)
 	world_uninit(&w);
 }
 
+/*
+ * A rescind the hostile mode garbled can name a device the host never rescinded; the
+ * guest releases it, and `reoffer CLASS` plugs it in again under a new relid.
+ */
+static void test_a_device_released_unasked_is_offered_again(void)
+{
+	struct vmbus_channel_offer_channel o;
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	host_add_device(&w.h, &dev_echo_ops, NULL, 0);
+	tap_check(host_reoffer_released(&w.h, &dev_heartbeat_ops) == -EAGAIN,
+		  "reoffer: nothing before the guest asks for offers");
+	guest_connect(&w);
+	tap_check(host_reoffer_released(&w.h, &dev_heartbeat_ops) == 0,
+		  "reoffer: a device with its channel is left alone");
+	rec_clear(&w.r);
+	release(&w, 1);
+	tap_check(rec_has_event(&w.r, "RELID_RELEASED relid=1 unsolicited=1") &&
+		  !host_channel_by_relid(&w.h, 1) && w.h.devices,
+		  "reoffer: an unasked release frees the channel, the device stays configured");
+	tap_check(host_reoffer_released(&w.h, &dev_echo_ops) == 0,
+		  "reoffer: another class's device is not touched");
+	rec_clear(&w.r);
+	tap_check(host_reoffer_released(&w.h, &dev_heartbeat_ops) == 1 &&
+		  offer_of(&w.r, 3, &o) && rec_has_event(&w.r, "REPLUG_OFFERED relid=3 class=heartbeat"),
+		  "reoffer: the heartbeat is offered again under a new relid");
+	tap_check(host_reoffer_released(&w.h, &dev_heartbeat_ops) == 0,
+		  "reoffer: once");
+	world_uninit(&w);
+}
+
 int main(void)
 {
 	test_ics_are_offered_with_hyperv_instances();
@@ -251,6 +284,7 @@ int main(void)
 	test_monitor_allocation();
 	test_relid_released_after_unload_is_accepted();
 	test_relid_released_without_unload_is_an_error();
+	test_a_device_released_unasked_is_offered_again();
 	test_bus_pump();
 	return tap_done();
 }

@@ -231,6 +231,21 @@ static int cmd_replug(struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
+/* `reoffer CLASS`: devices of CLASS the guest let go of unasked are offered again. */
+static int cmd_reoffer(struct ctl_cmd *c, int argc, char **argv)
+{
+	const struct host_device_ops *ops = argc == 2 ? device_ops_by_name(argv[1]) : NULL;
+	int n;
+
+	if (!ops)
+		return fail(c, "usage: reoffer CLASS (have %s)", device_class_names());
+	n = host_reoffer_released(&c->fh->host, ops);
+	if (n < 0)
+		return fail(c, "the guest has not asked for offers");
+	fprintf(c->out, "reoffered=%d\n", n);
+	return 0;
+}
+
 static int cmd_shutdown(struct ctl_cmd *c, int argc, char **argv)
 {
 	u32 flags = !strcmp(argv[0], "reboot") ? IC_SHUTDOWN_FLAG_REBOOT :
@@ -673,6 +688,7 @@ static const struct {
 	{ "offer", cmd_offer },
 	{ "rescind", cmd_rescind },
 	{ "replug", cmd_replug },
+	{ "reoffer", cmd_reoffer },
 	{ "shutdown", cmd_shutdown },
 	{ "reboot", cmd_shutdown },
 	{ "heartbeat", cmd_heartbeat },

@@ -342,6 +342,35 @@ void host_replug_released(struct vmbus_host *h, struct host_device *dev)
 	ch_event_offered(h, dev);
 }
 
+/*
+ * `ctl reoffer CLASS`: a device whose primary the guest released unasked (RELID_RELEASED
+ * with no rescind: a rescind the hostile mode garbled named it) has no channel left;
+ * it is offered again, as after a replug.  Returns how many, or -EAGAIN before the
+ * guest asked for offers.
+ */
+int host_reoffer_released(struct vmbus_host *h, const struct host_device_ops *ops)
+{
+	struct host_device *d;
+	struct host_channel *ch;
+	int n = 0;
+
+	if (h->state != HOST_OFFERS_SENT)
+		return -EAGAIN;
+	for (d = h->devices; d; d = d->next) {
+		if (d->ops != ops || d->ops->transient || d->replug_pending)
+			continue;
+		for (ch = h->channels; ch && ch->dev != d; ch = ch->next)
+			;
+		if (ch)
+			continue;
+		d->replugs++;
+		host_offer_channel(h, d, 0);
+		ch_event_offered(h, d);
+		n++;
+	}
+	return n;
+}
+
 struct host_channel *host_device_channel(struct vmbus_host *h, const struct host_device *dev)
 {
 	struct host_channel *ch;
