@@ -632,50 +632,10 @@ static int cmd_crash(struct ctl_cmd *c, int argc, char **argv)
 	return crash_ctl(&c->fh->crash, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
-/*
- * `hostile on SEED[,RATE] [only=CLASS,...] [with=KIND,...] | off | status` (hostile.c,
- * docs/hostile.md).
- */
+/* `hostile on SEED[,RATE] ... | off | status` (hostile_ctl.c, docs/hostile.md). */
 static int cmd_hostile(struct ctl_cmd *c, int argc, char **argv)
 {
-	static const char usage[] =
-		"usage: hostile on SEED[,RATE] [only=CLASS[,CLASS...]] [with=KIND[,KIND...]] [irq=RATE] | off | status";
-	char buf[16384];
-	u32 only = 0, with = 0;
-	double rate, irq = -1;
-	u64 seed;
-	int ret, i;
-
-	if (argc >= 3 && argc <= 6 && !strcmp(argv[1], "on")) {
-		if (hostile_parse(argv[2], &seed, &rate))
-			return fail(c, "%s (RATE in (0,1])", usage);
-		for (i = 3; i < argc; i++) {
-			ret = hostile_parse_irq(argv[i], &irq);
-			if (ret > 0)
-				ret = hostile_parse_opt(argv[i], &only, &with);
-			if (ret)
-				return fail(c, "hostile: bad option %s (%s)", argv[i], usage);
-		}
-		hostile_set_focus(only, with);
-		hostile_set_irq_rate(irq);
-		ret = hostile_start(seed, rate);
-		if (ret)
-			return fail(c, "hostile log: %s", strerror(-ret));
-		events_addf(&c->fh->ev, "HOSTILE", "state=on seed=%llu rate=%.4f",
-			    (unsigned long long)seed, rate);
-		return 0;
-	}
-	if (argc == 2 && !strcmp(argv[1], "off")) {
-		hostile_stop(&c->fh->host);
-		events_addf(&c->fh->ev, "HOSTILE", "state=off");
-		return 0;
-	}
-	if (argc == 2 && !strcmp(argv[1], "status")) {
-		hostile_status(buf, sizeof(buf));
-		fputs(buf, c->out);
-		return 0;
-	}
-	return fail(c, "%s", usage);
+	return hostile_ctl(&c->fh->host, &c->fh->ev, argc, argv, c->out, c->err, sizeof(c->err));
 }
 
 static const struct {

@@ -15,10 +15,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "hvis/types.h"
 
 struct vmbus_host;
 struct host_channel;
+struct event_log;
 
 /* A field a structure-aware mutation may set: name, byte offset, size (1, 2, 4, 8). */
 struct hostile_field {
@@ -125,5 +127,11 @@ unsigned int hostile_signal(struct host_channel *ch);
 void hostile_tick(struct vmbus_host *h);
 /* `ctl hostile status`: state, counts by kind and by field. */
 void hostile_status(char *buf, size_t len);
+/*
+ * hostile_ctl.c: `ctl hostile on SEED[,RATE] [only=] [with=] [irq=] | off | status`;
+ * output to out, 0 or -1 with err (errlen bytes) set.
+ */
+int hostile_ctl(struct vmbus_host *h, struct event_log *ev, int argc, char **argv, FILE *out,
+		char *err, size_t errlen);
 
 #endif /* _FH_HOSTILE_H */
