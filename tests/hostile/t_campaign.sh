@@ -47,6 +47,8 @@ SEED=${HOSTILE_SEED:-20261206}
 ROUND=${HOSTILE_ROUND:-30}
 PHASE_MAX=${HOSTILE_PHASE_MAX:-3600}
 ALL="heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video nic scsi hvsock bus"
+# The devices the bus phase checks and mends.
+BUS_CLASSES="heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video nic scsi echo"
 CLASSES=${HOSTILE_DRIVERS:-$ALL}
 
 hostile_vm_start
@@ -104,9 +106,11 @@ healthy() {
 	# a new channel made and torn down (an hvsock connection).
 	bus)
 		for d in $DRIVERS; do
-			guest_until 30 "ls -d /sys/bus/vmbus/drivers/$d/*-*" || return 1
+			guest_until 30 "ls -d /sys/bus/vmbus/drivers/$d/*-*" ||
+				{ note "  bus: no device bound to $d"; return 1; }
 		done
-		guest -t 60 "for i in 1 2 3; do echo ok | socat -u - VSOCK-CONNECT:2:5001 && exit 0; sleep 2; done; exit 1"
+		guest -t 60 "for i in 1 2 3; do echo ok | socat -u - VSOCK-CONNECT:2:5001 && exit 0; sleep 2; done; exit 1" ||
+			{ note "  bus: no hvsock connection to the host"; return 1; }
 		;;
 	# The pump's messages flow again; up to 70 s: a device plugged again without its
 	# daemon holds its negotiation 55 s (KVP), and the daemon is started again first.
@@ -188,14 +192,29 @@ recover_class() { # class
 	done
 	# The bus: a rescind the round garbled may have named another device, which the
 	# guest then released (RELID_RELEASED unasked); the host plugs such devices in again.
+	# A device whose probe failed in the round (its OPENCHANNEL_RESULT garbled: the guest
+	# gives up, as upstream does, and leaves it unbound) is unplugged and plugged.
 	if [ "$c" = bus ]; then
 		local k out back=
-		for k in heartbeat shutdown timesync kvp vss fcopy dm kbd mouse video nic scsi echo; do
+		# A rescind the round garbled never reached the guest: the host sends it again
+		# (the replug then offers the device again once the guest lets go).
+		for k in $BUS_CLASSES; do
 			out=$(fh reoffer "$k" 2>/dev/null) || continue
-			[ "$(sed -n 's/^reoffered=//p' <<<"$out")" = 0 ] || back+=" $k"
+			[ "$(kv "$out" reoffered)" = 0 ] && [ "$(kv "$out" rescinded_again)" = 0 ] ||
+				back+=" $k"
+		done
+		[ -z "$back" ] || note "  bus: offered again or rescinded again (a garbled rescind):$back"
+		[ -z "$back" ] || sleep 3
+		for k in $BUS_CLASSES; do
+			[[ $back != *" $k"* ]] || continue
+			class_bound "$k" && continue
+			r=$(relid_of "$k")
+			[ -n "$r" ] || continue
+			note "  bus: $k has no driver bound after the round: the host unplugs and plugs it (relid $r)"
+			fh replug "$r" >/dev/null || true
+			back+=" $k"
 		done
 		if [ -n "$back" ]; then
-			note "  bus: offered again, released by the guest unasked:$back"
 			RECOVER_REPLUG=$((RECOVER_REPLUG + $(wc -w <<<"$back")))
 			sleep 3
 			[[ $back != *" kvp"* && $back != *" vss"* && $back != *" fcopy"* ]] ||
@@ -294,9 +313,16 @@ load_start() {
 		fh pump on dm >/dev/null
 		;;
 	bus)
-		(while :; do
-			r=$(open_relid_of echo)
-			[ -n "$r" ] && [ ! -e "$VM_DIR/pause-replug" ] && fh replug "$r" >/dev/null 2>&1
+		# The echo device again as soon as the guest opened it; one it has not opened
+		# for 5 s (its probe gave up on a garbled answer) too, or the loop would stop.
+		(n=0; while :; do
+			r=$(relid_of echo)
+			if [ -n "$r" ] && [ "$r" = "$(open_relid_of echo)" ]; then n=25; else n=$((n + 1)); fi
+			# A replug already pending (its rescind garbled): the host rescinds again.
+			if [ -n "$r" ] && [ $n -ge 25 ] && [ ! -e "$VM_DIR/pause-replug" ]; then
+				fh replug "$r" >/dev/null 2>&1 || fh reoffer echo >/dev/null 2>&1
+				n=0
+			fi
 			sleep 0.2
 		done) &
 		LOAD_PIDS+=($!)

@@ -2,8 +2,9 @@
 /*
  * test_fakehost_offers.c: what the fake host puts in its offers (the fixed instance
  * GUIDs Hyper-V gives its integration services, distinct instances for a class
- * offered twice, a chosen instance, monitor allocation), and how it takes the
- * RELID_RELEASED messages upstream's guest sends after UNLOAD.
+ * offered twice, a chosen instance, monitor allocation), how it takes the
+ * RELID_RELEASED messages upstream's guest sends after UNLOAD, and how `reoffer` mends
+ * what a garbled rescind left (a device released unasked, a rescind never seen).
  */
 #include "fakehost_test.h"
 #include "guid.h"
@@ -276,6 +277,58 @@ static void test_a_device_released_unasked_is_offered_again(void)
 	world_uninit(&w);
 }
 
+/* The rescind messages for relid among the recorded messages. */
+static unsigned int rescinds_of(const struct recorder *r, u32 relid)
+{
+	struct vmbus_channel_rescind_offer m;
+	unsigned int n = 0;
+	u32 i;
+
+	for (i = 0; i < r->nmsgs; i++) {
+		if (msg_type(&r->msgs[i]) != CHANNELMSG_RESCIND_CHANNELOFFER)
+			continue;
+		memcpy(&m, r->msgs[i].data, sizeof(m));
+		n += m.child_relid == relid;
+	}
+	return n;
+}
+
+/*
+ * A rescind the hostile mode garbled never reached the guest, which keeps the channel;
+ * `reoffer CLASS` sends it again, until the guest releases the relid, and the replug
+ * then offers the device again.
+ */
+static void test_a_rescind_the_guest_never_saw_is_sent_again(void)
+{
+	struct vmbus_channel_offer_channel o;
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	host_add_device(&w.h, &dev_echo_ops, NULL, 0);
+	guest_connect(&w);
+	tap_check(host_rescind_again(&w.h, &dev_echo_ops) == 0,
+		  "rescind again: nothing while no channel is rescinded");
+	tap_check(host_replug(&w.h, host_channel_by_relid(&w.h, 2)->dev) == 0 &&
+		  host_channel_by_relid(&w.h, 2)->state == CHAN_REVOKED,
+		  "rescind again: the echo device is being replugged");
+	rec_clear(&w.r);
+	tap_check(host_rescind_again(&w.h, &dev_heartbeat_ops) == 0 && !w.r.nmsgs,
+		  "rescind again: another class's channel gets nothing");
+	tap_check(host_rescind_again(&w.h, &dev_echo_ops) == 1 && rescinds_of(&w.r, 2) == 1 &&
+		  rec_has_event(&w.r, "RESCIND_RESENT relid=2 class=echo"),
+		  "rescind again: the echo channel's rescind goes out again");
+	rec_clear(&w.r);
+	release(&w, 2);
+	tap_check(!host_channel_by_relid(&w.h, 2) && offer_of(&w.r, 3, &o) &&
+		  rec_has_event(&w.r, "REPLUG_OFFERED relid=3 class=echo"),
+		  "rescind again: once released, the device is offered again");
+	rec_clear(&w.r);
+	tap_check(host_rescind_again(&w.h, &dev_echo_ops) == 0 && !rescinds_of(&w.r, 2),
+		  "rescind again: nothing after the release");
+	world_uninit(&w);
+}
+
 int main(void)
 {
 	test_ics_are_offered_with_hyperv_instances();
@@ -285,6 +338,7 @@ int main(void)
 	test_relid_released_after_unload_is_accepted();
 	test_relid_released_without_unload_is_an_error();
 	test_a_device_released_unasked_is_offered_again();
+	test_a_rescind_the_guest_never_saw_is_sent_again();
 	test_bus_pump();
 	return tap_done();
 }

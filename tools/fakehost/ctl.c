@@ -242,7 +242,8 @@ static int cmd_reoffer(struct ctl_cmd *c, int argc, char **argv)
 	n = host_reoffer_released(&c->fh->host, ops);
 	if (n < 0)
 		return fail(c, "the guest has not asked for offers");
-	fprintf(c->out, "reoffered=%d\n", n);
+	fprintf(c->out, "reoffered=%d\nrescinded_again=%d\n", n,
+		host_rescind_again(&c->fh->host, ops));
 	return 0;
 }
 

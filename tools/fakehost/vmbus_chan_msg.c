@@ -246,7 +246,7 @@ static void handle_modify_channel(struct vmbus_host *h, u32 conn_id, const void 
 		return;
 	}
 	if (!ch || ch->state == CHAN_REVOKED || msg->target_vp >= h->guest_cpus) {
-		host_guest_error(h, ch ? "target_vp" : "child_relid",
+		host_guest_error(h, !ch ? "child_relid" : ch->state == CHAN_REVOKED ? "state" : "target_vp",
 				 "msg=MODIFYCHANNEL relid=%u target_vp=%u", msg->child_relid,
 				 msg->target_vp);
 		resp.status = HOST_STATUS_FAIL;

@@ -251,18 +251,23 @@ void host_rescind_subchannels(struct vmbus_host *h, struct host_device *dev)
 			revoke(h, ch);
 }
 
-static void revoke(struct vmbus_host *h, struct host_channel *ch)
+static void send_rescind(struct vmbus_host *h, struct host_channel *ch, const char *event)
 {
 	struct vmbus_channel_rescind_offer msg = {
 		.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER,
 		.child_relid = ch->relid,
 	};
 
-	host_close_channel(ch, false);
-	ch->state = CHAN_REVOKED;
-	host_event(h, "RESCIND_SENT", "relid=%u class=%s sub=%u", ch->relid, ch->dev->ops->name,
+	host_event(h, event, "relid=%u class=%s sub=%u", ch->relid, ch->dev->ops->name,
 		   ch->sub_index);
 	host_send_msg(h, &msg, sizeof(msg));
+}
+
+static void revoke(struct vmbus_host *h, struct host_channel *ch)
+{
+	host_close_channel(ch, false);
+	ch->state = CHAN_REVOKED;
+	send_rescind(h, ch, "RESCIND_SENT");
 }
 
 static void remove_device(struct vmbus_host *h, struct host_device *dev)
@@ -390,4 +395,24 @@ void host_remove_transient_devices(struct vmbus_host *h)
 		if (d->ops->transient)
 			remove_device(h, d);
 	}
+}
+
+/*
+ * `ctl reoffer CLASS`, the other half: a channel the host rescinded that the guest never
+ * released (the hostile mode garbled the RESCINDOFFER, so the guest never saw it) gets
+ * its rescind again.  A guest that did see the first drops the second as a rescind for
+ * a relid it no longer has.  Returns how many were sent.
+ */
+int host_rescind_again(struct vmbus_host *h, const struct host_device_ops *ops)
+{
+	struct host_channel *ch;
+	int n = 0;
+
+	for (ch = h->channels; ch; ch = ch->next) {
+		if (!ch->dev || ch->dev->ops != ops || ch->state != CHAN_REVOKED)
+			continue;
+		send_rescind(h, ch, "RESCIND_RESENT");
+		n++;
+	}
+	return n;
 }
