@@ -166,6 +166,9 @@ if [ "$RELOADS" -gt 0 ]; then
 		# sits at new addresses, so each reload's stacks are new.  The depot is left out
 		# (measured in stop 34: 2,144 of the 2,300 kB "other" grew over 4 reloads).
 		depot=$(guest 'cat /sys/kernel/debug/stackdepot/stats 2>/dev/null' | awk '$1 == "pools:" { print $2 * 16 }')
+		# Where "other" may sit, for a reader chasing growth (kB, /proc/meminfo).
+		parts=$(guest 'awk "/^(VmallocUsed|PageTables|KernelStack|Percpu):/ { printf \"%s %s \", \$1, \$2 }" /proc/meminfo')
+		note "  after reload $i: $parts"
 		if [ "${depot:-0}" -gt 0 ]; then
 			read -r ks ko <<<"$k"
 			k="$ks $((ko - depot))"
