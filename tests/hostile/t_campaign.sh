@@ -182,6 +182,18 @@ recover() { # class
 	rm -f "$VM_DIR/pause-replug"
 	return $rc
 }
+# Devices of CLASS... came back under new relids: their daemons (KVP, VSS and file copy
+# open the new device), the NIC's address, the disks' new names.
+plugged_again() { # class...
+	local all=" $* "
+	[[ $all != *" kvp "* && $all != *" vss "* && $all != *" fcopy "* ]] ||
+		guest "$DAEMONS" >/dev/null
+	[[ $all != *" nic "* ]] || nic_up || true
+	if [[ $all == *" scsi "* ]]; then
+		sd0=$(wait_guest_disk 0 0 0)
+		sd1=$(wait_guest_disk 0 0 1)
+	fi
+}
 recover_class() { # class
 	local c=$1 r i
 	healthy "$c" && return 0
@@ -219,13 +231,7 @@ recover_class() { # class
 		if [ -n "$back" ]; then
 			RECOVER_REPLUG=$((RECOVER_REPLUG + $(wc -w <<<"$back")))
 			sleep 3
-			[[ $back != *" kvp"* && $back != *" vss"* && $back != *" fcopy"* ]] ||
-				guest "$DAEMONS" >/dev/null
-			[[ $back != *" nic"* ]] || nic_up || true
-			if [[ $back == *" scsi"* ]]; then
-				sd0=$(wait_guest_disk 0 0 0)
-				sd1=$(wait_guest_disk 0 0 1)
-			fi
+			plugged_again $back
 			healthy bus && return 0
 		fi
 	fi
@@ -241,11 +247,7 @@ recover_class() { # class
 			note "  $c: no device bound 90 s after the replug; the guest's blocked tasks are in its console log (sysrq w)"
 			guest "echo w >/proc/sysrq-trigger" >/dev/null 2>&1 || true
 		fi
-		[ "$c" != nic ] || nic_up || true
-		if [ "$c" = scsi ]; then
-			sd0=$(wait_guest_disk 0 0 0)
-			sd1=$(wait_guest_disk 0 0 1)
-		fi
+		plugged_again "$c"
 		healthy "$c" && return 0
 	fi
 	note "  $c still does not work: the hvis modules are reloaded"
