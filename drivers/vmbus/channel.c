@@ -208,6 +208,25 @@ rings:
 	return ret;
 }
 
+/*
+ * An open the host never answered may still have opened the channel on its side (its
+ * answer lost or garbled), and such a host keeps the ring's GPADL for good.  A close
+ * puts both sides back in step, so the teardown that follows gets its answer; a host
+ * that had not opened the channel ignores it (OpenVMM's vmbus_server logs a
+ * ChannelNotOpen warning: vm/devices/vmbus/vmbus_server/src/channels.rs).
+ */
+static void close_unanswered_open(struct hvis_channel *ch)
+{
+	struct vmbus_channel_close_channel msg = {
+		.header.msgtype = CHANNELMSG_CLOSECHANNEL,
+		.child_relid = ch->relid,
+	};
+
+	dev_err_ratelimited(chan_dev(ch), "channel %u: no answer to the open in %d s: closing it\n",
+			    ch->relid, HVIS_RESPONSE_TIMEOUT / HZ);
+	hvis_connection_post(&msg, sizeof(msg));
+}
+
 int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_ring_bytes,
 		      const void *userdata, u32 userdata_len,
 		      hvis_channel_callback callback, void *context)
@@ -269,6 +288,8 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_rin
 		goto err_close_state;
 	}
 	ret = hvis_connection_waiter_wait(&w, HVIS_RESPONSE_TIMEOUT);
+	if (ret == -ETIMEDOUT && !READ_ONCE(ch->rescinded))
+		close_unanswered_open(ch);
 	if (ret)
 		goto err_close_state;
 	memcpy(&result, w.resp, sizeof(result));

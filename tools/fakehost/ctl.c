@@ -500,6 +500,12 @@ static int cmd_inject(struct ctl_cmd *c, int argc, char **argv)
 	u32 len, payload_size, u;
 	int ret;
 
+	if (!strcmp(kind, "lose-open-result")) {
+		/* Not a message: the next successful open is never answered. */
+		fh->host.lose_open_results++;
+		events_addf(&fh->ev, "INJECTED", "kind=%s", kind);
+		return 0;
+	}
 	if (!strcmp(kind, "short-offer") || !strcmp(kind, "bad-size")) {
 		/* An OFFERCHANNEL cut to 100 of its 196 bytes. */
 		hdr->msgtype = CHANNELMSG_OFFERCHANNEL;
@@ -528,7 +534,8 @@ static int cmd_inject(struct ctl_cmd *c, int argc, char **argv)
 		len = sizeof(*t);
 	} else {
 		return fail(c, "usage: inject short-offer|bad-size|oversize|unknown-msg|"
-			    "unknown-type|bad-relid|bad-gpadl-torndown|bad-gpadl");
+			    "unknown-type|bad-relid|bad-gpadl-torndown|bad-gpadl|"
+			    "lose-open-result");
 	}
 	payload_size = !strcmp(kind, "oversize") ? HV_MESSAGE_PAYLOAD_BYTES + 1 : len;
 	u = fh->host.msg_cpu;

@@ -137,6 +137,8 @@ struct vmbus_host {
 	bool quiesced;			/* guest acknowledged shutdown: the host starts no new
 				 * IC or DM request; answers still go out */
 	u32 vm_gen;			/* bumped each time QEMU connects: a new VM */
+	u32 lose_open_results;		/* `inject lose-open-result`: the next N successful
+					 * OPENCHANNEL_RESULTs are never sent */
 	struct host_channel *channels;
 	struct host_gpadl *gpadls;
 	struct host_device *devices;
