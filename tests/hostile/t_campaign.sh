@@ -219,14 +219,23 @@ recover_class() { # class
 		done
 		[ -z "$back" ] || note "  bus: offered again or rescinded again (a garbled rescind):$back"
 		[ -z "$back" ] || sleep 3
+		# A device offered or rescinded again gets 10 s more to come back bound (stop
+		# 34: the echo device and the mouse did not within 40 s, and only a reload
+		# brought them back); then it, like one the round left unbound, is replugged.
 		for k in $BUS_CLASSES; do
-			[[ $back != *" $k"* ]] || continue
 			class_bound "$k" && continue
+			[[ $back == *" $k"* ]] && guest_until 10 "ls -d /sys/bus/vmbus/drivers/$(driver_of "$k")/*-* >/dev/null 2>&1" &&
+				continue
 			r=$(relid_of "$k")
-			[ -n "$r" ] || continue
-			note "  bus: $k has no driver bound after the round: the host unplugs and plugs it (relid $r)"
-			fh replug "$r" >/dev/null || true
-			back+=" $k"
+			if [ -z "$r" ]; then
+				# No channel: the guest let go of it after the rescind sent again.
+				[ "$(kv "$(fh reoffer "$k" 2>/dev/null)" reoffered)" = 1 ] || continue
+				note "  bus: $k had no channel after the round: the host offered it again"
+			else
+				note "  bus: $k has no driver bound after the round: the host unplugs and plugs it (relid $r)"
+				fh replug "$r" >/dev/null || true
+			fi
+			[[ $back == *" $k"* ]] || back+=" $k"
 		done
 		if [ -n "$back" ]; then
 			RECOVER_REPLUG=$((RECOVER_REPLUG + $(wc -w <<<"$back")))
