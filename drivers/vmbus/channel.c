@@ -208,6 +208,17 @@ rings:
 	return ret;
 }
 
+/* CLOSECHANNEL: the host answers nothing; the ring's GPADL teardown follows. */
+static void post_close_channel(struct hvis_channel *ch)
+{
+	struct vmbus_channel_close_channel msg = {
+		.header.msgtype = CHANNELMSG_CLOSECHANNEL,
+		.child_relid = ch->relid,
+	};
+
+	hvis_connection_post(&msg, sizeof(msg));
+}
+
 /*
  * An open the host never answered may still have opened the channel on its side (its
  * answer lost or garbled), and such a host keeps the ring's GPADL for good.  A close
@@ -217,14 +228,9 @@ rings:
  */
 static void close_unanswered_open(struct hvis_channel *ch)
 {
-	struct vmbus_channel_close_channel msg = {
-		.header.msgtype = CHANNELMSG_CLOSECHANNEL,
-		.child_relid = ch->relid,
-	};
-
 	dev_err_ratelimited(chan_dev(ch), "channel %u: no answer to the open in %d s: closing it\n",
 			    ch->relid, HVIS_RESPONSE_TIMEOUT / HZ);
-	hvis_connection_post(&msg, sizeof(msg));
+	post_close_channel(ch);
 }
 
 int hvis_channel_open(struct hvis_channel *ch, u32 send_ring_bytes, u32 recv_ring_bytes,
@@ -328,10 +334,6 @@ EXPORT_SYMBOL_GPL(hvis_channel_open);
 /* Returns true when the channel was open. */
 static bool close_one(struct hvis_channel *ch)
 {
-	struct vmbus_channel_close_channel msg = {
-		.header.msgtype = CHANNELMSG_CLOSECHANNEL,
-		.child_relid = ch->relid,
-	};
 	bool release;
 
 	mutex_lock(&ch->lock);
@@ -346,7 +348,7 @@ static bool close_one(struct hvis_channel *ch)
 	WRITE_ONCE(ch->callback, NULL);
 	ch->rescind_callback = NULL;
 	if (!READ_ONCE(ch->rescinded))
-		hvis_connection_post(&msg, sizeof(msg));
+		post_close_channel(ch);
 	drop_ring(ch, ch->ring_gpadl);
 	pr_debug("channel %u closed\n", ch->relid);
 	release = ch->release_on_close;

@@ -75,7 +75,10 @@ pumped_now() { fh pump status | awk -v c="$1" '$2 == c { sub("sent=", "", $4); s
 # Whether the host pumps CLASS now.
 pump_is_on() { fh pump status | grep -q "^pump $1 on"; }
 # What the campaign's and the churn's health checks share.  CLASS's driver is bound:
-class_bound() { guest "ls -d /sys/bus/vmbus/drivers/$(driver_of "$1")/*-* >/dev/null 2>&1"; }
+class_bound() { # class [secs]: bound now, or within SECS
+	local check="ls -d /sys/bus/vmbus/drivers/$(driver_of "$1")/*-* >/dev/null 2>&1"
+	if [ -n "${2:-}" ]; then guest_until "$2" "$check"; else guest "$check"; fi
+}
 # The host's pump messages to CLASS flow: their count grows within 2 s, in one of TRIES.
 pump_flows() { # class [tries]
 	local a i

@@ -224,8 +224,7 @@ recover_class() { # class
 		# brought them back); then it, like one the round left unbound, is replugged.
 		for k in $BUS_CLASSES; do
 			class_bound "$k" && continue
-			[[ $back == *" $k"* ]] && guest_until 10 "ls -d /sys/bus/vmbus/drivers/$(driver_of "$k")/*-* >/dev/null 2>&1" &&
-				continue
+			[[ $back == *" $k"* ]] && class_bound "$k" 10 && continue
 			r=$(relid_of "$k")
 			if [ -z "$r" ]; then
 				# No channel: the guest let go of it after the rescind sent again.
@@ -252,7 +251,7 @@ recover_class() { # class
 		# Not bound in 90 s: the reload below is the next step.  What the guest's tasks
 		# wait for goes to its console first (stop 31: a NIC replugged after its round
 		# printed its probe's last line and never showed up as bound).
-		if ! guest_until 90 "ls -d /sys/bus/vmbus/drivers/$(driver_of "$c")/*-* >/dev/null 2>&1"; then
+		if ! class_bound "$c" 90; then
 			note "  $c: no device bound 90 s after the replug; the guest's blocked tasks are in its console log (sysrq w)"
 			guest "echo w >/proc/sysrq-trigger" >/dev/null 2>&1 || true
 		fi

@@ -169,10 +169,10 @@ if [ "$RELOADS" -gt 0 ]; then
 		# Where "other" may sit, for a reader chasing growth (kB, /proc/meminfo).
 		parts=$(guest 'awk "/^(VmallocUsed|PageTables|KernelStack|Percpu):/ { printf \"%s %s \", \$1, \$2 }" /proc/meminfo')
 		note "  after reload $i: $parts"
-		# A debug kernel's bookkeeping, which can grow with what
-		# reloads leave behind: objects debugobjects tracks (and its longest hash
-		# chain), lockdep's classes, dependencies, chains and stack traces.  Stop 35's
-		# run got slower reload after reload (98 to 138 s) with memory flat.
+		# A debug kernel's bookkeeping, which can grow with what reloads leave behind:
+		# objects debugobjects tracks (and its longest hash chain), lockdep's classes,
+		# dependencies, chains and stack traces.  Stop 35's run got slower reload after
+		# reload (98 to 138 s) with memory flat.
 		dbg=$(guest 'sed -nE "s/^(max_chain|pool_used) *:/\1=/p" /sys/kernel/debug/debug_objects/stats 2>/dev/null
 			sed -nE "s/^ (lock-classes|direct dependencies|dependency chains|stack-trace entries): +([0-9]+).*/\1=\2/p" /proc/lockdep_stats 2>/dev/null' | tr ' \n' '_ ')
 		[ -z "$dbg" ] || note "  debug bookkeeping after reload $i: $dbg"
