@@ -289,6 +289,65 @@ static void test_pump(struct guest *g)
 		  "pump off nic: nothing more, every section back");
 }
 
+/* Runs a pump for @ms in 10 ms steps, the guest completing at once; packets received. */
+static unsigned int pump_for(struct guest *g, u32 ms)
+{
+	unsigned int got = 0;
+	u32 t;
+
+	for (t = 0; t <= ms; t += 10) {
+		while (next(g) == VM_PKT_DATA_USING_XFER_PAGES) {
+			complete_xfer(g, trans_of(g));
+			got++;
+		}
+		g->w.h.now_ms += 10;
+		pump_run(&g->w.h);
+	}
+	return got;
+}
+
+static int pump_cmd(struct guest *g, int argc, char *a1, char *a2, char *a3, char *out)
+{
+	char *argv[] = { "pump", a1, a2, a3 }, err[256];
+	FILE *f = fmemopen(out, 256, "w");
+	int ret = pump_ctl(&g->w.h, argc, argv, f, err, sizeof(err));
+
+	fclose(f);
+	return ret;
+}
+
+/*
+ * `pump on nic 20`: at most 20 broadcasts a second, one at once, however fast the guest
+ * reads; a pause of a second saves up at most 100 ms' worth (2).
+ */
+static void test_pump_rate(struct guest *g)
+{
+	char out[256] = "";
+	unsigned int got;
+
+	g->w.h.now_ms = 1000000;
+	tap_check(pump_cmd(g, 4, "on", "nic", "0", out) == -1 &&
+		  pump_cmd(g, 4, "off", "nic", "5", out) == -1 &&
+		  pump_cmd(g, 4, "on", "nic", "5x", out) == -1 &&
+		  pump_cmd(g, 4, "on", "bus", "5", out) == -1,
+		  "pump rate: 0, a rate for off, a non-number and a rate for the bus are refused");
+	tap_check(pump_cmd(g, 4, "on", "nic", "20", out) == 0, "pump on nic 20");
+	got = pump_for(g, 1000);
+	tap_check(got == 21, "pump rate: 1 at once and 20 in the next second (got %u)", got);
+	tap_check(pump_cmd(g, 2, "status", NULL, NULL, out) == 0 &&
+		  strstr(out, "pump nic on sent=") && strstr(out, " rate=20/s"),
+		  "pump rate: status shows it (%s)", out);
+	g->w.h.now_ms += 1000;
+	got = pump_for(g, 0);
+	tap_check(got == 0, "pump rate: nothing was waiting (got %u)", got);
+	got = pump_for(g, 10);
+	tap_check(got == 2, "pump rate: after an idle second, 2 (100 ms' worth) at once (got %u)",
+		  got);
+	tap_check(pump_cmd(g, 3, "off", "nic", NULL, out) == 0, "pump off nic");
+	pump_for(g, 100);
+	tap_check(next(g) < 0, "pump rate: nothing once off");
+}
+
 static void test_bad_input(struct guest *g)
 {
 	struct nvsp_msg m = { .type = NVSP_MSG1_SEND_RNDIS_PKT };
@@ -756,6 +815,7 @@ static void test_nic_conversation(void)
 	test_offload(g);
 	test_ping(g);
 	test_pump(g);
+	test_pump_rate(g);
 	test_bad_input(g);
 	test_link(g);
 	test_sections_run_out(g);

@@ -15,9 +15,13 @@
  * ENUMERATE_BUS.  The bus (`pump on bus`) gets channel messages that answer a request
  * nobody made, for a relid no channel has and a GPADL id the guest never gave out;
  * those go while fewer than BUS_PUMP_BACKLOG wait for the guest's message slot.
- * hvsock has none: every packet of its stream is the user's data.
+ * hvsock has none: every packet of its stream is the user's data.  `pump on CLASSES N`
+ * caps each of those devices at N messages a second (the churn's steady traffic, where
+ * back to back would leave the guest little time for anything else).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hvis/vmbus_proto.h"
 #include "fakehost.h"
@@ -26,6 +30,29 @@
 
 /* At most this many pump messages per channel per call: the loop stays short. */
 #define PUMP_BURST	64
+/* The highest cap `pump on CLASSES N` takes, messages a second per device. */
+#define PUMP_MAX_RATE	1000000u
+
+/* A rate's credit never holds more than this many milliseconds' worth (or one message). */
+#define PUMP_CREDIT_MS	100
+
+/* Messages @d may send now: its rate's credit topped up to @now_ms, or PUMP_BURST. */
+static unsigned int pump_allowance(struct host_device *d, u64 now_ms)
+{
+	u64 cap = (u64)d->pump_rate * PUMP_CREDIT_MS;
+
+	if (!d->pump_rate)
+		return PUMP_BURST;
+	if (cap < 1000)
+		cap = 1000;
+	if (now_ms > d->pump_refill_ms) {
+		d->pump_credit += (now_ms - d->pump_refill_ms) * d->pump_rate;
+		d->pump_refill_ms = now_ms;
+	}
+	if (d->pump_credit > cap)
+		d->pump_credit = cap;
+	return d->pump_credit / 1000 < PUMP_BURST ? d->pump_credit / 1000 : PUMP_BURST;
+}
 
 /* Bytes the guest has not read yet (all of it for a ring whose indices are bad). */
 static u32 out_used(const struct host_channel *ch)
@@ -112,7 +139,7 @@ static void bus_pump_run(struct vmbus_host *h)
 void pump_run(struct vmbus_host *h)
 {
 	struct host_channel *ch;
-	unsigned int i;
+	unsigned int i, allowed;
 
 	if (!h->pumping)
 		return;
@@ -122,11 +149,14 @@ void pump_run(struct vmbus_host *h)
 		if (ch->state != CHAN_OPEN || !ch->dev || !ch->dev->pump || !ch->dev->ops->pump ||
 		    !ch->out.hdr || h->quiesced || hostile_stalled(ch->relid))
 			continue;
-		for (i = 0; i < PUMP_BURST && out_used(ch) < ch->out.data_size / 8; i++) {
+		allowed = pump_allowance(ch->dev, h->now_ms);
+		for (i = 0; i < allowed && out_used(ch) < ch->out.data_size / 8; i++) {
 			if (ch->dev->ops->pump(ch))
 				break;
 			ch->dev->pumped++;
 		}
+		if (ch->dev->pump_rate)
+			ch->dev->pump_credit -= (u64)i * 1000;
 		/*
 		 * Classes the guest does not answer (keyboard, mouse) would wait for the
 		 * next tick: the guest signals as soon as it has read anything.
@@ -136,8 +166,11 @@ void pump_run(struct vmbus_host *h)
 	}
 }
 
-/* Sets or clears the pump of every device of class @name; how many devices. */
-static unsigned int set_class(struct vmbus_host *h, const char *name, bool on)
+/*
+ * Sets or clears the pump of every device of class @name, at most @rate messages a
+ * second each (0: no cap); how many devices.
+ */
+static unsigned int set_class(struct vmbus_host *h, const char *name, bool on, u32 rate)
 {
 	struct host_device *d;
 	unsigned int n = 0;
@@ -146,6 +179,9 @@ static unsigned int set_class(struct vmbus_host *h, const char *name, bool on)
 		if (strcmp(d->ops->name, name))
 			continue;
 		d->pump = on;
+		d->pump_rate = on ? rate : 0;
+		d->pump_credit = 1000;
+		d->pump_refill_ms = h->now_ms;
 		n++;
 	}
 	return n;
@@ -163,26 +199,45 @@ static void recount(struct vmbus_host *h)
 int pump_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err, size_t errlen)
 {
 	struct host_device *d;
-	char list[256], *tok, *save = NULL;
+	char list[256], *tok, *save = NULL, *end;
+	unsigned long rate = 0;
 	bool on;
 
 	if (argc == 2 && !strcmp(argv[1], "status")) {
-		for (d = h->devices; d; d = d->next)
-			if (d->ops->pump)
-				fprintf(out, "pump %s %s sent=%llu\n", d->ops->name,
-					d->pump ? "on" : "off", (unsigned long long)d->pumped);
+		for (d = h->devices; d; d = d->next) {
+			if (!d->ops->pump)
+				continue;
+			fprintf(out, "pump %s %s sent=%llu", d->ops->name, d->pump ? "on" : "off",
+				(unsigned long long)d->pumped);
+			if (d->pump_rate)
+				fprintf(out, " rate=%u/s", d->pump_rate);
+			fputc('\n', out);
+		}
 		fprintf(out, "pump bus %s sent=%llu\n", h->pump_bus ? "on" : "off",
 			(unsigned long long)h->bus_pumped);
 		return 0;
 	}
-	if (argc != 3 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
+	if (argc < 3 || argc > 4 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
 		goto usage;
 	on = !strcmp(argv[1], "on");
+	if (argc == 4) {
+		errno = 0;
+		rate = strtoul(argv[3], &end, 10);
+		if (!on || errno || *end || argv[3][0] < '1' || argv[3][0] > '9' ||
+		    rate > PUMP_MAX_RATE)
+			goto usage;
+	}
 	snprintf(list, sizeof(list), "%s", argv[2]);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		const struct host_device_ops *ops = device_ops_by_name(tok);
 
 		if (!strcmp(tok, "bus")) {
+			if (rate) {
+				snprintf(err, errlen,
+					 "the bus's pump takes no rate (it keeps %u messages waiting)",
+					 BUS_PUMP_BACKLOG);
+				return -1;
+			}
 			h->pump_bus = on;
 			continue;
 		}
@@ -192,7 +247,7 @@ int pump_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err, 
 				 tok);
 			return -1;
 		}
-		if (!set_class(h, tok, on)) {
+		if (!set_class(h, tok, on, (u32)rate)) {
 			snprintf(err, errlen, "no %s device is configured", tok);
 			return -1;
 		}
@@ -202,6 +257,8 @@ int pump_ctl(struct vmbus_host *h, int argc, char **argv, FILE *out, char *err, 
 	pump_run(h);
 	return 0;
 usage:
-	snprintf(err, errlen, "usage: pump on|off CLASS[,CLASS...] | pump status");
+	snprintf(err, errlen,
+		 "usage: pump on CLASS[,CLASS...] [PER_SECOND (1-%u)] | pump off CLASS[,CLASS...] | pump status",
+		 PUMP_MAX_RATE);
 	return -1;
 }
