@@ -97,6 +97,22 @@ driver_of() {
 	hvsock) echo hvis_sock ;; bus) echo hvis_echo ;; *) echo "hvis_$1" ;;
 	esac
 }
+# The integration services' daemons, as a user runs them (each started if not running:
+# an unplugged device takes its daemon's file away).  KVP and VSS hold their version
+# negotiation for their daemon.  hvis-kvpd keeps its pools in /var/lib/hyperv, whose
+# parent a Debian system has and the test initramfs has not (until stop 32 no hvis-kvpd
+# ran in the campaign: every KVP request was refused before its body was parsed).
+DAEMONS="mkdir -p /tmp/in /var/lib/hyperv; for d in hvis-kvpd hvis-vssd hvis-fcopyd; do
+	pidof \$d >/dev/null || (\$d -n >>/tmp/\$d.log 2>&1 &); done"
+# Each holds its device's file open, and so its module: stopped (and gone) before an unload.
+DAEMONS_STOP="killall hvis-kvpd hvis-vssd hvis-fcopyd 2>/dev/null
+	for i in \$(seq 100); do pidof hvis-kvpd hvis-vssd hvis-fcopyd >/dev/null || break; sleep 0.1; done"
+# Their first start: each daemon's registration line within 30 s.
+daemons_registered() {
+	guest_until 30 'for w in "KVP: daemon registered" "VSS: daemon registered" "FCopy: daemon registered"; do
+		dmesg | grep -q "$w" || exit 1; done' ||
+		fail "the integration services' daemons did not all register: $(guest 'tail -n 2 /tmp/hvis-*.log' | tr '\n' '|')"
+}
 # The echo device answers: 100 packets out through hvis_echo's debugfs run file, 100 back.
 echo_works() {
 	local r res

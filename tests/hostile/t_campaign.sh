@@ -69,20 +69,11 @@ fio_loop="while [ ! -e /tmp/stop ]; do
 	d=\$(ls /sys/bus/scsi/devices/*:0:0:0/block 2>/dev/null | head -n 1)
 	[ -n \"\$d\" ] || { sleep 1; continue; }
 	$(fio_verify_cmd '/dev/$d' 16M 2 "--time_based --runtime=60"); echo rc=\$?; sleep 1; done"
-# The integration services' daemons, as a user runs them (each started if not running:
-# an unplugged device takes its daemon's file away).  KVP and VSS hold their version
-# negotiation for their daemon.  hvis-kvpd keeps its pools in /var/lib/hyperv, whose
-# parent a Debian system has and the test initramfs has not (until stop 32 no hvis-kvpd
-# ran in the campaign: every KVP request was refused before its body was parsed).
-DAEMONS="mkdir -p /tmp/in /var/lib/hyperv; for d in hvis-kvpd hvis-vssd hvis-fcopyd; do
-	pidof \$d >/dev/null || (\$d -n >>/tmp/\$d.log 2>&1 &); done"
 assert_guest "fio, ping and the integration services' daemons started" "
 	$DAEMONS
 	($fio_loop) </dev/null >/tmp/fio.log 2>&1 &
 	(while [ ! -e /tmp/stop ]; do ping -q -i 0.2 -c 50 $NET_HOST4; done) >/tmp/ping.log 2>&1 &"
-guest_until 30 'for w in "KVP: daemon registered" "VSS: daemon registered" "FCopy: daemon registered"; do
-	dmesg | grep -q "$w" || exit 1; done' ||
-	fail "the integration services' daemons did not all register: $(guest 'tail -n 2 /tmp/hvis-*.log' | tr '\n' '|')"
+daemons_registered
 
 # ---- helpers ----
 # The NIC has its address (a NIC plugged again is a new interface) and reaches the host.

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Load and churn (issue 15 item 5, `make churn`, part of `make hostile`; docs/hostile.md).
 # One guest with every device the fake host offers, under traffic: the host's pump on
-# the ICs, Dynamic Memory, keyboard, mouse and video, the guest pinging the host, reading
-# both disks, streaming over hvsock and echoing packets through the echo device.
+# the ICs (KVP, VSS and file copy answered by their daemons), Dynamic Memory, keyboard,
+# mouse and video, the guest pinging the host, reading both disks, streaming over hvsock
+# and echoing packets through the echo device.
 #   1. Unplug and plug: the host rescinds each class's device and offers it again
 #      (`ctl replug`) CHURN_REPLUGS times (default 1000), a device's next cycle as soon as
 #      the guest has opened its new channel; the traffic keeps running, and after the
@@ -12,8 +13,9 @@
 #      count); CHURN_SERIAL=1 churns one class after the other instead, which names the
 #      class that breaks.
 #   2. Reload: every hvis module is unloaded while the traffic runs (only the hvsock
-#      stream and the echo runs pause: an open socket holds hvis_sock, a run's open
-#      debugfs file hvis_echo) and loaded again,
+#      stream and the echo runs pause, and the daemons stop as a user stops them first:
+#      an open socket holds hvis_sock, a run's open debugfs file hvis_echo, a daemon's
+#      device file its module) and loaded again, the daemons started again,
 #      CHURN_RELOADS times (default 100), every driver binding again each time.
 # After each class and every 10 reloads the guest's log must hold no sanitizer, lockdep
 # or kernel report; at the end kmemleak (debug kernel) finds no object allocated from
@@ -34,7 +36,7 @@ HVIS_CLEANUP_CMDS+=("kill $!")
 
 # The guest's traffic; each loop survives its device going away and coming back.
 guest_traffic() {
-	assert_guest "guest traffic started" "rm -f /tmp/stop
+	assert_guest "guest traffic started" "rm -f /tmp/stop; $DAEMONS
 	(while [ ! -e /tmp/stop ]; do ping -q -i 0.2 -c 10 -W 1 $NET_HOST4 >/dev/null 2>&1 || sleep 0.5; done &)
 	(while [ ! -e /tmp/stop ]; do for b in /sys/bus/scsi/devices/*:0:0:*/block/*; do
 		dd if=/dev/\${b##*/} of=/dev/null bs=64k count=64 iflag=direct 2>/dev/null; done; sleep 0.2; done &)
@@ -53,6 +55,7 @@ pump_all() {
 	fh pump "$1" heartbeat,shutdown,timesync,kvp,vss,fcopy,dm,kbd,mouse,video $rate >/dev/null
 }
 guest_traffic
+daemons_registered
 pump_all on
 
 # Whether CLASS works now (the host behaving, its traffic running).
@@ -108,6 +111,8 @@ churn() { # "CLASSES"
 churned_ok() { # class
 	wait_for 120 "$1: open again after the last cycle" class_open "$1"
 	wait_driver_bound "$(driver_of "$1")" 120 >/dev/null
+	# A daemon whose device went away exits: a user (or systemd) starts it again.
+	case $1 in kvp | vss | fcopy) guest "$DAEMONS" >/dev/null ;; esac
 	[ "$1" != nic ] || net_guest_up >/dev/null	# a new interface: its address again
 	wait_for 60 "$1 works after $REPLUGS cycles" class_works "$1"
 }
@@ -138,7 +143,7 @@ fi
 T_PAUSE=0 T_UNLOAD=0 T_LOAD=0 T_BOUND=0 T_NET=0
 reload_once() {
 	local t=$SECONDS
-	guest "touch /tmp/pause-vsock /tmp/pause-echo; killall socat 2>/dev/null
+	guest "touch /tmp/pause-vsock /tmp/pause-echo; killall socat 2>/dev/null; $DAEMONS_STOP
 		for i in \$(seq 300); do [ -e /tmp/echo-paused ] && break; sleep 0.2; done; true" >/dev/null
 	T_PAUSE=$((T_PAUSE + SECONDS - t)) t=$SECONDS
 	# The debug kernel under traffic took over 60 s for the unload of reload 1.
@@ -148,6 +153,7 @@ reload_once() {
 	assert_guest "modprobe hvis_sock" modprobe hvis_sock >/dev/null
 	T_LOAD=$((T_LOAD + SECONDS - t)) t=$SECONDS
 	all_bound 120
+	guest "$DAEMONS" >/dev/null
 	T_BOUND=$((T_BOUND + SECONDS - t)) t=$SECONDS
 	net_guest_up >/dev/null
 	guest "rm -f /tmp/pause-vsock /tmp/pause-echo /tmp/echo-paused" >/dev/null
@@ -196,7 +202,9 @@ if [ "$RELOADS" -gt 0 ]; then
 		guest_traffic >/dev/null
 		pump_all on
 	done
-	for c in nic scsi heartbeat; do wait_for 60 "$c works after the reloads" class_works "$c"; done
+	for c in nic scsi heartbeat kvp vss fcopy; do
+		wait_for 60 "$c works after the reloads" class_works "$c"
+	done
 	note "ok: $RELOADS reloads of every hvis module under traffic in $((SECONDS - t0)) s"
 	if [ -n "$k2" ] && _kmem_grew "$k0" "$k1" && _kmem_grew "$k1" "$k2"; then
 		fail "kernel memory grew by 512 kB or more in both halves of the reloads: $k0 -> $k1 -> $k2"
