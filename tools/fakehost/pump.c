@@ -35,6 +35,8 @@
 
 /* A rate's credit never holds more than this many milliseconds' worth (or one message). */
 #define PUMP_CREDIT_MS	100
+/* Credit is counted in thousandths of a message: a rate of N a second earns N a millisecond. */
+#define PUMP_CREDIT_UNIT	1000
 
 /* Messages @d may send now: its rate's credit topped up to @now_ms, or PUMP_BURST. */
 static unsigned int pump_allowance(struct host_device *d, u64 now_ms)
@@ -43,15 +45,16 @@ static unsigned int pump_allowance(struct host_device *d, u64 now_ms)
 
 	if (!d->pump_rate)
 		return PUMP_BURST;
-	if (cap < 1000)
-		cap = 1000;
+	if (cap < PUMP_CREDIT_UNIT)
+		cap = PUMP_CREDIT_UNIT;
 	if (now_ms > d->pump_refill_ms) {
 		d->pump_credit += (now_ms - d->pump_refill_ms) * d->pump_rate;
 		d->pump_refill_ms = now_ms;
 	}
 	if (d->pump_credit > cap)
 		d->pump_credit = cap;
-	return d->pump_credit / 1000 < PUMP_BURST ? d->pump_credit / 1000 : PUMP_BURST;
+	return d->pump_credit / PUMP_CREDIT_UNIT < PUMP_BURST ?
+	       d->pump_credit / PUMP_CREDIT_UNIT : PUMP_BURST;
 }
 
 /* Bytes the guest has not read yet (all of it for a ring whose indices are bad). */
@@ -156,7 +159,7 @@ void pump_run(struct vmbus_host *h)
 			ch->dev->pumped++;
 		}
 		if (ch->dev->pump_rate)
-			ch->dev->pump_credit -= (u64)i * 1000;
+			ch->dev->pump_credit -= (u64)i * PUMP_CREDIT_UNIT;
 		/*
 		 * Classes the guest does not answer (keyboard, mouse) would wait for the
 		 * next tick: the guest signals as soon as it has read anything.
@@ -180,7 +183,7 @@ static unsigned int set_class(struct vmbus_host *h, const char *name, bool on, u
 			continue;
 		d->pump = on;
 		d->pump_rate = on ? rate : 0;
-		d->pump_credit = 1000;
+		d->pump_credit = PUMP_CREDIT_UNIT;
 		d->pump_refill_ms = h->now_ms;
 		n++;
 	}

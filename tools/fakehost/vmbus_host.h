@@ -98,7 +98,7 @@ struct host_device {
 	u32 replugs;		/* completed host_replug cycles */
 	bool pump;		/* `ctl pump on`: ops->pump back to back (pump.c) */
 	u32 pump_rate;		/* at most this many a second (0: what the guest absorbs) */
-	u64 pump_credit;	/* messages * 1000 the rate allows now (pump.c) */
+	u64 pump_credit;	/* thousandths of a message the rate allows now (pump.c) */
 	u64 pump_refill_ms;	/* when pump_credit was last topped up */
 	u64 pumped;		/* pump messages sent */
 	void *priv;		/* the backend's, for the device's lifetime */
