@@ -64,7 +64,7 @@ static u32 out_used(const struct host_channel *ch)
 }
 
 /* Channel messages at most waiting for the guest's slot while the bus is pumped. */
-#define BUS_PUMP_BACKLOG	4
+#define BUS_PUMP_BACKLOG	4u
 /* GPADL ids the bus's pump names: the guest counts its own from 1. */
 #define BUS_PUMP_GPADL		0xf0000000u
 
