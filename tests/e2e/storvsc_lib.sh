@@ -49,6 +49,14 @@ storvsc_wait_bound() {
 	note "ok: hvis_storvsc bound to $1 controllers"
 }
 
+# A guest shell command that unloads hvis_storvsc, tried again for 10 s while the module
+# is busy (a udev worker's blkid probe, woken by a write's close, can hold a disk open
+# just then; one CI run's rmmod failed that way); prints rmmod's last error and fails
+# if the module never goes.
+rmmod_storvsc_cmd() {
+	echo 'i=0; until rmmod hvis_storvsc 2>/tmp/rmmod.err; do i=$((i + 1)); [ $i -lt 50 ] || { cat /tmp/rmmod.err; exit 1; }; sleep 0.2; done'
+}
+
 # The instance GUID of storage controller C (the C-th scsi/ide/fc device in `fh list`).
 controller_inst() {
 	fh list | awk -v c="$1" -v s="$SCSI_CLASS" -v i="$IDE_CLASS" -v f="$FC_CLASS" '

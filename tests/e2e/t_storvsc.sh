@@ -238,10 +238,9 @@ assert_guest "umount /mnt" "umount /mnt"
 assert_guest "e2fsck -fn $sda after fio, trim and resize: clean" "e2fsck -fn /dev/$sda"
 
 # ---- unload/reload cycles ----
-# rmmod may race a udev worker's blkid probe holding a disk open: retried for 10 s.
 reload_cmd() { # rounds
 	echo "for r in \$(seq $1); do
-		i=0; until rmmod hvis_storvsc 2>/dev/null; do i=\$((i + 1)); [ \$i -lt 50 ] || { echo rmmod failed; exit 1; }; sleep 0.2; done
+		$(rmmod_storvsc_cmd)
 		i=0; while ls /sys/block | grep -q ^sd; do i=\$((i + 1)); [ \$i -lt 50 ] || { echo disks stayed; exit 1; }; sleep 0.2; done
 		modprobe hvis_storvsc || exit 1
 		i=0; until [ \$(ls /sys/block | grep -c ^sd) -eq 3 ]; do i=\$((i + 1)); [ \$i -lt 150 ] || { echo disks did not return; ls /sys/block; exit 1; }; sleep 0.2; done
