@@ -54,7 +54,7 @@ assert_eq "$(guest 'dd if=/dev/sda bs=64K skip=640 count=16 iflag=direct 2>/dev/
 
 # Unload and reload: the disk comes back with its data.
 for i in 1 2 3; do
-	assert_guest "cycle $i: rmmod hvis_storvsc" 'rmmod hvis_storvsc && ! ls /sys/block | grep -q ^sd'
+	assert_guest "cycle $i: rmmod hvis_storvsc" "$(rmmod_storvsc_cmd)"' && ! ls /sys/block | grep -q ^sd'
 	assert_guest "cycle $i: modprobe hvis_storvsc" modprobe hvis_storvsc
 	sd=$(wait_guest_disk 0 0 0)
 	assert_eq "$(guest "dd if=/dev/$sd bs=1M skip=3 count=4 iflag=direct 2>/dev/null | sha256sum" | cut -c1-64)" \
