@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * test_fakehost_hostile_kinds.c: the hostile mode's focus (only=) and its opt-in kinds
- * (with=stall,rescind,revoke,rndis; tools/fakehost/hostile*.c, docs/hostile.md).
+ * test_fakehost_hostile_kinds.c: the hostile mode's focus (only=), its opt-in kinds
+ * (with=stall,rescind,revoke,rndis) and skipped kinds (skip=; tools/fakehost/hostile*.c,
+ * docs/hostile.md).
  * The focus leaves other classes' packets alone and draws nothing for them, so the
  * focused class gets the same mutations with or without the others around; a stall
  * holds a channel's packets and sends them in order when it ends (or at once when the
@@ -516,6 +517,71 @@ static void test_irq_rate(char *log)
 	hostile_reset();
 }
 
+/*
+ * skip=: the named base kinds are never drawn and their weight goes to the others (at
+ * rate 1 every packet is still mutated); the status names them; opt-in and unknown
+ * kinds are refused; with every base kind skipped no packet changes, yet interrupts
+ * are still drawn (skip= is about messages).
+ */
+static void test_skip(char *log)
+{
+	struct hostile_opts o = { .irq = -1 }, all = { .irq = -1 };
+	struct world w;
+	struct host_device d7 = { .ops = &scsi_ops };
+	struct host_channel c7 = { .host = &w.h, .dev = &d7, .relid = 7, .state = CHAN_OPEN };
+	char st[16384];
+	u32 i, raised = 0;
+
+	tap_check(hostile_parse_option("skip=truncate,field,forge", &o) == 0 &&
+		  hostile_parse_option("only=scsi", &o) == 0 && hostile_parse_option("irq=0", &o) == 0 &&
+		  o.skip && o.only && o.irq == 0, "skip=, only= and irq= parse as one option set");
+	tap_check(hostile_parse_skip("skip=stall", &all.skip) < 0 &&
+		  hostile_parse_skip("skip=teleport", &all.skip) < 0 &&
+		  hostile_parse_skip("skip=", &all.skip) < 0 && !all.skip,
+		  "skip= of an opt-in kind, an unknown kind or nothing is refused");
+	tap_check(hostile_parse_option("sideways=1", &all) < 0, "an unknown option is refused");
+	world_init(&w, 1);
+	hostile_reset();
+	hostile_set_log(log);
+	hostile_apply_opts(&o);
+	hostile_start(31, 1.0);
+	run_focus(&w, false);
+	hostile_status(st, sizeof(st));
+	tap_check(status_count(st, "kind truncate ") == 0 && status_count(st, "kind field ") == 0 &&
+		  status_count(st, "kind forge ") == 0, "skip=truncate,field,forge: none of them drawn");
+	tap_check(status_count(st, "kind bitflip ") > 100 && status_count(st, "kind extend ") > 100 &&
+		  status_count(st, "kind duplicate ") > 100,
+		  "the other kinds take their weight: bitflip %llu, extend %llu, duplicate %llu",
+		  (unsigned long long)status_count(st, "kind bitflip "),
+		  (unsigned long long)status_count(st, "kind extend "),
+		  (unsigned long long)status_count(st, "kind duplicate "));
+	tap_check(status_count(st, "class scsi seen=2000 mutated=") >= 1900,
+		  "rate 1 with kinds skipped: %llu of 2000 packets mutated",
+		  (unsigned long long)status_count(st, "class scsi seen=2000 mutated="));
+	tap_check(strstr(st, " skip=truncate,field,forge\n") != NULL, "status names the skipped kinds");
+	hostile_stop(&w.h);
+	world_uninit(&w);
+
+	tap_check(hostile_parse_option("skip=truncate,extend,bitflip,field,duplicate", &all) == 0 &&
+		  hostile_parse_option("skip=drop,reorder,replay,forge", &all) == 0,
+		  "two skip= lists add up");
+	world_init(&w, 1);
+	hostile_reset();
+	hostile_set_log(log);
+	hostile_apply_opts(&all);
+	hostile_start(31, 1.0);
+	for (i = 0; i < 300; i++)
+		raised += hostile_signal(&c7) == 1;
+	run_focus(&w, false);
+	hostile_status(st, sizeof(st));
+	tap_check(status_count(st, "class scsi seen=2000 mutated=") == 0 && got.n7 == 2000,
+		  "every base kind skipped: the 2000 packets go out unchanged");
+	tap_check(raised < 300, "interrupts are still drawn (%u of 300 raised once)", raised);
+	hostile_stop(&w.h);
+	world_uninit(&w);
+	hostile_reset();
+}
+
 /* field_at: the offset of the field named @name among @n, or -1. */
 static int field_at(const struct hostile_field *f, unsigned int n, const char *name)
 {
@@ -582,6 +648,7 @@ int main(void)
 	test_rescind(log1, log2);
 	test_rndis_and_stall(log1, log2);
 	test_irq_rate(log1);
+	test_skip(log1);
 	test_ic_fields();
 	unlink(log1);
 	unlink(log2);

@@ -105,6 +105,14 @@ static u32 opt_weight(const u8 *opt, int k, int cls)
 	return opt[k];
 }
 
+/* A kind's weight in the draw: a base kind's unless skipped (skip=), an opt-in's. */
+static u32 kind_weight(const u8 *weights, const u8 *opt, u32 skip, int k, int cls)
+{
+	if (k >= HK_FIRST_OPT)
+		return opt_weight(opt, k, cls);
+	return skip >> k & 1 ? 0 : weights[k];
+}
+
 /*
  * The decision for item n of class cls: from the replay table, or the PRNG at rate.
  * An item outside the focus (only=) draws nothing, so the others' draws stay.
@@ -112,7 +120,8 @@ static u32 opt_weight(const u8 *opt, int k, int cls)
 static enum hkind decide(enum hwhere w, u64 n, const u8 *weights, const u8 *opt, int cls,
 			 u64 *rs)
 {
-	u32 r, acc = 0, total = 100;
+	/* An interrupt's draw only says whether; skip= is about messages. */
+	u32 r, acc = 0, total = 0, skip = w == HW_IRQ ? 0 : hs.skip;
 	int k;
 
 	if (hs.replay) {
@@ -131,11 +140,13 @@ static enum hkind decide(enum hwhere w, u64 n, const u8 *weights, const u8 *opt,
 	    unit(&hs.prng) >= (w == HW_IRQ && hs.irq_rate >= 0 ? hs.irq_rate : hs.rate))
 		return HK_NONE;
 	*rs = sm64(&hs.prng);
-	for (k = HK_FIRST_OPT; k < HK_COUNT; k++)
-		total += opt_weight(opt, k, cls);
+	for (k = 0; k < HK_COUNT; k++)
+		total += kind_weight(weights, opt, skip, k, cls);
+	if (!total)
+		return HK_NONE;	/* every kind skipped */
 	r = below(&hs.prng, total);
 	for (k = 0; k < HK_COUNT; k++) {
-		acc += k < HK_FIRST_OPT ? weights[k] : opt_weight(opt, k, cls);
+		acc += kind_weight(weights, opt, skip, k, cls);
 		if (r < acc)
 			return (enum hkind)k;
 	}

@@ -78,6 +78,23 @@ int hostile_parse_opt(const char *arg, u32 *only, u32 *with);
 /* The focus (0: every class) and the opt-in kinds for the next hostile_start. */
 void hostile_set_focus(u32 only, u32 with);
 /*
+ * "skip=KIND[,KIND...]": base kinds (truncate ... forge) never drawn, their weight
+ * given to the others (a campaign that wants a stream to live on leaves out the kinds
+ * that end it).  0 and *skip set; -EINVAL for a bad list; 1 if arg is not skip=.
+ */
+int hostile_parse_skip(const char *arg, u32 *skip);
+/* The skipped base kinds (bit per enum hkind) for the next hostile_start. */
+void hostile_set_skip(u32 skip);
+/* Everything after SEED[,RATE]: only=, with=, skip=, irq= (as `ctl hostile on` takes). */
+struct hostile_opts {
+	u32 only, with, skip;
+	double irq;	/* negative: the messages' rate */
+};
+/* One option into *o (zeroed by the caller, irq -1); 0 or -EINVAL. */
+int hostile_parse_option(const char *arg, struct hostile_opts *o);
+/* Sets focus, opt-in kinds, skipped kinds and interrupt rate for the next start. */
+void hostile_apply_opts(const struct hostile_opts *o);
+/*
  * "irq=RATE": interrupts are mutated at RATE in [0, 1] instead of the messages' rate (a
  * campaign that wants many messages keeps dropped interrupts from stalling its
  * channels).  0 and *irq_rate set; -EINVAL for a bad value; 1 if arg is not irq=.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hostile_ctl.c: the `ctl hostile` command, which turns the seeded hostile mode
- * (hostile.c) on with a seed, rate, focus and opt-in kinds, turns it off, or prints
+ * (hostile.c) on with a seed, rate, focus, opt-in and skipped kinds, turns it off, or prints
  * its counters.  Syntax and output: docs/fakehost-ctl.md, docs/hostile.md.
  */
 #include <stdio.h>
@@ -11,29 +11,24 @@
 #include "hostile.h"
 
 static const char hostile_usage[] =
-	"usage: hostile on SEED[,RATE] [only=CLASS[,CLASS...]] [with=KIND[,KIND...]] [irq=RATE] | off | status";
+	"usage: hostile on SEED[,RATE] [only=CLASS[,CLASS...]] [with=KIND[,KIND...]] [skip=KIND[,KIND...]] [irq=RATE] | off | status";
 
 /* `hostile on SEED[,RATE] OPTION...`: options from argv[3] on; 0 or -1 with err set. */
 static int hostile_ctl_on(struct event_log *ev, int argc, char **argv, char *err,
 			  size_t errlen)
 {
-	u32 only = 0, with = 0;
-	double rate, irq = -1;
+	struct hostile_opts o = { .irq = -1 };
+	double rate;
 	u64 seed;
 	int ret, i;
 
 	if (hostile_parse(argv[2], &seed, &rate))
 		return ctl_errf(err, errlen, "%s (RATE in (0,1])", hostile_usage);
-	for (i = 3; i < argc; i++) {
-		ret = hostile_parse_irq(argv[i], &irq);
-		if (ret > 0)
-			ret = hostile_parse_opt(argv[i], &only, &with);
-		if (ret)
+	for (i = 3; i < argc; i++)
+		if (hostile_parse_option(argv[i], &o))
 			return ctl_errf(err, errlen, "hostile: bad option %s (%s)", argv[i],
 					hostile_usage);
-	}
-	hostile_set_focus(only, with);
-	hostile_set_irq_rate(irq);
+	hostile_apply_opts(&o);
 	ret = hostile_start(seed, rate);
 	if (ret)
 		return ctl_errf(err, errlen, "hostile log: %s", strerror(-ret));
@@ -47,7 +42,7 @@ int hostile_ctl(struct vmbus_host *h, struct event_log *ev, int argc, char **arg
 {
 	char buf[16384];
 
-	if (argc >= 3 && argc <= 6 && !strcmp(argv[1], "on"))
+	if (argc >= 3 && argc <= 7 && !strcmp(argv[1], "on"))
 		return hostile_ctl_on(ev, argc, argv, err, errlen);
 	if (argc == 2 && !strcmp(argv[1], "off")) {
 		hostile_stop(h);

@@ -85,6 +85,42 @@ void hostile_set_focus(u32 only, u32 with)
 	hs.with = with;
 }
 
+int hostile_parse_skip(const char *arg, u32 *skip)
+{
+	u32 bits = 0;
+
+	if (strncmp(arg, "skip=", 5))
+		return 1;
+	/* The base kinds of packets and messages: truncate (1) to forge (HK_FORGE). */
+	if (name_bits(arg + 5, hostile_kind_names, HK_FORGE, 1, &bits))
+		return -EINVAL;
+	*skip |= bits << 1;
+	return 0;
+}
+
+void hostile_set_skip(u32 skip)
+{
+	hs.skip = skip;
+}
+
+int hostile_parse_option(const char *arg, struct hostile_opts *o)
+{
+	int ret = hostile_parse_irq(arg, &o->irq);
+
+	if (ret > 0)
+		ret = hostile_parse_skip(arg, &o->skip);
+	if (ret > 0)
+		ret = hostile_parse_opt(arg, &o->only, &o->with);
+	return ret;
+}
+
+void hostile_apply_opts(const struct hostile_opts *o)
+{
+	hostile_set_focus(o->only, o->with);
+	hostile_set_skip(o->skip);
+	hostile_set_irq_rate(o->irq);
+}
+
 /* A bit set as a comma list of names (from index first), or dflt when empty. */
 static size_t bits_list(char *buf, size_t len, u32 bits, const char *const *names, int n,
 			int first, const char *dflt)
@@ -190,20 +226,21 @@ void hostile_note_tick(u64 n, u32 relid, enum hkind k, u64 rs, const char *field
 
 void hostile_status(char *buf, size_t len)
 {
-	char only[160], with[64];
+	char only[160], with[64], skip[96];
 	size_t o;
 	unsigned int i;
 
 	bits_list(only, sizeof(only), hs.only, class_names, HOSTILE_NCLASS, 0, "all");
 	bits_list(with, sizeof(with), hs.with, hostile_kind_names, HK_COUNT - HK_FIRST_OPT,
 		  HK_FIRST_OPT, "-");
+	bits_list(skip, sizeof(skip), hs.skip >> 1, hostile_kind_names, HK_FORGE, 1, "-");
 	o = snprintf(buf, len,
-		     "hostile %s seed=%llu rate=%.4f irq_rate=%.4f replay=%s messages=%llu interrupts=%llu mutated=%llu log=%s only=%s with=%s\n",
+		     "hostile %s seed=%llu rate=%.4f irq_rate=%.4f replay=%s messages=%llu interrupts=%llu mutated=%llu log=%s only=%s with=%s skip=%s\n",
 		     hs.on ? "on" : "off", (unsigned long long)hs.seed, hs.rate,
 		     hs.irq_rate < 0 ? hs.rate : hs.irq_rate,
 		     hs.replay ? "yes" : "no", (unsigned long long)hs.seen,
 		     (unsigned long long)hs.irqs_seen, (unsigned long long)hs.mutated,
-		     hs.log_path ? hs.log_path : "hostile.log", only, with);
+		     hs.log_path ? hs.log_path : "hostile.log", only, with, skip);
 	for (i = 0; i < HOSTILE_NCLASS && o < len; i++)
 		o += snprintf(buf + o, len - o, "class %s seen=%llu mutated=%llu irq_mutated=%llu\n",
 			      class_names[i], (unsigned long long)hs.cls_seen[i],

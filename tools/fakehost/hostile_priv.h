@@ -100,6 +100,8 @@ struct hostile_state {
 	/* only= (classes, bit per hostile_class index; 0: all) and with= (kinds). */
 	u32 only;
 	u32 with;
+	/* skip= (base kinds never drawn, bit per enum hkind) */
+	u32 skip;
 	u64 cls_seen[HOSTILE_NCLASS], cls_mut[HOSTILE_NCLASS], cls_irq[HOSTILE_NCLASS];
 	struct vmbus_host *host;	/* from the last tick or packet */
 	/* rescind: relids whose device is replugged at the next tick */

@@ -312,8 +312,8 @@ static int setup_hostile(const char *events_path, const char *arg, const char *l
 {
 	const char *slash = strrchr(events_path, '/');
 	char err[300], opts[300], *first, *tok, *save = NULL;
-	u32 only = 0, with = 0;
-	double rate, irq = -1;
+	struct hostile_opts o = { .irq = -1 };
+	double rate;
 	u64 seed;
 
 	if (!log) {
@@ -340,18 +340,13 @@ static int setup_hostile(const char *events_path, const char *arg, const char *l
 		return -EINVAL;
 	}
 	while ((tok = strtok_r(NULL, " ", &save))) {
-		int ret = hostile_parse_irq(tok, &irq);
-
-		if (ret > 0)
-			ret = hostile_parse_opt(tok, &only, &with);
-		if (ret) {
-			fprintf(stderr, "hvis-fakehost: bad --hostile option %s (only=CLASS,... with=KIND,... irq=RATE)\n",
+		if (hostile_parse_option(tok, &o)) {
+			fprintf(stderr, "hvis-fakehost: bad --hostile option %s (only=CLASS,... with=KIND,... skip=KIND,... irq=RATE)\n",
 				tok);
 			return -EINVAL;
 		}
 	}
-	hostile_set_focus(only, with);
-	hostile_set_irq_rate(irq);
+	hostile_apply_opts(&o);
 	if (hostile_start(seed, rate)) {
 		fprintf(stderr, "hvis-fakehost: %s: %s\n", log, strerror(errno));
 		return -EIO;
