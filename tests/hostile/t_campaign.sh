@@ -283,17 +283,17 @@ recover_class() { # class
 # connects to port 5001 too.
 socat -u UNIX-LISTEN:"$VM_DIR/hvsock/5001.listen",fork OPEN:/dev/null >/dev/null 2>&1 &
 HVIS_CLEANUP_CMDS+=("kill $!")
-# Port 5002 sends 1 MiB to each guest that connects.
-socat -U UNIX-LISTEN:"$VM_DIR/hvsock/5002.listen",fork SYSTEM:'head -c 1048576 /dev/zero' >/dev/null 2>&1 &
+# Port 5002 sends 16 MiB to each guest that connects.
+socat -U UNIX-LISTEN:"$VM_DIR/hvsock/5002.listen",fork SYSTEM:'head -c 16777216 /dev/zero' >/dev/null 2>&1 &
 HVIS_CLEANUP_CMDS+=("kill $!")
 LOAD_PIDS=()
 # The guest's side of a class's load (again after a reload of the modules).
 guest_class_load() {
 	case $1 in
-	# 1 MiB to the host, then 1 MiB from it, over and over, four streams at once: a
-	# garbled packet ends its connection, so connections are what the rate depends on.
+	# 256 KiB to the host, then 16 MiB from it (only the host's packets are mutated),
+	# over and over, four streams at once.
 	hvsock) guest "rm -f /tmp/stop-vsock; for k in 1 2 3 4; do (while [ ! -e /tmp/stop-vsock ]; do
-		head -c 1048576 /dev/zero | socat -u - VSOCK-CONNECT:2:5001
+		head -c 262144 /dev/zero | socat -u - VSOCK-CONNECT:2:5001
 		socat -u VSOCK-CONNECT:2:5002 OPEN:/dev/null; done) >/dev/null 2>&1 & done" >/dev/null ;;
 	# Channel messages: the echo channel's target CPU back and forth (MODIFYCHANNEL and
 	# its response), hvsock connections (an offer, its open and GPADL, a rescind each),
@@ -430,12 +430,12 @@ for c in $CLASSES; do
 	recover "$c"
 	sanitizer_check "$c after its phase"
 	after_counts=$(counters)
-	refusals=$(serial_since | grep -ciE 'refus|invalid|malformed|bad |unknown|not in flight|broken|too (short|long|big|large)|beyond|above|unexpected|mismatch|disabl|given up' || true)
+	refusals=$(serial_since | grep -ciE 'refus|invalid|malformed|bad |unknown|not in flight|broken|too (short|long|big|large)|beyond|above|unexpected|mismatch|disabl|given up|reset: host sent' || true)
 	note "$c: $mutated of $seen messages mutated in $rounds rounds, $((SECONDS - t0)) s; recoveries: $RECOVER_REPLUG replug, $RECOVER_RELOAD reload; $refusals refusal lines"
 	note "  by kind: $(counters_grown "$before_counts" "$after_counts" kind)"
 	grown=$(counters_grown "$before_counts" "$after_counts" field)
 	note "  by field ($(wc -w <<<"$grown") fields): $(head -c 900 <<<"$grown")"
-	note "  guest reactions: $(serial_since | grep -iE 'refus|invalid|malformed|unknown|not in flight|broken|unexpected|disabl|given up' |
+	note "  guest reactions: $(serial_since | grep -iE 'refus|invalid|malformed|unknown|not in flight|broken|unexpected|disabl|given up|reset: host sent' |
 		sed -E 's/^\[[ 0-9.]+\] //; s/[0-9a-f]{8}-[0-9a-f-]{27}/GUID/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n 8 | tr '\n' ';')"
 	SUMMARY+=("$(printf '%-9s %9s %9s %6s %6s %7s %7s' "$c" "$seen" "$mutated" "$rounds" \
 		"$((SECONDS - t0))" "$RECOVER_REPLUG" "$RECOVER_RELOAD")")
