@@ -41,7 +41,7 @@
 /* Messages @d may send now: its rate's credit topped up to @now_ms, or PUMP_BURST. */
 static unsigned int pump_allowance(struct host_device *d, u64 now_ms)
 {
-	u64 cap = (u64)d->pump_rate * PUMP_CREDIT_MS;
+	u64 cap = (u64)d->pump_rate * PUMP_CREDIT_MS, whole;
 
 	if (!d->pump_rate)
 		return PUMP_BURST;
@@ -53,8 +53,8 @@ static unsigned int pump_allowance(struct host_device *d, u64 now_ms)
 	}
 	if (d->pump_credit > cap)
 		d->pump_credit = cap;
-	return d->pump_credit / PUMP_CREDIT_UNIT < PUMP_BURST ?
-	       d->pump_credit / PUMP_CREDIT_UNIT : PUMP_BURST;
+	whole = d->pump_credit / PUMP_CREDIT_UNIT;
+	return whole < PUMP_BURST ? (unsigned int)whole : PUMP_BURST;
 }
 
 /* Bytes the guest has not read yet (all of it for a ring whose indices are bad). */
