@@ -192,6 +192,19 @@ plugged_again() { # class...
 		sd1=$(wait_guest_disk 0 0 1)
 	fi
 }
+# CLASS's device under relid R is plugged in again.  When a replug of it already waits
+# for the guest's release, and the guest has no device with relid R, the guest never saw
+# its offer (stop 38: the round garbled the OFFERCHANNEL, the guest dropped it, and then
+# dropped every rescind of R as one for a relid it does not have): the host offers the
+# device again under a new relid (`ctl lost-offer`).
+replug_or_offer_lost() { # class relid
+	local out
+	out=$(fh replug "$2" 2>&1) && return 0
+	[[ $out == *"still waiting for the guest's release"* ]] || return 0
+	guest "grep -qsx $2 /sys/bus/vmbus/devices/*/id" && return 0
+	fh lost-offer "$2" >/dev/null &&
+		note "  bus: the guest never saw the offer of $1 (relid $2): the host offered it again under a new relid"
+}
 recover_class() { # class
 	local c=$1 r i
 	healthy "$c" && return 0
@@ -230,7 +243,7 @@ recover_class() { # class
 				note "  bus: $k had no channel after the round: the host offered it again"
 			else
 				note "  bus: $k has no driver bound after the round: the host unplugs and plugs it (relid $r)"
-				fh replug "$r" >/dev/null || true
+				replug_or_offer_lost "$k" "$r"
 			fi
 			[[ $back == *" $k"* ]] || back+=" $k"
 		done

@@ -329,6 +329,42 @@ static void test_a_rescind_the_guest_never_saw_is_sent_again(void)
 	world_uninit(&w);
 }
 
+/*
+ * An offer the hostile mode garbled never reached the guest, which then drops every
+ * rescind of that relid and never releases it; `lost-offer RELID` offers the device
+ * again under a new relid and keeps the old one reserved until a release frees it.
+ */
+static void test_an_offer_the_guest_never_saw_is_made_again(void)
+{
+	struct vmbus_channel_offer_channel o;
+	struct world w;
+
+	world_init(&w, 1);
+	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
+	host_add_device(&w.h, &dev_echo_ops, NULL, 0);
+	guest_connect(&w);
+	tap_check(host_offer_lost(&w.h, 2) == -EINVAL,
+		  "lost offer: refused while no replug of relid 2 waits");
+	tap_check(host_offer_lost(&w.h, 9) == -ENOENT, "lost offer: refused for a relid no channel has");
+	tap_check(host_replug(&w.h, host_channel_by_relid(&w.h, 2)->dev) == 0,
+		  "lost offer: the echo device is being replugged");
+	rec_clear(&w.r);
+	tap_check(host_offer_lost(&w.h, 2) == 0 && offer_of(&w.r, 3, &o) &&
+		  rec_has_event(&w.r, "OFFER_LOST relid=2 class=echo") &&
+		  rec_has_event(&w.r, "REPLUG_OFFERED relid=3 class=echo"),
+		  "lost offer: the echo device is offered again under relid 3");
+	tap_check(host_channel_by_relid(&w.h, 2) && !host_channel_by_relid(&w.h, 2)->dev &&
+		  host_channel_by_relid(&w.h, 3)->dev,
+		  "lost offer: relid 2 stays reserved, with no device");
+	tap_check(host_offer_lost(&w.h, 2) == -ENOENT && host_offer_lost(&w.h, 3) == -EINVAL,
+		  "lost offer: once");
+	rec_clear(&w.r);
+	release(&w, 2);
+	tap_check(!host_channel_by_relid(&w.h, 2) && !rec_has_event(&w.r, "REPLUG_OFFERED"),
+		  "lost offer: a late release frees relid 2 and offers nothing more");
+	world_uninit(&w);
+}
+
 int main(void)
 {
 	test_ics_are_offered_with_hyperv_instances();
@@ -339,6 +375,7 @@ int main(void)
 	test_relid_released_without_unload_is_an_error();
 	test_a_device_released_unasked_is_offered_again();
 	test_a_rescind_the_guest_never_saw_is_sent_again();
+	test_an_offer_the_guest_never_saw_is_made_again();
 	test_bus_pump();
 	return tap_done();
 }

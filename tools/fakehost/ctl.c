@@ -247,6 +247,28 @@ static int cmd_reoffer(struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
+/* `lost-offer RELID`: the guest never saw relid's offer; the device is offered anew. */
+static int cmd_lost_offer(struct ctl_cmd *c, int argc, char **argv)
+{
+	u64 relid;
+	int ret;
+
+	if (argc != 2 || !parse_u64(argv[1], &relid) || relid > 0xffffffffu)
+		return fail(c, "usage: lost-offer RELID (a device being replugged)");
+	ret = host_offer_lost(&c->fh->host, (u32)relid);
+	if (ret == -ENOENT)
+		return fail(c, "relid %llu is not a device's primary channel",
+			    (unsigned long long)relid);
+	if (ret == -EINVAL)
+		return fail(c, "relid %llu: no replug waits for the guest's release (use replug)",
+			    (unsigned long long)relid);
+	if (ret)
+		return fail(c, "the guest has not asked for offers");
+	fprintf(c->out, "relid %llu left reserved; its device offered again\n",
+		(unsigned long long)relid);
+	return 0;
+}
+
 static int cmd_shutdown(struct ctl_cmd *c, int argc, char **argv)
 {
 	u32 flags = !strcmp(argv[0], "reboot") ? IC_SHUTDOWN_FLAG_REBOOT :
@@ -657,6 +679,7 @@ static const struct {
 	{ "rescind", cmd_rescind },
 	{ "replug", cmd_replug },
 	{ "reoffer", cmd_reoffer },
+	{ "lost-offer", cmd_lost_offer },
 	{ "shutdown", cmd_shutdown },
 	{ "reboot", cmd_shutdown },
 	{ "heartbeat", cmd_heartbeat },

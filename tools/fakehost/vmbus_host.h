@@ -270,6 +270,8 @@ void host_replug_released(struct vmbus_host *h, struct host_device *dev);
 int host_reoffer_released(struct vmbus_host *h, const struct host_device_ops *ops);
 /* The rescinds of ops's channels the guest never released, sent again; how many. */
 int host_rescind_again(struct vmbus_host *h, const struct host_device_ops *ops);
+/* `ctl lost-offer RELID`: a replug whose offer the guest never saw is offered anew. */
+int host_offer_lost(struct vmbus_host *h, u32 relid);
 
 struct host_channel *host_channel_by_relid(struct vmbus_host *h, u32 relid);
 const char *host_chan_state_name(enum host_chan_state s);

@@ -416,3 +416,31 @@ int host_rescind_again(struct vmbus_host *h, const struct host_device_ops *ops)
 	}
 	return n;
 }
+
+/*
+ * `ctl lost-offer RELID`: the guest never saw the offer of the device being replugged
+ * under relid (the hostile mode garbled the OFFERCHANNEL and the guest dropped it), so
+ * it drops every rescind of relid as one for a relid it does not have and will never
+ * release it: the replug would wait for ever.  The caller has checked that the guest
+ * has no device with that relid.  The relid stays reserved (a late release still frees
+ * it) and the device is offered again under a new one.  0, -ENOENT (relid is no device's
+ * primary), -EINVAL (no replug of it waits for the release), -EAGAIN (no offers asked).
+ */
+int host_offer_lost(struct vmbus_host *h, u32 relid)
+{
+	struct host_channel *ch = host_channel_by_relid(h, relid), *c;
+	struct host_device *dev = ch ? ch->dev : NULL;
+
+	if (!dev || ch->sub_index)
+		return -ENOENT;
+	if (!dev->replug_pending || ch->state != CHAN_REVOKED)
+		return -EINVAL;
+	if (h->state != HOST_OFFERS_SENT)
+		return -EAGAIN;
+	for (c = h->channels; c; c = c->next)
+		if (c->dev == dev && c->state == CHAN_REVOKED)
+			c->dev = NULL;
+	host_event(h, "OFFER_LOST", "relid=%u class=%s", relid, dev->ops->name);
+	host_replug_released(h, dev);
+	return 0;
+}
