@@ -293,6 +293,15 @@ static unsigned int rescinds_of(const struct recorder *r, u32 relid)
 	return n;
 }
 
+/* A guest connected to a host with a heartbeat (relid 1) and an echo device (relid 2). */
+static void connect_heartbeat_and_echo(struct world *w)
+{
+	world_init(w, 1);
+	host_add_device(&w->h, &dev_heartbeat_ops, NULL, 0);
+	host_add_device(&w->h, &dev_echo_ops, NULL, 0);
+	guest_connect(w);
+}
+
 /*
  * A rescind the hostile mode garbled never reached the guest, which keeps the channel;
  * `reoffer CLASS` sends it again, until the guest releases the relid, and the replug
@@ -303,10 +312,7 @@ static void test_a_rescind_the_guest_never_saw_is_sent_again(void)
 	struct vmbus_channel_offer_channel o;
 	struct world w;
 
-	world_init(&w, 1);
-	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
-	host_add_device(&w.h, &dev_echo_ops, NULL, 0);
-	guest_connect(&w);
+	connect_heartbeat_and_echo(&w);
 	tap_check(host_rescind_again(&w.h, &dev_echo_ops) == 0,
 		  "rescind again: nothing while no channel is rescinded");
 	tap_check(host_replug(&w.h, host_channel_by_relid(&w.h, 2)->dev) == 0 &&
@@ -339,10 +345,7 @@ static void test_an_offer_the_guest_never_saw_is_made_again(void)
 	struct vmbus_channel_offer_channel o;
 	struct world w;
 
-	world_init(&w, 1);
-	host_add_device(&w.h, &dev_heartbeat_ops, NULL, 0);
-	host_add_device(&w.h, &dev_echo_ops, NULL, 0);
-	guest_connect(&w);
+	connect_heartbeat_and_echo(&w);
 	tap_check(host_offer_lost(&w.h, 2) == -EINVAL,
 		  "lost offer: refused while no replug of relid 2 waits");
 	tap_check(host_offer_lost(&w.h, 9) == -ENOENT, "lost offer: refused for a relid no channel has");
