@@ -83,8 +83,6 @@ void hostile_set_focus(u32 only, u32 with);
  * that end it).  0 and *skip set; -EINVAL for a bad list; 1 if arg is not skip=.
  */
 int hostile_parse_skip(const char *arg, u32 *skip);
-/* The skipped base kinds (bit per enum hkind) for the next hostile_start. */
-void hostile_set_skip(u32 skip);
 /* Everything after SEED[,RATE]: only=, with=, skip=, irq= (as `ctl hostile on` takes). */
 struct hostile_opts {
 	u32 only, with, skip;

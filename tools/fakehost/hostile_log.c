@@ -85,22 +85,20 @@ void hostile_set_focus(u32 only, u32 with)
 	hs.with = with;
 }
 
+/* skip= names the base kinds of packets and messages: truncate (1) to forge. */
+#define SKIP_FIRST	HK_TRUNC
+#define SKIP_COUNT	(HK_FORGE - HK_TRUNC + 1)
+
 int hostile_parse_skip(const char *arg, u32 *skip)
 {
 	u32 bits = 0;
 
 	if (strncmp(arg, "skip=", 5))
 		return 1;
-	/* The base kinds of packets and messages: truncate (1) to forge (HK_FORGE). */
-	if (name_bits(arg + 5, hostile_kind_names, HK_FORGE, 1, &bits))
+	if (name_bits(arg + 5, hostile_kind_names, SKIP_COUNT, SKIP_FIRST, &bits))
 		return -EINVAL;
-	*skip |= bits << 1;
+	*skip |= bits << SKIP_FIRST;
 	return 0;
-}
-
-void hostile_set_skip(u32 skip)
-{
-	hs.skip = skip;
 }
 
 int hostile_parse_option(const char *arg, struct hostile_opts *o)
@@ -117,7 +115,7 @@ int hostile_parse_option(const char *arg, struct hostile_opts *o)
 void hostile_apply_opts(const struct hostile_opts *o)
 {
 	hostile_set_focus(o->only, o->with);
-	hostile_set_skip(o->skip);
+	hs.skip = o->skip;
 	hostile_set_irq_rate(o->irq);
 }
 
@@ -233,7 +231,8 @@ void hostile_status(char *buf, size_t len)
 	bits_list(only, sizeof(only), hs.only, class_names, HOSTILE_NCLASS, 0, "all");
 	bits_list(with, sizeof(with), hs.with, hostile_kind_names, HK_COUNT - HK_FIRST_OPT,
 		  HK_FIRST_OPT, "-");
-	bits_list(skip, sizeof(skip), hs.skip >> 1, hostile_kind_names, HK_FORGE, 1, "-");
+	bits_list(skip, sizeof(skip), hs.skip >> SKIP_FIRST, hostile_kind_names, SKIP_COUNT,
+		  SKIP_FIRST, "-");
 	o = snprintf(buf, len,
 		     "hostile %s seed=%llu rate=%.4f irq_rate=%.4f replay=%s messages=%llu interrupts=%llu mutated=%llu log=%s only=%s with=%s skip=%s\n",
 		     hs.on ? "on" : "off", (unsigned long long)hs.seed, hs.rate,
